@@ -1,0 +1,5 @@
+export * from './auth';
+export * from './books';
+export * from './clubs';
+export * from './annotations';
+export * from './polls';

@@ -1,0 +1,65 @@
+/**
+ * Builds the Hono application from its dependencies. Nothing here reads the environment or
+ * opens files of its own, so tests create as many isolated apps as they like.
+ *
+ * @example
+ * const { db, sqlite } = openDatabase(':memory:');
+ * const app = createApp({ db, sqlite, config: testConfig(), clock: Date.now });
+ * const res = await app.request('/healthz');
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { HomePage } from '../views/home';
+import { authRoutes } from './auth/routes';
+import { HttpError, renderError } from './http/errors';
+import { limitBody, localeChooser, requestContext, sameOriginOnly, sessionLoader } from './http/middleware';
+import { pageContext, sendPage } from './http/page';
+import { createRateLimiters } from './http/rate-limit';
+import { securityHeaders } from './http/security';
+import { staticRoutes } from './http/static';
+import type { AppDeps, AppEnv } from './http/types';
+
+/** Paths that accept a book upload and so take the larger upload limit. */
+export const UPLOAD_PATH = /\/upload$/;
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const limiters = deps.rateLimiters ?? createRateLimiters();
+  const app = new Hono<AppEnv>();
+  const smallBodies = limitBody(deps.config.maxBodyBytes);
+  const uploads = limitBody(deps.config.maxUploadBytes + 64 * 1024);
+
+  app.use(requestContext(deps));
+  app.use(securityHeaders({ https: deps.config.origin.startsWith('https://') }));
+  app.use(sessionLoader(deps));
+  app.use(localeChooser());
+  app.use(sameOriginOnly(deps.config.origin));
+  app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploads(c, next) : smallBodies(c, next)));
+
+  app.get('/healthz', (c) => {
+    try {
+      deps.sqlite.prepare('select 1').get();
+      return c.text('ok');
+    } catch {
+      return c.text('database unavailable', 503);
+    }
+  });
+
+  app.route('/', staticRoutes());
+  app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
+  app.route('/', authRoutes(deps, limiters));
+
+  app.notFound((c) => renderError(c, 404));
+  app.onError((error, c) => {
+    if (error instanceof HttpError) {
+      if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
+      return renderError(c, error.status as 403 | 404 | 413 | 429, error.messageKey, error.params);
+    }
+    if (error instanceof HTTPException && [403, 404, 413, 429].includes(error.status)) {
+      return renderError(c, error.status as 403 | 404 | 413 | 429);
+    }
+    deps.log?.({ level: 'error', requestId: c.get('requestId'), message: error.message, stack: error.stack });
+    return renderError(c, 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,200 @@
+/**
+ * Sign-up, sign-in, sign-out and the account page.
+ *
+ * A failed sign-in says the same thing, after the same amount of work, whether or not the
+ * username exists. Failed attempts count against both the client's IP and the username.
+ */
+import { Hono, type Context } from 'hono';
+import { setCookie } from 'hono/cookie';
+import { AccountPage, LoginPage, RegisterPage } from '../../views/auth/forms';
+import { HttpError } from '../http/errors';
+import { readForm, safeNextPath, validateForm, type FieldErrors } from '../http/forms';
+import { pageContext, seeOther, sendPage } from '../http/page';
+import type { AppDeps, AppEnv } from '../http/types';
+import { isLocale } from '../i18n';
+import { clearSessionCookie, LOCALE_COOKIE, writeSessionCookie } from './cookie';
+import { hashPassword, verifyPasswordOrDummy } from './password';
+import { createSession, deleteSession, deleteUserSessions } from './session';
+import { countUserSessions, createUser, findUserByUsername, updateLocale, updatePasswordHash, updateProfile } from './users';
+import { loginSchema, passwordChangeSchema, profileSchema, registerSchema, TIME_ZONES } from './validation';
+
+/** For pages that need a signed-in reader: the user, or a redirect to sign in and come back. */
+export function signedInUser(c: Context<AppEnv>) {
+  return c.get('user');
+}
+
+export function redirectToLogin(c: Context<AppEnv>) {
+  const url = new URL(c.req.url);
+  return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+}
+
+export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimiters']>): Hono<AppEnv> {
+  const { db, clock, config } = deps;
+  const secure = config.origin.startsWith('https://');
+  const app = new Hono<AppEnv>();
+
+  app.get('/register', (c) => {
+    if (c.get('user')) return seeOther(c, '/');
+    const next = safeNextPath(c.req.query('next'));
+    return sendPage(c, <RegisterPage page={pageContext(c)} values={{}} errors={{}} next={next} />);
+  });
+
+  app.post('/register', async (c) => {
+    const form = await readForm(c);
+    const next = safeNextPath(form.next);
+    const verdict = limits.registerPerIp.consume(c.get('clientIp'), clock());
+    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+
+    const parsed = validateForm(registerSchema, form);
+    const rerender = (errors: FieldErrors, status: 409 | 422) =>
+      sendPage(c, <RegisterPage page={pageContext(c)} values={form} errors={errors} next={next} />, status);
+    if (!parsed.ok) return rerender(parsed.errors, 422);
+
+    const passwordHash = await hashPassword(parsed.data.password);
+    const localeCookie = c.req.header('cookie')?.match(new RegExp(`${LOCALE_COOKIE}=(ko|en)`))?.[1] ?? null;
+    const user = createUser(
+      db,
+      { username: parsed.data.username, displayName: parsed.data.displayName, passwordHash, locale: localeCookie ?? c.get('locale') },
+      clock(),
+    );
+    if (!user) return rerender({ username: 'auth.error.username_taken' }, 409);
+
+    const session = createSession(db, user.id, clock());
+    writeSessionCookie(c, session.token, secure);
+    return seeOther(c, next);
+  });
+
+  app.get('/login', (c) => {
+    if (c.get('user')) return seeOther(c, safeNextPath(c.req.query('next')));
+    const next = safeNextPath(c.req.query('next'));
+    const t = c.get('t');
+    const notice = c.req.query('done') === 'everywhere' ? t('auth.account.logout_everywhere.done') : c.req.query('next') ? t('auth.required') : undefined;
+    return sendPage(c, <LoginPage page={pageContext(c)} values={{}} errors={{}} next={next} notice={notice} />);
+  });
+
+  app.post('/login', async (c) => {
+    const form = await readForm(c);
+    const next = safeNextPath(form.next);
+    const now = clock();
+    const parsed = validateForm(loginSchema, form);
+    const username = parsed.ok ? parsed.data.username : '';
+    const ipKey = c.get('clientIp');
+    const userKey = username.toLowerCase();
+
+    for (const [limiter, key] of [
+      [limits.loginPerIp, ipKey],
+      [limits.loginPerUsername, userKey],
+    ] as const) {
+      const verdict = limiter.check(key, now);
+      if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+    }
+
+    const user = parsed.ok ? findUserByUsername(db, username) : undefined;
+    const valid = await verifyPasswordOrDummy(user?.passwordHash ?? null, parsed.ok ? parsed.data.password : '');
+    if (!user || !valid) {
+      limits.loginPerIp.consume(ipKey, now);
+      limits.loginPerUsername.consume(userKey, now);
+      return sendPage(
+        c,
+        <LoginPage page={pageContext(c)} values={{ username }} errors={{ _form: 'auth.error.invalid_credentials' }} next={next} />,
+        422,
+      );
+    }
+
+    limits.loginPerUsername.reset(userKey);
+    const session = createSession(db, user.id, clock());
+    writeSessionCookie(c, session.token, secure);
+    return seeOther(c, next);
+  });
+
+  app.post('/logout', (c) => {
+    const session = c.get('session');
+    if (session) deleteSession(db, session.id);
+    clearSessionCookie(c, secure);
+    return seeOther(c, '/');
+  });
+
+  /** The language switch: saved on the account when signed in, in a cookie otherwise. */
+  app.post('/locale', async (c) => {
+    const form = await readForm(c);
+    const next = safeNextPath(form.next);
+    if (isLocale(form.locale)) {
+      const user = c.get('user');
+      if (user) updateLocale(db, user.id, form.locale);
+      setCookie(c, LOCALE_COOKIE, form.locale, { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
+    }
+    return seeOther(c, next);
+  });
+
+  const account = new Hono<AppEnv>();
+  account.use(async (c, next) => {
+    if (!c.get('user')) return redirectToLogin(c);
+    await next();
+  });
+
+  const renderAccount = (c: Context<AppEnv>, extra: { profileErrors?: FieldErrors; passwordErrors?: FieldErrors; flash?: string; values?: Record<string, string> }, status: 200 | 422 = 200) => {
+    const user = c.get('user')!;
+    return sendPage(
+      c,
+      <AccountPage
+        page={pageContext(c)}
+        account={{
+          username: user.username,
+          displayName: extra.values?.displayName ?? user.displayName,
+          locale: user.locale ?? '',
+          timeZone: user.timeZone ?? '',
+          isAdmin: user.isAdmin,
+          sessionCount: countUserSessions(db, user.id),
+        }}
+        timeZones={TIME_ZONES}
+        profileErrors={extra.profileErrors ?? {}}
+        passwordErrors={extra.passwordErrors ?? {}}
+        flash={extra.flash}
+      />,
+      status,
+    );
+  };
+
+  account.get('/', (c) => {
+    const flashKey = c.req.query('done');
+    const t = c.get('t');
+    const flash =
+      flashKey === 'password' ? t('auth.account.password.changed') : flashKey === 'profile' ? t('form.saved') : undefined;
+    return renderAccount(c, { flash });
+  });
+
+  account.post('/profile', async (c) => {
+    const form = await readForm(c);
+    const parsed = validateForm(profileSchema, form);
+    if (!parsed.ok) return renderAccount(c, { profileErrors: parsed.errors, values: form }, 422);
+    const user = c.get('user')!;
+    updateProfile(db, user.id, { displayName: parsed.data.displayName, locale: parsed.data.locale || null, timeZone: parsed.data.timeZone || null });
+    return seeOther(c, '/account?done=profile');
+  });
+
+  account.post('/password', async (c) => {
+    const form = await readForm(c);
+    const parsed = validateForm(passwordChangeSchema, form);
+    if (!parsed.ok) return renderAccount(c, { passwordErrors: parsed.errors }, 422);
+    const user = c.get('user')!;
+    const verdict = limits.loginPerUsername.check(user.usernameKey, clock());
+    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+    if (!(await verifyPasswordOrDummy(user.passwordHash, parsed.data.currentPassword))) {
+      limits.loginPerUsername.consume(user.usernameKey, clock());
+      return renderAccount(c, { passwordErrors: { currentPassword: 'auth.error.current_password' } }, 422);
+    }
+    updatePasswordHash(db, user.id, await hashPassword(parsed.data.newPassword));
+    deleteUserSessions(db, user.id, c.get('session')!.id);
+    return seeOther(c, '/account?done=password');
+  });
+
+  /** Ends every session of this reader, the current one included, and goes to sign-in. */
+  account.post('/logout-everywhere', (c) => {
+    deleteUserSessions(db, c.get('user')!.id);
+    clearSessionCookie(c, secure);
+    return seeOther(c, '/login?done=everywhere');
+  });
+
+  app.route('/account', account);
+  return app;
+}

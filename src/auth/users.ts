@@ -1,0 +1,53 @@
+/** Queries about readers' accounts. */
+import { count, eq } from 'drizzle-orm';
+import type { Db } from '../../db/connection';
+import { sessions, users, type User } from '../../db/schema';
+
+export function findUserByUsername(db: Db, username: string): User | undefined {
+  return db.select().from(users).where(eq(users.usernameKey, username.toLowerCase())).get();
+}
+
+export function findUserById(db: Db, id: number): User | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+/**
+ * Creates an account. The first account on a fresh database becomes the site administrator
+ * (who may upload books); the check and the insert share one transaction so two simultaneous
+ * first sign-ups cannot both become admin. Returns null when the username is taken.
+ */
+export function createUser(
+  db: Db,
+  input: { username: string; displayName: string; passwordHash: string; locale: string | null },
+  now: number,
+): User | null {
+  return db.transaction((tx) => {
+    if (tx.select({ id: users.id }).from(users).where(eq(users.usernameKey, input.username.toLowerCase())).get()) return null;
+    const isFirst = (tx.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
+    return tx
+      .insert(users)
+      .values({ ...input, usernameKey: input.username.toLowerCase(), isAdmin: isFirst, createdAt: now })
+      .returning()
+      .get();
+  }, { behavior: 'immediate' });
+}
+
+export function updateProfile(db: Db, userId: number, profile: { displayName: string; locale: string | null; timeZone: string | null }): void {
+  db.update(users).set(profile).where(eq(users.id, userId)).run();
+}
+
+export function updatePasswordHash(db: Db, userId: number, passwordHash: string): void {
+  db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+}
+
+export function updateLocale(db: Db, userId: number, locale: string): void {
+  db.update(users).set({ locale }).where(eq(users.id, userId)).run();
+}
+
+export function updateFontStep(db: Db, userId: number, fontStep: number): void {
+  db.update(users).set({ fontStep }).where(eq(users.id, userId)).run();
+}
+
+export function countUserSessions(db: Db, userId: number): number {
+  return db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0;
+}

@@ -1,0 +1,67 @@
+/**
+ * Configuration from the environment, read once at start-up. Every knob has a default that
+ * works on a fresh machine, so `npm start` needs no setup.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** The public origin (scheme://host[:port]); CSRF checks and the Secure cookie follow it. */
+  origin: string;
+  databasePath: string;
+  /** Folder of books imported on first start. */
+  contentDir: string;
+  /** Whether to import `contentDir` at start-up. */
+  importContent: boolean;
+  /** Largest request body accepted, except uploads. */
+  maxBodyBytes: number;
+  /** Largest book upload. */
+  maxUploadBytes: number;
+  logRequests: boolean;
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
+  trustProxy: boolean;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+function intFrom(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number.parseInt(value, 10);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`Expected a whole number, got "${value}"`);
+  return parsed;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = intFrom(env.PORT, 3000);
+  const host = env.HOST || '127.0.0.1';
+  const origin = (env.ORIGIN || `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host === '127.0.0.1' ? 'localhost' : host}:${port}`).replace(/\/+$/, '');
+  return {
+    port,
+    host,
+    origin,
+    databasePath: env.DATABASE_PATH || 'data/marginalia.db',
+    contentDir: env.CONTENT_DIR || 'content',
+    importContent: env.IMPORT_CONTENT !== 'false',
+    maxBodyBytes: intFrom(env.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
+    maxUploadBytes: intFrom(env.MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES),
+    logRequests: env.LOG_REQUESTS !== 'false',
+    trustProxy: env.TRUST_PROXY === 'true',
+  };
+}
+
+/** Configuration for tests: everything explicit, nothing from the environment. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    origin: 'http://localhost:3000',
+    databasePath: ':memory:',
+    contentDir: 'content',
+    importContent: false,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+    logRequests: false,
+    trustProxy: true,
+    ...overrides,
+  };
+}

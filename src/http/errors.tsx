@@ -1,0 +1,48 @@
+/**
+ * Error responses in the reader's language. Stack traces go to the log with the request id,
+ * never to the browser.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ErrorPage } from '../../views/error';
+import type { MessageKey, MessageParams } from '../i18n';
+import { pageContext, sendPage } from './page';
+import type { AppEnv } from './types';
+
+/** Thrown by handlers and policy checks; rendered as a translated error page. */
+export class HttpError extends HTTPException {
+  constructor(
+    status: 403 | 404 | 413 | 429,
+    readonly messageKey?: MessageKey,
+    readonly params?: MessageParams,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(status, { message: messageKey ?? String(status) });
+  }
+}
+
+export const notFound = () => new HttpError(404);
+export const forbidden = (messageKey?: MessageKey) => new HttpError(403, messageKey);
+
+const TITLES: Record<number, { title: MessageKey; body: MessageKey }> = {
+  403: { title: 'error.403.title', body: 'error.403.body' },
+  404: { title: 'error.404.title', body: 'error.404.body' },
+  413: { title: 'error.413.title', body: 'error.413.body' },
+  429: { title: 'error.429.title', body: 'error.429.body' },
+  500: { title: 'error.500.title', body: 'error.500.body' },
+};
+
+export function renderError(c: Context<AppEnv>, status: 403 | 404 | 413 | 429 | 500, messageKey?: MessageKey, params: MessageParams = {}) {
+  const t = c.get('t');
+  const keys = TITLES[status] ?? TITLES[500]!;
+  const message = t(messageKey ?? keys.body, { requestId: c.get('requestId'), ...params });
+  if (c.req.header('hx-request') === 'true') {
+    c.header('Cache-Control', 'no-store');
+    return c.html(`<p class="flash flash-error" role="alert">${escapeHtml(message)}</p>`, status);
+  }
+  return sendPage(c, <ErrorPage page={pageContext(c)} title={t(keys.title)} message={message} />, status);
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}

@@ -1,0 +1,51 @@
+/**
+ * Reading and validating forms. Schemas carry message-catalogue keys as their error messages,
+ * so a failed field turns straight into a sentence in the reader's language.
+ *
+ * @example
+ * const parsed = validateForm(registerSchema, await readForm(c));
+ * if (!parsed.ok) return renderForm(parsed.errors); // errors: { username: 'auth.error.username_format' }
+ */
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { MessageKey } from '../i18n';
+
+export type FormData = Record<string, string>;
+export type FieldErrors<K extends string = string> = Partial<Record<K, MessageKey>>;
+
+/** The body of a urlencoded or multipart form as strings (files are not read here). */
+export async function readForm(c: Context): Promise<FormData> {
+  const body = await c.req.parseBody({ all: false });
+  const form: FormData = {};
+  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') form[name] = value;
+  return form;
+}
+
+export type Validated<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+export function validateForm<S extends z.ZodType>(schema: S, form: FormData): Validated<z.infer<S>> {
+  const result = schema.safeParse(form);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    errors[field] ??= issue.message as MessageKey;
+  }
+  return { ok: false, errors };
+}
+
+/** NFC-normalises, trims and drops NUL, so every stored string has one canonical form. */
+export function cleanText(value: unknown): string {
+  return typeof value === 'string' ? value.replace(/\0/g, '').normalize('NFC').trim() : '';
+}
+
+/** A same-origin path to return to after a form, or the fallback: never an open redirect. */
+export function safeNextPath(next: string | undefined | null, fallback = '/'): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  return next;
+}
+
+/** True when htmx made the request, so a fragment rather than a whole page is wanted. */
+export function isHtmx(c: Context): boolean {
+  return c.req.header('hx-request') === 'true';
+}

@@ -1,0 +1,97 @@
+/**
+ * The request pipeline every route inherits: request id and log line, security headers,
+ * body size limit, same-origin check on state changes, session, and language.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { randomUUID } from 'node:crypto';
+import { clearSessionCookie, LOCALE_COOKIE, readSessionCookie, writeSessionCookie } from '../auth/cookie';
+import { validateSessionToken } from '../auth/session';
+import { negotiateLocale, translator } from '../i18n';
+import { HttpError } from './errors';
+import { isSameOriginRequest } from './security';
+import type { AppDeps, AppEnv } from './types';
+
+/** Request id, client address, and one log line per request (method, path, status, time; never bodies or cookies). */
+export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const trustProxy = deps.config.trustProxy;
+  return async (c, next) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    c.set('requestId', requestId);
+    c.header('X-Request-Id', requestId);
+    const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+    c.set('clientIp', forwarded || incoming?.socket?.remoteAddress || 'local');
+    await next();
+    if (deps.log) {
+      deps.log({
+        level: c.res.status >= 500 ? 'error' : 'info',
+        requestId,
+        method: c.req.method,
+        path: new URL(c.req.url).pathname,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        user: c.get('user')?.id ?? null,
+      });
+    }
+  };
+}
+
+/** Bodies larger than the limit are refused with 413 before they are read into memory. */
+export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new HttpError(413, 'error.413.body', { limit: formatBytes(maxBytes) });
+    },
+  });
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} B`;
+}
+
+export function sameOriginOnly(origin: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!isSameOriginRequest(c.req.raw, origin)) throw new HttpError(403, 'error.403.csrf');
+    await next();
+  };
+}
+
+/** Loads the session and user from the cookie, renewing the cookie when the expiry slid. */
+export function sessionLoader(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const secure = deps.config.origin.startsWith('https://');
+  return async (c, next) => {
+    c.set('user', null);
+    c.set('session', null);
+    const token = readSessionCookie(c, secure);
+    if (token) {
+      const validated = validateSessionToken(deps.db, token, deps.clock());
+      if (validated) {
+        c.set('user', validated.user);
+        c.set('session', validated.session);
+        if (validated.renewed) writeSessionCookie(c, token, secure);
+      } else {
+        clearSessionCookie(c, secure);
+      }
+    }
+    await next();
+  };
+}
+
+/** The reader's language: account setting, then the language cookie, then Accept-Language, then English. */
+export function localeChooser(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const setting = c.get('user')?.locale ?? getCookie(c, LOCALE_COOKIE);
+    const locale = negotiateLocale(setting, c.req.header('accept-language'));
+    c.set('locale', locale);
+    c.set('t', translator(locale));
+    c.header('Content-Language', locale);
+    c.header('Vary', 'Accept-Language, Cookie');
+    await next();
+  };
+}

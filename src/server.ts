@@ -1,0 +1,47 @@
+/**
+ * Starts Marginalia: reads the configuration, opens (and migrates) the database, imports the
+ * books in `content/` that are new, and listens. SIGTERM/SIGINT close the server, then the
+ * database, so no write is cut off half-way.
+ */
+import { serve } from '@hono/node-server';
+import { openDatabase } from '../db/connection';
+import { createApp } from './app';
+import { deleteExpiredSessions } from './auth/session';
+import { loadConfig } from './config';
+
+const config = loadConfig();
+const { db, sqlite } = openDatabase(config.databasePath);
+const log = (line: Record<string, unknown>) => {
+  if (!config.logRequests && line.level === 'info') return;
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
+};
+
+deleteExpiredSessions(db, Date.now());
+if (config.importContent) {
+  const { importContentFolder } = await import('./books/content');
+  await importContentFolder({ db, sqlite, config, log });
+}
+
+const app = createApp({ db, sqlite, config, clock: Date.now, log });
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  log({ level: 'notice', message: `Marginalia listening on http://${info.address}:${info.port} (origin ${config.origin})` });
+});
+const housekeeping = setInterval(() => deleteExpiredSessions(db, Date.now()), 60 * 60 * 1000).unref();
+
+let closing = false;
+function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  log({ level: 'notice', message: `${signal} received, closing` });
+  clearInterval(housekeeping);
+  server.close(() => {
+    sqlite.close();
+    process.exit(0);
+  });
+  setTimeout(() => {
+    sqlite.close();
+    process.exit(0);
+  }, 5000).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,0 +1,117 @@
+import type { Child, FC } from 'hono/jsx';
+import type { PageContext } from './context';
+
+export interface LayoutProps {
+  page: PageContext;
+  title: string;
+  /** Language of the main content when it differs from the UI (a book's text). */
+  contentLang?: string;
+  /** Extra scripts from /static, loaded deferred. */
+  scripts?: string[];
+  bodyClass?: string;
+  children?: Child;
+}
+
+/** Reader font size steps: -2 … +3 around the default. */
+export const FONT_STEPS = [-2, -1, 0, 1, 2, 3] as const;
+
+export const LanguageSwitch: FC<{ page: PageContext }> = ({ page }) => (
+  <form method="post" action="/locale" class="language-switch">
+    <input type="hidden" name="next" value={page.currentPath} />
+    <label for="locale-select" class="visually-hidden">
+      {page.t('lang.switch')}
+    </label>
+    <select id="locale-select" name="locale" aria-label={page.t('lang.switch')}>
+      <option value="ko" selected={page.locale === 'ko'}>
+        {page.t('lang.ko')}
+      </option>
+      <option value="en" selected={page.locale === 'en'}>
+        {page.t('lang.en')}
+      </option>
+    </select>
+    <button type="submit" class="button-small">
+      {page.t('lang.apply')}
+    </button>
+  </form>
+);
+
+export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = [], bodyClass, children }) => {
+  const { t, user } = page;
+  const fontStep = user?.fontStep ?? 0;
+  return (
+    <html lang={page.locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="htmx-config" content='{"includeIndicatorCSS":false,"defaultTimeout":30000}' />
+        <title>{`${title} · ${t('app.name')}`}</title>
+        <link rel="stylesheet" href={page.asset('app.css')} />
+        <link rel="stylesheet" href={page.asset('print.css')} media="print" />
+        <script src={page.asset('htmx.min.js')} defer></script>
+        {scripts.map((name) => (
+          <script src={page.asset(name)} defer></script>
+        ))}
+      </head>
+      <body class={[bodyClass, `font-step-${fontStep}`].filter(Boolean).join(' ')}>
+        <a class="skip-link" href="#main">
+          {t('nav.skip')}
+        </a>
+        <header class="site-header">
+          <nav class="site-nav" aria-label={t('nav.main')}>
+            <a class="brand" href="/">
+              {t('app.name')}
+            </a>
+            <a href="/library">{t('nav.library')}</a>
+            {user && <a href="/clubs">{t('nav.clubs')}</a>}
+            <span class="nav-spacer"></span>
+            {user ? (
+              <>
+                <a href="/account" class="nav-user">
+                  {user.displayName}
+                </a>
+                <form method="post" action="/logout" class="inline-form">
+                  <button type="submit" class="button-link">
+                    {t('nav.logout')}
+                  </button>
+                </form>
+              </>
+            ) : (
+              <>
+                <a href="/login">{t('nav.login')}</a>
+                <a href="/register">{t('nav.register')}</a>
+              </>
+            )}
+            <LanguageSwitch page={page} />
+          </nav>
+        </header>
+        <main id="main" lang={contentLang}>
+          {children}
+        </main>
+        <footer class="site-footer">
+          <p>{t('app.tagline')}</p>
+        </footer>
+      </body>
+    </html>
+  );
+};
+
+/** A list of form errors, announced to screen readers. */
+export const FormErrors: FC<{ page: PageContext; errors: string[] }> = ({ page, errors }) =>
+  errors.length === 0 ? null : (
+    <div class="form-errors" role="alert">
+      <p>{page.t('form.errors')}</p>
+      <ul>
+        {errors.map((error) => (
+          <li>{error}</li>
+        ))}
+      </ul>
+    </div>
+  );
+
+export const FieldError: FC<{ id: string; message?: string }> = ({ id, message }) =>
+  message ? (
+    <p class="field-error" id={id}>
+      {message}
+    </p>
+  ) : null;
