@@ -10,7 +10,11 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { HomePage } from '../views/home';
+import { annotationRoutes } from './annotations/routes';
 import { authRoutes } from './auth/routes';
+import { bookRoutes } from './books/routes';
+import { clubRoutes } from './clubs/routes';
+import { pollRoutes } from './polls/routes';
 import { HttpError, renderError } from './http/errors';
 import { limitBody, localeChooser, requestContext, sameOriginOnly, sessionLoader } from './http/middleware';
 import { pageContext, sendPage } from './http/page';
@@ -47,6 +51,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', staticRoutes());
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
   app.route('/', authRoutes(deps, limiters));
+  app.route('/', bookRoutes(deps, limiters));
+  app.route('/', clubRoutes(deps, limiters));
+  app.route('/', annotationRoutes(deps, limiters));
+  app.route('/', pollRoutes(deps, limiters));
 
   app.notFound((c) => renderError(c, 404));
   app.onError((error, c) => {

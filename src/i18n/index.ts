@@ -9,14 +9,18 @@
  * const t = translator('ko');
  * t('home.welcome', { name: '민지' }); // '민지님, 어서 오세요.'
  */
+import * as annotations from './messages/annotations';
 import * as auth from './messages/auth';
+import * as books from './messages/books';
+import * as clubs from './messages/clubs';
 import * as core from './messages/core';
+import * as polls from './messages/polls';
 
 export const LOCALES = ['ko', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
 
-const catalogues = [core, auth] as const;
+const catalogues = [core, auth, books, clubs, annotations, polls] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }

@@ -1,0 +1,160 @@
+/**
+ * Opening an EPUB's ZIP archive safely.
+ *
+ * 1. A first `unzipSync` pass with a `filter` that inflates nothing: it sees every entry of the
+ *    central directory (name, declared sizes) and enforces, before any byte is inflated:
+ *    at most `maxEntries` entries; no entry declared over `maxEntryBytes`; declared total at
+ *    most `maxUncompressedBytes`; no entry name that could lead out of the book (`..`
+ *    segments, absolute paths, drive letters, backslash paths, NUL).
+ * 2. A second pass inflates only what the importer reads (XML, XHTML, NCX, OPF, SMIL). fflate
+ *    inflates each entry into a buffer of exactly the declared size, so a header that lies
+ *    about the size cannot make it allocate more; a lie shows up as a CRC-32 mismatch. We check
+ *    every inflated entry's CRC-32 against the central directory; on a mismatch we re-inflate
+ *    that one entry with `node:zlib` capped at the declared size: if the real content is larger
+ *    the archive is a zip bomb (`epub_too_large`), otherwise it is corrupt (`epub_invalid`).
+ */
+import { inflateRawSync } from 'node:zlib';
+import { unzipSync, type UnzipFileInfo } from 'fflate';
+import { ImportError, type ImportLimits } from '../types';
+
+export interface EpubArchive {
+  /** Every entry name in the archive (directories included), as written in the central directory. */
+  names: Set<string>;
+  /** Inflated entries, by name. */
+  files: Map<string, Uint8Array>;
+}
+
+interface CentralEntry {
+  crc: number;
+  compressedSize: number;
+  dataOffset: number;
+  method: number;
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+export function crc32(data: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * CRC-32, method and data offset of each central-directory entry, in directory order (the
+ * same order fflate's filter sees them). Only what the integrity check needs; fflate does the
+ * real reading. Returns [] when the directory cannot be read (fflate will then complain).
+ */
+function centralDirectory(bytes: Uint8Array): CentralEntry[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65558); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return [];
+  const count = view.getUint16(eocd + 10, true);
+  let offset = view.getUint32(eocd + 16, true);
+  const entries: CentralEntry[] = [];
+  for (let i = 0; i < count && offset + 46 <= bytes.length; i++) {
+    if (view.getUint32(offset, true) !== 0x02014b50) return [];
+    const method = view.getUint16(offset + 10, true);
+    const crc = view.getUint32(offset + 16, true);
+    const compressedSize = view.getUint32(offset + 20, true);
+    const nameLength = view.getUint16(offset + 28, true);
+    const extraLength = view.getUint16(offset + 30, true);
+    const commentLength = view.getUint16(offset + 32, true);
+    const local = view.getUint32(offset + 42, true);
+    let dataOffset = -1;
+    if (local + 30 <= bytes.length && view.getUint32(local, true) === 0x04034b50) {
+      dataOffset = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    }
+    entries.push({ crc, compressedSize, dataOffset, method });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/** True when an entry name could resolve outside the book's own folder. */
+export function isEscapingPath(name: string): boolean {
+  if (name.includes('\0')) return true;
+  if (/^[\\/]/.test(name) || /^[A-Za-z]:/.test(name)) return true;
+  return name.split(/[\\/]/).some((segment) => segment === '..');
+}
+
+function invalid(error: unknown): ImportError {
+  if (error instanceof ImportError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ImportError('epub_invalid', { detail });
+}
+
+export function openArchive(bytes: Uint8Array, limits: ImportLimits, wanted: (name: string) => boolean): EpubArchive {
+  const names = new Set<string>();
+  const declared: UnzipFileInfo[] = [];
+  let total = 0;
+  try {
+    unzipSync(bytes, {
+      filter(info) {
+        if (declared.length + 1 > limits.maxEntries) {
+          throw new ImportError('epub_too_many_entries', { limit: limits.maxEntries });
+        }
+        if (isEscapingPath(info.name)) throw new ImportError('epub_path_escape', { name: info.name });
+        if (info.originalSize > limits.maxEntryBytes) {
+          throw new ImportError('epub_too_large', { name: info.name, limit: limits.maxUncompressedBytes });
+        }
+        total += info.originalSize;
+        if (total > limits.maxUncompressedBytes) {
+          throw new ImportError('epub_too_large', { name: info.name, limit: limits.maxUncompressedBytes });
+        }
+        declared.push(info);
+        names.add(info.name);
+        return false;
+      },
+    });
+  } catch (error) {
+    throw invalid(error);
+  }
+
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes, { filter: (info) => wanted(info.name) });
+  } catch (error) {
+    throw invalid(error);
+  }
+
+  const directory = centralDirectory(bytes);
+  const result = new Map<string, Uint8Array>();
+  declared.forEach((info, index) => {
+    const data = files[info.name];
+    if (!data) return;
+    if (data.length > info.originalSize) {
+      throw new ImportError('epub_too_large', { name: info.name, limit: limits.maxUncompressedBytes });
+    }
+    const entry = directory[index];
+    if (entry && crc32(data) !== entry.crc) {
+      if (entry.method === 8 && entry.dataOffset >= 0) {
+        try {
+          inflateRawSync(bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize), {
+            maxOutputLength: Math.max(1, info.originalSize),
+          });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+            throw new ImportError('epub_too_large', { name: info.name, limit: limits.maxUncompressedBytes });
+          }
+        }
+      }
+      throw new ImportError('epub_invalid', { detail: `CRC-32 mismatch in ${info.name}` });
+    }
+    result.set(info.name, data);
+  });
+  return { names, files: result };
+}

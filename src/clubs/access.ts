@@ -1,0 +1,102 @@
+/**
+ * Who a reader is in a club: the facts every policy decision in every area starts from.
+ * Loading them is one indexed query; the decisions themselves live in each area's policy module
+ * (`src/clubs/policy.ts`, `src/annotations/policy.ts`, `src/polls/policy.ts`).
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/connection';
+import { clubs, memberships, readingProgress, readings, scheduleEntries, spoilerReveals, type Club, type ClubRole, type Reading, type User } from '../../db/schema';
+
+export interface ClubAccess {
+  club: Club;
+  userId: number | null;
+  role: ClubRole | null;
+  isMember: boolean;
+  /** Owner or moderator. */
+  isModerator: boolean;
+  isOwner: boolean;
+  /** May see the club at all: members always, anyone when it is public. */
+  canSee: boolean;
+}
+
+export function accessFor(club: Club, userId: number | null, role: ClubRole | null): ClubAccess {
+  const isMember = role !== null;
+  return {
+    club,
+    userId,
+    role,
+    isMember,
+    isModerator: role === 'owner' || role === 'moderator',
+    isOwner: role === 'owner',
+    canSee: isMember || club.visibility === 'public',
+  };
+}
+
+/**
+ * The reader's access to a club, or null when the club does not exist *or* is private and the
+ * reader is not a member: both answer 404, so a private club's existence does not leak.
+ */
+export function loadClubAccess(db: Db, clubId: number, user: Pick<User, 'id'> | null): ClubAccess | null {
+  if (!Number.isSafeInteger(clubId) || clubId <= 0) return null;
+  const row = db
+    .select({ club: clubs, role: memberships.role })
+    .from(clubs)
+    .leftJoin(memberships, and(eq(memberships.clubId, clubs.id), eq(memberships.userId, user?.id ?? -1)))
+    .where(eq(clubs.id, clubId))
+    .get();
+  if (!row) return null;
+  const access = accessFor(row.club, user?.id ?? null, row.role ?? null);
+  return access.canSee ? access : null;
+}
+
+export function currentReading(db: Db, clubId: number): Reading | undefined {
+  return db
+    .select()
+    .from(readings)
+    .where(and(eq(readings.clubId, clubId), isNull(readings.endedAt)))
+    .get();
+}
+
+export function getReading(db: Db, clubId: number, readingId: number): Reading | undefined {
+  return db
+    .select()
+    .from(readings)
+    .where(and(eq(readings.id, readingId), eq(readings.clubId, clubId)))
+    .get();
+}
+
+/** A member's reading progress: the global position of the furthest paragraph read (0 = none). */
+export function progressOf(db: Db, readingId: number, userId: number | null): number {
+  if (userId === null) return 0;
+  return (
+    db
+      .select({ position: readingProgress.position })
+      .from(readingProgress)
+      .where(and(eq(readingProgress.readingId, readingId), eq(readingProgress.userId, userId)))
+      .get()?.position ?? 0
+  );
+}
+
+/** Chapters whose discussion this reader chose to reveal ahead of their progress. */
+export function revealedChapterIds(db: Db, readingId: number, userId: number | null): Set<number> {
+  if (userId === null) return new Set();
+  return new Set(
+    db
+      .select({ chapterId: spoilerReveals.chapterId })
+      .from(spoilerReveals)
+      .where(and(eq(spoilerReveals.readingId, readingId), eq(spoilerReveals.userId, userId)))
+      .all()
+      .map((row) => row.chapterId),
+  );
+}
+
+/** When a chapter opens to members in this reading (null: no date set, open now). */
+export function chapterOpensAt(db: Db, readingId: number, chapterId: number): number | null {
+  return (
+    db
+      .select({ opensAt: scheduleEntries.opensAt })
+      .from(scheduleEntries)
+      .where(and(eq(scheduleEntries.readingId, readingId), eq(scheduleEntries.chapterId, chapterId)))
+      .get()?.opensAt ?? null
+  );
+}
