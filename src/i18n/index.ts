@@ -14,13 +14,14 @@ import * as auth from './messages/auth';
 import * as books from './messages/books';
 import * as clubs from './messages/clubs';
 import * as core from './messages/core';
+import * as importMessages from './messages/import';
 import * as polls from './messages/polls';
 
 export const LOCALES = ['ko', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
 
-const catalogues = [core, auth, books, clubs, annotations, polls] as const;
+const catalogues = [core, auth, books, clubs, annotations, polls, importMessages] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }

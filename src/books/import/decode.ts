@@ -93,8 +93,9 @@ export function decodeText(bytes: Uint8Array): DecodedText {
       .filter((match) => match.confidence >= 10)
       .map((match) => CHARDET_TO_LABEL[match.name])
       .filter((label): label is string => label !== undefined);
-    // chardet's ranking first; then the legacy encodings our readers are likely to have.
-    const order = [...new Set([...candidates, 'euc-kr', 'shift_jis', 'gb18030', 'windows-1252'])];
+    // chardet's ranking first, then EUC-KR (the legacy encoding our readers are likely to have).
+    // No catch-all fallback: GB18030 would "decode" almost any junk into nonsense.
+    const order = [...new Set([...candidates, 'euc-kr'])];
     for (const label of order) {
       const text = tryDecode(bytes, label);
       if (text !== null) {

@@ -15,7 +15,7 @@ import type { TextOutline } from './plain';
 import { cleanText } from './text';
 import type { OutlineSection } from './types';
 
-type Token = ReturnType<MarkdownIt['parse']>[number];
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 

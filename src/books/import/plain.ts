@@ -29,7 +29,7 @@
  * 6. **Page-break joins** (`joinPageBreaks`).
  */
 import { assignDepths, headingShape, isTocTitle, specialKind, type ShapeName } from './headings';
-import { cleanText, headingKey, isQuotedLine, similarity } from './text';
+import { cleanText, editDistance, headingKey, isQuotedLine, similarity } from './text';
 import type { ImportWarning, OutlineSection, SectionKind } from './types';
 
 export interface TextOutline {
@@ -179,8 +179,12 @@ function matchScore(entry: TocEntry, line: Line, lineKey: string, lineShape: Ret
   }
   if (lineShape.marker) return 0;
   if (entry.key.length < 4) return 0;
-  const sim = similarity(lineKey, entry.key);
-  return sim >= 0.8 ? 40 + 40 * sim : 0;
+  // Similar words: normalised edit distance at most 0.2 (checked cheaply by length first).
+  const longest = Math.max(lineKey.length, entry.key.length);
+  const maxEdits = Math.floor(longest * 0.2);
+  if (Math.abs(lineKey.length - entry.key.length) > maxEdits) return 0;
+  const distance = editDistance(lineKey, entry.key, maxEdits);
+  return distance > maxEdits ? 0 : 40 + 40 * (1 - distance / longest);
 }
 
 /**

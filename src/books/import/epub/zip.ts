@@ -91,6 +91,21 @@ export function isEscapingPath(name: string): boolean {
   return name.split(/[\\/]/).some((segment) => segment === '..');
 }
 
+/**
+ * fflate reads an entry name as Latin-1 unless the ZIP's UTF-8 flag is set, but many EPUB
+ * tools write UTF-8 names (`一.xhtml`) without the flag. A Latin-1 name whose bytes are valid
+ * UTF-8 is read as UTF-8.
+ */
+export function fixEntryName(name: string): string {
+  if (!/[\u0080-\u00ff]/.test(name) || /[^\u0000-\u00ff]/.test(name)) return name;
+  const bytes = Uint8Array.from(name, (c) => c.charCodeAt(0));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).normalize('NFC');
+  } catch {
+    return name;
+  }
+}
+
 function invalid(error: unknown): ImportError {
   if (error instanceof ImportError) return error;
   const detail = error instanceof Error ? error.message : String(error);
@@ -107,16 +122,16 @@ export function openArchive(bytes: Uint8Array, limits: ImportLimits, wanted: (na
         if (declared.length + 1 > limits.maxEntries) {
           throw new ImportError('epub_too_many_entries', { limit: limits.maxEntries });
         }
-        if (isEscapingPath(info.name)) throw new ImportError('epub_path_escape', { name: info.name });
+        if (isEscapingPath(info.name) || isEscapingPath(fixEntryName(info.name))) throw new ImportError('epub_path_escape', { name: info.name });
         if (info.originalSize > limits.maxEntryBytes) {
-          throw new ImportError('epub_too_large', { name: info.name, limit: limits.maxUncompressedBytes });
+          throw new ImportError('epub_too_large', { name: info.name, limit: limits.maxEntryBytes });
         }
         total += info.originalSize;
         if (total > limits.maxUncompressedBytes) {
           throw new ImportError('epub_too_large', { name: info.name, limit: limits.maxUncompressedBytes });
         }
         declared.push(info);
-        names.add(info.name);
+        names.add(fixEntryName(info.name));
         return false;
       },
     });
@@ -126,7 +141,7 @@ export function openArchive(bytes: Uint8Array, limits: ImportLimits, wanted: (na
 
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, { filter: (info) => wanted(info.name) });
+    files = unzipSync(bytes, { filter: (info) => wanted(fixEntryName(info.name)) });
   } catch (error) {
     throw invalid(error);
   }
@@ -154,7 +169,7 @@ export function openArchive(bytes: Uint8Array, limits: ImportLimits, wanted: (na
       }
       throw new ImportError('epub_invalid', { detail: `CRC-32 mismatch in ${info.name}` });
     }
-    result.set(info.name, data);
+    result.set(fixEntryName(info.name), data);
   });
   return { names, files: result };
 }
