@@ -22,20 +22,6 @@
   var MAX_PASSAGE = 2000; // MAX_PASSAGE_CHARS
   var pending = null; // the passage the button would comment on
 
-  // Offset of a DOM boundary point (container, offset) within root's text nodes.
-  function textOffset(root, container, offset) {
-    var upTo = document.createRange();
-    upTo.selectNodeContents(root);
-    upTo.setEnd(container, offset);
-    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    var total = 0;
-    var node;
-    while ((node = walker.nextNode()) && upTo.intersectsNode(node)) {
-      total += node === container ? offset : node.data.length;
-    }
-    return total;
-  }
-
   // Grapheme boundaries of text (all code-point boundaries without Intl.Segmenter,
   // minus those before a combining mark).
   function boundaries(text) {
@@ -65,12 +51,20 @@
     return text.slice(end, to);
   }
 
-  // Offset of a boundary point in root's text, clamped to 0 / length when outside root.
+  // Offset of a boundary point (container, offset) in root's text, counted by walking
+  // root's text nodes (so <mark> highlights don't matter); 0 / length when outside root.
   function offsetIn(root, container, offset) {
-    if (root.contains(container)) return textOffset(root, container, offset);
-    var whole = document.createRange();
-    whole.selectNodeContents(root);
-    return whole.comparePoint(container, offset) < 0 ? 0 : root.textContent.length;
+    var range = document.createRange();
+    range.selectNodeContents(root);
+    if (!root.contains(container)) return range.comparePoint(container, offset) < 0 ? 0 : root.textContent.length;
+    range.setEnd(container, offset);
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var total = 0;
+    var node;
+    while ((node = walker.nextNode()) && range.intersectsNode(node)) {
+      total += node === container ? offset : node.data.length;
+    }
+    return total;
   }
 
   // The passage the current selection designates, or null. The selected TEXT must come

@@ -197,18 +197,16 @@ describe('instantRunoff', () => {
   });
 
   it('majority is measured against ACTIVE ballots, not all ballots (the Discourse bug)', () => {
-    // 10 ballots. After the last-placed option goes, 4 ballots are exhausted.
-    // Option 1 then holds 4 of 6 active ballots: a majority of active ballots (4 > 3),
-    // though not of all ballots (4 is not > 5). Counting exhausted ballots in the threshold
-    // would wrongly find no majority and end in a "tie" or eliminate further.
+    // 10 ballots; option 2's bullet votes exhaust once 2 is eliminated.
     const spec: [number[], number][] = [
       [[1], 3],
       [[2], 2],
       [[3, 1], 1],
       [[3], 4],
     ];
-    // R1: 1:3, 2:2, 3:5 (5 of 10 is not > 5). 2 is last → eliminated; its ballots exhaust.
-    // R2: 1:3, 3:5, active 8 → 5 > 4: 3 wins. Adjust to make the bug visible:
+    // R1: 1:3, 2:2, 3:5 — 5 of 10 is not more than half. 2 is last and goes.
+    // R2: 1:3, 3:5 with 8 active, 2 exhausted — 5 > 4: 3 wins. A threshold over all 10
+    //     ballots would never see a majority (5 > 5 fails even with 3 alone left).
     const r = instantRunoff([1, 2, 3], ballots(spec));
     expect(r.winners).toEqual([3]);
     expect(r.rounds[1]).toMatchObject({ active: 8, exhausted: 2, winner: 3 });
@@ -222,13 +220,12 @@ describe('instantRunoff', () => {
     // R1: 4,3,2,1 (10 active) → 4 out, its ballot goes to 1.
     // R2: 1:5, 2:3, 3:2 (10 active, 5 is not > 5) → 3 out, its two ballots exhaust.
     // R3: 1:5, 2:3, active 8, exhausted 2 → 5 > 4: 1 wins. With the buggy threshold
-    //     (all 10 ballots) 5 > 5 fails and 2 would be eliminated only after a needless round,
-    //     or the poll would be reported without a winner.
+    //     (all 10 ballots) 5 > 5 fails: 2 would be eliminated next and 1, alone, would
+    //     still hold "only" 5 of 10 — a poll reported without a winner.
     const r2 = instantRunoff([1, 2, 3, 4], ballots(spec2));
     expect(r2.rounds).toHaveLength(3);
     expect(r2.rounds[2]).toMatchObject({ active: 8, exhausted: 2, winner: 1 });
     expect(r2.winners).toEqual([1]);
-    expect(5 * 2 > 10).toBe(false); // the buggy threshold would not have declared it
   });
 
   it('eliminates all options tied for fewest together, including zero-vote options', () => {
