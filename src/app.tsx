@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
   });
 
-  app.route('/', staticRoutes());
+  app.route('/', staticRoutes(deps.config.filesDir));
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
   app.route('/', authRoutes(deps, limiters));
   app.route('/', bookRoutes(deps, limiters));

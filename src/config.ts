@@ -19,6 +19,10 @@ export interface Config {
   logRequests: boolean;
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
   trustProxy: boolean;
+  /** Posts (comments, votes, uploads, joins) a reader may make per minute. */
+  postingPerMinute: number;
+  /** A folder whose files are served at /files/<name> (the benchmark's static baseline); off when empty. */
+  filesDir: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -46,6 +50,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: intFrom(env.MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES),
     logRequests: env.LOG_REQUESTS !== 'false',
     trustProxy: env.TRUST_PROXY === 'true',
+    postingPerMinute: intFrom(env.POSTING_RATE_LIMIT, 30),
+    filesDir: env.FILES_DIR || '',
   };
 }
 
@@ -62,6 +68,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
     logRequests: false,
     trustProxy: true,
+    postingPerMinute: 30,
+    filesDir: '',
     ...overrides,
   };
 }

@@ -8,6 +8,7 @@ import { openDatabase } from '../db/connection';
 import { createApp } from './app';
 import { deleteExpiredSessions } from './auth/session';
 import { loadConfig } from './config';
+import { createRateLimiters } from './http/rate-limit';
 
 const config = loadConfig();
 const { db, sqlite } = openDatabase(config.databasePath);
@@ -22,7 +23,8 @@ if (config.importContent) {
   await importContentFolder({ db, sqlite, config, log });
 }
 
-const app = createApp({ db, sqlite, config, clock: Date.now, log });
+const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } });
+const app = createApp({ db, sqlite, config, clock: Date.now, log, rateLimiters });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log({ level: 'notice', message: `Marginalia listening on http://${info.address}:${info.port} (origin ${config.origin})` });
 });

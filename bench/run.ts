@@ -1,0 +1,274 @@
+/**
+ * `npm run bench` — measures Marginalia on this machine and prints the figures that matter.
+ *
+ * Builds its own data in a temporary database (bench/seed.ts), starts the real server
+ * (`src/server.ts`) on a free loopback port, and drives it with autocannon: each case gets a
+ * warm-up, then a fixed measuring time. Reports requests per second, p50/p99 latency, errors
+ * and non-2xx counts; the chapter page's size raw and gzipped; the server's resident memory;
+ * import times; and the ratios the performance budget is written in.
+ *
+ *   npm run bench                 full run (about 2 minutes)
+ *   npm run bench -- --quick      short run
+ *   npm run bench -- --json       one JSON object on stdout, nothing else
+ *   npm run bench -- --tiny       a seconds-long run on tiny data (what the test suite runs)
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { openDatabase } from '../db/connection';
+import { contentHash, parseBook } from '../src/books/import';
+import { storeParsedBook } from '../src/books/store';
+import { generateKoreanBook } from '../tests/fixtures/books/korean-book';
+import { seedBenchDatabase, type BenchData } from './seed';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const args = new Set(process.argv.slice(2));
+const asJson = args.has('--json');
+const mode = args.has('--tiny') ? 'tiny' : args.has('--quick') ? 'quick' : 'full';
+const TIMING = { full: { warmup: 2, duration: 10 }, quick: { warmup: 1, duration: 3 }, tiny: { warmup: 0.2, duration: 0.5 } }[mode];
+const SIZES = mode === 'tiny' ? { members: 6, paragraphs: 40, comments: 60, polls: 2 } : { members: 50, paragraphs: 500, comments: 2000, polls: 10 };
+
+const say = (line = '') => {
+  if (!asJson) process.stdout.write(`${line}\n`);
+};
+const progress = (line: string) => {
+  if (!asJson) process.stderr.write(`… ${line}\n`);
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`process exited early:\n${output.join('')}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > deadline) throw new Error(`no answer from ${url}:\n${output.join('')}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+function startProcess(argv: string[], env: Record<string, string>): { child: ChildProcess; output: string[] } {
+  const output: string[] = [];
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => output.push(String(d)));
+  child.stderr!.on('data', (d) => output.push(String(d)));
+  return { child, output };
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+interface CaseResult {
+  name: string;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+type CannonOptions = Omit<autocannon.Options, 'url' | 'duration'> & { path: string };
+
+async function measure(name: string, base: string, options: CannonOptions): Promise<CaseResult> {
+  const { path, ...rest } = options;
+  const run = (duration: number) => autocannon({ url: base + path, duration, ...rest } as autocannon.Options);
+  progress(name);
+  if (TIMING.warmup > 0) await run(TIMING.warmup);
+  const result = await run(TIMING.duration);
+  return {
+    name,
+    rps: Math.round(result.requests.average),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+function sessionCookie(token: string) {
+  return `marginalia_session=${token}`;
+}
+
+/** Each request as the next member in turn, so posting spreads over the club as it would. */
+function rotatingMembers(tokens: string[], build: (index: number) => { method: 'POST'; path: string; body: string }) {
+  let next = 0;
+  return [
+    {
+      setupRequest: (request: Record<string, unknown>) => {
+        const index = 1 + (next++ % (tokens.length - 1));
+        const { method, path, body } = build(index);
+        return {
+          ...request,
+          method,
+          path,
+          body,
+          headers: {
+            cookie: sessionCookie(tokens[index]!),
+            'content-type': 'application/x-www-form-urlencoded',
+            'sec-fetch-site': 'same-origin',
+          },
+        };
+      },
+    },
+  ];
+}
+
+async function importTimings(): Promise<Record<string, number>> {
+  const timings: Record<string, number> = {};
+  const dir = mkdtempSync(join(tmpdir(), 'marginalia-bench-import-'));
+  const { db, sqlite } = openDatabase(join(dir, 'import.db'));
+  const time = (name: string, bytes: Uint8Array, filename: string) => {
+    const started = performance.now();
+    const book = parseBook({ bytes, filename });
+    storeParsedBook({ db, sqlite }, book, { hash: contentHash(bytes), filename, userId: null, now: Date.now() });
+    timings[name] = Math.round((performance.now() - started) * 10) / 10;
+  };
+  const korean = new TextEncoder().encode(generateKoreanBook({ targetBytes: mode === 'tiny' ? 40_000 : 550_000 }).text);
+  time(`generated-korean-${Math.round(korean.length / 1024)}KB.txt`, korean, 'generated-korean.txt');
+  const corpus = resolve(ROOT, '../shared/corpus');
+  if (mode !== 'tiny' && existsSync(corpus)) {
+    for (const name of readdirSync(corpus).filter((n) => n.endsWith('.epub')).sort()) time(name, readFileSync(join(corpus, name)), name);
+  }
+  sqlite.close();
+  rmSync(dir, { recursive: true, force: true });
+  return timings;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'marginalia-bench-'));
+  const filesDir = join(dir, 'files');
+  const databasePath = join(dir, 'bench.db');
+  const children: ChildProcess[] = [];
+  try {
+    progress(`seeding (${mode})`);
+    const data: BenchData = await seedBenchDatabase(databasePath, SIZES);
+
+    const rawPort = await freePort();
+    const raw = startProcess(['-e', `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8' }); s.end('ok'); }).listen(${rawPort}, '127.0.0.1')`], {});
+    children.push(raw.child);
+    const rawBase = `http://127.0.0.1:${rawPort}`;
+    await waitFor(rawBase, raw.child, raw.output);
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = startProcess(['--import', 'tsx', 'src/server.ts'], {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ORIGIN: base,
+      DATABASE_PATH: databasePath,
+      IMPORT_CONTENT: 'false',
+      LOG_REQUESTS: 'false',
+      POSTING_RATE_LIMIT: '100000000',
+      FILES_DIR: filesDir,
+      NODE_ENV: 'production',
+    });
+    children.push(server.child);
+    await waitFor(`${base}/healthz`, server.child, server.output);
+
+    const owner = sessionCookie(data.tokens[0]!);
+    const member = sessionCookie(data.tokens[data.tokens.length - 1]!);
+    const chapterPath = `/clubs/${data.clubId}/chapters/${data.chapterOrdinal}`;
+    const threadPath = `/clubs/${data.clubId}/paragraphs/${data.busiestParagraphId}/comments`;
+
+    // The chapter page as a member who has read it all, raw and as the server compresses it.
+    const pageResponse = await fetch(base + chapterPath, { headers: { cookie: member, 'accept-encoding': 'identity' } });
+    if (!pageResponse.ok) throw new Error(`chapter page answered ${pageResponse.status}`);
+    const pageBytes = new Uint8Array(await pageResponse.arrayBuffer());
+    const gzResponse = await fetch(base + chapterPath, { headers: { cookie: member, 'accept-encoding': 'gzip' } });
+    const served = gzResponse.headers.get('content-encoding') === 'gzip';
+    const chapterBytes = { raw: pageBytes.length, gzip: gzipSync(pageBytes).length, served_compressed: served };
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(filesDir, { recursive: true });
+    writeFileSync(join(filesDir, 'chapter.html'), pageBytes);
+
+    const gzipAccept = { 'accept-encoding': 'gzip' };
+    const cases: CaseResult[] = [];
+    cases.push(await measure('1 raw node:http', rawBase, { path: '/', connections: 50 }));
+    cases.push(await measure('2 GET /healthz', base, { path: '/healthz', connections: 50 }));
+    cases.push(await measure('3 chapter bytes as a static file', base, { path: '/files/chapter.html', connections: 10, headers: gzipAccept }));
+    cases.push(await measure('4 chapter page, member who read it all', base, { path: chapterPath, connections: 10, headers: { cookie: member, ...gzipAccept } }));
+    cases.push(await measure('5 thread fragment', base, { path: threadPath, connections: 10, headers: { cookie: member, 'hx-request': 'true', ...gzipAccept } }));
+
+    // 6: members post comments while 8 other connections read chapter pages.
+    let posted = 0;
+    const postComment = rotatingMembers(data.tokens, (index) => {
+      const paragraphId = data.paragraphIds[(index * 7 + posted++) % data.paragraphIds.length]!;
+      return { method: 'POST', path: `/clubs/${data.clubId}/comments`, body: new URLSearchParams({ paragraph_id: String(paragraphId), body: `벤치마크 댓글 ${posted} — benchmark comment`, visibility: 'club' }).toString() };
+    });
+    progress('6 posting comments with 8 readers');
+    const readers = measure('6b chapter readers during posting', base, { path: chapterPath, connections: 8, headers: { cookie: owner, ...gzipAccept } });
+    const posting = measure('6 posting comments (8 readers running)', base, { path: '/', connections: 8, requests: postComment as never, headers: { 'hx-request': 'true' } });
+    const [postingResult, readersResult] = await Promise.all([posting, readers]);
+    cases.push(postingResult, readersResult);
+
+    // 7: voting (each vote replaces the member's previous one).
+    const optionIds = data.pollOptionIds[0]!;
+    const vote = rotatingMembers(data.tokens, (index) => ({
+      method: 'POST',
+      path: `/clubs/${data.clubId}/polls/${data.pollIds[0]}/vote`,
+      body: new URLSearchParams({ option: String(optionIds[index % optionIds.length]) }).toString(),
+    }));
+    cases.push(await measure('7 voting in a poll', base, { path: '/', connections: 10, requests: vote as never, headers: { 'hx-request': 'true' } }));
+
+    const rss = rssMb(server.child.pid!);
+    const import_ms = await importTimings();
+    const find = (prefix: string) => cases.find((c) => c.name.startsWith(prefix))!;
+    const ratio = (a: string, b: string) => Math.round((find(a).rps / Math.max(1, find(b).rps)) * 100) / 100;
+    const result = {
+      mode,
+      cases,
+      ratios: { healthz_over_raw: ratio('2 ', '1 '), chapter_over_static: ratio('4 ', '3 '), thread_over_static: ratio('5 ', '3 ') },
+      chapter_bytes: chapterBytes,
+      import_ms,
+      rss_mb: rss,
+    };
+
+    if (asJson) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      say(`Marginalia benchmark (${mode}: ${TIMING.warmup}s warm-up, ${TIMING.duration}s per case; ${SIZES.members} members, ${SIZES.paragraphs}-paragraph chapter, ${SIZES.comments} comments, ${SIZES.polls} polls)`);
+      say();
+      say('case'.padEnd(44) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'errors'.padStart(8) + 'non-2xx'.padStart(9));
+      for (const c of cases) say(c.name.padEnd(44) + String(c.rps).padStart(9) + String(c.p50_ms).padStart(9) + String(c.p99_ms).padStart(9) + String(c.errors).padStart(8) + String(c.non2xx).padStart(9));
+      say();
+      say(`ratios: (2)/(1) ${result.ratios.healthz_over_raw}   (4)/(3) ${result.ratios.chapter_over_static}   (5)/(3) ${result.ratios.thread_over_static}`);
+      say(`chapter page: ${chapterBytes.raw} bytes raw, ${chapterBytes.gzip} gzipped (${Math.round(chapterBytes.gzip / 1024)} KB); served compressed: ${served}`);
+      say(`server memory after the run: ${rss} MB resident`);
+      say(`imports: ${Object.entries(import_ms).map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
+    }
+  } finally {
+    for (const child of children) await stop(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
+  process.exit(1);
+});

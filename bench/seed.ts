@@ -1,0 +1,174 @@
+/**
+ * The benchmark's own data, built in a fresh database: a club of 50 members reading a
+ * 500-paragraph chapter with 2,000 comments and replies over it (passages and paragraphs,
+ * Korean and English), and 10 polls with votes. Everything goes through the app's own
+ * storage functions where they exist, so the data has the shape real use gives it.
+ */
+import { eq } from 'drizzle-orm';
+import { openDatabase } from '../db/connection';
+import { chapters, clubs, comments, memberships, paragraphs, pollOptions, polls, pollVoteChoices, pollVotes, readingProgress, readings, users } from '../db/schema';
+import { selectorFor } from '../src/annotations/selectors';
+import { hashPassword } from '../src/auth/password';
+import { createSession } from '../src/auth/session';
+import { importBook } from '../src/books/store';
+
+export interface BenchData {
+  clubId: number;
+  readingId: number;
+  editionId: number;
+  chapterOrdinal: number;
+  chapterId: number;
+  /** Paragraph ids of the big chapter, in order. */
+  paragraphIds: number[];
+  /** The paragraph with the most comments (its thread fragment is a case). */
+  busiestParagraphId: number;
+  /** Session tokens of the members, index 0 is the owner. */
+  tokens: string[];
+  pollIds: number[];
+  /** Option ids per poll. */
+  pollOptionIds: number[][];
+}
+
+const KO = ['이 문단에서 주인공의 선택이 이해가 됐어요.', '저는 이 부분에서 조금 다르게 읽었어요. **왜** 그랬을까요?', '번역이 특히 좋네요.', '> 밑줄 그은 문장\n\n다시 읽어도 좋아요.', '다음 모임에서 이야기해 봐요, @member3 님 생각은요?'];
+const EN = ['This paragraph changed how I read the whole chapter.', 'I disagree a little — *why* would she go back?', 'The rhythm of these sentences is lovely.', '- one thing\n- another thing', 'See `chapter 2` for the echo of this line.'];
+
+function chapterMarkdown(paragraphCount: number): string {
+  const lines = ['---', 'title: 벤치마크 책 — The Benchmark Book', 'author: Marginalia', 'lang: ko', '---', '', '# 1장. 긴 장', ''];
+  for (let i = 1; i <= paragraphCount; i++) {
+    lines.push(
+      i % 3 === 0
+        ? `Paragraph ${i}. The evening light fell across the shelves of the little bookshop, and the readers argued gently about the ending they had not yet reached, turning pages back and forth.`
+        : `${i}번째 문단. 책방의 저녁 햇살이 서가 위로 길게 내려앉았고, 모임 사람들은 아직 다 읽지 못한 결말을 두고 조용히 이야기를 나누었다. 누군가는 밑줄을 그었고 누군가는 여백에 작은 글씨로 질문을 남겼다.`,
+      '',
+    );
+  }
+  lines.push('# 2장. 짧은 장', '', '짧은 장의 첫 문단.', '', 'The short chapter ends here.', '');
+  return lines.join('\n');
+}
+
+export async function seedBenchDatabase(path: string, options: { members?: number; paragraphs?: number; comments?: number; polls?: number } = {}): Promise<BenchData> {
+  const memberCount = options.members ?? 50;
+  const paragraphCount = options.paragraphs ?? 500;
+  const commentCount = options.comments ?? 2000;
+  const pollCount = options.polls ?? 10;
+  const now = Date.now();
+  const { db, sqlite } = openDatabase(path);
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+  const passwordHash = await hashPassword('benchmark password');
+  const userIds = sqlite.transaction(() =>
+    Array.from({ length: memberCount }, (_, i) =>
+      db
+        .insert(users)
+        .values({ username: `member${i}`, usernameKey: `member${i}`, displayName: i % 2 ? `Member ${i}` : `회원 ${i}`, passwordHash, isAdmin: i === 0, createdAt: now })
+        .returning({ id: users.id })
+        .get().id,
+    ),
+  )();
+  const tokens = userIds.map((id) => createSession(db, id, now).token);
+
+  const stored = importBook({ db, sqlite }, { bytes: new TextEncoder().encode(chapterMarkdown(paragraphCount)), filename: 'bench.md', now });
+  const editionId = stored.editionId;
+  const chapter = db.select().from(chapters).where(eq(chapters.editionId, editionId)).orderBy(chapters.ordinal).all().find((c) => c.paragraphCount >= paragraphCount)!;
+  const chapterParagraphs = db.select().from(paragraphs).where(eq(paragraphs.chapterId, chapter.id)).orderBy(paragraphs.ordinal).all();
+  const textParagraphs = chapterParagraphs.filter((p) => p.kind === 'text');
+  const lastPosition = db.select().from(paragraphs).where(eq(paragraphs.editionId, editionId)).all().reduce((max, p) => Math.max(max, p.position), 0);
+
+  const data = sqlite.transaction(() => {
+    const club = db.insert(clubs).values({ name: '벤치마크 클럽', description: 'bench', language: 'ko', visibility: 'private', createdAt: now }).returning().get();
+    userIds.forEach((userId, i) =>
+      db.insert(memberships).values({ clubId: club.id, userId, role: i === 0 ? 'owner' : i < 3 ? 'moderator' : 'member', joinedAt: now }).run(),
+    );
+    const reading = db.insert(readings).values({ clubId: club.id, editionId, startedAt: now }).returning().get();
+    for (const userId of userIds) db.insert(readingProgress).values({ readingId: reading.id, userId, position: lastPosition, updatedAt: now }).run();
+
+    // Comments: a skewed spread (some paragraphs are where the club talks most), 60% roots, 40% replies.
+    const commentCounts = new Map<number, number>();
+    const roots: { id: number; paragraphId: number; anchorPosition: number }[] = [];
+    for (let i = 0; i < commentCount; i++) {
+      const authorId = userIds[Math.floor(random() * userIds.length)]!;
+      const korean = random() < 0.6;
+      const body = (korean ? KO : EN)[Math.floor(random() * 5)]!;
+      const createdAt = now - (commentCount - i) * 1000;
+      if (roots.length === 0 || random() < 0.6) {
+        const paragraph = textParagraphs[Math.floor(random() ** 2 * textParagraphs.length)]!;
+        const passage = random() < 0.35 ? selectorFor(paragraph.text, 4, Math.min(paragraph.text.length, 4 + 10 + Math.floor(random() * 20))) : null;
+        const row = db
+          .insert(comments)
+          .values({
+            clubId: club.id,
+            readingId: reading.id,
+            chapterId: chapter.id,
+            paragraphId: paragraph.id,
+            anchorPosition: paragraph.position,
+            passageStart: passage?.start ?? null,
+            passageEnd: passage?.end ?? null,
+            passageExact: passage?.exact ?? null,
+            passagePrefix: passage?.prefix ?? null,
+            passageSuffix: passage?.suffix ?? null,
+            authorId,
+            body,
+            createdAt,
+          })
+          .returning({ id: comments.id })
+          .get();
+        db.update(comments).set({ rootId: row.id }).where(eq(comments.id, row.id)).run();
+        roots.push({ id: row.id, paragraphId: paragraph.id, anchorPosition: paragraph.position });
+        commentCounts.set(paragraph.id, (commentCounts.get(paragraph.id) ?? 0) + 1);
+      } else {
+        const root = roots[Math.floor(random() * roots.length)]!;
+        db.insert(comments)
+          .values({ clubId: club.id, readingId: reading.id, chapterId: chapter.id, paragraphId: root.paragraphId, parentId: root.id, rootId: root.id, anchorPosition: root.anchorPosition, authorId, body, createdAt })
+          .run();
+        commentCounts.set(root.paragraphId, (commentCounts.get(root.paragraphId) ?? 0) + 1);
+      }
+    }
+    const busiestParagraphId = [...commentCounts].sort((a, b) => b[1] - a[1])[0]![0];
+
+    const pollIds: number[] = [];
+    const pollOptionIds: number[][] = [];
+    for (let p = 0; p < pollCount; p++) {
+      const kind = (['single', 'multiple', 'ranked'] as const)[p % 3]!;
+      const poll = db
+        .insert(polls)
+        .values({
+          clubId: club.id,
+          readingId: reading.id,
+          chapterId: p % 2 ? chapter.id : null,
+          question: `질문 ${p + 1}: 이 장의 결말은 설득력이 있었나요?`,
+          kind,
+          minChoices: 1,
+          maxChoices: kind === 'multiple' ? 3 : kind === 'ranked' ? 4 : 1,
+          voters: p % 2 ? 'public' : 'anonymous',
+          resultsVisibility: 'always',
+          createdBy: userIds[0]!,
+          createdAt: now,
+        })
+        .returning({ id: polls.id })
+        .get();
+      const optionIds = Array.from({ length: 4 }, (_, o) =>
+        db.insert(pollOptions).values({ pollId: poll.id, ordinal: o + 1, label: `선택지 ${o + 1} / Option ${o + 1}` }).returning({ id: pollOptions.id }).get().id,
+      );
+      for (const userId of userIds.slice(0, Math.floor(memberCount * 0.8))) {
+        const vote = db.insert(pollVotes).values({ pollId: poll.id, userId, createdAt: now, updatedAt: now }).returning({ id: pollVotes.id }).get();
+        const shuffled = [...optionIds].sort(() => random() - 0.5);
+        const picks = kind === 'single' ? 1 : kind === 'multiple' ? 1 + Math.floor(random() * 3) : 4;
+        shuffled.slice(0, picks).forEach((optionId, rank) => db.insert(pollVoteChoices).values({ voteId: vote.id, optionId, rank: rank + 1 }).run());
+      }
+      pollIds.push(poll.id);
+      pollOptionIds.push(optionIds);
+    }
+    return { clubId: club.id, readingId: reading.id, busiestParagraphId, pollIds, pollOptionIds };
+  })();
+
+  sqlite.close();
+  return {
+    ...data,
+    editionId,
+    chapterOrdinal: chapter.ordinal,
+    chapterId: chapter.id,
+    paragraphIds: textParagraphs.map((p) => p.id),
+    tokens,
+  };
+}
