@@ -5,7 +5,7 @@
  * username exists. Failed attempts count against both the client's IP and the username.
  */
 import { Hono, type Context } from 'hono';
-import { setCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import { AccountPage, LoginPage, RegisterPage } from '../../views/auth/forms';
 import { HttpError } from '../http/errors';
 import { readForm, safeNextPath, validateForm, type FieldErrors } from '../http/forms';
@@ -42,19 +42,23 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
   app.post('/register', async (c) => {
     const form = await readForm(c);
     const next = safeNextPath(form.next);
-    const verdict = limits.registerPerIp.consume(c.get('clientIp'), clock());
-    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
-
     const parsed = validateForm(registerSchema, form);
     const rerender = (errors: FieldErrors, status: 409 | 422) =>
       sendPage(c, <RegisterPage page={pageContext(c)} values={form} errors={errors} next={next} />, status);
     if (!parsed.ok) return rerender(parsed.errors, 422);
 
+    // Counted once the form is valid: typos cost nothing, while account creation and probing for
+    // taken names (each of which costs a password hash) are limited.
+    const verdict = limits.registerPerIp.consume(c.get('clientIp'), clock());
+    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+
     const passwordHash = await hashPassword(parsed.data.password);
-    const localeCookie = c.req.header('cookie')?.match(new RegExp(`${LOCALE_COOKIE}=(ko|en)`))?.[1] ?? null;
+    // Only a language the reader chose with the switch becomes their setting; one guessed from
+    // Accept-Language is not saved, so the account keeps following the browser.
+    const chosenLocale = getCookie(c, LOCALE_COOKIE);
     const user = createUser(
       db,
-      { username: parsed.data.username, displayName: parsed.data.displayName, passwordHash, locale: localeCookie ?? c.get('locale') },
+      { username: parsed.data.username, displayName: parsed.data.displayName, passwordHash, locale: isLocale(chosenLocale) ? chosenLocale : null },
       clock(),
     );
     if (!user) return rerender({ username: 'auth.error.username_taken' }, 409);
@@ -88,12 +92,14 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
       const verdict = limiter.check(key, now);
       if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
     }
+    // Count the attempt now, before the slow password check: counting only after it would let
+    // many simultaneous guesses all pass the check above. A successful sign-in is refunded below.
+    limits.loginPerIp.consume(ipKey, now);
+    limits.loginPerUsername.consume(userKey, now);
 
     const user = parsed.ok ? findUserByUsername(db, username) : undefined;
     const valid = await verifyPasswordOrDummy(user?.passwordHash ?? null, parsed.ok ? parsed.data.password : '');
     if (!user || !valid) {
-      limits.loginPerIp.consume(ipKey, now);
-      limits.loginPerUsername.consume(userKey, now);
       return sendPage(
         c,
         <LoginPage page={pageContext(c)} values={{ username }} errors={{ _form: 'auth.error.invalid_credentials' }} next={next} />,
@@ -101,6 +107,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
       );
     }
 
+    limits.loginPerIp.refund(ipKey);
     limits.loginPerUsername.reset(userKey);
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
@@ -179,10 +186,11 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     const user = c.get('user')!;
     const verdict = limits.loginPerUsername.check(user.usernameKey, clock());
     if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+    limits.loginPerUsername.consume(user.usernameKey, clock()); // before the slow check, as in sign-in
     if (!(await verifyPasswordOrDummy(user.passwordHash, parsed.data.currentPassword))) {
-      limits.loginPerUsername.consume(user.usernameKey, clock());
       return renderAccount(c, { passwordErrors: { currentPassword: 'auth.error.current_password' } }, 422);
     }
+    limits.loginPerUsername.refund(user.usernameKey);
     updatePasswordHash(db, user.id, await hashPassword(parsed.data.newPassword));
     deleteUserSessions(db, user.id, c.get('session')!.id);
     return seeOther(c, '/account?done=password');

@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ErrorPage } from '../../views/error';
-import type { MessageKey, MessageParams } from '../i18n';
+import { negotiateLocale, translator, type MessageKey, type MessageParams } from '../i18n';
 import { pageContext, sendPage } from './page';
 import type { AppEnv } from './types';
 
@@ -33,6 +33,14 @@ const TITLES: Record<number, { title: MessageKey; body: MessageKey }> = {
 };
 
 export function renderError(c: Context<AppEnv>, status: 403 | 404 | 413 | 429 | 500, messageKey?: MessageKey, params: MessageParams = {}) {
+  // An error thrown before the language was chosen (say, the database failing while the session
+  // loads) still gets a page in the browser's language rather than a crash in the error handler.
+  if (!c.get('t')) {
+    const locale = negotiateLocale(null, c.req.header('accept-language'));
+    c.set('locale', locale);
+    c.set('t', translator(locale));
+  }
+  if (c.get('user') === undefined) c.set('user', null);
   const t = c.get('t');
   const keys = TITLES[status] ?? TITLES[500]!;
   const message = t(messageKey ?? keys.body, { requestId: c.get('requestId'), ...params });

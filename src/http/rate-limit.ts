@@ -36,6 +36,16 @@ export class RateLimiter {
     return { allowed: true, remaining: this.rule.limit - window.count, retryAfterSeconds: 0 };
   }
 
+  /**
+   * Gives back one event counted in the current window. For limits on *failed* attempts: count
+   * the attempt before the slow check (so parallel requests cannot all pass `check` first), then
+   * refund it when the attempt succeeds.
+   */
+  refund(key: string): void {
+    const window = this.windows.get(key);
+    if (window && window.count > 0) window.count -= 1;
+  }
+
   reset(key: string): void {
     this.windows.delete(key);
   }

@@ -40,11 +40,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Refuses any state-changing request that did not come from our own pages: the browser must
- * say `Sec-Fetch-Site: same-origin`, or send an `Origin` equal to ours. This holds whatever the
- * content type, so a cross-site form post, a `fetch` with `text/plain` and a forged multipart
- * upload are all refused. Non-browser clients without either header are refused too.
+ * say `Sec-Fetch-Site: same-origin`, or (older browsers, which do not send fetch metadata) an
+ * `Origin` equal to ours. When `Sec-Fetch-Site` is present it decides alone: the browser sets it
+ * and page scripts cannot, so `cross-site` or `same-site` is refused whatever `Origin` says.
+ * This holds whatever the content type, so a cross-site form post, a `fetch` with `text/plain`
+ * and a forged multipart upload are all refused. Clients sending neither header are refused too.
  */
 export function isSameOriginRequest(request: Request, origin: string): boolean {
   if (SAFE_METHODS.has(request.method)) return true;
-  return request.headers.get('sec-fetch-site') === 'same-origin' || request.headers.get('origin') === origin;
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'same-origin';
+  return request.headers.get('origin') === origin;
 }

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiters, DEFAULT_RATE_LIMITS, RateLimiter } from '../../../src/http/rate-limit';
+
+const T0 = 1_000_000;
+
+describe('RateLimiter', () => {
+  it('allows `limit` events in a window and refuses the next with the seconds left', () => {
+    const limiter = new RateLimiter({ limit: 3, windowMs: 60_000 });
+    expect(limiter.consume('a', T0)).toEqual({ allowed: true, remaining: 2, retryAfterSeconds: 0 });
+    expect(limiter.consume('a', T0 + 1)).toEqual({ allowed: true, remaining: 1, retryAfterSeconds: 0 });
+    expect(limiter.consume('a', T0 + 2)).toEqual({ allowed: true, remaining: 0, retryAfterSeconds: 0 });
+    expect(limiter.consume('a', T0 + 10_000)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 50 });
+    expect(limiter.consume('a', T0 + 59_001)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 1 });
+  });
+
+  it('opens again when the window has passed', () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 60_000 });
+    expect(limiter.consume('a', T0).allowed).toBe(true);
+    expect(limiter.consume('a', T0 + 59_999).allowed).toBe(false);
+    expect(limiter.consume('a', T0 + 60_000).allowed).toBe(true);
+  });
+
+  it('keeps keys apart', () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 1_000 });
+    expect(limiter.consume('a', T0).allowed).toBe(true);
+    expect(limiter.consume('b', T0).allowed).toBe(true);
+    expect(limiter.consume('a', T0).allowed).toBe(false);
+  });
+
+  it('check looks without counting', () => {
+    const limiter = new RateLimiter({ limit: 2, windowMs: 1_000 });
+    for (let i = 0; i < 5; i++) expect(limiter.check('a', T0).allowed).toBe(true);
+    limiter.consume('a', T0);
+    expect(limiter.check('a', T0)).toMatchObject({ allowed: true, remaining: 1 });
+    limiter.consume('a', T0);
+    expect(limiter.check('a', T0 + 250)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 1 });
+  });
+
+  it('refused events do not extend the window', () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 10_000 });
+    limiter.consume('a', T0);
+    for (let t = 1; t < 10; t++) limiter.consume('a', T0 + t * 1000);
+    expect(limiter.consume('a', T0 + 10_000).allowed).toBe(true);
+  });
+
+  it('reset forgives a key', () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 60_000 });
+    limiter.consume('a', T0);
+    expect(limiter.check('a', T0).allowed).toBe(false);
+    limiter.reset('a');
+    expect(limiter.consume('a', T0).allowed).toBe(true);
+  });
+
+  it('keeps working when many keys pile up (old windows are swept)', () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 1_000 });
+    for (let i = 0; i < 50_001; i++) limiter.consume(`k${i}`, T0);
+    limiter.consume('late', T0 + 5_000);
+    expect(limiter.consume('k1', T0 + 5_000).allowed).toBe(true);
+    expect(limiter.consume('late', T0 + 5_000).allowed).toBe(false);
+  });
+});
+
+describe('createRateLimiters', () => {
+  it('uses the documented defaults', () => {
+    expect(DEFAULT_RATE_LIMITS.loginPerIp).toEqual({ limit: 6, windowMs: 60_000 });
+    expect(DEFAULT_RATE_LIMITS.loginPerUsername).toEqual({ limit: 10, windowMs: 15 * 60_000 });
+    expect(DEFAULT_RATE_LIMITS.registerPerIp).toEqual({ limit: 5, windowMs: 60 * 60_000 });
+    const limiters = createRateLimiters();
+    expect(limiters.loginPerIp.rule).toEqual(DEFAULT_RATE_LIMITS.loginPerIp);
+  });
+
+  it('accepts overrides and gives each app its own counters', () => {
+    const a = createRateLimiters({ loginPerIp: { limit: 1, windowMs: 1000 } });
+    const b = createRateLimiters();
+    expect(a.loginPerIp.rule.limit).toBe(1);
+    expect(a.loginPerUsername.rule).toEqual(DEFAULT_RATE_LIMITS.loginPerUsername);
+    a.loginPerIp.consume('ip', T0);
+    expect(a.loginPerIp.check('ip', T0).allowed).toBe(false);
+    expect(b.loginPerIp.check('ip', T0).allowed).toBe(true);
+  });
+});
+
+describe('RateLimiter.refund', () => {
+  it('gives back one counted event, never going below zero', () => {
+    const limiter = new RateLimiter({ limit: 2, windowMs: 60_000 });
+    limiter.consume('a', T0);
+    limiter.consume('a', T0);
+    expect(limiter.check('a', T0).allowed).toBe(false);
+    limiter.refund('a');
+    expect(limiter.check('a', T0)).toMatchObject({ allowed: true, remaining: 1 });
+    limiter.refund('a');
+    limiter.refund('a');
+    limiter.refund('unknown');
+    expect(limiter.check('a', T0).remaining).toBe(2);
+    expect(limiter.consume('a', T0).remaining).toBe(1);
+  });
+});
