@@ -1,7 +1,7 @@
-/** Reading books: the library, an edition's chapters, a chapter's paragraphs. */
+/** Reading books: the library, an edition's chapters, a chapter's paragraphs, the reader's bookmark. */
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
-import { books, chapters, editions, paragraphs, type Chapter, type Edition, type Paragraph } from '../../db/schema';
+import { bookmarks, books, chapters, editions, paragraphs, type Chapter, type Edition, type Paragraph } from '../../db/schema';
 
 export function listLibrary(db: Db) {
   return db
@@ -59,4 +59,46 @@ export function listHeadings(db: Db, editionId: number) {
     .where(and(eq(paragraphs.editionId, editionId), eq(paragraphs.kind, 'heading')))
     .orderBy(asc(paragraphs.position))
     .all();
+}
+
+/** Editions of one book, newest first. */
+export function listEditionsOfBook(db: Db, bookId: number) {
+  return db
+    .select({ id: editions.id, title: editions.title, language: editions.language, format: editions.format, importedAt: editions.importedAt, sourceName: editions.sourceName })
+    .from(editions)
+    .where(eq(editions.bookId, bookId))
+    .orderBy(desc(editions.importedAt), desc(editions.id))
+    .all();
+}
+
+/** Chapter outline of an edition without its text: what navigation needs. */
+export function listChapterHeads(db: Db, editionId: number) {
+  return db
+    .select({ id: chapters.id, ordinal: chapters.ordinal, title: chapters.title, kind: chapters.kind, paragraphCount: chapters.paragraphCount })
+    .from(chapters)
+    .where(eq(chapters.editionId, editionId))
+    .orderBy(asc(chapters.ordinal))
+    .all();
+}
+
+export interface Bookmark {
+  chapterOrdinal: number;
+  paragraphOrdinal: number;
+  updatedAt: number;
+}
+
+export function getBookmark(db: Db, userId: number, editionId: number): Bookmark | undefined {
+  return db
+    .select({ chapterOrdinal: bookmarks.chapterOrdinal, paragraphOrdinal: bookmarks.paragraphOrdinal, updatedAt: bookmarks.updatedAt })
+    .from(bookmarks)
+    .where(and(eq(bookmarks.userId, userId), eq(bookmarks.editionId, editionId)))
+    .get();
+}
+
+export function saveBookmark(db: Db, input: { userId: number; editionId: number; chapterOrdinal: number; paragraphOrdinal: number; now: number }): void {
+  const place = { chapterOrdinal: input.chapterOrdinal, paragraphOrdinal: input.paragraphOrdinal, updatedAt: input.now };
+  db.insert(bookmarks)
+    .values({ userId: input.userId, editionId: input.editionId, ...place })
+    .onConflictDoUpdate({ target: [bookmarks.userId, bookmarks.editionId], set: place })
+    .run();
 }

@@ -28,25 +28,45 @@ export function bookIdentityKey(title: string, author: string | null): string {
 }
 
 export function findEditionByHash(db: Db, hash: string) {
-  return db.select({ id: editions.id, bookId: editions.bookId }).from(editions).where(eq(editions.contentHash, hash)).get();
+  return db.select({ id: editions.id, bookId: editions.bookId, title: editions.title }).from(editions).where(eq(editions.contentHash, hash)).get();
 }
 
-/** Parses (may throw ImportError) and stores the book. */
+/** The book a parsed file would become an edition of, if the library already has it. */
+export function findBookByIdentity(db: Db, title: string, author: string | null) {
+  return db.select({ id: books.id, title: books.title }).from(books).where(eq(books.identityKey, bookIdentityKey(title, author))).get();
+}
+
+/** Called while rows are written: `done` of `total` reader chapters stored. */
+export type ImportProgress = (done: number, total: number) => void;
+
+/**
+ * Parses (may throw ImportError) and stores the book. Called inside another transaction (the
+ * upload confirm deletes its pending row in the same one), the inner transaction becomes a
+ * savepoint, so the whole still commits or rolls back as one.
+ */
 export function importBook(
   deps: { db: Db; sqlite: Sqlite },
-  input: { bytes: Uint8Array; filename: string; overrides?: ImportOverrides; userId?: number | null; now: number; limits?: ImportLimits },
+  input: {
+    bytes: Uint8Array;
+    filename: string;
+    overrides?: ImportOverrides;
+    userId?: number | null;
+    now: number;
+    limits?: ImportLimits;
+    onProgress?: ImportProgress;
+  },
 ): StoredImport {
   const hash = contentHash(input.bytes);
   const existing = findEditionByHash(deps.db, hash);
   if (existing) return { status: 'duplicate', bookId: existing.bookId, editionId: existing.id };
   const book = parseBook({ bytes: input.bytes, filename: input.filename, ...input.overrides }, input.limits);
-  return storeParsedBook(deps, book, { hash, filename: input.filename, userId: input.userId ?? null, now: input.now });
+  return storeParsedBook(deps, book, { hash, filename: input.filename, userId: input.userId ?? null, now: input.now, onProgress: input.onProgress });
 }
 
 export function storeParsedBook(
   { db, sqlite }: { db: Db; sqlite: Sqlite },
   book: ParsedBook,
-  meta: { hash: string; filename: string; userId: number | null; now: number },
+  meta: { hash: string; filename: string; userId: number | null; now: number; onProgress?: ImportProgress },
 ): StoredImport {
   const pages = splitIntoPages(book.sections);
   const paragraphTotal = pages.reduce((sum, page) => sum + page.paragraphs.length, 0);
@@ -103,6 +123,7 @@ export function storeParsedBook(
           position += 1;
           insertParagraph.run(edition.id, chapterId, ordinal + 1, position, paragraph.kind, paragraph.depth, paragraph.text);
         });
+        meta.onProgress?.(index + 1, pages.length);
       });
 
       return { status: 'imported' as const, bookId: bookRow.id, editionId: edition.id, book, chapters: pages.length, paragraphs: paragraphTotal };
