@@ -1,11 +1,14 @@
 /**
  * `npm run corpus -- <folder> [--verbose]`: dry-runs every .txt/.md/.epub in a folder and prints
- * one line per file: file, title, chapters (sections), paragraphs, warnings, milliseconds.
+ * one line per file: file, title, chapters (reader pages), outline entries, paragraphs, warnings,
+ * milliseconds.
  * With `--verbose`, also the outline and the warnings. Touches no database.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isBookFile } from './content';
 import { dryRunSummary } from './dry-run';
+import { splitIntoPages } from './pages';
 import { ImportError, parseBook } from './import/index';
 
 const args = process.argv.slice(2);
@@ -17,10 +20,10 @@ if (!folder) {
 }
 
 const files = readdirSync(folder)
-  .filter((name) => /\.(txt|md|markdown|epub)$/i.test(name))
+  .filter(isBookFile)
   .sort();
 let failures = 0;
-console.log(['file', 'title', 'chapters', 'paragraphs', 'warnings', 'ms'].join('\t'));
+console.log(['file', 'title', 'chapters', 'outline', 'paragraphs', 'warnings', 'ms'].join('\t'));
 for (const name of files) {
   const bytes = new Uint8Array(readFileSync(join(folder, name)));
   const started = performance.now();
@@ -28,7 +31,7 @@ for (const name of files) {
     const book = parseBook({ bytes, filename: name });
     const ms = performance.now() - started;
     const summary = dryRunSummary(book);
-    console.log([name, summary.title, book.sections.length, summary.paragraphs, book.warnings.length, ms.toFixed(1)].join('\t'));
+    console.log([name, summary.title, splitIntoPages(book.sections).length, book.sections.length, summary.paragraphs, book.warnings.length, ms.toFixed(1)].join('\t'));
     if (verbose) {
       console.log(`  author=${summary.author ?? '-'} language=${summary.language} encoding=${summary.encoding}`);
       book.sections.forEach((section, i) =>
@@ -40,7 +43,7 @@ for (const name of files) {
     failures++;
     const ms = performance.now() - started;
     const reason = error instanceof ImportError ? `${error.code} ${JSON.stringify(error.params)}` : String(error);
-    console.log([name, `ERROR ${reason}`, '-', '-', '-', ms.toFixed(1)].join('\t'));
+    console.log([name, `ERROR ${reason}`, '-', '-', '-', '-', ms.toFixed(1)].join('\t'));
   }
 }
 process.exitCode = failures > 0 ? 1 : 0;

@@ -22,6 +22,11 @@ const BOOK_FILE = /\.(txt|text|md|markdown|epub)$/i;
 /** The folder's own README (how to add books) is not a book. */
 const NOT_A_BOOK = /^(readme|licen[cs]e|changelog)(\.[a-z]+)?$/i;
 
+/** Whether a file in a books folder is a book to import (the CLI corpus run uses the same rule). */
+export function isBookFile(name: string): boolean {
+  return BOOK_FILE.test(name) && !NOT_A_BOOK.test(name) && !name.startsWith('.');
+}
+
 export interface ContentImportResult {
   file: string;
   status: 'imported' | 'duplicate' | 'failed';
@@ -39,7 +44,7 @@ export async function importContentFolder(deps: {
   const now = deps.now ?? Date.now;
   let names: string[];
   try {
-    names = readdirSync(config.contentDir).filter((name) => BOOK_FILE.test(name) && !NOT_A_BOOK.test(name) && !name.startsWith('.')).sort();
+    names = readdirSync(config.contentDir).filter(isBookFile).sort();
   } catch (error) {
     log({ level: 'warn', message: `content: cannot read folder ${config.contentDir}: ${(error as Error).message}` });
     return [];
