@@ -51,7 +51,9 @@ function sources(): Record<string, string> {
     'print.css': join(viewsStatic, 'print.css'),
     'reader.js': join(viewsStatic, 'reader.js'),
     'passage.js': join(viewsStatic, 'passage.js'),
+    'comments.js': join(viewsStatic, 'comments.js'),
     'upload.js': join(viewsStatic, 'upload.js'),
+    'progress.js': join(viewsStatic, 'progress.js'),
     'htmx.min.js': htmx,
   };
 }

@@ -1,0 +1,105 @@
+/**
+ * Pure logic of a club's reading: progress as fractions, opening dates for a run of chapters,
+ * where the club is in its schedule, and what state an invitation is in. No I/O.
+ */
+import { addDays, parseWallTime, wallTimeToUtc } from './zoned-time';
+
+export type ProgressMode = 'forward' | 'set';
+
+/** The stored position after a report: forward only, unless the reader deliberately sets it. */
+export function nextProgress(old: number, reported: number, mode: ProgressMode): number {
+  return mode === 'set' ? reported : Math.max(old, reported);
+}
+
+export interface ChapterSpan {
+  firstPosition: number;
+  lastPosition: number;
+  paragraphCount: number;
+}
+
+/** How much of a chapter a progress position covers, 0 … 1. */
+export function chapterFraction(progress: number, chapter: ChapterSpan): number {
+  if (chapter.paragraphCount <= 0 || progress < chapter.firstPosition) return 0;
+  if (progress >= chapter.lastPosition) return 1;
+  return (progress - chapter.firstPosition + 1) / chapter.paragraphCount;
+}
+
+/** How much of the book a progress position covers, 0 … 1. */
+export function bookFraction(progress: number, paragraphCount: number): number {
+  if (paragraphCount <= 0) return 0;
+  return Math.min(1, Math.max(0, progress / paragraphCount));
+}
+
+/** Whole percent, rounded down so 99.6 % is not shown as finished. */
+export function percent(fraction: number): number {
+  return Math.floor(fraction * 100 + 1e-9);
+}
+
+/** The chapter a reader should continue in: the one holding the next unread paragraph. */
+export function continueOrdinal<C extends ChapterSpan & { ordinal: number }>(chapters: readonly C[], progress: number): number | null {
+  if (chapters.length === 0) return null;
+  const next = chapters.find((chapter) => chapter.lastPosition > progress);
+  return (next ?? chapters[chapters.length - 1]!).ordinal;
+}
+
+export interface SchedulePlanInput {
+  fromOrdinal: number;
+  toOrdinal: number;
+  /** `datetime-local` value of the first opening. */
+  startsAt: string;
+  /** 0: every chapter of the run opens at the same time; N: each chapter N days after the previous one. */
+  everyDays: number;
+  timeZone: string;
+}
+
+/** Opening instants for a run of chapters, stepping on the calendar in the reader's zone. */
+export function planOpenings(input: SchedulePlanInput): { ordinal: number; opensAt: number }[] | null {
+  const start = parseWallTime(input.startsAt);
+  if (!start || input.fromOrdinal > input.toOrdinal) return null;
+  const plan: { ordinal: number; opensAt: number }[] = [];
+  for (let ordinal = input.fromOrdinal, step = 0; ordinal <= input.toOrdinal; ordinal++, step++) {
+    plan.push({ ordinal, opensAt: wallTimeToUtc(addDays(start, step * input.everyDays), input.timeZone) });
+  }
+  return plan;
+}
+
+export interface ScheduledChapter {
+  ordinal: number;
+  title: string;
+  opensAt: number | null;
+}
+
+export interface ScheduleSummary {
+  /** Chapters open to members now. */
+  openCount: number;
+  total: number;
+  /** Ordinal of the last chapter in reading order that is open, with all before it open. */
+  openThrough: number;
+  /** The next chapter to open, if any is still closed. */
+  nextOpening: { ordinal: number; title: string; opensAt: number } | null;
+}
+
+/** Where the club is in its schedule at `now`. */
+export function scheduleSummary(chapters: readonly ScheduledChapter[], now: number): ScheduleSummary {
+  const isOpen = (chapter: ScheduledChapter) => chapter.opensAt === null || chapter.opensAt <= now;
+  let openThrough = 0;
+  for (const chapter of chapters) {
+    if (!isOpen(chapter)) break;
+    openThrough = chapter.ordinal;
+  }
+  let nextOpening: ScheduleSummary['nextOpening'] = null;
+  for (const chapter of chapters) {
+    if (isOpen(chapter) || chapter.opensAt === null) continue;
+    if (!nextOpening || chapter.opensAt < nextOpening.opensAt) nextOpening = { ordinal: chapter.ordinal, title: chapter.title, opensAt: chapter.opensAt };
+  }
+  return { openCount: chapters.filter(isOpen).length, total: chapters.length, openThrough, nextOpening };
+}
+
+export type InvitationState = 'active' | 'expired' | 'used_up' | 'revoked';
+
+export function invitationState(invitation: { revokedAt: number | null; expiresAt: number; uses: number; maxUses: number }, now: number): InvitationState {
+  if (invitation.revokedAt !== null) return 'revoked';
+  if (invitation.uses >= invitation.maxUses) return 'used_up';
+  if (invitation.expiresAt <= now) return 'expired';
+  return 'active';
+}
