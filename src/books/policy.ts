@@ -17,6 +17,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
 import { memberships } from '../../db/schema';
+import { loadClubAccess } from '../clubs/access';
+import { clubCan } from '../clubs/policy';
 
 type Reader = { id: number; isAdmin: boolean } | null;
 
@@ -39,15 +41,13 @@ export function mayUploadBooks(db: Db, reader: Reader): boolean {
   return row !== undefined;
 }
 
-/** May this reader upload a book on behalf of club `clubId`? Owners and moderators of it. */
+/**
+ * May this reader upload a book on behalf of club `clubId`? Exactly those who may pick the
+ * club's book, as the clubs policy decides.
+ */
 export function mayUploadForClub(db: Db, reader: Reader, clubId: number): boolean {
-  if (!reader || !Number.isSafeInteger(clubId) || clubId <= 0) return false;
-  const row = db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.userId, reader.id), eq(memberships.clubId, clubId)))
-    .get();
-  return row?.role === 'owner' || row?.role === 'moderator';
+  if (!reader) return false;
+  return clubCan(loadClubAccess(db, clubId, reader), 'pickBook');
 }
 
 export function maySeeImportWarnings(db: Db, reader: Reader): boolean {

@@ -357,7 +357,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
       return result;
     });
     deps.log?.({ level: 'notice', message: `book ${stored.status}: edition ${stored.editionId}`, user: upload.userId, file: upload.filename });
-    if (upload.clubId && mayUploadForClub(db, c.get('user'), upload.clubId)) return seeOther(c, `/clubs/${upload.clubId}`);
+    if (upload.clubId && mayUploadForClub(db, c.get('user'), upload.clubId)) return seeOther(c, `/clubs/${upload.clubId}/readings/new?edition=${stored.editionId}`);
     return seeOther(c, `/books/${stored.editionId}?${stored.status === 'imported' ? 'imported' : 'duplicate'}=1`);
   });
 

@@ -186,7 +186,7 @@ describe('who may upload', () => {
     expect(await (await admin.get('/library')).text()).toContain('href="/library/upload"');
   });
 
-  it('a club moderator may upload for their club and returns to it after confirming', async () => {
+  it('a club moderator may upload for their club and goes on to pick the new edition for it', async () => {
     const moderator = await signUp(testApp, 'mod');
     const club = createClubRow(testApp, { ownerId: userIdOf(testApp, 'admin'), name: 'Lantern Club' });
     addMemberRow(testApp, club.id, userIdOf(testApp, 'mod'), 'moderator');
@@ -197,7 +197,11 @@ describe('who may upload', () => {
     expect(html).toContain('Lantern Club');
     const location = (await upload(moderator, KOREAN_BOOK, 'club.txt', { clubId: String(club.id) })).headers.get('location')!;
     const confirm = await moderator.post(`${location}/confirm`);
-    expect(confirm.headers.get('location')).toBe(`/clubs/${club.id}`);
+    const next = confirm.headers.get('location')!;
+    expect(next).toMatch(new RegExp(`^/clubs/${club.id}/readings/new\\?edition=\\d+$`));
+    const pick = await moderator.get(next);
+    expect(pick.status).toBe(200);
+    expect(await pick.text()).toContain('name="editionId"');
   });
 
   it('a club the uploader does not moderate behaves as if it did not exist', async () => {
