@@ -1,12 +1,127 @@
-/** What the annotations area adds to club pages (placeholder until the annotations area lands). */
+/**
+ * What the annotations area adds to the clubs area's pages (see `src/clubs/hooks.ts`).
+ *
+ * The chapter page costs a fixed number of queries whatever the chapter's size: ONE for all
+ * of the chapter's comments in this reading, one for the reader's reveals, and — only when
+ * the chapter's own thread has something to show — one for its reaction counts and one for
+ * the member names mentions link to. Everything shown passes the spoiler gate first.
+ */
 import type { Child } from 'hono/jsx';
+import { ChapterExtras, Margin } from '../../views/annotations/chapter';
+import { RecentDiscussion, type RecentCommentView } from '../../views/annotations/recent';
 import type { ChapterAnnotations, ClubChapterContext, ClubHomeContext } from '../clubs/hooks';
+import { viewerTimeZone } from '../clubs/zoned-time';
+import { partitionVisible } from './gate';
+import { COMMENT_MAX_CHARS, renderCommentBody } from './markdown';
+import { commentCan } from './policy';
+import { chapterComments, reactionTallies, recentLocations, recentReadingComments } from './queries';
+import {
+  annotationUrls,
+  buildThreadsView,
+  chapterPageUrl,
+  formatTime,
+  gateViewerFor,
+  highlightsFor,
+  marginViewFor,
+  mentionLinker,
+  readingParamOf,
+  type Presenter,
+} from './service';
+import { arrangeThreads, tallyChapter } from './threads';
 
-export function chapterAnnotations(_context: ClubChapterContext): ChapterAnnotations {
-  return { decorate: () => undefined, afterText: null, scripts: [] };
+/** How many comments the club home lists. */
+export const RECENT_LIMIT = 10;
+
+export function chapterAnnotations(ctx: ClubChapterContext): ChapterAnnotations {
+  const { deps, access, reading, chapter, t } = ctx;
+  const db = deps.db;
+  const viewer = gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
+  const rows = chapterComments(db, reading.id, chapter.id);
+  const tally = tallyChapter(rows, viewer);
+  const urls = annotationUrls(access.club.id, readingParamOf(reading));
+  const canPost = commentCan(access, 'post', null, viewer);
+  const p: Presenter = { db, access, viewer, reading, t, locale: ctx.locale, timeZone: viewerTimeZone(ctx.timeZone) };
+
+  const decorate: ChapterAnnotations['decorate'] = (paragraph) => {
+    const paragraphTally = tally.byParagraph.get(paragraph.id);
+    if (paragraph.kind === 'heading' && !paragraphTally) return undefined;
+    const margin = marginViewFor(urls, paragraph, paragraphTally, tally.busiest, canPost);
+    return {
+      highlights: highlightsFor(t, paragraphTally),
+      margin: <Margin t={t} lang={ctx.locale} margin={margin} />,
+      className: margin.visible > 0 ? `has-comments heat-${margin.heat}` : undefined,
+    };
+  };
+
+  const threadRows = rows.filter((row) => row.paragraphId === null);
+  const hasThreads = arrangeThreads(threadRows, viewer, 'reading').threads.length > 0;
+  const tallies = hasThreads ? reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: null }, viewer.userId) : [];
+  const chapterUrl = `${ctx.chapterBasePath}/${chapter.ordinal}`;
+  const discussion = buildThreadsView(p, threadRows, tallies, {
+    scope: { kind: 'chapter', chapterId: chapter.id },
+    order: 'reading',
+    returnTo: `${chapterUrl}#discussion`,
+  });
+
+  let hiddenInChapter = tally.chapterThread.hidden;
+  for (const paragraphTally of tally.byParagraph.values()) hiddenInChapter += paragraphTally.hidden;
+
+  const afterText = (
+    <ChapterExtras
+      t={t}
+      extras={{
+        discussion,
+        passageForm: canPost ? { postUrl: urls.comments, readingId: reading.id } : null,
+        reveal: commentCan(access, 'reveal', null, viewer)
+          ? {
+              revealed: viewer.revealedChapterIds.has(chapter.id),
+              hiddenCount: hiddenInChapter,
+              revealUrl: urls.reveal(chapter.id),
+              unrevealUrl: urls.unreveal(chapter.id),
+              readingId: reading.id,
+            }
+          : null,
+        commentMaxChars: COMMENT_MAX_CHARS,
+      }}
+    />
+  );
+
+  return { decorate, afterText, scripts: canPost ? ['passage.js', 'comments.js'] : ['comments.js'] };
 }
 
-/** Recent discussion on the club home, spoiler-safe for the viewer. */
-export function recentDiscussion(_context: ClubHomeContext): Child {
-  return null;
+/** Recent discussion on the club home: the latest comments this reader may see, spoiler-safe. */
+export function recentDiscussion(ctx: ClubHomeContext): Child {
+  const { deps, access, reading, t } = ctx;
+  if (!reading) return null;
+  const db = deps.db;
+  const viewer = gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
+  // The query pre-filters cheaply; the gate decides.
+  const candidates = recentReadingComments(db, reading.id, viewer, RECENT_LIMIT * 3);
+  const { visible } = partitionVisible(candidates, viewer);
+  const rows = visible.filter((row) => commentCan(access, 'view', row, viewer)).slice(0, RECENT_LIMIT);
+  const locations = recentLocations(db, rows);
+  const mentionHref = mentionLinker(db, access.club.id, rows);
+  const p = { locale: ctx.locale, timeZone: viewerTimeZone(ctx.timeZone) };
+  const items: RecentCommentView[] = rows.map((row) => {
+    const where = locations.get(row.id);
+    const chapterTitle = where?.chapterTitle ?? '';
+    const ordinal = where?.chapterOrdinal ?? 1;
+    const anchor = row.paragraphId !== null && where?.paragraphOrdinal != null ? `#p-${where.paragraphOrdinal}` : '#discussion';
+    const time = formatTime(p, row.createdAt);
+    return {
+      id: row.id,
+      authorName: row.authorDisplayName,
+      createdIso: time.iso,
+      createdLabel: time.label,
+      where:
+        row.paragraphId !== null && where?.paragraphOrdinal != null
+          ? t('annotations.recent.where', { chapter: chapterTitle, ordinal: where.paragraphOrdinal })
+          : t('annotations.recent.where_chapter', { chapter: chapterTitle }),
+      href: `${chapterPageUrl(access.club.id, reading, ordinal)}${anchor}`,
+      bodyHtml: renderCommentBody(row.body, { mentionHref }),
+      isPrivate: row.visibility === 'private',
+      passageExact: row.rootId === row.id || row.rootId === null ? row.passageExact : null,
+    };
+  });
+  return <RecentDiscussion t={t} items={items} />;
 }

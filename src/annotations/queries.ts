@@ -1,0 +1,342 @@
+/**
+ * Reading and writing comments, revisions, reactions and spoiler reveals.
+ *
+ * Reads return every row of a scope (a chapter, a paragraph, a thread) in ONE query; the
+ * spoiler gate and the policy decide afterwards what a reader sees (`service.ts`), never SQL.
+ * Writes that touch several rows run in one immediate transaction.
+ */
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/connection';
+import { chapters, commentRevisions, comments, memberships, paragraphs, reactions, spoilerReveals, users, type Reaction } from '../../db/schema';
+
+/** A comment with what every view needs about its author. */
+export interface CommentRow {
+  id: number;
+  clubId: number;
+  readingId: number;
+  chapterId: number;
+  paragraphId: number | null;
+  parentId: number | null;
+  rootId: number | null;
+  anchorPosition: number;
+  passageStart: number | null;
+  passageEnd: number | null;
+  passageExact: string | null;
+  passagePrefix: string | null;
+  passageSuffix: string | null;
+  quotedText: string | null;
+  authorId: number;
+  authorUsername: string;
+  authorDisplayName: string;
+  body: string;
+  visibility: 'club' | 'private';
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+  moderation: 'hidden' | 'removed' | null;
+  moderationReason: string | null;
+}
+
+const commentColumns = {
+  id: comments.id,
+  clubId: comments.clubId,
+  readingId: comments.readingId,
+  chapterId: comments.chapterId,
+  paragraphId: comments.paragraphId,
+  parentId: comments.parentId,
+  rootId: comments.rootId,
+  anchorPosition: comments.anchorPosition,
+  passageStart: comments.passageStart,
+  passageEnd: comments.passageEnd,
+  passageExact: comments.passageExact,
+  passagePrefix: comments.passagePrefix,
+  passageSuffix: comments.passageSuffix,
+  quotedText: comments.quotedText,
+  authorId: comments.authorId,
+  authorUsername: users.username,
+  authorDisplayName: users.displayName,
+  body: comments.body,
+  visibility: comments.visibility,
+  createdAt: comments.createdAt,
+  editedAt: comments.editedAt,
+  deletedAt: comments.deletedAt,
+  moderation: comments.moderation,
+  moderationReason: comments.moderationReason,
+};
+
+function selectComments(db: Db) {
+  return db.select(commentColumns).from(comments).innerJoin(users, eq(users.id, comments.authorId));
+}
+
+/** Every comment of a chapter in one reading (paragraphs, passages and the chapter thread), oldest first. */
+export function chapterComments(db: Db, readingId: number, chapterId: number): CommentRow[] {
+  return selectComments(db)
+    .where(and(eq(comments.readingId, readingId), eq(comments.chapterId, chapterId)))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .all();
+}
+
+/** Every comment on one paragraph (its passages included) in one reading, oldest first. */
+export function paragraphComments(db: Db, readingId: number, paragraphId: number): CommentRow[] {
+  return selectComments(db)
+    .where(and(eq(comments.readingId, readingId), eq(comments.paragraphId, paragraphId)))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .all();
+}
+
+/** The chapter's own discussion thread (comments anchored to no paragraph), oldest first. */
+export function chapterThreadComments(db: Db, readingId: number, chapterId: number): CommentRow[] {
+  return selectComments(db)
+    .where(and(eq(comments.readingId, readingId), eq(comments.chapterId, chapterId), isNull(comments.paragraphId)))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .all();
+}
+
+/** A comment of this club, or undefined: an id from another club does not exist here. */
+export function commentInClub(db: Db, clubId: number, commentId: number): CommentRow | undefined {
+  if (!Number.isSafeInteger(commentId) || commentId <= 0) return undefined;
+  return selectComments(db)
+    .where(and(eq(comments.id, commentId), eq(comments.clubId, clubId)))
+    .get();
+}
+
+/**
+ * The latest comments of a reading a viewer might see, newest first. The condition is only a
+ * cheap pre-filter (a superset of what the gate lets through); callers still pass every row
+ * through the spoiler gate.
+ */
+export function recentReadingComments(
+  db: Db,
+  readingId: number,
+  viewer: { userId: number | null; progressPosition: number; revealedChapterIds: ReadonlySet<number> },
+  limit: number,
+): CommentRow[] {
+  const revealed = [...viewer.revealedChapterIds];
+  const mayShow = or(
+    sql`${comments.anchorPosition} <= ${viewer.progressPosition}`,
+    revealed.length > 0 ? inArray(comments.chapterId, revealed) : undefined,
+    viewer.userId !== null ? eq(comments.authorId, viewer.userId) : undefined,
+  );
+  return selectComments(db)
+    .where(and(eq(comments.readingId, readingId), isNull(comments.deletedAt), isNull(comments.moderation), mayShow))
+    .orderBy(desc(comments.createdAt), desc(comments.id))
+    .limit(limit)
+    .all();
+}
+
+/** Where each comment sits (chapter ordinal and title, paragraph ordinal), in one query. */
+export function recentLocations(db: Db, rows: readonly { id: number }[]) {
+  const map = new Map<number, { chapterOrdinal: number; chapterTitle: string; paragraphOrdinal: number | null }>();
+  if (rows.length === 0) return map;
+  const found = db
+    .select({ id: comments.id, chapterOrdinal: chapters.ordinal, chapterTitle: chapters.title, paragraphOrdinal: paragraphs.ordinal })
+    .from(comments)
+    .innerJoin(chapters, eq(chapters.id, comments.chapterId))
+    .leftJoin(paragraphs, eq(paragraphs.id, comments.paragraphId))
+    .where(inArray(comments.id, rows.map((row) => row.id)))
+    .all();
+  for (const row of found) map.set(row.id, { chapterOrdinal: row.chapterOrdinal, chapterTitle: row.chapterTitle, paragraphOrdinal: row.paragraphOrdinal });
+  return map;
+}
+
+export interface ReactionTally {
+  commentId: number;
+  reaction: Reaction;
+  count: number;
+  /** The viewer is among those who reacted. */
+  mine: boolean;
+}
+
+/** Reaction counts for all comments of a chapter (or of one paragraph) in one query. */
+export function reactionTallies(
+  db: Db,
+  scope: { readingId: number; chapterId: number; paragraphId?: number | null },
+  viewerId: number | null,
+): ReactionTally[] {
+  const inScope = [eq(comments.readingId, scope.readingId), eq(comments.chapterId, scope.chapterId)];
+  if (scope.paragraphId !== undefined) inScope.push(scope.paragraphId === null ? isNull(comments.paragraphId) : eq(comments.paragraphId, scope.paragraphId));
+  const rows = db
+    .select({
+      commentId: reactions.commentId,
+      reaction: reactions.reaction,
+      count: sql<number>`count(*)`,
+      mine: sql<number>`max(${reactions.userId} = ${viewerId ?? -1})`,
+    })
+    .from(reactions)
+    .innerJoin(comments, eq(comments.id, reactions.commentId))
+    .where(and(...inScope))
+    .groupBy(reactions.commentId, reactions.reaction)
+    .all();
+  return rows.map((row) => ({ ...row, count: Number(row.count), mine: Number(row.mine) === 1 }));
+}
+
+/** Lower-cased usernames of the club's members: who an `@mention` may link to. */
+export function memberUsernames(db: Db, clubId: number): Set<string> {
+  return new Set(
+    db
+      .select({ key: users.usernameKey })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(eq(memberships.clubId, clubId))
+      .all()
+      .map((row) => row.key),
+  );
+}
+
+export interface NewComment {
+  clubId: number;
+  readingId: number;
+  chapterId: number;
+  paragraphId: number | null;
+  parentId: number | null;
+  /** Null for a new root: it becomes its own root. */
+  rootId: number | null;
+  anchorPosition: number;
+  passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null;
+  quotedText: string | null;
+  authorId: number;
+  body: string;
+  visibility: 'club' | 'private';
+  createdAt: number;
+}
+
+export function insertComment(db: Db, input: NewComment): number {
+  return db.transaction(
+    (tx) => {
+      const row = tx
+        .insert(comments)
+        .values({
+          clubId: input.clubId,
+          readingId: input.readingId,
+          chapterId: input.chapterId,
+          paragraphId: input.paragraphId,
+          parentId: input.parentId,
+          rootId: input.rootId,
+          anchorPosition: input.anchorPosition,
+          passageStart: input.passage?.start ?? null,
+          passageEnd: input.passage?.end ?? null,
+          passageExact: input.passage?.exact ?? null,
+          passagePrefix: input.passage?.prefix ?? null,
+          passageSuffix: input.passage?.suffix ?? null,
+          quotedText: input.quotedText,
+          authorId: input.authorId,
+          body: input.body,
+          visibility: input.visibility,
+          createdAt: input.createdAt,
+        })
+        .returning({ id: comments.id })
+        .get();
+      if (input.rootId === null) tx.update(comments).set({ rootId: row.id }).where(eq(comments.id, row.id)).run();
+      return row.id;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Replace a body, keeping the old one as a revision. */
+export function editCommentBody(db: Db, commentId: number, body: string, now: number): void {
+  db.transaction(
+    (tx) => {
+      const current = tx.select({ body: comments.body, editedAt: comments.editedAt, createdAt: comments.createdAt }).from(comments).where(eq(comments.id, commentId)).get();
+      if (!current) return;
+      tx.insert(commentRevisions).values({ commentId, body: current.body, createdAt: current.editedAt ?? current.createdAt }).run();
+      tx.update(comments).set({ body, editedAt: now }).where(eq(comments.id, commentId)).run();
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function revisionsOf(db: Db, commentId: number) {
+  return db.select().from(commentRevisions).where(eq(commentRevisions.commentId, commentId)).orderBy(desc(commentRevisions.createdAt), desc(commentRevisions.id)).all();
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Comments that answer this one: replies quoting it, or, for a root, its whole thread. */
+function childCount(tx: Tx, commentId: number): number {
+  return (
+    tx
+      .select({ n: sql<number>`count(*)` })
+      .from(comments)
+      .where(and(sql`${comments.id} <> ${commentId}`, or(eq(comments.parentId, commentId), eq(comments.rootId, commentId))))
+      .get()?.n ?? 0
+  );
+}
+
+/** Erase what a comment said: its body, its history, its reactions and the quotes of it. */
+function eraseContent(tx: Tx, commentId: number): void {
+  tx.delete(commentRevisions).where(eq(commentRevisions.commentId, commentId)).run();
+  tx.update(comments).set({ quotedText: null }).where(eq(comments.parentId, commentId)).run();
+}
+
+/**
+ * The author deletes a comment. With replies it stays as a "[deleted]" placeholder (body,
+ * history, reactions and quotes of it erased) so the conversation keeps its shape; without
+ * replies the row goes. A placeholder root whose last reply goes is removed with it.
+ */
+export function deleteComment(db: Db, commentId: number, now: number): 'placeholder' | 'gone' {
+  return db.transaction(
+    (tx) => {
+      const row = tx.select({ rootId: comments.rootId }).from(comments).where(eq(comments.id, commentId)).get();
+      if (!row) return 'gone';
+      let outcome: 'placeholder' | 'gone';
+      if (childCount(tx, commentId) > 0) {
+        eraseContent(tx, commentId);
+        tx.delete(reactions).where(eq(reactions.commentId, commentId)).run();
+        tx.update(comments).set({ body: '', deletedAt: now }).where(eq(comments.id, commentId)).run();
+        outcome = 'placeholder';
+      } else {
+        tx.update(comments).set({ quotedText: null }).where(eq(comments.parentId, commentId)).run();
+        tx.delete(comments).where(eq(comments.id, commentId)).run();
+        outcome = 'gone';
+      }
+      const rootId = row.rootId;
+      if (rootId !== null && rootId !== commentId) {
+        const root = tx.select({ deletedAt: comments.deletedAt }).from(comments).where(eq(comments.id, rootId)).get();
+        if (root && root.deletedAt !== null && childCount(tx, rootId) === 0) tx.delete(comments).where(eq(comments.id, rootId)).run();
+      }
+      return outcome;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** A moderator hides (body kept, not shown) or removes (body erased) a comment, with a reason. */
+export function moderateComment(db: Db, commentId: number, action: 'hidden' | 'removed', reason: string, moderatorId: number): void {
+  db.transaction(
+    (tx) => {
+      if (action === 'removed') {
+        eraseContent(tx, commentId);
+        tx.update(comments).set({ body: '' }).where(eq(comments.id, commentId)).run();
+      }
+      tx.update(comments).set({ moderation: action, moderationReason: reason, moderatedBy: moderatorId }).where(eq(comments.id, commentId)).run();
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Adds the reaction, or takes it back when it was already there. Returns whether it is on now. */
+export function toggleReaction(db: Db, commentId: number, userId: number, reaction: Reaction, now: number): boolean {
+  return db.transaction(
+    (tx) => {
+      const removed = tx
+        .delete(reactions)
+        .where(and(eq(reactions.commentId, commentId), eq(reactions.userId, userId), eq(reactions.reaction, reaction)))
+        .run();
+      if (removed.changes > 0) return false;
+      tx.insert(reactions).values({ commentId, userId, reaction, createdAt: now }).run();
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function revealChapter(db: Db, readingId: number, userId: number, chapterId: number, now: number): void {
+  db.insert(spoilerReveals).values({ readingId, userId, chapterId, createdAt: now }).onConflictDoNothing().run();
+}
+
+export function unrevealChapter(db: Db, readingId: number, userId: number, chapterId: number): void {
+  db.delete(spoilerReveals)
+    .where(and(eq(spoilerReveals.readingId, readingId), eq(spoilerReveals.userId, userId), eq(spoilerReveals.chapterId, chapterId)))
+    .run();
+}

@@ -1,0 +1,165 @@
+/**
+ * What annotations add to a club's chapter page: the margin beside each paragraph (how many
+ * comments the reader may see, shaded by how busy the paragraph is; how many are further on;
+ * a link that opens the threads in place), and after the text the chapter's own discussion,
+ * the passage form that `passage.js` fills, and the spoiler reveal control.
+ */
+import type { FC } from 'hono/jsx';
+import type { Translator } from '../../src/i18n';
+import { pluralComments, THREAD_SWAP, ThreadsContainer, VisibilityField, type ThreadsView } from './threads';
+
+export interface MarginView {
+  paragraphId: number;
+  ordinal: number;
+  visible: number;
+  hidden: number;
+  /** 0–5, relative to the chapter's busiest paragraph. */
+  heat: number;
+  /** The paragraph's threads: a full page without JavaScript, a fragment with htmx. */
+  threadsUrl: string;
+  /** Where to write a comment (null when the reader may not). */
+  composeUrl: string | null;
+}
+
+export const marginIds = (paragraphId: number) => ({
+  summary: `margin-summary-${paragraphId}`,
+  threads: `threads-${paragraphId}`,
+});
+
+/** Counts and links; swapped on its own (by id) after an htmx post so the numbers stay true. */
+export const MarginSummary: FC<{ t: Translator; margin: MarginView }> = ({ t, margin }) => {
+  const ids = marginIds(margin.paragraphId);
+  const target = `#${ids.threads}`;
+  return (
+    <div class={`annotation-summary heat-${margin.heat}`} id={ids.summary}>
+      {margin.visible > 0 && (
+        <a
+          class="comment-count"
+          href={margin.threadsUrl}
+          hx-get={margin.threadsUrl}
+          hx-target={target}
+          hx-swap={THREAD_SWAP}
+          aria-label={`${pluralComments(t, 'annotations.count', margin.visible)} — ${t('annotations.open', { ordinal: margin.ordinal })}`}
+        >
+          {pluralComments(t, 'annotations.count', margin.visible)}
+        </a>
+      )}
+      {margin.hidden > 0 && <span class="hidden-count">{pluralComments(t, 'annotations.hidden', margin.hidden)}</span>}
+      {margin.composeUrl !== null && (
+        <a
+          class="add-comment"
+          href={`${margin.composeUrl}#new-comment-p${margin.paragraphId}`}
+          hx-get={margin.composeUrl}
+          hx-target={target}
+          hx-swap={THREAD_SWAP}
+          aria-label={t('annotations.add.aria', { ordinal: margin.ordinal })}
+        >
+          {t('annotations.add')}
+        </a>
+      )}
+    </div>
+  );
+};
+
+export const Margin: FC<{ t: Translator; lang?: string; margin: MarginView }> = ({ t, lang, margin }) => (
+  <div class="annotation-margin" lang={lang}>
+    <MarginSummary t={t} margin={margin} />
+    <div class="threads" id={marginIds(margin.paragraphId).threads}></div>
+  </div>
+);
+
+export interface RevealView {
+  revealed: boolean;
+  /** Club comments in this chapter the reader cannot see yet. */
+  hiddenCount: number;
+  revealUrl: string;
+  unrevealUrl: string;
+  readingId: number;
+}
+
+export interface PassageFormView {
+  postUrl: string;
+  readingId: number;
+}
+
+export interface ChapterExtrasView {
+  discussion: ThreadsView;
+  passageForm: PassageFormView | null;
+  reveal: RevealView | null;
+  commentMaxChars: number;
+}
+
+export const RevealControl: FC<{ t: Translator; reveal: RevealView }> = ({ t, reveal }) =>
+  reveal.revealed ? (
+    <section class="spoiler-reveal spoiler-revealed" id="reveal">
+      <p>{t('annotations.reveal.done')}</p>
+      <form method="post" action={reveal.unrevealUrl} class="inline-form">
+        <input type="hidden" name="reading_id" value={String(reveal.readingId)} />
+        <button type="submit" class="button-small">
+          {t('annotations.reveal.undo')}
+        </button>
+      </form>
+    </section>
+  ) : reveal.hiddenCount > 0 ? (
+    <section class="spoiler-reveal" id="reveal">
+      <details>
+        <summary>
+          {t('annotations.reveal.summary')} ({pluralComments(t, 'annotations.hidden', reveal.hiddenCount)})
+        </summary>
+        <p class="spoiler-warning" role="note">
+          {t('annotations.reveal.warning')}
+        </p>
+        <form method="post" action={reveal.revealUrl}>
+          <input type="hidden" name="reading_id" value={String(reveal.readingId)} />
+          <button type="submit" class="button button-secondary">
+            {t('annotations.reveal.button')}
+          </button>
+        </form>
+      </details>
+    </section>
+  ) : null;
+
+/** The passage form, hidden until `passage.js` fills it from a selection. */
+export const PassageForm: FC<{ t: Translator; form: PassageFormView; commentMaxChars: number }> = ({ t, form, commentMaxChars }) => (
+  <>
+    <button type="button" id="passage-action" class="passage-action" hidden data-label={t('annotations.passage.action')}>
+      {t('annotations.passage.action')}
+    </button>
+    <form id="passage-form" class="passage-form comment-form" method="post" action={form.postUrl} hidden>
+      <h2 class="passage-form-title">{t('annotations.passage.form.title')}</h2>
+      <blockquote class="comment-passage" data-passage-quote dir="auto"></blockquote>
+      <input type="hidden" name="reading_id" value={String(form.readingId)} />
+      <input type="hidden" name="paragraph_id" value="" />
+      <input type="hidden" name="passage_start" value="" />
+      <input type="hidden" name="passage_end" value="" />
+      <input type="hidden" name="passage_exact" value="" />
+      <input type="hidden" name="passage_prefix" value="" />
+      <input type="hidden" name="passage_suffix" value="" />
+      <div class="field">
+        <label for="passage-body">{t('annotations.form.body')}</label>
+        <textarea id="passage-body" name="body" rows={3} maxlength={commentMaxChars} required></textarea>
+      </div>
+      <VisibilityField t={t} id="passage-visibility" />
+      <div class="actions">
+        <button type="submit" class="button">
+          {t('annotations.form.submit')}
+        </button>
+        <button type="button" class="button-small" data-passage-cancel>
+          {t('annotations.passage.cancel')}
+        </button>
+      </div>
+    </form>
+  </>
+);
+
+export const ChapterExtras: FC<{ t: Translator; extras: ChapterExtrasView }> = ({ t, extras }) => (
+  <div class="chapter-annotations">
+    {extras.reveal && <RevealControl t={t} reveal={extras.reveal} />}
+    <section class="chapter-discussion" id="discussion" aria-labelledby="discussion-title">
+      <h2 id="discussion-title">{t('annotations.discussion.title')}</h2>
+      <p class="muted">{t('annotations.discussion.intro')}</p>
+      <ThreadsContainer t={t} view={extras.discussion} />
+    </section>
+    {extras.passageForm && <PassageForm t={t} form={extras.passageForm} commentMaxChars={extras.commentMaxChars} />}
+  </div>
+);

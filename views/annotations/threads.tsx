@@ -1,0 +1,487 @@
+/**
+ * Threads of comments: a paragraph's (in the margin, or on its own page) or a chapter's own
+ * discussion. Receives plain data built by `src/annotations/service.ts`; never queries.
+ *
+ * Every form posts and redirects without JavaScript; with htmx it posts in place and the
+ * server answers with this same fragment, swapped into the thread container (`#threads-…`).
+ * Comment bodies arrive as sanitised HTML (`renderCommentBody`): the one place `raw()` is used
+ * on what members wrote. Everything else, display names included, is escaped by hono/jsx.
+ */
+import type { FC } from 'hono/jsx';
+import { raw } from 'hono/html';
+import type { Reaction } from '../../db/schema';
+import type { Translator } from '../../src/i18n';
+
+export type ThreadOrder = 'reading' | 'newest';
+
+export interface ReactionView {
+  reaction: Reaction;
+  count: number;
+  mine: boolean;
+}
+
+export interface CommentView {
+  id: number;
+  /**
+   * `comment`: shown with its body; `deleted`: "[deleted]" placeholder; `ahead`: a root beyond
+   * the reader's progress; `hidden` / `removed`: a moderator acted (body shown only when
+   * `bodyHtml` is set, i.e. to the author and moderators while merely hidden).
+   */
+  kind: 'comment' | 'deleted' | 'ahead' | 'hidden' | 'removed';
+  authorName: string | null;
+  authorUsername: string | null;
+  mine: boolean;
+  createdIso: string | null;
+  createdLabel: string | null;
+  historyHref: string | null;
+  bodyHtml: string | null;
+  moderationReason: string | null;
+  quote: { text: string } | { unavailable: true } | null;
+  passageExact: string | null;
+  isPrivate: boolean;
+  reactions: ReactionView[];
+  can: { reply: boolean; edit: boolean; delete: boolean; hide: boolean; remove: boolean; react: boolean };
+  /** The stored Markdown, for the edit form (only when the reader may edit). */
+  editSource: string | null;
+}
+
+export interface ThreadView {
+  rootId: number;
+  root: CommentView;
+  replies: CommentView[];
+}
+
+/** A form re-shown after a refusal: which one, the message, what the reader typed. */
+export interface FormState {
+  /** `new`, `reply-<id>`, `edit-<id>` or `moderate-<id>`. */
+  key: string;
+  error: string;
+  values: Record<string, string>;
+}
+
+export type ThreadScope = { kind: 'paragraph'; paragraphId: number; ordinal: number } | { kind: 'chapter'; chapterId: number };
+
+export interface ThreadsView {
+  containerId: string;
+  scope: ThreadScope;
+  readingId: number;
+  threads: ThreadView[];
+  hiddenCount: number;
+  order: ThreadOrder;
+  /** This fragment's URL with `?order=` (and `reading=` when needed) left to add. */
+  orderHref: (order: ThreadOrder) => string;
+  /** POST targets. */
+  postUrl: string;
+  actionUrl: (commentId: number, action: 'edit' | 'delete' | 'moderate' | 'react') => string;
+  canPost: boolean;
+  /** Why the reader cannot post, when they cannot. */
+  postHint: 'signin' | 'members' | null;
+  loginHref: string;
+  /** Where a form without JavaScript comes back to (a same-origin path). */
+  returnTo: string | null;
+  form: FormState | null;
+  /** In the chapter margin: offer a button that folds the threads away again. */
+  closable: boolean;
+  reactionSet: readonly Reaction[];
+  commentMaxChars: number;
+  reasonMaxChars: number;
+}
+
+/**
+ * Symbols from the Basic Multilingual Plane with text presentation (U+FE0E), so they draw in
+ * the page's own fonts everywhere instead of depending on a colour-emoji font.
+ */
+const REACTION_ICONS: Record<Reaction, string> = {
+  like: '\u2665\uFE0E', // ♥
+  insightful: '\u2605\uFE0E', // ★
+  funny: '\u263A\uFE0E', // ☺
+  moved: '\u273F\uFE0E', // ✿
+  question: '?',
+};
+
+/**
+ * How thread fragments are swapped. `settle:0` turns off htmx's settle-time CSS transitions:
+ * they copy `style` attributes from the old elements onto same-id new ones with
+ * `setAttribute`, which a strict `style-src 'self'` CSP refuses whenever the browser (or an
+ * extension) has left a `style=""` on a form field — and Chromium does on every input.
+ */
+export const THREAD_SWAP = 'innerHTML settle:0';
+export const SUMMARY_SWAP = 'outerHTML settle:0';
+
+function plural(t: Translator, base: 'annotations.count' | 'annotations.hidden' | 'annotations.passage.marks', count: number) {
+  return t(count === 1 ? `${base}.one` : `${base}.other`, { count });
+}
+
+export { plural as pluralComments };
+
+/** Attributes that make a form post with htmx into the thread container, and without htmx post normally. */
+function hxForm(view: ThreadsView, action: string) {
+  return { method: 'post', action, 'hx-post': action, 'hx-target': `#${view.containerId}`, 'hx-swap': THREAD_SWAP } as const;
+}
+
+const Hidden: FC<{ name: string; value: string | number | null | undefined }> = ({ name, value }) =>
+  value === null || value === undefined || value === '' ? null : <input type="hidden" name={name} value={String(value)} />;
+
+const CommonFields: FC<{ view: ThreadsView }> = ({ view }) => (
+  <>
+    <Hidden name="reading_id" value={view.readingId} />
+    <Hidden name="order" value={view.order} />
+    <Hidden name="return" value={view.returnTo} />
+  </>
+);
+
+const ErrorLine: FC<{ id: string; message: string | undefined }> = ({ id, message }) =>
+  message ? (
+    <p class="field-error" id={id} role="alert">
+      {message}
+    </p>
+  ) : null;
+
+function stateFor(view: ThreadsView, key: string): FormState | null {
+  return view.form && view.form.key === key ? view.form : null;
+}
+
+/** The form for a new root comment on the scope (a paragraph, a passage in it, or the chapter). */
+export const NewCommentForm: FC<{ t: Translator; view: ThreadsView }> = ({ t, view }) => {
+  const state = stateFor(view, 'new');
+  const values = state?.values ?? {};
+  const suffix = view.scope.kind === 'paragraph' ? `p${view.scope.paragraphId}` : `c${view.scope.chapterId}`;
+  const bodyId = `body-new-${suffix}`;
+  const hasPassage = Boolean(values.passage_exact) && view.scope.kind === 'paragraph';
+  return (
+    <form {...hxForm(view, view.postUrl)} class="comment-form new-comment" id={`new-comment-${suffix}`}>
+      <CommonFields view={view} />
+      {view.scope.kind === 'paragraph' ? <Hidden name="paragraph_id" value={view.scope.paragraphId} /> : <Hidden name="chapter_id" value={view.scope.chapterId} />}
+      {hasPassage && (
+        <>
+          <p class="form-passage">
+            {t('annotations.form.passage')} <q class="passage-quote">{values.passage_exact}</q>
+          </p>
+          <Hidden name="passage_start" value={values.passage_start} />
+          <Hidden name="passage_end" value={values.passage_end} />
+          <Hidden name="passage_exact" value={values.passage_exact} />
+          <Hidden name="passage_prefix" value={values.passage_prefix} />
+          <Hidden name="passage_suffix" value={values.passage_suffix} />
+        </>
+      )}
+      <div class={state ? 'field field-invalid' : 'field'}>
+        <label for={bodyId}>{t('annotations.form.body')}</label>
+        <textarea
+          id={bodyId}
+          name="body"
+          rows={3}
+          maxlength={view.commentMaxChars}
+          required
+          aria-invalid={state ? 'true' : undefined}
+          aria-describedby={`${bodyId}-hint${state ? ` ${bodyId}-error` : ''}`}
+        >
+          {values.body ?? ''}
+        </textarea>
+        <ErrorLine id={`${bodyId}-error`} message={state?.error} />
+        <p class="field-hint" id={`${bodyId}-hint`}>
+          {t('annotations.form.body.hint', { max: view.commentMaxChars.toLocaleString('en') })}
+        </p>
+      </div>
+      <VisibilityField t={t} id={`visibility-new-${suffix}`} value={values.visibility} />
+      <button type="submit" class="button">
+        {t('annotations.form.submit')}
+      </button>
+    </form>
+  );
+};
+
+export const VisibilityField: FC<{ t: Translator; id: string; value?: string }> = ({ t, id, value }) => (
+  <div class="field field-inline">
+    <label for={id}>{t('annotations.form.visibility')}</label>
+    <select id={id} name="visibility">
+      <option value="club" selected={value !== 'private'}>
+        {t('annotations.form.visibility.club')}
+      </option>
+      <option value="private" selected={value === 'private'}>
+        {t('annotations.form.visibility.private')}
+      </option>
+    </select>
+  </div>
+);
+
+const Reactions: FC<{ t: Translator; view: ThreadsView; comment: CommentView }> = ({ t, view, comment }) => {
+  const counts = new Map(comment.reactions.map((r) => [r.reaction, r]));
+  if (comment.can.react) {
+    return (
+      <form {...hxForm(view, view.actionUrl(comment.id, 'react'))} class="reactions" aria-label={t('annotations.reactions')}>
+        <CommonFields view={view} />
+        {view.reactionSet.map((reaction) => {
+          const tally = counts.get(reaction);
+          const label = t(`annotations.reaction.${reaction}`);
+          return (
+            <button
+              type="submit"
+              name="reaction"
+              value={reaction}
+              class={tally?.mine ? 'button-small reaction reaction-mine' : 'button-small reaction'}
+              aria-pressed={tally?.mine ? 'true' : 'false'}
+              title={label}
+              aria-label={`${label}${tally ? ` (${tally.count})` : ''}`}
+            >
+              <span aria-hidden="true">{REACTION_ICONS[reaction]}</span>
+              {tally ? <span class="reaction-count">{tally.count}</span> : null}
+            </button>
+          );
+        })}
+      </form>
+    );
+  }
+  if (comment.reactions.length === 0) return null;
+  return (
+    <p class="reactions reactions-readonly" aria-label={t('annotations.reactions')}>
+      {view.reactionSet
+        .filter((reaction) => counts.has(reaction))
+        .map((reaction) => (
+          <span class="reaction" title={t(`annotations.reaction.${reaction}`)}>
+            <span aria-hidden="true">{REACTION_ICONS[reaction]}</span>
+            <span class="visually-hidden">{t(`annotations.reaction.${reaction}`)}</span> <span class="reaction-count">{counts.get(reaction)!.count}</span>
+          </span>
+        ))}
+    </p>
+  );
+};
+
+const CommentActions: FC<{ t: Translator; view: ThreadsView; comment: CommentView; rootId: number }> = ({ t, view, comment, rootId }) => {
+  const replyState = stateFor(view, `reply-${comment.id}`);
+  const editState = stateFor(view, `edit-${comment.id}`);
+  const moderateState = stateFor(view, `moderate-${comment.id}`);
+  const { can } = comment;
+  if (!can.reply && !can.edit && !can.delete && !can.hide && !can.remove) return null;
+  return (
+    <div class="comment-actions">
+      {can.reply && (
+        <details class="comment-action" open={replyState ? true : undefined}>
+          <summary>{t('annotations.reply')}</summary>
+          <form {...hxForm(view, view.postUrl)} class="comment-form">
+            <CommonFields view={view} />
+            <Hidden name="parent_id" value={comment.id} />
+            <div class={replyState ? 'field field-invalid' : 'field'}>
+              <label for={`body-reply-${comment.id}`}>{t('annotations.form.reply_body')}</label>
+              <textarea id={`body-reply-${comment.id}`} name="body" rows={3} maxlength={view.commentMaxChars} required aria-invalid={replyState ? 'true' : undefined}>
+                {replyState?.values.body ?? ''}
+              </textarea>
+              <ErrorLine id={`body-reply-${comment.id}-error`} message={replyState?.error} />
+            </div>
+            {comment.kind === 'comment' && (
+              <div class="field field-check">
+                <input type="checkbox" id={`quote-${comment.id}`} name="quote" value="1" checked={replyState ? replyState.values.quote === '1' : comment.id !== rootId} />
+                <label for={`quote-${comment.id}`}>{t('annotations.form.quote')}</label>
+              </div>
+            )}
+            <button type="submit" class="button">
+              {t('annotations.reply.submit')}
+            </button>
+          </form>
+        </details>
+      )}
+      {can.edit && comment.editSource !== null && (
+        <details class="comment-action" open={editState ? true : undefined}>
+          <summary>{t('annotations.edit')}</summary>
+          <form {...hxForm(view, view.actionUrl(comment.id, 'edit'))} class="comment-form">
+            <CommonFields view={view} />
+            <div class={editState ? 'field field-invalid' : 'field'}>
+              <label for={`body-edit-${comment.id}`}>{t('annotations.form.body')}</label>
+              <textarea id={`body-edit-${comment.id}`} name="body" rows={4} maxlength={view.commentMaxChars} required aria-invalid={editState ? 'true' : undefined}>
+                {editState?.values.body ?? comment.editSource}
+              </textarea>
+              <ErrorLine id={`body-edit-${comment.id}-error`} message={editState?.error} />
+            </div>
+            <button type="submit" class="button">
+              {t('annotations.edit.submit')}
+            </button>
+          </form>
+        </details>
+      )}
+      {(can.hide || can.remove) && (
+        <details class="comment-action" open={moderateState ? true : undefined}>
+          <summary>{t('annotations.moderate')}</summary>
+          <form {...hxForm(view, view.actionUrl(comment.id, 'moderate'))} class="comment-form">
+            <CommonFields view={view} />
+            <div class={moderateState ? 'field field-invalid' : 'field'}>
+              <label for={`reason-${comment.id}`}>{t('annotations.moderate.reason')}</label>
+              <input type="text" id={`reason-${comment.id}`} name="reason" maxlength={view.reasonMaxChars} required value={moderateState?.values.reason ?? ''} />
+              <ErrorLine id={`reason-${comment.id}-error`} message={moderateState?.error} />
+              <p class="field-hint">{t('annotations.moderate.hint')}</p>
+            </div>
+            <div class="actions">
+              {can.hide && (
+                <button type="submit" name="action" value="hide" class="button-small">
+                  {t('annotations.moderate.hide')}
+                </button>
+              )}
+              {can.remove && (
+                <button type="submit" name="action" value="remove" class="button-small button-danger">
+                  {t('annotations.moderate.remove')}
+                </button>
+              )}
+            </div>
+          </form>
+        </details>
+      )}
+      {can.delete && (
+        <form {...hxForm(view, view.actionUrl(comment.id, 'delete'))} class="comment-action inline-form" hx-confirm={t('annotations.delete.confirm')}>
+          <CommonFields view={view} />
+          <button type="submit" class="button-link">
+            {t('annotations.delete')}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+};
+
+export const CommentItem: FC<{ t: Translator; view: ThreadsView; comment: CommentView; rootId: number }> = ({ t, view, comment, rootId }) => {
+  const isRoot = comment.id === rootId;
+  const classes = ['comment', isRoot ? 'comment-root' : 'comment-reply', `comment-${comment.kind}`, comment.mine ? 'comment-mine' : '', comment.isPrivate ? 'comment-private' : '']
+    .filter(Boolean)
+    .join(' ');
+  if (comment.kind === 'deleted' || comment.kind === 'ahead') {
+    return (
+      <article class={classes} id={`c-${comment.id}`}>
+        <p class="comment-placeholder">{t(comment.kind === 'deleted' ? 'annotations.deleted' : 'annotations.further_on')}</p>
+      </article>
+    );
+  }
+  return (
+    <article class={classes} id={`c-${comment.id}`}>
+      <header class="comment-meta">
+        {comment.authorName !== null && (
+          <bdi class="comment-author" dir="auto">
+            {comment.authorName}
+          </bdi>
+        )}
+        {comment.authorUsername !== null && <span class="comment-username">@{comment.authorUsername}</span>}
+        {comment.createdIso && comment.createdLabel && (
+          <a class="comment-time" href={`#c-${comment.id}`}>
+            <time datetime={comment.createdIso}>{comment.createdLabel}</time>
+          </a>
+        )}
+        {comment.isPrivate && <span class="badge badge-private">{t('annotations.private')}</span>}
+        {comment.historyHref && (
+          <a class="comment-edited" href={comment.historyHref}>
+            {t('annotations.edited')}
+          </a>
+        )}
+      </header>
+      {comment.passageExact !== null && isRoot && (
+        <blockquote class="comment-passage" dir="auto">
+          <span class="visually-hidden">{t('annotations.passage.label')}: </span>
+          {comment.passageExact}
+        </blockquote>
+      )}
+      {comment.quote !== null &&
+        ('unavailable' in comment.quote ? (
+          <p class="comment-quote comment-quote-unavailable">{t('annotations.quote_unavailable')}</p>
+        ) : (
+          <blockquote class="comment-quote" dir="auto">
+            <span class="visually-hidden">{t('annotations.quoting')}: </span>
+            {comment.quote.text}
+          </blockquote>
+        ))}
+      {(comment.kind === 'hidden' || comment.kind === 'removed') && (
+        <div class="comment-moderation">
+          <p>{t(comment.kind === 'hidden' ? 'annotations.hidden_by_moderator' : 'annotations.removed_by_moderator')}</p>
+          {comment.moderationReason !== null && <p dir="auto">{t('annotations.moderation.reason', { reason: comment.moderationReason })}</p>}
+          {comment.bodyHtml !== null && <p class="muted">{t('annotations.moderation.only_you')}</p>}
+        </div>
+      )}
+      {comment.bodyHtml !== null && (
+        <div class="comment-body" dir="auto">
+          {raw(comment.bodyHtml)}
+        </div>
+      )}
+      <Reactions t={t} view={view} comment={comment} />
+      <CommentActions t={t} view={view} comment={comment} rootId={rootId} />
+    </article>
+  );
+};
+
+const ThreadItem: FC<{ t: Translator; view: ThreadsView; thread: ThreadView }> = ({ t, view, thread }) => (
+  <li class="thread" id={`thread-${thread.rootId}`}>
+    <CommentItem t={t} view={view} comment={thread.root} rootId={thread.rootId} />
+    {thread.replies.length > 0 && (
+      <ol class="replies">
+        {thread.replies.map((reply) => (
+          <li>
+            <CommentItem t={t} view={view} comment={reply} rootId={thread.rootId} />
+          </li>
+        ))}
+      </ol>
+    )}
+  </li>
+);
+
+/** The inside of a thread container: what htmx swaps in, and what full pages embed. */
+export const Threads: FC<{ t: Translator; view: ThreadsView }> = ({ t, view }) => {
+  const orderLink = (order: ThreadOrder) => {
+    const href = view.orderHref(order);
+    return order === view.order ? (
+      <span class="order-current" aria-current="true">
+        {t(`annotations.order.${order}`)}
+      </span>
+    ) : (
+      <a href={href} hx-get={href} hx-target={`#${view.containerId}`} hx-swap={THREAD_SWAP}>
+        {t(`annotations.order.${order}`)}
+      </a>
+    );
+  };
+  // A refusal that belongs to no form shown here (a reaction outside the set): say it on top.
+  const formless = view.form && view.form.key.startsWith('react-') ? view.form.error : null;
+  return (
+    <>
+      {formless && (
+        <p class="flash flash-error" role="alert">
+          {formless}
+        </p>
+      )}
+      <div class="threads-bar">
+        {view.threads.length > 1 && (
+          <p class="threads-order">
+            <span class="visually-hidden">{t('annotations.order')}: </span>
+            {orderLink('reading')} · {orderLink('newest')}
+          </p>
+        )}
+        {view.closable && (
+          <button type="button" class="button-link threads-close" data-close-threads>
+            {t('annotations.close')}
+          </button>
+        )}
+      </div>
+      {view.threads.length > 0 ? (
+        <ol class="thread-list">
+          {view.threads.map((thread) => (
+            <ThreadItem t={t} view={view} thread={thread} />
+          ))}
+        </ol>
+      ) : (
+        <p class="muted threads-empty">{t(view.scope.kind === 'paragraph' ? 'annotations.paragraph.empty' : 'annotations.discussion.empty')}</p>
+      )}
+      {view.hiddenCount > 0 && (
+        <p class="hidden-count">
+          {plural(t, 'annotations.hidden', view.hiddenCount)}. {t('annotations.hidden.hint')}
+        </p>
+      )}
+      {view.canPost ? (
+        <NewCommentForm t={t} view={view} />
+      ) : view.postHint === 'signin' ? (
+        <p class="muted">
+          <a href={view.loginHref}>{t('annotations.signin_to_comment')}</a>
+        </p>
+      ) : view.postHint === 'members' ? (
+        <p class="muted">{t('annotations.members_only')}</p>
+      ) : null}
+    </>
+  );
+};
+
+/** A thread container with its content, for pages that render it at once. */
+export const ThreadsContainer: FC<{ t: Translator; view: ThreadsView }> = ({ t, view }) => (
+  <div class="threads" id={view.containerId}>
+    <Threads t={t} view={view} />
+  </div>
+);
