@@ -44,7 +44,7 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
-        <meta name="htmx-config" content='{"includeIndicatorCSS":false,"defaultTimeout":30000}' />
+        <meta name="htmx-config" content='{"includeIndicatorCSS":false,"defaultTimeout":30000,"defaultSettleDelay":0}' />
         <title>{`${title} · ${t('app.name')}`}</title>
         <link rel="stylesheet" href={page.asset('app.css')} />
         <link rel="stylesheet" href={page.asset('print.css')} media="print" />

@@ -260,6 +260,8 @@ describe('reading threads', () => {
     expect(textOf(body)).toContain('@nobody_here');
     expect(html).toContain('rel="nofollow ugc noopener"');
     expect(html).toContain('&lt;b&gt;raw&lt;/b&gt;');
+    const home = await (await room.alice.get(`/clubs/${room.clubId}`)).text();
+    expect(home).toContain(`id="member-${room.usernames.bob.toLowerCase()}"`);
   });
 });
 

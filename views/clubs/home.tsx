@@ -190,10 +190,10 @@ export const ClubHomePage: FC<{ page: PageContext; view: ClubHomeView }> = ({ pa
               <h2 id="members-title">{t('clubs.members.title')}</h2>
               <ul class="member-list">
                 {view.members.map((member) => (
-                  <li class="member">
+                  <li class="member" id={`member-${member.username.toLowerCase()}`}>
                     <div class="member-line">
                       <span class="member-name">
-                        {member.displayName}
+                        {member.displayName} <span class="muted">@{member.username}</span>
                         {member.isSelf && <span class="muted"> {t('clubs.members.you')}</span>}
                       </span>
                       {member.role !== 'member' && <span class="badge badge-role">{t(ROLE_KEYS[member.role])}</span>}
