@@ -40,9 +40,51 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return { db, sqlite };
+}
+
+/**
+ * Keeps prepared statements by their SQL text. Drizzle prepares a new statement for every query
+ * it runs; compiling the same SQL again on every request was the largest single cost of a
+ * comment post (measured: about a third of it). Statements are reset to plain object rows on
+ * reuse, since Drizzle switches some to array rows (`raw()`). At most `limit` are kept.
+ */
+export function cacheStatements(sqlite: Sqlite, limit = 500): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const statements = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = statements.get(source);
+    if (statement) {
+      statements.delete(source);
+      if (statement.reader) statement.raw(false).pluck(false).expand(false);
+    } else {
+      statement = prepare(source);
+      if (statements.size >= limit) statements.delete(statements.keys().next().value!);
+    }
+    statements.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
+const preparedQueries = new WeakMap<Db, Map<string, unknown>>();
+
+/**
+ * A Drizzle query built and prepared once per database, for the queries every request runs
+ * (session, club access): building a query costs more than running it.
+ *
+ * @example
+ * const bySessionId = prepared(db, 'session-by-id', (db) =>
+ *   db.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare());
+ * bySessionId.get({ id });
+ */
+export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
+  let queries = preparedQueries.get(db);
+  if (!queries) preparedQueries.set(db, (queries = new Map()));
+  if (!queries.has(name)) queries.set(name, build(db));
+  return queries.get(name) as T;
 }
 
 /** Runs `work` in one immediate transaction: all of it is written, or none of it. */

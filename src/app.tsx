@@ -18,37 +18,55 @@ import { pollRoutes } from './polls/routes';
 import { HttpError, renderError } from './http/errors';
 import { limitBody, localeChooser, requestContext, sameOriginOnly, sessionLoader } from './http/middleware';
 import { pageContext, sendPage } from './http/page';
+import { DEFAULT_PAGE_CACHE_OPTIONS, PersonalPageCache } from './http/page-cache';
 import { createRateLimiters } from './http/rate-limit';
-import { securityHeaders } from './http/security';
+import { securityHeaderSet, securityHeaders } from './http/security';
 import { staticRoutes } from './http/static';
 import type { AppDeps, AppEnv } from './http/types';
 
 /** Paths that accept a book upload and so take the larger upload limit. */
 export const UPLOAD_PATH = /\/upload$/;
 
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+  const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs });
+  const deps: AppDeps = { ...appDeps, pageCache };
   const limiters = deps.rateLimiters ?? createRateLimiters();
   const app = new Hono<AppEnv>();
   const smallBodies = limitBody(deps.config.maxBodyBytes);
   const uploads = limitBody(deps.config.maxUploadBytes + 64 * 1024);
 
+  const https = deps.config.origin.startsWith('https://');
+  const headerSet = securityHeaderSet({ https });
+
+  // Health check and static files come first: they need no session or language, and answering
+  // them with one prebuilt header object keeps them on the server's fast path.
+  const ping = deps.sqlite.prepare('select 1');
+  const plainText = { ...headerSet, 'Content-Type': 'text/plain; charset=UTF-8', 'Cache-Control': 'no-store' };
+  app.get('/healthz', () => {
+    try {
+      ping.get();
+      return new Response('ok', { headers: plainText });
+    } catch {
+      return new Response('database unavailable', { status: 503, headers: plainText });
+    }
+  });
+  app.route('/', staticRoutes(headerSet, deps.config.filesDir));
+
   app.use(requestContext(deps));
-  app.use(securityHeaders({ https: deps.config.origin.startsWith('https://') }));
+  app.use(securityHeaders({ https }));
   app.use(sessionLoader(deps));
   app.use(localeChooser());
   app.use(sameOriginOnly(deps.config.origin));
-  app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploads(c, next) : smallBodies(c, next)));
-
-  app.get('/healthz', (c) => {
-    try {
-      deps.sqlite.prepare('select 1').get();
-      return c.text('ok');
-    } catch {
-      return c.text('database unavailable', 503);
+  app.use(async (c, next) => {
+    await next();
+    // Any state change retires the cached pages it may affect (its author's, and its club's).
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const club = /^\/clubs\/(\d+)(?:\/|$)/.exec(c.req.path);
+      pageCache.noteChange(c.get('user')?.id ?? null, club ? Number(club[1]) : null);
     }
   });
+  app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploads(c, next) : smallBodies(c, next)));
 
-  app.route('/', staticRoutes(deps.config.filesDir));
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
   app.route('/', authRoutes(deps, limiters));
   app.route('/', bookRoutes(deps, limiters));

@@ -23,6 +23,8 @@ export interface Config {
   postingPerMinute: number;
   /** A folder whose files are served at /files/<name> (the benchmark's static baseline); off when empty. */
   filesDir: string;
+  /** How long others' changes in a club may take to show on a cached chapter page (ms). */
+  pageCacheStaleMs: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY === 'true',
     postingPerMinute: intFrom(env.POSTING_RATE_LIMIT, 30),
     filesDir: env.FILES_DIR || '',
+    pageCacheStaleMs: intFrom(env.PAGE_CACHE_STALE_MS, 1000),
   };
 }
 
@@ -70,6 +73,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: true,
     postingPerMinute: 30,
     filesDir: '',
+    pageCacheStaleMs: 0,
     ...overrides,
   };
 }

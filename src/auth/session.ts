@@ -22,9 +22,9 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { and, eq, lt, ne } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import { getRandomValues } from 'node:crypto';
-import type { Db } from '../../db/connection';
+import { prepared, type Db } from '../../db/connection';
 import { sessions, users, type User } from '../../db/schema';
 
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -71,12 +71,14 @@ export function validateSessionToken(db: Db, token: string, now: number): Valida
   const [id, secret, ...rest] = token.split('.');
   if (!id || !secret || rest.length > 0 || id.length > 64 || secret.length > 128) return null;
 
-  const row = db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, id))
-    .get();
+  const row = prepared(db, 'session-with-user', (db) =>
+    db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id });
   if (!row) return null;
 
   if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.session.secretHash))) return null;

@@ -3,8 +3,8 @@
  * Loading them is one indexed query; the decisions themselves live in each area's policy module
  * (`src/clubs/policy.ts`, `src/annotations/policy.ts`, `src/polls/policy.ts`).
  */
-import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/connection';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { prepared, type Db } from '../../db/connection';
 import { clubs, memberships, readingProgress, readings, scheduleEntries, spoilerReveals, type Club, type ClubRole, type Reading, type User } from '../../db/schema';
 
 export interface ClubAccess {
@@ -38,23 +38,27 @@ export function accessFor(club: Club, userId: number | null, role: ClubRole | nu
  */
 export function loadClubAccess(db: Db, clubId: number, user: Pick<User, 'id'> | null): ClubAccess | null {
   if (!Number.isSafeInteger(clubId) || clubId <= 0) return null;
-  const row = db
-    .select({ club: clubs, role: memberships.role })
-    .from(clubs)
-    .leftJoin(memberships, and(eq(memberships.clubId, clubs.id), eq(memberships.userId, user?.id ?? -1)))
-    .where(eq(clubs.id, clubId))
-    .get();
+  const row = prepared(db, 'club-with-role', (db) =>
+    db
+      .select({ club: clubs, role: memberships.role })
+      .from(clubs)
+      .leftJoin(memberships, and(eq(memberships.clubId, clubs.id), eq(memberships.userId, sql.placeholder('userId'))))
+      .where(eq(clubs.id, sql.placeholder('clubId')))
+      .prepare(),
+  ).get({ clubId, userId: user?.id ?? -1 });
   if (!row) return null;
   const access = accessFor(row.club, user?.id ?? null, row.role ?? null);
   return access.canSee ? access : null;
 }
 
 export function currentReading(db: Db, clubId: number): Reading | undefined {
-  return db
-    .select()
-    .from(readings)
-    .where(and(eq(readings.clubId, clubId), isNull(readings.endedAt)))
-    .get();
+  return prepared(db, 'current-reading', (db) =>
+    db
+      .select()
+      .from(readings)
+      .where(and(eq(readings.clubId, sql.placeholder('clubId')), isNull(readings.endedAt)))
+      .prepare(),
+  ).get({ clubId });
 }
 
 export function getReading(db: Db, clubId: number, readingId: number): Reading | undefined {

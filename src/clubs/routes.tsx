@@ -20,7 +20,7 @@ import { redirectToLogin } from '../auth/routes';
 import { getChapterByOrdinal, getEdition, listChapters, listLibrary, listParagraphs } from '../books/queries';
 import { HttpError, notFound, forbidden } from '../http/errors';
 import { isHtmx, readForm, validateForm, type FieldErrors, type FormData } from '../http/forms';
-import { pageContext, seeOther, sendFragment, sendPage } from '../http/page';
+import { pageContext, renderDocument, seeOther, sendFragment, sendHtml, sendPage, sendPersonalPage } from '../http/page';
 import type { RateLimiters } from '../http/rate-limit';
 import type { AppDeps, AppEnv } from '../http/types';
 import type { MessageKey } from '../i18n';
@@ -610,7 +610,17 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
 
   // ------------------------------------------------------------ chapter pages
 
-  function renderChapter(c: Ctx, access: ClubAccess, reading: Reading, ordinalParam: string | undefined) {
+  /**
+   * A chapter page. Signed-in readers get it through the personal page cache (after the access
+   * checks above have passed); visitors and htmx requests are rendered every time.
+   */
+  function sendChapter(c: Ctx, access: ClubAccess, reading: Reading, ordinalParam: string | undefined) {
+    const user = c.get('user');
+    if (!user || isHtmx(c)) return sendHtml(c, renderChapter(c, access, reading, ordinalParam));
+    return sendPersonalPage(c, deps.pageCache!, { userId: user.id, clubId: access.club.id }, clock(), async () => renderChapter(c, access, reading, ordinalParam));
+  }
+
+  function renderChapter(c: Ctx, access: ClubAccess, reading: Reading, ordinalParam: string | undefined): string {
     const user = c.get('user');
     const t = c.get('t');
     const now = clock();
@@ -653,8 +663,7 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
         }
       : null;
     const scripts = [...(open && progressView ? ['progress.js'] : []), ...annotations.scripts];
-    return sendPage(
-      c,
+    return renderDocument(
       <ClubChapterPage
         page={pageContext(c)}
         view={{
@@ -683,13 +692,13 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const access = accessOr404(c);
     const reading = currentReading(db, access.club.id);
     if (!reading) throw notFound();
-    return renderChapter(c, access, reading, c.req.param('ordinal'));
+    return sendChapter(c, access, reading, c.req.param('ordinal'));
   });
 
   app.get('/clubs/:id/readings/:readingId/chapters/:ordinal', (c) => {
     const access = accessOr404(c);
     const reading = readingOr404(access, c.req.param('readingId'));
-    return renderChapter(c, access, reading, c.req.param('ordinal'));
+    return sendChapter(c, access, reading, c.req.param('ordinal'));
   });
 
   // ------------------------------------------------------------ reading progress

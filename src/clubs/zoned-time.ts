@@ -106,19 +106,30 @@ export function toDateTimeLocalValue(utcMs: number, timeZone: string): string {
 }
 
 /** The time zone of the machine running the server. */
+let serverZone: string | undefined;
+
+/** The server's own time zone (asked of ICU once; it is costly and does not change while we run). */
 export function serverTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  serverZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return serverZone;
 }
+
+const knownZones = new Map<string, boolean>();
 
 /** The zone dates are shown in for a reader: their setting when it is a real zone, else the server's. */
 export function viewerTimeZone(setting: string | null | undefined): string {
   if (setting) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: setting });
-      return setting;
-    } catch {
-      // an unknown zone falls back to the server's
+    let known = knownZones.get(setting);
+    if (known === undefined) {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: setting });
+        known = true;
+      } catch {
+        known = false; // an unknown zone falls back to the server's
+      }
+      if (knownZones.size < 1000) knownZones.set(setting, known);
     }
+    if (known) return setting;
   }
   return serverTimeZone();
 }

@@ -30,7 +30,7 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
         level: c.res.status >= 500 ? 'error' : 'info',
         requestId,
         method: c.req.method,
-        path: new URL(c.req.url).pathname,
+        path: c.req.path,
         status: c.res.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
         user: c.get('user')?.id ?? null,

@@ -1,8 +1,9 @@
 /** Turning a request's context into what views need, and sending whole pages. */
 import type { Context } from 'hono';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { PageContext } from '../../views/context';
+import type { PageScope, PersonalPageCache } from './page-cache';
 import { assetUrl } from './static';
 import type { AppEnv } from './types';
 
@@ -50,6 +51,13 @@ export function sendHtml(c: Context<AppEnv>, html: string, status: HtmlStatus = 
   return c.html(html, status);
 }
 
+/** A whole HTML document as a string (our components are synchronous). */
+export function renderDocument(element: { toString(): string | Promise<string> }): string {
+  const html = element.toString();
+  if (typeof html !== 'string') throw new Error('renderDocument needs synchronous components');
+  return `<!doctype html>${html}`;
+}
+
 /** Sends a full HTML document (with its doctype, so browsers use standards mode). */
 export async function sendPage(c: Context<AppEnv>, element: Rendered, status: HtmlStatus = 200) {
   return sendHtml(c, `<!doctype html>${await element}`, status);
@@ -63,4 +71,21 @@ export async function sendFragment(c: Context<AppEnv>, element: Rendered, status
 /** Redirect after a successful POST (303 so the browser follows with GET); htmx follows HX-Redirect-free 303s too. */
 export function seeOther(c: Context<AppEnv>, location: string) {
   return c.redirect(location, 303);
+}
+
+/**
+ * Sends a signed-in reader's page from the personal page cache, rendering it on a miss.
+ * Call it only after every access check has passed; the cache decides nothing about access.
+ */
+export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCache, scope: PageScope, now: number, render: () => Promise<string>) {
+  const key = `${scope.userId}|${c.get('locale')}|${c.req.path}`;
+  const page = cache.get(key, scope, now) ?? cache.set(key, scope, await render(), now);
+  c.header('Cache-Control', 'no-store');
+  c.header('Vary', 'Accept-Encoding, Accept-Language, Cookie');
+  c.header('Content-Type', 'text/html; charset=UTF-8');
+  if (acceptsGzip(c)) {
+    c.header('Content-Encoding', 'gzip');
+    return c.body(page.gzip);
+  }
+  return c.body(new Uint8Array(gunzipSync(page.gzip)));
 }

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { AppEnv } from './types';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -80,44 +80,49 @@ export function assetUrl(name: string): string {
   return asset ? `/static/${name}?v=${asset.version}` : `/static/${name}`;
 }
 
-/** Serves one in-memory asset, gzipped when the client accepts it. */
-function sendAsset(c: Context<AppEnv>, asset: Asset, cacheControl: string) {
-  c.header('Content-Type', asset.type);
-  c.header('Cache-Control', cacheControl);
-  c.header('Vary', 'Accept-Encoding');
-  if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
-    c.header('Content-Encoding', 'gzip');
-    return c.body(asset.gzip);
-  }
-  return c.body(asset.body);
+/**
+ * The response for one in-memory asset, gzipped when the client accepts it. Built as a plain
+ * `Response` with a plain header object so `@hono/node-server` writes it without copying; these
+ * routes run before the page middleware, so the security headers are included here.
+ */
+function assetResponse(request: Request, asset: Asset, headers: Readonly<Record<string, string>>, cacheControl: string): Response {
+  const gzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
+  return new Response(gzip ? asset.gzip : asset.body, {
+    headers: {
+      ...headers,
+      'Content-Type': asset.type,
+      'Cache-Control': cacheControl,
+      Vary: 'Accept-Encoding',
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    },
+  });
 }
 
 /**
  * `/static/<name>` for our assets and, when `filesDir` is set, `/files/<name>` for the files in
  * that folder (read on first request, then kept in memory). The benchmark uses `/files` to
- * measure the fastest the app can send a page's bytes.
+ * measure the fastest the app can send a page's bytes. Unknown names fall through to the
+ * app's translated 404 page.
  */
-export function staticRoutes(filesDir = ''): Hono<AppEnv> {
+export function staticRoutes(headers: Readonly<Record<string, string>>, filesDir = ''): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/static/:name', (c) => {
+  app.get('/static/:name', (c, next) => {
     const asset = allAssets().get(c.req.param('name'));
-    if (!asset) return c.notFound();
-    return sendAsset(c, asset, 'public, max-age=31536000, immutable');
+    return asset ? assetResponse(c.req.raw, asset, headers, 'public, max-age=31536000, immutable') : next();
   });
   if (filesDir) {
-    const files = new Map<string, Asset>();
-    app.get('/files/:name{[A-Za-z0-9._-]+}', (c) => {
+    const files = new Map<string, Asset | null>();
+    app.get('/files/:name{[A-Za-z0-9._-]+}', (c, next) => {
       const name = c.req.param('name');
-      let asset = files.get(name);
-      if (!asset) {
+      if (!files.has(name)) {
         try {
-          asset = load(join(filesDir, name));
+          files.set(name, load(join(filesDir, name)));
         } catch {
-          return c.notFound();
+          files.set(name, null);
         }
-        files.set(name, asset);
       }
-      return sendAsset(c, asset, 'public, max-age=60');
+      const asset = files.get(name);
+      return asset ? assetResponse(c.req.raw, asset, headers, 'public, max-age=60') : next();
     });
   }
   return app;

@@ -3,6 +3,7 @@ import type { Db, Sqlite } from '../../db/connection';
 import type { User } from '../../db/schema';
 import type { Locale, Translator } from '../i18n';
 import type { Session } from '../auth/session';
+import type { PersonalPageCache } from './page-cache';
 import type { RateLimiters } from './rate-limit';
 
 /** Everything the app needs from outside; tests build as many isolated apps as they like. */
@@ -13,6 +14,8 @@ export interface AppDeps {
   /** Milliseconds since the epoch; tests move time by passing their own clock. */
   clock: () => number;
   rateLimiters?: RateLimiters;
+  /** Rendered personal pages (see page-cache.ts); createApp makes one when not given. */
+  pageCache?: PersonalPageCache;
   log?: (line: Record<string, unknown>) => void;
 }
 

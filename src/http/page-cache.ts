@@ -1,0 +1,98 @@
+/**
+ * A cache of whole personal pages, for the page readers load most: a club's chapter page.
+ *
+ * The page is personal (the reader's own progress, the comments the spoiler gate lets them
+ * see, their name in the header), so no shared cache can hold it; but a reader reloads it,
+ * follows links back to it and reads it while others talk, and rendering 500 paragraphs with
+ * their margins costs tens of milliseconds. So each signed-in reader's rendered page is kept,
+ * gzipped, keyed by reader, language and path, and thrown away when it may be out of date:
+ *
+ * - any state change the reader makes (every non-GET request they send) retires their pages at
+ *   once, so their own comment, progress or setting always shows on the next load;
+ * - any state change anyone makes in the club retires every page of that club, at once when
+ *   `othersStaleMs` is 0, or after at most `othersStaleMs` (others' comments appear within that
+ *   time instead of forcing a re-render on every post in a busy club);
+ * - nothing is older than `maxAgeMs`, so changes that come from the clock alone (a chapter
+ *   opening on its date, a poll closing) show within that time.
+ *
+ * The cache sits *after* every access check: it never decides who may see a page.
+ *
+ * @example
+ * const hit = cache.get(key, { userId, clubId }, now);
+ * if (hit) return sendGzip(hit.gzip);
+ * cache.set(key, { userId, clubId }, html, now);
+ */
+import { gzipSync } from 'node:zlib';
+
+export interface PageCacheOptions {
+  maxEntries: number;
+  othersStaleMs: number;
+  maxAgeMs: number;
+}
+
+export interface PageScope {
+  userId: number;
+  clubId: number;
+}
+
+interface Entry {
+  gzip: Uint8Array<ArrayBuffer>;
+  createdAt: number;
+  userVersion: number;
+  clubVersion: number;
+  clubId: number;
+}
+
+export const DEFAULT_PAGE_CACHE_OPTIONS: PageCacheOptions = { maxEntries: 400, othersStaleMs: 1000, maxAgeMs: 15_000 };
+
+export class PersonalPageCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly userVersions = new Map<number, number>();
+  private readonly clubVersions = new Map<number, number>();
+
+  constructor(readonly options: PageCacheOptions = DEFAULT_PAGE_CACHE_OPTIONS) {}
+
+  /** Records that `userId` changed something (in `clubId`, when known). */
+  noteChange(userId: number | null, clubId: number | null): void {
+    if (userId !== null) this.userVersions.set(userId, (this.userVersions.get(userId) ?? 0) + 1);
+    if (clubId !== null) this.clubVersions.set(clubId, (this.clubVersions.get(clubId) ?? 0) + 1);
+  }
+
+  get(key: string, scope: PageScope, now: number): { gzip: Uint8Array<ArrayBuffer> } | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    const age = now - entry.createdAt;
+    const fresh =
+      entry.clubId === scope.clubId &&
+      entry.userVersion === (this.userVersions.get(scope.userId) ?? 0) &&
+      age >= 0 &&
+      age < this.options.maxAgeMs &&
+      (entry.clubVersion === (this.clubVersions.get(scope.clubId) ?? 0) || age < this.options.othersStaleMs);
+    if (!fresh) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    // Least recently used goes first: re-insert to move this one to the end.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  set(key: string, scope: PageScope, html: string, now: number): { gzip: Uint8Array<ArrayBuffer> } {
+    const entry: Entry = {
+      gzip: new Uint8Array(gzipSync(html, { level: 6 })),
+      createdAt: now,
+      userVersion: this.userVersions.get(scope.userId) ?? 0,
+      clubVersion: this.clubVersions.get(scope.clubId) ?? 0,
+      clubId: scope.clubId,
+    };
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
