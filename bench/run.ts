@@ -11,6 +11,7 @@
  *   npm run bench -- --quick      short run
  *   npm run bench -- --json       one JSON object on stdout, nothing else
  *   npm run bench -- --tiny       a seconds-long run on tiny data (what the test suite runs)
+ *   npm run bench -- --profile    also write the server's CPU profile (node --cpu-prof) to bench/profiles/
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -91,7 +92,17 @@ interface CaseResult {
   p99_ms: number;
   errors: number;
   non2xx: number;
+  /** Share of one core the server used while measured: near 100 means the server was the limit. */
+  server_cpu_pct?: number;
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+let serverPid: number | undefined;
 
 /** `redirectIsSuccess`: a form post answers 303 See Other when it worked; count only 4xx/5xx then. */
 type CannonOptions = Omit<autocannon.Options, 'url' | 'duration'> & { path: string; redirectIsSuccess?: boolean };
@@ -101,8 +112,11 @@ async function measure(name: string, base: string, options: CannonOptions): Prom
   const run = (duration: number) => autocannon({ url: base + path, duration, ...rest } as autocannon.Options);
   progress(name);
   if (TIMING.warmup > 0) await run(TIMING.warmup);
+  const cpuBefore = serverPid ? cpuSeconds(serverPid) : 0;
   const result = await run(TIMING.duration);
+  const server_cpu_pct = serverPid ? Math.round(((cpuSeconds(serverPid) - cpuBefore) / TIMING.duration) * 100) : undefined;
   return {
+    server_cpu_pct,
     name,
     rps: Math.round(result.requests.average),
     p50_ms: result.latency.p50,
@@ -178,7 +192,8 @@ async function main() {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const server = startProcess(['--import', 'tsx', 'src/server.ts'], {
+    const profileDir = join(ROOT, 'bench/profiles');
+    const server = startProcess([...(args.has('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/server.ts'], {
       PORT: String(port),
       HOST: '127.0.0.1',
       ORIGIN: base,
@@ -210,7 +225,9 @@ async function main() {
 
     const gzipAccept = { 'accept-encoding': 'gzip' };
     const cases: CaseResult[] = [];
+    serverPid = raw.child.pid;
     cases.push(await measure('1 raw node:http', rawBase, { path: '/', connections: 50 }));
+    serverPid = server.child.pid;
     cases.push(await measure('2 GET /healthz', base, { path: '/healthz', connections: 50 }));
     cases.push(await measure('3 chapter bytes as a static file', base, { path: '/files/chapter.html', connections: 10, headers: gzipAccept }));
     cases.push(await measure('4 chapter page, member who read it all', base, { path: chapterPath, connections: 10, headers: { cookie: member, ...gzipAccept } }));
@@ -264,13 +281,14 @@ async function main() {
     } else {
       say(`Marginalia benchmark (${mode}: ${TIMING.warmup}s warm-up, ${TIMING.duration}s per case; ${SIZES.members} members, ${SIZES.paragraphs}-paragraph chapter, ${SIZES.comments} comments, ${SIZES.polls} polls)`);
       say();
-      say('case'.padEnd(44) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'errors'.padStart(8) + 'non-2xx'.padStart(9));
-      for (const c of cases) say(c.name.padEnd(44) + String(c.rps).padStart(9) + String(c.p50_ms).padStart(9) + String(c.p99_ms).padStart(9) + String(c.errors).padStart(8) + String(c.non2xx).padStart(9));
+      say('case'.padEnd(44) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'errors'.padStart(8) + 'non-2xx'.padStart(9) + 'server CPU'.padStart(12));
+      for (const c of cases) say(c.name.padEnd(44) + String(c.rps).padStart(9) + String(c.p50_ms).padStart(9) + String(c.p99_ms).padStart(9) + String(c.errors).padStart(8) + String(c.non2xx).padStart(9) + (c.server_cpu_pct === undefined ? '' : `${c.server_cpu_pct}%`).padStart(12));
       say();
       say(`ratios: (2)/(1) ${result.ratios.healthz_over_raw}   (4)/(3) ${result.ratios.chapter_over_static}   (5)/(3) ${result.ratios.thread_over_static}`);
       say(`chapter page: ${chapterBytes.raw} bytes raw, ${chapterBytes.gzip} gzipped (${Math.round(chapterBytes.gzip / 1024)} KB); served compressed: ${served}`);
       say(`server memory after the run: ${rss} MB resident`);
       say(`imports: ${Object.entries(import_ms).map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
+      if (args.has('--profile')) say(`server CPU profile written to ${profileDir} (open it in Chrome DevTools)`);
     }
   } finally {
     for (const child of children) await stop(child);

@@ -1,6 +1,6 @@
 /** Reading books: the library, an edition's chapters, a chapter's paragraphs, the reader's bookmark. */
-import { and, asc, desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/connection';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { prepared, type Db } from '../../db/connection';
 import { bookmarks, books, chapters, editions, paragraphs, type Chapter, type Edition, type Paragraph } from '../../db/schema';
 
 export function listLibrary(db: Db) {
@@ -39,7 +39,7 @@ export function getChapterByOrdinal(db: Db, editionId: number, ordinal: number):
 }
 
 export function getChapterById(db: Db, chapterId: number): Chapter | undefined {
-  return db.select().from(chapters).where(eq(chapters.id, chapterId)).get();
+  return prepared(db, 'chapter-by-id', (db) => db.select().from(chapters).where(eq(chapters.id, sql.placeholder('id'))).prepare()).get({ id: chapterId });
 }
 
 export function listParagraphs(db: Db, chapterId: number): Paragraph[] {
@@ -47,7 +47,7 @@ export function listParagraphs(db: Db, chapterId: number): Paragraph[] {
 }
 
 export function getParagraph(db: Db, paragraphId: number): Paragraph | undefined {
-  return db.select().from(paragraphs).where(eq(paragraphs.id, paragraphId)).get();
+  return prepared(db, 'paragraph-by-id', (db) => db.select().from(paragraphs).where(eq(paragraphs.id, sql.placeholder('id'))).prepare()).get({ id: paragraphId });
 }
 
 /** All headings of an edition in reading order: the table of contents tree. */

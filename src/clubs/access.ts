@@ -62,22 +62,26 @@ export function currentReading(db: Db, clubId: number): Reading | undefined {
 }
 
 export function getReading(db: Db, clubId: number, readingId: number): Reading | undefined {
-  return db
-    .select()
-    .from(readings)
-    .where(and(eq(readings.id, readingId), eq(readings.clubId, clubId)))
-    .get();
+  return prepared(db, 'reading-in-club', (db) =>
+    db
+      .select()
+      .from(readings)
+      .where(and(eq(readings.id, sql.placeholder('readingId')), eq(readings.clubId, sql.placeholder('clubId'))))
+      .prepare(),
+  ).get({ readingId, clubId });
 }
 
 /** A member's reading progress: the global position of the furthest paragraph read (0 = none). */
 export function progressOf(db: Db, readingId: number, userId: number | null): number {
   if (userId === null) return 0;
   return (
-    db
-      .select({ position: readingProgress.position })
-      .from(readingProgress)
-      .where(and(eq(readingProgress.readingId, readingId), eq(readingProgress.userId, userId)))
-      .get()?.position ?? 0
+    prepared(db, 'progress-of', (db) =>
+      db
+        .select({ position: readingProgress.position })
+        .from(readingProgress)
+        .where(and(eq(readingProgress.readingId, sql.placeholder('readingId')), eq(readingProgress.userId, sql.placeholder('userId'))))
+        .prepare(),
+    ).get({ readingId, userId })?.position ?? 0
   );
 }
 
@@ -85,11 +89,14 @@ export function progressOf(db: Db, readingId: number, userId: number | null): nu
 export function revealedChapterIds(db: Db, readingId: number, userId: number | null): Set<number> {
   if (userId === null) return new Set();
   return new Set(
-    db
-      .select({ chapterId: spoilerReveals.chapterId })
-      .from(spoilerReveals)
-      .where(and(eq(spoilerReveals.readingId, readingId), eq(spoilerReveals.userId, userId)))
-      .all()
+    prepared(db, 'revealed-chapters', (db) =>
+      db
+        .select({ chapterId: spoilerReveals.chapterId })
+        .from(spoilerReveals)
+        .where(and(eq(spoilerReveals.readingId, sql.placeholder('readingId')), eq(spoilerReveals.userId, sql.placeholder('userId'))))
+        .prepare(),
+    )
+      .all({ readingId, userId })
       .map((row) => row.chapterId),
   );
 }
@@ -97,10 +104,12 @@ export function revealedChapterIds(db: Db, readingId: number, userId: number | n
 /** When a chapter opens to members in this reading (null: no date set, open now). */
 export function chapterOpensAt(db: Db, readingId: number, chapterId: number): number | null {
   return (
-    db
-      .select({ opensAt: scheduleEntries.opensAt })
-      .from(scheduleEntries)
-      .where(and(eq(scheduleEntries.readingId, readingId), eq(scheduleEntries.chapterId, chapterId)))
-      .get()?.opensAt ?? null
+    prepared(db, 'chapter-opens-at', (db) =>
+      db
+        .select({ opensAt: scheduleEntries.opensAt })
+        .from(scheduleEntries)
+        .where(and(eq(scheduleEntries.readingId, sql.placeholder('readingId')), eq(scheduleEntries.chapterId, sql.placeholder('chapterId'))))
+        .prepare(),
+    ).get({ readingId, chapterId })?.opensAt ?? null
   );
 }
