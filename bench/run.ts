@@ -16,7 +16,6 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -25,6 +24,7 @@ import { contentHash, parseBook } from '../src/books/import';
 import { storeParsedBook } from '../src/books/store';
 import { generateKoreanBook } from '../tests/fixtures/books/korean-book';
 import { seedBenchDatabase, type BenchData } from './seed';
+import { freePort } from '../tests/helpers/net';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -40,15 +40,6 @@ const progress = (line: string) => {
   if (!asJson) process.stderr.write(`… ${line}\n`);
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function waitFor(url: string, child: ChildProcess, output: string[]): Promise<void> {
   const deadline = Date.now() + 60_000;

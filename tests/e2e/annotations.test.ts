@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import type { TestApp } from '../helpers/app';
 import { addMemberRow, createClubRow, importSampleBook, setProgressRow, startReadingRow, userIdOf } from '../helpers/fixtures';
-import { DESKTOP, launchBrowser, newContext, PHONE, registerThroughForm, screenshot, startServer, type RunningServer } from './harness';
+import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, startServer } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -34,21 +34,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function expectNoOverflow(page: Page) {
-  const overflow = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((element) => {
-        const box = element.getBoundingClientRect();
-        return box.width > 0 && (box.right > width + 1 || box.left < -1) && !element.closest('.skip-link, .visually-hidden');
-      })
-      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
-    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
-  });
-  expect(overflow.wide).toEqual([]);
-  expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width);
-}
 
 /** Select characters [start, end) of a paragraph's text with a real DOM Selection, then release the mouse. */
 async function selectPassage(page: Page, ordinal: number, start: number, end: number) {

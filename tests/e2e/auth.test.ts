@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, launchBrowser, newContext, PHONE, registerThroughForm, screenshot, startServer, type RunningServer } from './harness';
+import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, startServer } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -18,22 +18,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** Nothing on the page is wider than the viewport (no sideways scrolling on a phone). */
-async function expectNoOverflow(page: Page) {
-  const overflow = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((element) => {
-        const box = element.getBoundingClientRect();
-        return box.width > 0 && (box.right > width + 1 || box.left < -1) && !element.closest('.skip-link, .visually-hidden');
-      })
-      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
-    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
-  });
-  expect(overflow.wide).toEqual([]);
-  expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width);
-}
 
 /** Korean text is drawn with a font that has Hangul, not as empty boxes. */
 async function expectHangulGlyphs(page: Page, selector: string) {

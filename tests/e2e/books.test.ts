@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, launchBrowser, newContext, PHONE, registerThroughForm, screenshot, startServer, type RunningServer } from './harness';
+import { DESKTOP, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, startServer } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -41,44 +41,6 @@ function koreanBook(): string {
   return lines.join('\n');
 }
 
-async function expectNoOverflow(page: Page) {
-  const overflow = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((element) => {
-        const box = element.getBoundingClientRect();
-        return box.width > 0 && (box.right > width + 1 || box.left < -1) && !element.closest('.skip-link, .visually-hidden');
-      })
-      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
-    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
-  });
-  expect(overflow.wide).toEqual([]);
-  expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width);
-}
-
-async function switchLocale(page: Page, locale: 'en' | 'ko') {
-  if ((await page.getAttribute('html', 'lang')) === locale) return;
-  await page.selectOption('#locale-select', locale);
-  await Promise.all([page.waitForLoadState('load'), page.waitForFunction((l) => document.documentElement.lang === l, locale), page.click('.language-switch button')]);
-}
-
-/** Screenshots of the current page in English and Korean at phone and desktop widths. */
-async function shootEverywhere(page: Page, name: string) {
-  for (const locale of ['en', 'ko'] as const) {
-    await switchLocale(page, locale);
-    for (const [label, viewport] of [
-      ['390', PHONE],
-      ['1280', DESKTOP],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      if (label === '390') await expectNoOverflow(page);
-      await screenshot(page, `books-${name}-${locale}-${label}`);
-    }
-  }
-  await switchLocale(page, 'en');
-  await page.setViewportSize(DESKTOP);
-}
-
 describe('books in the browser', () => {
   it('upload → preview → confirm → read a chapter → follow a paragraph link', async () => {
     const { context, page, problems } = await newContext(browser, { viewport: DESKTOP });
@@ -97,7 +59,7 @@ describe('books in the browser', () => {
       const outline = await page.$$eval('.outline-entry', (items) => items.map((item) => item.textContent));
       expect(outline).toEqual(['(front matter)2 ¶', '제1장 문을 열다12 ¶', '제2장 첫 모임12 ¶', '제3장 마지막 밤12 ¶']);
       expect(await page.textContent('.preview-summary')).toContain('utf-8');
-      await shootEverywhere(page, 'preview');
+      await shootEverywhere(page, 'books-preview');
 
       await Promise.all([page.waitForURL(/\/books\/\d+\?imported=1$/), page.click('text=Add to the library')]);
       expect(await page.textContent('.flash')).toContain('added to the library');
@@ -105,15 +67,15 @@ describe('books in the browser', () => {
 
       await page.goto(`${server.url}/library`);
       expect(await page.textContent('.book-list')).toContain('작은 책방 안내서');
-      await shootEverywhere(page, 'library');
+      await shootEverywhere(page, 'books-library');
 
       // The book page: contents as a tree; open the second chapter from it.
       await page.goto(bookUrl);
-      await shootEverywhere(page, 'book');
+      await shootEverywhere(page, 'books-book');
       await Promise.all([page.waitForURL(/\/chapters\/3#p-1$/), page.click('.book-toc a:text("제2장 첫 모임")')]);
       expect(await page.getAttribute('main', 'lang')).toBe('ko');
       expect(await page.textContent('#p-1')).toBe('제2장 첫 모임');
-      await shootEverywhere(page, 'chapter');
+      await shootEverywhere(page, 'books-chapter');
 
       // A paragraph link: the paragraph is the :target and is scrolled to the top.
       await page.goto(`${page.url().replace(/#.*$/, '')}#p-3`);

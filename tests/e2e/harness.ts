@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { freePort } from '../helpers/net';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RESULTS = join(ROOT, 'test-results');
@@ -17,15 +18,6 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface RunningServer {
   url: string;
@@ -130,4 +122,53 @@ export async function registerThroughForm(page: Page, baseUrl: string, username:
   await page.fill('#password', password);
   await page.fill('#passwordConfirm', password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/register')), page.click('form[action="/register"] button[type="submit"]')]);
+}
+
+/**
+ * Nothing on the page is wider than the viewport (no sideways scrolling on a phone). Elements
+ * inside `allowedScrollers` (e.g. a table in its own scrolling box) may be wider.
+ */
+export async function expectNoOverflow(page: Page, allowedScrollers = '') {
+  const overflow = await page.evaluate((allowed) => {
+    const width = document.documentElement.clientWidth;
+    const ignore = ['.skip-link', '.visually-hidden', allowed].filter(Boolean).join(', ');
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((element) => {
+        const box = element.getBoundingClientRect();
+        return box.width > 0 && (box.right > width + 1 || box.left < -1) && !element.closest(ignore);
+      })
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
+  }, allowedScrollers);
+  expect(overflow.wide).toEqual([]);
+  expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width);
+}
+
+/** Switches the interface language with the page's own language form. */
+export async function switchLocale(page: Page, locale: 'en' | 'ko') {
+  if ((await page.getAttribute('html', 'lang')) === locale) return;
+  await page.selectOption('#locale-select', locale);
+  await Promise.all([page.waitForFunction((l) => document.documentElement.lang === l, locale), page.click('.language-switch button')]);
+  await page.waitForLoadState('load');
+}
+
+/**
+ * Screenshots of the current page in English and Korean at phone and desktop widths, named
+ * `<name>-<locale>-<width>`, checking at phone width that nothing overflows. Ends in English at
+ * desktop width.
+ */
+export async function shootEverywhere(page: Page, name: string, options: { allowedScrollers?: string } = {}) {
+  for (const locale of ['en', 'ko'] as const) {
+    await switchLocale(page, locale);
+    for (const [label, viewport] of [
+      ['390', PHONE],
+      ['1280', DESKTOP],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      if (label === '390') await expectNoOverflow(page, options.allowedScrollers);
+      await screenshot(page, `${name}-${locale}-${label}`);
+    }
+  }
+  await switchLocale(page, 'en');
+  await page.setViewportSize(DESKTOP);
 }

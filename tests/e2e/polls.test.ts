@@ -15,7 +15,7 @@ import { openDatabase } from '../../db/connection';
 import { clubs, memberships, readings, users } from '../../db/schema';
 import { importBook } from '../../src/books/store';
 import { sampleMarkdownBook } from '../helpers/fixtures';
-import { DESKTOP, launchBrowser, newContext, PHONE, registerThroughForm, screenshot, startServer, type RunningServer } from './harness';
+import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, startServer } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -29,44 +29,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function expectNoOverflow(page: Page) {
-  const overflow = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((element) => {
-        const box = element.getBoundingClientRect();
-        return box.width > 0 && (box.right > width + 1 || box.left < -1) && !element.closest('.skip-link, .visually-hidden');
-      })
-      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
-    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
-  });
-  expect(overflow.wide).toEqual([]);
-  expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width);
-}
-
-async function switchLocale(page: Page, locale: 'en' | 'ko') {
-  if ((await page.getAttribute('html', 'lang')) === locale) return;
-  await page.selectOption('#locale-select', locale);
-  await Promise.all([page.waitForFunction((l) => document.documentElement.lang === l, locale), page.click('.language-switch button')]);
-  await page.waitForLoadState('load');
-}
-
-async function shootEverywhere(page: Page, name: string) {
-  for (const locale of ['en', 'ko'] as const) {
-    await switchLocale(page, locale);
-    for (const [label, viewport] of [
-      ['390', PHONE],
-      ['1280', DESKTOP],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      if (label === '390') await expectNoOverflow(page);
-      await screenshot(page, `polls-${name}-${locale}-${label}`);
-    }
-  }
-  await switchLocale(page, 'en');
-  await page.setViewportSize(DESKTOP);
-}
 
 /** A club reading the sample book, with the given users as owner and members. */
 function seedClub(owner: string, members: string[]): { clubId: number; chapterIds: number[] } {
@@ -159,7 +121,7 @@ describe('a ranked poll on chapter 1', () => {
     await screenshot(member, 'polls-chapter-before-en-390');
     await member.setViewportSize(DESKTOP);
     await member.goto(`${server.url}/clubs/${clubId}/polls/${pollId}`);
-    await shootEverywhere(member, 'before-close');
+    await shootEverywhere(member, 'polls-before-close');
 
     // --- the moderator closes the poll (htmx, in place)
     await mod.goto(`${server.url}/clubs/${clubId}/polls/${pollId}`);
@@ -189,7 +151,7 @@ describe('a ranked poll on chapter 1', () => {
       expect(await page.locator(`${card} .poll-rounds tbody tr`).count()).toBe(3);
       expect(await page.locator(`${card} .poll-ballot-form`).count()).toBe(0);
     }
-    await shootEverywhere(member, 'after-close');
+    await shootEverywhere(member, 'polls-after-close');
 
     for (const context of [moderator, ...members]) {
       expect(context.problems).toEqual([]);

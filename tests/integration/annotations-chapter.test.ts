@@ -161,23 +161,25 @@ describe('the hooks, called directly', () => {
   }
 
   /** Counts statements prepared (one per query with Drizzle + better-sqlite3) while `work` runs. */
+  /** Counts statements executed (not prepared: the request path keeps prepared statements). */
   async function countQueries(work: () => Promise<unknown>): Promise<number> {
-    const sqlite = room.testApp.sqlite;
-    const original = sqlite.prepare;
+    const statement = Object.getPrototypeOf(room.testApp.sqlite.prepare('select 1')) as Record<'get' | 'all' | 'run' | 'iterate', (...args: unknown[]) => unknown>;
+    const originals = { get: statement.get, all: statement.all, run: statement.run, iterate: statement.iterate };
     let count = 0;
-    sqlite.prepare = function (this: typeof sqlite, source: string) {
-      count += 1;
-      return original.call(this, source);
-    } as typeof sqlite.prepare;
+    for (const name of ['get', 'all', 'run', 'iterate'] as const) {
+      statement[name] = function (this: unknown, ...args: unknown[]) {
+        count += 1;
+        return originals[name].apply(this, args);
+      };
+    }
     try {
       await work();
     } finally {
-      sqlite.prepare = original;
+      Object.assign(statement, originals);
     }
     return count;
   }
 
-  /** Queries made by the hook itself (the context is built beforehand, as the clubs page does). */
   async function chapterQueries(userId: number) {
     const ctx = chapterContext(userId);
     const paragraphs = room.paragraphs(2);
