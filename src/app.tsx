@@ -42,14 +42,15 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   // them with one prebuilt header object keeps them on the server's fast path.
   const ping = deps.sqlite.prepare('select 1');
   const plainText = { ...headerSet, 'Content-Type': 'text/plain; charset=UTF-8', 'Cache-Control': 'no-store' };
-  app.get('/healthz', () => {
+  const health = () => {
     try {
       ping.get();
       return new Response('ok', { headers: plainText });
     } catch {
       return new Response('database unavailable', { status: 503, headers: plainText });
     }
-  });
+  };
+  app.get('/healthz', health);
   app.route('/', staticRoutes(headerSet, deps.config.filesDir));
 
   app.use(requestContext(deps));
@@ -87,5 +88,12 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     return renderError(c, 500);
   });
 
+  // Load balancers ask /healthz constantly: answer it before routing at all (it is still also a
+  // route, for HEAD and for anything that walks the router).
+  const routed = app.fetch;
+  app.fetch = (request, env, executionCtx) => {
+    const url = request.url;
+    return request.method === 'GET' && url.endsWith('/healthz') && url.indexOf('/', url.indexOf('//') + 2) === url.length - 8 ? health() : routed(request, env, executionCtx);
+  };
   return app;
 }
