@@ -113,7 +113,6 @@ export async function seedBenchDatabase(path: string, options: { members?: numbe
           })
           .returning({ id: comments.id })
           .get();
-        db.update(comments).set({ rootId: row.id }).where(eq(comments.id, row.id)).run();
         roots.push({ id: row.id, paragraphId: paragraph.id, anchorPosition: paragraph.position });
         commentCounts.set(paragraph.id, (commentCounts.get(paragraph.id) ?? 0) + 1);
       } else {

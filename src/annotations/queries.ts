@@ -6,7 +6,7 @@
  * Writes that touch several rows run in one immediate transaction.
  */
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/connection';
+import { prepared, type Db } from '../../db/connection';
 import { chapters, commentRevisions, comments, memberships, paragraphs, reactions, spoilerReveals, users, type Reaction } from '../../db/schema';
 
 /** A comment with what every view needs about its author. */
@@ -200,37 +200,57 @@ export interface NewComment {
   createdAt: number;
 }
 
+/**
+ * One statement, prepared once: a new root gets its `root_id` from the database trigger
+ * `comments_root_is_itself` (migration 0001), so no transaction is needed around it.
+ */
 export function insertComment(db: Db, input: NewComment): number {
-  return db.transaction(
-    (tx) => {
-      const row = tx
-        .insert(comments)
-        .values({
-          clubId: input.clubId,
-          readingId: input.readingId,
-          chapterId: input.chapterId,
-          paragraphId: input.paragraphId,
-          parentId: input.parentId,
-          rootId: input.rootId,
-          anchorPosition: input.anchorPosition,
-          passageStart: input.passage?.start ?? null,
-          passageEnd: input.passage?.end ?? null,
-          passageExact: input.passage?.exact ?? null,
-          passagePrefix: input.passage?.prefix ?? null,
-          passageSuffix: input.passage?.suffix ?? null,
-          quotedText: input.quotedText,
-          authorId: input.authorId,
-          body: input.body,
-          visibility: input.visibility,
-          createdAt: input.createdAt,
-        })
-        .returning({ id: comments.id })
-        .get();
-      if (input.rootId === null) tx.update(comments).set({ rootId: row.id }).where(eq(comments.id, row.id)).run();
-      return row.id;
-    },
-    { behavior: 'immediate' },
-  );
+  const insert = prepared(db, 'insert-comment', (db) => {
+    const p = (name: string) => sql.placeholder(name);
+    return db
+      .insert(comments)
+      .values({
+        clubId: p('clubId'),
+        readingId: p('readingId'),
+        chapterId: p('chapterId'),
+        paragraphId: p('paragraphId'),
+        parentId: p('parentId'),
+        rootId: p('rootId'),
+        anchorPosition: p('anchorPosition'),
+        passageStart: p('passageStart'),
+        passageEnd: p('passageEnd'),
+        passageExact: p('passageExact'),
+        passagePrefix: p('passagePrefix'),
+        passageSuffix: p('passageSuffix'),
+        quotedText: p('quotedText'),
+        authorId: p('authorId'),
+        body: p('body'),
+        visibility: p('visibility'),
+        createdAt: p('createdAt'),
+      })
+      .returning({ id: comments.id })
+      .prepare();
+  });
+  const row = insert.get({
+    clubId: input.clubId,
+    readingId: input.readingId,
+    chapterId: input.chapterId,
+    paragraphId: input.paragraphId,
+    parentId: input.parentId,
+    rootId: input.rootId,
+    anchorPosition: input.anchorPosition,
+    passageStart: input.passage?.start ?? null,
+    passageEnd: input.passage?.end ?? null,
+    passageExact: input.passage?.exact ?? null,
+    passagePrefix: input.passage?.prefix ?? null,
+    passageSuffix: input.passage?.suffix ?? null,
+    quotedText: input.quotedText,
+    authorId: input.authorId,
+    body: input.body,
+    visibility: input.visibility,
+    createdAt: input.createdAt,
+  });
+  return row!.id;
 }
 
 /** Replace a body, keeping the old one as a revision. */

@@ -72,6 +72,15 @@ async function fragment(client: Client, paragraphId = para().id, query = '') {
 }
 
 describe('posting', () => {
+  it('a root is its own thread root and a reply points at it (set by the database)', async () => {
+    const root = await commentOn(room.alice, 'root');
+    room.setProgress('bob', para().position);
+    const reply = await commentOn(room.bob, 'reply', para().id, { parent_id: root });
+    const rootOf = (id: number) => (room.testApp.sqlite.prepare('select root_id as r from comments where id = ?').get(id) as { r: number }).r;
+    expect(rootOf(root)).toBe(root);
+    expect(rootOf(reply)).toBe(root);
+  });
+
   it('posts on a paragraph and redirects to the paragraph on the chapter page', async () => {
     const response = await comment(room.alice, { paragraph_id: para().id, body: '  The lamp again!  ' });
     expect(response.status).toBe(303);
