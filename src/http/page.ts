@@ -78,7 +78,7 @@ export function seeOther(c: Context<AppEnv>, location: string) {
  * Call it only after every access check has passed; the cache decides nothing about access.
  */
 export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCache, scope: PageScope, now: number, render: () => Promise<string>) {
-  const key = `${scope.userId}|${c.get('locale')}|${c.req.path}`;
+  const key = `${scope.userId}|${c.get('locale')}|${c.req.url}`;
   const page = cache.get(key, scope, now) ?? cache.set(key, scope, await render(), now);
   c.header('Cache-Control', 'no-store');
   c.header('Vary', 'Accept-Encoding, Accept-Language, Cookie');
