@@ -136,12 +136,16 @@ export function viewerTimeZone(setting: string | null | undefined): string {
 
 const displayFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** A date and time for people: long date, short time, in the reader's language and zone. */
+/**
+ * A date and time for people: long date, short time, in the reader's language and zone. Korean
+ * uses the 24-hour clock (`2026년 11월 20일 19:00`), as Korean apps do; this Node's CLDR data
+ * would otherwise write the day period in English ("PM 7:00").
+ */
 export function formatDateTime(utcMs: number, locale: string, timeZone: string): string {
   const key = `${locale}|${timeZone}`;
   let formatter = displayFormatters.get(key);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone });
+    formatter = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone, ...(locale.startsWith('ko') ? { hourCycle: 'h23' as const } : {}) });
     displayFormatters.set(key, formatter);
   }
   return formatter.format(utcMs);

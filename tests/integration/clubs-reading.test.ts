@@ -166,7 +166,7 @@ describe('the schedule', () => {
       world.testApp.sqlite.prepare("update users set locale = 'ko' where id = ?").run(world.ids.member);
       const korean = textOf(await (await world.clients.member.get(`/clubs/${setup.clubId}`)).text());
       expect(korean).toContain('전체 3장 중 1–2장이 열려 있어요.');
-      expect(korean).toMatch(/다음 장: 3장 「Chapter 3\. The third evening」, 2026년 11월 2일 (오후|PM) 6:00에 열려요/);
+      expect(korean).toMatch(/다음 장: 3장 「Chapter 3\. The third evening」, 2026년 11월 2일 18:00에 열려요/);
     } finally {
       setTimeZone(world.testApp, world.ids.member, null);
       world.testApp.sqlite.prepare('update users set locale = null where id = ?').run(world.ids.member);

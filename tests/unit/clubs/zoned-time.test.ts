@@ -81,7 +81,7 @@ describe('helpers', () => {
 
   test('formatDateTime speaks the reader’s language in their zone', () => {
     const ms = Date.UTC(2026, 10, 20, 10, 0);
-    expect(formatDateTime(ms, 'ko', 'Asia/Seoul')).toMatch(/2026년 11월 20일.*(오후|PM) 7:00/) // CLDR 48 abbreviates the Korean day period as PM;
+    expect(formatDateTime(ms, 'ko', 'Asia/Seoul')).toBe('2026년 11월 20일 19:00'); // Korean: the 24-hour clock
     expect(formatDateTime(ms, 'en', 'Asia/Seoul')).toMatch(/November 20, 2026.*7:00\s?PM/);
     expect(formatDateTime(ms, 'en', 'UTC')).toMatch(/November 20, 2026.*10:00\s?AM/);
   });
