@@ -29,11 +29,11 @@ import { DiscussionPage, HistoryPage, ParagraphCommentsPage } from '../../views/
 import { SUMMARY_SWAP, Threads, type FormState } from '../../views/annotations/threads';
 import { redirectToLogin } from '../auth/routes';
 import { getChapterById, getEdition, getParagraph } from '../books/queries';
-import { chapterOpensAt, currentReading, getReading, loadClubAccess, type ClubAccess } from '../clubs/access';
+import { chapterOpensAt, currentReading, getReading, clubAccessOr404, type ClubAccess } from '../clubs/access';
 import { chapterOpenTo } from '../clubs/policy';
 import { viewerTimeZone } from '../clubs/zoned-time';
 import { forbidden, HttpError, notFound } from '../http/errors';
-import { cleanText, isHtmx, readForm, safeNextPath, type FormData } from '../http/forms';
+import { cleanText, isHtmx, parseId, readForm, safeNextPath, type FormData } from '../http/forms';
 import { pageContext, seeOther, sendFragment, sendPage } from '../http/page';
 import type { RateLimiters } from '../http/rate-limit';
 import type { AppDeps, AppEnv } from '../http/types';
@@ -79,14 +79,8 @@ export const QUOTE_MAX_CHARS = 500;
 type C = Context<AppEnv>;
 
 /** A positive integer id from a path or form, or null. */
-function idFrom(value: string | undefined | null): number | null {
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return null;
-  const id = Number(value);
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
-}
-
 function requireId(value: string | undefined | null): number {
-  const id = idFrom(value);
+  const id = parseId(value);
   if (id === null) throw notFound();
   return id;
 }
@@ -108,9 +102,7 @@ export function annotationRoutes(deps: AppDeps, limiters: RateLimiters): Hono<Ap
 
   /** The club as this reader may see it; 404 for a missing club or a private one they are not in. */
   function clubAccessOf(c: C): ClubAccess {
-    const access = loadClubAccess(db, requireId(c.req.param('clubId')), c.get('user'));
-    if (!access) throw notFound();
-    return access;
+    return clubAccessOr404(db, c.req.param('clubId'), c.get('user'));
   }
 
   /** `reading` given → that reading of this club; absent → the current one. */
@@ -118,7 +110,7 @@ export function annotationRoutes(deps: AppDeps, limiters: RateLimiters): Hono<Ap
     let reading: Reading | undefined;
     if (requested === undefined || requested === '') reading = currentReading(db, access.club.id);
     else {
-      const id = idFrom(requested);
+      const id = parseId(requested);
       reading = id === null ? undefined : getReading(db, access.club.id, id);
     }
     if (!reading) throw notFound();

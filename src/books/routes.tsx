@@ -28,7 +28,7 @@ import { redirectToLogin } from '../auth/routes';
 import { updateFontStep } from '../auth/users';
 import { loadClubAccess } from '../clubs/access';
 import { HttpError, notFound, forbidden } from '../http/errors';
-import { cleanText, readForm, safeNextPath } from '../http/forms';
+import { cleanText, parseId, readForm, safeNextPath } from '../http/forms';
 import { formatBytes } from '../http/middleware';
 import { pageContext, sendPage, seeOther } from '../http/page';
 import type { RateLimiters } from '../http/rate-limit';
@@ -58,13 +58,6 @@ export const FONT_COOKIE = 'font_step';
 
 const MIN_FONT_STEP = FONT_STEPS[0];
 const MAX_FONT_STEP = FONT_STEPS[FONT_STEPS.length - 1]!;
-
-/** A positive integer id from a URL segment or form field, or null. */
-function positiveId(value: string | undefined): number | null {
-  if (!value || !/^[1-9][0-9]{0,14}$/.test(value)) return null;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : null;
-}
 
 function fontStepFrom(value: string | undefined): number | null {
   if (value === undefined || !/^-?[0-9]$/.test(value)) return null;
@@ -128,7 +121,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
   });
 
   app.get('/books/:editionId', (c) => {
-    const editionId = positiveId(c.req.param('editionId'));
+    const editionId = parseId(c.req.param('editionId'));
     const edition = editionId ? getEdition(db, editionId) : undefined;
     if (!edition) throw notFound();
     const user = c.get('user');
@@ -160,8 +153,8 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
   });
 
   app.get('/books/:editionId/chapters/:ordinal', async (c) => {
-    const editionId = positiveId(c.req.param('editionId'));
-    const ordinal = positiveId(c.req.param('ordinal'));
+    const editionId = parseId(c.req.param('editionId'));
+    const ordinal = parseId(c.req.param('ordinal'));
     const edition = editionId ? getEdition(db, editionId) : undefined;
     const chapter = edition && ordinal ? getChapterByOrdinal(db, edition.id, ordinal) : undefined;
     if (!edition || !chapter) throw notFound();
@@ -198,13 +191,13 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const user = c.get('user');
     const fromScript = c.req.header('x-requested-with') === 'fetch';
     if (!user) return fromScript ? c.body(null, 204) : redirectToLogin(c);
-    const editionId = positiveId(c.req.param('editionId'));
+    const editionId = parseId(c.req.param('editionId'));
     const edition = editionId ? getEdition(db, editionId) : undefined;
     if (!edition) throw notFound();
     const form = await readForm(c);
-    const chapterOrdinal = positiveId(form.chapter);
+    const chapterOrdinal = parseId(form.chapter);
     const chapter = chapterOrdinal ? getChapterByOrdinal(db, edition.id, chapterOrdinal) : undefined;
-    const paragraphOrdinal = positiveId(form.paragraph);
+    const paragraphOrdinal = parseId(form.paragraph);
     if (!chapter || !paragraphOrdinal || paragraphOrdinal > chapter.paragraphCount) {
       return fromScript ? c.body(null, 400) : seeOther(c, `/books/${edition.id}`);
     }
@@ -238,7 +231,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
   const clubFor = (c: Context<AppEnv>, raw: string | undefined) => {
     if (raw === undefined || raw === '') return null;
     const user = c.get('user');
-    const clubId = positiveId(raw);
+    const clubId = parseId(raw);
     const access = clubId ? loadClubAccess(db, clubId, user) : null;
     if (!clubId || !access || !mayUploadForClub(db, user, clubId)) throw notFound();
     return { id: clubId, name: access.club.name };

@@ -5,6 +5,8 @@
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/connection';
+import { notFound } from '../http/errors';
+import { parseId } from '../http/forms';
 import { clubs, memberships, readingProgress, readings, scheduleEntries, spoilerReveals, type Club, type ClubRole, type Reading, type User } from '../../db/schema';
 
 export interface ClubAccess {
@@ -49,6 +51,13 @@ export function loadClubAccess(db: Db, clubId: number, user: Pick<User, 'id'> | 
   if (!row) return null;
   const access = accessFor(row.club, user?.id ?? null, row.role ?? null);
   return access.canSee ? access : null;
+}
+
+/** `loadClubAccess` for the club id in a URL segment, throwing 404 when there is nothing to see. */
+export function clubAccessOr404(db: Db, clubIdParam: string | undefined, user: Pick<User, 'id'> | null): ClubAccess {
+  const access = loadClubAccess(db, parseId(clubIdParam) ?? Number.NaN, user);
+  if (!access) throw notFound();
+  return access;
 }
 
 export function currentReading(db: Db, clubId: number): Reading | undefined {

@@ -19,13 +19,13 @@ import { chapterAnnotations, recentDiscussion } from '../annotations/hooks';
 import { redirectToLogin } from '../auth/routes';
 import { getChapterByOrdinal, getEdition, listChapters, listLibrary, listParagraphs } from '../books/queries';
 import { HttpError, notFound, forbidden } from '../http/errors';
-import { isHtmx, readForm, validateForm, type FieldErrors, type FormData } from '../http/forms';
+import { isHtmx, parseId, readForm, validateForm, type FieldErrors, type FormData } from '../http/forms';
 import { pageContext, renderDocument, seeOther, sendFragment, sendHtml, sendPage, sendPersonalPage } from '../http/page';
 import type { RateLimiters } from '../http/rate-limit';
 import type { AppDeps, AppEnv } from '../http/types';
 import type { MessageKey } from '../i18n';
 import { chapterBasePath, chapterLabel, chapterRows, clubHeading, type DateFormatter } from './present';
-import { accessFor, chapterOpensAt, currentReading, getReading, loadClubAccess, progressOf, type ClubAccess } from './access';
+import { accessFor, chapterOpensAt, clubAccessOr404, currentReading, getReading, loadClubAccess, progressOf, type ClubAccess } from './access';
 import type { ClubChapterContext, ClubHomeContext } from './hooks';
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from './invitation-token';
 import { chapterOpenTo, clubCan } from './policy';
@@ -60,11 +60,9 @@ import { formatDateTime, toDateTimeLocalValue, viewerTimeZone } from './zoned-ti
 
 type Ctx = Context<AppEnv>;
 
-const ID = /^[1-9]\d{0,14}$/;
-
 /** A positive whole number from a URL segment, or NaN (which no lookup matches). */
 export function idParam(value: string | undefined): number {
-  return value !== undefined && ID.test(value) ? Number(value) : Number.NaN;
+  return parseId(value) ?? Number.NaN;
 }
 
 /** Notices shown on the club home after a redirect (`?done=…`). */
@@ -86,9 +84,7 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
 
   /** The reader's access to the club in the URL, or a 404 thrown. */
   function accessOr404(c: Ctx): ClubAccess {
-    const access = loadClubAccess(db, idParam(c.req.param('id')), c.get('user'));
-    if (!access) throw notFound();
-    return access;
+    return clubAccessOr404(db, c.req.param('id'), c.get('user'));
   }
 
   /** A refusal on a club the reader can see: sign in first if signed out, else 403. */
@@ -306,8 +302,11 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     return { userId: membership.userId, role: membership.role, progressHidden: membership.progressHidden };
   }
 
+  // The permission is checked before the member is looked up: otherwise a visitor could tell
+  // members from non-members of a public club by the answer (404 or 403).
   app.post('/clubs/:id/members/:userId/role', async (c) => {
     const access = accessOr404(c);
+    if (!clubCan(access, 'promote') && !clubCan(access, 'demote')) return refuse(c, access);
     const target = targetOr404(access, c.req.param('userId'));
     const parsed = validateForm(roleChangeSchema, await readForm(c));
     if (!parsed.ok) return messagePage(c, 'clubs.error.role', `/clubs/${access.club.id}`);
@@ -319,6 +318,7 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
 
   app.post('/clubs/:id/members/:userId/remove', (c) => {
     const access = accessOr404(c);
+    if (!clubCan(access, 'removeMember')) return refuse(c, access);
     const target = targetOr404(access, c.req.param('userId'));
     if (!clubCan(access, 'removeMember', { target })) return refuse(c, access);
     removeMember(db, access.club.id, target.userId);

@@ -42,6 +42,11 @@ export function validateForm<S extends z.ZodType>(schema: S, form: FormData): Va
   return { ok: false, errors };
 }
 
+/** A positive whole-number id from a URL segment or form field (at most 15 digits), or null. */
+export function parseId(value: string | undefined | null): number | null {
+  return typeof value === 'string' && /^[1-9]\d{0,14}$/.test(value) ? Number(value) : null;
+}
+
 /** NFC-normalises, trims and drops NUL, so every stored string has one canonical form. */
 export function cleanText(value: unknown): string {
   return typeof value === 'string' ? value.replace(/\0/g, '').normalize('NFC').trim() : '';
@@ -49,7 +54,9 @@ export function cleanText(value: unknown): string {
 
 /** A same-origin path to return to after a form, or the fallback: never an open redirect. */
 export function safeNextPath(next: string | undefined | null, fallback = '/'): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  // Browsers drop tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example` would
+  // leave the site: no control characters, spaces or backslashes anywhere, and no `//` start.
+  if (!next || !next.startsWith('/') || next.startsWith('//') || /[\u0000-\u0020\u007f\\]/.test(next)) return fallback;
   return next;
 }
 

@@ -21,7 +21,9 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const requestId = randomUUID();
     c.set('requestId', requestId);
     c.header('X-Request-Id', requestId);
-    const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    // The last X-Forwarded-For entry is the one our own proxy added; earlier ones are whatever the
+    // client sent, so trusting the first would let anyone pick their "IP" for the rate limits.
+    const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',').pop()?.trim() : undefined;
     const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
     c.set('clientIp', forwarded || incoming?.socket?.remoteAddress || 'local');
     await next();

@@ -15,7 +15,7 @@
  * const parsed = parsePollForm(form, { now, timeZone: 'Asia/Seoul', onChapter: true });
  * if (!parsed.ok) rerender(parsed.errors);
  */
-import { cleanText, type FieldErrors, type FormData } from '../http/forms';
+import { cleanText, parseId, type FieldErrors, type FormData } from '../http/forms';
 import type { MessageKey, MessageParams } from '../i18n';
 import { zonedWallTimeToUtc } from '../clubs/zoned-time';
 import { validateBallot, type BallotError, type PollKind } from './tally';
@@ -253,5 +253,5 @@ function ballotErrorMessage(error: BallotError, poll: BallotPollShape): BallotPr
 }
 
 function toId(text: string): number {
-  return /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  return parseId(text) ?? Number.NaN;
 }

@@ -28,7 +28,7 @@ import { MIN_SLOTS, PollFormPage } from '../../views/polls/form';
 import { chapterLabel, pollPath, type BallotFeedback, type PollUi } from '../../views/polls/model';
 import { LockedPollCard, PollListPage, PollShowPage, type PollListItem } from '../../views/polls/pages';
 import { redirectToLogin } from '../auth/routes';
-import { currentReading, loadClubAccess, type ClubAccess } from '../clubs/access';
+import { clubAccessOr404, currentReading, type ClubAccess } from '../clubs/access';
 import { toDateTimeLocalValue, viewerTimeZone } from '../clubs/zoned-time';
 import { listChapters } from '../books/queries';
 import { HttpError, notFound } from '../http/errors';
@@ -67,9 +67,7 @@ export function pollRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
 
   /** The reader's access to the club in the path; 404 when the club is not there for them. */
   function clubAccess(c: C): ClubAccess {
-    const access = loadClubAccess(db, Number(c.req.param('clubId')), c.get('user'));
-    if (!access) throw notFound();
-    return access;
+    return clubAccessOr404(db, c.req.param('clubId'), c.get('user'));
   }
 
   /** A poll of this club; a poll of another club is as absent as one that never existed. */

@@ -342,6 +342,16 @@ describe('members’ progress on the club home', () => {
     expect((await world.clients.outsider.post(`/clubs/${setup.clubId}/progress-visibility`, { hidden: 'yes' })).status).toBe(403);
   });
 
+  test('member actions cannot be used by outsiders to tell members from non-members', async () => {
+    const setup = world.makeClub({ visibility: 'public' });
+    for (const action of ['remove', 'role']) {
+      const aMember = await world.clients.outsider.post(`/clubs/${setup.clubId}/members/${world.ids.member}/${action}`, { role: 'moderator' });
+      const notAMember = await world.clients.outsider.post(`/clubs/${setup.clubId}/members/${world.ids.outsider}/${action}`, { role: 'moderator' });
+      expect(aMember.status).toBe(403);
+      expect(notAMember.status).toBe(aMember.status);
+    }
+  });
+
   test('a bad toggle value is refused', async () => {
     const setup = world.makeClub();
     expect((await world.clients.member.post(`/clubs/${setup.clubId}/progress-visibility`, { hidden: 'maybe' })).status).toBe(422);

@@ -131,6 +131,14 @@ describe('rate limits', () => {
     await signIn(testApp, 'minji', DEFAULT_PASSWORD, '203.0.113.1');
   });
 
+  it('counts the address our proxy saw (the last X-Forwarded-For entry), not one the client made up', async () => {
+    await signUp(testApp, 'minji');
+    const spoofed = (fake: string) =>
+      new Client(testApp, { ip: `${fake}, 203.0.113.9` }).post('/login', { username: `spoof${fake}`, password: 'wrong password' });
+    for (let attempt = 1; attempt <= 6; attempt++) expect((await spoofed(`10.9.9.${attempt}`)).status).toBe(422);
+    expect((await spoofed('10.9.9.99')).status).toBe(429);
+  });
+
   it('cannot be dodged by sending many sign-ins at once (the attempt is counted before the password is checked)', async () => {
     await signUp(testApp, 'minji');
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => wrongLogin('203.0.113.60', `parallel${i}`)));
