@@ -18,11 +18,6 @@ import { createSession, deleteSession, deleteUserSessions } from './session';
 import { countUserSessions, createUser, findUserByUsername, updateLocale, updatePasswordHash, updateProfile } from './users';
 import { loginSchema, passwordChangeSchema, profileSchema, registerSchema, TIME_ZONES } from './validation';
 
-/** For pages that need a signed-in reader: the user, or a redirect to sign in and come back. */
-export function signedInUser(c: Context<AppEnv>) {
-  return c.get('user');
-}
-
 export function redirectToLogin(c: Context<AppEnv>) {
   const url = new URL(c.req.url);
   return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
@@ -32,6 +27,12 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
   const { db, clock, config } = deps;
   const secure = config.origin.startsWith('https://');
   const app = new Hono<AppEnv>();
+
+  /** Signing in (or up) over an existing session, or signing out, ends the session in use. */
+  function endCurrentSession(c: Context<AppEnv>) {
+    const session = c.get('session');
+    if (session) deleteSession(db, session.id);
+  }
 
   app.get('/register', (c) => {
     if (c.get('user')) return seeOther(c, '/');
@@ -63,6 +64,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     );
     if (!user) return rerender({ username: 'auth.error.username_taken' }, 409);
 
+    endCurrentSession(c);
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
     return seeOther(c, next);
@@ -109,14 +111,14 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
 
     limits.loginPerIp.refund(ipKey);
     limits.loginPerUsername.reset(userKey);
+    endCurrentSession(c);
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
     return seeOther(c, next);
   });
 
   app.post('/logout', (c) => {
-    const session = c.get('session');
-    if (session) deleteSession(db, session.id);
+    endCurrentSession(c);
     clearSessionCookie(c, secure);
     return seeOther(c, '/');
   });

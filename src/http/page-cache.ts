@@ -22,7 +22,7 @@
  * if (hit) return sendGzip(hit.gzip);
  * cache.set(key, { userId, clubId }, html, now);
  */
-import { gzipSync } from 'node:zlib';
+import { gzipHtml } from './page';
 
 export interface PageCacheOptions {
   maxEntries: number;
@@ -80,7 +80,7 @@ export class PersonalPageCache {
 
   set(key: string, scope: PageScope, html: string, now: number): { gzip: Uint8Array<ArrayBuffer> } {
     const entry: Entry = {
-      gzip: new Uint8Array(gzipSync(html, { level: 6 })),
+      gzip: gzipHtml(html),
       createdAt: now,
       userVersion: this.userVersions.get(scope.userId) ?? 0,
       clubVersion: this.clubVersions.get(scope.clubId) ?? 0,

@@ -78,7 +78,8 @@ export function seeOther(c: Context<AppEnv>, location: string) {
  * Call it only after every access check has passed; the cache decides nothing about access.
  */
 export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCache, scope: PageScope, now: number, render: () => Promise<string>) {
-  const key = `${scope.userId}|${c.get('locale')}|${c.req.url}`;
+  // Keyed by path, not query: a reader cannot push others' pages out with made-up query strings.
+  const key = `${scope.userId}|${c.get('locale')}|${c.req.path}`;
   const page = cache.get(key, scope, now) ?? cache.set(key, scope, await render(), now);
   c.header('Cache-Control', 'no-store');
   c.header('Vary', 'Accept-Encoding, Accept-Language, Cookie');

@@ -88,10 +88,6 @@ export function hasAnyVote(db: Db, pollId: number): boolean {
   return db.select({ id: pollVotes.id }).from(pollVotes).where(eq(pollVotes.pollId, pollId)).limit(1).get() !== undefined;
 }
 
-export function chapterById(db: Db, chapterId: number): Chapter | undefined {
-  return db.select().from(chapters).where(eq(chapters.id, chapterId)).get();
-}
-
 /** A chapter of the edition a reading reads, or undefined. */
 export function chapterOfReading(db: Db, readingId: number, chapterId: number): Chapter | undefined {
   return db
@@ -100,22 +96,6 @@ export function chapterOfReading(db: Db, readingId: number, chapterId: number): 
     .innerJoin(readings, eq(readings.editionId, chapters.editionId))
     .where(and(eq(readings.id, readingId), eq(chapters.id, chapterId)))
     .get()?.chapter;
-}
-
-/** Opening dates of every scheduled chapter of a reading. */
-export function scheduleOf(db: Db, readingId: number): Map<number, number> {
-  return new Map(
-    db
-      .select({ chapterId: scheduleEntries.chapterId, opensAt: scheduleEntries.opensAt })
-      .from(scheduleEntries)
-      .where(eq(scheduleEntries.readingId, readingId))
-      .all()
-      .map((row) => [row.chapterId, row.opensAt]),
-  );
-}
-
-export function isCurrentReading(db: Db, clubId: number, readingId: number): boolean {
-  return db.select({ id: readings.id }).from(readings).where(and(eq(readings.id, readingId), eq(readings.clubId, clubId), isNull(readings.endedAt))).get() !== undefined;
 }
 
 export interface NewPoll {

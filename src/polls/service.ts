@@ -9,9 +9,11 @@
 import type { Chapter, Poll } from '../../db/schema';
 import type { Db } from '../../db/connection';
 import type { PollCardView, PollResultsView } from '../../views/polls/model';
-import { chapterOpensAt, progressOf, type ClubAccess } from '../clubs/access';
-import { pollCan, pollDecision, type PollAction, type PollDecision, type PollFacts } from './policy';
-import { ballotOf, ballotsOf, chapterById, isCurrentReading, type PollOption } from './queries';
+import { getChapterById } from '../books/queries';
+import { chapterOpensAt, getReading, progressOf, type ClubAccess } from '../clubs/access';
+import { chapterBasePath } from '../clubs/present';
+import { pollCan, pollDecision, type PollAction, type PollFacts } from './policy';
+import { ballotOf, ballotsOf, type PollOption } from './queries';
 import { instantRunoff, tallyCounts } from './tally';
 import { pollHasOpened, pollIsClosed, pollResultsVisibleTo, type PollState, type PollViewer } from './visibility';
 
@@ -26,7 +28,7 @@ export interface PollSituation {
 
 /** Loads the facts about `poll` for the reader of `access` at `now`. */
 export function pollSituation(db: Db, access: ClubAccess, poll: Poll, now: number): PollSituation {
-  const chapter = poll.chapterId !== null ? chapterById(db, poll.chapterId) : undefined;
+  const chapter = poll.chapterId !== null ? getChapterById(db, poll.chapterId) : undefined;
   const opensAt = poll.readingId !== null && poll.chapterId !== null ? chapterOpensAt(db, poll.readingId, poll.chapterId) : null;
   const myChoices = access.isMember ? ballotOf(db, poll.id, access.userId) : null;
   const progress = access.isMember && poll.readingId !== null ? progressOf(db, poll.readingId, access.userId) : 0;
@@ -59,10 +61,6 @@ export function pollSituation(db: Db, access: ClubAccess, poll: Poll, now: numbe
       now,
     },
   };
-}
-
-export function decide(access: ClubAccess, action: PollAction, situation: PollSituation): PollDecision {
-  return pollDecision(access, action, situation.facts);
 }
 
 /** Counts, the runoff and (public polls) the voters, with option labels filled in. */
@@ -125,6 +123,7 @@ export function pollCard(db: Db, access: ClubAccess, situation: PollSituation, o
   const can = (action: PollAction) => pollCan(access, action, facts);
   const status = !facts.hasOpened ? 'scheduled' : facts.isClosed ? 'closed' : 'open';
   const voteDecision = pollDecision(access, 'vote', facts);
+  const reading = chapter && poll.readingId !== null ? getReading(db, poll.clubId, poll.readingId) : undefined;
   let voteHint: PollCardView['voteHint'] = null;
   if (status === 'open' && !voteDecision.allowed) {
     if (voteDecision.reason === 'sign_in') voteHint = 'polls.hint.sign_in';
@@ -148,7 +147,7 @@ export function pollCard(db: Db, access: ClubAccess, situation: PollSituation, o
       ? {
           ordinal: chapter.ordinal,
           title: chapter.title,
-          href: poll.readingId !== null && isCurrentReading(db, poll.clubId, poll.readingId) ? `/clubs/${poll.clubId}/chapters/${chapter.ordinal}` : null,
+          href: reading ? `${chapterBasePath(poll.clubId, reading)}/${chapter.ordinal}` : null,
         }
       : null,
     options: options.map((o) => ({ id: o.id, label: o.label })),

@@ -212,6 +212,14 @@ describe('sign-in and sign-out', () => {
     expect(sessionRows()).toHaveLength(3);
   });
 
+  it('signing in again in the same browser ends the session it replaces', async () => {
+    const client = await signUp(testApp, 'minji');
+    const before = tokenOf(client);
+    expect((await client.post('/login', { username: 'minji', password: DEFAULT_PASSWORD })).status).toBe(303);
+    expect(tokenOf(client)).not.toBe(before);
+    expect(sessionRows().map((s) => s.id)).toEqual([tokenOf(client).split('.')[0]]);
+  });
+
   it('sign-out deletes the session row and the cookie, and the old token stops working', async () => {
     const client = await signUp(testApp, 'minji');
     const token = tokenOf(client);
