@@ -10,8 +10,9 @@ import type { Child } from 'hono/jsx';
 import { ChapterExtras, Margin } from '../../views/annotations/chapter';
 import { RecentDiscussion, type RecentCommentView } from '../../views/annotations/recent';
 import type { ChapterAnnotations, ClubChapterContext, ClubHomeContext } from '../clubs/hooks';
+import { chapterOpenTo } from '../clubs/policy';
+import { scheduleOf } from '../clubs/queries';
 import { viewerTimeZone } from '../clubs/zoned-time';
-import { partitionVisible } from './gate';
 import { COMMENT_MAX_CHARS, renderCommentBody } from './markdown';
 import { commentCan } from './policy';
 import { chapterComments, reactionTallies, recentLocations, recentReadingComments } from './queries';
@@ -95,10 +96,13 @@ export function recentDiscussion(ctx: ClubHomeContext): Child {
   if (!reading) return null;
   const db = deps.db;
   const viewer = gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
-  // The query pre-filters cheaply; the gate decides.
+  // The query pre-filters cheaply; the policy (which applies the spoiler gate) decides, and a
+  // chapter whose opening date was moved later keeps its discussion hidden too.
   const candidates = recentReadingComments(db, reading.id, viewer, RECENT_LIMIT * 3);
-  const { visible } = partitionVisible(candidates, viewer);
-  const rows = visible.filter((row) => commentCan(access, 'view', row, viewer)).slice(0, RECENT_LIMIT);
+  const schedule = scheduleOf(db, reading.id);
+  const rows = candidates
+    .filter((row) => chapterOpenTo(access, schedule.get(row.chapterId) ?? null, ctx.now) && commentCan(access, 'view', row, viewer))
+    .slice(0, RECENT_LIMIT);
   const locations = recentLocations(db, rows);
   const mentionHref = mentionLinker(db, access.club.id, rows);
   const p = { locale: ctx.locale, timeZone: viewerTimeZone(ctx.timeZone) };

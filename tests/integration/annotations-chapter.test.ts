@@ -13,6 +13,7 @@ import { chapterBasePath } from '../../src/clubs/present';
 import { loadClubAccess, progressOf } from '../../src/clubs/access';
 import { translator } from '../../src/i18n';
 import type { Client } from '../helpers/app';
+import { scheduleChapterRow } from '../helpers/fixtures';
 import { byClass, byId, textOf } from './annotations-html';
 import { makeRoom, type AnnotationRoom } from './annotations-room';
 
@@ -252,6 +253,12 @@ describe('the hooks, called directly', () => {
     expect(aliceHtml).toContain('chapter talk');
     expect(aliceHtml).toContain(`href="/clubs/${room.clubId}/chapters/2#discussion"`);
     expect(aliceHtml.indexOf('my private note')).toBeLessThan(aliceHtml.indexOf('passage talk'));
+
+    // Chapter 2 moved to a later date: its discussion leaves a member's club home too.
+    scheduleChapterRow(room.testApp, room.readingId, room.chapters[1]!.id, room.testApp.clock.now + 86_400_000);
+    const closedHtml = await render(recentDiscussion(homeContext(room.ids.alice)));
+    expect(closedHtml).toContain('chapter one remark');
+    expect(closedHtml).not.toContain('chapter talk');
   });
 
   it('recent discussion shows at most 10 and appears on the real club home', async () => {
