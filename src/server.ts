@@ -11,7 +11,7 @@ import { loadConfig } from './config';
 import { createRateLimiters } from './http/rate-limit';
 
 const config = loadConfig();
-const { db, sqlite } = openDatabase(config.databasePath);
+const { db, sqlite } = openDatabase(config.databasePath, { synchronous: config.databaseSynchronous });
 const log = (line: Record<string, unknown>) => {
   if (!config.logRequests && line.level === 'info') return;
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
