@@ -2,7 +2,9 @@
  * Sign-up, sign-in, sign-out and the account page.
  *
  * A failed sign-in says the same thing, after the same amount of work, whether or not the
- * username exists. Failed attempts count against both the client's IP and the username.
+ * username exists. Failed attempts are limited by `login-throttle.ts` (per address, per client
+ * and username, and per username for untrusted clients only, so strangers cannot lock a member
+ * out of the browser they use).
  */
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -13,6 +15,8 @@ import { pageContext, seeOther, sendPage } from '../http/page';
 import type { AppDeps, AppEnv } from '../http/types';
 import { isLocale } from '../i18n';
 import { clearSessionCookie, LOCALE_COOKIE, writeSessionCookie } from './cookie';
+import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
+import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPasswordOrDummy } from './password';
 import { createSession, deleteSession, deleteUserSessions } from './session';
 import { countUserSessions, createUser, findUserByUsername, updateLocale, updatePasswordHash, updateProfile } from './users';
@@ -27,6 +31,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
   const { db, clock, config } = deps;
   const secure = config.origin.startsWith('https://');
   const app = new Hono<AppEnv>();
+  const throttle = new LoginThrottle(limits);
 
   /** Signing in (or up) over an existing session, or signing out, ends the session in use. */
   function endCurrentSession(c: Context<AppEnv>) {
@@ -67,6 +72,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     endCurrentSession(c);
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
+    writeDeviceCookie(c, throttle.succeeded({ address: c.get('clientIp'), usernameKey: user.usernameKey }, clock()), secure);
     return seeOther(c, next);
   });
 
@@ -84,20 +90,10 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     const now = clock();
     const parsed = validateForm(loginSchema, form);
     const username = parsed.ok ? parsed.data.username : '';
-    const ipKey = c.get('clientIp');
-    const userKey = username.toLowerCase();
-
-    for (const [limiter, key] of [
-      [limits.loginPerIp, ipKey],
-      [limits.loginPerUsername, userKey],
-    ] as const) {
-      const verdict = limiter.check(key, now);
-      if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
-    }
-    // Count the attempt now, before the slow password check: counting only after it would let
-    // many simultaneous guesses all pass the check above. A successful sign-in is refunded below.
-    limits.loginPerIp.consume(ipKey, now);
-    limits.loginPerUsername.consume(userKey, now);
+    // Counted now, before the slow password check (parallel guesses cannot all slip past);
+    // a successful sign-in gives it back below.
+    const verdict = throttle.begin({ address: c.get('clientIp'), usernameKey: username.toLowerCase(), deviceCookie: readDeviceCookie(c, secure), now });
+    if (!verdict.allowed) throw new HttpError(429, verdict.messageKey, { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
 
     const user = parsed.ok ? findUserByUsername(db, username) : undefined;
     const valid = await verifyPasswordOrDummy(user?.passwordHash ?? null, parsed.ok ? parsed.data.password : '');
@@ -109,11 +105,10 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
       );
     }
 
-    limits.loginPerIp.refund(ipKey);
-    limits.loginPerUsername.reset(userKey);
     endCurrentSession(c);
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
+    writeDeviceCookie(c, throttle.succeeded(verdict.attempt, clock()), secure);
     return seeOther(c, next);
   });
 
@@ -186,13 +181,13 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     const parsed = validateForm(passwordChangeSchema, form);
     if (!parsed.ok) return renderAccount(c, { passwordErrors: parsed.errors }, 422);
     const user = c.get('user')!;
-    const verdict = limits.loginPerUsername.check(user.usernameKey, clock());
+    const verdict = limits.passwordChangePerUser.check(user.usernameKey, clock());
     if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
-    limits.loginPerUsername.consume(user.usernameKey, clock()); // before the slow check, as in sign-in
+    limits.passwordChangePerUser.consume(user.usernameKey, clock()); // before the slow check, as in sign-in
     if (!(await verifyPasswordOrDummy(user.passwordHash, parsed.data.currentPassword))) {
       return renderAccount(c, { passwordErrors: { currentPassword: 'auth.error.current_password' } }, 422);
     }
-    limits.loginPerUsername.refund(user.usernameKey);
+    limits.passwordChangePerUser.refund(user.usernameKey);
     updatePasswordHash(db, user.id, await hashPassword(parsed.data.newPassword));
     deleteUserSessions(db, user.id, c.get('session')!.id);
     return seeOther(c, '/account?done=password');

@@ -76,14 +76,18 @@ export class RateLimiter {
 
 /**
  * The limits, documented in the README:
- * - failed sign-ins: 6 a minute per IP, 10 per 15 minutes per username (slows guessing one
- *   account from many addresses);
+ * - failed sign-ins (see `src/auth/login-throttle.ts`): 6 a minute per IP; 5 per 15 minutes per
+ *   client (address, or browser with a device cookie) and username; 10 per 15 minutes per
+ *   username from untrusted clients only, so strangers cannot lock the owner's browser out;
+ * - wrong current passwords on the account page: 10 per 15 minutes per account;
  * - sign-ups: 5 an hour per IP;
  * - posting (comments, replies, votes, uploads): 30 a minute per reader.
  */
 export const DEFAULT_RATE_LIMITS = {
   loginPerIp: { limit: 6, windowMs: 60_000 },
+  loginPerClient: { limit: 5, windowMs: 15 * 60_000 },
   loginPerUsername: { limit: 10, windowMs: 15 * 60_000 },
+  passwordChangePerUser: { limit: 10, windowMs: 15 * 60_000 },
   registerPerIp: { limit: 5, windowMs: 60 * 60_000 },
   postingPerUser: { limit: 30, windowMs: 60_000 },
 } satisfies Record<string, RateLimitRule>;
@@ -94,7 +98,9 @@ export function createRateLimiters(rules: Partial<Record<keyof typeof DEFAULT_RA
   const merged = { ...DEFAULT_RATE_LIMITS, ...rules };
   return {
     loginPerIp: new RateLimiter(merged.loginPerIp),
+    loginPerClient: new RateLimiter(merged.loginPerClient),
     loginPerUsername: new RateLimiter(merged.loginPerUsername),
+    passwordChangePerUser: new RateLimiter(merged.passwordChangePerUser),
     registerPerIp: new RateLimiter(merged.registerPerIp),
     postingPerUser: new RateLimiter(merged.postingPerUser),
   };

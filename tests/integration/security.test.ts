@@ -166,14 +166,17 @@ describe('rate limits', () => {
     await signUp(testApp, 'careful', { ip });
   });
 
-  it('limits failed sign-ins per username across many IPs', async () => {
-    await signUp(testApp, 'minji');
+  it('limits failed sign-ins per username across many IPs for browsers the account has not used (a soft lock-out)', async () => {
+    await signUp(testApp, 'minji', { ip: '198.51.100.20' });
     for (let attempt = 1; attempt <= 10; attempt++) expect((await wrongLogin(`203.0.113.${attempt}`)).status).toBe(422);
     const refused = await wrongLogin('203.0.113.99', 'MINJI');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
-    // The account's owner, from a fresh address, waits too; another account is unaffected.
+    expect(await refused.text()).toContain('from browsers it has not used before');
+    // An unfamiliar browser waits even with the right password; the owner's own address does not,
+    // and another account is unaffected.
     expect((await new Client(testApp, { ip: '203.0.113.100' }).post('/login', { username: 'minji', password: DEFAULT_PASSWORD })).status).toBe(429);
+    await signIn(testApp, 'minji', DEFAULT_PASSWORD, '198.51.100.20');
     await signUp(testApp, 'dohyun');
     await signIn(testApp, 'dohyun', DEFAULT_PASSWORD, '203.0.113.101');
 
