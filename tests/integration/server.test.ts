@@ -2,51 +2,16 @@
  * The real entry point, as `npm start` runs it: creates the database folder, migrates, serves,
  * starts a second time on the same database, and exits cleanly on SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/net';
+import { spawnServer, waitUntilHealthy as healthy, type ServerProcess as Started } from '../helpers/server';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function start(databasePath: string, port: number): Started {
-  const output: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath, IMPORT_CONTENT: 'false', LOG_REQUESTS: 'true', ORIGIN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr!.on('data', (chunk) => output.push(String(chunk)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-  return { child, url: `http://127.0.0.1:${port}`, output, exited };
-}
-
-async function healthy(server: Started): Promise<Response> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode}:\n${server.output.join('')}`);
-    try {
-      const response = await fetch(`${server.url}/healthz`);
-      if (response.ok) return response;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${server.output.join('')}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+/** As `npm start` runs it, logging requests, with the origin it works out for itself. */
+const start = (databasePath: string, port: number): Started => spawnServer(databasePath, port, { LOG_REQUESTS: 'true', ORIGIN: '' });
 
 describe('src/server.ts', () => {
   let dir: string;
