@@ -21,6 +21,7 @@ import { pageContext, sendPage } from './http/page';
 import { DEFAULT_PAGE_CACHE_OPTIONS, PersonalPageCache } from './http/page-cache';
 import { createRateLimiters } from './http/rate-limit';
 import { securityHeaderSet, securityHeaders } from './http/security';
+import { storageFailure, storageUnavailable } from './http/storage-errors';
 import { staticRoutes } from './http/static';
 import type { AppDeps, AppEnv } from './http/types';
 
@@ -83,6 +84,11 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     }
     if (error instanceof HTTPException && [403, 404, 413, 429].includes(error.status)) {
       return renderError(c, error.status as 403 | 404 | 413 | 429);
+    }
+    const storage = storageFailure(error);
+    if (storage) {
+      deps.log?.({ level: 'error', requestId: c.get('requestId'), message: `storage ${storage}: ${error.message}`, method: c.req.method, path: c.req.path });
+      return storageUnavailable(c, storage);
     }
     deps.log?.({ level: 'error', requestId: c.get('requestId'), message: error.message, stack: error.stack });
     return renderError(c, 500);

@@ -22,7 +22,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
 }
 
 type Rendered = HtmlEscapedString | Promise<HtmlEscapedString> | null;
-type HtmlStatus = 200 | 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500;
+type HtmlStatus = 200 | 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
 
 /** Below this size compressing costs more than it saves. */
 const COMPRESS_MIN_BYTES = 1400;
