@@ -10,6 +10,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { AccountPage, LoginPage, RegisterPage } from '../../views/auth/forms';
 import { HttpError } from '../http/errors';
+import { writeIfPossible } from '../http/storage-errors';
 import { readForm, safeNextPath, validateForm, type FieldErrors } from '../http/forms';
 import { pageContext, seeOther, sendPage } from '../http/page';
 import type { AppDeps, AppEnv } from '../http/types';
@@ -113,7 +114,8 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
   });
 
   app.post('/logout', (c) => {
-    endCurrentSession(c);
+    // Signing out works even when storage refuses the delete: the browser forgets the session.
+    writeIfPossible(() => endCurrentSession(c));
     clearSessionCookie(c, secure);
     return seeOther(c, '/');
   });

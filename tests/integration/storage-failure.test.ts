@@ -130,6 +130,11 @@ describe('a read-only database', () => {
     room.testApp.clock.advance(2 * DAY);
     await expectReadsWork(alice);
     await expectReadsWork(bob);
+    // Signing out still signs this browser out.
+    const signOut = await bob.post('/logout');
+    expect(signOut.status).toBe(303);
+    expect(bob.cookies.has('marginalia_session')).toBe(false);
+    expect((await bob.get('/account')).status).toBe(303);
     // Signing in needs a new session row: refused the same way, in the reader's language.
     const signIn = await new Client(readOnly, { acceptLanguage: 'ko' }).post('/login', { username: room.usernames.alice, password: 'correct horse battery' });
     expect(signIn.status).toBe(503);
