@@ -3,7 +3,11 @@
  * port, for tests about what only a real process shows: start-up, signals, crashes, backups.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
+import { freePort } from './net';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -46,10 +50,27 @@ export async function waitUntilHealthy(server: ServerProcess, timeoutMs = 60_000
   }
 }
 
-export async function startServer(databasePath: string, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const server = spawnServer(databasePath, port, env);
-  await waitUntilHealthy(server);
-  return server;
+/**
+ * A temporary folder for one test file's databases, and the servers its tests start there:
+ * after the file's tests, every server still running is killed and the folder removed.
+ */
+export function serverWorkspace(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const running: ServerProcess[] = [];
+  afterAll(async () => {
+    for (const server of running) await stopServer(server, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    /** Starts a server on `databasePath` (on `port`, or a free one) and waits until it is healthy. */
+    async start(databasePath: string, env: Record<string, string> = {}, port?: number): Promise<ServerProcess> {
+      const server = spawnServer(databasePath, port ?? (await freePort()), env);
+      running.push(server);
+      await waitUntilHealthy(server);
+      return server;
+    },
+  };
 }
 
 /** Sends `signal` (SIGTERM: a clean stop; SIGKILL: a crash) unless it already exited, and waits for the exit. */

@@ -14,8 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupError, backupDatabase, restoreDatabase } from '../../db/backup';
 import { openDatabase } from '../../db/connection';
 import { CommentWriters, integrityCheck, missingFrom, seedCommentRoom, writtenComments, type AcknowledgedComment } from '../helpers/comment-writers';
-import { freePort } from '../helpers/net';
-import { ROOT, startServer, stopServer, type ServerProcess } from '../helpers/server';
+import { ROOT, serverWorkspace, stopServer } from '../helpers/server';
 
 const SERVER_ENV = { POSTING_RATE_LIMIT: '1000000' };
 
@@ -44,18 +43,13 @@ function commentCount(path: string): number {
 }
 
 describe('backup while the server writes, and restore into a fresh server', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'marginalia-backup-'));
-  const running: ServerProcess[] = [];
-  afterAll(async () => {
-    for (const server of running) await stopServer(server, 'SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const workspace = serverWorkspace('marginalia-backup-');
+  const dir = workspace.dir;
 
   it('copies everything committed before it began, consistently, without stopping the writes', async () => {
     const databasePath = join(dir, 'live', 'marginalia.db');
     const room = await seedCommentRoom(databasePath);
-    const server = await startServer(databasePath, await freePort(), SERVER_ENV);
-    running.push(server);
+    const server = await workspace.start(databasePath, SERVER_ENV);
     const writers = new CommentWriters(server.url, room, 4);
     writers.start();
     await writers.whenAcknowledged(100);
@@ -100,8 +94,7 @@ describe('backup while the server writes, and restore into a fresh server', () =
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
     expect(restored.stdout).toContain(`to ${freshPath}: 7 users, 1 clubs`);
-    const fresh = await startServer(freshPath, await freePort(), SERVER_ENV);
-    running.push(fresh);
+    const fresh = await workspace.start(freshPath, SERVER_ENV);
     const sample = before[before.length - 1]!;
     const thread = await fetch(`${fresh.url}/clubs/${room.clubId}/paragraphs/${sample.paragraphId}/comments`, {
       headers: { cookie: `marginalia_session=${room.tokens[0]}`, 'hx-request': 'true' },

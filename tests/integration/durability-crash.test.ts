@@ -5,32 +5,24 @@
  * half-written, and `PRAGMA integrity_check` must say ok.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CommentWriters, integrityCheck, missingFrom, seedCommentRoom, writtenComments } from '../helpers/comment-writers';
 import { freePort } from '../helpers/net';
-import { startServer, stopServer, type ServerProcess } from '../helpers/server';
+import { serverWorkspace, stopServer } from '../helpers/server';
 
 const SERVER_ENV = { POSTING_RATE_LIMIT: '1000000' };
 /** Acknowledged posts to wait for before each kill (the kill lands while more are in flight). */
 const POSTS_PER_ROUND = 250;
 
 describe('a crash in the middle of posting', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'marginalia-crash-'));
-  const running: ServerProcess[] = [];
-  afterAll(async () => {
-    for (const server of running) await stopServer(server, 'SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const workspace = serverWorkspace('marginalia-crash-');
 
   it('keeps every acknowledged comment, whole, across kill -9 and restart', async () => {
-    const databasePath = join(dir, 'marginalia.db');
+    const databasePath = join(workspace.dir, 'marginalia.db');
     const room = await seedCommentRoom(databasePath);
     const port = await freePort();
-    let server = await startServer(databasePath, port, SERVER_ENV);
-    running.push(server);
+    let server = await workspace.start(databasePath, SERVER_ENV, port);
     const writers = new CommentWriters(server.url, room, 6);
     let found = 0;
     let saved = 0;
@@ -42,8 +34,7 @@ describe('a crash in the middle of posting', () => {
       expect(killed.signal).toBe('SIGKILL');
       await writers.stop();
 
-      server = await startServer(databasePath, port, SERVER_ENV);
-      running.push(server);
+      server = await workspace.start(databasePath, SERVER_ENV, port);
       writers.retarget(server.url);
 
       const check = new Database(databasePath, { readonly: true });
