@@ -88,6 +88,10 @@ export function restoreDatabase(backupPath: string, targetPath: string, now = Da
   const target = resolve(targetPath);
   if (backup === target) throw new BackupError('The backup file is the database itself.');
   if (!existsSync(backup)) throw new BackupError(`There is no backup at ${backup}.`);
+  if (existsSync(`${backup}-wal`) && statSync(`${backup}-wal`).size > 0) {
+    // Recent commits of that database live in the WAL, which a copy of the main file misses.
+    throw new BackupError(`${backup} has a -wal file beside it: it is a live database, not a backup. Make one with npm run backup.`);
+  }
   mkdirSync(dirname(target), { recursive: true });
 
   // Check the very bytes that will be installed: a copy on the target's file system, so the

@@ -175,6 +175,15 @@ describe('restore refuses what it must not put in place', () => {
     new Database(other).exec('create table notes (body text)');
     expectRefused(other, /not a Marginalia database/);
     expect(() => restoreDatabase(join(dir, 'missing.db'), join(dir, 'anywhere.db'))).toThrow(/There is no backup/);
+    // A live database (its latest commits in the WAL beside it) is not a backup.
+    const live = join(dir, 'live.db');
+    const { sqlite } = openDatabase(live);
+    sqlite.prepare("insert into users (username, username_key, display_name, password_hash, created_at) values ('live', 'live', 'Live', 'x', 0)").run();
+    try {
+      expectRefused(live, /it is a live database, not a backup/);
+    } finally {
+      sqlite.close();
+    }
   });
 
   it('accepts an older backup (the server applies the newer migrations at start-up)', () => {
