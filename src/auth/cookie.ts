@@ -29,6 +29,3 @@ export function writeSessionCookie(c: Context, token: string, secure: boolean): 
 export function clearSessionCookie(c: Context, secure: boolean): void {
   deleteCookie(c, sessionCookieName(secure), { path: '/', secure, httpOnly: true, sameSite: 'Lax' });
 }
-
-/** Signed-out readers' language choice. */
-export const LOCALE_COOKIE = 'marginalia_lang';

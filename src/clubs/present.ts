@@ -4,12 +4,12 @@
  */
 import type { Db } from '../../db/connection';
 import type { Chapter, Reading } from '../../db/schema';
-import type { ChapterRowView, ClubHeading } from '../../views/clubs/parts';
 import type { Translator } from '../i18n';
 import type { ClubAccess } from './access';
 import { chapterOpenTo } from './policy';
 import { memberCounts } from './queries';
 import { chapterFraction, percent } from './reading';
+import type { ChapterRowView, ClubHeading } from './types';
 
 export type DateFormatter = (utcMs: number) => string;
 
