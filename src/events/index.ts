@@ -98,6 +98,8 @@ export class InProcessEventBus implements EventBus {
     }
   }
 
+  subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>): () => void;
+  subscribe(type: '*', listener: Listener): () => void;
   subscribe(type: string, listener: Listener<never>): () => void {
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
