@@ -200,22 +200,11 @@ export function memberUsernames(db: Db, clubId: number): Set<string> {
   );
 }
 
-export interface NewComment {
-  clubId: number;
-  readingId: number;
-  chapterId: number;
-  paragraphId: number | null;
-  parentId: number | null;
-  /** Null for a new root: it becomes its own root. */
-  rootId: number | null;
-  anchorPosition: number;
-  passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null;
-  quotedText: string | null;
-  authorId: number;
-  body: string;
-  visibility: 'club' | 'private';
-  createdAt: number;
-}
+/** A comment to write: `rootId` null for a new root (it becomes its own root). */
+export type NewComment = Pick<
+  CommentRow,
+  'clubId' | 'readingId' | 'chapterId' | 'paragraphId' | 'parentId' | 'rootId' | 'anchorPosition' | 'quotedText' | 'authorId' | 'body' | 'visibility' | 'createdAt'
+> & { passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null };
 
 /**
  * One statement, prepared once: a new root gets its `root_id` from the database trigger

@@ -30,23 +30,18 @@ export function readingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
   const { db, clock, events } = deps;
   const app = new Hono<AppEnv>();
 
-  app.get('/clubs/:clubId/paragraphs/:paragraphId/comments', (c) => {
+  /** The threads of a paragraph or of a chapter's own discussion, in the reading asked for. */
+  function threadsOf(c: C, scope: 'paragraph' | 'chapter') {
     const access = kit.clubAccessOf(c);
     const reading = kit.readingOf(access, c.req.query('reading'));
-    const place = kit.paragraphPlace(reading, requireId(c.req.param('paragraphId')));
+    const place = scope === 'paragraph' ? kit.paragraphPlace(reading, requireId(c.req.param('paragraphId'))) : kit.chapterPlace(reading, requireId(c.req.param('chapterId')));
     kit.requireOpen(access, place);
     const p = kit.presenter(c, access, kit.gateViewer(access, reading), reading);
     return kit.respondThreads(c, p, place, { order: parseThreadOrder(c.req.query('order')) });
-  });
+  }
 
-  app.get('/clubs/:clubId/discussion/:chapterId', (c) => {
-    const access = kit.clubAccessOf(c);
-    const reading = kit.readingOf(access, c.req.query('reading'));
-    const place = kit.chapterPlace(reading, requireId(c.req.param('chapterId')));
-    kit.requireOpen(access, place);
-    const p = kit.presenter(c, access, kit.gateViewer(access, reading), reading);
-    return kit.respondThreads(c, p, place, { order: parseThreadOrder(c.req.query('order')) });
-  });
+  app.get('/clubs/:clubId/paragraphs/:paragraphId/comments', (c) => threadsOf(c, 'paragraph'));
+  app.get('/clubs/:clubId/discussion/:chapterId', (c) => threadsOf(c, 'chapter'));
 
   app.get('/clubs/:clubId/comments/:commentId/history', (c) => {
     const access = kit.clubAccessOf(c);

@@ -17,7 +17,7 @@ import { pageContext, renderDocument, seeOther, sendFragment, sendHtml, sendPers
 import type { AppEnv } from '../../http/types';
 import { chapterOpensAt, currentReading, progressOf, type ClubAccess } from '../access';
 import { chapterOpenTo, clubCan } from '../policy';
-import { chapterBasePath, chapterLabel, clubHeading } from '../present';
+import { chapterBasePath, chapterLabel, clubFrame } from '../present';
 import { chapterAtPosition, recordProgress } from '../queries';
 import { bookFraction, chapterFraction, percent } from '../reading';
 import { mergeDecorators, type ClubChapterContext, type ParagraphDecorator } from '../slots';
@@ -86,9 +86,7 @@ export function chapterRoutes({ deps, pages }: ClubRouteDeps): Hono<AppEnv> {
       <ClubChapterPage
         page={pageContext(c)}
         view={{
-          club: clubHeading(db, access),
-          isModerator: access.isModerator,
-          currentReadingId: currentReading(db, access.club.id)?.id ?? null,
+          ...clubFrame(db, access),
           reading: { id: reading.id, title: edition.title, language: edition.language, href: `/clubs/${access.club.id}/readings/${reading.id}` },
           chapter: { ordinal: chapter.ordinal, title: chapterLabel(t, chapter) },
           open,

@@ -10,10 +10,10 @@ import type { FieldErrors, FormData } from '../../http/forms';
 import { pageContext, sendPage } from '../../http/page';
 import type { MessageKey } from '../../i18n';
 import { currentReading, progressOf, type ClubAccess } from '../access';
-import { clubCan, chapterOpenTo } from '../policy';
-import { chapterBasePath, chapterLabel, chapterRows, clubHeading } from '../present';
+import { clubCan } from '../policy';
+import { chapterLabel, chapterRows, clubHeading, continueLink } from '../present';
 import { listInvitations, listMembers, listReadings, scheduleOf } from '../queries';
-import { bookFraction, continueOrdinal, invitationState, percent, scheduleSummary } from '../reading';
+import { bookFraction, invitationState, percent, scheduleSummary } from '../reading';
 import type { ClubHomeContext } from '../slots';
 import { dates, errorKeys, type ClubRouteDeps, type Ctx } from './shared';
 
@@ -54,9 +54,6 @@ export function clubHomeRenderer({ deps, pages }: ClubRouteDeps): RenderHome {
         chapters.map((chapter) => ({ ordinal: chapter.ordinal, title: chapterLabel(t, chapter), opensAt: schedule.get(chapter.id) ?? null })),
         now,
       );
-      const readable = chapters.filter((chapter) => chapterOpenTo(access, schedule.get(chapter.id) ?? null, now));
-      const continueAt = access.isMember ? continueOrdinal(readable, progress) : (readable[0]?.ordinal ?? null);
-      const continueChapter = chapters.find((chapter) => chapter.ordinal === continueAt);
       current = {
         readingId: reading.id,
         title: edition.title,
@@ -67,7 +64,7 @@ export function clubHomeRenderer({ deps, pages }: ClubRouteDeps): RenderHome {
         openCount: summary.openCount,
         openThrough: summary.openThrough,
         nextOpening: summary.nextOpening ? { ordinal: summary.nextOpening.ordinal, title: summary.nextOpening.title, dateText: format(summary.nextOpening.opensAt) } : null,
-        continueLink: continueChapter ? { href: `${chapterBasePath(club.id, reading)}/${continueChapter.ordinal}`, title: chapterLabel(t, continueChapter) } : null,
+        continueLink: continueLink({ access, reading, chapters, schedule, progress, now, t }),
         myBookPercent: access.isMember ? percent(bookFraction(progress, edition.paragraphCount)) : null,
         chapters: rows,
       };

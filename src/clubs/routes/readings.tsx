@@ -19,10 +19,10 @@ import type { AppEnv } from '../../http/types';
 import type { MessageKey } from '../../i18n';
 import { toDateTimeLocalValue } from '../../i18n/zoned-time';
 import { currentReading, progressOf, type ClubAccess } from '../access';
-import { chapterOpenTo, clubCan } from '../policy';
-import { chapterBasePath, chapterLabel, chapterRows, clubHeading } from '../present';
+import { clubCan } from '../policy';
+import { chapterLabel, chapterRows, clubFrame, clubHeading, continueLink } from '../present';
 import { scheduleOf, startReading, writeSchedule } from '../queries';
-import { bookFraction, continueOrdinal, percent, planOpenings } from '../reading';
+import { bookFraction, percent, planOpenings } from '../reading';
 import { pickBookSchema, scheduleSchema } from '../validation';
 import { accessOr404, dates, errorKeys, idParam, readingOr404, type ClubRouteDeps, type Ctx } from './shared';
 
@@ -83,17 +83,12 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     const chapters = listChapters(db, edition.id);
     const schedule = scheduleOf(db, reading.id);
     const progress = access.isMember ? progressOf(db, reading.id, access.userId) : 0;
-    const readable = chapters.filter((chapter) => chapterOpenTo(access, schedule.get(chapter.id) ?? null, now));
-    const continueAt = access.isMember ? continueOrdinal(readable, progress) : (readable[0]?.ordinal ?? null);
-    const continueChapter = chapters.find((chapter) => chapter.ordinal === continueAt);
     return sendPage(
       c,
       <ReadingPage
         page={pageContext(c)}
         view={{
-          club: clubHeading(db, access),
-          isModerator: access.isModerator,
-          currentReadingId: currentReading(db, access.club.id)?.id ?? null,
+          ...clubFrame(db, access),
           reading: {
             id: reading.id,
             title: edition.title,
@@ -103,7 +98,7 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
             endedAtText: reading.endedAt === null ? null : format(reading.endedAt),
           },
           myBookPercent: access.isMember ? percent(bookFraction(progress, edition.paragraphCount)) : null,
-          continueLink: continueChapter ? { href: `${chapterBasePath(access.club.id, reading)}/${continueChapter.ordinal}`, title: chapterLabel(c.get('t'), continueChapter) } : null,
+          continueLink: continueLink({ access, reading, chapters, schedule, progress, now, t: c.get('t') }),
           chapters: chapterRows({ access, reading, chapters, schedule, progress, now, format, t: c.get('t') }),
           canSetSchedule: clubCan(access, 'setSchedule'),
         }}
