@@ -12,13 +12,14 @@
  * against the limit (429), write, publish the event, answer (`afterChange`).
  */
 import { Hono } from 'hono';
+import type { DomainEvent } from '../../events';
 import { consumePosting, refuse } from '../../http/guards';
 import { readForm } from '../../http/forms';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import { anchorPositionFor } from '../gate';
 import { commentCan, type CommentAction } from '../policy';
-import { commentInClub, deleteComment, editCommentBody, insertComment, moderateComment, toggleReaction, type CommentRow } from '../queries';
-import { checkBody, checkModerationAction, checkNewComment, checkReaction, checkReason, excerpt, QUOTE_MAX_CHARS, wantsQuote } from '../validation';
+import { commentInClub, deleteComment, editCommentBody, insertComment, moderateComment, toggleReaction } from '../queries';
+import { checkBody, checkModerationAction, checkNewComment, checkReaction, checkReason, excerpt, QUOTE_MAX_CHARS, wantsQuote, type InputRefusal } from '../validation';
 import { commentFacts, requireId, type AnnotationKit, type C } from './shared';
 
 export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> {
@@ -93,65 +94,66 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
     return kit.afterChange(c, p, place, form, { type: 'comment.posted', actorId: author!.id, ...commentFacts({ ...comment, id }), parentId: null }, `#c-${id}`);
   });
 
-  /** The start of every action on one comment: find it (404), then ask the policy. */
-  function actOn(c: C, action: CommentAction) {
+  /**
+   * The start of every action on one comment: find it (404), ask the policy (sign in or 403),
+   * read the form; then `refused(key, refusal)` re-shows a form (422) and `done(event)` answers.
+   */
+  async function actOn(c: C, may: (actions: { can: (action: CommentAction) => boolean }) => boolean) {
     const access = kit.clubAccessOf(c);
-    const found = kit.visibleComment(c, access);
-    const p = kit.presenter(c, access, found.viewer, found.place.reading);
-    return { access, ...found, p, allowed: commentCan(access, action, found.comment, found.viewer) };
+    const { comment, place, viewer } = kit.visibleComment(c, access);
+    const can = (action: CommentAction) => commentCan(access, action, comment, viewer);
+    if (!may({ can })) return { refusal: refuse(c) } as const;
+    const p = kit.presenter(c, access, viewer, place.reading);
+    const form = await readForm(c);
+    const actorId = access.userId!;
+    return {
+      access,
+      comment,
+      can,
+      form,
+      facts: { actorId, ...commentFacts(comment) },
+      refused: (key: string, refusal: InputRefusal) => kit.refuseInput(c, p, place, form, `${key}-${comment.id}`, refusal),
+      done: (event: DomainEvent, anchor: string | null = `#c-${comment.id}`) => kit.afterChange(c, p, place, form, event, anchor ?? undefined),
+    };
   }
 
-  const event = (comment: CommentRow, actorId: number) => ({ actorId, ...commentFacts(comment) });
-
   app.post('/clubs/:clubId/comments/:commentId/edit', async (c) => {
-    const { access, comment, place, p, allowed } = actOn(c, 'edit');
-    if (!allowed) return refuse(c);
-    const form = await readForm(c);
-    const body = checkBody(form);
-    if (!body.ok) return kit.refuseInput(c, p, place, form, `edit-${comment.id}`, body.refusal);
+    const act = await actOn(c, ({ can }) => can('edit'));
+    if ('refusal' in act) return act.refusal;
+    const body = checkBody(act.form);
+    if (!body.ok) return act.refused('edit', body.refusal);
     posting(c);
-    if (body.value !== comment.body) editCommentBody(db, comment.id, body.value, clock());
-    return kit.afterChange(c, p, place, form, { type: 'comment.edited', ...event(comment, access.userId!) }, `#c-${comment.id}`);
+    if (body.value !== act.comment.body) editCommentBody(db, act.comment.id, body.value, clock());
+    return act.done({ type: 'comment.edited', ...act.facts });
   });
 
   app.post('/clubs/:clubId/comments/:commentId/delete', async (c) => {
-    const { access, comment, place, p, allowed } = actOn(c, 'delete');
-    if (!allowed) return refuse(c);
-    const form = await readForm(c);
-    deleteComment(db, comment.id, clock());
-    return kit.afterChange(c, p, place, form, { type: 'comment.deleted', ...event(comment, access.userId!) });
+    const act = await actOn(c, ({ can }) => can('delete'));
+    if ('refusal' in act) return act.refusal;
+    deleteComment(db, act.comment.id, clock());
+    return act.done({ type: 'comment.deleted', ...act.facts }, null);
   });
 
   app.post('/clubs/:clubId/comments/:commentId/moderate', async (c) => {
-    const { access, comment, place, viewer, p } = actOn(c, 'hide');
-    if (!commentCan(access, 'hide', comment, viewer) && !commentCan(access, 'remove', comment, viewer)) return refuse(c);
-    const form = await readForm(c);
-    const key = `moderate-${comment.id}`;
-    const action = checkModerationAction(form);
-    if (!action.ok) return kit.refuseInput(c, p, place, form, key, action.refusal);
-    if (!commentCan(access, action.value, comment, viewer)) return refuse(c);
-    const reason = checkReason(form);
-    if (!reason.ok) return kit.refuseInput(c, p, place, form, key, reason.refusal);
+    const act = await actOn(c, ({ can }) => can('hide') || can('remove'));
+    if ('refusal' in act) return act.refusal;
+    const action = checkModerationAction(act.form);
+    if (!action.ok) return act.refused('moderate', action.refusal);
+    if (!act.can(action.value)) return refuse(c);
+    const reason = checkReason(act.form);
+    if (!reason.ok) return act.refused('moderate', reason.refusal);
     const moderation = action.value === 'hide' ? 'hidden' : 'removed';
-    moderateComment(db, comment.id, moderation, reason.value, access.userId!);
-    return kit.afterChange(c, p, place, form, { type: 'comment.moderated', ...event(comment, access.userId!), moderation }, `#c-${comment.id}`);
+    moderateComment(db, act.comment.id, moderation, reason.value, act.facts.actorId);
+    return act.done({ type: 'comment.moderated', ...act.facts, moderation });
   });
 
   app.post('/clubs/:clubId/comments/:commentId/react', async (c) => {
-    const { access, comment, place, p, allowed } = actOn(c, 'react');
-    if (!allowed) return refuse(c);
-    const form = await readForm(c);
-    const reaction = checkReaction(form);
-    if (!reaction.ok) return kit.refuseInput(c, p, place, form, `react-${comment.id}`, reaction.refusal);
-    const on = toggleReaction(db, comment.id, access.userId!, reaction.value, clock());
-    return kit.afterChange(
-      c,
-      p,
-      place,
-      form,
-      { type: 'reaction.toggled', actorId: access.userId, clubId: access.club.id, commentId: comment.id, reaction: reaction.value, on },
-      `#c-${comment.id}`,
-    );
+    const act = await actOn(c, ({ can }) => can('react'));
+    if ('refusal' in act) return act.refusal;
+    const reaction = checkReaction(act.form);
+    if (!reaction.ok) return act.refused('react', reaction.refusal);
+    const on = toggleReaction(db, act.comment.id, act.facts.actorId, reaction.value, clock());
+    return act.done({ type: 'reaction.toggled', actorId: act.facts.actorId, clubId: act.access.club.id, commentId: act.comment.id, reaction: reaction.value, on });
   });
 
   return app;

@@ -14,8 +14,8 @@ import { HttpError } from '../../http/errors';
 import { isHtmx, readForm, safeNextPath } from '../../http/forms';
 import { takePostingToken } from '../../http/guards';
 import { pageContext, sendFragment, sendPage } from '../../http/page';
-import { pollRefusal, type PollRefusal } from '../policy';
-import { pollPath, pollSituation } from '../present';
+import type { PollRefusal } from '../policy';
+import { pollPath } from '../present';
 import { pollResultRows, toCsv } from '../csv';
 import { deleteBallot, optionsOf, upsertBallot } from '../queries';
 import type { BallotFeedback } from '../types';
@@ -25,7 +25,7 @@ import type { C, PollKit } from './shared';
 
 export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   const { db, sqlite, clock, events } = deps;
-  const { ui, clubAccess, clubPoll, refuseRequest, cardFor, respondWithCard, afterChange } = kit;
+  const { ui, refuseRequest, cardFor, respondWithCard, afterChange } = kit;
   const app = new Hono<AppEnv>();
 
   // ---- ballots -----------------------------------------------------------------------------
@@ -33,12 +33,9 @@ export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   /** Shared by vote and withdraw: who, which poll, and whether the policy lets them. */
   async function ballotRequest(c: C, action: 'vote' | 'withdraw') {
     const user = c.get('user');
-    const access = clubAccess(c);
-    const poll = clubPoll(c, access);
+    const { access, poll, refusal: decision } = kit.pollFor(c, action);
     const form = await readForm(c);
     const next = safeNextPath(form.next, pollPath(access.club.id, poll.id));
-    const situation = pollSituation(db, access, poll, clock());
-    const decision = pollRefusal(access, action, situation.facts);
     return { user, access, poll, form, next, decision };
   }
 
@@ -89,10 +86,7 @@ export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   // ---- export --------------------------------------------------------------------------------
 
   app.get('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/results.csv', (c) => {
-    const access = clubAccess(c);
-    const poll = clubPoll(c, access);
-    const situation = pollSituation(db, access, poll, clock());
-    const refusal = pollRefusal(access, 'export', situation.facts);
+    const { access, poll, situation, refusal } = kit.pollFor(c, 'export');
     if (refusal) return refuseRequest(c, refusal);
     const rows = pollResultRows(cardFor(access, situation, pollPath(poll.clubId, poll.id)), c.get('t'));
     if (!rows) throw new HttpError(403, 'polls.error.results_hidden');

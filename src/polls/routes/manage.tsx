@@ -16,7 +16,7 @@ import { Hono } from 'hono';
 import type { Poll } from '../../../db/schema';
 import { MIN_SLOTS, PollFormPage } from '../../../views/polls/form';
 import { PollListPage, type PollListItem } from '../../../views/polls/pages';
-import { listChapters } from '../../books';
+import { getChapterById, listChapters } from '../../books';
 import { currentReading, type ClubAccess } from '../../clubs';
 import { cleanText, isHtmx, readForm, safeNextPath, type FieldErrors, type FormData } from '../../http/forms';
 import { pageContext, seeOther, sendPage } from '../../http/page';
@@ -24,14 +24,14 @@ import type { MessageKey } from '../../i18n';
 import { toDateTimeLocalValue } from '../../i18n/zoned-time';
 import { pollCan, pollRefusal } from '../policy';
 import { chapterLabel, pollPath, pollSituation } from '../present';
-import { chapterOfReading, deletePoll, hasAnyVote, insertPoll, listClubPolls, optionsOf, reopenPoll, rewritePoll, setClosedAt, setClosesAt } from '../queries';
+import { deletePoll, hasAnyVote, insertPoll, listClubPolls, optionsOf, reopenPoll, rewritePoll, setClosedAt, setClosesAt } from '../queries';
 import { closingDateError, optionKey, optionSlots, parseLocalDate, parseOptions, parsePollForm } from '../validation';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import type { C, PollKit } from './shared';
 
 export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   const { db, sqlite, clock, events } = deps;
-  const { ui, clubAccess, clubPoll, refuseRequest, respondWithCard, afterChange } = kit;
+  const { ui, clubAccess, refuseRequest, respondWithCard, afterChange } = kit;
   const app = new Hono<AppEnv>();
 
   // ---- list ------------------------------------------------------------------------------
@@ -121,8 +121,8 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
     const target = form.target ?? 'club';
     const chapterMatch = /^chapter:(\d{1,15})$/.exec(target);
     if (chapterMatch) {
-      const chapter = reading ? chapterOfReading(db, reading.id, Number(chapterMatch[1])) : undefined;
-      if (!chapter || !reading) errors.target = 'polls.error.target';
+      const chapter = reading ? getChapterById(db, Number(chapterMatch[1])) : undefined;
+      if (!chapter || !reading || chapter.editionId !== reading.editionId) errors.target = 'polls.error.target';
       else {
         readingId = reading.id;
         chapterId = chapter.id;
@@ -142,10 +142,7 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   // ---- show ------------------------------------------------------------------------------
 
   app.get('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}', (c) => {
-    const access = clubAccess(c);
-    const poll = clubPoll(c, access);
-    const situation = pollSituation(db, access, poll, clock());
-    const refusal = pollRefusal(access, 'view', situation.facts);
+    const { access, poll, refusal } = kit.pollFor(c, 'view');
     if (refusal) return refuseRequest(c, refusal);
     return respondWithCard(c, access, poll, pollPath(poll.clubId, poll.id));
   });
@@ -186,10 +183,7 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   }
 
   function editablePoll(c: C) {
-    const access = clubAccess(c);
-    const poll = clubPoll(c, access);
-    const situation = pollSituation(db, access, poll, clock());
-    const decision = pollRefusal(access, 'edit', situation.facts);
+    const { access, poll, refusal: decision } = kit.pollFor(c, 'edit');
     return { access, poll, decision };
   }
 
@@ -239,10 +233,8 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   // ---- close, reopen, delete --------------------------------------------------------------
 
   function moderated(c: C, action: 'close' | 'reopen' | 'delete') {
-    const access = clubAccess(c);
-    const poll = clubPoll(c, access);
-    const situation = pollSituation(db, access, poll, clock());
-    return { access, poll, situation, decision: pollRefusal(access, action, situation.facts) };
+    const { refusal: decision, ...found } = kit.pollFor(c, action);
+    return { ...found, decision };
   }
 
   app.post('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/close', async (c) => {

@@ -14,7 +14,7 @@ import { pageContext, seeOther, sendFragment, sendPage } from '../../http/page';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import type { MessageKey } from '../../i18n';
 import { viewerTimeZone } from '../../i18n/zoned-time';
-import type { PollRefusal } from '../policy';
+import { pollRefusal, type PollAction, type PollRefusal } from '../policy';
 import { pollCard, pollPath, pollSituation, type PollSituation } from '../present';
 import { findPoll, optionsOf } from '../queries';
 import type { BallotFeedback, PollUi } from '../types';
@@ -60,6 +60,14 @@ export function pollKit(deps: AreaDeps) {
     return pollCard(db, access, situation, options, next);
   }
 
+  /** The club and poll in the path, what the reader faces there, and why they may not `action` it (null: they may). */
+  function pollFor(c: C, action: PollAction) {
+    const access = clubAccess(c);
+    const poll = clubPoll(c, access);
+    const situation = pollSituation(db, access, poll, clock());
+    return { access, poll, situation, refusal: pollRefusal(access, action, situation.facts) };
+  }
+
   /** The poll card as an htmx fragment, or the poll page around it. */
   function respondWithCard(c: C, access: ClubAccess, poll: Poll, next: string, status: 200 | 403 | 422 | 429 = 200, feedback?: BallotFeedback) {
     const situation = pollSituation(db, access, poll, clock());
@@ -78,5 +86,5 @@ export function pollKit(deps: AreaDeps) {
     return seeOther(c, next.includes('#') ? next : `${next}#poll-${pollId}`);
   }
 
-  return { ui, clubAccess, clubPoll, refuseRequest, cardFor, respondWithCard, afterChange };
+  return { ui, clubAccess, clubPoll, pollFor, refuseRequest, cardFor, respondWithCard, afterChange };
 }
