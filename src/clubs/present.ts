@@ -40,16 +40,19 @@ export function clubHeading(db: Db, access: ClubAccess, memberCount?: number): C
   };
 }
 
-export function chapterRows(input: {
+/** A reading as one reader stands in it: what chapter rows and the continue link are made from. */
+export interface ReadingFacts {
   access: ClubAccess;
   reading: Reading;
   chapters: readonly Chapter[];
+  /** Opening dates by chapter id. */
   schedule: ReadonlyMap<number, number>;
   progress: number;
   now: number;
-  format: DateFormatter;
   t: Translator;
-}): ChapterRowView[] {
+}
+
+export function chapterRows(input: ReadingFacts & { format: DateFormatter }): ChapterRowView[] {
   const { access, reading, chapters, schedule, progress, now, format, t } = input;
   const base = chapterBasePath(access.club.id, reading);
   return chapters.map((chapter) => {
@@ -70,15 +73,7 @@ export function chapterRows(input: {
  * Where a reader picks the book up: the first chapter open to them past their progress
  * (members), or the first open chapter (everyone else); null when none is open.
  */
-export function continueLink(input: {
-  access: ClubAccess;
-  reading: Reading;
-  chapters: readonly Chapter[];
-  schedule: ReadonlyMap<number, number>;
-  progress: number;
-  now: number;
-  t: Translator;
-}): { href: string; title: string } | null {
+export function continueLink(input: ReadingFacts): { href: string; title: string } | null {
   const { access, reading, chapters, schedule, progress, now, t } = input;
   const readable = chapters.filter((chapter) => chapterOpenTo(access, schedule.get(chapter.id) ?? null, now));
   const ordinal = access.isMember ? continueOrdinal(readable, progress) : (readable[0]?.ordinal ?? null);

@@ -60,13 +60,19 @@ describe('the in-process event bus', () => {
 });
 
 describe('the page cache as a listener', () => {
-  it("retires the actor's pages at once and the club's pages for everyone", () => {
+  /** A cache listening to a bus, holding one page for reader 7 and two for reader 8 (one in another club). */
+  function listeningCache() {
     const bus = new InProcessEventBus();
     const cache = new PersonalPageCache({ maxEntries: 10, othersStaleMs: 0, maxAgeMs: 60_000 });
     invalidateOnEvents(cache, bus);
     cache.set('mine', { userId: 7, clubId: 3 }, '<p>a</p>', 0);
     cache.set('theirs', { userId: 8, clubId: 3 }, '<p>b</p>', 0);
     cache.set('elsewhere', { userId: 8, clubId: 4 }, '<p>c</p>', 0);
+    return { bus, cache };
+  }
+
+  it("retires the actor's pages at once and the club's pages for everyone", () => {
+    const { bus, cache } = listeningCache();
     bus.publish(joined);
     expect(cache.get('mine', { userId: 7, clubId: 3 }, 1)).toBeUndefined();
     expect(cache.get('theirs', { userId: 8, clubId: 3 }, 1)).toBeUndefined();
@@ -74,11 +80,7 @@ describe('the page cache as a listener', () => {
   });
 
   it("a reader's own settings retire only their pages", () => {
-    const bus = new InProcessEventBus();
-    const cache = new PersonalPageCache({ maxEntries: 10, othersStaleMs: 0, maxAgeMs: 60_000 });
-    invalidateOnEvents(cache, bus);
-    cache.set('mine', { userId: 7, clubId: 3 }, '<p>a</p>', 0);
-    cache.set('theirs', { userId: 8, clubId: 3 }, '<p>b</p>', 0);
+    const { bus, cache } = listeningCache();
     bus.publish({ type: 'reader.settings_changed', actorId: 7, clubId: null, userId: 7, what: 'font' });
     expect(cache.get('mine', { userId: 7, clubId: 3 }, 1)).toBeUndefined();
     expect(cache.get('theirs', { userId: 8, clubId: 3 }, 1)).toBeDefined();
