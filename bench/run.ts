@@ -215,6 +215,11 @@ async function main() {
     const gzResponse = await fetch(base + chapterPath, { headers: { cookie: member, 'accept-encoding': 'gzip' } });
     const served = gzResponse.headers.get('content-encoding') === 'gzip';
     const chapterBytes = { raw: pageBytes.length, gzip: gzipSync(pageBytes).length, served_compressed: served };
+    // The thread fragment of the busiest paragraph, as htmx asks for it (budget: under 80 KB raw).
+    const fragmentResponse = await fetch(base + threadPath, { headers: { cookie: member, 'hx-request': 'true', 'accept-encoding': 'identity' } });
+    if (!fragmentResponse.ok) throw new Error(`thread fragment answered ${fragmentResponse.status}`);
+    const fragment = new Uint8Array(await fragmentResponse.arrayBuffer());
+    const fragmentBytes = { raw: fragment.length, gzip: gzipSync(fragment).length };
     const { mkdirSync } = await import('node:fs');
     mkdirSync(filesDir, { recursive: true });
     writeFileSync(join(filesDir, 'chapter.html'), pageBytes);
@@ -268,6 +273,7 @@ async function main() {
       cases,
       ratios: { healthz_over_raw: ratio('2 ', '1 '), chapter_over_static: ratio('4 ', '3 '), thread_over_static: ratio('5 ', '3 ') },
       chapter_bytes: chapterBytes,
+      fragment_bytes: fragmentBytes,
       import_ms,
       rss_mb: rss,
     };
@@ -282,6 +288,7 @@ async function main() {
       say();
       say(`ratios: (2)/(1) ${result.ratios.healthz_over_raw}   (4)/(3) ${result.ratios.chapter_over_static}   (5)/(3) ${result.ratios.thread_over_static}`);
       say(`chapter page: ${chapterBytes.raw} bytes raw, ${chapterBytes.gzip} gzipped (${Math.round(chapterBytes.gzip / 1024)} KB); served compressed: ${served}`);
+      say(`thread fragment (5): ${fragmentBytes.raw} bytes raw (${Math.round(fragmentBytes.raw / 1024)} KB), ${fragmentBytes.gzip} gzipped`);
       say(`server memory after the run: ${rss} MB resident`);
       say(`imports: ${Object.entries(import_ms).map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
       if (args.has('--profile')) say(`server CPU profile written to ${profileDir} (open it in Chrome DevTools)`);

@@ -1,6 +1,8 @@
 /**
- * Builds the Hono application from its dependencies. Nothing here reads the environment or
- * opens files of its own, so tests create as many isolated apps as they like.
+ * Builds the Hono application from its dependencies, and composes the areas: each area's
+ * routes, what areas contribute to club pages (the slots of `src/clubs/slots.ts`), and who
+ * listens to the domain event bus. Nothing here reads the environment or opens files of its
+ * own, so tests create as many isolated apps as they like.
  *
  * @example
  * const { db, sqlite } = openDatabase(':memory:');
@@ -10,28 +12,42 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { HomePage } from '../views/home';
-import { annotationRoutes } from './annotations/routes';
-import { authRoutes } from './auth/routes';
-import { bookRoutes } from './books/routes';
-import { clubRoutes } from './clubs/routes';
-import { pollRoutes } from './polls/routes';
+import { annotationRoutes, annotationsOnChapter, annotationsOnClubHome } from './annotations';
+import { authRoutes, sessionLoader } from './auth';
+import { bookRoutes } from './books';
+import { clubRoutes, clubUploadRights, type ClubPageContributions } from './clubs';
+import { InProcessEventBus } from './events';
+import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
 import { HttpError, renderError } from './http/errors';
-import { limitBody, localeChooser, requestContext, sameOriginOnly, sessionLoader } from './http/middleware';
+import { limitBody, localeChooser, requestContext, sameOriginOnly } from './http/middleware';
 import { pageContext, sendPage } from './http/page';
-import { DEFAULT_PAGE_CACHE_OPTIONS, PersonalPageCache } from './http/page-cache';
+import { DEFAULT_PAGE_CACHE_OPTIONS, invalidateOnEvents, PersonalPageCache } from './http/page-cache';
 import { createRateLimiters } from './http/rate-limit';
 import { securityHeaderSet, securityHeaders } from './http/security';
 import { storageFailure, storageUnavailable } from './http/storage-errors';
 import { staticRoutes } from './http/static';
-import type { AppDeps, AppEnv } from './http/types';
+import type { AppDeps, AppEnv, AreaDeps } from './http/types';
 
 /** Paths that accept a book upload and so take the larger upload limit. */
 export const UPLOAD_PATH = /\/upload$/;
 
+/**
+ * What fills the slots of club pages, in the order shown. A new area adds its contribution
+ * here; the clubs area never learns who it is.
+ */
+const CLUB_PAGES: ClubPageContributions = {
+  chapter: [annotationsOnChapter, pollsOnChapter],
+  home: [pollsOnClubHome, annotationsOnClubHome],
+};
+
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+  const events =
+    appDeps.events ??
+    new InProcessEventBus((error, event) => appDeps.log?.({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }));
   const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs });
-  const deps: AppDeps = { ...appDeps, pageCache };
-  const limiters = deps.rateLimiters ?? createRateLimiters();
+  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters() };
+  invalidateOnEvents(pageCache, events);
+
   const app = new Hono<AppEnv>();
   const smallBodies = limitBody(deps.config.maxBodyBytes);
   const uploads = limitBody(deps.config.maxUploadBytes + 64 * 1024);
@@ -59,22 +75,14 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.use(sessionLoader(deps));
   app.use(localeChooser());
   app.use(sameOriginOnly(deps.config.origin));
-  app.use(async (c, next) => {
-    await next();
-    // Any state change retires the cached pages it may affect (its author's, and its club's).
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const club = /^\/clubs\/(\d+)(?:\/|$)/.exec(c.req.path);
-      pageCache.noteChange(c.get('user')?.id ?? null, club ? Number(club[1]) : null);
-    }
-  });
   app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploads(c, next) : smallBodies(c, next)));
 
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
-  app.route('/', authRoutes(deps, limiters));
-  app.route('/', bookRoutes(deps, limiters));
-  app.route('/', clubRoutes(deps, limiters));
-  app.route('/', annotationRoutes(deps, limiters));
-  app.route('/', pollRoutes(deps, limiters));
+  app.route('/', authRoutes(deps));
+  app.route('/', bookRoutes(deps, clubUploadRights(deps.db)));
+  app.route('/', clubRoutes(deps, CLUB_PAGES));
+  app.route('/', annotationRoutes(deps));
+  app.route('/', pollRoutes(deps));
 
   app.notFound((c) => renderError(c, 404));
   app.onError((error, c) => {

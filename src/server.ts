@@ -6,7 +6,7 @@
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/connection';
 import { createApp } from './app';
-import { deleteExpiredSessions } from './auth/session';
+import { deleteExpiredSessions } from './auth';
 import { loadConfig } from './config';
 import { createRateLimiters } from './http/rate-limit';
 
@@ -19,7 +19,7 @@ const log = (line: Record<string, unknown>) => {
 
 deleteExpiredSessions(db, Date.now());
 if (config.importContent) {
-  const { importContentFolder } = await import('./books/content');
+  const { importContentFolder } = await import('./books');
   await importContentFolder({ db, sqlite, config, log });
 }
 

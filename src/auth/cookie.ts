@@ -28,6 +28,3 @@ export function protectedCookie(secure: boolean, lifetimeMs: number) {
 export function clearSessionCookie(c: Context, secure: boolean): void {
   deleteCookie(c, sessionCookieName(secure), { path: '/', secure, httpOnly: true, sameSite: 'Lax' });
 }
-
-/** Signed-out readers' language choice. */
-export const LOCALE_COOKIE = 'marginalia_lang';

@@ -9,13 +9,14 @@
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { AccountPage, LoginPage, RegisterPage } from '../../views/auth/forms';
-import { HttpError } from '../http/errors';
+import { HttpError, tooManyRequests } from '../http/errors';
+import { redirectToLogin } from '../http/guards';
 import { writeIfPossible } from '../http/storage-errors';
 import { readForm, safeNextPath, validateForm, type FieldErrors } from '../http/forms';
 import { pageContext, seeOther, sendPage } from '../http/page';
-import type { AppDeps, AppEnv } from '../http/types';
-import { isLocale } from '../i18n';
-import { clearSessionCookie, LOCALE_COOKIE, writeSessionCookie } from './cookie';
+import type { AppEnv, AreaDeps } from '../http/types';
+import { isLocale, LOCALE_COOKIE } from '../i18n';
+import { clearSessionCookie, writeSessionCookie } from './cookie';
 import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPasswordOrDummy } from './password';
@@ -23,13 +24,10 @@ import { createSession, deleteSession, deleteUserSessions } from './session';
 import { countUserSessions, createUser, findUserByUsername, updateLocale, updatePasswordHash, updateProfile } from './users';
 import { loginSchema, passwordChangeSchema, profileSchema, registerSchema, TIME_ZONES } from './validation';
 
-export function redirectToLogin(c: Context<AppEnv>) {
-  const url = new URL(c.req.url);
-  return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
-}
-
-export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimiters']>): Hono<AppEnv> {
-  const { db, clock, config } = deps;
+export function authRoutes(deps: AreaDeps): Hono<AppEnv> {
+  const { db, clock, config, events, rateLimiters: limits } = deps;
+  const settingsChanged = (userId: number, what: 'profile' | 'locale' | 'password') =>
+    events.publish({ type: 'reader.settings_changed', actorId: userId, clubId: null, userId, what });
   const secure = config.origin.startsWith('https://');
   const app = new Hono<AppEnv>();
   const throttle = new LoginThrottle(limits);
@@ -57,7 +55,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     // Counted once the form is valid: typos cost nothing, while account creation and probing for
     // taken names (each of which costs a password hash) are limited.
     const verdict = limits.registerPerIp.consume(c.get('clientIp'), clock());
-    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+    if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
 
     const passwordHash = await hashPassword(parsed.data.password);
     // Only a language the reader chose with the switch becomes their setting; one guessed from
@@ -126,7 +124,10 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     const next = safeNextPath(form.next);
     if (isLocale(form.locale)) {
       const user = c.get('user');
-      if (user) updateLocale(db, user.id, form.locale);
+      if (user) {
+        updateLocale(db, user.id, form.locale);
+        settingsChanged(user.id, 'locale');
+      }
       setCookie(c, LOCALE_COOKIE, form.locale, { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
     }
     return seeOther(c, next);
@@ -175,6 +176,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     if (!parsed.ok) return renderAccount(c, { profileErrors: parsed.errors, values: form }, 422);
     const user = c.get('user')!;
     updateProfile(db, user.id, { displayName: parsed.data.displayName, locale: parsed.data.locale || null, timeZone: parsed.data.timeZone || null });
+    settingsChanged(user.id, 'profile');
     return seeOther(c, '/account?done=profile');
   });
 
@@ -184,7 +186,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     if (!parsed.ok) return renderAccount(c, { passwordErrors: parsed.errors }, 422);
     const user = c.get('user')!;
     const verdict = limits.passwordChangePerUser.check(user.usernameKey, clock());
-    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+    if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
     limits.passwordChangePerUser.consume(user.usernameKey, clock()); // before the slow check, as in sign-in
     if (!(await verifyPasswordOrDummy(user.passwordHash, parsed.data.currentPassword))) {
       return renderAccount(c, { passwordErrors: { currentPassword: 'auth.error.current_password' } }, 422);
@@ -192,6 +194,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     limits.passwordChangePerUser.refund(user.usernameKey);
     updatePasswordHash(db, user.id, await hashPassword(parsed.data.newPassword));
     deleteUserSessions(db, user.id, c.get('session')!.id);
+    settingsChanged(user.id, 'password');
     return seeOther(c, '/account?done=password');
   });
 

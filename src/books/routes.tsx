@@ -5,7 +5,7 @@
  *
  *   GET  /library                          every book and edition
  *   GET  /books/:editionId                 a book: details, contents tree, continue reading
- *   GET  /books/:editionId/chapters/:n     a chapter (its text cached per chapter, see render-cache)
+ *   GET  /books/:editionId/chapters/:n     a chapter (its text cached per chapter)
  *   POST /books/:editionId/bookmark        the reader's place (reader.js, or a plain form)
  *   POST /reader/font                      text size step −2…+3 (account, or a cookie when signed out)
  *   GET  /library/upload[?club=ID]         upload form (site admin, club owners and moderators)
@@ -24,20 +24,19 @@ import { ChapterText } from '../../views/books/chapter-text';
 import { LibraryPage, type LibraryBookView } from '../../views/books/library';
 import { PreviewPage, UploadPage, type UploadFormView } from '../../views/books/upload';
 import { FONT_STEPS } from '../../views/layout';
-import { redirectToLogin } from '../auth/routes';
-import { updateFontStep } from '../auth/users';
-import { loadClubAccess } from '../clubs/access';
-import { HttpError, notFound, forbidden } from '../http/errors';
+import { updateFontStep } from '../auth';
+import { notFound, forbidden } from '../http/errors';
+import { consumePosting, redirectToLogin } from '../http/guards';
 import { cleanText, parseId, readForm, safeNextPath } from '../http/forms';
 import { formatBytes } from '../http/middleware';
 import { pageContext, sendPage, seeOther } from '../http/page';
-import type { RateLimiters } from '../http/rate-limit';
-import type { AppDeps, AppEnv } from '../http/types';
+import type { AreaDeps, AppEnv } from '../http/types';
+import { LruCache } from '../lib/lru-cache';
 import { translate, type Locale, type MessageKey } from '../i18n';
 import { dryRunSummary } from './dry-run';
 import { contentHash, DEFAULT_IMPORT_LIMITS, ImportError, parseBook, type ImportLimits, type ParsedBook } from './import/index';
 import { splitIntoPages, tocTree } from './pages';
-import { mayUploadBooks, mayUploadForClub, maySeeImportWarnings, mayUsePendingUpload } from './policy';
+import { bookCan } from './policy';
 import {
   getBookmark,
   getChapterByOrdinal,
@@ -49,8 +48,8 @@ import {
   listParagraphs,
   saveBookmark,
 } from './queries';
-import { CHAPTER_CACHE_SIZE, LruCache } from './render-cache';
 import { findBookByIdentity, findEditionByHash, storeParsedBook, type ImportOverrides } from './store';
+import type { ClubUploadRights } from './types';
 import { createPendingUpload, deleteExpiredUploads, deletePendingUpload, findPendingUpload, uploadBytes, type PendingUpload } from './uploads';
 
 /** Cookie holding a signed-out reader's text size step. */
@@ -88,8 +87,13 @@ function importErrorMessage(locale: Locale, error: ImportError): string {
 
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
 
-export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> {
-  const { db, sqlite, config, clock } = deps;
+/** Chapters kept rendered: about 200 KB each for a 500-paragraph Korean chapter, so ~40 MB at worst. */
+export const CHAPTER_CACHE_SIZE = 200;
+
+export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv> {
+  const { db, sqlite, config, clock, rateLimiters: limiters, events } = deps;
+  const mayUpload = (user: { id: number; isAdmin: boolean } | null) => bookCan(user, 'upload', { moderatesAnyClub: user !== null && clubs.moderatesAnyClub(user.id) });
+  const mayUploadForClub = (user: { id: number } | null, clubId: number) => user !== null && clubs.clubForUpload(user, clubId) !== null;
   const app = new Hono<AppEnv>();
   const secure = config.origin.startsWith('https://');
   const chapterCache = new LruCache<number, string>(CHAPTER_CACHE_SIZE);
@@ -117,7 +121,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
         importedAt: row.importedAt,
       });
     }
-    return sendPage(c, <LibraryPage page={pageContext(c)} books={[...grouped.values()]} canUpload={mayUploadBooks(db, user)} />);
+    return sendPage(c, <LibraryPage page={pageContext(c)} books={[...grouped.values()]} canUpload={mayUpload(user)} />);
   });
 
   app.get('/books/:editionId', (c) => {
@@ -143,7 +147,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
               : null,
           firstChapter: heads[0]?.ordinal ?? null,
           otherEditions: listEditionsOfBook(db, edition.bookId).filter((other) => other.id !== edition.id),
-          warnings: maySeeImportWarnings(db, user)
+          warnings: bookCan(user, 'seeImportWarnings', { moderatesAnyClub: user !== null && clubs.moderatesAnyClub(user.id) })
             ? edition.warnings.map((warning) => translate(locale, `import.warning.${warning.code}` as MessageKey, warning.params))
             : null,
           flash,
@@ -211,7 +215,10 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const step = fontStepFrom(form.step);
     if (step === null) return seeOther(c, next);
     const user = c.get('user');
-    if (user) updateFontStep(db, user.id, step);
+    if (user) {
+      updateFontStep(db, user.id, step);
+      events.publish({ type: 'reader.settings_changed', actorId: user.id, clubId: null, userId: user.id, what: 'font' });
+    }
     else setCookie(c, FONT_COOKIE, String(step), { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
     return seeOther(c, next);
   });
@@ -223,7 +230,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     deleteExpiredUploads(db, clock());
     const user = c.get('user');
     if (!user) return null;
-    if (!mayUploadBooks(db, user)) throw forbidden();
+    if (!mayUpload(user)) throw forbidden();
     return user;
   };
 
@@ -232,9 +239,9 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     if (raw === undefined || raw === '') return null;
     const user = c.get('user');
     const clubId = parseId(raw);
-    const access = clubId ? loadClubAccess(db, clubId, user) : null;
-    if (!clubId || !access || !mayUploadForClub(db, user, clubId)) throw notFound();
-    return { id: clubId, name: access.club.name };
+    const club = clubId && user ? clubs.clubForUpload(user, clubId) : null;
+    if (!club) throw notFound();
+    return club;
   };
 
   const renderUploadForm = (c: Context<AppEnv>, view: Omit<UploadFormView, 'maxBytesLabel'>, status: 200 | 422 = 200) =>
@@ -248,8 +255,8 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
   app.post('/library/upload', async (c) => {
     const user = uploader(c);
     if (!user) return redirectToLogin(c);
-    const verdict = limiters.postingPerUser.consume(`user:${user.id}`, clock());
-    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+    // Counted before the upload is parsed: parsing is the expensive part the limit protects.
+    consumePosting(c, limiters.postingPerUser, clock());
 
     const body = await c.req.parseBody({ all: false });
     const text = (name: string) => (typeof body[name] === 'string' ? cleanText(body[name]) : '');
@@ -289,7 +296,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const user = uploader(c);
     if (!user) return null;
     const upload = findPendingUpload(db, c.req.param('id') ?? '', user.id, clock());
-    if (!upload || !mayUsePendingUpload(user, upload)) throw notFound();
+    if (!upload || !bookCan(user, 'usePendingUpload', { upload })) throw notFound();
     return upload;
   };
 
@@ -350,7 +357,8 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
       return result;
     });
     deps.log?.({ level: 'notice', message: `book ${stored.status}: edition ${stored.editionId}`, user: upload.userId, file: upload.filename });
-    if (upload.clubId && mayUploadForClub(db, c.get('user'), upload.clubId)) return seeOther(c, `/clubs/${upload.clubId}/readings/new?edition=${stored.editionId}`);
+    if (stored.status === 'imported') events.publish({ type: 'book.imported', actorId: upload.userId, clubId: null, editionId: stored.editionId });
+    if (upload.clubId && mayUploadForClub(c.get('user'), upload.clubId)) return seeOther(c, `/clubs/${upload.clubId}/readings/new?edition=${stored.editionId}`);
     return seeOther(c, `/books/${stored.editionId}?${stored.status === 'imported' ? 'imported' : 'duplicate'}=1`);
   });
 
@@ -358,7 +366,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
     deletePendingUpload(db, upload.id, upload.userId);
-    return seeOther(c, upload.clubId && mayUploadForClub(db, c.get('user'), upload.clubId) ? `/library/upload?club=${upload.clubId}` : '/library');
+    return seeOther(c, upload.clubId && mayUploadForClub(c.get('user'), upload.clubId) ? `/library/upload?club=${upload.clubId}` : '/library');
   });
 
   return app;

@@ -1,13 +1,13 @@
 /**
  * Who a reader is in a club: the facts every policy decision in every area starts from.
- * Loading them is one indexed query; the decisions themselves live in each area's policy module
+ * Loading them is one indexed query (throwing 404 for a URL is the routes' `clubAccessOr404`); the decisions themselves live in each area's policy module
  * (`src/clubs/policy.ts`, `src/annotations/policy.ts`, `src/polls/policy.ts`).
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/connection';
-import { notFound } from '../http/errors';
-import { parseId } from '../http/forms';
-import { clubs, memberships, readingProgress, readings, scheduleEntries, spoilerReveals, type Club, type ClubRole, type Reading, type User } from '../../db/schema';
+import { clubs, memberships, readingProgress, readings, scheduleEntries, type Club, type ClubRole, type Reading, type User } from '../../db/schema';
+import type { ClubUploadRights } from '../books';
+import { clubCan } from './policy';
 
 export interface ClubAccess {
   club: Club;
@@ -53,13 +53,6 @@ export function loadClubAccess(db: Db, clubId: number, user: Pick<User, 'id'> | 
   return access.canSee ? access : null;
 }
 
-/** `loadClubAccess` for the club id in a URL segment, throwing 404 when there is nothing to see. */
-export function clubAccessOr404(db: Db, clubIdParam: string | undefined, user: Pick<User, 'id'> | null): ClubAccess {
-  const access = loadClubAccess(db, parseId(clubIdParam) ?? Number.NaN, user);
-  if (!access) throw notFound();
-  return access;
-}
-
 export function currentReading(db: Db, clubId: number): Reading | undefined {
   return prepared(db, 'current-reading', (db) =>
     db
@@ -94,22 +87,6 @@ export function progressOf(db: Db, readingId: number, userId: number | null): nu
   );
 }
 
-/** Chapters whose discussion this reader chose to reveal ahead of their progress. */
-export function revealedChapterIds(db: Db, readingId: number, userId: number | null): Set<number> {
-  if (userId === null) return new Set();
-  return new Set(
-    prepared(db, 'revealed-chapters', (db) =>
-      db
-        .select({ chapterId: spoilerReveals.chapterId })
-        .from(spoilerReveals)
-        .where(and(eq(spoilerReveals.readingId, sql.placeholder('readingId')), eq(spoilerReveals.userId, sql.placeholder('userId'))))
-        .prepare(),
-    )
-      .all({ readingId, userId })
-      .map((row) => row.chapterId),
-  );
-}
-
 /** When a chapter opens to members in this reading (null: no date set, open now). */
 export function chapterOpensAt(db: Db, readingId: number, chapterId: number): number | null {
   return (
@@ -121,4 +98,26 @@ export function chapterOpensAt(db: Db, readingId: number, chapterId: number): nu
         .prepare(),
     ).get({ readingId, chapterId })?.opensAt ?? null
   );
+}
+
+/**
+ * What the books area asks about clubs (it never imports clubs; `src/app.tsx` hands it this):
+ * whether a reader moderates any club, and which club they may choose a book for.
+ */
+export function clubUploadRights(db: Db): ClubUploadRights {
+  return {
+    moderatesAnyClub: (userId) =>
+      prepared(db, 'moderates-any-club', (db) =>
+        db
+          .select({ clubId: memberships.clubId })
+          .from(memberships)
+          .where(and(eq(memberships.userId, sql.placeholder('userId')), inArray(memberships.role, ['owner', 'moderator'])))
+          .limit(1)
+          .prepare(),
+      ).get({ userId }) !== undefined,
+    clubForUpload: (user, clubId) => {
+      const access = loadClubAccess(db, clubId, user);
+      return clubCan(access, 'pickBook') ? { id: access!.club.id, name: access!.club.name } : null;
+    },
+  };
 }

@@ -4,12 +4,12 @@
  */
 import type { Db } from '../../db/connection';
 import type { Chapter, Reading } from '../../db/schema';
-import type { ChapterRowView, ClubHeading } from '../../views/clubs/parts';
 import type { Translator } from '../i18n';
-import type { ClubAccess } from './access';
+import { currentReading, type ClubAccess } from './access';
 import { chapterOpenTo } from './policy';
 import { memberCounts } from './queries';
-import { chapterFraction, percent } from './reading';
+import { chapterFraction, continueOrdinal, percent } from './reading';
+import type { ChapterRowView, ClubHeading } from './types';
 
 export type DateFormatter = (utcMs: number) => string;
 
@@ -40,16 +40,19 @@ export function clubHeading(db: Db, access: ClubAccess, memberCount?: number): C
   };
 }
 
-export function chapterRows(input: {
+/** A reading as one reader stands in it: what chapter rows and the continue link are made from. */
+export interface ReadingFacts {
   access: ClubAccess;
   reading: Reading;
   chapters: readonly Chapter[];
+  /** Opening dates by chapter id. */
   schedule: ReadonlyMap<number, number>;
   progress: number;
   now: number;
-  format: DateFormatter;
   t: Translator;
-}): ChapterRowView[] {
+}
+
+export function chapterRows(input: ReadingFacts & { format: DateFormatter }): ChapterRowView[] {
   const { access, reading, chapters, schedule, progress, now, format, t } = input;
   const base = chapterBasePath(access.club.id, reading);
   return chapters.map((chapter) => {
@@ -64,4 +67,21 @@ export function chapterRows(input: {
       myPercent: access.isMember ? percent(chapterFraction(progress, chapter)) : null,
     };
   });
+}
+
+/**
+ * Where a reader picks the book up: the first chapter open to them past their progress
+ * (members), or the first open chapter (everyone else); null when none is open.
+ */
+export function continueLink(input: ReadingFacts): { href: string; title: string } | null {
+  const { access, reading, chapters, schedule, progress, now, t } = input;
+  const readable = chapters.filter((chapter) => chapterOpenTo(access, schedule.get(chapter.id) ?? null, now));
+  const ordinal = access.isMember ? continueOrdinal(readable, progress) : (readable[0]?.ordinal ?? null);
+  const chapter = chapters.find((candidate) => candidate.ordinal === ordinal);
+  return chapter ? { href: `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}`, title: chapterLabel(t, chapter) } : null;
+}
+
+/** What every club page's frame shows: the heading, whether the reader moderates, the current reading. */
+export function clubFrame(db: Db, access: ClubAccess): { club: ClubHeading; isModerator: boolean; currentReadingId: number | null } {
+  return { club: clubHeading(db, access), isModerator: access.isModerator, currentReadingId: currentReading(db, access.club.id)?.id ?? null };
 }

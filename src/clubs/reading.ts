@@ -2,7 +2,7 @@
  * Pure logic of a club's reading: progress as fractions, opening dates for a run of chapters,
  * where the club is in its schedule, and what state an invitation is in. No I/O.
  */
-import { addDays, parseWallTime, wallTimeToUtc } from './zoned-time';
+import { addDays, parseWallTime, wallTimeToUtc } from '../i18n/zoned-time';
 
 export type ProgressMode = 'forward' | 'set';
 

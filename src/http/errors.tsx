@@ -23,6 +23,8 @@ export class HttpError extends HTTPException {
 
 export const notFound = () => new HttpError(404);
 export const forbidden = (messageKey?: MessageKey) => new HttpError(403, messageKey);
+/** 429 with the seconds to wait, sent as `Retry-After` and said in the reader's language. */
+export const tooManyRequests = (seconds: number) => new HttpError(429, 'error.429.body', { seconds }, seconds);
 
 const TITLES: Record<number, { title: MessageKey; body: MessageKey }> = {
   403: { title: 'error.403.title', body: 'error.403.body' },

@@ -1,8 +1,8 @@
 import type { Config } from '../config';
 import type { Db, Sqlite } from '../../db/connection';
 import type { User } from '../../db/schema';
+import type { EventBus } from '../events';
 import type { Locale, Translator } from '../i18n';
-import type { Session } from '../auth/session';
 import type { PersonalPageCache } from './page-cache';
 import type { RateLimiters } from './rate-limit';
 
@@ -16,13 +16,30 @@ export interface AppDeps {
   rateLimiters?: RateLimiters;
   /** Rendered personal pages (see page-cache.ts); createApp makes one when not given. */
   pageCache?: PersonalPageCache;
+  /** The domain event bus (see src/events); createApp makes an in-process one when not given. */
+  events?: EventBus;
   log?: (line: Record<string, unknown>) => void;
+}
+
+/** What every area's routes receive from `createApp`: the dependencies, with nothing left to default. */
+export interface AreaDeps extends AppDeps {
+  rateLimiters: RateLimiters;
+  pageCache: PersonalPageCache;
+  events: EventBus;
+}
+
+/** The session on a request, as the auth area stores it. */
+export interface RequestSession {
+  id: string;
+  userId: number;
+  createdAt: number;
+  expiresAt: number;
 }
 
 export interface AppVariables {
   requestId: string;
   user: User | null;
-  session: Session | null;
+  session: RequestSession | null;
   locale: Locale;
   t: Translator;
   clientIp: string;

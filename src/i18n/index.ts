@@ -20,6 +20,8 @@ import * as polls from './messages/polls';
 export const LOCALES = ['ko', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
+/** The cookie that keeps a signed-out reader's language choice. */
+export const LOCALE_COOKIE = 'marginalia_lang';
 
 const catalogues = [core, auth, books, clubs, annotations, polls, importMessages] as const;
 

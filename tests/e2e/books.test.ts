@@ -6,21 +6,12 @@
  * than a phone screen.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, startServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, withServerAndBrowser } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 /** A small Korean book exported to text: title, author line, a table of contents with page numbers, three chapters. */
 function koreanBook(): string {

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { freePort } from '../helpers/net';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -171,4 +171,21 @@ export async function shootEverywhere(page: Page, name: string, options: { allow
   }
   await switchLocale(page, 'en');
   await page.setViewportSize(DESKTOP);
+}
+
+/**
+ * Starts the real server (with `env`) and Chromium before a file's tests and stops both after;
+ * `onStart` receives them.
+ */
+export function withServerAndBrowser(onStart: (started: { server: RunningServer; browser: Browser }) => void, env: Record<string, string> = {}): void {
+  let started: { server: RunningServer; browser: Browser } | undefined;
+  beforeAll(async () => {
+    const server = await startServer(env);
+    started = { server, browser: await launchBrowser() };
+    onStart(started);
+  });
+  afterAll(async () => {
+    await started?.browser.close();
+    await started?.server.stop();
+  });
 }

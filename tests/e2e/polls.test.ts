@@ -10,25 +10,16 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import { clubs, memberships, readings, users } from '../../db/schema';
 import { importBook } from '../../src/books/store';
 import { sampleMarkdownBook } from '../helpers/fixtures';
-import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, startServer } from './harness';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, withServerAndBrowser } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 /** A club reading the sample book, with the given users as owner and members. */
 function seedClub(owner: string, members: string[]): { clubId: number; chapterIds: number[] } {

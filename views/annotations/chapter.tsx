@@ -5,21 +5,11 @@
  * the passage form that `passage.js` fills, and the spoiler reveal control.
  */
 import type { FC } from 'hono/jsx';
+import type { ChapterExtrasView, MarginView, PassageFormView, RevealView } from '../../src/annotations';
 import type { Translator } from '../../src/i18n';
-import { pluralComments, THREAD_SWAP, ThreadsContainer, VisibilityField, type ThreadsView } from './threads';
+import { pluralComments, THREAD_SWAP, ThreadsContainer, VisibilityField } from './threads';
 
-export interface MarginView {
-  paragraphId: number;
-  ordinal: number;
-  visible: number;
-  hidden: number;
-  /** 0–5, relative to the chapter's busiest paragraph. */
-  heat: number;
-  /** The paragraph's threads: a full page without JavaScript, a fragment with htmx. */
-  threadsUrl: string;
-  /** Where to write a comment (null when the reader may not). */
-  composeUrl: string | null;
-}
+export type { ChapterExtrasView, MarginView, PassageFormView, RevealView };
 
 export const marginIds = (paragraphId: number) => ({
   summary: `margin-summary-${paragraphId}`,
@@ -67,27 +57,6 @@ export const Margin: FC<{ t: Translator; lang?: string; margin: MarginView }> = 
     <div class="threads" id={marginIds(margin.paragraphId).threads}></div>
   </div>
 );
-
-export interface RevealView {
-  revealed: boolean;
-  /** Club comments in this chapter the reader cannot see yet. */
-  hiddenCount: number;
-  revealUrl: string;
-  unrevealUrl: string;
-  readingId: number;
-}
-
-export interface PassageFormView {
-  postUrl: string;
-  readingId: number;
-}
-
-export interface ChapterExtrasView {
-  discussion: ThreadsView;
-  passageForm: PassageFormView | null;
-  reveal: RevealView | null;
-  commentMaxChars: number;
-}
 
 export const RevealControl: FC<{ t: Translator; reveal: RevealView }> = ({ t, reveal }) =>
   reveal.revealed ? (

@@ -10,33 +10,12 @@
  *     <div class="margin">…slot…</div>
  *   </div>
  */
-import type { Child, FC } from 'hono/jsx';
+import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { escapeHtml } from '../../src/http/errors';
+import type { Highlight, ParagraphDecoration, ParagraphView } from '../../src/books';
 
-export interface ParagraphView {
-  id: number;
-  ordinal: number;
-  position: number;
-  kind: 'text' | 'heading';
-  depth: number;
-  text: string;
-}
-
-/** A span of a paragraph's text to mark, in UTF-16 offsets (as passage selectors store them). */
-export interface Highlight {
-  start: number;
-  end: number;
-  /** Extra classes, e.g. to shade by how much was said. */
-  className?: string;
-  label?: string;
-}
-
-export interface ParagraphDecoration {
-  highlights?: Highlight[];
-  margin?: Child;
-  className?: string;
-}
+export type { Highlight, ParagraphDecoration, ParagraphView };
 
 /** Escaped paragraph text with `<mark>` around highlights; overlapping highlights are merged. */
 export function paragraphTextHtml(text: string, highlights: readonly Highlight[] = []): string {

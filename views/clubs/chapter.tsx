@@ -1,7 +1,7 @@
 /**
  * A chapter of a club's reading. The text comes from `ChapterText`; the clubs area adds a small
- * "read up to here" control in each paragraph's margin, next to whatever the annotations area
- * puts there, and the reader's own progress above the text.
+ * "read up to here" control in each paragraph's margin, next to whatever other areas put there,
+ * and the reader's own progress above the text.
  *
  * The per-paragraph buttons submit one of two empty forms by their `form` attribute (so the
  * margin never nests forms inside other areas' forms): `#progress-forward` moves progress
@@ -35,9 +35,11 @@ export interface ClubChapterView {
   /** True when members cannot read it yet but this moderator can. */
   moderatorPreview: boolean;
   paragraphs: readonly ParagraphView[];
-  annotationDecorate: (paragraph: ParagraphView) => ParagraphDecoration | undefined;
-  afterText: Child;
-  polls: Child;
+  /** Other areas' decoration of each paragraph (see src/clubs/slots.ts), beside the progress buttons. */
+  decorate: (paragraph: ParagraphView) => ParagraphDecoration | undefined;
+  /** Blocks after the text, then panels, from other areas. */
+  afterText: Child[];
+  panels: Child[];
   progress: ChapterProgressView | null;
   prev: { href: string; title: string } | null;
   next: { href: string; title: string } | null;
@@ -59,7 +61,7 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
   const setLabel = t('clubs.progress.set_here');
 
   const decorate = (paragraph: ParagraphView): ParagraphDecoration | undefined => {
-    const theirs = view.annotationDecorate(paragraph);
+    const theirs = view.decorate(paragraph);
     if (!progress || paragraph.kind !== 'text') return theirs;
     const read = paragraph.position <= progress.position;
     const ours = (
@@ -153,7 +155,7 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
             <ChapterText paragraphs={view.paragraphs} decorate={decorate} />
             <div lang={page.locale}>
               {view.afterText}
-              {view.polls}
+              {view.panels}
             </div>
           </>
         ) : (

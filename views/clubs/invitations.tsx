@@ -1,8 +1,8 @@
 /** Invitation links: the moderators' list and form, and the page a link opens. */
 import type { FC } from 'hono/jsx';
 import type { MessageKey } from '../../src/i18n';
-import type { InvitationState } from '../../src/clubs/reading';
-import { INVITATION_MAX_USES } from '../../src/clubs/validation';
+import type { InvitationState } from '../../src/clubs';
+import { INVITATION_MAX_USES } from '../../src/clubs';
 import type { PageContext } from '../context';
 import { FieldError, FormErrors, Layout } from '../layout';
 import { ClubHeader, ROLE_KEYS, type ClubHeading } from './parts';
