@@ -10,7 +10,7 @@
 import { Hono } from 'hono';
 import { InvitationsPage, InvitePage, type InvitePageState } from '../../../views/clubs/invitations';
 import { notFound } from '../../http/errors';
-import { readForm, validateForm, type FieldErrors, type FormData } from '../../http/forms';
+import { readValidForm, type FieldErrors, type FormData } from '../../http/forms';
 import { consumePosting, redirectToLogin, refuse } from '../../http/guards';
 import { pageContext, seeOther, sendPage } from '../../http/page';
 import type { AppEnv } from '../../http/types';
@@ -21,7 +21,7 @@ import { clubHeading } from '../present';
 import { createInvitation, findInvitationByHash, getInvitation, getMembership, listInvitations, listMembers, redeemInvitation, revokeInvitation } from '../queries';
 import { invitationState } from '../reading';
 import { invitationSchema } from '../validation';
-import { accessOr404, dates, errorKeys, idParam, type ClubRouteDeps, type Ctx } from './shared';
+import { accessOr404, permittedOr, dates, errorKeys, idParam, type ClubRouteDeps, type Ctx } from './shared';
 
 export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
   const { db, clock, events } = deps;
@@ -67,16 +67,15 @@ export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
   }
 
   app.get('/clubs/:id/invitations', (c) => {
-    const access = accessOr404(deps, c);
-    if (!clubCan(access, 'listInvites')) return refuse(c, `/clubs/${access.club.id}`);
+    const access = permittedOr(deps, c, 'listInvites');
+    if (access instanceof Response) return access;
     return renderInvitations(c, access);
   });
 
   app.post('/clubs/:id/invitations', async (c) => {
-    const access = accessOr404(deps, c);
-    if (!clubCan(access, 'invite')) return refuse(c, `/clubs/${access.club.id}`);
-    const form = await readForm(c);
-    const parsed = validateForm(invitationSchema, form);
+    const access = permittedOr(deps, c, 'invite');
+    if (access instanceof Response) return access;
+    const { form, parsed } = await readValidForm(c, invitationSchema);
     if (!parsed.ok) return renderInvitations(c, access, { values: form, errors: parsed.errors }, 422);
     if (parsed.data.role === 'moderator' && !clubCan(access, 'inviteModerator')) return refuse(c, `/clubs/${access.club.id}`);
     consumePosting(c, deps.rateLimiters.postingPerUser, clock());

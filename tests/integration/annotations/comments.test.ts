@@ -10,17 +10,13 @@ import { COMMENT_MAX_CHARS } from '../../../src/annotations/markdown';
 import { scheduleChapterRow } from '../../helpers/fixtures';
 import type { Client } from '../../helpers/app';
 import { byClass, byId, textOf } from './html';
-import { makeRoom, type AnnotationRoom } from './room';
+import { makeReadingRoom, makeRoom, type AnnotationRoom } from './room';
 
 let room: AnnotationRoom;
 
 beforeEach(async () => {
-  room = await makeRoom();
   // Alice has read the whole book, Bob only chapter 1 (positions 1–7).
-  room.setProgress('alice', 21);
-  room.setProgress('bob', 7);
-  room.setProgress('moderator', 21);
-  room.setProgress('owner', 21);
+  room = await makeReadingRoom();
 });
 afterEach(() => room.testApp.close());
 
