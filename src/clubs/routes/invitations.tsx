@@ -14,10 +14,10 @@ import { readValidForm, type FieldErrors, type FormData } from '../../http/forms
 import { consumePosting, redirectToLogin, refuse } from '../../http/guards';
 import { pageContext, seeOther, sendPage } from '../../http/page';
 import type { AppEnv } from '../../http/types';
-import { accessFor, currentReading, type ClubAccess } from '../access';
+import { accessFor, type ClubAccess } from '../access';
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from '../invitation-token';
 import { clubCan } from '../policy';
-import { clubHeading } from '../present';
+import { clubHeader } from '../present';
 import { createInvitation, findInvitationByHash, getInvitation, getMembership, listInvitations, listMembers, redeemInvitation, revokeInvitation } from '../queries';
 import { invitationState } from '../reading';
 import { invitationSchema } from '../validation';
@@ -54,8 +54,7 @@ export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
       c,
       <InvitationsPage
         page={pageContext(c)}
-        club={clubHeading(db, access)}
-        currentReadingId={currentReading(db, access.club.id)?.id ?? null}
+        {...clubHeader(db, access)}
         rows={rows}
         canInviteModerators={clubCan(access, 'inviteModerator')}
         values={state.values ?? {}}
@@ -68,8 +67,7 @@ export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
 
   app.get('/clubs/:id/invitations', (c) => {
     const access = permittedOr(deps, c, 'listInvites');
-    if (access instanceof Response) return access;
-    return renderInvitations(c, access);
+    return access instanceof Response ? access : renderInvitations(c, access);
   });
 
   app.post('/clubs/:id/invitations', async (c) => {

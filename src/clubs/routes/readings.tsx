@@ -20,7 +20,7 @@ import type { MessageKey } from '../../i18n';
 import { toDateTimeLocalValue } from '../../i18n/zoned-time';
 import { currentReading, progressOf, type ClubAccess } from '../access';
 import { clubCan } from '../policy';
-import { chapterLabel, chapterRows, clubFrame, clubHeading, continueLink } from '../present';
+import { chapterLabel, chapterRows, clubFrame, clubHeader, continueLink } from '../present';
 import { scheduleOf, startReading, writeSchedule } from '../queries';
 import { bookFraction, percent, planOpenings } from '../reading';
 import { pickBookSchema, scheduleSchema } from '../validation';
@@ -45,8 +45,7 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
       c,
       <PickBookPage
         page={pageContext(c)}
-        club={clubHeading(db, access)}
-        currentReadingId={current?.id ?? null}
+        {...clubHeader(db, access, current)}
         currentEditionId={current?.editionId ?? null}
         library={library}
         preselected={preselected}
@@ -123,8 +122,7 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
       c,
       <SchedulePage
         page={pageContext(c)}
-        club={clubHeading(db, access)}
-        currentReadingId={currentReading(db, access.club.id)?.id ?? null}
+        {...clubHeader(db, access)}
         reading={{ id: reading.id, title: edition.title, language: edition.language }}
         rows={rows}
         timeZone={timeZone}
