@@ -373,7 +373,7 @@ const CommentActions: FC<FormProps> = (props) => {
 
 export const CommentItem: FC<{ t: Translator; view: ThreadsView; comment: CommentView; rootId: number }> = ({ t, view, comment, rootId }) => {
   const isRoot = comment.id === rootId;
-  const classes = ['comment', isRoot ? 'comment-root' : 'comment-reply', `comment-${comment.kind}`, comment.mine ? 'comment-mine' : '', comment.isPrivate ? 'comment-private' : '']
+  const classes = ['comment', isRoot ? 'comment-root' : 'comment-reply', comment.kind === 'comment' ? '' : `comment-${comment.kind}`, comment.mine ? 'comment-mine' : '', comment.isPrivate ? 'comment-private' : '']
     .filter(Boolean)
     .join(' ');
   if (comment.kind === 'deleted' || comment.kind === 'ahead') {
