@@ -270,6 +270,32 @@ describe('reading threads', () => {
   });
 });
 
+describe('a comment’s forms in a thread fragment', () => {
+  it('the fragment carries one opener per comment; its forms load on demand, and without htmx lead to the threads page', async () => {
+    const id = await commentOn(room.alice, 'Open me');
+    const { html } = await fragment(room.owner);
+    const opener = byClass(html, 'comment-action').find((el) => el.name === 'details')!;
+    expect(opener.attribs['hx-get']).toBe(url(`/comments/${id}/forms`));
+    expect(html).not.toContain('<textarea id="body-reply-');
+    const forms = await room.owner.get(url(`/comments/${id}/forms`), { 'hx-request': 'true' });
+    expect(forms.status).toBe(200);
+    const formsHtml = await forms.text();
+    expect(formsHtml).toContain(`id="body-reply-${id}"`);
+    expect(formsHtml).toContain(`name="parent_id" value="${id}"`);
+    expect(byClass(formsHtml, 'reaction').map((el) => el.attribs.value)).toEqual(['like', 'insightful', 'funny', 'moved', 'question']);
+    expect(formsHtml).toContain(url(`/comments/${id}/moderate`));
+    const plain = await room.owner.get(url(`/comments/${id}/forms`));
+    expect(plain.status).toBe(303);
+    expect(plain.headers.get('location')).toBe(url(`/paragraphs/${para().id}/comments#c-${id}`));
+  });
+
+  it('are as missing as the comment for a reader it is hidden from', async () => {
+    const id = await commentOn(room.alice, 'Further on');
+    expect((await room.bob.get(url(`/comments/${id}/forms`), { 'hx-request': 'true' })).status).toBe(404);
+    expect((await room.visitor.get(url(`/comments/${id}/forms`), { 'hx-request': 'true' })).status).toBe(404);
+  });
+});
+
 describe('the spoiler gate', () => {
   it('hides a comment further on, shows only its count, and shows it once the reader gets there', async () => {
     await commentOn(room.alice, 'Secret of chapter 2');
