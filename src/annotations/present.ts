@@ -208,8 +208,9 @@ interface CommentViewExtras {
   can: CommentActionSet;
 }
 
+/** A moment as `<time datetime>` takes it (to the second) and as the reader reads it. */
 export function formatTime(p: Pick<Presenter, 'locale' | 'timeZone'>, ms: number) {
-  return { iso: new Date(ms).toISOString(), label: formatDateTime(ms, p.locale, p.timeZone) };
+  return { iso: new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z'), label: formatDateTime(ms, p.locale, p.timeZone) };
 }
 
 function commentView(p: Presenter, row: CommentRow, extras: CommentViewExtras): CommentView {

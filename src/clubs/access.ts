@@ -53,51 +53,35 @@ export function loadClubAccess(db: Db, clubId: number, user: Pick<User, 'id'> | 
   return access.canSee ? access : null;
 }
 
+const p = (name: string) => sql.placeholder(name);
+
+/** The club's current reading (the one not ended), if it reads anything. */
 export function currentReading(db: Db, clubId: number): Reading | undefined {
-  return prepared(db, 'current-reading', (db) =>
-    db
-      .select()
-      .from(readings)
-      .where(and(eq(readings.clubId, sql.placeholder('clubId')), isNull(readings.endedAt)))
-      .prepare(),
-  ).get({ clubId });
+  const query = prepared(db, 'current-reading', (db) => db.select().from(readings).where(and(eq(readings.clubId, p('clubId')), isNull(readings.endedAt))).prepare());
+  return query.get({ clubId });
 }
 
+/** A reading of this club (one of another club is undefined, as if it did not exist). */
 export function getReading(db: Db, clubId: number, readingId: number): Reading | undefined {
-  return prepared(db, 'reading-in-club', (db) =>
-    db
-      .select()
-      .from(readings)
-      .where(and(eq(readings.id, sql.placeholder('readingId')), eq(readings.clubId, sql.placeholder('clubId'))))
-      .prepare(),
-  ).get({ readingId, clubId });
+  const query = prepared(db, 'reading-in-club', (db) => db.select().from(readings).where(and(eq(readings.id, p('readingId')), eq(readings.clubId, p('clubId')))).prepare());
+  return query.get({ readingId, clubId });
 }
 
 /** A member's reading progress: the global position of the furthest paragraph read (0 = none). */
 export function progressOf(db: Db, readingId: number, userId: number | null): number {
   if (userId === null) return 0;
-  return (
-    prepared(db, 'progress-of', (db) =>
-      db
-        .select({ position: readingProgress.position })
-        .from(readingProgress)
-        .where(and(eq(readingProgress.readingId, sql.placeholder('readingId')), eq(readingProgress.userId, sql.placeholder('userId'))))
-        .prepare(),
-    ).get({ readingId, userId })?.position ?? 0
+  const query = prepared(db, 'progress-of', (db) =>
+    db.select({ position: readingProgress.position }).from(readingProgress).where(and(eq(readingProgress.readingId, p('readingId')), eq(readingProgress.userId, p('userId')))).prepare(),
   );
+  return query.get({ readingId, userId })?.position ?? 0;
 }
 
 /** When a chapter opens to members in this reading (null: no date set, open now). */
 export function chapterOpensAt(db: Db, readingId: number, chapterId: number): number | null {
-  return (
-    prepared(db, 'chapter-opens-at', (db) =>
-      db
-        .select({ opensAt: scheduleEntries.opensAt })
-        .from(scheduleEntries)
-        .where(and(eq(scheduleEntries.readingId, sql.placeholder('readingId')), eq(scheduleEntries.chapterId, sql.placeholder('chapterId'))))
-        .prepare(),
-    ).get({ readingId, chapterId })?.opensAt ?? null
+  const query = prepared(db, 'chapter-opens-at', (db) =>
+    db.select({ opensAt: scheduleEntries.opensAt }).from(scheduleEntries).where(and(eq(scheduleEntries.readingId, p('readingId')), eq(scheduleEntries.chapterId, p('chapterId')))).prepare(),
   );
+  return query.get({ readingId, chapterId })?.opensAt ?? null;
 }
 
 /**

@@ -81,7 +81,12 @@ export function continueLink(input: ReadingFacts): { href: string; title: string
   return chapter ? { href: `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}`, title: chapterLabel(t, chapter) } : null;
 }
 
-/** What every club page's frame shows: the heading, whether the reader moderates, the current reading. */
+/** What a club page's header shows: the club's heading and its current reading (for the tabs). */
+export function clubHeader(db: Db, access: ClubAccess, current: { id: number } | undefined = currentReading(db, access.club.id)): { club: ClubHeading; currentReadingId: number | null } {
+  return { club: clubHeading(db, access), currentReadingId: current?.id ?? null };
+}
+
+/** The header, and whether the reader moderates (the pages whose views take both). */
 export function clubFrame(db: Db, access: ClubAccess): { club: ClubHeading; isModerator: boolean; currentReadingId: number | null } {
-  return { club: clubHeading(db, access), isModerator: access.isModerator, currentReadingId: currentReading(db, access.club.id)?.id ?? null };
+  return { ...clubHeader(db, access), isModerator: access.isModerator };
 }

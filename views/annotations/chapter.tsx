@@ -58,16 +58,21 @@ export const Margin: FC<{ t: Translator; lang?: string; margin: MarginView }> = 
   </div>
 );
 
+/** One button that reveals (or hides again) the chapter's comments; a plain form, no htmx. */
+const RevealForm: FC<{ reveal: RevealView; action: string; formClass?: string; buttonClass: string; label: string }> = ({ reveal, action, formClass, buttonClass, label }) => (
+  <form method="post" action={action} class={formClass}>
+    <input type="hidden" name="reading_id" value={String(reveal.readingId)} />
+    <button type="submit" class={buttonClass}>
+      {label}
+    </button>
+  </form>
+);
+
 export const RevealControl: FC<{ t: Translator; reveal: RevealView }> = ({ t, reveal }) =>
   reveal.revealed ? (
     <section class="spoiler-reveal spoiler-revealed" id="reveal">
       <p>{t('annotations.reveal.done')}</p>
-      <form method="post" action={reveal.unrevealUrl} class="inline-form">
-        <input type="hidden" name="reading_id" value={String(reveal.readingId)} />
-        <button type="submit" class="button-small">
-          {t('annotations.reveal.undo')}
-        </button>
-      </form>
+      <RevealForm reveal={reveal} action={reveal.unrevealUrl} formClass="inline-form" buttonClass="button-small" label={t('annotations.reveal.undo')} />
     </section>
   ) : reveal.hiddenCount > 0 ? (
     <section class="spoiler-reveal" id="reveal">
@@ -78,12 +83,7 @@ export const RevealControl: FC<{ t: Translator; reveal: RevealView }> = ({ t, re
         <p class="spoiler-warning" role="note">
           {t('annotations.reveal.warning')}
         </p>
-        <form method="post" action={reveal.revealUrl}>
-          <input type="hidden" name="reading_id" value={String(reveal.readingId)} />
-          <button type="submit" class="button button-secondary">
-            {t('annotations.reveal.button')}
-          </button>
-        </form>
+        <RevealForm reveal={reveal} action={reveal.revealUrl} buttonClass="button button-secondary" label={t('annotations.reveal.button')} />
       </details>
     </section>
   ) : null;

@@ -54,6 +54,16 @@ function hxForm(view: ThreadsView, action: string) {
  */
 const LAZY_OPENERS = { 'hx-trigger:inherited': 'toggle once', 'hx-swap:inherited': 'beforeend' } as const;
 
+/**
+ * A comment's body: sanitised HTML from `renderCommentBody`, the one place `raw()` is used on
+ * what members wrote (threads, the club home's recent discussion, a comment's history).
+ */
+export const CommentBody: FC<{ html: string; class?: string }> = ({ html, class: extra }) => (
+  <div class={extra ? `comment-body ${extra}` : 'comment-body'} dir="auto">
+    {raw(html)}
+  </div>
+);
+
 const Hidden: FC<{ name: string; value: string | number | null | undefined }> = ({ name, value }) =>
   value === null || value === undefined || value === '' ? null : <input type="hidden" name={name} value={String(value)} />;
 
@@ -186,48 +196,61 @@ const Reactions: FC<{ t: Translator; view: ThreadsView; comment: CommentView; on
 
 type FormProps = { t: Translator; view: ThreadsView; comment: CommentView; rootId: number };
 
+/** A form of a comment's: posts with htmx into the thread container, and without htmx normally. */
+const CommentFormShell: FC<{ view: ThreadsView; action: string; submit?: string; children: unknown }> = ({ view, action, submit, children }) => (
+  <form {...hxForm(view, action)} class="comment-form">
+    <CommonFields view={view} />
+    {children}
+    {submit && (
+      <button type="submit" class="button">
+        {submit}
+      </button>
+    )}
+  </form>
+);
+
+/** A form field with its label and, after a refusal, its message. */
+const Field: FC<{ state: FormState | null; errorId: string; hint?: string; children: unknown }> = ({ state, errorId, hint, children }) => (
+  <div class={state ? 'field field-invalid' : 'field'}>
+    {children}
+    <ErrorLine id={errorId} message={state?.error} />
+    {hint && <p class="field-hint">{hint}</p>}
+  </div>
+);
+
+/** A comment body's textarea (reply and edit). */
+const BodyField: FC<{ view: ThreadsView; state: FormState | null; id: string; label: string; rows: number; value: string }> = ({ view, state, id, label, rows, value }) => (
+  <Field state={state} errorId={`${id}-error`}>
+    <label for={id}>{label}</label>
+    <textarea id={id} name="body" rows={rows} maxlength={view.commentMaxChars} required aria-invalid={state ? 'true' : undefined}>
+      {value}
+    </textarea>
+  </Field>
+);
+
 const ReplyForm: FC<FormProps> = ({ t, view, comment, rootId }) => {
   const state = stateFor(view, `reply-${comment.id}`);
   return (
-    <form {...hxForm(view, view.postUrl)} class="comment-form">
-      <CommonFields view={view} />
+    <CommentFormShell view={view} action={view.postUrl} submit={t('annotations.reply.submit')}>
       <Hidden name="parent_id" value={comment.id} />
-      <div class={state ? 'field field-invalid' : 'field'}>
-        <label for={`body-reply-${comment.id}`}>{t('annotations.form.reply_body')}</label>
-        <textarea id={`body-reply-${comment.id}`} name="body" rows={3} maxlength={view.commentMaxChars} required aria-invalid={state ? 'true' : undefined}>
-          {state?.values.body ?? ''}
-        </textarea>
-        <ErrorLine id={`body-reply-${comment.id}-error`} message={state?.error} />
-      </div>
+      <BodyField view={view} state={state} id={`body-reply-${comment.id}`} label={t('annotations.form.reply_body')} rows={3} value={state?.values.body ?? ''} />
       {comment.kind === 'comment' && (
         <div class="field field-check">
           <input type="checkbox" id={`quote-${comment.id}`} name="quote" value="1" checked={state ? state.values.quote === '1' : comment.id !== rootId} />
           <label for={`quote-${comment.id}`}>{t('annotations.form.quote')}</label>
         </div>
       )}
-      <button type="submit" class="button">
-        {t('annotations.reply.submit')}
-      </button>
-    </form>
+    </CommentFormShell>
   );
 };
 
 const EditForm: FC<FormProps> = ({ t, view, comment }) => {
   const state = stateFor(view, `edit-${comment.id}`);
+  const value = state?.values.body ?? comment.editSource ?? '';
   return (
-    <form {...hxForm(view, view.actionUrl(comment.id, 'edit'))} class="comment-form">
-      <CommonFields view={view} />
-      <div class={state ? 'field field-invalid' : 'field'}>
-        <label for={`body-edit-${comment.id}`}>{t('annotations.form.body')}</label>
-        <textarea id={`body-edit-${comment.id}`} name="body" rows={4} maxlength={view.commentMaxChars} required aria-invalid={state ? 'true' : undefined}>
-          {state?.values.body ?? comment.editSource}
-        </textarea>
-        <ErrorLine id={`body-edit-${comment.id}-error`} message={state?.error} />
-      </div>
-      <button type="submit" class="button">
-        {t('annotations.edit.submit')}
-      </button>
-    </form>
+    <CommentFormShell view={view} action={view.actionUrl(comment.id, 'edit')} submit={t('annotations.edit.submit')}>
+      <BodyField view={view} state={state} id={`body-edit-${comment.id}`} label={t('annotations.form.body')} rows={4} value={value} />
+    </CommentFormShell>
   );
 };
 
@@ -235,14 +258,11 @@ const ModerateForm: FC<FormProps> = ({ t, view, comment }) => {
   const state = stateFor(view, `moderate-${comment.id}`);
   const { can } = comment;
   return (
-    <form {...hxForm(view, view.actionUrl(comment.id, 'moderate'))} class="comment-form">
-      <CommonFields view={view} />
-      <div class={state ? 'field field-invalid' : 'field'}>
+    <CommentFormShell view={view} action={view.actionUrl(comment.id, 'moderate')}>
+      <Field state={state} errorId={`reason-${comment.id}-error`} hint={t('annotations.moderate.hint')}>
         <label for={`reason-${comment.id}`}>{t('annotations.moderate.reason')}</label>
         <input type="text" id={`reason-${comment.id}`} name="reason" maxlength={view.reasonMaxChars} required value={state?.values.reason ?? ''} />
-        <ErrorLine id={`reason-${comment.id}-error`} message={state?.error} />
-        <p class="field-hint">{t('annotations.moderate.hint')}</p>
-      </div>
+      </Field>
       <div class="actions">
         {can.hide && (
           <button type="submit" name="action" value="hide" class="button-small">
@@ -255,7 +275,7 @@ const ModerateForm: FC<FormProps> = ({ t, view, comment }) => {
           </button>
         )}
       </div>
-    </form>
+    </CommentFormShell>
   );
 };
 
@@ -353,7 +373,7 @@ const CommentActions: FC<FormProps> = (props) => {
 
 export const CommentItem: FC<{ t: Translator; view: ThreadsView; comment: CommentView; rootId: number }> = ({ t, view, comment, rootId }) => {
   const isRoot = comment.id === rootId;
-  const classes = ['comment', isRoot ? 'comment-root' : 'comment-reply', `comment-${comment.kind}`, comment.mine ? 'comment-mine' : '', comment.isPrivate ? 'comment-private' : '']
+  const classes = ['comment', isRoot ? 'comment-root' : 'comment-reply', comment.kind === 'comment' ? '' : `comment-${comment.kind}`, comment.mine ? 'comment-mine' : '', comment.isPrivate ? 'comment-private' : '']
     .filter(Boolean)
     .join(' ');
   if (comment.kind === 'deleted' || comment.kind === 'ahead') {
@@ -407,9 +427,7 @@ export const CommentItem: FC<{ t: Translator; view: ThreadsView; comment: Commen
         </div>
       )}
       {comment.bodyHtml !== null && (
-        <div class="comment-body" dir="auto">
-          {raw(comment.bodyHtml)}
-        </div>
+        <CommentBody html={comment.bodyHtml} />
       )}
       <Reactions t={t} view={view} comment={comment} only={view.lazyForms ? 'given' : undefined} />
       <CommentActions t={t} view={view} comment={comment} rootId={rootId} />

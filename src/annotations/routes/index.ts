@@ -11,7 +11,8 @@
  * club, a comment the reader may not see yet, a chapter not open to them — all answer 404,
  * exactly as if they did not exist. Permission answers come from `../policy.ts` only.
  */
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
+import { routesOf } from '../../http/routes';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import { readingRoutes } from './reading';
 import { annotationKit } from './shared';
@@ -19,8 +20,5 @@ import { writingRoutes } from './writing';
 
 export function annotationRoutes(deps: AreaDeps): Hono<AppEnv> {
   const kit = annotationKit(deps);
-  const app = new Hono<AppEnv>();
-  app.route('/', readingRoutes(deps, kit));
-  app.route('/', writingRoutes(deps, kit));
-  return app;
+  return routesOf(readingRoutes(deps, kit), writingRoutes(deps, kit));
 }

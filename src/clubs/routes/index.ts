@@ -10,6 +10,7 @@
  * published on the event bus after they are written.
  */
 import { Hono } from 'hono';
+import { routesOf } from '../../http/routes';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import type { ClubPageContributions } from '../slots';
 import { chapterRoutes } from './chapter';
@@ -23,12 +24,6 @@ import { accessOr404 } from './shared';
 export function clubRoutes(deps: AreaDeps, pages: ClubPageContributions): Hono<AppEnv> {
   const kit = { deps, pages };
   const renderHome = clubHomeRenderer(kit);
-  const app = new Hono<AppEnv>();
-  app.route('/', clubListRoutes(kit));
-  app.get('/clubs/:id', (c) => renderHome(c, accessOr404(deps, c)));
-  app.route('/', memberRoutes(kit, renderHome));
-  app.route('/', invitationRoutes(kit));
-  app.route('/', readingRoutes(kit));
-  app.route('/', chapterRoutes(kit));
-  return app;
+  const home = new Hono<AppEnv>().get('/clubs/:id', (c) => renderHome(c, accessOr404(deps, c)));
+  return routesOf(clubListRoutes(kit), home, memberRoutes(kit, renderHome), invitationRoutes(kit), readingRoutes(kit), chapterRoutes(kit));
 }

@@ -10,18 +10,18 @@
 import { Hono } from 'hono';
 import { InvitationsPage, InvitePage, type InvitePageState } from '../../../views/clubs/invitations';
 import { notFound } from '../../http/errors';
-import { readForm, validateForm, type FieldErrors, type FormData } from '../../http/forms';
+import { readValidForm, type FieldErrors, type FormData } from '../../http/forms';
 import { consumePosting, redirectToLogin, refuse } from '../../http/guards';
 import { pageContext, seeOther, sendPage } from '../../http/page';
 import type { AppEnv } from '../../http/types';
-import { accessFor, currentReading, type ClubAccess } from '../access';
+import { accessFor, type ClubAccess } from '../access';
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from '../invitation-token';
 import { clubCan } from '../policy';
-import { clubHeading } from '../present';
+import { clubHeader } from '../present';
 import { createInvitation, findInvitationByHash, getInvitation, getMembership, listInvitations, listMembers, redeemInvitation, revokeInvitation } from '../queries';
 import { invitationState } from '../reading';
 import { invitationSchema } from '../validation';
-import { accessOr404, dates, errorKeys, idParam, type ClubRouteDeps, type Ctx } from './shared';
+import { accessOr404, permittedOr, dates, errorKeys, idParam, type ClubRouteDeps, type Ctx } from './shared';
 
 export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
   const { db, clock, events } = deps;
@@ -54,8 +54,7 @@ export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
       c,
       <InvitationsPage
         page={pageContext(c)}
-        club={clubHeading(db, access)}
-        currentReadingId={currentReading(db, access.club.id)?.id ?? null}
+        {...clubHeader(db, access)}
         rows={rows}
         canInviteModerators={clubCan(access, 'inviteModerator')}
         values={state.values ?? {}}
@@ -67,16 +66,14 @@ export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
   }
 
   app.get('/clubs/:id/invitations', (c) => {
-    const access = accessOr404(deps, c);
-    if (!clubCan(access, 'listInvites')) return refuse(c, `/clubs/${access.club.id}`);
-    return renderInvitations(c, access);
+    const access = permittedOr(deps, c, 'listInvites');
+    return access instanceof Response ? access : renderInvitations(c, access);
   });
 
   app.post('/clubs/:id/invitations', async (c) => {
-    const access = accessOr404(deps, c);
-    if (!clubCan(access, 'invite')) return refuse(c, `/clubs/${access.club.id}`);
-    const form = await readForm(c);
-    const parsed = validateForm(invitationSchema, form);
+    const access = permittedOr(deps, c, 'invite');
+    if (access instanceof Response) return access;
+    const { form, parsed } = await readValidForm(c, invitationSchema);
     if (!parsed.ok) return renderInvitations(c, access, { values: form, errors: parsed.errors }, 422);
     if (parsed.data.role === 'moderator' && !clubCan(access, 'inviteModerator')) return refuse(c, `/clubs/${access.club.id}`);
     consumePosting(c, deps.rateLimiters.postingPerUser, clock());

@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import { ClubsIndexPage, NewClubPage } from '../../../views/clubs/list';
 import { consumePosting, redirectToLogin } from '../../http/guards';
-import { readForm, validateForm } from '../../http/forms';
+import { readValidForm } from '../../http/forms';
 import { pageContext, seeOther, sendPage } from '../../http/page';
 import type { AppEnv } from '../../http/types';
 import { createClub, listMyClubs, listPublicClubs } from '../queries';
@@ -53,8 +53,7 @@ export function clubListRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
   app.post('/clubs', async (c) => {
     const user = c.get('user');
     if (!user) return redirectToLogin(c, '/clubs/new');
-    const form = await readForm(c);
-    const parsed = validateForm(clubSchema, form);
+    const { form, parsed } = await readValidForm(c, clubSchema);
     if (!parsed.ok) return sendPage(c, <NewClubPage page={pageContext(c)} values={form} errors={errorKeys(parsed.errors)} />, 422);
     consumePosting(c, deps.rateLimiters.postingPerUser, clock());
     const club = createClub(deps, parsed.data, user.id, clock());

@@ -11,7 +11,7 @@
 import { Hono } from 'hono';
 import { ClubMessagePage } from '../../../views/clubs/invitations';
 import { notFound } from '../../http/errors';
-import { readForm, validateForm } from '../../http/forms';
+import { readForm, validateForm, readValidForm } from '../../http/forms';
 import { consumePosting, refuse } from '../../http/guards';
 import { pageContext, seeOther, sendPage } from '../../http/page';
 import type { AppEnv } from '../../http/types';
@@ -20,7 +20,7 @@ import { clubCan } from '../policy';
 import { addMember, getMembership, removeMember, setMemberRole, setProgressHidden, transferOwnership } from '../queries';
 import { hideProgressSchema, roleChangeSchema, transferSchema } from '../validation';
 import type { RenderHome } from './home';
-import { accessOr404, idParam, messagePage, type ClubRouteDeps } from './shared';
+import { accessOr404, permittedOr, idParam, messagePage, type ClubRouteDeps } from './shared';
 
 export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): Hono<AppEnv> {
   const { db, clock, events } = deps;
@@ -54,8 +54,8 @@ export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): H
   });
 
   app.post('/clubs/:id/progress-visibility', async (c) => {
-    const access = accessOr404(deps, c);
-    if (!clubCan(access, 'hideProgress')) return refuse(c, `/clubs/${access.club.id}`);
+    const access = permittedOr(deps, c, 'hideProgress');
+    if (access instanceof Response) return access;
     const parsed = validateForm(hideProgressSchema, await readForm(c));
     if (!parsed.ok) return messagePage(c, 'clubs.error.hidden', `/clubs/${access.club.id}`);
     setProgressHidden(db, access.club.id, access.userId!, parsed.data.hidden === 'yes');
@@ -86,8 +86,8 @@ export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): H
   });
 
   app.post('/clubs/:id/members/:userId/remove', (c) => {
-    const access = accessOr404(deps, c);
-    if (!clubCan(access, 'removeMember')) return refuse(c, `/clubs/${access.club.id}`);
+    const access = permittedOr(deps, c, 'removeMember');
+    if (access instanceof Response) return access;
     const target = targetOr404(access, c.req.param('userId'));
     if (!clubCan(access, 'removeMember', { target })) return refuse(c, `/clubs/${access.club.id}`);
     if (removeMember(db, access.club.id, target.userId)) {
@@ -97,10 +97,9 @@ export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): H
   });
 
   app.post('/clubs/:id/transfer', async (c) => {
-    const access = accessOr404(deps, c);
-    if (!clubCan(access, 'transferOwnership')) return refuse(c, `/clubs/${access.club.id}`);
-    const form = await readForm(c);
-    const parsed = validateForm(transferSchema, form);
+    const access = permittedOr(deps, c, 'transferOwnership');
+    if (access instanceof Response) return access;
+    const { form, parsed } = await readValidForm(c, transferSchema);
     if (!parsed.ok) return renderHome(c, access, { values: form, errors: parsed.errors }, 422);
     const membership = getMembership(db, access.club.id, parsed.data.userId);
     const target = membership && { userId: membership.userId, role: membership.role };

@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { PickBookPage, ReadingPage, SchedulePage } from '../../../views/clubs/reading';
 import type { Reading } from '../../../db/schema';
 import { getEdition, listChapters, listLibrary } from '../../books';
-import { readForm, validateForm, type FieldErrors, type FormData } from '../../http/forms';
+import { readForm, validateForm, type FieldErrors, type FormData, readValidForm } from '../../http/forms';
 import { refuse } from '../../http/guards';
 import { pageContext, seeOther, sendPage } from '../../http/page';
 import type { AppEnv } from '../../http/types';
@@ -20,11 +20,11 @@ import type { MessageKey } from '../../i18n';
 import { toDateTimeLocalValue } from '../../i18n/zoned-time';
 import { currentReading, progressOf, type ClubAccess } from '../access';
 import { clubCan } from '../policy';
-import { chapterLabel, chapterRows, clubFrame, clubHeading, continueLink } from '../present';
+import { chapterLabel, chapterRows, clubFrame, clubHeader, continueLink } from '../present';
 import { scheduleOf, startReading, writeSchedule } from '../queries';
 import { bookFraction, percent, planOpenings } from '../reading';
 import { pickBookSchema, scheduleSchema } from '../validation';
-import { accessOr404, dates, errorKeys, idParam, readingOr404, type ClubRouteDeps, type Ctx } from './shared';
+import { accessOr404, permittedOr, dates, errorKeys, idParam, readingOr404, type ClubRouteDeps, type Ctx } from './shared';
 
 export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
   const { db, clock, events } = deps;
@@ -45,8 +45,7 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
       c,
       <PickBookPage
         page={pageContext(c)}
-        club={clubHeading(db, access)}
-        currentReadingId={current?.id ?? null}
+        {...clubHeader(db, access, current)}
         currentEditionId={current?.editionId ?? null}
         library={library}
         preselected={preselected}
@@ -57,15 +56,15 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
   }
 
   app.get('/clubs/:id/readings/new', (c) => {
-    const access = accessOr404(deps, c);
-    if (!clubCan(access, 'pickBook')) return refuse(c, `/clubs/${access.club.id}`);
+    const access = permittedOr(deps, c, 'pickBook');
+    if (access instanceof Response) return access;
     const preselected = idParam(c.req.query('edition'));
     return renderPick(c, access, null, Number.isNaN(preselected) ? null : preselected);
   });
 
   app.post('/clubs/:id/readings', async (c) => {
-    const access = accessOr404(deps, c);
-    if (!clubCan(access, 'pickBook')) return refuse(c, `/clubs/${access.club.id}`);
+    const access = permittedOr(deps, c, 'pickBook');
+    if (access instanceof Response) return access;
     const parsed = validateForm(pickBookSchema, await readForm(c));
     const edition = parsed.ok ? getEdition(db, parsed.data.editionId) : undefined;
     if (!edition) return renderPick(c, access, 'clubs.error.edition', null, 422);
@@ -123,8 +122,7 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
       c,
       <SchedulePage
         page={pageContext(c)}
-        club={clubHeading(db, access)}
-        currentReadingId={currentReading(db, access.club.id)?.id ?? null}
+        {...clubHeader(db, access)}
         reading={{ id: reading.id, title: edition.title, language: edition.language }}
         rows={rows}
         timeZone={timeZone}
@@ -147,8 +145,7 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     const access = accessOr404(deps, c);
     const reading = readingOr404(deps, access, c.req.param('readingId'));
     if (!clubCan(access, 'setSchedule')) return refuse(c, `/clubs/${access.club.id}`);
-    const form = await readForm(c);
-    const parsed = validateForm(scheduleSchema, form);
+    const { form, parsed } = await readValidForm(c, scheduleSchema);
     if (!parsed.ok) return renderSchedule(c, access, reading, form, parsed.errors, 422);
     const chapters = listChapters(db, reading.editionId);
     const { fromOrdinal, toOrdinal } = parsed.data;

@@ -7,11 +7,13 @@ import { ClubMessagePage } from '../../../views/clubs/invitations';
 import type { Reading } from '../../../db/schema';
 import { notFound } from '../../http/errors';
 import { isHtmx, parseId, type FieldErrors } from '../../http/forms';
+import { refuse } from '../../http/guards';
 import { pageContext, sendFragment, sendPage } from '../../http/page';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import type { MessageKey } from '../../i18n';
 import { formatDateTime, viewerTimeZone } from '../../i18n/zoned-time';
 import { getReading, loadClubAccess, type ClubAccess } from '../access';
+import { clubCan, type ClubAction } from '../policy';
 import type { DateFormatter } from '../present';
 import type { ClubPageContributions } from '../slots';
 
@@ -38,6 +40,15 @@ export function clubAccessOr404(deps: Pick<AreaDeps, 'db'>, clubIdParam: string 
 /** The club in `/clubs/:id`, as the reader may see it. */
 export function accessOr404(deps: AreaDeps, c: Ctx): ClubAccess {
   return clubAccessOr404(deps, c.req.param('id'), c.get('user'));
+}
+
+/**
+ * The club in `/clubs/:id` when the reader may do `action` there (404 when they may not even
+ * see it); otherwise the refusal to answer with: sign in first (and come back to the club), or 403.
+ */
+export function permittedOr(deps: AreaDeps, c: Ctx, action: ClubAction): ClubAccess | Response {
+  const access = accessOr404(deps, c);
+  return clubCan(access, action) ? access : refuse(c, `/clubs/${access.club.id}`);
 }
 
 /** A reading of this club (one of another club is as missing as one that never existed). */

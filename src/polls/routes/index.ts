@@ -6,7 +6,8 @@
  * so htmx swaps it in place. Every "may they?" goes to `../policy`, every "may they see the
  * results?" to `../visibility` (through `../present`). Changes are published as events.
  */
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
+import { routesOf } from '../../http/routes';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import { pollBallotRoutes } from './ballots';
 import { pollManageRoutes } from './manage';
@@ -14,8 +15,5 @@ import { pollKit } from './shared';
 
 export function pollRoutes(deps: AreaDeps): Hono<AppEnv> {
   const kit = pollKit(deps);
-  const app = new Hono<AppEnv>();
-  app.route('/', pollManageRoutes(deps, kit));
-  app.route('/', pollBallotRoutes(deps, kit));
-  return app;
+  return routesOf(pollManageRoutes(deps, kit), pollBallotRoutes(deps, kit));
 }

@@ -15,16 +15,12 @@ import { translator } from '../../../src/i18n';
 import type { Client } from '../../helpers/app';
 import { scheduleChapterRow } from '../../helpers/fixtures';
 import { byClass, byId, textOf } from './html';
-import { makeRoom, type AnnotationRoom } from './room';
+import { makeReadingRoom, type AnnotationRoom } from './room';
 
 let room: AnnotationRoom;
 
 beforeEach(async () => {
-  room = await makeRoom();
-  room.setProgress('alice', 21);
-  room.setProgress('owner', 21);
-  room.setProgress('moderator', 21);
-  room.setProgress('bob', 7);
+  room = await makeReadingRoom();
 });
 afterEach(() => room.testApp.close());
 

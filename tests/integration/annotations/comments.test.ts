@@ -10,17 +10,13 @@ import { COMMENT_MAX_CHARS } from '../../../src/annotations/markdown';
 import { scheduleChapterRow } from '../../helpers/fixtures';
 import type { Client } from '../../helpers/app';
 import { byClass, byId, textOf } from './html';
-import { makeRoom, type AnnotationRoom } from './room';
+import { makeReadingRoom, makeRoom, type AnnotationRoom } from './room';
 
 let room: AnnotationRoom;
 
 beforeEach(async () => {
-  room = await makeRoom();
   // Alice has read the whole book, Bob only chapter 1 (positions 1–7).
-  room.setProgress('alice', 21);
-  room.setProgress('bob', 7);
-  room.setProgress('moderator', 21);
-  room.setProgress('owner', 21);
+  room = await makeReadingRoom();
 });
 afterEach(() => room.testApp.close());
 
@@ -271,6 +267,32 @@ describe('reading threads', () => {
     expect(html).toContain('&lt;b&gt;raw&lt;/b&gt;');
     const home = await (await room.alice.get(`/clubs/${room.clubId}`)).text();
     expect(home).toContain(`id="member-${room.usernames.bob.toLowerCase()}"`);
+  });
+});
+
+describe('a comment’s forms in a thread fragment', () => {
+  it('the fragment carries one opener per comment; its forms load on demand, and without htmx lead to the threads page', async () => {
+    const id = await commentOn(room.alice, 'Open me');
+    const { html } = await fragment(room.owner);
+    const opener = byClass(html, 'comment-action').find((el) => el.name === 'details')!;
+    expect(opener.attribs['hx-get']).toBe(url(`/comments/${id}/forms`));
+    expect(html).not.toContain('<textarea id="body-reply-');
+    const forms = await room.owner.get(url(`/comments/${id}/forms`), { 'hx-request': 'true' });
+    expect(forms.status).toBe(200);
+    const formsHtml = await forms.text();
+    expect(formsHtml).toContain(`id="body-reply-${id}"`);
+    expect(formsHtml).toContain(`name="parent_id" value="${id}"`);
+    expect(byClass(formsHtml, 'reaction').map((el) => el.attribs.value)).toEqual(['like', 'insightful', 'funny', 'moved', 'question']);
+    expect(formsHtml).toContain(url(`/comments/${id}/moderate`));
+    const plain = await room.owner.get(url(`/comments/${id}/forms`));
+    expect(plain.status).toBe(303);
+    expect(plain.headers.get('location')).toBe(url(`/paragraphs/${para().id}/comments#c-${id}`));
+  });
+
+  it('are as missing as the comment for a reader it is hidden from', async () => {
+    const id = await commentOn(room.alice, 'Further on');
+    expect((await room.bob.get(url(`/comments/${id}/forms`), { 'hx-request': 'true' })).status).toBe(404);
+    expect((await room.visitor.get(url(`/comments/${id}/forms`), { 'hx-request': 'true' })).status).toBe(404);
   });
 });
 

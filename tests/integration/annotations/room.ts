@@ -70,3 +70,11 @@ export async function makeRoom(options: { visibility?: 'private' | 'public'; rat
     setProgress: (who, position) => setProgressRow(testApp, reading.id, ids[who], position),
   };
 }
+
+/** A room in which the owner, the moderator and Alice have read the whole book and Bob only chapter 1. */
+export async function makeReadingRoom(options: Parameters<typeof makeRoom>[0] = {}): Promise<AnnotationRoom> {
+  const room = await makeRoom(options);
+  for (const who of ['alice', 'owner', 'moderator'] as const) room.setProgress(who, 21);
+  room.setProgress('bob', 7);
+  return room;
+}

@@ -5,7 +5,7 @@ import { clubs, memberships } from '../../../db/schema';
 import { transferOwnership } from '../../../src/clubs/queries';
 import { signUp } from '../../helpers/app';
 import { setProgressRow } from '../../helpers/fixtures';
-import { makeWorld, textOf, type ClubWorld } from './world';
+import { makeWorld, roleIn, textOf, type ClubWorld } from './world';
 
 let world: ClubWorld;
 beforeAll(async () => {
@@ -13,13 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-function roleOf(clubId: number, userId: number) {
-  return world.testApp.db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.clubId, clubId), eq(memberships.userId, userId)))
-    .get()?.role;
-}
+const roleOf = (clubId: number, userId: number) => roleIn(world, clubId, userId);
 
 describe('creating a club', () => {
   test('signed out, the form sends the reader to sign in and back', async () => {

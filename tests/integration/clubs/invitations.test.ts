@@ -1,10 +1,10 @@
 /** Invitation links: creating, listing, revoking, following them signed out, and using them up. */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { invitations, memberships } from '../../../db/schema';
 import { hashInvitationToken } from '../../../src/clubs/invitation-token';
 import { Client, DEFAULT_PASSWORD, signUp } from '../../helpers/app';
-import { DAY, makeWorld, textOf, type ClubWorld } from './world';
+import { DAY, makeWorld, roleIn, textOf, type ClubWorld } from './world';
 
 let world: ClubWorld;
 beforeAll(async () => {
@@ -12,13 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-function roleOf(clubId: number, userId: number) {
-  return world.testApp.db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.clubId, clubId), eq(memberships.userId, userId)))
-    .get()?.role;
-}
+const roleOf = (clubId: number, userId: number) => roleIn(world, clubId, userId);
 
 /** Creates an invitation through the form and returns the token shown on the page. */
 async function createInvitation(client: Client, clubId: number, fields: Record<string, string | number> = {}) {

@@ -10,8 +10,8 @@
  *
  * Sample book positions: chapter 1 is positions 1–7, chapter 2 is 8–14, chapter 3 is 15–21.
  */
-import { eq } from 'drizzle-orm';
-import { invitations, users } from '../../../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { invitations, memberships, users } from '../../../db/schema';
 import { newInvitationToken } from '../../../src/clubs/invitation-token';
 import type { RateLimitRule } from '../../../src/http/rate-limit';
 import { Client, makeTestApp, signUp, type TestApp } from '../../helpers/app';
@@ -108,4 +108,13 @@ export function textOf(html: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** A member's role in a club, or undefined when they are not a member. */
+export function roleIn(world: ClubWorld, clubId: number, userId: number) {
+  return world.testApp.db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.clubId, clubId), eq(memberships.userId, userId)))
+    .get()?.role;
 }

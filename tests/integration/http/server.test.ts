@@ -13,6 +13,12 @@ import { spawnServer, waitUntilHealthy as healthy, type ServerProcess as Started
 /** As `npm start` runs it, logging requests, with the origin it works out for itself. */
 const start = (databasePath: string, port: number): Started => spawnServer(databasePath, port, { LOG_REQUESTS: 'true', ORIGIN: '' });
 
+/** Minji signs in at a running server (a same-origin form post; the redirect is not followed). */
+function signInAt(url: string) {
+  const body = new URLSearchParams({ username: 'minji', password: 'correct horse battery' });
+  return fetch(`${url}/login`, { method: 'POST', body, redirect: 'manual', headers: { 'sec-fetch-site': 'same-origin' } });
+}
+
 describe('src/server.ts', () => {
   let dir: string;
   let databasePath: string;
@@ -60,12 +66,7 @@ describe('src/server.ts', () => {
     const body = new URLSearchParams({ username: 'minji', displayName: '민지', password: 'correct horse battery', passwordConfirm: 'correct horse battery' });
     const registered = await fetch(`${first.url}/register`, { method: 'POST', body, redirect: 'manual', headers: { 'sec-fetch-site': 'same-origin' } });
     expect(registered.status).toBe(303);
-    const signedIn = await fetch(`${second.url}/login`, {
-      method: 'POST',
-      body: new URLSearchParams({ username: 'minji', password: 'correct horse battery' }),
-      redirect: 'manual',
-      headers: { 'sec-fetch-site': 'same-origin' },
-    });
+    const signedIn = await signInAt(second.url);
     expect(signedIn.status).toBe(303);
 
     // Request logs are JSON lines with a request id and never the password.
@@ -85,12 +86,7 @@ describe('src/server.ts', () => {
     const again = start(databasePath, await freePort());
     running.push(again);
     await healthy(again);
-    const signedIn = await fetch(`${again.url}/login`, {
-      method: 'POST',
-      body: new URLSearchParams({ username: 'minji', password: 'correct horse battery' }),
-      redirect: 'manual',
-      headers: { 'sec-fetch-site': 'same-origin' },
-    });
+    const signedIn = await signInAt(again.url);
     expect(signedIn.status).toBe(303);
     again.child.kill('SIGINT');
     expect(await again.exited).toEqual({ code: 0, signal: null });

@@ -11,6 +11,8 @@ beforeEach(async () => {
 afterEach(() => room.app.close());
 
 const vote = (client: PollRoom['owner'], pollId: number, fields: Record<string, string | number>) => client.post(`/clubs/${room.clubId}/polls/${pollId}/vote`, fields);
+/** The poll's page as the first member sees it. */
+const pollPage = async (pollId: number) => (await room.members[0].get(`/clubs/${room.clubId}/polls/${pollId}`)).text();
 
 describe('results on the page', () => {
   it('single choice: bars with counts, percentages and width classes, no inline styles', async () => {
@@ -19,13 +21,8 @@ describe('results on the page', () => {
     await vote(room.members[0], id, { choice: a! });
     await vote(room.members[1], id, { choice: a! });
     await vote(room.members[2], id, { choice: b! });
-    const html = await (await room.members[0].get(`/clubs/${room.clubId}/polls/${id}`)).text();
-    expect(html).toContain('3 ballots');
-    expect(html).toContain('2 votes · 66.7%');
-    expect(html).toContain('1 vote · 33.3%');
-    expect(html).toContain('poll-bar-fill w-65');
-    expect(html).toContain('poll-bar-fill w-35');
-    expect(html).toContain('poll-bar-fill w-0');
+    const html = await pollPage(id);
+    for (const shown of ['3 ballots', '2 votes · 66.7%', '1 vote · 33.3%', 'poll-bar-fill w-65', 'poll-bar-fill w-35', 'poll-bar-fill w-0']) expect(html).toContain(shown);
     expect(html).not.toMatch(/\sstyle=/);
   });
 
@@ -48,7 +45,7 @@ describe('results on the page', () => {
     }
     // R1 (7 active): A3 B2 C1 D1 → C and D tie for fewest, both eliminated; D's ballot exhausts, C's goes to B.
     // R2 (6 active, 1 exhausted): A3 B3 → all remaining tied: the count stops with a tie.
-    const html = await (await room.members[0].get(`/clubs/${room.clubId}/polls/${id}`)).text();
+    const html = await pollPage(id);
     expect(html).toContain('Instant runoff, round by round');
     expect(html).toContain('Round 1');
     expect(html).toContain('Round 2');
@@ -59,7 +56,7 @@ describe('results on the page', () => {
 
     // One ballot changes its mind: now Alpha has a majority of the active ballots in round 2.
     await vote(extra[1]!, id, { [`rank_${A}`]: '1' });
-    const after = await (await room.members[0].get(`/clubs/${room.clubId}/polls/${id}`)).text();
+    const after = await pollPage(id);
     expect(after).toContain('Winner: Alpha');
   });
 
@@ -87,7 +84,7 @@ describe('results on the page', () => {
     const id = await createPoll(room.moderator, room.clubId, { kind: 'ranked' });
     const [a] = optionIdsOf(room, id);
     await vote(room.members[0], id, { [`rank_${a}`]: '1' });
-    const html = await (await room.members[0].get(`/clubs/${room.clubId}/polls/${id}`)).text();
+    const html = await pollPage(id);
     expect(html).toContain('<html lang="ko">');
     expect(html).toContain('즉석 결선 투표, 라운드별 집계');
     expect(html).toContain('투표 바꾸기');
