@@ -30,12 +30,14 @@ import { loadClubAccess } from '../clubs/access';
 import { HttpError, notFound, forbidden } from '../http/errors';
 import { cleanText, parseId, readForm, safeNextPath } from '../http/forms';
 import { formatBytes } from '../http/middleware';
+import { importErrorMessage } from './import-errors';
+import { defaultImportPool, ImportBusyError } from './import/pool';
 import { pageContext, sendPage, seeOther } from '../http/page';
 import type { RateLimiters } from '../http/rate-limit';
 import type { AppDeps, AppEnv } from '../http/types';
-import { translate, type Locale, type MessageKey } from '../i18n';
+import { translate, type MessageKey } from '../i18n';
 import { dryRunSummary } from './dry-run';
-import { contentHash, DEFAULT_IMPORT_LIMITS, ImportError, parseBook, type ImportLimits, type ParsedBook } from './import/index';
+import { contentHash, DEFAULT_IMPORT_LIMITS, ImportError, type ImportLimits, type ParseBookInput, type ParsedBook } from './import/index';
 import { splitIntoPages, tocTree } from './pages';
 import { mayUploadBooks, mayUploadForClub, maySeeImportWarnings, mayUsePendingUpload } from './policy';
 import {
@@ -78,14 +80,6 @@ export function cleanFilename(name: string): string {
   return base.slice(0, 200 - ext.length) + ext;
 }
 
-function importErrorMessage(locale: Locale, error: ImportError): string {
-  const params: Record<string, string | number> = { ...error.params };
-  if (error.code === 'too_large' || error.code === 'epub_too_large') {
-    for (const key of ['size', 'limit'] as const) if (typeof params[key] === 'number') params[key] = formatBytes(params[key]);
-  }
-  return translate(locale, `import.error.${error.code}` as MessageKey, params);
-}
-
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
 
 export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> {
@@ -94,6 +88,23 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
   const secure = config.origin.startsWith('https://');
   const chapterCache = new LruCache<number, string>(CHAPTER_CACHE_SIZE);
   const importLimits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, maxFileBytes: config.maxUploadBytes };
+  const importPool = deps.importPool ?? defaultImportPool();
+
+  /**
+   * Parses in a worker thread (never on the event loop). Every worker busy → 429 with
+   * Retry-After and a page that says so; an unreadable file → `{ error }`.
+   */
+  const parseOffThread = async (input: ParseBookInput): Promise<{ book: ParsedBook } | { error: ImportError }> => {
+    try {
+      return { book: await importPool.parse(input, importLimits) };
+    } catch (error) {
+      if (error instanceof ImportError) return { error };
+      if (error instanceof ImportBusyError) {
+        throw new HttpError(429, 'books.upload.busy', { seconds: error.retryAfterSeconds }, error.retryAfterSeconds);
+      }
+      throw error;
+    }
+  };
 
   // ---------------------------------------------------------------- reading
 
@@ -250,6 +261,11 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     if (!user) return redirectToLogin(c);
     const verdict = limiters.postingPerUser.consume(`user:${user.id}`, clock());
     if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+    const hourly = limiters.uploadsPerUser.consume(`user:${user.id}`, clock());
+    if (!hourly.allowed) {
+      const minutes = Math.ceil(hourly.retryAfterSeconds / 60);
+      throw new HttpError(429, 'books.upload.error.hourly', { limit: limiters.uploadsPerUser.rule.limit, minutes }, hourly.retryAfterSeconds);
+    }
 
     const body = await c.req.parseBody({ all: false });
     const text = (name: string) => (typeof body[name] === 'string' ? cleanText(body[name]) : '');
@@ -274,12 +290,8 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     if (values.title) overrides.title = values.title;
     if (values.author) overrides.author = values.author;
     if (values.lang) overrides.language = values.lang.toLowerCase();
-    try {
-      parseBook({ bytes, filename, ...overrides }, importLimits);
-    } catch (error) {
-      if (!(error instanceof ImportError)) throw error;
-      return renderUploadForm(c, { club, values, errors: { file: importErrorMessage(c.get('locale'), error) } }, 422);
-    }
+    const parsed = await parseOffThread({ bytes, filename, ...overrides });
+    if ('error' in parsed) return renderUploadForm(c, { club, values, errors: { file: importErrorMessage(c.get('locale'), parsed.error) } }, 422);
     const id = createPendingUpload(db, { userId: user.id, clubId: club?.id ?? null, filename, bytes, overrides, now: clock() });
     return seeOther(c, `/library/uploads/${id}`);
   });
@@ -293,14 +305,10 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     return upload;
   };
 
-  const parsePending = (upload: PendingUpload): { book: ParsedBook; bytes: Uint8Array } | { error: ImportError } => {
+  const parsePending = async (upload: PendingUpload): Promise<{ book: ParsedBook; bytes: Uint8Array } | { error: ImportError }> => {
     const bytes = uploadBytes(upload);
-    try {
-      return { book: parseBook({ bytes, filename: upload.filename, ...upload.overrides }, importLimits), bytes };
-    } catch (error) {
-      if (error instanceof ImportError) return { error };
-      throw error;
-    }
+    const parsed = await parseOffThread({ bytes, filename: upload.filename, ...upload.overrides });
+    return 'error' in parsed ? parsed : { book: parsed.book, bytes };
   };
 
   /** A pending upload that no longer parses (the importer changed): forget it and say why. */
@@ -315,10 +323,10 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     return renderUploadForm(c, { club, values: {}, errors: { file: importErrorMessage(c.get('locale'), error) } }, 422);
   };
 
-  app.get('/library/uploads/:id', (c) => {
+  app.get('/library/uploads/:id', async (c) => {
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
-    const parsed = parsePending(upload);
+    const parsed = await parsePending(upload);
     if ('error' in parsed) return refuseStale(c, upload, parsed.error);
     const { book, bytes } = parsed;
     const summary = dryRunSummary(book, c.get('locale'));
@@ -339,10 +347,10 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     );
   });
 
-  app.post('/library/uploads/:id/confirm', (c) => {
+  app.post('/library/uploads/:id/confirm', async (c) => {
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
-    const parsed = parsePending(upload);
+    const parsed = await parsePending(upload);
     if ('error' in parsed) return refuseStale(c, upload, parsed.error);
     const stored = inTransaction(sqlite, () => {
       const result = storeParsedBook({ db, sqlite }, parsed.book, { hash: contentHash(parsed.bytes), filename: upload.filename, userId: upload.userId, now: clock() });

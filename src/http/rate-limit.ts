@@ -79,13 +79,15 @@ export class RateLimiter {
  * - failed sign-ins: 6 a minute per IP, 10 per 15 minutes per username (slows guessing one
  *   account from many addresses);
  * - sign-ups: 5 an hour per IP;
- * - posting (comments, replies, votes, uploads): 30 a minute per reader.
+ * - posting (comments, replies, votes, uploads): 30 a minute per reader;
+ * - book uploads: 10 an hour per person (each one is parsed, which costs real CPU).
  */
 export const DEFAULT_RATE_LIMITS = {
   loginPerIp: { limit: 6, windowMs: 60_000 },
   loginPerUsername: { limit: 10, windowMs: 15 * 60_000 },
   registerPerIp: { limit: 5, windowMs: 60 * 60_000 },
   postingPerUser: { limit: 30, windowMs: 60_000 },
+  uploadsPerUser: { limit: 10, windowMs: 60 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimiters = { [K in keyof typeof DEFAULT_RATE_LIMITS]: RateLimiter };
@@ -97,5 +99,6 @@ export function createRateLimiters(rules: Partial<Record<keyof typeof DEFAULT_RA
     loginPerUsername: new RateLimiter(merged.loginPerUsername),
     registerPerIp: new RateLimiter(merged.registerPerIp),
     postingPerUser: new RateLimiter(merged.postingPerUser),
+    uploadsPerUser: new RateLimiter(merged.uploadsPerUser),
   };
 }

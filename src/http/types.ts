@@ -5,6 +5,7 @@ import type { Locale, Translator } from '../i18n';
 import type { Session } from '../auth/session';
 import type { PersonalPageCache } from './page-cache';
 import type { RateLimiters } from './rate-limit';
+import type { ImportPool } from '../books/import/pool';
 
 /** Everything the app needs from outside; tests build as many isolated apps as they like. */
 export interface AppDeps {
@@ -17,6 +18,8 @@ export interface AppDeps {
   /** Rendered personal pages (see page-cache.ts); createApp makes one when not given. */
   pageCache?: PersonalPageCache;
   log?: (line: Record<string, unknown>) => void;
+  /** Worker threads that parse uploaded books; the process-wide pool when not given. */
+  importPool?: ImportPool;
 }
 
 export interface AppVariables {

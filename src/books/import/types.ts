@@ -84,6 +84,8 @@ export const IMPORT_ERROR_CODES = [
   'epub_too_many_entries',
   'epub_too_large',
   'epub_path_escape',
+  'import_timeout',
+  'import_too_complex',
 ] as const;
 
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number];

@@ -1,7 +1,7 @@
 /** Book import: why a file was refused (`import.error.*`) and what to check after an import (`import.warning.*`). */
 export const en = {
   'import.error.empty_file': 'The file is empty, or contains only blank space.',
-  'import.error.too_large': 'The file is {size} bytes; the limit is {limit} bytes.',
+  'import.error.too_large': 'The file is {size}; the limit is {limit}.',
   'import.error.binary': 'This does not look like a text file. Please upload a .txt, .md or .epub book.',
   'import.error.no_text': 'No readable text was found in this book.',
   'import.error.unsupported_format': 'Files of type “{ext}” cannot be imported. Please upload a .txt, .md or .epub book.',
@@ -9,8 +9,10 @@ export const en = {
   'import.error.epub_invalid': 'This EPUB file is damaged or incomplete: {detail}',
   'import.error.epub_drm': 'This EPUB is protected by DRM (encrypted file: {file}), so its text cannot be read. Please use a DRM-free edition.',
   'import.error.epub_too_many_entries': 'This EPUB contains more than {limit} files, which is more than any book needs.',
-  'import.error.epub_too_large': 'This EPUB unpacks to more than the allowed {limit} bytes (at {name}).',
+  'import.error.epub_too_large': 'This EPUB unpacks to more than the allowed {limit} (at {name}), so it was refused.',
   'import.error.epub_path_escape': 'This EPUB contains a file path that points outside the book (“{name}”), so it was refused.',
+  'import.error.import_timeout': 'Reading this book took longer than {seconds} seconds, so it was stopped. Please check the file.',
+  'import.error.import_too_complex': 'This book needs more memory to read than one import may use, so it was refused.',
   'import.warning.toc_entry_not_found': 'The table of contents lists “{title}”, but that heading was not found in the text; its text stays in the section before it.',
   'import.warning.no_toc_heading_patterns': 'No table of contents was found; chapters were recognised from heading patterns such as “Chapter 1” or “제1장”. Please check the outline.',
   'import.warning.no_headings': 'No table of contents or chapter headings were found; the whole text is one section.',
@@ -22,7 +24,7 @@ export const en = {
 
 export const ko: Record<keyof typeof en, string> = {
   'import.error.empty_file': '파일이 비어 있거나 공백만 들어 있어요.',
-  'import.error.too_large': '파일 크기가 {size}바이트예요. 올릴 수 있는 크기는 {limit}바이트까지예요.',
+  'import.error.too_large': '파일 크기가 {size}예요. 올릴 수 있는 크기는 {limit}까지예요.',
   'import.error.binary': '텍스트 파일이 아닌 것 같아요. .txt, .md, .epub 형식의 책을 올려 주세요.',
   'import.error.no_text': '이 책에서 읽을 수 있는 글을 찾지 못했어요.',
   'import.error.unsupported_format': '“{ext}” 형식의 파일은 가져올 수 없어요. .txt, .md, .epub 형식의 책을 올려 주세요.',
@@ -30,8 +32,10 @@ export const ko: Record<keyof typeof en, string> = {
   'import.error.epub_invalid': 'EPUB 파일이 손상되었거나 일부가 빠져 있어요: {detail}',
   'import.error.epub_drm': '이 EPUB은 DRM으로 보호되어 있어(암호화된 파일: {file}) 본문을 읽을 수 없어요. DRM이 없는 판본을 사용해 주세요.',
   'import.error.epub_too_many_entries': '이 EPUB에는 파일이 {limit}개보다 많이 들어 있어요. 책 한 권에 필요한 수를 넘어요.',
-  'import.error.epub_too_large': '이 EPUB은 압축을 풀면 허용된 {limit}바이트를 넘어요({name}에서 확인).',
+  'import.error.epub_too_large': '이 EPUB은 압축을 풀면 허용된 {limit}를 넘어서 가져오지 않았어요({name}에서 확인).',
   'import.error.epub_path_escape': '이 EPUB에 책 바깥을 가리키는 파일 경로(“{name}”)가 있어서 가져오지 않았어요.',
+  'import.error.import_timeout': '이 책을 읽는 데 {seconds}초가 넘게 걸려서 멈췄어요. 파일을 확인해 주세요.',
+  'import.error.import_too_complex': '이 책은 가져오기 한 번에 쓸 수 있는 메모리보다 많이 필요해서 가져오지 않았어요.',
   'import.warning.toc_entry_not_found': '차례에 있는 “{title}” 제목을 본문에서 찾지 못했어요. 해당 글은 앞 절에 이어서 들어가 있어요.',
   'import.warning.no_toc_heading_patterns': '차례를 찾지 못해 “제1장”, “Chapter 1” 같은 제목 형식으로 장을 나눴어요. 목차를 한번 확인해 주세요.',
   'import.warning.no_headings': '차례도 장 제목도 찾지 못해 전체 글을 한 절로 가져왔어요.',

@@ -1,7 +1,8 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ImportError, parseBook, DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../../../src/books/import/index';
-import { epub2Files, epub3Files, withDeclaredSize, xhtml, zipEpub, type EpubFiles } from '../../fixtures/books/epub';
+import { deflateBomb, epub2Files, epub3Files, withDeclaredSize, xhtml, zipBombEpub, zipEpub, type EpubFiles } from '../../fixtures/books/epub';
+import { inflateWithBudget } from '../../../src/books/import/epub/zip';
 
 const parse = (bytes: Uint8Array, limits?: ImportLimits) => parseBook({ bytes, filename: 'book.epub' }, limits);
 const outline = (files: EpubFiles) =>
@@ -143,6 +144,20 @@ describe('EPUB safety and errors', () => {
     files['OEBPS/text/ch1.xhtml'] = xhtml(`<h1>Chapter One: The Keeper</h1><p>${'a'.repeat(200_000)}</p>`);
     const zip = withDeclaredSize(zipEpub(files), 'OEBPS/text/ch1.xhtml', 1000);
     expect(code(zip)).toBe('epub_too_large');
+  });
+
+  it('epub_too_large: a 2 KB header over 16 GiB of output stops after the budget, not after inflating it all', () => {
+    const zip = zipBombEpub();
+    expect(zip.length).toBeGreaterThan(16_000_000); // the archive of issue #16: ~17 MB, 16 GiB inflated
+    const error = importError(() => parse(zip));
+    expect(error.code).toBe('epub_too_large');
+    expect(error.params.name).toBe('OEBPS/text/bomb.xhtml');
+  });
+
+  it('inflateWithBudget counts what comes out: refuses one byte over, accepts the exact size', () => {
+    const bomb = deflateBomb(1); // 1 MiB of zeros
+    expect(inflateWithBudget(bomb, 1 << 20, 'x', 1).length).toBe(1 << 20);
+    expect(importError(() => inflateWithBudget(bomb, (1 << 20) - 1, 'x', 7)).params).toEqual({ name: 'x', limit: 7 });
   });
 
   it('epub_too_many_entries', () => {
