@@ -100,7 +100,7 @@ export const pendingImports = sqliteTable('pending_imports', {
   clubId: integer('club_id'),
   filename: text('filename').notNull(),
   bytes: blob('bytes', { mode: 'buffer' }).notNull(),
-  overrides: text('overrides', { mode: 'json' }).$type<{ title?: string; author?: string; language?: string }>().notNull(),
+  overrides: text('overrides', { mode: 'json' }).$type<{ title?: string; author?: string; language?: string; encoding?: string }>().notNull(),
   createdAt: integer('created_at').notNull(),
 });
 

@@ -53,7 +53,8 @@ import {
 } from './queries';
 import { CHAPTER_CACHE_SIZE, LruCache } from './render-cache';
 import { findBookByIdentity, findEditionByHash, storeParsedBook, type ImportOverrides } from './store';
-import { createPendingUpload, deleteExpiredUploads, deletePendingUpload, findPendingUpload, uploadBytes, type PendingUpload } from './uploads';
+import { createPendingUpload, deleteExpiredUploads, deletePendingUpload, findPendingUpload, updatePendingOverrides, uploadBytes, type PendingUpload } from './uploads';
+import { UPLOAD_ENCODINGS } from './import/decode';
 
 /** Cookie holding a signed-out reader's text size step. */
 export const FONT_COOKIE = 'font_step';
@@ -340,6 +341,10 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
           filename: upload.filename,
           summary: { ...summary, outline: summary.outline.map((entry, i) => ({ ...entry, kind: book.sections[i]?.kind ?? 'body' })) },
           pages: splitIntoPages(book.sections).length,
+          encodingChoice:
+            book.format === 'epub'
+              ? null
+              : { alternatives: book.encodingAlternatives, all: UPLOAD_ENCODINGS, refused: UPLOAD_ENCODINGS.find((e) => e === c.req.query('refused')) ?? null },
           duplicateOf: duplicate ? { editionId: duplicate.id, title: duplicate.title } : null,
           existingBook: findBookByIdentity(db, book.title, book.author) ?? null,
         }}
@@ -360,6 +365,19 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     deps.log?.({ level: 'notice', message: `book ${stored.status}: edition ${stored.editionId}`, user: upload.userId, file: upload.filename });
     if (upload.clubId && mayUploadForClub(db, c.get('user'), upload.clubId)) return seeOther(c, `/clubs/${upload.clubId}/readings/new?edition=${stored.editionId}`);
     return seeOther(c, `/books/${stored.editionId}?${stored.status === 'imported' ? 'imported' : 'duplicate'}=1`);
+  });
+
+  /** The preview's encoding choice: kept when the file reads as text in it, else refused on the preview. */
+  app.post('/library/uploads/:id/encoding', async (c) => {
+    const upload = pendingFor(c);
+    if (!upload) return redirectToLogin(c);
+    const form = await readForm(c);
+    const encoding = UPLOAD_ENCODINGS.find((e) => e === form.encoding);
+    if (!encoding) return seeOther(c, `/library/uploads/${upload.id}`);
+    const parsed = await parseOffThread({ bytes: uploadBytes(upload), filename: upload.filename, ...upload.overrides, encoding });
+    if ('error' in parsed) return seeOther(c, `/library/uploads/${upload.id}?refused=${encoding}`);
+    updatePendingOverrides(db, upload.id, upload.userId, { ...upload.overrides, encoding });
+    return seeOther(c, `/library/uploads/${upload.id}`);
   });
 
   app.post('/library/uploads/:id/cancel', (c) => {

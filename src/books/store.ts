@@ -16,6 +16,8 @@ export interface ImportOverrides {
   title?: string;
   author?: string;
   language?: string;
+  /** Text files: the encoding the uploader chose in the preview. */
+  encoding?: string;
 }
 
 export type StoredImport =

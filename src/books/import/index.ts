@@ -36,6 +36,8 @@ export interface ParseBookInput {
   title?: string;
   author?: string;
   language?: string;
+  /** Text files: the encoding the uploader chose in the preview (one of `UPLOAD_ENCODINGS`). */
+  encoding?: string;
 }
 
 const EXTENSIONS: Record<string, BookFormat> = { txt: 'txt', text: 'txt', md: 'md', markdown: 'md', epub: 'epub' };
@@ -70,6 +72,7 @@ export function parseBook(input: ParseBookInput, limits: ImportLimits = DEFAULT_
   let author: string | null;
   let language: string | null = null;
   let encoding = 'utf-8';
+  let encodingAlternatives: string[] = [];
   let sections: OutlineSection[];
   let warnings: ImportWarning[];
 
@@ -78,8 +81,9 @@ export function parseBook(input: ParseBookInput, limits: ImportLimits = DEFAULT_
     ({ title, author, language, sections, warnings } = parseEpub(bytes, limits));
   } else {
     if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) throw new ImportError('binary');
-    const decoded = decodeText(bytes);
+    const decoded = decodeText(bytes, input.encoding);
     encoding = decoded.encoding;
+    encodingAlternatives = decoded.alternatives;
     const text = decoded.text.replace(/^\ufeff/, '');
     if (format === 'md') {
       ({ title, author, language, sections, warnings } = parseMarkdown(text));
@@ -115,6 +119,7 @@ export function parseBook(input: ParseBookInput, limits: ImportLimits = DEFAULT_
     author: cleanText(input.author ?? '') || cleanText(author ?? '') || null,
     language: primaryLanguage(input.language) ?? language ?? detectLanguage(sample),
     encoding,
+    encodingAlternatives,
     format,
     sections,
     warnings,

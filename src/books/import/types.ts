@@ -35,6 +35,8 @@ export interface ParsedBook {
   language: string;
   /** What the bytes were decoded from: 'utf-8', 'utf-16le', 'utf-16be', 'euc-kr', … */
   encoding: string;
+  /** Other encodings the bytes also read as (legacy text files only), for the preview's override. */
+  encodingAlternatives: string[];
   format: BookFormat;
   /** Reading order. Every heading is one entry. */
   sections: OutlineSection[];
@@ -79,6 +81,7 @@ export const IMPORT_ERROR_CODES = [
   'no_text',
   'unsupported_format',
   'bad_encoding',
+  'bad_encoding_mojibake',
   'epub_invalid',
   'epub_drm',
   'epub_too_many_entries',

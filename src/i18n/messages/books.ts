@@ -86,6 +86,10 @@ export const en = {
   'books.preview.cancel': 'Cancel',
   'books.preview.expires': 'This preview is kept for 24 hours.',
   'books.preview.untitled_front': '(front matter)',
+  'books.preview.encoding_detected': 'Chosen by how the text reads; it also reads as: {alternatives}.',
+  'books.preview.encoding_change': 'Read the file as',
+  'books.preview.encoding_apply': 'Use this encoding',
+  'books.preview.encoding_refused': 'Read as {encoding}, the file does not come out as text, so the preview still uses {current}.',
   'books.preview.untitled_back': '(back matter)',
 } as const;
 
@@ -176,5 +180,9 @@ export const ko: Record<keyof typeof en, string> = {
   'books.preview.cancel': '취소',
   'books.preview.expires': '이 미리보기는 24시간 동안 보관돼요.',
   'books.preview.untitled_front': '(앞부분)',
+  'books.preview.encoding_detected': '글이 읽히는 모양을 보고 골랐어요. 다음 인코딩으로도 읽혀요: {alternatives}.',
+  'books.preview.encoding_change': '다른 인코딩으로 읽기',
+  'books.preview.encoding_apply': '이 인코딩으로 읽기',
+  'books.preview.encoding_refused': '{encoding}(으)로 읽으면 글자가 깨져서 미리보기는 그대로 {current}(으)로 보여 드려요.',
   'books.preview.untitled_back': '(뒷부분)',
 };
