@@ -17,6 +17,17 @@ export interface ImportWarning {
   params: Record<string, string | number>;
 }
 
+/** A ruby annotation over `text.slice(start, end)` of a paragraph (UTF-16 offsets, like passages). */
+export interface RubyMark {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Which way the book's lines run: set on the book text in the reader, never on the interface around it. */
+export type TextDirection = 'ltr' | 'rtl';
+export type WritingMode = 'horizontal-tb' | 'vertical-rl';
+
 /** One heading of the book and the paragraphs that follow it up to the next heading. */
 export interface OutlineSection {
   /** 1 = top level (part, or chapter when the book has no parts). */
@@ -24,8 +35,10 @@ export interface OutlineSection {
   /** As the table of contents words it; '' for front or back matter that has no heading. */
   title: string;
   kind: SectionKind;
-  /** NFC-normalised, whitespace collapsed, never empty strings. */
+  /** NFC-normalised, whitespace collapsed, never empty strings. Verse keeps its line breaks as `\n`. */
   paragraphs: string[];
+  /** Ruby annotations of `paragraphs[i]`, when it has any (same indices). */
+  ruby?: (RubyMark[] | undefined)[];
 }
 
 export interface ParsedBook {
@@ -38,6 +51,10 @@ export interface ParsedBook {
   /** Other encodings the bytes also read as (legacy text files only), for the preview's override. */
   encodingAlternatives: string[];
   format: BookFormat;
+  /** From the language, the EPUB's `page-progression-direction` and the content's `dir`. */
+  direction: TextDirection;
+  /** `vertical-rl` when the EPUB's CSS sets it (Japanese, Chinese): the reader may choose it. */
+  writingMode: WritingMode;
   /** Reading order. Every heading is one entry. */
   sections: OutlineSection[];
   warnings: ImportWarning[];
@@ -79,6 +96,8 @@ export const IMPORT_ERROR_CODES = [
   'too_large',
   'binary',
   'no_text',
+  'no_text_images',
+  'no_text_fixed_layout',
   'unsupported_format',
   'bad_encoding',
   'bad_encoding_mojibake',

@@ -4,6 +4,8 @@ export const en = {
   'import.error.too_large': 'The file is {size}; the limit is {limit}.',
   'import.error.binary': 'This does not look like a text file. Please upload a .txt, .md or .epub book.',
   'import.error.no_text': 'No readable text was found in this book.',
+  'import.error.no_text_images': 'This book is made of images ({images} pictures and no text: a comic, a manga or a scanned book). Marginalia needs the words of a book to anchor comments to, so it cannot import it.',
+  'import.error.no_text_fixed_layout': 'This is a fixed-layout book made of images ({images} pictures and no text, like a comic or a picture book). Marginalia needs the words of a book to anchor comments to, so it cannot import it.',
   'import.error.unsupported_format': 'Files of type “{ext}” cannot be imported. Please upload a .txt, .md or .epub book.',
   'import.error.bad_encoding': 'The text could not be decoded ({encoding}). Save it as UTF-8 and try again.',
   'import.error.bad_encoding_mojibake': 'Read as {encoding}, this file does not come out as text in any language (it would be mojibake), so it was not imported. Choose another encoding, or save the file as UTF-8 and try again.',
@@ -20,6 +22,7 @@ export const en = {
   'import.warning.paragraph_split': '{count} very long paragraphs were split at sentence boundaries (limit {limit} characters).',
   'import.warning.epub_missing_file': '{count} files listed in the EPUB are missing from it: {files}',
   'import.warning.epub_missing_audio': '{count} audio files for read-aloud are missing from the EPUB: {files}',
+  'import.warning.long_chapter_split': '{count} chapters were longer than {limit} paragraphs, so they were split into reader chapters at the headings inside them.',
   'import.warning.epub_no_toc': 'This EPUB has no table of contents; chapter titles were taken from the headings in the text.',
 } as const;
 
@@ -28,6 +31,8 @@ export const ko: Record<keyof typeof en, string> = {
   'import.error.too_large': '파일 크기가 {size}예요. 올릴 수 있는 크기는 {limit}까지예요.',
   'import.error.binary': '텍스트 파일이 아닌 것 같아요. .txt, .md, .epub 형식의 책을 올려 주세요.',
   'import.error.no_text': '이 책에서 읽을 수 있는 글을 찾지 못했어요.',
+  'import.error.no_text_images': '이 책은 글 없이 그림 {images}개로만 되어 있어요(만화나 스캔한 책처럼요). 마지널리아는 책의 글에 댓글을 다는 곳이라 이 책은 가져올 수 없어요.',
+  'import.error.no_text_fixed_layout': '이 책은 글 없이 그림 {images}개로 된 고정 레이아웃 책이에요(만화나 그림책처럼요). 마지널리아는 책의 글에 댓글을 다는 곳이라 이 책은 가져올 수 없어요.',
   'import.error.unsupported_format': '“{ext}” 형식의 파일은 가져올 수 없어요. .txt, .md, .epub 형식의 책을 올려 주세요.',
   'import.error.bad_encoding': '글자 인코딩({encoding})을 해석하지 못했어요. UTF-8로 저장한 뒤 다시 시도해 주세요.',
   'import.error.bad_encoding_mojibake': '{encoding}(으)로 읽으면 어떤 언어의 글로도 읽히지 않아서(글자가 깨져서) 가져오지 않았어요. 다른 인코딩을 고르거나 파일을 UTF-8로 저장한 뒤 다시 시도해 주세요.',
@@ -44,5 +49,6 @@ export const ko: Record<keyof typeof en, string> = {
   'import.warning.paragraph_split': '아주 긴 문단 {count}개를 문장 경계에서 나눴어요(한도 {limit}자).',
   'import.warning.epub_missing_file': 'EPUB 목록에는 있지만 실제로는 빠진 파일이 {count}개 있어요: {files}',
   'import.warning.epub_missing_audio': '낭독용 오디오 파일 {count}개가 EPUB에 없어요: {files}',
+  'import.warning.long_chapter_split': '문단이 {limit}개보다 많은 장 {count}개를 그 안의 제목에서 나눠 읽기 화면의 장으로 만들었어요.',
   'import.warning.epub_no_toc': '이 EPUB에는 차례가 없어서 본문의 제목으로 장 이름을 정했어요.',
 };

@@ -48,7 +48,7 @@ describe('EPUB 3', () => {
         depth: 1,
         title: 'Chapter Two: 漢字 and Light',
         kind: 'body',
-        paragraphs: ['漢字を読む。', 'A lamp at dusk', 'Text after an unlabelled image.', 'line one line two'],
+        paragraphs: ['漢字を読む。', 'A lamp at dusk', 'Text after an unlabelled image.', 'line one\nline two'],
       },
       { depth: 1, title: 'Chapter Three', kind: 'body', paragraphs: ['Calm before.'] },
       { depth: 2, title: 'The Storm', kind: 'body', paragraphs: ['Wind and rain.'] },
@@ -68,7 +68,8 @@ describe('EPUB 3', () => {
     const files = epub3Files();
     files['OEBPS/text/cover.xhtml'] = xhtml('<section epub:type="cover"><img src="../images/cover.png" alt="Cover"/><p>About the author: a keeper.</p></section>');
     const sections = outline(files);
-    expect(sections[0]).toEqual({ depth: 1, title: '', kind: 'front', paragraphs: ['Cover', 'About the author: a keeper.'] });
+    // The cover image's alt text "Cover" is a placeholder, not a paragraph.
+    expect(sections[0]).toEqual({ depth: 1, title: '', kind: 'front', paragraphs: ['About the author: a keeper.'] });
   });
 
   it('NFC-normalises decomposed text from content documents', () => {
@@ -186,7 +187,26 @@ describe('EPUB safety and errors', () => {
 
   it('no_text: an EPUB with nothing to read', () => {
     const files = epub3Files();
-    for (const name of ['ch1', 'ch2', 'ch3', 'colophon']) files[`OEBPS/text/${name}.xhtml`] = xhtml('<div><img src="x.png" alt=""/></div>');
+    for (const name of ['cover', 'ch1', 'ch2', 'ch3', 'colophon']) files[`OEBPS/text/${name}.xhtml`] = xhtml('<div> </div>');
     expect(code(zipEpub(files))).toBe('no_text');
+  });
+
+  it('no_text_images: a book of pictures says it is made of images (and counts them)', () => {
+    const files = epub3Files();
+    for (const name of ['ch1', 'ch2', 'ch3', 'colophon']) files[`OEBPS/text/${name}.xhtml`] = xhtml('<div><img src="x.png" alt=""/></div>');
+    const error = importError(() => parse(zipEpub(files)));
+    expect(error.code).toBe('no_text_images');
+    expect(error.params).toEqual({ images: 5 });
+  });
+
+  it('no_text_fixed_layout: a fixed-layout comic whose pages are SVG images and bitmaps in the spine', () => {
+    const files = epub3Files();
+    files['OEBPS/content.opf'] = String(files['OEBPS/content.opf'])
+      .replace('<dc:language>', '<meta property="rendition:layout">pre-paginated</meta><dc:language>')
+      .replace('</manifest>', '<item id="p2" href="images/p2.png" media-type="image/png"/></manifest>')
+      .replace('</spine>', '<itemref idref="p2"/></spine>');
+    for (const name of ['ch1', 'ch2', 'ch3', 'colophon'])
+      files[`OEBPS/text/${name}.xhtml`] = xhtml('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><image href="../images/p.png" width="10" height="10"/></svg>');
+    expect(code(zipEpub(files))).toBe('no_text_fixed_layout');
   });
 });
