@@ -485,8 +485,9 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
  * text would make its heading swallow the book into one chapter.
  */
 function isContentsPage(doc: ContentDocument, listedInToc: boolean): boolean {
-  if (doc.links < 3 || doc.textChars === 0) return false;
-  const share = doc.linkChars / doc.textChars;
+  const body = doc.textChars - doc.headingChars; // its "Contents" heading is not what it is made of
+  if (doc.links < 3 || body <= 0) return false;
+  const share = doc.linkChars / body;
   return share >= 0.75 || (!listedInToc && share >= 0.6);
 }
 

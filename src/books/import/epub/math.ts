@@ -23,17 +23,36 @@ const ACCENTS = new Set(['¯', '‾', '^', 'ˆ', '~', '˜', '→', '⃗', '˙', 
 const textOf = (node: MathNode | string): string => (typeof node === 'string' ? node : node.children.map(textOf).join(''));
 const elements = (node: MathNode) => node.children.filter((c): c is MathNode => typeof c !== 'string');
 
-function scripted(text: string, table: Record<string, string>, mark: string): string {
-  const plain = text.trim();
-  if (plain && Array.from(plain).every((ch) => table[ch])) return Array.from(plain).map((ch) => table[ch]).join('');
-  return `${mark}${group(plain)}`;
+/** The one element a node stands for: an `mrow` (or `mstyle`) of a single child is that child. */
+function single(node: MathNode): MathNode {
+  const kids = elements(node);
+  return (node.name === 'mrow' || node.name === 'mstyle') && kids.length === 1 ? single(kids[0]!) : node;
 }
 
-/** Parentheses around anything longer than one token. */
-function group(text: string): string {
-  const t = text.trim();
-  if (/^[\p{L}\p{N}.]+$/u.test(t) || /^\(.*\)$/u.test(t) || Array.from(t).length <= 1) return t;
-  return `(${t})`;
+/** A node's text, in parentheses unless it is one token (an identifier, a number, text). */
+function group(node: MathNode): string {
+  const inner = single(node);
+  const text = linear(inner).trim();
+  if (['mi', 'mn', 'mtext', 'ms', 'mo'].includes(inner.name) || /^\(.*\)$/u.test(text) || Array.from(text).length <= 1) return text;
+  return `(${text})`;
+}
+
+function scripted(node: MathNode, table: Record<string, string>, mark: string): string {
+  const plain = linear(node).trim();
+  if (plain && Array.from(plain).every((ch) => table[ch])) return Array.from(plain).map((ch) => table[ch]).join('');
+  return `${mark}${group(node)}`;
+}
+
+/** A row: binary operators spaced, an operator that starts the row or follows another is a sign. */
+function row(kids: MathNode[]): string {
+  let out = '';
+  kids.forEach((kid, i) => {
+    const previous = kids[i - 1];
+    const op = kid.name === 'mo' ? textOf(kid).trim() : '';
+    if (op && SPACED.has(op) && (!previous || (previous.name === 'mo' && !/[)\]}|]/.test(textOf(previous))))) out += op;
+    else out += linear(kid);
+  });
+  return out;
 }
 
 function linear(node: MathNode | string): string {
@@ -62,26 +81,28 @@ function linear(node: MathNode | string): string {
     case 'semantics':
       return a ? linear(a) : '';
     case 'mfrac':
-      return a && b ? `${group(linear(a))}/${group(linear(b))}` : kids.map(linear).join('');
-    case 'msqrt':
-      return `√${group(kids.map(linear).join(''))}`;
+      return a && b ? `${group(a)}/${group(b)}` : row(kids);
+    case 'msqrt': {
+      const inner = kids.length === 1 ? group(kids[0]!) : `(${row(kids)})`;
+      return `√${inner}`;
+    }
     case 'mroot':
-      return a && b ? `${scripted(linear(b), SUPERSCRIPT, '^')}√${group(linear(a))}` : '';
+      return a && b ? `${scripted(b, SUPERSCRIPT, '^')}√${group(a)}` : '';
     case 'msup':
-      return a && b ? `${linear(a)}${scripted(linear(b), SUPERSCRIPT, '^')}` : '';
+      return a && b ? `${linear(a)}${scripted(b, SUPERSCRIPT, '^')}` : '';
     case 'msub':
-      return a && b ? `${linear(a)}${scripted(linear(b), SUBSCRIPT, '_')}` : '';
+      return a && b ? `${linear(a)}${scripted(b, SUBSCRIPT, '_')}` : '';
     case 'msubsup':
-      return a && b && c ? `${linear(a)}${scripted(linear(b), SUBSCRIPT, '_')}${scripted(linear(c), SUPERSCRIPT, '^')}` : '';
+      return a && b && c ? `${linear(a)}${scripted(b, SUBSCRIPT, '_')}${scripted(c, SUPERSCRIPT, '^')}` : '';
     case 'munder':
-      return a && b ? `${linear(a)}_${group(linear(b))}` : '';
+      return a && b ? `${linear(a)}_${group(b)} ` : '';
     case 'mover': {
       if (!a || !b) return '';
       const over = linear(b).trim();
-      return ACCENTS.has(over) || node.attributes['accent'] === 'true' ? `${linear(a)}${over === '¯' || over === '‾' ? '\u0305' : over}` : `${linear(a)}^${group(over)}`;
+      return ACCENTS.has(over) || node.attributes['accent'] === 'true' ? `${linear(a)}${over === '¯' || over === '‾' ? '\u0305' : over}` : `${linear(a)}^${group(b)}`;
     }
     case 'munderover':
-      return a && b && c ? `${linear(a)}_${group(linear(b))}^${group(linear(c))}` : '';
+      return a && b && c ? `${linear(a)}_${group(b)}^${group(c)} ` : '';
     case 'mmultiscripts':
       return kids.map(linear).join('');
     case 'mfenced': {
@@ -97,7 +118,7 @@ function linear(node: MathNode | string): string {
       return kids.map(linear).join(', ');
     default:
       // math, mrow, mstyle, mpadded, menclose, merror, mtd, maction, …
-      return kids.length > 0 ? kids.map(linear).join('') : textOf(node);
+      return kids.length > 0 ? row(kids) : textOf(node);
   }
 }
 

@@ -46,9 +46,10 @@ export interface ContentDocument {
   types: Set<string>;
   /** The document contains `<nav epub:type="toc">` (a table-of-contents page). */
   hasTocNav: boolean;
-  /** Characters of real text (alt text of images not counted). */
+  /** Characters of real text (alt text of images not counted), and how many of them are in headings. */
   textChars: number;
-  /** Characters of text inside links to other documents, and how many such links. */
+  headingChars: number;
+  /** Characters of text inside links to other documents, and how many documents they point at. */
   linkChars: number;
   links: number;
   /** `img`, SVG `image` and `svg` elements. */
@@ -101,8 +102,9 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
   let inlineCss = '';
   let hasTocNav = false;
   let textChars = 0;
+  let headingChars = 0;
   let linkChars = 0;
-  let links = 0;
+  const linkTargets = new Set<string>();
   let images = 0;
   let lang = '';
   let dir = '';
@@ -263,7 +265,7 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
           if (name === 'a') {
             element.href = attributes['href'] ?? null;
             for (const open of stack) if (open.name === 'sup') open.hadLink = true;
-            if (element.href && !element.href.startsWith('#')) links++;
+            if (element.href && !element.href.startsWith('#')) linkTargets.add(element.href.split('#')[0]!);
           }
         }
         stack.push(element);
@@ -283,6 +285,7 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
         if (/\S/.test(text)) {
           const length = text.trim().length;
           if (!inside((e) => e.name === 'rt')) textChars += length;
+          if (headingLevel) headingChars += length;
           const link = stack.find((e) => e.name === 'a' && e.href && !e.href.startsWith('#'));
           if (link) {
             linkChars += length;
@@ -349,7 +352,7 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
   parser.write(html);
   parser.end();
   flush();
-  return { blocks, types, hasTocNav, textChars, linkChars, links, images, lang, dir, stylesheets, inlineCss };
+  return { blocks, types, hasTocNav, textChars, headingChars, linkChars, links: linkTargets.size, images, lang, dir, stylesheets, inlineCss };
 }
 
 export interface NavEntry {
