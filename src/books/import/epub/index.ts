@@ -503,7 +503,7 @@ function dropNoise(documents: ContentDocument[]): void {
   const linkCount = new Map<string, number>();
   for (const doc of documents) {
     for (const block of doc.blocks) {
-      if (block.kind !== 'para') continue;
+      if (block.kind !== 'para' || !(block.alt || block.links)) continue;
       const key = headingKey(plainText(block.text));
       if (block.alt) altCount.set(key, (altCount.get(key) ?? 0) + 1);
       else if (block.links && plainText(block.text).length <= 80) linkCount.set(key, (linkCount.get(key) ?? 0) + 1);
@@ -511,7 +511,7 @@ function dropNoise(documents: ContentDocument[]): void {
   }
   for (const doc of documents) {
     doc.blocks = doc.blocks.filter((block) => {
-      if (block.kind !== 'para') return true;
+      if (block.kind !== 'para' || !(block.alt || block.links)) return true;
       const text = plainText(block.text);
       const key = headingKey(text);
       if (block.alt) return !PLACEHOLDER_ALT.test(text) && key !== '' && (altCount.get(key) ?? 0) < 3;

@@ -164,7 +164,7 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
 
   /** A line boundary inside a line group: a break, unless the paragraph is still empty. */
   const lineBreak = () => {
-    if (plainText(buffer) && !buffer.trimEnd().endsWith(LINE)) buffer += LINE;
+    if (/[^\s\ue000-\ue003]/u.test(buffer) && !buffer.trimEnd().endsWith(LINE)) buffer += LINE;
   };
 
   const parser = new Parser(
@@ -335,8 +335,8 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
         // paragraph or after a space it is the note's own number, and stays.
         if (element.markStart >= 0 && (name === 'sup' ? element.hadLink : element.href?.includes('#'))) {
           const marked = plainText(buffer.slice(element.markStart));
-          const before = plainText(buffer.slice(0, element.markStart)).slice(-1);
-          const glued = before !== '' && !/[\s[(]/u.test(before) && !/\s$/u.test(buffer.slice(0, element.markStart));
+          const before = buffer.slice(0, element.markStart).replace(/[\ue000-\ue003]+$/u, '').slice(-1);
+          const glued = before !== '' && !/[\s[(]/u.test(before);
           if (marked && NOTE_MARK.test(marked) && glued) buffer = buffer.slice(0, element.markStart);
         }
         const heading = HEADING.exec(name);
