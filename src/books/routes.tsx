@@ -20,7 +20,8 @@ import type { Paragraph } from '../../db/schema';
 import { inTransaction } from '../../db/connection';
 import { BookPage } from '../../views/books/book';
 import { ChapterPage } from '../../views/books/chapter';
-import { ChapterText } from '../../views/books/chapter-text';
+import { ChapterText, type BookTextSetting } from '../../views/books/chapter-text';
+import { WRITING_COOKIE, offersVerticalWriting, writingModeFrom } from './writing-mode';
 import { LibraryPage, type LibraryBookView } from '../../views/books/library';
 import { PreviewPage, UploadPage, type UploadFormView } from '../../views/books/upload';
 import { FONT_STEPS } from '../../views/layout';
@@ -69,8 +70,8 @@ function fontStepFrom(value: string | undefined): number | null {
 }
 
 /** Renders a chapter's paragraphs with `ChapterText` (no decoration) to an HTML string. */
-export async function renderChapterTextHtml(paragraphs: readonly Paragraph[]): Promise<string> {
-  return String(await (<ChapterText paragraphs={paragraphs} />).toString());
+export async function renderChapterTextHtml(paragraphs: readonly Paragraph[], setting?: BookTextSetting): Promise<string> {
+  return String(await (<ChapterText paragraphs={paragraphs} setting={setting} />).toString());
 }
 
 /** The file name as the browser sent it, reduced to a harmless base name of at most 200 characters. */
@@ -173,7 +174,9 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const user = c.get('user');
     const heads = listChapterHeads(db, edition.id);
     const index = heads.findIndex((head) => head.id === chapter.id);
-    const textHtml = chapterCache.get(chapter.id) ?? chapterCache.set(chapter.id, await renderChapterTextHtml(listParagraphs(db, chapter.id)));
+    const setting: BookTextSetting = { lang: edition.language, dir: edition.direction };
+    const textHtml = chapterCache.get(chapter.id) ?? chapterCache.set(chapter.id, await renderChapterTextHtml(listParagraphs(db, chapter.id), setting));
+    const offersVertical = offersVerticalWriting(edition);
     const fontStep = user ? user.fontStep : (fontStepFrom(getCookie(c, FONT_COOKIE)) ?? 0);
     const nav = (head: (typeof heads)[number] | undefined) => (head ? { ordinal: head.ordinal, title: head.title, kind: head.kind } : null);
     return sendPage(
@@ -188,6 +191,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
           next: nav(heads[index + 1]),
           textHtml,
           fontStep,
+          writing: offersVertical ? { vertical: writingModeFrom(getCookie(c, WRITING_COOKIE)) === 'vertical' } : null,
           lastParagraph: chapter.paragraphCount,
           bookmarkUrl: user ? `/books/${edition.id}/bookmark` : null,
         }}
@@ -225,6 +229,15 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const user = c.get('user');
     if (user) updateFontStep(db, user.id, step);
     else setCookie(c, FONT_COOKIE, String(step), { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
+    return seeOther(c, next);
+  });
+
+  /** Vertical or horizontal text for CJK books: the reader's choice, kept in a cookie for a year. */
+  app.post('/reader/writing', async (c) => {
+    const form = await readForm(c);
+    const next = safeNextPath(form.next, '/library');
+    const mode = writingModeFrom(form.mode);
+    if (mode) setCookie(c, WRITING_COOKIE, mode, { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
     return seeOther(c, next);
   });
 

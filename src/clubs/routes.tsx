@@ -670,7 +670,7 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
           club: clubHeading(db, access),
           isModerator: access.isModerator,
           currentReadingId: currentReading(db, access.club.id)?.id ?? null,
-          reading: { id: reading.id, title: edition.title, language: edition.language, href: `/clubs/${access.club.id}/readings/${reading.id}` },
+          reading: { id: reading.id, title: edition.title, language: edition.language, direction: edition.direction, href: `/clubs/${access.club.id}/readings/${reading.id}` },
           chapter: { ordinal: chapter.ordinal, title: chapterLabel(t, chapter) },
           open,
           opensAtText: opensAt === null ? null : format(opensAt),
