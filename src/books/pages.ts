@@ -101,6 +101,14 @@ let longSplits = 0;
 function pagesOf(node: OutlineNode, lead: PageParagraph[] = []): Page[] {
   if (node.children.length === 0 || sizeOf(node) <= MAX_PAGE_PARAGRAPHS) return [pageOf(node, lead)];
   longSplits++;
+  return childPages(node, lead);
+}
+
+/**
+ * A node split at its children: its heading opens the first child's page, unless it has text
+ * of its own (then that text is a page); each child is paged by `pagesOf`.
+ */
+function childPages(node: OutlineNode, lead: PageParagraph[]): Page[] {
   const pages: Page[] = [];
   let carry = [...lead, ...headingOnly(node)];
   if (ownText(node)) {
@@ -169,20 +177,9 @@ export function paginate(sections: readonly OutlineSection[]): { pages: Page[]; 
 
   for (const node of roots) {
     const lead = leadOf(node);
-    if (!(parts && node.section.kind === 'body' && node.children.length > 0)) {
-      raw.push(...pagesOf(node, lead));
-      continue;
-    }
     // A part: chapters get pages; the part's heading opens the first, unless it has text.
-    let carry = [...lead, ...headingOnly(node)];
-    if (ownText(node)) {
-      raw.push(pageOf({ section: node.section, children: [] }, lead));
-      carry = [];
-    }
-    for (const child of node.children) {
-      raw.push(...pagesOf(child, [...carry, ...leadOf(child)]));
-      carry = [];
-    }
+    if (parts && node.section.kind === 'body' && node.children.length > 0) raw.push(...childPages(node, lead));
+    else raw.push(...pagesOf(node, lead));
   }
 
   const pages = mergeHeadingOnlyPages(raw);

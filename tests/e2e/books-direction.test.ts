@@ -8,26 +8,15 @@
  * at 390 px and 1280 px; no CSP violations, nothing wider than a phone.
  */
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import { importBook } from '../../src/books/store';
 import type { TestApp } from '../helpers/app';
 import { addMemberRow, createClubRow, setProgressRow, startReadingRow, userIdOf } from '../helpers/fixtures';
 import { bookEpub } from '../fixtures/books/epub';
-import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, startServer } from './harness';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, screenshot, serverAndBrowser } from './harness';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const running = serverAndBrowser();
 
 const ARABIC_PARAGRAPHS = [
   'كان النادي يقرأ كتابًا واحدًا كل شهر، ويلتقي الأعضاء مساء كل خميس في المكتبة الصغيرة.',
@@ -36,14 +25,14 @@ const ARABIC_PARAGRAPHS = [
 ];
 
 function seed(file: string) {
-  const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
+  const { db, sqlite } = openDatabase(join(running.server.dir, 'e2e.db'));
   return { seedApp: { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp, close: () => sqlite.close(), file };
 }
 
 describe('right-to-left and vertical books', () => {
   it('selects a passage in an Arabic chapter and comments on it; the page around it stays left to right', async () => {
-    const reader = await newContext(browser, { viewport: DESKTOP });
-    await registerThroughForm(reader.page, server.url, 'arabic_reader', 'correct horse battery', 'Layla');
+    const reader = await newContext(running.browser, { viewport: DESKTOP });
+    await registerThroughForm(reader.page, running.server.url, 'arabic_reader', 'correct horse battery', 'Layla');
     const { seedApp, close } = seed('ar');
     const stored = importBook(seedApp, {
       bytes: bookEpub({
@@ -62,7 +51,7 @@ describe('right-to-left and vertical books', () => {
     close();
 
     const page = reader.page;
-    await page.goto(`${server.url}/clubs/${club.id}/chapters/1`);
+    await page.goto(`${running.server.url}/clubs/${club.id}/chapters/1`);
     expect(await page.getAttribute('.reader-text', 'dir')).toBe('rtl');
     expect(await page.getAttribute('.reader-text', 'lang')).toBe('ar');
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.club-chapter')!).direction)).toBe('ltr');
@@ -100,7 +89,7 @@ describe('right-to-left and vertical books', () => {
     await screenshot(page, 'books-arabic-commented-390');
 
     // The library reader of the same chapter.
-    await page.goto(`${server.url}/books/${stored.editionId}/chapters/1`);
+    await page.goto(`${running.server.url}/books/${stored.editionId}/chapters/1`);
     expect(await page.getAttribute('.reader-text', 'dir')).toBe('rtl');
     await expectNoOverflow(page);
     await screenshot(page, 'books-arabic-reader-390');
@@ -125,9 +114,9 @@ describe('right-to-left and vertical books', () => {
       now: Date.now(),
     });
     close();
-    const reader = await newContext(browser, { viewport: PHONE });
+    const reader = await newContext(running.browser, { viewport: PHONE });
     const page = reader.page;
-    await page.goto(`${server.url}/books/${stored.editionId}/chapters/1`);
+    await page.goto(`${running.server.url}/books/${stored.editionId}/chapters/1`);
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.reader-text')!).writingMode)).toBe('horizontal-tb');
     expect(await page.locator('.reader-text ruby rt').first().textContent()).toBe('やまみち');
     await Promise.all([page.waitForURL(/\/chapters\/1$/), page.click('.writing-control button[value="vertical"]')]);

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { freePort } from '../helpers/net';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -171,4 +171,21 @@ export async function shootEverywhere(page: Page, name: string, options: { allow
   }
   await switchLocale(page, 'en');
   await page.setViewportSize(DESKTOP);
+}
+
+/**
+ * A server and a browser for one test file: started before its tests, stopped after. Read
+ * `.server` and `.browser` inside the tests.
+ */
+export function serverAndBrowser(env: Record<string, string> = {}): { server: RunningServer; browser: Browser } {
+  const state = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    state.server = await startServer(env);
+    state.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+    await state.server?.stop();
+  });
+  return state;
 }

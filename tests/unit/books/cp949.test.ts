@@ -5,21 +5,13 @@
  */
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { importError } from '../../fixtures/books/import-error';
 import { ImportError, parseBook } from '../../../src/books/import/index';
 import { profileText } from '../../../src/books/import/encoding-score';
 import { generateKoreanBook } from '../../fixtures/books/korean-book';
 
 const cp949 = (text: string) => new Uint8Array(iconv.encode(text, 'cp949'));
 
-function importError(run: () => unknown): ImportError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ImportError) return error;
-    throw error;
-  }
-  throw new Error('expected an ImportError');
-}
 
 const CHINESE = Array.from({ length: 40 }, () => '我们在这个小书店里读书，大家一起讨论每一章的内容。他说这本书是他今年读过最好的。').join('\n\n');
 

@@ -4,7 +4,8 @@
  * direction) and `src/books/pages.ts` (how long a reader chapter may be).
  */
 import { describe, expect, it } from 'vitest';
-import { ImportError, parseBook, type ParsedBook } from '../../../src/books/import/index';
+import { parseBook, type ParsedBook } from '../../../src/books/import/index';
+import { importError } from '../../fixtures/books/import-error';
 import { mathToText, type MathNode } from '../../../src/books/import/epub/math';
 import { extractContent } from '../../../src/books/import/epub/xhtml';
 import { MAX_PAGE_PARAGRAPHS, paginate } from '../../../src/books/pages';
@@ -157,14 +158,9 @@ describe('long chapters are split at the next heading level down', () => {
 describe('refusals say why', () => {
   it('an image-only manga: no_text_images with the number of pictures', () => {
     const docs = Array.from({ length: 3 }, (_, i) => ({ name: `p${i}.xhtml`, body: `<div><img src="../images/p${i}.png" alt=""/></div>` }));
-    try {
-      parse(bookEpub({ lang: 'ja', docs, extraFiles: { 'OEBPS/images/p0.png': PNG } }));
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ImportError);
-      expect((error as ImportError).code).toBe('no_text_images');
-      expect((error as ImportError).params).toEqual({ images: 3 });
-    }
+    const error = importError(() => parse(bookEpub({ lang: 'ja', docs, extraFiles: { 'OEBPS/images/p0.png': PNG } })));
+    expect(error.code).toBe('no_text_images');
+    expect(error.params).toEqual({ images: 3 });
   });
 });
 

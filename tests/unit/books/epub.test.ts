@@ -1,5 +1,6 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { importError } from '../../fixtures/books/import-error';
 import { ImportError, parseBook, DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../../../src/books/import/index';
 import { deflateBomb, epub2Files, epub3Files, withDeclaredSize, xhtml, zipBombEpub, zipEpub, type EpubFiles } from '../../fixtures/books/epub';
 import { inflateWithBudget } from '../../../src/books/import/epub/zip';
@@ -8,15 +9,6 @@ const parse = (bytes: Uint8Array, limits?: ImportLimits) => parseBook({ bytes, f
 const outline = (files: EpubFiles) =>
   parse(zipEpub(files)).sections.map((s) => ({ depth: s.depth, title: s.title, kind: s.kind, paragraphs: s.paragraphs }));
 
-function importError(run: () => unknown): ImportError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ImportError) return error;
-    throw error;
-  }
-  throw new Error('expected an ImportError');
-}
 
 describe('EPUB 3', () => {
   const book = parse(zipEpub(epub3Files()));
