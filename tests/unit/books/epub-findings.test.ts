@@ -112,7 +112,9 @@ describe('noise is dropped and structure kept', () => {
     const docs: SpineDocFixture[] = Array.from({ length: 5 }, (_, i) => ({
       name: `t${i + 1}.xhtml`,
       navTitle: `Topic ${i + 1}`,
-      body: `${bar(i + 1)}<h1>Topic ${i + 1}</h1><p>Body of topic ${i + 1}.</p><div class="navfooter"><a href="index.xhtml">Home</a></div>${bar(i + 1)}`,
+      body: `${bar(i + 1)}<h1>Topic ${i + 1}</h1><p>Body of topic ${i + 1}.</p><div class="navfooter"><a href="index.xhtml">Home</a></div>${bar(i + 1)}
+<div class="related-links"><div class="familylinks"><div class="previouslink"><strong>Previous topic:</strong> <a href="t${i}.xhtml">Notation</a></div></div></div>
+<p><strong>Next topic:</strong> <a href="t${i + 2}.xhtml">Examples ${i}</a></p>`,
     }));
     const book = parse(bookEpub({ docs }));
     expect(paragraphs(book)).toEqual([1, 2, 3, 4, 5].map((n) => `Body of topic ${n}.`));
@@ -161,6 +163,16 @@ describe('refusals say why', () => {
     const error = importError(() => parse(bookEpub({ lang: 'ja', docs, extraFiles: { 'OEBPS/images/p0.png': PNG } })));
     expect(error.code).toBe('no_text_images');
     expect(error.params).toEqual({ images: 3 });
+  });
+
+  it('a manga of picture pages with only an "About this document" page of text is still a book of images', () => {
+    const pages = Array.from({ length: 8 }, (_, i) => ({ name: `p${i}.xhtml`, body: `<div><img src="../images/p${i}.jpg" alt="p${i}"/></div>` }));
+    const about = { name: 'about.xhtml', bodyAttributes: 'epub:type="backmatter"', body: '<h2>About this document</h2><p>Each page is one JPEG file.</p>' };
+    const error = importError(() =>
+      parse(bookEpub({ lang: 'ja', metadata: '<meta property="rendition:layout">pre-paginated</meta>', docs: [...pages, about] })),
+    );
+    expect(error.code).toBe('no_text_fixed_layout');
+    expect(error.params).toEqual({ images: 8 });
   });
 });
 

@@ -347,6 +347,7 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
     return cssCache.get(path)!;
   };
   let images = 0;
+  let pictureDocs = 0;
   let vertical = false;
   let rtlContent = 0;
   let ltrContent = 0;
@@ -372,7 +373,10 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
     else if (doc.dir === 'ltr') ltrContent++;
     const types = new Set([...doc.types, ...(landmarkTypes.get(item.path) ?? [])]);
     if (doc.hasTocNav || (types.has('toc') && !BODY_TYPES.some((t) => doc.types.has(t)))) continue;
-    if (doc.textChars === 0 && !doc.blocks.some((b) => b.kind === 'para' && !b.alt && plainText(b.text))) continue; // a picture (cover, title page, a comic's page)
+    if (doc.textChars === 0 && !doc.blocks.some((b) => b.kind === 'para' && !b.alt && plainText(b.text))) {
+      pictureDocs++; // a picture: a cover, a title page, a comic's page
+      continue;
+    }
     if (isContentsPage(doc, tocByPath.has(item.path))) continue;
     docs.push({ path: item.path, doc, types, language: primaryLanguage(doc.lang) ?? '' });
   }
@@ -458,7 +462,11 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
   });
 
   const kept = sections.filter((s) => s.title !== '' || s.paragraphs.length > 0);
-  if (!kept.some((s) => s.paragraphs.some((p) => plainText(p)))) {
+  // A comic with an "About this document" page: pages of pictures, and text only in documents
+  // that say they are front or back matter. It is a book of images all the same.
+  const onlyMatterText = docs.length > 0 && docs.every(({ types }) => [...FRONT_TYPES, ...BACK_TYPES].some((t) => types.has(t)) && !BODY_TYPES.some((t) => types.has(t)));
+  const picturesOnly = onlyMatterText && pictureDocs >= 5 && pictureDocs >= 3 * docs.length;
+  if (picturesOnly || !kept.some((s) => s.paragraphs.some((p) => plainText(p)))) {
     // Nothing to read: say why when the book is made of pictures.
     const fixedLayout = metas.some((m) => attr(m, 'property') === 'rendition:layout' && textOf(m) === 'pre-paginated');
     if (fixedLayout && images > 0) throw new ImportError('no_text_fixed_layout', { images });

@@ -24,7 +24,7 @@
  * - **SVG** text (`<text>`, `<tspan>`) is separated by spaces, in inline SVG and in SVG spine
  *   documents alike.
  *
- * Images: alt text of one or two characters (a gaiji image standing for a character) stays
+ * Images: alt text of one or two non-ASCII characters (a gaiji image standing for a character) stays
  * in the text; longer alt text becomes a paragraph of its own only when nothing else is in
  * that block, marked `alt` so the importer can drop placeholders ("cover", "代替テキスト").
  * Images are counted, so a book made of pictures can be told apart from an empty one.
@@ -72,7 +72,10 @@ const HEADING = /^h([1-6])$/;
 const LINE_GROUP_CLASS = /(^|\s)(linegroup|line-group|stanza|verse|poem|poetry|lg)(\s|$)/i;
 const LINE_GROUP_TYPES = ['z3998:poem', 'z3998:verse', 'z3998:stanza', 'z3998:lyrics', 'z3998:song'];
 const NUMBER_CLASS = /(^|\s)(lnum|linenum|line-?num(ber)?|lineno|pagenum|page-?number|pageno)(\s|$)/i;
-const NAVIGATION_CLASS = /(^|\s)(navheader|navfooter|nav-?bar|navigation|breadcrumbs?|pager)(\s|$)/i;
+/** Navigation bars: DocBook's navheader/navfooter, DITA's related-links (Previous topic / Next topic), site-like bars. */
+const NAVIGATION_CLASS = /(^|\s)(navheader|navfooter|nav-?bar|navigation|breadcrumbs?|pager|related-links|familylinks|previouslink|nextlink|parentlink)(\s|$)/i;
+/** "Previous topic: …", "Next page: …" said by a link: navigation whatever its markup. */
+const NAVIGATION_LABEL = /^(previous|prev|next|parent|up)( (topic|page|chapter|section))?\s*:/i;
 /** The text of a note reference: a number, a letter, a bracketed one, or note symbols. */
 export const NOTE_MARK = /^[[(]?(\d{1,3}|[a-z]|[*†‡§¶]+)[\])]?$/i;
 const MATH_TAGS = /^(math|m[a-z]+|semantics|annotation|annotation-xml|none|mprescripts)$/;
@@ -150,6 +153,7 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
       return;
     }
     const words = plainText(raw);
+    if (words && linkShare > 0 && NAVIGATION_LABEL.test(words)) return;
     if (words) {
       seenText = true;
       lastHeadingGroup = -1;
@@ -246,7 +250,7 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
         if (name === 'img' || name === 'image') {
           images++;
           const alt = cleanText(attributes['alt'] ?? '');
-          if (alt && Array.from(alt).length <= 2) buffer += alt; // a gaiji image: the character it stands for
+          if (alt && Array.from(alt).length <= 2 && !/[A-Za-z0-9]/.test(alt)) buffer += alt; // a gaiji image: the character it stands for
           else if (alt) altParts.push(alt);
         } else if (name === 'svg') {
           images++;
