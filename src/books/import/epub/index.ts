@@ -373,12 +373,19 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
     else if (doc.dir === 'ltr') ltrContent++;
     const types = new Set([...doc.types, ...(landmarkTypes.get(item.path) ?? [])]);
     if (doc.hasTocNav || (types.has('toc') && !BODY_TYPES.some((t) => doc.types.has(t)))) continue;
+    const docLanguage = primaryLanguage(doc.lang) ?? '';
     if (doc.textChars === 0 && !doc.blocks.some((b) => b.kind === 'para' && !b.alt && plainText(b.text))) {
-      pictureDocs++; // a picture: a cover, a title page, a comic's page
+      // A picture: a cover, a title page, a comic's page. Its alt text is not read; a title the
+      // TOC gives it ("Moby-Dick" for the title page) stays as a heading, which joins the next
+      // page (a page is never only headings). Not a cover's, nor a label from a nav in another language.
+      pictureDocs++;
+      const foreign = !!navLanguage && !!language && navLanguage !== language;
+      const listed = (tocByPath.get(item.path) ?? []).some((t) => !t.fragment && !(t.fromNav && foreign));
+      if (listed && !types.has('cover')) docs.push({ path: item.path, doc: { ...doc, blocks: [] }, types, language: docLanguage });
       continue;
     }
     if (isContentsPage(doc, tocByPath.has(item.path))) continue;
-    docs.push({ path: item.path, doc, types, language: primaryLanguage(doc.lang) ?? '' });
+    docs.push({ path: item.path, doc, types, language: docLanguage });
   }
   dropNoise(docs.map((d) => d.doc));
   if (missingFiles.size > 0) {
@@ -464,8 +471,9 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
   const kept = sections.filter((s) => s.title !== '' || s.paragraphs.length > 0);
   // A comic with an "About this document" page: pages of pictures, and text only in documents
   // that say they are front or back matter. It is a book of images all the same.
-  const onlyMatterText = docs.length > 0 && docs.every(({ types }) => [...FRONT_TYPES, ...BACK_TYPES].some((t) => types.has(t)) && !BODY_TYPES.some((t) => types.has(t)));
-  const picturesOnly = onlyMatterText && pictureDocs >= 5 && pictureDocs >= 3 * docs.length;
+  const textDocs = docs.filter((d) => d.doc.blocks.length > 0);
+  const onlyMatterText = textDocs.length > 0 && textDocs.every(({ types }) => [...FRONT_TYPES, ...BACK_TYPES].some((t) => types.has(t)) && !BODY_TYPES.some((t) => types.has(t)));
+  const picturesOnly = onlyMatterText && pictureDocs >= 5 && pictureDocs >= 3 * textDocs.length;
   if (picturesOnly || !kept.some((s) => s.paragraphs.some((p) => plainText(p)))) {
     // Nothing to read: say why when the book is made of pictures.
     const fixedLayout = metas.some((m) => attr(m, 'property') === 'rendition:layout' && textOf(m) === 'pre-paginated');
