@@ -22,6 +22,8 @@
  * 5. A page must hold text: headings with no text under them join the next page of the same
  *    kind, else the previous page (or the next one when nothing comes before), so no page is
  *    only headings.
+ * 6. A page longer than `MAX_PAGE_PARAGRAPHS` is split at the next heading level down, again
+ *    and again (`paginate` reports how many with the warning `long_chapter_split`).
  *
  * Headings are stored as paragraphs of kind `heading`, so every line of the book has a position
  * and an anchor; nothing is dropped, repeated or reordered: concatenating the pages gives back
@@ -90,25 +92,27 @@ export const MAX_PAGE_PARAGRAPHS = 300;
 
 const sizeOf = (node: OutlineNode): number => 1 + node.section.paragraphs.length + node.children.reduce((sum, child) => sum + sizeOf(child), 0);
 
-/** Pages split because they were too long, per call of `splitIntoPages` (for the warning). */
-let longSplits = 0;
+/** Counts, while one book is paged, how many pages were split for length (for the warning). */
+interface PagingStats {
+  longSplits: number;
+}
 
 /**
  * The pages of one node: one page, unless it is longer than `MAX_PAGE_PARAGRAPHS` and has
  * headings below it; then its own heading and text open a page and each child is paged the
  * same way (so a 2,000-paragraph part becomes its chapters, a long chapter its sections).
  */
-function pagesOf(node: OutlineNode, lead: PageParagraph[] = []): Page[] {
+function pagesOf(node: OutlineNode, lead: PageParagraph[], stats: PagingStats): Page[] {
   if (node.children.length === 0 || sizeOf(node) <= MAX_PAGE_PARAGRAPHS) return [pageOf(node, lead)];
-  longSplits++;
-  return childPages(node, lead);
+  stats.longSplits++;
+  return childPages(node, lead, stats);
 }
 
 /**
  * A node split at its children: its heading opens the first child's page, unless it has text
  * of its own (then that text is a page); each child is paged by `pagesOf`.
  */
-function childPages(node: OutlineNode, lead: PageParagraph[]): Page[] {
+function childPages(node: OutlineNode, lead: PageParagraph[], stats: PagingStats): Page[] {
   const pages: Page[] = [];
   let carry = [...lead, ...headingOnly(node)];
   if (ownText(node)) {
@@ -116,7 +120,7 @@ function childPages(node: OutlineNode, lead: PageParagraph[]): Page[] {
     carry = [];
   }
   for (const child of node.children) {
-    pages.push(...pagesOf(child, [...carry, ...leadOf(child)]));
+    pages.push(...pagesOf(child, [...carry, ...leadOf(child)], stats));
     carry = [];
   }
   return pages;
@@ -170,7 +174,7 @@ export function splitIntoPages(sections: readonly OutlineSection[]): Page[] {
  * (`import.warning.long_chapter_split`).
  */
 export function paginate(sections: readonly OutlineSection[]): { pages: Page[]; warnings: ImportWarning[] } {
-  longSplits = 0;
+  const stats: PagingStats = { longSplits: 0 };
   const roots = unwrap(buildForest(sections));
   const parts = hasParts(roots);
   const raw: Page[] = [];
@@ -178,12 +182,13 @@ export function paginate(sections: readonly OutlineSection[]): { pages: Page[]; 
   for (const node of roots) {
     const lead = leadOf(node);
     // A part: chapters get pages; the part's heading opens the first, unless it has text.
-    if (parts && node.section.kind === 'body' && node.children.length > 0) raw.push(...childPages(node, lead));
-    else raw.push(...pagesOf(node, lead));
+    if (parts && node.section.kind === 'body' && node.children.length > 0) raw.push(...childPages(node, lead, stats));
+    else raw.push(...pagesOf(node, lead, stats));
   }
 
   const pages = mergeHeadingOnlyPages(raw);
-  const warnings: ImportWarning[] = longSplits > 0 ? [{ code: 'long_chapter_split', params: { count: longSplits, limit: MAX_PAGE_PARAGRAPHS } }] : [];
+  const warnings: ImportWarning[] =
+    stats.longSplits > 0 ? [{ code: 'long_chapter_split', params: { count: stats.longSplits, limit: MAX_PAGE_PARAGRAPHS } }] : [];
   return { pages, warnings };
 }
 

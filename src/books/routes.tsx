@@ -354,8 +354,9 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
           filename: upload.filename,
           summary: { ...summary, outline: summary.outline.map((entry, i) => ({ ...entry, kind: book.sections[i]?.kind ?? 'body' })) },
           pages: splitIntoPages(book.sections).length,
+          // Only for text read in a legacy encoding: UTF-8 and UTF-16 are never a guess.
           encodingChoice:
-            book.format === 'epub'
+            book.format === 'epub' || book.encoding.startsWith('utf-')
               ? null
               : { alternatives: book.encodingAlternatives, all: UPLOAD_ENCODINGS, refused: UPLOAD_ENCODINGS.find((e) => e === c.req.query('refused')) ?? null },
           duplicateOf: duplicate ? { editionId: duplicate.id, title: duplicate.title } : null,
