@@ -48,12 +48,15 @@ describe('verse and SVG keep their shape', () => {
 <p>April is the cruellest month, breeding<br/>Lilacs out of the dead land, mixing<br/>
 Memory and desire</p>
 <div class="poem"><div class="stanza"><p>First line</p><p>Second line</p></div><div class="stanza"><span>Third line</span><br/><span>Fourth line</span></div></div>
+<div class="poem"><p>Fifth line<br/>Sixth line</p><p>Seventh line<br/>Eighth line</p></div>
 <pre>one
   two</pre>`);
     expect(paragraphs(book)).toEqual([
       'April is the cruellest month, breeding\nLilacs out of the dead land, mixing\nMemory and desire',
       'First line\nSecond line',
       'Third line\nFourth line',
+      'Fifth line\nSixth line',
+      'Seventh line\nEighth line',
       'one\ntwo',
     ]);
   });

@@ -17,8 +17,8 @@
  * What keeps its shape:
  * - **Verse**: `<br>` is a line break inside the paragraph; a line group (`class` linegroup,
  *   stanza, verse, poem, lg; `epub:type` z3998:poem/verse/stanza) is one paragraph whose
- *   child blocks are its lines; a nested group (a stanza in a poem) is a paragraph of its own,
- *   so stanza breaks stay. `<pre>` keeps its line breaks.
+ *   child blocks are its lines; a nested group (a stanza in a poem), or a child block with `<br>`
+ *   breaks of its own, is a paragraph of its own, so stanza breaks stay. `<pre>` keeps its line breaks.
  * - **Ruby** is kept as ruby (see `../rich.ts`): base text in the paragraph, annotation beside.
  * - **MathML** becomes readable linear text (`./math.ts`), never its symbols run together.
  * - **SVG** text (`<text>`, `<tspan>`) is separated by spaces, in inline SVG and in SVG spine
@@ -96,6 +96,8 @@ interface OpenElement {
   href: string | null;
   hadLink: boolean;
   group: number;
+  /** A line of a line group: where its text starts in the buffer. */
+  lineStart?: number;
 }
 
 export function extractContent(html: string, anchorIds: ReadonlySet<string> = new Set()): ContentDocument {
@@ -236,6 +238,7 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
           if (inLineGroup && !lineGroup && !headingLevel) {
             element.line = true;
             lineBreak();
+            element.lineStart = buffer.length;
           } else flush();
         }
         if (name === 'header' || name === 'hgroup') element.group = ++groupCounter;
@@ -348,6 +351,14 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
           flush();
           headingLevel = 0;
           headingGroup = 0;
+        } else if (element.line && element.lineStart !== undefined && buffer.slice(element.lineStart).includes(LINE)) {
+          // A "line" that holds line breaks of its own is a stanza (<div class="poem"><p>…<br/>…</p>):
+          // it is a paragraph, and so is what came before it.
+          const stanza = buffer.slice(element.lineStart);
+          buffer = buffer.slice(0, element.lineStart);
+          flush();
+          buffer = stanza;
+          flush();
         } else if (BLOCK_TAGS.has(name) && !element.line) flush();
       },
     },
