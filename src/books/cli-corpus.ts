@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodingLabel } from '../../views/books/format';
 import { isBookFile } from './content';
 import { dryRunSummary } from './dry-run';
 import { splitIntoPages } from './pages';
@@ -33,7 +34,7 @@ for (const name of files) {
     const summary = dryRunSummary(book);
     console.log([name, summary.title, splitIntoPages(book.sections).length, book.sections.length, summary.paragraphs, summary.warnings.length, ms.toFixed(1)].join('\t'));
     if (verbose) {
-      console.log(`  author=${summary.author ?? '-'} language=${summary.language} encoding=${summary.encoding} direction=${book.direction} writing=${book.writingMode}`);
+      console.log(`  author=${summary.author ?? '-'} language=${summary.language} encoding=${encodingLabel(summary.encoding)} direction=${book.direction} writing=${book.writingMode}`);
       book.sections.forEach((section, i) =>
         console.log(`  ${'  '.repeat(section.depth - 1)}[${section.kind}] ${section.title || '(untitled)'} — ${summary.outline[i]!.paragraphs}`),
       );
