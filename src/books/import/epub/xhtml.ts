@@ -65,8 +65,10 @@ export interface ContentDocument {
 const BLOCK_TAGS = new Set([
   'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
   'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hgroup', 'hr', 'li', 'main', 'nav', 'ol', 'p',
-  'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'svg',
+  'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
 ]);
+/** Inside these an `<svg>` is part of the line (an icon, a small diagram in a sentence); elsewhere it is a block. */
+const INLINE_CONTEXT = new Set(['p', 'span', 'a', 'li', 'td', 'th', 'dd', 'dt', 'figcaption', 'caption', 'em', 'strong', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const SKIP_TAGS = new Set(['script', 'style', 'head', 'template', 'rp', 'noscript', 'title', 'desc', 'metadata', 'rtc']);
 const HEADING = /^h([1-6])$/;
 const LINE_GROUP_CLASS = /(^|\s)(linegroup|line-group|stanza|verse|poem|poetry|lg)(\s|$)/i;
@@ -98,6 +100,8 @@ interface OpenElement {
   group: number;
   /** A line of a line group: where its text starts in the buffer. */
   lineStart?: number;
+  /** An `<svg>` standing as a block (a page, a figure): its text is a paragraph of its own. */
+  svgBlock?: boolean;
 }
 
 export function extractContent(html: string, anchorIds: ReadonlySet<string> = new Set()): ContentDocument {
@@ -257,6 +261,10 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
           else if (alt) altParts.push(alt);
         } else if (name === 'svg') {
           images++;
+          if (!inside((e) => INLINE_CONTEXT.has(e.name))) {
+            flush();
+            element.svgBlock = true;
+          }
         } else if (name === 'br') {
           buffer += LINE;
         } else if (name === 'text' || name === 'tspan') {
@@ -359,7 +367,7 @@ export function extractContent(html: string, anchorIds: ReadonlySet<string> = ne
           flush();
           buffer = stanza;
           flush();
-        } else if (BLOCK_TAGS.has(name) && !element.line) flush();
+        } else if ((BLOCK_TAGS.has(name) && !element.line) || element.svgBlock) flush();
       },
     },
     { decodeEntities: true, recognizeSelfClosing: true, lowerCaseTags: true, lowerCaseAttributeNames: false },
