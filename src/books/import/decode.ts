@@ -19,8 +19,9 @@
  * The uploader may name the encoding (`forced`, from the preview): it is used if it decodes
  * to plausible text, and refused otherwise.
  */
+import { createRequire } from 'node:module';
 import chardet from 'chardet';
-import iconv from 'iconv-lite';
+import type Iconv from 'iconv-lite';
 import { MIN_PLAUSIBILITY, profileText } from './encoding-score';
 import { ImportError } from './types';
 
@@ -51,11 +52,15 @@ const CHARDET_TO_LABEL: Record<string, string> = {
   'ISO-8859-1': 'windows-1252',
 };
 
+/** iconv-lite, loaded on the first legacy text (it costs ~60 ms at start-up, and most books are UTF-8). */
+let iconvModule: typeof Iconv | null = null;
+const iconv = (): typeof Iconv => (iconvModule ??= createRequire(import.meta.url)('iconv-lite') as typeof Iconv);
+
 function tryDecode(bytes: Uint8Array, label: string): string | null {
   // iconv-lite never throws: what CP949 cannot map comes out as U+FFFD. A stray byte or two in
   // a long book is tolerated (and counted by the profile); more than 1 in 200 is not CP949.
   if (label === 'euc-kr') {
-    const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'cp949');
+    const text = iconv().decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'cp949');
     let replaced = 0;
     for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) replaced++;
     return replaced > Math.max(1, text.length / 200) ? null : text;
