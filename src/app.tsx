@@ -14,7 +14,7 @@ import { HTTPException } from 'hono/http-exception';
 import { HomePage } from '../views/home';
 import { annotationRoutes, annotationsOnChapter, annotationsOnClubHome } from './annotations';
 import { authRoutes, sessionLoader } from './auth';
-import { bookRoutes } from './books';
+import { bookRoutes, type ImportPool } from './books';
 import { clubRoutes, clubUploadRights, type ClubPageContributions } from './clubs';
 import { InProcessEventBus } from './events';
 import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
@@ -40,7 +40,13 @@ const CLUB_PAGES: ClubPageContributions = {
   home: [pollsOnClubHome, annotationsOnClubHome],
 };
 
-export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+/** What only the app's composition needs beyond {@link AppDeps}. */
+export interface AppOptions {
+  /** Worker threads that parse uploaded books; the process-wide pool when not given. */
+  importPool?: ImportPool;
+}
+
+export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   const events =
     appDeps.events ??
     new InProcessEventBus((error, event) => appDeps.log?.({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }));
@@ -79,7 +85,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
 
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
   app.route('/', authRoutes(deps));
-  app.route('/', bookRoutes(deps, clubUploadRights(deps.db)));
+  app.route('/', bookRoutes(deps, clubUploadRights(deps.db), appDeps.importPool));
   app.route('/', clubRoutes(deps, CLUB_PAGES));
   app.route('/', annotationRoutes(deps));
   app.route('/', pollRoutes(deps));

@@ -7,4 +7,6 @@ export { bookRoutes } from './routes';
 export { importContentFolder } from './content';
 export { getChapterById, getChapterByOrdinal, getEdition, getParagraph, listChapters, listLibrary, listParagraphs } from './queries';
 export type { TocEntry } from './pages';
-export type { ClubUploadRights, Highlight, ParagraphDecoration, ParagraphView } from './types';
+export type { ImportPool } from './import/pool';
+export { encodingLabel } from './import/encoding-label';
+export type { BookTextSetting, ClubUploadRights, Highlight, ParagraphDecoration, ParagraphView, RubyView } from './types';

@@ -20,21 +20,24 @@ import type { Paragraph } from '../../db/schema';
 import { inTransaction } from '../../db/connection';
 import { BookPage } from '../../views/books/book';
 import { ChapterPage } from '../../views/books/chapter';
-import { ChapterText } from '../../views/books/chapter-text';
+import { ChapterText, type BookTextSetting } from '../../views/books/chapter-text';
+import { WRITING_COOKIE, offersVerticalWriting, writingModeFrom } from './writing-mode';
 import { LibraryPage, type LibraryBookView } from '../../views/books/library';
 import { PreviewPage, UploadPage, type UploadFormView } from '../../views/books/upload';
 import { FONT_STEPS } from '../../views/layout';
 import { updateFontStep } from '../auth';
-import { notFound, forbidden } from '../http/errors';
+import { HttpError, notFound, forbidden } from '../http/errors';
 import { consumePosting, redirectToLogin } from '../http/guards';
 import { cleanText, parseId, readForm, safeNextPath } from '../http/forms';
 import { formatBytes } from '../http/middleware';
+import { importErrorMessage } from './import-errors';
+import { defaultImportPool, ImportBusyError, type ImportPool } from './import/pool';
 import { pageContext, sendPage, seeOther } from '../http/page';
 import type { AreaDeps, AppEnv } from '../http/types';
 import { LruCache } from '../lib/lru-cache';
-import { translate, type Locale, type MessageKey } from '../i18n';
+import { translate, type MessageKey } from '../i18n';
 import { dryRunSummary } from './dry-run';
-import { contentHash, DEFAULT_IMPORT_LIMITS, ImportError, parseBook, type ImportLimits, type ParsedBook } from './import/index';
+import { contentHash, DEFAULT_IMPORT_LIMITS, ImportError, type ImportLimits, type ParseBookInput, type ParsedBook } from './import/index';
 import { splitIntoPages, tocTree } from './pages';
 import { bookCan } from './policy';
 import {
@@ -50,7 +53,8 @@ import {
 } from './queries';
 import { findBookByIdentity, findEditionByHash, storeParsedBook, type ImportOverrides } from './store';
 import type { ClubUploadRights } from './types';
-import { createPendingUpload, deleteExpiredUploads, deletePendingUpload, findPendingUpload, uploadBytes, type PendingUpload } from './uploads';
+import { createPendingUpload, deleteExpiredUploads, deletePendingUpload, findPendingUpload, updatePendingOverrides, uploadBytes, type PendingUpload } from './uploads';
+import { UPLOAD_ENCODINGS } from './import/decode';
 
 /** Cookie holding a signed-out reader's text size step. */
 export const FONT_COOKIE = 'font_step';
@@ -65,8 +69,8 @@ function fontStepFrom(value: string | undefined): number | null {
 }
 
 /** Renders a chapter's paragraphs with `ChapterText` (no decoration) to an HTML string. */
-export async function renderChapterTextHtml(paragraphs: readonly Paragraph[]): Promise<string> {
-  return String(await (<ChapterText paragraphs={paragraphs} />).toString());
+export async function renderChapterTextHtml(paragraphs: readonly Paragraph[], setting?: BookTextSetting): Promise<string> {
+  return String(await (<ChapterText paragraphs={paragraphs} setting={setting} />).toString());
 }
 
 /** The file name as the browser sent it, reduced to a harmless base name of at most 200 characters. */
@@ -77,20 +81,12 @@ export function cleanFilename(name: string): string {
   return base.slice(0, 200 - ext.length) + ext;
 }
 
-function importErrorMessage(locale: Locale, error: ImportError): string {
-  const params: Record<string, string | number> = { ...error.params };
-  if (error.code === 'too_large' || error.code === 'epub_too_large') {
-    for (const key of ['size', 'limit'] as const) if (typeof params[key] === 'number') params[key] = formatBytes(params[key]);
-  }
-  return translate(locale, `import.error.${error.code}` as MessageKey, params);
-}
-
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
 
 /** Chapters kept rendered: about 200 KB each for a 500-paragraph Korean chapter, so ~40 MB at worst. */
 export const CHAPTER_CACHE_SIZE = 200;
 
-export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv> {
+export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: ImportPool): Hono<AppEnv> {
   const { db, sqlite, config, clock, rateLimiters: limiters, events } = deps;
   const mayUpload = (user: { id: number; isAdmin: boolean } | null) => bookCan(user, 'upload', { moderatesAnyClub: user !== null && clubs.moderatesAnyClub(user.id) });
   const mayUploadForClub = (user: { id: number } | null, clubId: number) => user !== null && clubs.clubForUpload(user, clubId) !== null;
@@ -98,6 +94,23 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
   const secure = config.origin.startsWith('https://');
   const chapterCache = new LruCache<number, string>(CHAPTER_CACHE_SIZE);
   const importLimits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, maxFileBytes: config.maxUploadBytes };
+  const importPool = parsers ?? defaultImportPool();
+
+  /**
+   * Parses in a worker thread (never on the event loop). Every worker busy → 429 with
+   * Retry-After and a page that says so; an unreadable file → `{ error }`.
+   */
+  const parseOffThread = async (input: ParseBookInput): Promise<{ book: ParsedBook } | { error: ImportError }> => {
+    try {
+      return { book: await importPool.parse(input, importLimits) };
+    } catch (error) {
+      if (error instanceof ImportError) return { error };
+      if (error instanceof ImportBusyError) {
+        throw new HttpError(429, 'books.upload.busy', { seconds: error.retryAfterSeconds }, error.retryAfterSeconds);
+      }
+      throw error;
+    }
+  };
 
   // ---------------------------------------------------------------- reading
 
@@ -165,7 +178,9 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
     const user = c.get('user');
     const heads = listChapterHeads(db, edition.id);
     const index = heads.findIndex((head) => head.id === chapter.id);
-    const textHtml = chapterCache.get(chapter.id) ?? chapterCache.set(chapter.id, await renderChapterTextHtml(listParagraphs(db, chapter.id)));
+    const setting: BookTextSetting = { lang: edition.language, dir: edition.direction };
+    const textHtml = chapterCache.get(chapter.id) ?? chapterCache.set(chapter.id, await renderChapterTextHtml(listParagraphs(db, chapter.id), setting));
+    const offersVertical = offersVerticalWriting(edition);
     const fontStep = user ? user.fontStep : (fontStepFrom(getCookie(c, FONT_COOKIE)) ?? 0);
     const nav = (head: (typeof heads)[number] | undefined) => (head ? { ordinal: head.ordinal, title: head.title, kind: head.kind } : null);
     return sendPage(
@@ -180,6 +195,7 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
           next: nav(heads[index + 1]),
           textHtml,
           fontStep,
+          writing: offersVertical ? { vertical: writingModeFrom(getCookie(c, WRITING_COOKIE)) === 'vertical' } : null,
           lastParagraph: chapter.paragraphCount,
           bookmarkUrl: user ? `/books/${edition.id}/bookmark` : null,
         }}
@@ -223,6 +239,15 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
     return seeOther(c, next);
   });
 
+  /** Vertical or horizontal text for CJK books: the reader's choice, kept in a cookie for a year. */
+  app.post('/reader/writing', async (c) => {
+    const form = await readForm(c);
+    const next = safeNextPath(form.next, '/library');
+    const mode = writingModeFrom(form.mode);
+    if (mode) setCookie(c, WRITING_COOKIE, mode, { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
+    return seeOther(c, next);
+  });
+
   // ---------------------------------------------------------------- uploading
 
   /** Signed in and allowed to upload; otherwise redirect to sign-in or 403. Sweeps expired uploads. */
@@ -255,8 +280,13 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
   app.post('/library/upload', async (c) => {
     const user = uploader(c);
     if (!user) return redirectToLogin(c);
-    // Counted before the upload is parsed: parsing is the expensive part the limit protects.
+    // Counted before the upload is parsed: parsing is the expensive part the limits protect.
     consumePosting(c, limiters.postingPerUser, clock());
+    const hourly = limiters.uploadsPerUser.consume(`user:${user.id}`, clock());
+    if (!hourly.allowed) {
+      const minutes = Math.ceil(hourly.retryAfterSeconds / 60);
+      throw new HttpError(429, 'books.upload.error.hourly', { limit: limiters.uploadsPerUser.rule.limit, minutes }, hourly.retryAfterSeconds);
+    }
 
     const body = await c.req.parseBody({ all: false });
     const text = (name: string) => (typeof body[name] === 'string' ? cleanText(body[name]) : '');
@@ -281,12 +311,8 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
     if (values.title) overrides.title = values.title;
     if (values.author) overrides.author = values.author;
     if (values.lang) overrides.language = values.lang.toLowerCase();
-    try {
-      parseBook({ bytes, filename, ...overrides }, importLimits);
-    } catch (error) {
-      if (!(error instanceof ImportError)) throw error;
-      return renderUploadForm(c, { club, values, errors: { file: importErrorMessage(c.get('locale'), error) } }, 422);
-    }
+    const parsed = await parseOffThread({ bytes, filename, ...overrides });
+    if ('error' in parsed) return renderUploadForm(c, { club, values, errors: { file: importErrorMessage(c.get('locale'), parsed.error) } }, 422);
     const id = createPendingUpload(db, { userId: user.id, clubId: club?.id ?? null, filename, bytes, overrides, now: clock() });
     return seeOther(c, `/library/uploads/${id}`);
   });
@@ -300,14 +326,10 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
     return upload;
   };
 
-  const parsePending = (upload: PendingUpload): { book: ParsedBook; bytes: Uint8Array } | { error: ImportError } => {
+  const parsePending = async (upload: PendingUpload): Promise<{ book: ParsedBook; bytes: Uint8Array } | { error: ImportError }> => {
     const bytes = uploadBytes(upload);
-    try {
-      return { book: parseBook({ bytes, filename: upload.filename, ...upload.overrides }, importLimits), bytes };
-    } catch (error) {
-      if (error instanceof ImportError) return { error };
-      throw error;
-    }
+    const parsed = await parseOffThread({ bytes, filename: upload.filename, ...upload.overrides });
+    return 'error' in parsed ? parsed : { book: parsed.book, bytes };
   };
 
   /** A pending upload that no longer parses (the importer changed): forget it and say why. */
@@ -322,10 +344,10 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
     return renderUploadForm(c, { club, values: {}, errors: { file: importErrorMessage(c.get('locale'), error) } }, 422);
   };
 
-  app.get('/library/uploads/:id', (c) => {
+  app.get('/library/uploads/:id', async (c) => {
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
-    const parsed = parsePending(upload);
+    const parsed = await parsePending(upload);
     if ('error' in parsed) return refuseStale(c, upload, parsed.error);
     const { book, bytes } = parsed;
     const summary = dryRunSummary(book, c.get('locale'));
@@ -339,6 +361,11 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
           filename: upload.filename,
           summary: { ...summary, outline: summary.outline.map((entry, i) => ({ ...entry, kind: book.sections[i]?.kind ?? 'body' })) },
           pages: splitIntoPages(book.sections).length,
+          // Only for text read in a legacy encoding: UTF-8 and UTF-16 are never a guess.
+          encodingChoice:
+            book.format === 'epub' || book.encoding.startsWith('utf-')
+              ? null
+              : { alternatives: book.encodingAlternatives, all: UPLOAD_ENCODINGS, refused: UPLOAD_ENCODINGS.find((e) => e === c.req.query('refused')) ?? null },
           duplicateOf: duplicate ? { editionId: duplicate.id, title: duplicate.title } : null,
           existingBook: findBookByIdentity(db, book.title, book.author) ?? null,
         }}
@@ -346,10 +373,10 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
     );
   });
 
-  app.post('/library/uploads/:id/confirm', (c) => {
+  app.post('/library/uploads/:id/confirm', async (c) => {
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
-    const parsed = parsePending(upload);
+    const parsed = await parsePending(upload);
     if ('error' in parsed) return refuseStale(c, upload, parsed.error);
     const stored = inTransaction(sqlite, () => {
       const result = storeParsedBook({ db, sqlite }, parsed.book, { hash: contentHash(parsed.bytes), filename: upload.filename, userId: upload.userId, now: clock() });
@@ -360,6 +387,19 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights): Hono<AppEnv
     if (stored.status === 'imported') events.publish({ type: 'book.imported', actorId: upload.userId, clubId: null, editionId: stored.editionId });
     if (upload.clubId && mayUploadForClub(c.get('user'), upload.clubId)) return seeOther(c, `/clubs/${upload.clubId}/readings/new?edition=${stored.editionId}`);
     return seeOther(c, `/books/${stored.editionId}?${stored.status === 'imported' ? 'imported' : 'duplicate'}=1`);
+  });
+
+  /** The preview's encoding choice: kept when the file reads as text in it, else refused on the preview. */
+  app.post('/library/uploads/:id/encoding', async (c) => {
+    const upload = pendingFor(c);
+    if (!upload) return redirectToLogin(c);
+    const form = await readForm(c);
+    const encoding = UPLOAD_ENCODINGS.find((e) => e === form.encoding);
+    if (!encoding) return seeOther(c, `/library/uploads/${upload.id}`);
+    const parsed = await parseOffThread({ bytes: uploadBytes(upload), filename: upload.filename, ...upload.overrides, encoding });
+    if ('error' in parsed) return seeOther(c, `/library/uploads/${upload.id}?refused=${encoding}`);
+    updatePendingOverrides(db, upload.id, upload.userId, { ...upload.overrides, encoding });
+    return seeOther(c, `/library/uploads/${upload.id}`);
   });
 
   app.post('/library/uploads/:id/cancel', (c) => {

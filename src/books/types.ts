@@ -4,6 +4,13 @@
  */
 import type { Child } from 'hono/jsx';
 
+/** A ruby annotation over `text.slice(start, end)`. */
+export interface RubyView {
+  start: number;
+  end: number;
+  text: string;
+}
+
 export interface ParagraphView {
   id: number;
   ordinal: number;
@@ -11,6 +18,13 @@ export interface ParagraphView {
   kind: 'text' | 'heading';
   depth: number;
   text: string;
+  ruby?: readonly RubyView[] | null;
+}
+
+/** The book's language and direction, set on the text (never on the interface around it). */
+export interface BookTextSetting {
+  lang: string;
+  dir: 'ltr' | 'rtl';
 }
 
 /** A span of a paragraph's text to mark, in UTF-16 offsets (as passage selectors store them). */

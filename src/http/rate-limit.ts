@@ -81,7 +81,8 @@ export class RateLimiter {
  *   username from untrusted clients only, so strangers cannot lock the owner's browser out;
  * - wrong current passwords on the account page: 10 per 15 minutes per account;
  * - sign-ups: 5 an hour per IP;
- * - posting (comments, replies, votes, uploads): 30 a minute per reader.
+ * - posting (comments, replies, votes, uploads): 30 a minute per reader;
+ * - book uploads: 10 an hour per person (each one is parsed, which costs real CPU).
  */
 export const DEFAULT_RATE_LIMITS = {
   loginPerIp: { limit: 6, windowMs: 60_000 },
@@ -90,6 +91,7 @@ export const DEFAULT_RATE_LIMITS = {
   passwordChangePerUser: { limit: 10, windowMs: 15 * 60_000 },
   registerPerIp: { limit: 5, windowMs: 60 * 60_000 },
   postingPerUser: { limit: 30, windowMs: 60_000 },
+  uploadsPerUser: { limit: 10, windowMs: 60 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimiters = { [K in keyof typeof DEFAULT_RATE_LIMITS]: RateLimiter };
@@ -103,5 +105,6 @@ export function createRateLimiters(rules: Partial<Record<keyof typeof DEFAULT_RA
     passwordChangePerUser: new RateLimiter(merged.passwordChangePerUser),
     registerPerIp: new RateLimiter(merged.registerPerIp),
     postingPerUser: new RateLimiter(merged.postingPerUser),
+    uploadsPerUser: new RateLimiter(merged.uploadsPerUser),
   };
 }

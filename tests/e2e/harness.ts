@@ -189,3 +189,13 @@ export function withServerAndBrowser(onStart: (started: { server: RunningServer;
     await started?.server.stop();
   });
 }
+
+/**
+ * A server and a browser for one test file: started before its tests, stopped after. Read
+ * `.server` and `.browser` inside the tests.
+ */
+export function serverAndBrowser(env: Record<string, string> = {}): { server: RunningServer; browser: Browser } {
+  const state = {} as { server: RunningServer; browser: Browser };
+  withServerAndBrowser((started) => Object.assign(state, started), env);
+  return state;
+}

@@ -28,6 +28,8 @@ export interface ChapterPageView {
   /** `ChapterText` output, rendered once per chapter. */
   textHtml: string;
   fontStep: number;
+  /** CJK books: whether the reader chose vertical writing; null when the book does not offer it. */
+  writing: { vertical: boolean } | null;
   /** Ordinal of the chapter's last paragraph: where "remember my place" (no JS) points. */
   lastParagraph: number;
   /** Where reader.js posts the reader's place; null for signed-out readers. */
@@ -53,6 +55,23 @@ export const FontControl: FC<{ page: PageContext; step: number }> = ({ page, ste
       </button>
       <button type="submit" class="button-small" name="step" value={String(step + 1)} disabled={step >= MAX_STEP} aria-label={t('books.reader.font_larger')} title={t('books.reader.font_larger')}>
         A+
+      </button>
+    </form>
+  );
+};
+
+/** Horizontal / vertical text, for books that offer it (a plain form: works without JavaScript). */
+export const WritingControl: FC<{ page: PageContext; vertical: boolean }> = ({ page, vertical }) => {
+  const { t } = page;
+  return (
+    <form method="post" action="/reader/writing" class="writing-control">
+      <input type="hidden" name="next" value={page.currentPath} />
+      <span class="font-control-label">{t('books.reader.writing')}</span>
+      <button type="submit" class="button-small" name="mode" value="horizontal" aria-pressed={vertical ? 'false' : 'true'} disabled={!vertical}>
+        {t('books.reader.horizontal')}
+      </button>
+      <button type="submit" class="button-small" name="mode" value="vertical" aria-pressed={vertical ? 'true' : 'false'} disabled={vertical}>
+        {t('books.reader.vertical')}
       </button>
     </form>
   );
@@ -91,7 +110,7 @@ export const ChapterPage: FC<{ page: PageContext; view: ChapterPageView }> = ({ 
   return (
     <Layout page={page} title={`${name} · ${view.edition.title}`} contentLang={view.edition.language} scripts={['reader.js']} bodyClass="reader-page">
       <article
-        class={`reader font-step-${view.fontStep}`}
+        class={`reader font-step-${view.fontStep}${view.writing?.vertical ? ' reader-vertical' : ''}`}
         data-reader
         data-chapter={view.chapter.ordinal}
         data-bookmark-url={view.bookmarkUrl ?? undefined}
@@ -107,6 +126,7 @@ export const ChapterPage: FC<{ page: PageContext; view: ChapterPageView }> = ({ 
           </div>
           <div class="reader-controls" lang={locale} aria-label={t('books.reader.controls')} role="group">
             <FontControl page={page} step={view.fontStep} />
+            {view.writing && <WritingControl page={page} vertical={view.writing.vertical} />}
           </div>
         </header>
         <ChapterNav page={page} view={view} position="top" />

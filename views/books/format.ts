@@ -32,3 +32,5 @@ export const FORMAT_LABELS: Record<string, string> = { txt: 'TXT', md: 'Markdown
 export function chapterHref(editionId: number, chapterOrdinal: number, paragraphOrdinal?: number | null): string {
   return `/books/${editionId}/chapters/${chapterOrdinal}${paragraphOrdinal ? `#p-${paragraphOrdinal}` : ''}`;
 }
+
+export { encodingLabel } from '../../src/books';

@@ -27,7 +27,7 @@ export interface ClubChapterView {
   club: ClubHeading;
   isModerator: boolean;
   currentReadingId: number | null;
-  reading: { id: number; title: string; language: string; href: string };
+  reading: { id: number; title: string; language: string; direction: 'ltr' | 'rtl'; href: string };
   chapter: { ordinal: number; title: string };
   open: boolean;
   /** When the chapter opens (for the closed notice or the moderator's preview note). */
@@ -152,7 +152,7 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
                 </form>
               </div>
             )}
-            <ChapterText paragraphs={view.paragraphs} decorate={decorate} />
+            <ChapterText paragraphs={view.paragraphs} decorate={decorate} setting={{ lang: view.reading.language, dir: view.reading.direction }} />
             <div lang={page.locale}>
               {view.afterText}
               {view.panels}

@@ -87,7 +87,7 @@ export function chapterRoutes({ deps, pages }: ClubRouteDeps): Hono<AppEnv> {
         page={pageContext(c)}
         view={{
           ...clubFrame(db, access),
-          reading: { id: reading.id, title: edition.title, language: edition.language, href: `/clubs/${access.club.id}/readings/${reading.id}` },
+          reading: { id: reading.id, title: edition.title, language: edition.language, direction: edition.direction, href: `/clubs/${access.club.id}/readings/${reading.id}` },
           chapter: { ordinal: chapter.ordinal, title: chapterLabel(t, chapter) },
           open,
           opensAtText: opensAt === null ? null : format(opensAt),

@@ -126,5 +126,6 @@ describe('npm run import', () => {
     expect(failed.stderr).toContain('Import failed: The file is empty, or contains only blank space.');
     expect(failed.stdout).toBe('');
     expect(run([]).status).toBe(2);
-  });
+    // Four CLI processes (npx + tsx each): on a busy two-core machine one start takes seconds.
+  }, 90_000);
 });

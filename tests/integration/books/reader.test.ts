@@ -105,7 +105,7 @@ describe('chapter page', () => {
     expect(anchors(first).map((a) => a.split('/')[0])).toEqual(['p-1', 'p-2', 'p-3', 'p-4', 'p-5']);
     expect(anchors(second)).toEqual(anchors(first));
     const text = (html: string) => {
-      const start = html.indexOf('<div class="reader-text">');
+      const start = html.indexOf('<div class="reader-text"');
       return html.slice(start, html.indexOf('</div></div>', start) + 12);
     };
     expect(text(first)).toContain('둘째 문단이에요.');
