@@ -144,7 +144,7 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
     if (!reason.ok) return act.refused('moderate', reason.refusal);
     const moderation = action.value === 'hide' ? 'hidden' : 'removed';
     moderateComment(db, act.comment.id, moderation, reason.value, act.facts.actorId);
-    return act.done({ type: 'comment.moderated', ...act.facts, moderation });
+    return act.done({ type: 'comment.moderated', ...act.facts, moderation, reason: reason.value });
   });
 
   app.post('/clubs/:clubId/comments/:commentId/react', async (c) => {
