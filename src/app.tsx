@@ -49,7 +49,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters(), joinRefusal: moderationJoinRefusal(appDeps.db) };
   invalidateOnEvents(pageCache, events);
   recordAudit(deps.db, events, deps.clock);
-  const postingGate = moderationPostingGate(deps.db);
+  const postingGate = moderationPostingGate(deps.db, deps.config.youngAccountComments);
 
   const app = new Hono<AppEnv>();
   const smallBodies = limitBody(deps.config.maxBodyBytes);

@@ -9,15 +9,16 @@ import { postingDecision, YOUNG_ACCOUNT_MS, YOUNG_ACCOUNT_WINDOW_MS } from './po
 import { commentTimesSince, isBanned, lastCommentAt, mutedUntil, settingsOf } from './queries';
 
 /** The gate every post passes (see `posting-gate.ts`): a mute is a 403, a wait a 429 with `Retry-After`. */
-export function moderationPostingGate(db: Db): PostingGate {
+export function moderationPostingGate(db: Db, youngAccountComments: number): PostingGate {
   return ({ user, clubId, kind, now }) => {
     if (kind === 'other') return null;
-    const young = now - user.createdAt < YOUNG_ACCOUNT_MS;
+    const young = youngAccountComments > 0 && now - user.createdAt < YOUNG_ACCOUNT_MS;
     const decision = postingDecision({
       kind,
       now,
       accountCreatedAt: user.createdAt,
       mutedUntil: clubId === null ? null : mutedUntil(db, clubId, user.id, now),
+      youngAccountComments,
       slowModeSeconds: clubId === null || kind !== 'comment' ? 0 : settingsOf(db, clubId).slowModeSeconds,
       lastCommentAt: clubId === null || kind !== 'comment' ? null : lastCommentAt(db, clubId, user.id),
       recentCommentTimes: young && kind === 'comment' ? commentTimesSince(db, user.id, now - YOUNG_ACCOUNT_WINDOW_MS) : [],

@@ -152,6 +152,7 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
     if ('refusal' in act) return act.refusal;
     const reaction = checkReaction(act.form);
     if (!reaction.ok) return act.refused('react', reaction.refusal);
+    posting(c);
     const on = toggleReaction(db, act.comment.id, act.facts.actorId, reaction.value, clock());
     return act.done({ type: 'reaction.toggled', actorId: act.facts.actorId, clubId: act.access.club.id, commentId: act.comment.id, reaction: reaction.value, on });
   });
