@@ -132,21 +132,15 @@ export const QueuePage: FC<{ page: PageContext; view: ModerationPageView }> = ({
           <button name="action" value="mute">{t('moderation.members.mute')}</button> <button name="action" value="ban">{t('moderation.members.ban')}</button>
         </form>
         <ul>
-          {view.mutes.map((m) => (
+          {[
+            ...view.mutes.map((m) => ({ userId: m.userId, text: t('moderation.members.muted_until', { name: m.name, until: m.until }), reason: m.reason, action: 'unmute' as const })),
+            ...view.bans.map((b) => ({ userId: b.userId, text: t('moderation.members.banned', { name: b.name }), reason: b.reason, action: 'unban' as const })),
+          ].map((r) => (
             <li>
-              {t('moderation.members.muted_until', { name: m.name, until: m.until })} — {m.reason}
+              {r.text} — {r.reason}
               <form method="post" action={`${base}/restrictions`} class="inline">
-                <input type="hidden" name="user_id" value={String(m.userId)} />
-                <button name="action" value="unmute">{t('moderation.members.unmute')}</button>
-              </form>
-            </li>
-          ))}
-          {view.bans.map((b) => (
-            <li>
-              {t('moderation.members.banned', { name: b.name })} — {b.reason}
-              <form method="post" action={`${base}/restrictions`} class="inline">
-                <input type="hidden" name="user_id" value={String(b.userId)} />
-                <button name="action" value="unban">{t('moderation.members.unban')}</button>
+                <input type="hidden" name="user_id" value={String(r.userId)} />
+                <button name="action" value={r.action}>{t(`moderation.members.${r.action}`)}</button>
               </form>
             </li>
           ))}

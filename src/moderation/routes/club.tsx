@@ -175,19 +175,16 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
         done = 'kept';
         break;
       case 'hide':
-        if (comment.moderation !== null) return queuePage(c, access, { error: 'moderation.error.already_hidden', status: 422 });
-        setCommentModeration(db, comment.id, 'hidden', reason.value, actorId);
+      case 'delete': {
+        const state = decision.value === 'hide' ? 'hidden' : 'removed';
+        const already = state === 'hidden' ? comment.moderation !== null : comment.moderation === 'removed';
+        if (already) return queuePage(c, access, { error: state === 'hidden' ? 'moderation.error.already_hidden' : 'moderation.error.already_removed', status: 422 });
+        setCommentModeration(db, comment.id, state, reason.value, actorId);
         q.resolveFlags(db, comment.id, now);
-        events.publish({ type: 'comment.moderated', actorId, ...facts, moderation: 'hidden', reason: reason.value });
-        done = 'hidden';
+        events.publish({ type: 'comment.moderated', actorId, ...facts, moderation: state, reason: reason.value });
+        done = state;
         break;
-      case 'delete':
-        if (comment.moderation === 'removed') return queuePage(c, access, { error: 'moderation.error.already_removed', status: 422 });
-        setCommentModeration(db, comment.id, 'removed', reason.value, actorId);
-        q.resolveFlags(db, comment.id, now);
-        events.publish({ type: 'comment.moderated', actorId, ...facts, moderation: 'removed', reason: reason.value });
-        done = 'removed';
-        break;
+      }
       case 'restore':
         if (!setCommentModeration(db, comment.id, 'restored', '', null)) return queuePage(c, access, { error: 'moderation.error.not_hidden', status: 422 });
         q.resolveFlags(db, comment.id, now);
