@@ -186,6 +186,7 @@ async function main() {
       IMPORT_CONTENT: 'false',
       LOG_REQUESTS: 'false',
       POSTING_RATE_LIMIT: '100000000',
+      YOUNG_ACCOUNT_COMMENTS: '0',
       FILES_DIR: filesDir,
       NODE_ENV: 'production',
     });

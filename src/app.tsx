@@ -17,6 +17,7 @@ import { authRoutes, sessionLoader } from './auth';
 import { bookRoutes, type ImportPool } from './books';
 import { clubRoutes, clubUploadRights, type ClubPageContributions } from './clubs';
 import { InProcessEventBus } from './events';
+import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
 import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
 import { HttpError, renderError } from './http/errors';
 import { limitBody, localeChooser, requestContext, sameOriginOnly } from './http/middleware';
@@ -51,8 +52,10 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
     appDeps.events ??
     new InProcessEventBus((error, event) => appDeps.log?.({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }));
   const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs });
-  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters() };
+  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters(), joinRefusal: moderationJoinRefusal(appDeps.db) };
   invalidateOnEvents(pageCache, events);
+  recordAudit(deps.db, events, deps.clock);
+  const postingGate = moderationPostingGate(deps.db, deps.config.youngAccountComments);
 
   const app = new Hono<AppEnv>();
   const smallBodies = limitBody(deps.config.maxBodyBytes);
@@ -79,6 +82,10 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.use(requestContext(deps));
   app.use(securityHeaders({ https }));
   app.use(sessionLoader(deps));
+  app.use((c, next) => {
+    c.set('postingGate', postingGate);
+    return next();
+  });
   app.use(localeChooser());
   app.use(sameOriginOnly(deps.config.origin));
   app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploads(c, next) : smallBodies(c, next)));
@@ -89,6 +96,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.route('/', clubRoutes(deps, CLUB_PAGES));
   app.route('/', annotationRoutes(deps));
   app.route('/', pollRoutes(deps));
+  app.route('/', moderationRoutes(deps));
 
   app.notFound((c) => renderError(c, 404));
   app.onError((error, c) => {

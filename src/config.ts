@@ -27,6 +27,8 @@ export interface Config {
   filesDir: string;
   /** How long others' changes in a club may take to show on a cached chapter page (ms). */
   pageCacheStaleMs: number;
+  /** Comments an account younger than a day may post per 10 minutes (0 = no extra limit). */
+  youngAccountComments: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postingPerMinute: intFrom(env.POSTING_RATE_LIMIT, 30),
     filesDir: env.FILES_DIR || '',
     pageCacheStaleMs: intFrom(env.PAGE_CACHE_STALE_MS, 1000),
+    youngAccountComments: intFrom(env.YOUNG_ACCOUNT_COMMENTS, 3),
   };
 }
 
@@ -84,6 +87,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     postingPerMinute: 30,
     filesDir: '',
     pageCacheStaleMs: 0,
+    youngAccountComments: 0,
     ...overrides,
   };
 }

@@ -5,3 +5,4 @@
 export { annotationRoutes } from './routes';
 export { annotationsOnChapter, annotationsOnClubHome } from './club-pages';
 export type * from './types';
+export { commentEventFacts, commentOfClub, commentSeenBy, deleteCommentAsAuthor, setCommentModeration, type CommentRow } from './moderation-hooks';

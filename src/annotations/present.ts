@@ -55,7 +55,7 @@ export function annotationUrls(clubId: number, readingParam: number | null) {
       `${base}/paragraphs/${paragraphId}/comments${query({ reading: readingParam, order: params.order === 'newest' ? 'newest' : null })}`,
     discussion: (chapterId: number, params: { order?: ThreadOrder } = {}) =>
       `${base}/discussion/${chapterId}${query({ reading: readingParam, order: params.order === 'newest' ? 'newest' : null })}`,
-    action: (commentId: number, action: 'edit' | 'delete' | 'moderate' | 'react') => `${base}/comments/${commentId}/${action}`,
+    action: (commentId: number, action: 'edit' | 'delete' | 'moderate' | 'react' | 'flag') => `${base}/comments/${commentId}/${action}`,
     /** A comment's forms, loaded on demand into a thread fragment (`?order=` kept when it is not the default). */
     forms: (commentId: number, order: ThreadOrder = 'reading') => `${base}/comments/${commentId}/forms${order === 'newest' ? '?order=newest' : ''}`,
     history: (commentId: number) => `${base}/comments/${commentId}/history`,

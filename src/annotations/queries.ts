@@ -328,7 +328,7 @@ export function deleteComment(db: Db, commentId: number, now: number): 'placehol
 }
 
 /** A moderator hides (body kept, not shown) or removes (body erased) a comment, with a reason. */
-export function moderateComment(db: Db, commentId: number, action: 'hidden' | 'removed', reason: string, moderatorId: number): void {
+export function moderateComment(db: Db, commentId: number, action: 'hidden' | 'removed', reason: string, moderatorId: number | null): void {
   db.transaction(
     (tx) => {
       if (action === 'removed') {
@@ -339,6 +339,11 @@ export function moderateComment(db: Db, commentId: number, action: 'hidden' | 'r
     },
     { behavior: 'immediate' },
   );
+}
+
+/** A moderator restores a hidden comment: it shows again as it was (a removed body is gone for good). */
+export function restoreComment(db: Db, commentId: number): boolean {
+  return db.update(comments).set({ moderation: null, moderationReason: null, moderatedBy: null }).where(and(eq(comments.id, commentId), eq(comments.moderation, 'hidden'))).run().changes > 0;
 }
 
 /** Adds the reaction, or takes it back when it was already there. Returns whether it is on now. */

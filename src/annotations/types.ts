@@ -65,7 +65,7 @@ export interface ThreadsView {
   orderHref: (order: ThreadOrder) => string;
   /** POST targets. */
   postUrl: string;
-  actionUrl: (commentId: number, action: 'edit' | 'delete' | 'moderate' | 'react') => string;
+  actionUrl: (commentId: number, action: 'edit' | 'delete' | 'moderate' | 'react' | 'flag') => string;
   /** Where a comment's forms are loaded from, when {@link ThreadsView.lazyForms}. */
   formUrl: (commentId: number) => string;
   /**

@@ -6,3 +6,5 @@ export { authRoutes } from './routes';
 export { sessionLoader } from './middleware';
 export { deleteExpiredSessions, type Session } from './session';
 export { updateFontStep } from './users';
+export { deleteUserSessions as endSessionsOf } from './session';
+export { verifyPasswordOrDummy } from './password';

@@ -104,6 +104,9 @@ export function authRoutes(deps: AreaDeps): Hono<AppEnv> {
       );
     }
 
+    if (user.suspendedAt !== null) {
+      return sendPage(c, <LoginPage page={pageContext(c)} values={{ username }} errors={{ _form: 'moderation.suspended' }} next={next} />, 403);
+    }
     endCurrentSession(c);
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);

@@ -13,6 +13,7 @@
 import type { Context } from 'hono';
 import { forbidden, tooManyRequests } from './errors';
 import type { RateLimiter } from './rate-limit';
+import type { User } from '../../db/schema';
 import type { AppEnv } from './types';
 
 type Ctx = Context<AppEnv>;
@@ -47,6 +48,8 @@ export interface PostingRefusal {
 export function takePostingToken(c: Ctx, limiter: RateLimiter, now: number): PostingRefusal | null {
   const user = c.get('user');
   if (!user) return null;
+  const gated = passPostingGate(c, user, now);
+  if (gated) return gated;
   const verdict = limiter.consume(`user:${user.id}`, now);
   if (verdict.allowed) return null;
   c.header('Retry-After', String(verdict.retryAfterSeconds));
@@ -57,4 +60,41 @@ export function takePostingToken(c: Ctx, limiter: RateLimiter, now: number): Pos
 export function consumePosting(c: Ctx, limiter: RateLimiter, now: number): void {
   const refusal = takePostingToken(c, limiter, now);
   if (refusal) throw tooManyRequests(refusal.seconds);
+}
+
+/** What a post is, for the posting gate: mutes stop all three, slow mode and young-account limits stop comments. */
+export type PostingKind = 'comment' | 'reaction' | 'vote' | 'other';
+
+/** The facts the posting gate decides from: who, in which club (null outside one), what, when. */
+export interface PostingAttempt {
+  user: User;
+  clubId: number | null;
+  kind: PostingKind;
+  now: number;
+}
+
+/**
+ * A check every post passes before it counts against the limit, injected by `src/app.tsx`
+ * (the moderation area's mutes, slow mode and young-account limits) through the request's
+ * `postingGate` variable, so this shared layer knows no area. Returns null to let the post
+ * through, `{ seconds }` for a wait (429 with `Retry-After`), or throws (a mute is a 403).
+ */
+export type PostingGate = (attempt: PostingAttempt) => PostingRefusal | null;
+
+/** Which kind of post a route makes, from its path pattern (the routes need not say). */
+export function postingKindOf(routePath: string): PostingKind {
+  if (/\/react$/.test(routePath)) return 'reaction';
+  if (/\/polls\/.*\/(vote|withdraw)$/.test(routePath)) return 'vote';
+  if (/\/comments(\/:[^/]+\/edit)?$/.test(routePath)) return 'comment';
+  return 'other';
+}
+
+function passPostingGate(c: Ctx, user: User, now: number): PostingRefusal | null {
+  const gate = c.get('postingGate');
+  if (!gate) return null;
+  const clubParam = c.req.path.startsWith('/clubs/') ? (c.req.param('clubId') ?? c.req.param('id')) : undefined;
+  const clubId = clubParam && /^[0-9]{1,15}$/.test(clubParam) ? Number(clubParam) : null;
+  const refusal = gate({ user, clubId, kind: postingKindOf(c.req.routePath), now });
+  if (refusal) c.header('Retry-After', String(refusal.seconds));
+  return refusal;
 }

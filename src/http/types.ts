@@ -3,6 +3,7 @@ import type { Db, Sqlite } from '../../db/connection';
 import type { User } from '../../db/schema';
 import type { EventBus } from '../events';
 import type { Locale, Translator } from '../i18n';
+import type { PostingGate } from './guards';
 import type { PersonalPageCache } from './page-cache';
 import type { RateLimiters } from './rate-limit';
 
@@ -26,6 +27,11 @@ export interface AreaDeps extends AppDeps {
   rateLimiters: RateLimiters;
   pageCache: PersonalPageCache;
   events: EventBus;
+  /**
+   * Why `userId` may not become a member of `clubId` (a ban), or null. Built in `src/app.tsx`
+   * from the moderation area; the clubs area asks it before a public join or an invitation.
+   */
+  joinRefusal?: (clubId: number, userId: number) => 'banned' | null;
 }
 
 /** The session on a request, as the auth area stores it. */
@@ -43,6 +49,8 @@ export interface AppVariables {
   locale: Locale;
   t: Translator;
   clientIp: string;
+  /** Set by `src/app.tsx` on every request; see `PostingGate` in guards.ts. */
+  postingGate?: PostingGate;
 }
 
 export interface AppEnv {

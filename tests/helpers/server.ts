@@ -24,7 +24,7 @@ export function spawnServer(databasePath: string, port: number, env: Record<stri
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, DATABASE_PATH: databasePath, IMPORT_CONTENT: 'false', LOG_REQUESTS: 'false', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, DATABASE_PATH: databasePath, IMPORT_CONTENT: 'false', LOG_REQUESTS: 'false', YOUNG_ACCOUNT_COMMENTS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -403,6 +403,11 @@ export const CommentItem: FC<{ t: Translator; view: ThreadsView; comment: Commen
             {t('annotations.edited')}
           </a>
         )}
+        {comment.can.react && !comment.mine && (
+          <a class="comment-flag" href={`${view.actionUrl(comment.id, 'flag')}${view.returnTo ? `?return=${encodeURIComponent(view.returnTo)}` : ''}`}>
+            {t('moderation.flag.link')}
+          </a>
+        )}
       </header>
       {comment.passageExact !== null && isRoot && (
         <blockquote class="comment-passage" dir="auto">

@@ -161,9 +161,10 @@ export const InvitationsPage: FC<{
 export type InvitePageState =
   | { kind: 'join'; club: { name: string; description: string; memberCount: number }; role: 'member' | 'moderator'; action: string }
   | { kind: 'member'; club: { id: number; name: string } }
-  | { kind: 'unusable'; reason: 'invalid' | 'expired' | 'used_up' | 'revoked' };
+  | { kind: 'unusable'; reason: 'invalid' | 'expired' | 'used_up' | 'revoked' | 'banned' };
 
-const UNUSABLE_KEYS: Record<'invalid' | 'expired' | 'used_up' | 'revoked', MessageKey> = {
+const UNUSABLE_KEYS: Record<'invalid' | 'expired' | 'used_up' | 'revoked' | 'banned', MessageKey> = {
+  banned: 'moderation.banned.invite',
   invalid: 'clubs.invite.invalid',
   expired: 'clubs.invite.expired',
   used_up: 'clubs.invite.used_up',

@@ -144,7 +144,7 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
     if (!reason.ok) return act.refused('moderate', reason.refusal);
     const moderation = action.value === 'hide' ? 'hidden' : 'removed';
     moderateComment(db, act.comment.id, moderation, reason.value, act.facts.actorId);
-    return act.done({ type: 'comment.moderated', ...act.facts, moderation });
+    return act.done({ type: 'comment.moderated', ...act.facts, moderation, reason: reason.value });
   });
 
   app.post('/clubs/:clubId/comments/:commentId/react', async (c) => {
@@ -152,6 +152,7 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
     if ('refusal' in act) return act.refusal;
     const reaction = checkReaction(act.form);
     if (!reaction.ok) return act.refused('react', reaction.refusal);
+    posting(c);
     const on = toggleReaction(db, act.comment.id, act.facts.actorId, reaction.value, clock());
     return act.done({ type: 'reaction.toggled', actorId: act.facts.actorId, clubId: act.access.club.id, commentId: act.comment.id, reaction: reaction.value, on });
   });

@@ -108,7 +108,7 @@ export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     return { found };
   }
 
-  async function sendInvitePage(c: Ctx, state: InvitePageState, status: 200 | 404 | 410) {
+  async function sendInvitePage(c: Ctx, state: InvitePageState, status: 200 | 403 | 404 | 410) {
     c.header('Cache-Control', 'no-store');
     return c.html(`<!doctype html>${await (<InvitePage page={pageContext(c)} state={state} />)}`, status);
   }
@@ -120,6 +120,7 @@ export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     if (!('found' in lookup) || !lookup.found) return sendInvitePage(c, { kind: 'unusable', reason: lookup.reason! }, lookup.reason === 'invalid' ? 404 : 410);
     const { club, invitation } = lookup.found;
     if (!user) return redirectToLogin(c, `/invite/${token}`);
+    if (deps.joinRefusal?.(club.id, user.id)) return sendInvitePage(c, { kind: 'unusable', reason: 'banned' }, 403);
     const access = accessFor(club, user.id, getMembership(db, club.id, user.id)?.role ?? null);
     if (!clubCan(access, 'acceptInvite')) return sendInvitePage(c, { kind: 'member', club: { id: club.id, name: club.name } }, 200);
     const memberCount = listMembers(db, club.id, null).length;
@@ -135,6 +136,8 @@ export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     const user = c.get('user');
     if (!user) return redirectToLogin(c, `/invite/${token}`);
     if (!looksLikeInvitationToken(token)) return sendInvitePage(c, { kind: 'unusable', reason: 'invalid' }, 404);
+    const invited = inviteLookup(token);
+    if ('found' in invited && invited.found && deps.joinRefusal?.(invited.found.club.id, user.id)) return sendInvitePage(c, { kind: 'unusable', reason: 'banned' }, 403);
     consumePosting(c, deps.rateLimiters.postingPerUser, clock());
     const result = redeemInvitation(deps, hashInvitationToken(token), user.id, clock());
     if (result.status === 'joined') {

@@ -31,6 +31,7 @@ export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): H
     const user = c.get('user');
     if (access.isMember) return seeOther(c, `/clubs/${access.club.id}`);
     if (!user || !clubCan(access, 'join')) return refuse(c, `/clubs/${access.club.id}`);
+    if (deps.joinRefusal?.(access.club.id, user.id)) return messagePage(c, 'moderation.banned.join', `/clubs/${access.club.id}`, 403);
     consumePosting(c, deps.rateLimiters.postingPerUser, clock());
     if (addMember(db, access.club.id, user.id, 'member', clock())) {
       events.publish({ type: 'member.joined', actorId: user.id, clubId: access.club.id, userId: user.id, via: 'public' });
@@ -80,7 +81,7 @@ export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): H
     const action = parsed.data.role === 'moderator' ? 'promote' : 'demote';
     if (!clubCan(access, action, { target })) return refuse(c, `/clubs/${access.club.id}`);
     if (setMemberRole(db, access.club.id, target.userId, action === 'promote' ? 'member' : 'moderator', parsed.data.role)) {
-      events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'role' });
+      events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'role', targetUserId: target.userId, role: parsed.data.role });
     }
     return seeOther(c, `/clubs/${access.club.id}?done=role`);
   });
@@ -109,7 +110,7 @@ export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): H
     if (!transferOwnership(deps, access.club.id, access.userId!, target.userId)) {
       return renderHome(c, access, { values: form, errors: { userId: 'clubs.error.transfer_member' } }, 422);
     }
-    events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'owner' });
+    events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'owner', targetUserId: target.userId, role: 'owner' });
     return seeOther(c, `/clubs/${access.club.id}?done=transferred`);
   });
 

@@ -69,7 +69,7 @@ export function errorKeys(errors: FieldErrors): Partial<Record<string, MessageKe
 }
 
 /** A refusal of input that has no form to re-show: a message (a flash for htmx) and a way back. */
-export function messagePage(c: Ctx, key: MessageKey, back: string, status: 409 | 422 = 422) {
+export function messagePage(c: Ctx, key: MessageKey, back: string, status: 403 | 409 | 422 = 422) {
   const t = c.get('t');
   if (isHtmx(c)) return sendFragment(c, <p class="flash flash-error" role="alert">{t(key)}</p>, status);
   return sendPage(c, <ClubMessagePage page={pageContext(c)} title={t('clubs.error.title')} message={t(key)} back={back} />, status);
