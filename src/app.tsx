@@ -18,6 +18,7 @@ import { bookRoutes } from './books';
 import { clubRoutes, clubUploadRights, type ClubPageContributions } from './clubs';
 import { InProcessEventBus } from './events';
 import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
+import { keepSearchIndexCurrent, searchOnChapter, searchOnClubHome, searchRoutes } from './search';
 import { HttpError, renderError } from './http/errors';
 import { limitBody, localeChooser, requestContext, sameOriginOnly } from './http/middleware';
 import { pageContext, sendPage } from './http/page';
@@ -36,8 +37,8 @@ export const UPLOAD_PATH = /\/upload$/;
  * here; the clubs area never learns who it is.
  */
 const CLUB_PAGES: ClubPageContributions = {
-  chapter: [annotationsOnChapter, pollsOnChapter],
-  home: [pollsOnClubHome, annotationsOnClubHome],
+  chapter: [annotationsOnChapter, pollsOnChapter, searchOnChapter],
+  home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome],
 };
 
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
@@ -47,6 +48,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs });
   const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters() };
   invalidateOnEvents(pageCache, events);
+  keepSearchIndexCurrent(deps.sqlite, events, deps.clock);
 
   const app = new Hono<AppEnv>();
   const smallBodies = limitBody(deps.config.maxBodyBytes);
@@ -83,6 +85,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.route('/', clubRoutes(deps, CLUB_PAGES));
   app.route('/', annotationRoutes(deps));
   app.route('/', pollRoutes(deps));
+  app.route('/', searchRoutes(deps));
 
   app.notFound((c) => renderError(c, 404));
   app.onError((error, c) => {
