@@ -21,7 +21,7 @@ import { formatDateTime } from '../i18n/zoned-time';
 import {
   commentMatches,
   drainCommentOutbox,
-  hiddenCommentMatchCount,
+  commentMatchCounts,
   indexEdition,
   libraryMatches,
   paragraphMatches,
@@ -103,7 +103,7 @@ function discussionResults(db: Db, access: ClubAccess, reading: Reading, chapter
   const rows = commentMatches(db, reading.id, query.match!, viewer, order, COMMENT_HITS_SHOWN * 2)
     .filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId))
     .slice(0, COMMENT_HITS_SHOWN);
-  const hiddenCount = hiddenCommentMatchCount(db, reading.id, query.match!, viewer);
+  const counts = commentMatchCounts(db, reading.id, query.match!, viewer);
   const groups = new Map<number, CommentChapterView>();
   for (const row of rows) {
     const chapter = chapters.get(row.chapterId);
@@ -120,7 +120,7 @@ function discussionResults(db: Db, access: ClubAccess, reading: Reading, chapter
       snippet: snippetOf(row.body, query.needles),
     });
   }
-  return { chapters: [...groups.values()], shownCount: rows.length, hiddenCount };
+  return { chapters: [...groups.values()], shownCount: rows.length, visibleCount: counts.visible, hiddenCount: counts.hidden };
 }
 
 /** The thread a comment is in, opened on it: the paragraph's threads page, or the chapter's. */
@@ -133,7 +133,7 @@ function threadHref(clubBase: string, readingParam: string, row: CommentMatch): 
 export function clubSearchResults(deps: { db: Db; sqlite: Sqlite }, access: ClubAccess, reading: Reading | undefined, input: string | undefined, order: SearchOrder, ui: SearchUi): ClubSearchResultsView {
   const query = buildSearchQuery(input);
   const orderHrefs = { best: searchUrl(access.club.id, query.text, 'best'), newest: searchUrl(access.club.id, query.text, 'newest') };
-  const nothing = { book: { chapters: [], visibleCount: 0, aheadCount: 0 }, discussion: { chapters: [], shownCount: 0, hiddenCount: 0 } };
+  const nothing = { book: { chapters: [], visibleCount: 0, aheadCount: 0 }, discussion: { chapters: [], shownCount: 0, visibleCount: 0, hiddenCount: 0 } };
   if (!reading) return { query: query.text, order, empty: query.match === null, noReading: true, orderHrefs, ...nothing };
   if (query.match === null) return { query: query.text, order, empty: true, noReading: false, orderHrefs, ...nothing };
   catchUp(deps.sqlite, reading.editionId, ui.now);

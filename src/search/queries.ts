@@ -47,6 +47,8 @@ export function drainCommentOutbox(sqlite: Sqlite, batch = 5000): number {
 
 /** Indexes an edition's paragraphs once (editions never change); false when it already was. */
 export function indexEdition(sqlite: Sqlite, editionId: number, now: number): boolean {
+  // Asked before every search: answer "already indexed" without opening a write transaction.
+  if (sqlite.prepare('select 1 from search_indexed_editions where edition_id = ?').get(editionId)) return false;
   return sqlite
     .transaction(() => {
       if (sqlite.prepare('select 1 from search_indexed_editions where edition_id = ?').get(editionId)) return false;
@@ -75,9 +77,14 @@ export function rebuildSearchIndexes(sqlite: Sqlite, now: number): { editions: n
         delete from search_comment_outbox;`);
       const add = sqlite.prepare('insert into search_comment_text (rowid, body) values (?, ?)');
       let count = 0;
-      for (const row of sqlite.prepare('select id, body from comments where deleted_at is null and moderation is null').iterate() as IterableIterator<{ id: number; body: string }>) {
-        add.run(row.id, indexText(row.body));
-        count++;
+      // In pages by id (better-sqlite3 cannot write while a statement is still iterating).
+      const page = sqlite.prepare('select id, body from comments where id > ? and deleted_at is null and moderation is null order by id limit 10000');
+      for (let after = 0; ; ) {
+        const rows = page.all(after) as { id: number; body: string }[];
+        for (const row of rows) add.run(row.id, indexText(row.body));
+        count += rows.length;
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]!.id;
       }
       return count;
     })
@@ -176,31 +183,37 @@ export interface CommentMatch {
  * still passes every row through `commentVisibleTo`.
  */
 export function commentMatches(db: Db, readingId: number, match: string, viewer: GateViewer, order: SearchOrder, limit: number): CommentMatch[] {
-  const orderBy = order === 'newest' ? sql`comments.created_at desc, comments.id desc` : sql`bm25(search_comment_text), comments.id desc`;
+  // The gate and the order on the matches alone; authors and paragraphs joined for the few kept.
+  const sortKey = order === 'newest' ? sql`-comments.created_at` : sql`bm25(search_comment_text)`;
   return db.all<CommentMatch>(sql`
     select comments.id, comments.chapter_id as chapterId, comments.paragraph_id as paragraphId, paragraphs.ordinal as paragraphOrdinal,
            comments.author_id as authorId, users.display_name as authorDisplayName, comments.anchor_position as anchorPosition,
            comments.visibility, comments.body, comments.created_at as createdAt
-    from search_comment_text
-    join comments on comments.id = search_comment_text.rowid
+    from (
+      select comments.id, ${sortKey} as sortKey from search_comment_text join comments on comments.id = search_comment_text.rowid
+      where search_comment_text match ${match} and comments.reading_id = ${readingId}
+        and comments.deleted_at is null and comments.moderation is null and ${visibleToSql(viewer)}
+      order by sortKey, comments.id desc
+      limit ${limit}
+    ) kept
+    join comments on comments.id = kept.id
     join users on users.id = comments.author_id
     left join paragraphs on paragraphs.id = comments.paragraph_id
-    where search_comment_text match ${match} and comments.reading_id = ${readingId}
-      and comments.deleted_at is null and comments.moderation is null and ${visibleToSql(viewer)}
-    order by ${orderBy}
-    limit ${limit}`);
+    order by kept.sortKey, kept.id desc`);
 }
 
 /**
- * How many live club comments of a reading match but are hidden from `viewer` by the gate:
- * "N more further on". Other people's private notes are never counted (the gate's
- * `partitionVisible` counts the same way).
+ * How many live comments of a reading match, split by the gate: those `viewer` may see, and the
+ * club comments hidden from them ("N more further on"). Other people's private notes are in
+ * neither (the gate's `partitionVisible` counts the same way). One pass over the matches.
  */
-export function hiddenCommentMatchCount(db: Db, readingId: number, match: string, viewer: GateViewer): number {
-  const row = db.get<{ n: number }>(sql`
-    select count(*) as n from search_comment_text join comments on comments.id = search_comment_text.rowid
-    where search_comment_text match ${match} and comments.reading_id = ${readingId}
-      and comments.deleted_at is null and comments.moderation is null
-      and comments.visibility = 'club' and not (${visibleToSql(viewer)})`);
-  return row?.n ?? 0;
+export function commentMatchCounts(db: Db, readingId: number, match: string, viewer: GateViewer): { visible: number; hidden: number } {
+  const visible = visibleToSql(viewer);
+  const row = db.get<{ visible: number | null; hidden: number | null }>(sql`
+    select sum(seen) as visible, sum(club and not seen) as hidden from (
+      select (${visible}) as seen, comments.visibility = 'club' as club
+      from search_comment_text join comments on comments.id = search_comment_text.rowid
+      where search_comment_text match ${match} and comments.reading_id = ${readingId}
+        and comments.deleted_at is null and comments.moderation is null)`);
+  return { visible: row?.visible ?? 0, hidden: row?.hidden ?? 0 };
 }

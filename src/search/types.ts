@@ -53,7 +53,8 @@ export interface ClubSearchResultsView {
   /** The club reads nothing now. */
   noReading: boolean;
   book: { chapters: BookChapterView[]; visibleCount: number; aheadCount: number };
-  discussion: { chapters: CommentChapterView[]; shownCount: number; hiddenCount: number };
+  /** `shownCount` of the `visibleCount` matches the reader may see are listed; `hiddenCount` are ahead of them. */
+  discussion: { chapters: CommentChapterView[]; shownCount: number; visibleCount: number; hiddenCount: number };
   /** Links to the same search in the other order. */
   orderHrefs: Record<SearchOrder, string>;
 }

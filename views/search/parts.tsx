@@ -58,13 +58,13 @@ export const ClubSearchResults: FC<{ t: Translator; results: ClubSearchResultsVi
   if (results.noReading) return <p class="muted">{t('search.no_reading')}</p>;
   if (results.empty) return <p class="muted">{t('search.empty')}</p>;
   const { book, discussion } = results;
-  const nothing = book.visibleCount + book.aheadCount + discussion.shownCount + discussion.hiddenCount === 0;
+  const nothing = book.visibleCount + book.aheadCount + discussion.visibleCount + discussion.hiddenCount === 0;
   return (
     <div class="search-results">
       <p class="search-summary">
         {nothing
           ? t('search.none', { query: results.query })
-          : t('search.summary', { book: t('search.book.count', { count: book.visibleCount + book.aheadCount }), discussion: t('search.book.count', { count: discussion.shownCount + discussion.hiddenCount }) })}
+          : t('search.summary', { book: t('search.book.count', { count: book.visibleCount + book.aheadCount }), discussion: t('search.book.count', { count: discussion.visibleCount + discussion.hiddenCount }) })}
         {' '}
         <span class="search-order">
           {t('search.order')}:{' '}
