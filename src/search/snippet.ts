@@ -56,6 +56,11 @@ export function snippetOf(text: string, needles: readonly string[], radius = SNI
   const first = hits[0];
   let start = first ? Math.max(0, first.start - radius) : 0;
   let end = Math.min(text.length, (first ? first.end : 0) + radius * (first ? 1 : 2));
+  // Start at a word when one begins close by, rather than mid-word.
+  if (start > 0 && first) {
+    const space = text.slice(start, first.start).search(/\s/u);
+    if (space !== -1 && space < 16) start += space + 1;
+  }
   // Never cut a surrogate pair in half.
   if (start > 0 && /[\uDC00-\uDFFF]/.test(text[start]!)) start -= 1;
   if (end < text.length && /[\uDC00-\uDFFF]/.test(text[end]!)) end += 1;
