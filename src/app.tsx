@@ -19,6 +19,7 @@ import { clubRoutes, clubUploadRights, type ClubPageContributions } from './club
 import { InProcessEventBus } from './events';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
 import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
+import { keepSearchIndexCurrent, searchOnChapter, searchOnClubHome, searchRoutes } from './search';
 import { HttpError, renderError } from './http/errors';
 import { limitBody, localeChooser, requestContext, sameOriginOnly } from './http/middleware';
 import { pageContext, sendPage } from './http/page';
@@ -37,8 +38,8 @@ export const UPLOAD_PATH = /\/upload$/;
  * here; the clubs area never learns who it is.
  */
 const CLUB_PAGES: ClubPageContributions = {
-  chapter: [annotationsOnChapter, pollsOnChapter],
-  home: [pollsOnClubHome, annotationsOnClubHome],
+  chapter: [annotationsOnChapter, pollsOnChapter, searchOnChapter],
+  home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome],
 };
 
 /** What only the app's composition needs beyond {@link AppDeps}. */
@@ -56,6 +57,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   invalidateOnEvents(pageCache, events);
   recordAudit(deps.db, events, deps.clock);
   const postingGate = moderationPostingGate(deps.db, deps.config.youngAccountComments);
+  keepSearchIndexCurrent(deps.sqlite, events, deps.clock);
 
   const app = new Hono<AppEnv>();
   const smallBodies = limitBody(deps.config.maxBodyBytes);
@@ -97,6 +99,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.route('/', annotationRoutes(deps));
   app.route('/', pollRoutes(deps));
   app.route('/', moderationRoutes(deps));
+  app.route('/', searchRoutes(deps));
 
   app.notFound((c) => renderError(c, 404));
   app.onError((error, c) => {

@@ -6,3 +6,8 @@ export { annotationRoutes } from './routes';
 export { annotationsOnChapter, annotationsOnClubHome } from './club-pages';
 export type * from './types';
 export { commentEventFacts, commentOfClub, commentSeenBy, deleteCommentAsAuthor, setCommentModeration, type CommentRow } from './moderation-hooks';
+// The spoiler gate, for other outputs that show comments (search): the rule, its SQL form, and
+// the viewer a club reader is to it.
+export { commentVisibleTo, partitionVisible, type GateComment, type GateViewer } from './gate';
+export { visibleToSql } from './queries';
+export { gateViewerFor } from './present';
