@@ -4,7 +4,7 @@
  * guessing one account from many addresses stays slow (`src/auth/login-throttle.ts`).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, DEFAULT_PASSWORD, makeTestApp, signUp, type TestApp } from '../helpers/app';
+import { Client, DEFAULT_PASSWORD, makeTestApp, signUp, type TestApp } from '../../helpers/app';
 
 let testApp: TestApp;
 beforeEach(() => {

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupError, backupDatabase, restoreDatabase } from '../../db/backup';
-import { openDatabase } from '../../db/connection';
-import { CommentWriters, integrityCheck, missingFrom, seedCommentRoom, writtenComments, type AcknowledgedComment } from '../helpers/comment-writers';
-import { ROOT, serverWorkspace, stopServer } from '../helpers/server';
+import { BackupError, backupDatabase, restoreDatabase } from '../../../db/backup';
+import { openDatabase } from '../../../db/connection';
+import { CommentWriters, integrityCheck, missingFrom, seedCommentRoom, writtenComments, type AcknowledgedComment } from '../../helpers/comment-writers';
+import { ROOT, serverWorkspace, stopServer } from '../../helpers/server';
 
 const SERVER_ENV = { POSTING_RATE_LIMIT: '1000000' };
 

@@ -7,9 +7,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CommentWriters, integrityCheck, missingFrom, seedCommentRoom, writtenComments } from '../helpers/comment-writers';
-import { freePort } from '../helpers/net';
-import { serverWorkspace, stopServer } from '../helpers/server';
+import { CommentWriters, integrityCheck, missingFrom, seedCommentRoom, writtenComments } from '../../helpers/comment-writers';
+import { freePort } from '../../helpers/net';
+import { serverWorkspace, stopServer } from '../../helpers/server';
 
 const SERVER_ENV = { POSTING_RATE_LIMIT: '1000000' };
 /** Acknowledged posts to wait for before each kill (the kill lands while more are in flight). */

@@ -11,14 +11,14 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheStatements } from '../../db/connection';
-import * as schema from '../../db/schema';
-import { createApp } from '../../src/app';
-import { createRateLimiters } from '../../src/http/rate-limit';
-import { storageFailure, writeIfPossible } from '../../src/http/storage-errors';
-import { Client, type TestApp } from '../helpers/app';
-import { integrityCheck } from '../helpers/comment-writers';
-import { makeRoom, type AnnotationRoom } from './annotations-room';
+import { cacheStatements } from '../../../db/connection';
+import * as schema from '../../../db/schema';
+import { createApp } from '../../../src/app';
+import { createRateLimiters } from '../../../src/http/rate-limit';
+import { storageFailure, writeIfPossible } from '../../../src/http/storage-errors';
+import { Client, type TestApp } from '../../helpers/app';
+import { integrityCheck } from '../../helpers/comment-writers';
+import { makeRoom, type AnnotationRoom } from '../annotations/room';
 
 const DAY = 24 * 60 * 60 * 1000;
 let room: AnnotationRoom;
