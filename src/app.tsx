@@ -17,6 +17,7 @@ import { authRoutes, sessionLoader } from './auth';
 import { bookRoutes } from './books';
 import { clubRoutes, clubUploadRights, type ClubPageContributions } from './clubs';
 import { InProcessEventBus } from './events';
+import { createLive } from './live';
 import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
 import { HttpError, renderError } from './http/errors';
 import { limitBody, localeChooser, requestContext, sameOriginOnly } from './http/middleware';
@@ -80,7 +81,10 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
   app.route('/', authRoutes(deps));
   app.route('/', bookRoutes(deps, clubUploadRights(deps.db)));
-  app.route('/', clubRoutes(deps, CLUB_PAGES));
+  // The live chapter page (src/live): its contribution is bound to this app's open streams.
+  const live = createLive(deps);
+  app.route('/', clubRoutes(deps, { ...CLUB_PAGES, chapter: [...CLUB_PAGES.chapter, live.onChapter] }));
+  app.route('/', live.routes);
   app.route('/', annotationRoutes(deps));
   app.route('/', pollRoutes(deps));
 

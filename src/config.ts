@@ -27,6 +27,9 @@ export interface Config {
   filesDir: string;
   /** How long others' changes in a club may take to show on a cached chapter page (ms). */
   pageCacheStaleMs: number;
+  /** Live streams (src/live) one reader may hold open at once, and the whole process. */
+  liveStreamsPerMember: number;
+  liveStreamsMax: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -64,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postingPerMinute: intFrom(env.POSTING_RATE_LIMIT, 30),
     filesDir: env.FILES_DIR || '',
     pageCacheStaleMs: intFrom(env.PAGE_CACHE_STALE_MS, 1000),
+    liveStreamsPerMember: intFrom(env.LIVE_STREAMS_PER_MEMBER, 5),
+    liveStreamsMax: intFrom(env.LIVE_STREAMS_MAX, 2000),
   };
 }
 
@@ -84,6 +89,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     postingPerMinute: 30,
     filesDir: '',
     pageCacheStaleMs: 0,
+    liveStreamsPerMember: 5,
+    liveStreamsMax: 2000,
     ...overrides,
   };
 }

@@ -3,5 +3,5 @@
  * plain data its views draw (views import these types from here).
  */
 export { annotationRoutes } from './routes';
-export { annotationsOnChapter, annotationsOnClubHome } from './club-pages';
+export { annotationsLive, annotationsOnChapter, annotationsOnClubHome, type ChapterChange } from './club-pages';
 export type * from './types';

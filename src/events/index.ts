@@ -46,7 +46,7 @@ export type DomainEvent =
   | (EventBase & CommentFacts & { type: 'comment.edited' })
   | (EventBase & CommentFacts & { type: 'comment.deleted' })
   | (EventBase & CommentFacts & { type: 'comment.moderated'; moderation: 'hidden' | 'removed' })
-  | (EventBase & { type: 'reaction.toggled'; clubId: number; commentId: number; reaction: string; on: boolean })
+  | (EventBase & { type: 'reaction.toggled'; clubId: number; readingId: number; chapterId: number; paragraphId: number | null; commentId: number; reaction: string; on: boolean })
   | (EventBase & { type: 'spoilers.revealed'; clubId: number; readingId: number; chapterId: number; revealed: boolean })
   // ---- polls
   | (EventBase & { type: 'poll.opened'; clubId: number; pollId: number; readingId: number | null; chapterId: number | null; opensAt: number | null })

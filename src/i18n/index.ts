@@ -15,6 +15,7 @@ import * as books from './messages/books';
 import * as clubs from './messages/clubs';
 import * as core from './messages/core';
 import * as importMessages from './messages/import';
+import * as live from './messages/live';
 import * as polls from './messages/polls';
 
 export const LOCALES = ['ko', 'en'] as const;
@@ -23,7 +24,7 @@ export const DEFAULT_LOCALE: Locale = 'en';
 /** The cookie that keeps a signed-out reader's language choice. */
 export const LOCALE_COOKIE = 'marginalia_lang';
 
-const catalogues = [core, auth, books, clubs, annotations, polls, importMessages] as const;
+const catalogues = [core, auth, books, clubs, annotations, polls, importMessages, live] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }
