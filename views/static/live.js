@@ -39,8 +39,14 @@
     if (!box || box.childElementCount === 0) return;
     var link = document.querySelector('#margin-summary-' + paragraphId + ' .comment-count');
     var url = link && link.getAttribute('hx-get');
-    if (url) window.htmx.ajax('GET', url, { target: box, swap: 'innerHTML settle:0' });
+    // X-Live-Refresh: skip the personal page cache, which may hold the thread as it was a
+    // moment ago (others' changes otherwise show within PAGE_CACHE_STALE_MS).
+    if (url) window.htmx.ajax('GET', url, { target: box, swap: 'innerHTML settle:0', headers: { 'X-Live-Refresh': '1' } });
   });
+
+  // htmx started (deferred, before hx-sse.js registered): process the stream's element now
+  // that the extension is there, which opens the stream.
+  window.htmx.process(live);
 
   function lost() {
     say(live.getAttribute('data-lost') || '');
