@@ -24,6 +24,7 @@ import { contentHash, parseBook } from '../src/books/import';
 import { storeParsedBook } from '../src/books/store';
 import { generateKoreanBook } from '../tests/fixtures/books/korean-book';
 import { seedBenchDatabase, type BenchData } from './seed';
+import { streamsCase } from './streams';
 import { freePort } from '../tests/helpers/net';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -31,6 +32,7 @@ const args = new Set(process.argv.slice(2));
 const asJson = args.has('--json');
 const mode = args.has('--tiny') ? 'tiny' : args.has('--quick') ? 'quick' : 'full';
 const TIMING = { full: { warmup: 2, duration: 10 }, quick: { warmup: 1, duration: 3 }, tiny: { warmup: 0.2, duration: 0.5 } }[mode];
+const STREAMS = mode === 'tiny' ? 20 : 1000;
 const SIZES = mode === 'tiny' ? { members: 6, paragraphs: 40, comments: 60, polls: 2 } : { members: 50, paragraphs: 500, comments: 2000, polls: 10 };
 
 const say = (line = '') => {
@@ -188,6 +190,8 @@ async function main() {
       POSTING_RATE_LIMIT: '100000000',
       FILES_DIR: filesDir,
       NODE_ENV: 'production',
+      // The streams case opens many streams per member (as many tabs); the default is 5.
+      LIVE_STREAMS_PER_MEMBER: '100000',
     });
     children.push(server.child);
     await waitFor(`${base}/healthz`, server.child, server.output);
@@ -264,6 +268,25 @@ async function main() {
     }));
     cases.push(await measure('7 voting in a poll', base, { path: '/', connections: 10, requests: vote as never, redirectIsSuccess: true }));
 
+    // 8: live streams on the chapter, a comment every 100 ms; then the chapter page with them open.
+    progress(`8 ${STREAMS} live streams, a comment every 100 ms`);
+    let streamPosts = 0;
+    const streams = await streamsCase({
+      base,
+      path: `/clubs/${data.clubId}/live/${data.readingId}/${data.chapterId}`,
+      cookieFor: (index) => sessionCookie(data.tokens[index % data.tokens.length]!),
+      streams: STREAMS,
+      durationSeconds: TIMING.duration,
+      rssMb: () => rssMb(server.child.pid!),
+      post: (index) =>
+        fetch(`${base}/clubs/${data.clubId}/comments`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: sessionCookie(data.tokens[1 + (index % (data.tokens.length - 1))]!), 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+          body: new URLSearchParams({ reading_id: String(data.readingId), paragraph_id: String(data.paragraphIds[(index * 13) % data.paragraphIds.length]!), body: `실시간 ${streamPosts++} — live`, visibility: 'club' }).toString(),
+        }),
+    });
+
     const rss = rssMb(server.child.pid!);
     const import_ms = await importTimings();
     const find = (prefix: string) => cases.find((c) => c.name.startsWith(prefix))!;
@@ -276,6 +299,7 @@ async function main() {
       fragment_bytes: fragmentBytes,
       import_ms,
       rss_mb: rss,
+      streams,
     };
 
     if (asJson) {
@@ -289,6 +313,7 @@ async function main() {
       say(`ratios: (2)/(1) ${result.ratios.healthz_over_raw}   (4)/(3) ${result.ratios.chapter_over_static}   (5)/(3) ${result.ratios.thread_over_static}`);
       say(`chapter page: ${chapterBytes.raw} bytes raw, ${chapterBytes.gzip} gzipped (${Math.round(chapterBytes.gzip / 1024)} KB); served compressed: ${served}`);
       say(`thread fragment (5): ${fragmentBytes.raw} bytes raw (${Math.round(fragmentBytes.raw / 1024)} KB), ${fragmentBytes.gzip} gzipped`);
+      say(`8 live streams: ${streams.streams} streams, ${streams.posts} comments 100 ms apart; delivery to the last stream p50 ${streams.delivery_p50_ms} ms, p95 ${streams.delivery_p95_ms} ms, max ${streams.delivery_max_ms} ms; server memory ${streams.rss_before_mb} → ${streams.rss_after_mb} MB (+${streams.rss_growth_mb}); errors ${streams.errors}`);
       say(`server memory after the run: ${rss} MB resident`);
       say(`imports: ${Object.entries(import_ms).map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
       if (args.has('--profile')) say(`server CPU profile written to ${profileDir} (open it in Chrome DevTools)`);

@@ -27,5 +27,8 @@ describe('npm run bench', () => {
     expect(result.chapter_bytes.served_compressed).toBe(true);
     expect(Object.keys(result.import_ms).length).toBeGreaterThan(0);
     expect(result.rss_mb).toBeGreaterThan(0);
+    expect(Object.keys(result.streams).sort()).toEqual(['delivery_max_ms', 'delivery_p50_ms', 'delivery_p95_ms', 'errors', 'posts', 'rss_after_mb', 'rss_before_mb', 'rss_growth_mb', 'streams']);
+    expect(result.streams.errors).toBe(0);
+    expect(result.streams.posts).toBeGreaterThan(0);
   }, 150_000);
 });
