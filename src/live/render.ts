@@ -15,7 +15,7 @@
  */
 import { annotationsLive, type ChapterChange } from '../annotations';
 import { getChapterById, listParagraphs } from '../books';
-import { chapterBasePath, chapterOpensAt, chapterOpenTo, getReading, loadClubAccess, progressOf, type ClubChapterContext } from '../clubs';
+import { chapterContextFor, chapterOpensAt, chapterOpenTo, getReading, loadClubAccess, type ClubChapterContext } from '../clubs';
 import type { DomainEvent } from '../events';
 import type { AreaDeps } from '../http/types';
 import { translator } from '../i18n';
@@ -86,20 +86,7 @@ export function renderGroups(deps: AreaDeps, place: StreamPlace, groups: readonl
     const { user, locale, timeZone } = streams[0]!.viewer;
     const access = loadClubAccess(db, place.clubId, user);
     if (!access || !access.canSee || !chapterOpenTo(access, opensAt, now)) return null;
-    return {
-      deps,
-      access,
-      viewer: user,
-      reading,
-      chapter,
-      paragraphs,
-      progress: access.isMember ? progressOf(db, reading.id, access.userId) : 0,
-      chapterBasePath: chapterBasePath(place.clubId, reading),
-      t: translator(locale),
-      locale,
-      timeZone,
-      now,
-    };
+    return chapterContextFor({ deps, access, viewer: user, reading, chapter, paragraphs, t: translator(locale), locale, timeZone, now });
   });
   const allowed = contexts.filter((ctx): ctx is ClubChapterContext => ctx !== null);
   const margins = change.annotations ? annotationsLive(allowed, change.annotations) : [];
