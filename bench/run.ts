@@ -25,6 +25,7 @@ import { storeParsedBook } from '../src/books/store';
 import { generateKoreanBook } from '../tests/fixtures/books/korean-book';
 import { seedSearchClub, type SearchBenchData } from './search-seed';
 import { seedBenchDatabase, type BenchData } from './seed';
+import { streamsCase } from './streams';
 import { freePort } from '../tests/helpers/net';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -32,6 +33,7 @@ const args = new Set(process.argv.slice(2));
 const asJson = args.has('--json');
 const mode = args.has('--tiny') ? 'tiny' : args.has('--quick') ? 'quick' : 'full';
 const TIMING = { full: { warmup: 2, duration: 10 }, quick: { warmup: 1, duration: 3 }, tiny: { warmup: 0.2, duration: 0.5 } }[mode];
+const STREAMS = mode === 'tiny' ? 20 : 1000;
 const SIZES = mode === 'tiny' ? { members: 6, paragraphs: 40, comments: 60, polls: 2 } : { members: 50, paragraphs: 500, comments: 2000, polls: 10 };
 /** The search cases' club: the generated Korean book (~525 KB) and this many comments. */
 const SEARCH_SIZES = mode === 'tiny' ? { comments: 2_000, bookBytes: 40_000 } : { comments: 100_000, bookBytes: 550_000 };
@@ -204,6 +206,8 @@ async function main() {
       YOUNG_ACCOUNT_COMMENTS: '0',
       FILES_DIR: filesDir,
       NODE_ENV: 'production',
+      // The streams case opens many streams per member (as many tabs); the default is 5.
+      LIVE_STREAMS_PER_MEMBER: '100000',
     });
     children.push(server.child);
     await waitFor(`${base}/healthz`, server.child, server.output);
@@ -293,6 +297,24 @@ async function main() {
     cases.push(await measure('8 search, 2-syllable Korean (정책)', base, { path: searchPath('정책'), connections: 10, headers: searchHeaders }));
     cases.push(await measure('9 search, English word (Loopt)', base, { path: searchPath('Loopt'), connections: 10, headers: searchHeaders }));
     cases.push(await measure('10 search, everyday Korean word (책방)', base, { path: searchPath('책방'), connections: 10, headers: searchHeaders }));
+    // 11: live streams on the chapter, a comment every 100 ms; then the chapter page with them open.
+    progress(`11 ${STREAMS} live streams, a comment every 100 ms`);
+    let streamPosts = 0;
+    const streams = await streamsCase({
+      base,
+      path: `/clubs/${data.clubId}/live/${data.readingId}/${data.chapterId}`,
+      cookieFor: (index) => sessionCookie(data.tokens[index % data.tokens.length]!),
+      streams: STREAMS,
+      durationSeconds: TIMING.duration,
+      rssMb: () => rssMb(server.child.pid!),
+      post: (index) =>
+        fetch(`${base}/clubs/${data.clubId}/comments`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: sessionCookie(data.tokens[1 + (index % (data.tokens.length - 1))]!), 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+          body: new URLSearchParams({ reading_id: String(data.readingId), paragraph_id: String(data.paragraphIds[(index * 13) % data.paragraphIds.length]!), body: `실시간 ${streamPosts++} — live`, visibility: 'club' }).toString(),
+        }),
+    });
 
     const rss = rssMb(server.child.pid!);
     const import_ms = await importTimings();
@@ -314,6 +336,7 @@ async function main() {
         index_bytes: searchData.index_bytes,
         matches: searchMatches,
       },
+      streams,
     };
 
     if (asJson) {
@@ -327,6 +350,7 @@ async function main() {
       say(`ratios: (2)/(1) ${result.ratios.healthz_over_raw}   (4)/(3) ${result.ratios.chapter_over_static}   (5)/(3) ${result.ratios.thread_over_static}`);
       say(`chapter page: ${chapterBytes.raw} bytes raw, ${chapterBytes.gzip} gzipped (${Math.round(chapterBytes.gzip / 1024)} KB); served compressed: ${served}`);
       say(`thread fragment (5): ${fragmentBytes.raw} bytes raw (${Math.round(fragmentBytes.raw / 1024)} KB), ${fragmentBytes.gzip} gzipped`);
+      say(`11 live streams: ${streams.streams} streams, ${streams.posts} comments 100 ms apart; delivery to the last stream p50 ${streams.delivery_p50_ms} ms, p95 ${streams.delivery_p95_ms} ms, max ${streams.delivery_max_ms} ms; server memory ${streams.rss_before_mb} → ${streams.rss_after_mb} MB (+${streams.rss_growth_mb}); errors ${streams.errors}`);
       say(`server memory after the run: ${rss} MB resident`);
       say(`search (8–10): ${searchData.comments} comments and ${searchData.paragraphs} paragraphs (${Math.round(searchData.book_bytes / 1024)} KB book); indexes built in ${searchData.build_ms} ms; ${Math.round(searchData.index_bytes.comments / 1024)} KB for comments, ${Math.round(searchData.index_bytes.paragraphs / 1024)} KB for the book`);
       say(`search matches: ${Object.entries(searchMatches).map(([q, summary]) => `${q}: ${summary}`).join(' | ')}`);

@@ -18,6 +18,7 @@ import { bookRoutes, type ImportPool } from './books';
 import { clubRoutes, clubUploadRights, type ClubPageContributions } from './clubs';
 import { InProcessEventBus } from './events';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
+import { createLive } from './live';
 import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
 import { keepSearchIndexCurrent, searchOnChapter, searchOnClubHome, searchRoutes } from './search';
 import { HttpError, renderError } from './http/errors';
@@ -95,7 +96,10 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
   app.route('/', authRoutes(deps));
   app.route('/', bookRoutes(deps, clubUploadRights(deps.db), appDeps.importPool));
-  app.route('/', clubRoutes(deps, CLUB_PAGES));
+  // The live chapter page (src/live): its contribution is bound to this app's open streams.
+  const live = createLive(deps);
+  app.route('/', clubRoutes(deps, { ...CLUB_PAGES, chapter: [...CLUB_PAGES.chapter, live.onChapter] }));
+  app.route('/', live.routes);
   app.route('/', annotationRoutes(deps));
   app.route('/', pollRoutes(deps));
   app.route('/', moderationRoutes(deps));

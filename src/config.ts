@@ -29,6 +29,9 @@ export interface Config {
   pageCacheStaleMs: number;
   /** Comments an account younger than a day may post per 10 minutes (0 = no extra limit). */
   youngAccountComments: number;
+  /** Live streams (src/live) one reader may hold open at once, and the whole process. */
+  liveStreamsPerMember: number;
+  liveStreamsMax: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -67,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     filesDir: env.FILES_DIR || '',
     pageCacheStaleMs: intFrom(env.PAGE_CACHE_STALE_MS, 1000),
     youngAccountComments: intFrom(env.YOUNG_ACCOUNT_COMMENTS, 3),
+    liveStreamsPerMember: intFrom(env.LIVE_STREAMS_PER_MEMBER, 5),
+    liveStreamsMax: intFrom(env.LIVE_STREAMS_MAX, 2000),
   };
 }
 
@@ -88,6 +93,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     filesDir: '',
     pageCacheStaleMs: 0,
     youngAccountComments: 0,
+    liveStreamsPerMember: 5,
+    liveStreamsMax: 2000,
     ...overrides,
   };
 }

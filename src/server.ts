@@ -1,7 +1,7 @@
 /**
  * Starts Marginalia: reads the configuration, opens (and migrates) the database, imports the
- * books in `content/` that are new, and listens. SIGTERM/SIGINT close the server, then the
- * database, so no write is cut off half-way.
+ * books in `content/` that are new, and listens. SIGTERM/SIGINT end the live streams, close the
+ * server, then the database, so no write is cut off half-way.
  */
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/connection';
@@ -24,7 +24,8 @@ if (config.importContent) {
 }
 
 const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } });
-const app = createApp({ db, sqlite, config, clock: Date.now, log, rateLimiters });
+const shutdownHooks: (() => void)[] = [];
+const app = createApp({ db, sqlite, config, clock: Date.now, log, rateLimiters, onShutdown: (hook) => shutdownHooks.push(hook) });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log({ level: 'notice', message: `Marginalia listening on http://${info.address}:${info.port} (origin ${config.origin})` });
 });
@@ -36,6 +37,8 @@ function shutdown(signal: string) {
   closing = true;
   log({ level: 'notice', message: `${signal} received, closing` });
   clearInterval(housekeeping);
+  // End the live streams first: an open stream would otherwise keep server.close() waiting.
+  for (const hook of shutdownHooks) hook();
   server.close(() => {
     sqlite.close();
     process.exit(0);

@@ -8,7 +8,9 @@
  * the chapter's own thread has something to show — one for its reaction counts and one for
  * the member names mentions link to. Everything shown passes the spoiler gate first.
  */
-import { ChapterExtras, Margin } from '../../views/annotations/chapter';
+import type { Child } from 'hono/jsx';
+import { ChapterExtras, Margin, MarginSummary, marginIds, RevealControl } from '../../views/annotations/chapter';
+import { ThreadsContainer } from '../../views/annotations/threads';
 import { RecentDiscussion } from '../../views/annotations/recent';
 import { chapterOpenTo, scheduleOf, type ChapterSlots, type ClubChapterContext, type ClubHomeContext, type ClubHomeSlots, type ParagraphDecorator } from '../clubs';
 import { viewerTimeZone } from '../i18n/zoned-time';
@@ -33,21 +35,52 @@ import type { RecentCommentView } from './types';
 /** How many comments the club home lists. */
 export const RECENT_LIMIT = 10;
 
-/** The chapter page's margins, the chapter's discussion after the text, and the scripts they need. */
-export function annotationsOnChapter(ctx: ClubChapterContext): ChapterSlots {
+/** What the chapter page's parts share for one reader: the gate, the tallies, the urls, the rights. */
+function chapterPresentation(ctx: ClubChapterContext, rows: ReturnType<typeof chapterComments>) {
   const { deps, access, reading, chapter, t } = ctx;
   const db = deps.db;
   const viewer = gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
-  const rows = chapterComments(db, reading.id, chapter.id);
   const tally = tallyChapter(rows, viewer);
   const urls = annotationUrls(access.club.id, readingParamOf(reading));
   const canPost = commentCan(access, 'post', null, viewer);
   const p: Presenter = { db, access, viewer, reading, t, locale: ctx.locale, timeZone: viewerTimeZone(ctx.timeZone) };
+  const marginOf = (paragraph: { id: number; ordinal: number }) => marginViewFor(urls, paragraph, tally.byParagraph.get(paragraph.id), tally.busiest, canPost);
+
+  const discussion = () => {
+    const threadRows = rows.filter((row) => row.paragraphId === null);
+    const hasThreads = arrangeThreads(threadRows, viewer, 'reading').threads.length > 0;
+    const tallies = hasThreads ? reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: null }, viewer.userId) : [];
+    return buildThreadsView(p, threadRows, tallies, {
+      scope: { kind: 'chapter', chapterId: chapter.id },
+      order: 'reading',
+      returnTo: `${ctx.chapterBasePath}/${chapter.ordinal}#discussion`,
+    });
+  };
+
+  const reveal = () => {
+    if (!commentCan(access, 'reveal', null, viewer)) return null;
+    let hiddenInChapter = tally.chapterThread.hidden;
+    for (const paragraphTally of tally.byParagraph.values()) hiddenInChapter += paragraphTally.hidden;
+    return {
+      revealed: viewer.revealedChapterIds.has(chapter.id),
+      hiddenCount: hiddenInChapter,
+      revealUrl: urls.reveal(chapter.id),
+      unrevealUrl: urls.unreveal(chapter.id),
+      readingId: reading.id,
+    };
+  };
+  return { viewer, tally, urls, canPost, marginOf, discussion, reveal };
+}
+
+/** The chapter page's margins, the chapter's discussion after the text, and the scripts they need. */
+export function annotationsOnChapter(ctx: ClubChapterContext): ChapterSlots {
+  const { reading, chapter, t } = ctx;
+  const shown = chapterPresentation(ctx, chapterComments(ctx.deps.db, reading.id, chapter.id));
 
   const margin: ParagraphDecorator = (paragraph) => {
-    const paragraphTally = tally.byParagraph.get(paragraph.id);
+    const paragraphTally = shown.tally.byParagraph.get(paragraph.id);
     if (paragraph.kind === 'heading' && !paragraphTally) return undefined;
-    const margin = marginViewFor(urls, paragraph, paragraphTally, tally.busiest, canPost);
+    const margin = shown.marginOf(paragraph);
     return {
       highlights: highlightsFor(t, paragraphTally),
       margin: <Margin t={t} lang={ctx.locale} margin={margin} />,
@@ -55,40 +88,64 @@ export function annotationsOnChapter(ctx: ClubChapterContext): ChapterSlots {
     };
   };
 
-  const threadRows = rows.filter((row) => row.paragraphId === null);
-  const hasThreads = arrangeThreads(threadRows, viewer, 'reading').threads.length > 0;
-  const tallies = hasThreads ? reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: null }, viewer.userId) : [];
-  const chapterUrl = `${ctx.chapterBasePath}/${chapter.ordinal}`;
-  const discussion = buildThreadsView(p, threadRows, tallies, {
-    scope: { kind: 'chapter', chapterId: chapter.id },
-    order: 'reading',
-    returnTo: `${chapterUrl}#discussion`,
-  });
-
-  let hiddenInChapter = tally.chapterThread.hidden;
-  for (const paragraphTally of tally.byParagraph.values()) hiddenInChapter += paragraphTally.hidden;
-
   const afterText = (
     <ChapterExtras
       t={t}
       extras={{
-        discussion,
-        passageForm: canPost ? { postUrl: urls.comments, readingId: reading.id } : null,
-        reveal: commentCan(access, 'reveal', null, viewer)
-          ? {
-              revealed: viewer.revealedChapterIds.has(chapter.id),
-              hiddenCount: hiddenInChapter,
-              revealUrl: urls.reveal(chapter.id),
-              unrevealUrl: urls.unreveal(chapter.id),
-              readingId: reading.id,
-            }
-          : null,
+        discussion: shown.discussion(),
+        passageForm: shown.canPost ? { postUrl: shown.urls.comments, readingId: reading.id } : null,
+        reveal: shown.reveal(),
         commentMaxChars: COMMENT_MAX_CHARS,
       }}
     />
   );
 
-  return { margin, afterText, scripts: canPost ? ['passage.js', 'comments.js'] : ['comments.js'] };
+  return { margin, afterText, scripts: shown.canPost ? ['passage.js', 'comments.js'] : ['comments.js'] };
+}
+
+/** Which parts of a chapter page changed, for {@link annotationsLive}. */
+export interface ChapterChange {
+  /** Paragraphs whose margin (counts, heat) to redraw; `'all'` for every paragraph of the chapter. */
+  paragraphIds: readonly number[] | 'all';
+  /** Redraw the chapter's own discussion and the spoiler reveal control. */
+  discussion: boolean;
+}
+
+/**
+ * The changed parts of a chapter page for each of several readers of the SAME chapter (the live
+ * stream), as `<hx-partial>` fragments swapped by id: each paragraph's margin summary, the
+ * chapter's discussion, the reveal control. The chapter's comments are read once for all of
+ * them; each reader's parts pass that reader's gate and rights, exactly as in
+ * {@link annotationsOnChapter}, which draws the same components.
+ */
+export function annotationsLive(contexts: readonly ClubChapterContext[], change: ChapterChange): string[] {
+  if (contexts.length === 0) return [];
+  const first = contexts[0]!;
+  const rows = chapterComments(first.deps.db, first.reading.id, first.chapter.id);
+  const wanted = change.paragraphIds === 'all' ? null : new Set(change.paragraphIds);
+  return contexts.map((ctx) => {
+    const shown = chapterPresentation(ctx, rows);
+    const parts: string[] = [];
+    for (const paragraph of ctx.paragraphs) {
+      if (paragraph.kind === 'heading' || (wanted && !wanted.has(paragraph.id))) continue;
+      parts.push(partial(`#${marginIds(paragraph.id).summary}`, 'outerHTML', <MarginSummary t={ctx.t} margin={shown.marginOf(paragraph)} />));
+    }
+    if (change.discussion) {
+      const discussion = shown.discussion();
+      parts.push(partial(`#${discussion.containerId}`, 'outerHTML', <ThreadsContainer t={ctx.t} view={discussion} />));
+      const reveal = shown.reveal();
+      parts.push(partial('#reveal-slot', 'innerHTML', reveal ? <RevealControl t={ctx.t} reveal={reveal} /> : ''));
+    }
+    return parts.join('');
+  });
+}
+
+function partial(target: string, swap: string, content: Child): string {
+  return String(
+    <hx-partial hx-target={target} hx-swap={`${swap} settle:0`}>
+      {content}
+    </hx-partial>,
+  );
 }
 
 /** Recent discussion on the club home: the latest comments this reader may see, spoiler-safe. */

@@ -18,6 +18,7 @@ export { chapterOpenTo, clubCan, type ClubAction } from './policy';
 export { chapterBasePath, chapterLabel } from './present';
 export { scheduleOf } from './queries';
 export type { InvitationState } from './reading';
+export { chapterContextFor } from './slots';
 export type { ChapterSlots, ClubChapterContext, ClubHomeContext, ClubHomeSlots, ClubPageContributions, ParagraphDecorator } from './slots';
 export type { ChapterRowView, ClubHeading } from './types';
 export { CLUB_DESCRIPTION_MAX, CLUB_LANGUAGES, CLUB_NAME_MAX, INVITATION_MAX_USES, SCHEDULE_MAX_EVERY_DAYS } from './validation';

@@ -24,7 +24,8 @@ import type { Chapter, Paragraph, Reading, User } from '../../db/schema';
 import type { ParagraphDecoration, ParagraphView } from '../books';
 import type { AppDeps } from '../http/types';
 import type { Locale, Translator } from '../i18n';
-import type { ClubAccess } from './access';
+import { progressOf, type ClubAccess } from './access';
+import { chapterBasePath } from './present';
 
 /** What every club page knows when it asks for contributions. */
 interface ClubPageContext {
@@ -47,6 +48,20 @@ export interface ClubChapterContext extends ClubPageContext {
   paragraphs: readonly Paragraph[];
   /** Base path of this reading's pages, e.g. `/clubs/3/chapters` (append `/:ordinal`). */
   chapterBasePath: string;
+}
+
+/**
+ * The context of a chapter page for one reader: what is given, plus their progress (members
+ * only; 0 for everyone else) and the reading's base path. The chapter page and the live stream
+ * (which draws parts of the same page again) both build it here.
+ */
+export function chapterContextFor(given: Omit<ClubChapterContext, 'progress' | 'chapterBasePath'>): ClubChapterContext {
+  const { deps, access, reading } = given;
+  return {
+    ...given,
+    progress: access.isMember ? progressOf(deps.db, reading.id, access.userId) : 0,
+    chapterBasePath: chapterBasePath(access.club.id, reading),
+  };
 }
 
 /** Everything known when a club's home page is rendered. */

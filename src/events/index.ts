@@ -58,7 +58,7 @@ export type DomainEvent =
   | (EventBase & { type: 'account.suspended'; userId: number; suspended: boolean; reason: string })
   | (EventBase & { type: 'account.deleted'; userId: number })
   | (EventBase & { type: 'book.removed'; bookId: number; title: string })
-  | (EventBase & { type: 'reaction.toggled'; clubId: number; commentId: number; reaction: string; on: boolean })
+  | (EventBase & { type: 'reaction.toggled'; clubId: number; readingId: number; chapterId: number; paragraphId: number | null; commentId: number; reaction: string; on: boolean })
   | (EventBase & { type: 'spoilers.revealed'; clubId: number; readingId: number; chapterId: number; revealed: boolean })
   // ---- polls
   | (EventBase & { type: 'poll.opened'; clubId: number; pollId: number; readingId: number | null; chapterId: number | null; opensAt: number | null })

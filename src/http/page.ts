@@ -82,7 +82,9 @@ export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCa
   // Keyed by path, not query: a reader cannot push others' pages out with made-up query strings.
   // `variant` tells apart what one path answers in several forms (a fragment, an order).
   const key = `${scope.userId}|${c.get('locale')}|${c.req.path}${variant ? `|${variant}` : ''}`;
-  const page = cache.get(key, scope, now) ?? cache.set(key, scope, await render(), now);
+  // The live page (src/live) asks for a fragment again because it just changed: answer it fresh.
+  const fresh = c.req.header('X-Live-Refresh') !== undefined;
+  const page = (fresh ? undefined : cache.get(key, scope, now)) ?? cache.set(key, scope, await render(), now);
   c.header('Cache-Control', 'no-store');
   c.header('Vary', 'Accept-Encoding, Accept-Language, Cookie');
   c.header('Content-Type', 'text/html; charset=UTF-8');

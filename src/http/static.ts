@@ -54,7 +54,9 @@ function sources(): Record<string, string> {
     'comments.js': join(viewsStatic, 'comments.js'),
     'upload.js': join(viewsStatic, 'upload.js'),
     'progress.js': join(viewsStatic, 'progress.js'),
+    'live.js': join(viewsStatic, 'live.js'),
     'htmx.min.js': htmx,
+    'hx-sse.js': join(dirname(htmx), 'ext/hx-sse.min.js'),
   };
 }
 

@@ -20,6 +20,8 @@ export interface AppDeps {
   /** The domain event bus (see src/events); createApp makes an in-process one when not given. */
   events?: EventBus;
   log?: (line: Record<string, unknown>) => void;
+  /** Registers what must run when the process shuts down (src/server.ts runs them on SIGTERM). */
+  onShutdown?: (hook: () => void) => void;
 }
 
 /** What every area's routes receive from `createApp`: the dependencies, with nothing left to default. */

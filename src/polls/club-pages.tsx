@@ -26,7 +26,14 @@ export function pollsOnChapter(context: ClubChapterContext): ChapterSlots {
     .filter((situation) => pollCan(access, 'view', situation.facts))
     .map((situation) => pollCard(deps.db, access, situation, options.get(situation.poll.id) ?? [], next));
   const newPollHref = pollCan(access, 'create') && reading.endedAt === null ? `/clubs/${access.club.id}/polls/new?chapter=${chapter.id}` : null;
-  return { panels: <ChapterPollsSection ui={uiOf(context)} polls={cards} newPollHref={newPollHref} /> };
+  // The wrapper's id lets the live stream redraw the section for each reader (src/live).
+  return {
+    panels: (
+      <div id="chapter-polls">
+        <ChapterPollsSection ui={uiOf(context)} polls={cards} newPollHref={newPollHref} />
+      </div>
+    ),
+  };
 }
 
 /** The club's open polls (club polls and chapter polls the viewer may see), a card on the club home. */

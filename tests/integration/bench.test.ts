@@ -31,5 +31,8 @@ describe('npm run bench', () => {
     expect(result.search.index_bytes.comments).toBeGreaterThan(0);
     expect(result.search.index_bytes.paragraphs).toBeGreaterThan(0);
     expect(Object.keys(result.search.matches).sort()).toEqual(['Loopt', '책방', '정책'].sort());
+    expect(Object.keys(result.streams).sort()).toEqual(['delivery_max_ms', 'delivery_p50_ms', 'delivery_p95_ms', 'errors', 'posts', 'rss_after_mb', 'rss_before_mb', 'rss_growth_mb', 'streams']);
+    expect(result.streams.errors).toBe(0);
+    expect(result.streams.posts).toBeGreaterThan(0);
   }, 150_000);
 });

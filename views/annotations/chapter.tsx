@@ -123,7 +123,7 @@ export const PassageForm: FC<{ t: Translator; form: PassageFormView; commentMaxC
 
 export const ChapterExtras: FC<{ t: Translator; extras: ChapterExtrasView }> = ({ t, extras }) => (
   <div class="chapter-annotations">
-    {extras.reveal && <RevealControl t={t} reveal={extras.reveal} />}
+    <div id="reveal-slot">{extras.reveal && <RevealControl t={t} reveal={extras.reveal} />}</div>
     <section class="chapter-discussion" id="discussion" aria-labelledby="discussion-title">
       <h2 id="discussion-title">{t('annotations.discussion.title')}</h2>
       <p class="muted">{t('annotations.discussion.intro')}</p>

@@ -154,7 +154,7 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
     if (!reaction.ok) return act.refused('react', reaction.refusal);
     posting(c);
     const on = toggleReaction(db, act.comment.id, act.facts.actorId, reaction.value, clock());
-    return act.done({ type: 'reaction.toggled', actorId: act.facts.actorId, clubId: act.access.club.id, commentId: act.comment.id, reaction: reaction.value, on });
+    return act.done({ type: 'reaction.toggled', actorId: act.facts.actorId, clubId: act.access.club.id, readingId: act.comment.readingId, chapterId: act.comment.chapterId, paragraphId: act.comment.paragraphId, commentId: act.comment.id, reaction: reaction.value, on });
   });
 
   return app;

@@ -15,12 +15,12 @@ import { isHtmx, readForm, validateForm } from '../../http/forms';
 import { refuse } from '../../http/guards';
 import { pageContext, renderDocument, seeOther, sendFragment, sendHtml, sendPersonalPage } from '../../http/page';
 import type { AppEnv } from '../../http/types';
-import { chapterOpensAt, currentReading, progressOf, type ClubAccess } from '../access';
+import { chapterOpensAt, currentReading, type ClubAccess } from '../access';
 import { chapterOpenTo, clubCan } from '../policy';
 import { chapterBasePath, chapterLabel, clubFrame } from '../present';
 import { chapterAtPosition, recordProgress } from '../queries';
 import { bookFraction, chapterFraction, percent } from '../reading';
-import { mergeDecorators, type ClubChapterContext, type ParagraphDecorator } from '../slots';
+import { chapterContextFor, mergeDecorators, type ParagraphDecorator } from '../slots';
 import { progressSchema } from '../validation';
 import { accessOr404, dates, idParam, messagePage, readingOr404, type ClubRouteDeps, type Ctx } from './shared';
 
@@ -50,22 +50,8 @@ export function chapterRoutes({ deps, pages }: ClubRouteDeps): Hono<AppEnv> {
     const open = chapterOpenTo(access, opensAt, now);
     const closedToMembers = opensAt !== null && opensAt > now;
     const paragraphs = open ? listParagraphs(db, chapter.id) : [];
-    const progress = access.isMember ? progressOf(db, reading.id, access.userId) : 0;
-    const basePath = chapterBasePath(access.club.id, reading);
-    const context: ClubChapterContext = {
-      deps,
-      access,
-      viewer: user,
-      reading,
-      chapter,
-      paragraphs,
-      progress,
-      chapterBasePath: basePath,
-      t,
-      locale: c.get('locale'),
-      timeZone,
-      now,
-    };
+    const context = chapterContextFor({ deps, access, viewer: user, reading, chapter, paragraphs, t, locale: c.get('locale'), timeZone, now });
+    const { progress, chapterBasePath: basePath } = context;
     // Other areas contribute only to a chapter the reader may read (see ../slots.ts).
     const contributions = open ? pages.chapter.map((contribute) => contribute(context)) : [];
     const margins = contributions.map((slots) => slots.margin).filter((margin): margin is ParagraphDecorator => margin !== undefined);

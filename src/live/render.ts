@@ -1,0 +1,102 @@
+/**
+ * What each domain event changes on an open chapter page, and drawing it for each reader.
+ *
+ * The bus says what happened (ids and facts). For every stream the event concerns, this module
+ * decides which parts of the page it touches ({@link changeFor}), then draws those parts for
+ * the reader on that stream through the same functions the page itself uses — the annotations
+ * area's margins, discussion and reveal control (`annotationsLive`, behind the spoiler gate)
+ * and the polls area's chapter section (`pollsOnChapter`, behind `pollResultsVisibleTo`) — with
+ * the reader's access, progress and reveals read again now. So a stream never shows what the
+ * reader's next page load would not.
+ *
+ * Streams whose readers see the same page (same reader, language and time zone: the gate's
+ * inputs and the words) share one render; the chapter's comments are read once per event for
+ * all of them.
+ */
+import { annotationsLive, type ChapterChange } from '../annotations';
+import { getChapterById, listParagraphs } from '../books';
+import { chapterContextFor, chapterOpensAt, chapterOpenTo, getReading, loadClubAccess, type ClubChapterContext } from '../clubs';
+import type { DomainEvent } from '../events';
+import type { AreaDeps } from '../http/types';
+import { translator } from '../i18n';
+import { pollsOnChapter } from '../polls';
+import type { LiveStream } from './hub';
+import type { StreamPlace } from './types';
+
+/** The parts of a chapter page an event touches. */
+export interface PageChange {
+  annotations: ChapterChange | null;
+  polls: boolean;
+  /** A paragraph whose open thread the page should fetch again (live.js). */
+  threadsOf: number | null;
+}
+
+const NOTHING: PageChange = { annotations: null, polls: false, threadsOf: null };
+export const EVERYTHING: PageChange = { annotations: { paragraphIds: 'all', discussion: true }, polls: true, threadsOf: null };
+
+/** Does this event change anything on this stream's page? */
+export function changeFor(event: DomainEvent, stream: LiveStream): PageChange | null {
+  const onThisChapter = (e: { readingId: number; chapterId: number }) => e.readingId === stream.readingId && e.chapterId === stream.chapterId;
+  switch (event.type) {
+    case 'comment.posted':
+    case 'comment.edited':
+    case 'comment.deleted':
+    case 'comment.moderated':
+      if (!onThisChapter(event)) return null;
+      return event.paragraphId === null
+        ? { ...NOTHING, annotations: { paragraphIds: [], discussion: true } }
+        : { ...NOTHING, annotations: { paragraphIds: [event.paragraphId], discussion: true }, threadsOf: event.paragraphId };
+    case 'reaction.toggled':
+      if (!onThisChapter(event)) return null;
+      return event.paragraphId === null ? { ...NOTHING, annotations: { paragraphIds: [], discussion: true } } : { ...NOTHING, threadsOf: event.paragraphId };
+    case 'poll.opened':
+    case 'poll.changed':
+    case 'poll.closed':
+    case 'poll.deleted':
+    case 'poll.voted':
+      return { ...NOTHING, polls: true };
+    case 'progress.moved':
+      // What a reader's own progress opens: everything on their page may change.
+      return event.readingId === stream.readingId && event.userId === stream.viewer.user?.id ? EVERYTHING : null;
+    case 'spoilers.revealed':
+      return event.readingId === stream.readingId && event.actorId === stream.viewer.user?.id ? EVERYTHING : null;
+    case 'club.changed':
+      // A role changed: what someone may do (and see of polls) may change.
+      return event.what === 'role' ? EVERYTHING : null;
+    default:
+      return null;
+  }
+}
+
+/** The rendered parts for one group of streams; `null` when the reader may no longer see the chapter. */
+export type GroupRender = { html: string } | null;
+
+/**
+ * Draws `change` for each group of streams on one chapter (all of `groups` share `place`):
+ * one context per group, built as the chapter page builds it, then one batched call per area.
+ */
+export function renderGroups(deps: AreaDeps, place: StreamPlace, groups: readonly (readonly LiveStream[])[], change: PageChange, now: number): GroupRender[] {
+  const { db } = deps;
+  const reading = getReading(db, place.clubId, place.readingId);
+  const chapter = getChapterById(db, place.chapterId);
+  if (!reading || !chapter) return groups.map(() => null);
+  const opensAt = chapterOpensAt(db, reading.id, chapter.id);
+  const paragraphs = change.annotations ? listParagraphs(db, chapter.id) : [];
+  const contexts: (ClubChapterContext | null)[] = groups.map((streams) => {
+    const { user, locale, timeZone } = streams[0]!.viewer;
+    const access = loadClubAccess(db, place.clubId, user);
+    if (!access || !access.canSee || !chapterOpenTo(access, opensAt, now)) return null;
+    return chapterContextFor({ deps, access, viewer: user, reading, chapter, paragraphs, t: translator(locale), locale, timeZone, now });
+  });
+  const allowed = contexts.filter((ctx): ctx is ClubChapterContext => ctx !== null);
+  const margins = change.annotations ? annotationsLive(allowed, change.annotations) : [];
+  let next = 0;
+  return contexts.map((ctx) => {
+    if (!ctx) return null;
+    let html = change.annotations ? margins[next++]! : '';
+    if (change.polls) {
+      html += `<hx-partial hx-target="#chapter-polls" hx-swap="outerHTML settle:0">${String(pollsOnChapter(ctx).panels ?? '')}</hx-partial>`;
+    }
+    return { html };
+  });
+}

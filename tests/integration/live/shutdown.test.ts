@@ -1,0 +1,30 @@
+/**
+ * The real server (`src/server.ts`) with live streams open: SIGTERM ends every stream and the
+ * process exits 0 at once, instead of waiting for the streams to close on their own.
+ */
+import { describe, expect, it } from 'vitest';
+import { serverWorkspace, stopServer } from '../../helpers/server';
+import { makeRoom } from '../annotations/room';
+import { openStream } from './sse';
+
+const workspace = serverWorkspace('marginalia-live-shutdown-');
+
+describe('shutdown with open streams', () => {
+  it('SIGTERM ends the streams and the server exits 0', async () => {
+    // A public club, read signed out: sessions made under the test clock may be expired in real time.
+    const room = await makeRoom({ visibility: 'public' });
+    const databasePath = room.testApp.config.databasePath;
+    room.testApp.sqlite.close();
+    const server = await workspace.start(databasePath);
+    const path = `/clubs/${room.clubId}/live/${room.readingId}/${room.chapters[0]!.id}`;
+    const streams = await Promise.all([openStream(server.url, path, null), openStream(server.url, path, null)]);
+    expect(streams.map((s) => s.status)).toEqual([200, 200]);
+    await streams[0]!.waitFor((m) => m.event === 'live:open');
+    const began = Date.now();
+    const exit = await stopServer(server, 'SIGTERM');
+    expect(exit.code).toBe(0);
+    // Well before the 5 s fallback timer: the streams did not hold the server open.
+    expect(Date.now() - began).toBeLessThan(4_500);
+    await Promise.all(streams.map((s) => s.ended));
+  });
+});
