@@ -107,8 +107,10 @@ export function annotationsOnChapter(ctx: ClubChapterContext): ChapterSlots {
 export interface ChapterChange {
   /** Paragraphs whose margin (counts, heat) to redraw; `'all'` for every paragraph of the chapter. */
   paragraphIds: readonly number[] | 'all';
-  /** Redraw the chapter's own discussion and the spoiler reveal control. */
+  /** Redraw the chapter's own discussion (and the reveal control). */
   discussion: boolean;
+  /** Redraw the spoiler reveal control (its count of comments further on). */
+  reveal: boolean;
 }
 
 /**
@@ -133,6 +135,8 @@ export function annotationsLive(contexts: readonly ClubChapterContext[], change:
     if (change.discussion) {
       const discussion = shown.discussion();
       parts.push(partial(`#${discussion.containerId}`, 'outerHTML', <ThreadsContainer t={ctx.t} view={discussion} />));
+    }
+    if (change.discussion || change.reveal) {
       const reveal = shown.reveal();
       parts.push(partial('#reveal-slot', 'innerHTML', reveal ? <RevealControl t={ctx.t} reveal={reveal} /> : ''));
     }

@@ -32,7 +32,7 @@ export interface PageChange {
 }
 
 const NOTHING: PageChange = { annotations: null, polls: false, threadsOf: null };
-export const EVERYTHING: PageChange = { annotations: { paragraphIds: 'all', discussion: true }, polls: true, threadsOf: null };
+export const EVERYTHING: PageChange = { annotations: { paragraphIds: 'all', discussion: true, reveal: true }, polls: true, threadsOf: null };
 
 /** Does this event change anything on this stream's page? */
 export function changeFor(event: DomainEvent, stream: LiveStream): PageChange | null {
@@ -44,11 +44,11 @@ export function changeFor(event: DomainEvent, stream: LiveStream): PageChange | 
     case 'comment.moderated':
       if (!onThisChapter(event)) return null;
       return event.paragraphId === null
-        ? { ...NOTHING, annotations: { paragraphIds: [], discussion: true } }
-        : { ...NOTHING, annotations: { paragraphIds: [event.paragraphId], discussion: true }, threadsOf: event.paragraphId };
+        ? { ...NOTHING, annotations: { paragraphIds: [], discussion: true, reveal: true } }
+        : { ...NOTHING, annotations: { paragraphIds: [event.paragraphId], discussion: false, reveal: true }, threadsOf: event.paragraphId };
     case 'reaction.toggled':
       if (!onThisChapter(event)) return null;
-      return event.paragraphId === null ? { ...NOTHING, annotations: { paragraphIds: [], discussion: true } } : { ...NOTHING, threadsOf: event.paragraphId };
+      return event.paragraphId === null ? { ...NOTHING, annotations: { paragraphIds: [], discussion: true, reveal: false } } : { ...NOTHING, threadsOf: event.paragraphId };
     case 'poll.opened':
     case 'poll.changed':
     case 'poll.closed':
