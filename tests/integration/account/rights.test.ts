@@ -160,6 +160,16 @@ describe('GET /account/export', () => {
     }
   });
 
+  it('is linked from the account page, with the deletion page', async () => {
+    const reader = await signUp(t, 'linker');
+    const html = await (await reader.get('/account')).text();
+    expect(html).toContain('href="/account/export"');
+    expect(html).toContain('href="/account/delete"');
+    const page = await reader.get('/account/delete');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('name="comments" value="keep"');
+  });
+
   it('sends a signed-out reader to sign in', async () => {
     const response = await new Client(t).get('/account/export');
     expect(response.status).toBe(303);
