@@ -214,6 +214,8 @@ describe('POST /account/delete', () => {
       expect(await (await w.reader.get('/goodbye')).text()).toContain('Your account has been deleted.');
 
       expect(rowsPointingAt(w.readerId)).toEqual({});
+      // The search index caught up with the bulk change (its outbox is drained on account.deleted).
+      expect(t.sqlite.prepare('select count(*) as n from search_comment_outbox').get()).toEqual({ n: 0 });
       expect(tally(w.publicPoll.id)).toEqual(publicBefore);
       expect(tally(w.anonPoll.id)).toEqual(anonBefore);
 
