@@ -148,6 +148,14 @@ export function clubsOnlyOwnedBy(db: Db, userId: number): { id: number; name: st
     .all();
 }
 
+/** Clubs the member belongs to or wrote in: their pages change when the account goes. */
+export function clubsTouchedBy(db: Db, userId: number): number[] {
+  const ids = new Set<number>();
+  for (const r of db.select({ id: memberships.clubId }).from(memberships).where(eq(memberships.userId, userId)).all()) ids.add(r.id);
+  for (const r of db.selectDistinct({ id: comments.clubId }).from(comments).where(eq(comments.authorId, userId)).all()) ids.add(r.id);
+  return [...ids];
+}
+
 export type CommentChoice = 'delete' | 'keep';
 
 /** The display name every "former member" tombstone carries (shown as is in both languages). */

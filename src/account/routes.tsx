@@ -9,11 +9,11 @@ import { redirectToLogin } from '../http/guards';
 import { pageContext, seeOther, sendPage } from '../http/page';
 import type { AppEnv, AreaDeps } from '../http/types';
 import { buildExport } from './present';
-import { clubsOnlyOwnedBy, deleteAccount } from './queries';
+import { clubsOnlyOwnedBy, clubsTouchedBy, deleteAccount } from './queries';
 import { checkCommentChoice, PASSWORD_FIELD_MAX } from './validation';
 
 export function accountRoutes(deps: AreaDeps): Hono<AppEnv> {
-  const { db, sqlite, clock, events, rateLimiters: limits, config } = deps;
+  const { db, sqlite, clock, events, rateLimiters: limits, config, pageCache } = deps;
   const secure = config.origin.startsWith('https://');
   const app = new Hono<AppEnv>();
 
@@ -63,6 +63,7 @@ export function accountRoutes(deps: AreaDeps): Hono<AppEnv> {
 
     const now = clock();
     const tombstoneKey = `~former-${randomBytes(8).toString('hex')}`;
+    const touched = clubsTouchedBy(db, user.id);
     const refused = sqlite
       .transaction(() => {
         // Checked again inside the transaction: someone may have changed roles meanwhile.
@@ -75,6 +76,8 @@ export function accountRoutes(deps: AreaDeps): Hono<AppEnv> {
 
     clearSessionCookie(c, secure);
     events.publish({ type: 'account.deleted', actorId: user.id, clubId: null, userId: user.id });
+    // The event names no club; every club the member was in shows their name or comments.
+    for (const clubId of touched) pageCache.noteChange(null, clubId);
     return seeOther(c, '/goodbye');
   });
 
