@@ -237,6 +237,16 @@ describe('POST /account/delete', () => {
         expect(t.db.select().from(comments).where(and(inArray(comments.id, [w.lonely.id, w.passage.id, w.readerReply.id]), eq(comments.authorId, author.id))).all()).toHaveLength(3);
       }
 
+      // What the other members now read in the paragraph's threads.
+      const chapterHtml = await (await w.other.get(`/clubs/${w.club.id}/paragraphs/${w.paragraph.id}/comments`)).text();
+      expect(chapterHtml).not.toContain('Minji Kim');
+      expect(chapterHtml).not.toContain('Reader private musing');
+      expect(chapterHtml).toContain('Bystander reply text');
+      if (choice === 'keep') {
+        expect(chapterHtml).toContain('Reader root about the lantern');
+        expect(chapterHtml).toContain('former member');
+      } else expect(chapterHtml).not.toContain('Reader root about the lantern');
+
       // The old session cookie no longer signs anyone in.
       const replay = await t.app.request('/account', { headers: { cookie: oldCookie } });
       expect(replay.status).toBe(303);
