@@ -12,6 +12,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { HomePage } from '../views/home';
+import { accountRoutes } from './account';
 import { annotationRoutes, annotationsOnChapter, annotationsOnClubHome } from './annotations';
 import { authRoutes, sessionLoader } from './auth';
 import { bookRoutes, type ImportPool } from './books';
@@ -94,6 +95,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploads(c, next) : smallBodies(c, next)));
 
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
+  app.route('/', accountRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', bookRoutes(deps, clubUploadRights(deps.db), appDeps.importPool));
   // The live chapter page (src/live): its contribution is bound to this app's open streams.

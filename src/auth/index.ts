@@ -8,3 +8,5 @@ export { deleteExpiredSessions, type Session } from './session';
 export { updateFontStep } from './users';
 export { deleteUserSessions as endSessionsOf } from './session';
 export { verifyPasswordOrDummy } from './password';
+export { clearSessionCookie } from './cookie';
+export { USERNAME_COOLING_OFF_MS } from './users';

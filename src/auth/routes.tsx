@@ -21,7 +21,7 @@ import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPasswordOrDummy } from './password';
 import { createSession, deleteSession, deleteUserSessions } from './session';
-import { countUserSessions, createUser, findUserByUsername, updateLocale, updatePasswordHash, updateProfile } from './users';
+import { countUserSessions, createUser, findUserByUsername, updateLocale, updatePasswordHash, updateProfile, usernameInCoolingOff } from './users';
 import { loginSchema, passwordChangeSchema, profileSchema, registerSchema, TIME_ZONES } from './validation';
 
 export function authRoutes(deps: AreaDeps): Hono<AppEnv> {
@@ -57,6 +57,7 @@ export function authRoutes(deps: AreaDeps): Hono<AppEnv> {
     const verdict = limits.registerPerIp.consume(c.get('clientIp'), clock());
     if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
 
+    if (usernameInCoolingOff(db, parsed.data.username, clock())) return rerender({ username: 'account.error.username_cooling_off' }, 409);
     const passwordHash = await hashPassword(parsed.data.password);
     // Only a language the reader chose with the switch becomes their setting; one guessed from
     // Accept-Language is not saved, so the account keeps following the browser.

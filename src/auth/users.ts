@@ -1,7 +1,7 @@
 /** Queries about readers' accounts. */
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq, gt } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
-import { sessions, users, type User } from '../../db/schema';
+import { deletedUsernames, sessions, users, type User } from '../../db/schema';
 
 export function findUserByUsername(db: Db, username: string): User | undefined {
   return db.select().from(users).where(eq(users.usernameKey, username.toLowerCase())).get();
@@ -50,4 +50,16 @@ export function updateFontStep(db: Db, userId: number, fontStep: number): void {
 
 export function countUserSessions(db: Db, userId: number): number {
   return db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0;
+}
+
+/** How long the username of a deleted account stays reserved. */
+export const USERNAME_COOLING_OFF_MS = 30 * 24 * 60 * 60_000;
+
+/** Whether a username belonged to an account deleted less than the cooling-off period ago. */
+export function usernameInCoolingOff(db: Db, username: string, now: number): boolean {
+  return !!db
+    .select({ key: deletedUsernames.usernameKey })
+    .from(deletedUsernames)
+    .where(and(eq(deletedUsernames.usernameKey, username.toLowerCase()), gt(deletedUsernames.deletedAt, now - USERNAME_COOLING_OFF_MS)))
+    .get();
 }

@@ -9,6 +9,7 @@
  * const t = translator('ko');
  * t('home.welcome', { name: '민지' }); // '민지님, 어서 오세요.'
  */
+import * as account from './messages/account';
 import * as annotations from './messages/annotations';
 import * as auth from './messages/auth';
 import * as books from './messages/books';
@@ -26,7 +27,7 @@ export const DEFAULT_LOCALE: Locale = 'en';
 /** The cookie that keeps a signed-out reader's language choice. */
 export const LOCALE_COOKIE = 'marginalia_lang';
 
-const catalogues = [core, auth, books, clubs, annotations, polls, importMessages, moderation, search, live] as const;
+const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }

@@ -26,6 +26,8 @@ export function keepSearchIndexCurrent(sqlite: Sqlite, events: EventBus, clock: 
     events.subscribe('comment.edited', drain),
     events.subscribe('comment.deleted', drain),
     events.subscribe('comment.moderated', drain),
+    // Deleting an account deletes or blanks comments in bulk (see src/account/queries.ts).
+    events.subscribe('account.deleted', drain),
     events.subscribe('book.imported', (event) => {
       indexEdition(sqlite, event.editionId, clock());
     }),

@@ -175,6 +175,17 @@ export const AccountPage: FC<{
             {t('auth.account.logout_everywhere')}
           </button>
         </form>
+
+        <h2>{t('account.rights.title')}</h2>
+        <p class="field-hint">{t('account.rights.export.note')}</p>
+        <p>
+          <a href="/account/export" download>
+            {t('account.rights.export')}
+          </a>
+        </p>
+        <p>
+          <a href="/account/delete">{t('account.rights.delete')}</a>
+        </p>
       </section>
     </Layout>
   );
