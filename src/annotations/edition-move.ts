@@ -9,6 +9,7 @@ import { inTransaction, type Db, type Sqlite } from '../../db/connection';
 import { chapters, comments, editions, paragraphs, type PreviousAnchor, type ReanchorMethod } from '../../db/schema';
 import { moveReadingToEditionRows } from '../clubs';
 import type { EventBus } from '../events';
+import { locatePassage, validateSelector } from './selectors';
 import { mapPosition, matchChapter, reanchorParagraph, reanchorPassage, type EditionParagraph } from './reanchor';
 
 export interface CommentMove {
@@ -182,4 +183,97 @@ export function applyEditionMove(deps: { db: Db; sqlite: Sqlite; events: EventBu
     fuzzy: plan.counts.fuzzy,
     orphaned: plan.counts.orphaned,
   });
+}
+
+// ---------------------------------------------------------------- the moderators' queue
+
+export interface QueueItem {
+  id: number;
+  method: ReanchorMethod;
+  score: number | null;
+  body: string;
+  oldQuote: string | null;
+  oldChapterTitle: string | null;
+  /** Where a fuzzy move put it (its new quote), null for an orphan. */
+  newQuote: string | null;
+}
+
+/** Root comments of the reading waiting for a moderator: orphaned, or moved fuzzily. Private notes are not listed. */
+export function listReanchorQueue(db: Db, clubId: number, readingId: number): QueueItem[] {
+  const rows = db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.clubId, clubId), eq(comments.readingId, readingId), eq(comments.visibility, 'club')))
+    .orderBy(asc(comments.anchorPosition), asc(comments.id))
+    .all()
+    .filter((c) => c.parentId === null && c.deletedAt === null && (c.orphaned || c.reanchorMethod === 'fuzzy'));
+  const titles = new Map(
+    db.select({ id: chapters.id, title: chapters.title }).from(chapters).where(inArray(chapters.id, rows.map((r) => r.previousAnchor?.chapterId ?? r.chapterId).concat(-1))).all().map((c) => [c.id, c.title]),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    method: r.reanchorMethod ?? 'orphaned',
+    score: r.reanchorScore,
+    body: r.moderation === 'removed' ? '' : r.body,
+    oldQuote: r.previousAnchor?.selector?.exact ?? null,
+    oldChapterTitle: titles.get(r.previousAnchor?.chapterId ?? r.chapterId) ?? null,
+    newQuote: r.orphaned ? null : r.passageExact,
+  }));
+}
+
+export type QueueResolution =
+  | { action: 'confirm' }
+  | { action: 'leave' }
+  | { action: 'reattach'; chapterOrdinal: number; paragraphOrdinal: number; exact: string };
+
+export type ResolveResult = 'ok' | 'not_found' | 'not_applicable' | 'no_paragraph' | 'no_passage';
+
+/** A moderator settles one queued comment (in the reading's current edition); the thread follows its root. */
+export function resolveQueueItem(
+  deps: { db: Db; sqlite: Sqlite; events: EventBus },
+  input: { clubId: number; readingId: number; editionId: number; commentId: number; actorId: number },
+  resolution: QueueResolution,
+): ResolveResult {
+  const { db } = deps;
+  const comment = db.select().from(comments).where(and(eq(comments.id, input.commentId), eq(comments.clubId, input.clubId), eq(comments.readingId, input.readingId))).get();
+  if (!comment || comment.parentId !== null || comment.visibility !== 'club' || comment.deletedAt !== null) return 'not_found';
+  if (!comment.orphaned && comment.reanchorMethod !== 'fuzzy') return 'not_found';
+  const thread = eq(comments.rootId, comment.id);
+  let how: 'confirmed' | 'manual' | 'left_on_chapter';
+  if (resolution.action === 'confirm') {
+    if (comment.orphaned) return 'not_applicable';
+    db.update(comments).set({ reanchorMethod: 'confirmed' }).where(thread).run();
+    how = 'confirmed';
+  } else if (resolution.action === 'leave') {
+    const newChapters = db.select().from(chapters).where(eq(chapters.editionId, input.editionId)).orderBy(asc(chapters.ordinal)).all();
+    const old = db.select().from(chapters).where(eq(chapters.id, comment.chapterId)).get();
+    const target = (old ? matchChapter(old, newChapters) : null) ?? newChapters[0];
+    if (!target) return 'not_applicable';
+    inTransaction(deps.sqlite, () => {
+      db.update(comments).set({ chapterId: target.id, paragraphId: null, anchorPosition: target.lastPosition, orphaned: false, reanchorMethod: 'left_on_chapter' }).where(thread).run();
+      db.update(comments).set({ passageStart: null, passageEnd: null, passageExact: null, passagePrefix: null, passageSuffix: null }).where(eq(comments.id, comment.id)).run();
+    });
+    how = 'left_on_chapter';
+  } else {
+    const chapter = db.select().from(chapters).where(and(eq(chapters.editionId, input.editionId), eq(chapters.ordinal, resolution.chapterOrdinal))).get();
+    const paragraph = chapter && db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, chapter.id), eq(paragraphs.ordinal, resolution.paragraphOrdinal))).get();
+    if (!chapter || !paragraph) return 'no_paragraph';
+    let passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null = null;
+    if (resolution.exact !== '') {
+      const found = locatePassage(paragraph.text, { exact: resolution.exact, start: comment.previousAnchor?.selector?.start });
+      const checked = found && validateSelector(paragraph.text, found.selector);
+      if (!checked || !checked.ok) return 'no_passage';
+      passage = checked.selector;
+    }
+    inTransaction(deps.sqlite, () => {
+      db.update(comments).set({ chapterId: chapter.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, orphaned: false, reanchorMethod: 'manual', reanchorScore: 1 }).where(thread).run();
+      db.update(comments)
+        .set({ passageStart: passage?.start ?? null, passageEnd: passage?.end ?? null, passageExact: passage?.exact ?? null, passagePrefix: passage?.prefix ?? null, passageSuffix: passage?.suffix ?? null })
+        .where(eq(comments.id, comment.id))
+        .run();
+    });
+    how = 'manual';
+  }
+  deps.events.publish({ type: 'comment.reanchored', actorId: input.actorId, clubId: input.clubId, readingId: input.readingId, commentId: comment.id, how });
+  return 'ok';
 }

@@ -153,3 +153,55 @@ describe('moving a reading to a corrected edition', () => {
     expect(chapter2).not.toContain('removed passage');
   });
 });
+
+describe('the moderator pages', () => {
+  const editionPath = () => `/clubs/${world.clubId}/readings/${world.readingId}/edition`;
+
+  it('refuses members (403), outsiders of a private club and moderators of another club (404)', async () => {
+    const outsider = await signUp(testApp, 'outsider');
+    const otherOwner = await signUp(testApp, 'otherowner');
+    const other = createClubRow(testApp, { ownerId: userIdOf(testApp, 'otherowner'), name: 'Other club' });
+    const otherReading = startReadingRow(testApp, other.id, world.ed1);
+    expect((await world.alice.get(editionPath())).status).toBe(403);
+    expect((await world.alice.post(editionPath(), { edition_id: world.ed2 })).status).toBe(403);
+    expect((await world.alice.get(`/clubs/${world.clubId}/orphans`)).status).toBe(403);
+    expect((await outsider.get(editionPath())).status).toBe(404);
+    expect((await outsider.get(`/clubs/${world.clubId}/orphans`)).status).toBe(404);
+    // Another club's reading id under this club, and this club's comment under another club.
+    expect((await world.owner.get(`/clubs/${world.clubId}/readings/${otherReading.id}/edition`)).status).toBe(404);
+    expect((await otherOwner.post(`/clubs/${other.id}/orphans/${commentByBody('removed passage').id}`, { action: 'leave' })).status).toBe(404);
+    expect(testApp.db.select().from(readings).where(eq(readings.id, world.readingId)).get()!.editionId).toBe(world.ed1);
+  });
+
+  it('previews, applies, and settles the queue: confirm, leave on the chapter, re-attach', async () => {
+    const page = await (await world.owner.get(`${editionPath()}?edition=${world.ed2}`)).text();
+    expect(page).toContain('3 found exactly, 2 by a close match, 1 chapter comments, 2 to settle by hand.');
+    const applied = await world.owner.post(editionPath(), { edition_id: world.ed2 });
+    expect(applied.status).toBe(303);
+    expect(applied.headers.get('location')).toBe(`/clubs/${world.clubId}/orphans`);
+
+    const queue = await (await world.owner.get(`/clubs/${world.clubId}/orphans`)).text();
+    for (const body of ['removed passage', 'removed paragraph', 'typo passage', 'typo paragraph']) expect(queue).toContain(body);
+    expect(queue).toContain('Was on: “ate the miller&#39;s hat”');
+
+    const typo = commentByBody('typo passage');
+    expect((await world.owner.post(`/clubs/${world.clubId}/orphans/${typo.id}`, { action: 'confirm' })).status).toBe(303);
+    expect(commentByBody('typo passage').reanchorMethod).toBe('confirmed');
+
+    const removedParagraph = commentByBody('removed paragraph');
+    expect((await world.owner.post(`/clubs/${world.clubId}/orphans/${removedParagraph.id}`, { action: 'leave' })).status).toBe(303);
+    expect(commentByBody('removed paragraph')).toMatchObject({ orphaned: false, reanchorMethod: 'left_on_chapter', paragraphId: null, chapterId: paragraphByText(world.ed2, PARAGRAPHS.millFixed).chapterId });
+
+    const removedPassage = commentByBody('removed passage');
+    const refused = await world.owner.post(`/clubs/${world.clubId}/orphans/${removedPassage.id}`, { action: 'reattach', chapter_ordinal: 2, paragraph_ordinal: 2, exact: 'not in the text' });
+    expect(refused.headers.get('location')).toContain('error=no_passage');
+    expect(commentByBody('removed passage').orphaned).toBe(true);
+    const mill = paragraphByText(world.ed2, PARAGRAPHS.millFixed);
+    expect((await world.owner.post(`/clubs/${world.clubId}/orphans/${removedPassage.id}`, { action: 'reattach', chapter_ordinal: 2, paragraph_ordinal: mill.ordinal, exact: 'the river' })).status).toBe(303);
+    expect(commentByBody('removed passage')).toMatchObject({ orphaned: false, reanchorMethod: 'manual', paragraphId: mill.id, passageExact: 'the river', passageStart: mill.text.indexOf('the river') });
+
+    const after = await (await world.owner.get(`/clubs/${world.clubId}/orphans`)).text();
+    expect(after).not.toContain('removed passage');
+    expect(after).toContain('typo paragraph');
+  });
+});
