@@ -1,7 +1,18 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
 import { chapters, paragraphs } from './books';
 import { clubs, readings } from './clubs';
+
+export const REANCHOR_METHODS = ['exact', 'fuzzy', 'chapter', 'orphaned', 'confirmed', 'manual', 'left_on_chapter'] as const;
+export type ReanchorMethod = (typeof REANCHOR_METHODS)[number];
+
+export interface PreviousAnchor {
+  editionId: number;
+  chapterId: number;
+  paragraphId: number | null;
+  anchorPosition: number;
+  selector: { exact: string; prefix: string; suffix: string; start: number; end: number } | null;
+}
 
 /**
  * A comment in a club's reading. Roots anchor to a paragraph (optionally a passage inside it)
@@ -48,6 +59,13 @@ export const comments = sqliteTable(
     moderation: text('moderation', { enum: ['hidden', 'removed'] }),
     moderationReason: text('moderation_reason'),
     moderatedBy: integer('moderated_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Set when the reading moved to another edition: how the anchor was found again (0–1). */
+    reanchorScore: real('reanchor_score'),
+    reanchorMethod: text('reanchor_method', { enum: REANCHOR_METHODS }),
+    /** The anchor before the last move (old edition's ids and selector), kept for moderators. */
+    previousAnchor: text('previous_anchor', { mode: 'json' }).$type<PreviousAnchor>(),
+    /** Below the re-anchoring threshold: not moved, waiting in the moderators' orphan queue. */
+    orphaned: integer('orphaned', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     index('comments_reading_chapter_idx').on(t.readingId, t.chapterId),

@@ -11,3 +11,6 @@ export { commentEventFacts, commentOfClub, commentSeenBy, deleteCommentAsAuthor,
 export { commentVisibleTo, partitionVisible, type GateComment, type GateViewer } from './gate';
 export { visibleToSql } from './queries';
 export { gateViewerFor } from './present';
+// Moving a reading to another edition of its book (comments re-anchored, progress moved).
+export { applyEditionMove, otherEditionsOfBook, planEditionMove, type CommentMove, type EditionMovePlan } from './edition-move';
+export { REANCHOR_MIN_SCORE } from './reanchor';

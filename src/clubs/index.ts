@@ -16,7 +16,7 @@ export {
 } from './access';
 export { chapterOpenTo, clubCan, type ClubAction } from './policy';
 export { chapterBasePath, chapterLabel } from './present';
-export { scheduleOf } from './queries';
+export { moveReadingToEditionRows, scheduleOf } from './queries';
 export type { InvitationState } from './reading';
 export { chapterContextFor } from './slots';
 export type { ChapterSlots, ClubChapterContext, ClubHomeContext, ClubHomeSlots, ClubPageContributions, ParagraphDecorator } from './slots';

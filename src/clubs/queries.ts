@@ -15,6 +15,7 @@ import {
   readingProgress,
   readings,
   scheduleEntries,
+  spoilerReveals,
   users,
   type Club,
   type ClubRole,
@@ -433,4 +434,42 @@ export function recordProgress(db: Db, readingId: number, userId: number, positi
     .returning({ position: readingProgress.position })
     .get();
   return row.position;
+}
+
+// ---------------------------------------------------------------- edition change
+
+/**
+ * The clubs half of moving a reading to another edition, to run INSIDE the caller's
+ * transaction (the annotations area moves the comments in the same one): the reading's
+ * edition, every member's progress (through `mapPosition`), and the schedule and spoiler
+ * reveals (through `chapterMap`, old chapter id → new; unmatched entries go).
+ */
+export function moveReadingToEditionRows(
+  db: Db,
+  readingId: number,
+  editionId: number,
+  moves: { mapPosition: (position: number) => number; chapterMap: ReadonlyMap<number, number> },
+  now: number,
+): { progressMoved: number } {
+  db.update(readings).set({ editionId }).where(eq(readings.id, readingId)).run();
+  const progress = db.select().from(readingProgress).where(eq(readingProgress.readingId, readingId)).all();
+  for (const row of progress) {
+    db.update(readingProgress)
+      .set({ position: moves.mapPosition(row.position), updatedAt: now })
+      .where(and(eq(readingProgress.readingId, readingId), eq(readingProgress.userId, row.userId)))
+      .run();
+  }
+  const schedule = db.select().from(scheduleEntries).where(eq(scheduleEntries.readingId, readingId)).all();
+  db.delete(scheduleEntries).where(eq(scheduleEntries.readingId, readingId)).run();
+  for (const entry of schedule) {
+    const chapterId = moves.chapterMap.get(entry.chapterId);
+    if (chapterId !== undefined) db.insert(scheduleEntries).values({ ...entry, chapterId }).onConflictDoNothing().run();
+  }
+  const reveals = db.select().from(spoilerReveals).where(eq(spoilerReveals.readingId, readingId)).all();
+  db.delete(spoilerReveals).where(eq(spoilerReveals.readingId, readingId)).run();
+  for (const reveal of reveals) {
+    const chapterId = moves.chapterMap.get(reveal.chapterId);
+    if (chapterId !== undefined) db.insert(spoilerReveals).values({ ...reveal, chapterId }).onConflictDoNothing().run();
+  }
+  return { progressMoved: progress.length };
 }

@@ -72,6 +72,8 @@ export type DomainEvent =
   | (EventBase & { type: 'member.joined'; clubId: number; userId: number; via: 'public' | 'invitation' })
   | (EventBase & { type: 'member.left'; clubId: number; userId: number; removed: boolean })
   | (EventBase & { type: 'reading.started'; clubId: number; readingId: number; editionId: number })
+  | (EventBase & { type: 'reading.edition_changed'; clubId: number; readingId: number; fromEditionId: number; editionId: number; exact: number; fuzzy: number; orphaned: number })
+  | (EventBase & { type: 'comment.reanchored'; clubId: number; readingId: number; commentId: number; how: 'confirmed' | 'manual' | 'left_on_chapter' })
   | (EventBase & { type: 'chapters.scheduled'; clubId: number; readingId: number; chapterIds: number[] })
   | (EventBase & { type: 'progress.moved'; clubId: number; readingId: number; userId: number; position: number })
   // ---- the reader's own settings (they show on every page they load)

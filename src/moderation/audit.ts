@@ -36,6 +36,8 @@ export function auditEntryFor(event: DomainEvent, now: number): NewLogEntry | nu
       return { ...base, action: 'schedule_changed', subjectId: event.readingId, detail: { chapters: event.chapterIds.length } };
     case 'reading.started':
       return { ...base, action: 'edition_changed', subjectId: event.readingId, detail: { edition: event.editionId } };
+    case 'reading.edition_changed':
+      return { ...base, action: 'edition_changed', subjectId: event.readingId, detail: { edition: event.editionId, from: event.fromEditionId, exact: event.exact, fuzzy: event.fuzzy, orphaned: event.orphaned } };
     case 'poll.closed':
       return { ...base, action: 'poll_closed', subjectId: event.pollId };
     case 'poll.deleted':

@@ -15,10 +15,11 @@ import type { Hono } from 'hono';
 import { routesOf } from '../../http/routes';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import { readingRoutes } from './reading';
+import { editionRoutes } from './editions';
 import { annotationKit } from './shared';
 import { writingRoutes } from './writing';
 
 export function annotationRoutes(deps: AreaDeps): Hono<AppEnv> {
   const kit = annotationKit(deps);
-  return routesOf(readingRoutes(deps, kit), writingRoutes(deps, kit));
+  return routesOf(readingRoutes(deps, kit), writingRoutes(deps, kit), editionRoutes(deps, kit));
 }

@@ -1,0 +1,279 @@
+/**
+ * Moving a club's reading to another edition of its book: plan (a dry run, no writes) and
+ * apply (ONE transaction: comments, progress, schedule, reveals, the reading's edition).
+ * The matching itself is `reanchor.ts`; the clubs half is the clubs index's
+ * `moveReadingToEditionRows`.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { inTransaction, type Db, type Sqlite } from '../../db/connection';
+import { chapters, comments, editions, paragraphs, type PreviousAnchor, type ReanchorMethod } from '../../db/schema';
+import { moveReadingToEditionRows } from '../clubs';
+import type { EventBus } from '../events';
+import { locatePassage, validateSelector } from './selectors';
+import { mapPosition, matchChapter, reanchorParagraph, reanchorPassage, type EditionParagraph } from './reanchor';
+
+export interface CommentMove {
+  commentId: number;
+  method: ReanchorMethod;
+  score: number;
+  /** Where it goes; null when orphaned (not moved). */
+  to: { chapterId: number; paragraphId: number | null; anchorPosition: number; passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null } | null;
+  previous: PreviousAnchor;
+}
+
+export interface EditionMovePlan {
+  clubId: number;
+  readingId: number;
+  fromEditionId: number;
+  editionId: number;
+  moves: CommentMove[];
+  counts: { exact: number; fuzzy: number; chapter: number; orphaned: number };
+  chapterMap: Map<number, number>;
+  mapPosition: (position: number) => number;
+}
+
+function editionParagraphs(db: Db, editionId: number): EditionParagraph[] {
+  return db
+    .select({ id: paragraphs.id, text: paragraphs.text, position: paragraphs.position, chapterId: paragraphs.chapterId })
+    .from(paragraphs)
+    .where(eq(paragraphs.editionId, editionId))
+    .orderBy(asc(paragraphs.position))
+    .all();
+}
+
+/** The dry run: where every root comment of the reading would go. No writes. */
+export function planEditionMove(db: Db, input: { clubId: number; readingId: number; fromEditionId: number; editionId: number }): EditionMovePlan {
+  const oldParagraphs = editionParagraphs(db, input.fromEditionId);
+  const newParagraphs = editionParagraphs(db, input.editionId);
+  const oldChapters = db.select().from(chapters).where(eq(chapters.editionId, input.fromEditionId)).all();
+  const newChapters = db.select().from(chapters).where(eq(chapters.editionId, input.editionId)).orderBy(asc(chapters.ordinal)).all();
+  const oldRange = { min: oldParagraphs[0]?.position ?? 0, max: oldParagraphs[oldParagraphs.length - 1]?.position ?? 0 };
+
+  const chapterMap = new Map<number, number>();
+  for (const chapter of oldChapters) {
+    const match = matchChapter(chapter, newChapters);
+    if (match) chapterMap.set(chapter.id, match.id);
+  }
+
+  const roots = db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.readingId, input.readingId), eq(comments.clubId, input.clubId)))
+    .all()
+    .filter((c) => c.parentId === null);
+  // Comments orphaned by an earlier move still point into an older edition: load those texts too.
+  const known = new Map(oldParagraphs.map((p) => [p.id, p]));
+  const missing = roots.map((c) => c.paragraphId).filter((id): id is number => id !== null && !known.has(id));
+  if (missing.length > 0) {
+    for (const p of db.select().from(paragraphs).where(inArray(paragraphs.id, missing)).all()) known.set(p.id, p);
+  }
+  const chapterTitles = new Map(db.select({ id: chapters.id, title: chapters.title, ordinal: chapters.ordinal, editionId: chapters.editionId }).from(chapters).where(inArray(chapters.id, [...new Set(roots.map((c) => c.chapterId))].concat(-1))).all().map((c) => [c.id, c]));
+  const newById = new Map(newParagraphs.map((p) => [p.id, p]));
+
+  const moves: CommentMove[] = [];
+  const counts = { exact: 0, fuzzy: 0, chapter: 0, orphaned: 0 };
+  for (const c of roots) {
+    const oldChapter = chapterTitles.get(c.chapterId);
+    const previous: PreviousAnchor = {
+      editionId: oldChapter?.editionId ?? input.fromEditionId,
+      chapterId: c.chapterId,
+      paragraphId: c.paragraphId,
+      anchorPosition: c.anchorPosition,
+      selector:
+        c.passageExact !== null && c.passageStart !== null && c.passageEnd !== null
+          ? { exact: c.passageExact, prefix: c.passagePrefix ?? '', suffix: c.passageSuffix ?? '', start: c.passageStart, end: c.passageEnd }
+          : null,
+    };
+    const orphan = (score: number): CommentMove => ({ commentId: c.id, method: 'orphaned', score, to: null, previous });
+    let move: CommentMove;
+    const oldParagraph = c.paragraphId === null ? undefined : known.get(c.paragraphId);
+    if (c.paragraphId === null || !oldParagraph) {
+      const target = oldChapter ? matchChapter(oldChapter, newChapters) : null;
+      move = target
+        ? { commentId: c.id, method: 'chapter', score: 1, to: { chapterId: target.id, paragraphId: null, anchorPosition: target.lastPosition, passage: null }, previous }
+        : orphan(0);
+    } else if (previous.selector) {
+      const found = reanchorPassage({ paragraphText: oldParagraph.text, paragraphPosition: oldParagraph.position, selector: previous.selector }, newParagraphs, oldRange);
+      if (found.orphaned) move = orphan(found.bestScore);
+      else {
+        const p = newById.get(found.paragraphId)!;
+        const { start, end, exact, prefix, suffix } = found.selector;
+        move = { commentId: c.id, method: found.method, score: found.score, to: { chapterId: p.chapterId, paragraphId: p.id, anchorPosition: p.position, passage: { start, end, exact, prefix, suffix } }, previous };
+      }
+    } else {
+      const found = reanchorParagraph(oldParagraph, newParagraphs, oldRange);
+      if (found.orphaned) move = orphan(found.bestScore);
+      else {
+        const p = newById.get(found.paragraphId)!;
+        move = { commentId: c.id, method: found.method, score: found.score, to: { chapterId: p.chapterId, paragraphId: p.id, anchorPosition: p.position, passage: null }, previous };
+      }
+    }
+    if (move.method === 'orphaned') counts.orphaned += 1;
+    else if (move.method === 'chapter') counts.chapter += 1;
+    else if (move.method === 'fuzzy') counts.fuzzy += 1;
+    else counts.exact += 1;
+    moves.push(move);
+  }
+
+  const byText = new Map<string, EditionParagraph[]>();
+  for (const p of newParagraphs) byText.set(p.text, [...(byText.get(p.text) ?? []), p]);
+  const memo = new Map<number, EditionParagraph | null>();
+  const match = (old: { text: string; position: number }): EditionParagraph | null => {
+    if (memo.has(old.position)) return memo.get(old.position)!;
+    const same = byText.get(old.text);
+    let found: EditionParagraph | null = null;
+    if (same && same.length > 0) found = same.reduce((a, b) => (Math.abs(b.position - old.position) < Math.abs(a.position - old.position) ? b : a));
+    else {
+      const r = reanchorParagraph(old, newParagraphs, oldRange);
+      found = r.orphaned ? null : newById.get(r.paragraphId)!;
+    }
+    memo.set(old.position, found);
+    return found;
+  };
+  return {
+    ...input,
+    moves,
+    counts,
+    chapterMap,
+    mapPosition: (position) => mapPosition(position, oldParagraphs, match),
+  };
+}
+
+/** Editions the reading may move to: the other editions of the same book. */
+export function otherEditionsOfBook(db: Db, editionId: number) {
+  const edition = db.select().from(editions).where(eq(editions.id, editionId)).get();
+  if (!edition) return [];
+  return db
+    .select({ id: editions.id, title: editions.title, sourceName: editions.sourceName, importedAt: editions.importedAt, paragraphCount: editions.paragraphCount })
+    .from(editions)
+    .where(eq(editions.bookId, edition.bookId))
+    .all()
+    .filter((e) => e.id !== editionId);
+}
+
+/** Apply a plan in one transaction and say so on the bus. */
+export function applyEditionMove(deps: { db: Db; sqlite: Sqlite; events: EventBus }, plan: EditionMovePlan, actorId: number, now: number): void {
+  const { db } = deps;
+  inTransaction(deps.sqlite, () => {
+    for (const move of plan.moves) {
+      const common = { reanchorScore: move.score, reanchorMethod: move.method, previousAnchor: move.previous };
+      if (move.to === null) {
+        db.update(comments).set({ ...common, orphaned: true }).where(eq(comments.rootId, move.commentId)).run();
+        continue;
+      }
+      const anchor = { chapterId: move.to.chapterId, paragraphId: move.to.paragraphId, anchorPosition: move.to.anchorPosition };
+      // The thread follows its root: replies copy the root's anchor.
+      db.update(comments).set({ ...common, ...anchor, orphaned: false }).where(eq(comments.rootId, move.commentId)).run();
+      const p = move.to.passage;
+      db.update(comments)
+        .set({ passageStart: p?.start ?? null, passageEnd: p?.end ?? null, passageExact: p?.exact ?? null, passagePrefix: p?.prefix ?? null, passageSuffix: p?.suffix ?? null })
+        .where(eq(comments.id, move.commentId))
+        .run();
+    }
+    moveReadingToEditionRows(db, plan.readingId, plan.editionId, { mapPosition: plan.mapPosition, chapterMap: plan.chapterMap }, now);
+  });
+  deps.events.publish({
+    type: 'reading.edition_changed',
+    actorId,
+    clubId: plan.clubId,
+    readingId: plan.readingId,
+    fromEditionId: plan.fromEditionId,
+    editionId: plan.editionId,
+    exact: plan.counts.exact + plan.counts.chapter,
+    fuzzy: plan.counts.fuzzy,
+    orphaned: plan.counts.orphaned,
+  });
+}
+
+// ---------------------------------------------------------------- the moderators' queue
+
+export interface QueueItem {
+  id: number;
+  method: ReanchorMethod;
+  score: number | null;
+  body: string;
+  oldQuote: string | null;
+  oldChapterTitle: string | null;
+  /** Where a fuzzy move put it (its new quote), null for an orphan. */
+  newQuote: string | null;
+}
+
+/** Root comments of the reading waiting for a moderator: orphaned, or moved fuzzily. Private notes are not listed. */
+export function listReanchorQueue(db: Db, clubId: number, readingId: number): QueueItem[] {
+  const rows = db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.clubId, clubId), eq(comments.readingId, readingId), eq(comments.visibility, 'club')))
+    .orderBy(asc(comments.anchorPosition), asc(comments.id))
+    .all()
+    .filter((c) => c.parentId === null && c.deletedAt === null && (c.orphaned || c.reanchorMethod === 'fuzzy'));
+  const titles = new Map(
+    db.select({ id: chapters.id, title: chapters.title }).from(chapters).where(inArray(chapters.id, rows.map((r) => r.previousAnchor?.chapterId ?? r.chapterId).concat(-1))).all().map((c) => [c.id, c.title]),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    method: r.reanchorMethod ?? 'orphaned',
+    score: r.reanchorScore,
+    body: r.moderation === 'removed' ? '' : r.body,
+    oldQuote: r.previousAnchor?.selector?.exact ?? null,
+    oldChapterTitle: titles.get(r.previousAnchor?.chapterId ?? r.chapterId) ?? null,
+    newQuote: r.orphaned ? null : r.passageExact,
+  }));
+}
+
+export type QueueResolution =
+  | { action: 'confirm' }
+  | { action: 'leave' }
+  | { action: 'reattach'; chapterOrdinal: number; paragraphOrdinal: number; exact: string };
+
+export type ResolveResult = 'ok' | 'not_found' | 'not_applicable' | 'no_paragraph' | 'no_passage';
+
+/** A moderator settles one queued comment (in the reading's current edition); the thread follows its root. */
+export function resolveQueueItem(
+  deps: { db: Db; sqlite: Sqlite; events: EventBus },
+  input: { clubId: number; readingId: number; editionId: number; commentId: number; actorId: number },
+  resolution: QueueResolution,
+): ResolveResult {
+  const { db } = deps;
+  const comment = db.select().from(comments).where(and(eq(comments.id, input.commentId), eq(comments.clubId, input.clubId), eq(comments.readingId, input.readingId))).get();
+  if (!comment || comment.parentId !== null || comment.visibility !== 'club' || comment.deletedAt !== null) return 'not_found';
+  if (!comment.orphaned && comment.reanchorMethod !== 'fuzzy') return 'not_found';
+  const thread = eq(comments.rootId, comment.id);
+  let how: 'confirmed' | 'manual' | 'left_on_chapter';
+  if (resolution.action === 'confirm') {
+    if (comment.orphaned) return 'not_applicable';
+    db.update(comments).set({ reanchorMethod: 'confirmed' }).where(thread).run();
+    how = 'confirmed';
+  } else if (resolution.action === 'leave') {
+    const newChapters = db.select().from(chapters).where(eq(chapters.editionId, input.editionId)).orderBy(asc(chapters.ordinal)).all();
+    const old = db.select().from(chapters).where(eq(chapters.id, comment.chapterId)).get();
+    const target = (old ? matchChapter(old, newChapters) : null) ?? newChapters[0];
+    if (!target) return 'not_applicable';
+    inTransaction(deps.sqlite, () => {
+      db.update(comments).set({ chapterId: target.id, paragraphId: null, anchorPosition: target.lastPosition, orphaned: false, reanchorMethod: 'left_on_chapter' }).where(thread).run();
+      db.update(comments).set({ passageStart: null, passageEnd: null, passageExact: null, passagePrefix: null, passageSuffix: null }).where(eq(comments.id, comment.id)).run();
+    });
+    how = 'left_on_chapter';
+  } else {
+    const chapter = db.select().from(chapters).where(and(eq(chapters.editionId, input.editionId), eq(chapters.ordinal, resolution.chapterOrdinal))).get();
+    const paragraph = chapter && db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, chapter.id), eq(paragraphs.ordinal, resolution.paragraphOrdinal))).get();
+    if (!chapter || !paragraph) return 'no_paragraph';
+    let passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null = null;
+    if (resolution.exact !== '') {
+      const found = locatePassage(paragraph.text, { exact: resolution.exact, start: comment.previousAnchor?.selector?.start });
+      const checked = found && validateSelector(paragraph.text, found.selector);
+      if (!checked || !checked.ok) return 'no_passage';
+      passage = checked.selector;
+    }
+    inTransaction(deps.sqlite, () => {
+      db.update(comments).set({ chapterId: chapter.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, orphaned: false, reanchorMethod: 'manual', reanchorScore: 1 }).where(thread).run();
+      db.update(comments)
+        .set({ passageStart: passage?.start ?? null, passageEnd: passage?.end ?? null, passageExact: passage?.exact ?? null, passagePrefix: passage?.prefix ?? null, passageSuffix: passage?.suffix ?? null })
+        .where(eq(comments.id, comment.id))
+        .run();
+    });
+    how = 'manual';
+  }
+  deps.events.publish({ type: 'comment.reanchored', actorId: input.actorId, clubId: input.clubId, readingId: input.readingId, commentId: comment.id, how });
+  return 'ok';
+}
