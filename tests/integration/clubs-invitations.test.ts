@@ -256,7 +256,7 @@ describe('following a link', () => {
     const reader = await signUp(world.testApp, 'hangul_invitee', { acceptLanguage: 'ko' });
     const page = textOf(await (await reader.get(`/invite/${setup.token}`)).text());
     expect(page).toMatch(/Club A\d+에 가입하기/);
-    expect(page).toContain('멤버(으)로 초대받았어요.');
+    expect(page).toContain('멤버로 초대받았어요.');
   });
 
   test('the list shows states and uses', async () => {

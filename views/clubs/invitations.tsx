@@ -51,7 +51,7 @@ export const InvitationsPage: FC<{
           <p>
             <strong>{t('clubs.invitations.created')}</strong>
           </p>
-          <p>{t('clubs.invitations.created_hint', { role: t(ROLE_KEYS[created.role]), date: created.expiresAtText, uses: created.maxUses })}</p>
+          <p>{t('clubs.invitations.created_hint', { role: t(ROLE_KEYS[created.role]), date: created.expiresAtText, count: created.maxUses })}</p>
           <label for="invitation-link">{t('clubs.invitations.link')}</label>
           <input id="invitation-link" type="text" readonly value={created.url} class="invitation-link" />
           <p class="field-hint">{t('clubs.invitations.copy_once')}</p>

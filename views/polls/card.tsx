@@ -100,7 +100,7 @@ const BallotForm: FC<{ ui: PollUi; poll: PollCardView; feedback?: BallotFeedback
       : poll.kind === 'ranked'
         ? t('polls.ballot.ranked')
         : poll.minChoices === poll.maxChoices
-          ? t('polls.ballot.multiple_exact', { min: poll.minChoices })
+          ? t('polls.ballot.multiple_exact', { count: poll.minChoices })
           : t('polls.ballot.multiple', { min: poll.minChoices, max: poll.maxChoices });
   const ranks = poll.options.map((_, index) => String(index + 1));
   return (
