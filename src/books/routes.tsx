@@ -11,7 +11,7 @@
  *   GET  /library/upload[?club=ID]         upload form (site admin, club owners and moderators)
  *   POST /library/upload                   parse → pending upload → 303 to its preview
  *   GET  /library/uploads/:id              preview (uploader only; 24 h)
- *   POST /library/uploads/:id/confirm      import → book page (or the club it came from)
+ *   POST /library/uploads/:id/confirm      import → book page; for a club: the club reads it, → club home
  *   POST /library/uploads/:id/cancel       forget the upload
  */
 import { Hono, type Context } from 'hono';
@@ -26,7 +26,8 @@ import { PreviewPage, UploadPage, type UploadFormView } from '../../views/books/
 import { FONT_STEPS } from '../../views/layout';
 import { redirectToLogin } from '../auth/routes';
 import { updateFontStep } from '../auth/users';
-import { loadClubAccess } from '../clubs/access';
+import { currentReading, loadClubAccess } from '../clubs/access';
+import { startReading } from '../clubs/queries';
 import { HttpError, notFound, forbidden } from '../http/errors';
 import { cleanText, parseId, readForm, safeNextPath } from '../http/forms';
 import { formatBytes } from '../http/middleware';
@@ -48,7 +49,9 @@ import {
   listLibrary,
   listParagraphs,
   saveBookmark,
+  textParagraphCount,
 } from './queries';
+import { firstBodyChapter } from './reading-order';
 import { CHAPTER_CACHE_SIZE, LruCache } from './render-cache';
 import { findBookByIdentity, findEditionByHash, storeParsedBook, type ImportOverrides } from './store';
 import { createPendingUpload, deleteExpiredUploads, deletePendingUpload, findPendingUpload, uploadBytes, type PendingUpload } from './uploads';
@@ -141,7 +144,8 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
             bookmark && bookmarkedChapter
               ? { chapterOrdinal: bookmark.chapterOrdinal, paragraphOrdinal: bookmark.paragraphOrdinal, chapterTitle: bookmarkedChapter.title, chapterKind: bookmarkedChapter.kind }
               : null,
-          firstChapter: heads[0]?.ordinal ?? null,
+          firstChapter: firstBodyChapter(heads)?.ordinal ?? null,
+          paragraphCount: textParagraphCount(db, edition.id),
           otherEditions: listEditionsOfBook(db, edition.bookId).filter((other) => other.id !== edition.id),
           warnings: maySeeImportWarnings(db, user)
             ? edition.warnings.map((warning) => translate(locale, `import.warning.${warning.code}` as MessageKey, warning.params))
@@ -315,6 +319,14 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     return renderUploadForm(c, { club, values: {}, errors: { file: importErrorMessage(c.get('locale'), error) } }, 422);
   };
 
+  /** The club an upload was made for, while the uploader may still pick its book; with its current book. */
+  const clubOfUpload = (c: Context<AppEnv>, upload: PendingUpload) => {
+    if (!upload.clubId || !mayUploadForClub(db, c.get('user'), upload.clubId)) return null;
+    const access = loadClubAccess(db, upload.clubId, c.get('user'))!;
+    const current = currentReading(db, upload.clubId);
+    return { id: upload.clubId, name: access.club.name, currentEditionId: current?.editionId ?? null };
+  };
+
   app.get('/library/uploads/:id', (c) => {
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
@@ -323,6 +335,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const { book, bytes } = parsed;
     const summary = dryRunSummary(book, c.get('locale'));
     const duplicate = findEditionByHash(db, contentHash(bytes));
+    const club = clubOfUpload(c, upload);
     return sendPage(
       c,
       <PreviewPage
@@ -334,6 +347,10 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
           pages: splitIntoPages(book.sections).length,
           duplicateOf: duplicate ? { editionId: duplicate.id, title: duplicate.title } : null,
           existingBook: findBookByIdentity(db, book.title, book.author) ?? null,
+          forClub: club && {
+            name: club.name,
+            replaces: club.currentEditionId !== null && club.currentEditionId !== duplicate?.id ? (getEdition(db, club.currentEditionId)?.title ?? null) : null,
+          },
         }}
       />,
     );
@@ -350,7 +367,12 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
       return result;
     });
     deps.log?.({ level: 'notice', message: `book ${stored.status}: edition ${stored.editionId}`, user: upload.userId, file: upload.filename });
-    if (upload.clubId && mayUploadForClub(db, c.get('user'), upload.clubId)) return seeOther(c, `/clubs/${upload.clubId}/readings/new?edition=${stored.editionId}`);
+    // Uploaded for a club: the preview said the club would read it, so it does (one step, not a picker).
+    const club = clubOfUpload(c, upload);
+    if (club) {
+      startReading(deps, club.id, stored.editionId, clock());
+      return seeOther(c, `/clubs/${club.id}?done=book`);
+    }
     return seeOther(c, `/books/${stored.editionId}?${stored.status === 'imported' ? 'imported' : 'duplicate'}=1`);
   });
 

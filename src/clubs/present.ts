@@ -5,6 +5,7 @@
 import type { Db } from '../../db/connection';
 import type { Chapter, Reading } from '../../db/schema';
 import type { ChapterRowView, ClubHeading } from '../../views/clubs/parts';
+import { chapterName } from '../books/reading-order';
 import type { Translator } from '../i18n';
 import type { ClubAccess } from './access';
 import { chapterOpenTo } from './policy';
@@ -13,12 +14,9 @@ import { chapterFraction, percent } from './reading';
 
 export type DateFormatter = (utcMs: number) => string;
 
-/** A chapter's name for people: its title, or what it is when the book gives it none. */
-export function chapterLabel(t: Translator, chapter: Pick<Chapter, 'title' | 'kind' | 'ordinal'>): string {
-  if (chapter.title) return chapter.title;
-  if (chapter.kind === 'front') return t('clubs.chapter.front_matter');
-  if (chapter.kind === 'back') return t('clubs.chapter.back_matter');
-  return t('clubs.chapter.number', { ordinal: chapter.ordinal });
+/** A chapter's name for people, as every page says it (`chapterName`: the book's own title). */
+export function chapterLabel(t: Translator, chapter: Pick<Chapter, 'title' | 'kind'>): string {
+  return chapterName(t, chapter);
 }
 
 /** Chapters of the current reading live at `/clubs/:id/chapters/:n`; earlier readings keep their own path. */

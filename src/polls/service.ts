@@ -147,6 +147,7 @@ export function pollCard(db: Db, access: ClubAccess, situation: PollSituation, o
       ? {
           ordinal: chapter.ordinal,
           title: chapter.title,
+          kind: chapter.kind,
           href: reading ? `${chapterBasePath(poll.clubId, reading)}/${chapter.ordinal}` : null,
         }
       : null,

@@ -159,14 +159,14 @@ describe('the schedule', () => {
     setTimeZone(world.testApp, world.ids.member, 'Asia/Seoul');
     try {
       const english = textOf(await (await world.clients.member.get(`/clubs/${setup.clubId}`)).text());
-      expect(english).toContain('Chapters 1–2 of 3 are open.');
+      expect(english).toContain('Open now: up to “Chapter 2. The second evening” (2 of 3 chapters).');
       // The clock starts at 2026-11-01 09:00 UTC; chapter 3 opens a day later: 18:00 in Seoul.
-      expect(english).toMatch(/Next: chapter 3, “Chapter 3\. The third evening”, opens on November 2, 2026.*6:00\s?PM/);
+      expect(english).toMatch(/Next: “Chapter 3\. The third evening” opens on November 2, 2026.*6:00\s?PM/);
       world.clients.member.acceptLanguage = 'ko';
       world.testApp.sqlite.prepare("update users set locale = 'ko' where id = ?").run(world.ids.member);
       const korean = textOf(await (await world.clients.member.get(`/clubs/${setup.clubId}`)).text());
-      expect(korean).toContain('전체 3장 중 1–2장이 열려 있어요.');
-      expect(korean).toMatch(/다음 장: 3장 「Chapter 3\. The third evening」, 2026년 11월 2일 18:00에 열려요/);
+      expect(korean).toContain('지금 「Chapter 2. The second evening」까지 열려 있어요(전체 3개 장 중 2개).');
+      expect(korean).toMatch(/다음: 「Chapter 3\. The third evening」, 2026년 11월 2일 18:00에 열려요/);
     } finally {
       setTimeZone(world.testApp, world.ids.member, null);
       world.testApp.sqlite.prepare('update users set locale = null where id = ?').run(world.ids.member);

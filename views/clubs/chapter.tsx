@@ -125,7 +125,6 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
           <a href={view.reading.href} lang={view.reading.language}>
             {view.reading.title}
           </a>
-          {!view.open && <> · {t('clubs.chapter.number', { ordinal: chapter.ordinal })}</>}
         </p>
         {!view.open && <h2 class="chapter-title">{chapter.title}</h2>}
         <div lang={page.locale}>

@@ -2,6 +2,7 @@
  * Plain data the poll views receive. Built by `src/polls/service.ts`; views never query.
  * Results are present only when `pollResultsVisibleTo` allowed them for this reader.
  */
+import { chapterName, type ChapterKind } from '../../src/books/reading-order';
 import type { MessageKey, MessageParams, Translator } from '../../src/i18n';
 
 /** What every poll view needs to speak to the reader. */
@@ -62,7 +63,7 @@ export interface PollCardView {
   closedAt: number | null;
   opensAt: number | null;
   closesAt: number | null;
-  chapter: { ordinal: number; title: string; href: string | null } | null;
+  chapter: { ordinal: number; title: string; kind: ChapterKind; href: string | null } | null;
   options: PollOptionView[];
   /** The reader's ballot (option ids in rank order), or null. */
   myChoices: number[] | null;
@@ -84,11 +85,7 @@ export interface BallotFeedback {
 
 export const pollPath = (clubId: number, pollId: number) => `/clubs/${clubId}/polls/${pollId}`;
 
-/**
- * How a chapter is named next to a poll: "Chapter 3: The storm", or just the title when the
- * title already carries its number ("Chapter 3. The storm", "제3장 폭풍").
- */
-export function chapterLabel(t: Translator, chapter: { ordinal: number; title: string }): string {
-  if (new RegExp(`(^|\\D)${chapter.ordinal}(\\D|$)`).test(chapter.title)) return chapter.title;
-  return t('polls.on_chapter', { ordinal: chapter.ordinal, title: chapter.title });
+/** How a chapter is named next to a poll: as everywhere else, by the book's own title. */
+export function chapterLabel(t: Translator, chapter: { title: string; kind: ChapterKind }): string {
+  return chapterName(t, chapter);
 }
