@@ -2,6 +2,7 @@
  * Pure logic of a club's reading: progress as fractions, opening dates for a run of chapters,
  * where the club is in its schedule, and what state an invitation is in. No I/O.
  */
+import { bodyStartPosition, type ChapterKind } from '../books/reading-order';
 import { addDays, parseWallTime, wallTimeToUtc } from './zoned-time';
 
 export type ProgressMode = 'forward' | 'set';
@@ -35,10 +36,15 @@ export function percent(fraction: number): number {
   return Math.floor(fraction * 100 + 1e-9);
 }
 
-/** The chapter a reader should continue in: the one holding the next unread paragraph. */
-export function continueOrdinal<C extends ChapterSpan & { ordinal: number }>(chapters: readonly C[], progress: number): number | null {
+/**
+ * The chapter a reader should continue in: the one holding the next unread paragraph. Someone
+ * who has read nothing (or only some of the front matter) starts at the body, not at the
+ * copyright page (`bodyStartPosition`).
+ */
+export function continueOrdinal<C extends ChapterSpan & { ordinal: number; kind: ChapterKind }>(chapters: readonly C[], progress: number): number | null {
   if (chapters.length === 0) return null;
-  const next = chapters.find((chapter) => chapter.lastPosition > progress);
+  const from = Math.max(progress, bodyStartPosition(chapters) - 1);
+  const next = chapters.find((chapter) => chapter.lastPosition > from);
   return (next ?? chapters[chapters.length - 1]!).ordinal;
 }
 

@@ -181,7 +181,7 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
         now,
       );
       const readable = chapters.filter((chapter) => chapterOpenTo(access, schedule.get(chapter.id) ?? null, now));
-      const continueAt = access.isMember ? continueOrdinal(readable, progress) : (readable[0]?.ordinal ?? null);
+      const continueAt = continueOrdinal(readable, access.isMember ? progress : 0);
       const continueChapter = chapters.find((chapter) => chapter.ordinal === continueAt);
       current = {
         readingId: reading.id,
@@ -516,7 +516,7 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const schedule = scheduleOf(db, reading.id);
     const progress = access.isMember ? progressOf(db, reading.id, access.userId) : 0;
     const readable = chapters.filter((chapter) => chapterOpenTo(access, schedule.get(chapter.id) ?? null, now));
-    const continueAt = access.isMember ? continueOrdinal(readable, progress) : (readable[0]?.ordinal ?? null);
+    const continueAt = continueOrdinal(readable, access.isMember ? progress : 0);
     const continueChapter = chapters.find((chapter) => chapter.ordinal === continueAt);
     return sendPage(
       c,

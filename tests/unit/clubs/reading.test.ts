@@ -33,14 +33,29 @@ describe('progress', () => {
 
   test('continueOrdinal is the chapter holding the next unread paragraph', () => {
     const chapters = [
-      { ordinal: 1, firstPosition: 1, lastPosition: 7, paragraphCount: 7 },
-      { ordinal: 2, firstPosition: 8, lastPosition: 14, paragraphCount: 7 },
+      { ordinal: 1, kind: 'body' as const, firstPosition: 1, lastPosition: 7, paragraphCount: 7 },
+      { ordinal: 2, kind: 'body' as const, firstPosition: 8, lastPosition: 14, paragraphCount: 7 },
     ];
     expect(continueOrdinal(chapters, 0)).toBe(1);
     expect(continueOrdinal(chapters, 6)).toBe(1);
     expect(continueOrdinal(chapters, 7)).toBe(2);
     expect(continueOrdinal(chapters, 14)).toBe(2);
     expect(continueOrdinal([], 3)).toBeNull();
+  });
+
+  test('a new reader starts at the body (the prologue), not at the copyright page', () => {
+    const chapters = [
+      { ordinal: 1, kind: 'front' as const, firstPosition: 1, lastPosition: 12, paragraphCount: 12 },
+      { ordinal: 2, kind: 'body' as const, firstPosition: 13, lastPosition: 17, paragraphCount: 5 },
+      { ordinal: 3, kind: 'body' as const, firstPosition: 18, lastPosition: 30, paragraphCount: 13 },
+      { ordinal: 4, kind: 'back' as const, firstPosition: 31, lastPosition: 32, paragraphCount: 2 },
+    ];
+    expect(continueOrdinal(chapters, 0)).toBe(2);
+    expect(continueOrdinal(chapters, 5)).toBe(2); // some of the front matter read
+    expect(continueOrdinal(chapters, 17)).toBe(3);
+    expect(continueOrdinal(chapters, 31)).toBe(4);
+    // Only front matter is open: that is where to start.
+    expect(continueOrdinal(chapters.slice(0, 1), 0)).toBe(1);
   });
 });
 
