@@ -48,6 +48,9 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
         <title>{`${title} · ${t('app.name')}`}</title>
         <link rel="stylesheet" href={page.asset('app.css')} />
         <link rel="stylesheet" href={page.asset('print.css')} media="print" />
+        <noscript>
+          <link rel="stylesheet" href={page.asset('nojs.css')} />
+        </noscript>
         <script src={page.asset('htmx.min.js')} defer></script>
         {scripts.map((name) => (
           <script src={page.asset(name)} defer></script>
@@ -88,6 +91,8 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
         <main id="main" lang={contentLang}>
           {children}
         </main>
+        {/* Short messages for screen readers from scripts (saved progress, swapped content). */}
+        <div id="live-status" class="visually-hidden" role="status" aria-live="polite"></div>
         <footer class="site-footer">
           <p>{t('app.tagline')}</p>
         </footer>

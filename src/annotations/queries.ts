@@ -124,6 +124,27 @@ export function recentReadingComments(
     .all();
 }
 
+/**
+ * The live comments of a reading anchored after `after` and at or before `upTo`, with only what
+ * the spoiler gate reads. A pre-filter for counting what a step forward would open; the gate
+ * decides.
+ */
+export function commentsAnchoredBetween(db: Db, readingId: number, after: number, upTo: number) {
+  return db
+    .select({ authorId: comments.authorId, anchorPosition: comments.anchorPosition, visibility: comments.visibility, chapterId: comments.chapterId })
+    .from(comments)
+    .where(
+      and(
+        eq(comments.readingId, readingId),
+        sql`${comments.anchorPosition} > ${after}`,
+        sql`${comments.anchorPosition} <= ${upTo}`,
+        isNull(comments.deletedAt),
+        isNull(comments.moderation),
+      ),
+    )
+    .all();
+}
+
 /** Where each comment sits (chapter ordinal and title, paragraph ordinal), in one query. */
 export function recentLocations(db: Db, rows: readonly { id: number }[]) {
   const map = new Map<number, { chapterOrdinal: number; chapterTitle: string; paragraphOrdinal: number | null }>();

@@ -54,6 +54,9 @@ function sources(): Record<string, string> {
     'comments.js': join(viewsStatic, 'comments.js'),
     'upload.js': join(viewsStatic, 'upload.js'),
     'progress.js': join(viewsStatic, 'progress.js'),
+    'progress-rule.js': join(viewsStatic, 'progress-rule.js'),
+    'paragraph-actions.js': join(viewsStatic, 'paragraph-actions.js'),
+    'nojs.css': join(viewsStatic, 'nojs.css'),
     'htmx.min.js': htmx,
   };
 }

@@ -86,7 +86,9 @@ describe('a private club, from invitation to progress', () => {
     await Promise.all([reader.page.waitForURL(/\?done=joined$/), reader.page.click('.invite-page button[type="submit"]')]);
     expect(await reader.page.textContent('.flash')).toContain('Welcome');
 
-    // The reader opens the first chapter with text and reads by scrolling.
+    // The reader opens the first chapter with text and reads by scrolling, a screen at a
+    // reading pace (the page's clock is Playwright's, so the minutes take no real time).
+    await reader.page.clock.install();
     await reader.page.click('.club-current a.button');
     await reader.page.waitForSelector('.club-chapter .para');
     const progressUrl = await reader.page.getAttribute('.club-chapter', 'data-progress-url');
@@ -94,16 +96,19 @@ describe('a private club, from invitation to progress', () => {
     const reported = reader.page.waitForResponse((response) => response.url().endsWith(progressUrl!) && response.request().method() === 'POST');
     for (let i = 0; i < 6; i++) {
       await reader.page.mouse.wheel(0, 500);
-      await reader.page.waitForTimeout(150);
+      await reader.page.waitForTimeout(60);
+      await reader.page.clock.runFor(20_000);
     }
     expect((await reported).status()).toBe(200);
     await reader.page.waitForFunction(() => Number(document.querySelector('#reading-progress progress')?.getAttribute('value')) > 0);
 
-    // Then, in the next chapter, a "read up to here" button near the end (sent in the background by progress.js).
+    // Then, in the next chapter, "I have read up to here" near the end (sent in the background by progress.js).
     await Promise.all([reader.page.waitForURL(/\/chapters\/\d+$/), reader.page.click('a[rel="next"]')]);
     await reader.page.waitForSelector('.club-chapter .para');
     const target = Number(await reader.page.locator('button.progress-here[form="progress-forward"]').last().getAttribute('value'));
     const button = reader.page.locator(`button.progress-here[value="${target}"]`);
+    expect(await button.isVisible()).toBe(false); // out of the way until the paragraph is chosen
+    await reader.page.locator(`.para[data-position="${target}"] .paragraph-text`).click(); // a tap on the paragraph chooses it
     await button.scrollIntoViewIfNeeded();
     const clicked = reader.page.waitForResponse((response) => response.url().endsWith(progressUrl!) && response.request().method() === 'POST');
     await button.click();
