@@ -7,6 +7,7 @@
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { AccountPage, LoginPage, RegisterPage } from '../../views/auth/forms';
+import { joinAfterSignUp, usableInvitationIn } from '../clubs/invite-signup';
 import { HttpError } from '../http/errors';
 import { readForm, safeNextPath, validateForm, type FieldErrors } from '../http/forms';
 import { pageContext, seeOther, sendPage } from '../http/page';
@@ -37,21 +38,30 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
   app.get('/register', (c) => {
     if (c.get('user')) return seeOther(c, '/');
     const next = safeNextPath(c.req.query('next'));
-    return sendPage(c, <RegisterPage page={pageContext(c)} values={{}} errors={{}} next={next} />);
+    const joining = usableInvitationIn(deps, next, clock())?.clubName ?? null;
+    return sendPage(c, <RegisterPage page={pageContext(c)} values={{}} errors={{}} next={next} joining={joining} />);
   });
 
   app.post('/register', async (c) => {
     const form = await readForm(c);
     const next = safeNextPath(form.next);
     const parsed = validateForm(registerSchema, form);
-    const rerender = (errors: FieldErrors, status: 409 | 422) =>
-      sendPage(c, <RegisterPage page={pageContext(c)} values={form} errors={errors} next={next} />, status);
+    // A sign-up through a usable invitation link joins its club, under its own limit (invite-signup.ts).
+    const invitation = usableInvitationIn(deps, next, clock());
+    const rerender = (errors: FieldErrors, status: 409 | 422 | 429, refusal?: string) =>
+      sendPage(c, <RegisterPage page={pageContext(c)} values={form} errors={errors} next={next} joining={invitation?.clubName ?? null} refusal={refusal} />, status);
     if (!parsed.ok) return rerender(parsed.errors, 422);
 
     // Counted once the form is valid: typos cost nothing, while account creation and probing for
-    // taken names (each of which costs a password hash) are limited.
-    const verdict = limits.registerPerIp.consume(c.get('clientIp'), clock());
-    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+    // taken names (each of which costs a password hash) are limited. A refusal keeps the form,
+    // what was typed and the invitation, and says how long to wait in words.
+    const verdict = invitation
+      ? limits.registerWithInvitationPerIp.consume(`${c.get('clientIp')}|${invitation.invitationId}`, clock())
+      : limits.registerPerIp.consume(c.get('clientIp'), clock());
+    if (!verdict.allowed) {
+      c.header('Retry-After', String(verdict.retryAfterSeconds));
+      return rerender({}, 429, c.get('t')('error.429.body', { seconds: verdict.retryAfterSeconds }));
+    }
 
     const passwordHash = await hashPassword(parsed.data.password);
     // Only a language the reader chose with the switch becomes their setting; one guessed from
@@ -67,7 +77,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     endCurrentSession(c);
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
-    return seeOther(c, next);
+    return seeOther(c, (invitation && joinAfterSignUp(deps, invitation, user.id, clock())) ?? next);
   });
 
   app.get('/login', (c) => {

@@ -54,7 +54,7 @@ import {
   transferOwnership,
   writeSchedule,
 } from './queries';
-import { bookFraction, continueOrdinal, invitationState, percent, planOpenings, scheduleSummary } from './reading';
+import { bookFraction, continueOrdinal, invitationState, percent, planOpenings, scheduleFormDefaults, scheduleSummary } from './reading';
 import { chapterProgressFor, judgeReportFor } from './reading-progress';
 import { clubSchema, hideProgressSchema, invitationSchema, pickBookSchema, progressSchema, roleChangeSchema, scheduleSchema, transferSchema } from './validation';
 import { formatDateTime, toDateTimeLocalValue, viewerTimeZone } from './zoned-time';
@@ -437,15 +437,14 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const lookup = inviteLookup(token);
     if (!('found' in lookup) || !lookup.found) return sendInvitePage(c, { kind: 'unusable', reason: lookup.reason! }, lookup.reason === 'invalid' ? 404 : 410);
     const { club, invitation } = lookup.found;
-    if (!user) return c.redirect(`/login?next=${encodeURIComponent(`/invite/${token}`)}`, 303);
+    // Signed out: the club, and the two ways in (a new account joins as it is created).
+    const next = encodeURIComponent(`/invite/${token}`);
+    const memberCount = listMembers(db, club.id, null).length;
+    const joinState = { kind: 'join' as const, club: { name: club.name, description: club.description, memberCount }, role: invitation.role, action: `/invite/${token}` };
+    if (!user) return sendInvitePage(c, { ...joinState, signedOut: { register: `/register?next=${next}`, login: `/login?next=${next}` } }, 200);
     const access = accessFor(club, user.id, getMembership(db, club.id, user.id)?.role ?? null);
     if (!clubCan(access, 'acceptInvite')) return sendInvitePage(c, { kind: 'member', club: { id: club.id, name: club.name } }, 200);
-    const memberCount = listMembers(db, club.id, null).length;
-    return sendInvitePage(
-      c,
-      { kind: 'join', club: { name: club.name, description: club.description, memberCount }, role: invitation.role, action: `/invite/${token}` },
-      200,
-    );
+    return sendInvitePage(c, joinState, 200);
   });
 
   app.post('/invite/:token', (c) => {
@@ -548,7 +547,10 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const edition = getEdition(db, reading.editionId)!;
     const { format, timeZone } = dates(c);
     const schedule = scheduleOf(db, reading.id);
-    const rows = listChapters(db, edition.id).map((chapter) => {
+    const chapters = listChapters(db, edition.id);
+    // A fresh form offers the next run to date (after saving one: the chapters after it).
+    const shown = Object.keys(values).length > 0 ? values : scheduleFormDefaults(chapters.map((chapter) => ({ ordinal: chapter.ordinal, kind: chapter.kind, opensAt: schedule.get(chapter.id) ?? null })), timeZone);
+    const rows = chapters.map((chapter) => {
       const opensAt = schedule.get(chapter.id) ?? null;
       return {
         ordinal: chapter.ordinal,
@@ -566,7 +568,7 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
         reading={{ id: reading.id, title: edition.title, language: edition.language }}
         rows={rows}
         timeZone={timeZone}
-        values={values}
+        values={shown}
         errors={errorKeys(errors)}
         saved={c.req.query('saved') === '1' && status === 200}
       />,

@@ -79,12 +79,16 @@ export class RateLimiter {
  * - failed sign-ins: 6 a minute per IP, 10 per 15 minutes per username (slows guessing one
  *   account from many addresses);
  * - sign-ups: 5 an hour per IP;
+ * - sign-ups through a usable invitation link: 100 an hour per IP and invitation (the most uses
+ *   an invitation can have), so a club can sign up together from one café's wifi; the
+ *   invitation's use count is what bounds them (see src/clubs/invite-signup.ts);
  * - posting (comments, replies, votes, uploads): 30 a minute per reader.
  */
 export const DEFAULT_RATE_LIMITS = {
   loginPerIp: { limit: 6, windowMs: 60_000 },
   loginPerUsername: { limit: 10, windowMs: 15 * 60_000 },
   registerPerIp: { limit: 5, windowMs: 60 * 60_000 },
+  registerWithInvitationPerIp: { limit: 100, windowMs: 60 * 60_000 },
   postingPerUser: { limit: 30, windowMs: 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
@@ -96,6 +100,7 @@ export function createRateLimiters(rules: Partial<Record<keyof typeof DEFAULT_RA
     loginPerIp: new RateLimiter(merged.loginPerIp),
     loginPerUsername: new RateLimiter(merged.loginPerUsername),
     registerPerIp: new RateLimiter(merged.registerPerIp),
+    registerWithInvitationPerIp: new RateLimiter(merged.registerWithInvitationPerIp),
     postingPerUser: new RateLimiter(merged.postingPerUser),
   };
 }

@@ -103,13 +103,27 @@ describe('the schedule', () => {
           [setup.chapterIds[2], Date.UTC(2026, 10, 27, 10)],
         ]),
       );
-      const page = textOf(await (await world.clients.moderator.get(`/clubs/${setup.clubId}/readings/${setup.readingId}/schedule?saved=1`)).text());
+      const html = await (await world.clients.moderator.get(`/clubs/${setup.clubId}/readings/${setup.readingId}/schedule?saved=1`)).text();
+      // The form shows the run as saved, not "chapter 1 → last, no date" again.
+      expect(html).toMatch(/<select id="schedule-from" name="fromOrdinal"><option value="1">[^<]*<\/option><option value="2" selected="">/);
+      expect(html).toContain('value="2026-11-20T19:00"');
+      expect(html).toMatch(/id="schedule-every" name="everyDays" type="number" min="0" max="365" value="7"/);
+      const page = textOf(html);
       expect(page).toContain('The schedule was saved.');
       expect(page).toContain('Asia/Seoul');
       expect(page).toMatch(/November 20, 2026.*7:00\s?PM/);
     } finally {
       setTimeZone(world.testApp, world.ids.moderator, null);
     }
+  });
+
+  test('after dating the first chapters, the form offers the ones after them, a step later', async () => {
+    const setup = world.makeClub({ schedule: false });
+    const url = `/clubs/${setup.clubId}/readings/${setup.readingId}/schedule`;
+    expect((await world.clients.moderator.post(url, { action: 'set', fromOrdinal: 1, toOrdinal: 2, opensAt: '2026-11-20T19:00', everyDays: 3 })).status).toBe(303);
+    const html = await (await world.clients.moderator.get(`${url}?saved=1`)).text();
+    expect(html).toMatch(/name="fromOrdinal">(<option value="[12]">[^<]*<\/option>)+<option value="3" selected="">/);
+    expect(html).toMatch(/name="opensAt" type="datetime-local" value="2026-11-26T19:00"/); // 20th, 23rd, then the 26th
   });
 
   test('one date for one chapter, then clearing it opens it again', async () => {
