@@ -48,10 +48,8 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
         <title>{`${title} · ${t('app.name')}`}</title>
         <link rel="stylesheet" href={page.asset('app.css')} />
         <link rel="stylesheet" href={page.asset('print.css')} media="print" />
-        <noscript>
-          <link rel="stylesheet" href={page.asset('nojs.css')} />
-        </noscript>
         <script src={page.asset('htmx.min.js')} defer></script>
+        <script src={page.asset('swap-focus.js')} defer></script>
         {scripts.map((name) => (
           <script src={page.asset(name)} defer></script>
         ))}

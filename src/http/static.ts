@@ -56,7 +56,7 @@ function sources(): Record<string, string> {
     'progress.js': join(viewsStatic, 'progress.js'),
     'progress-rule.js': join(viewsStatic, 'progress-rule.js'),
     'paragraph-actions.js': join(viewsStatic, 'paragraph-actions.js'),
-    'nojs.css': join(viewsStatic, 'nojs.css'),
+    'swap-focus.js': join(viewsStatic, 'swap-focus.js'),
     'htmx.min.js': htmx,
   };
 }

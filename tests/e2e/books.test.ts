@@ -93,7 +93,7 @@ describe('books in the browser', () => {
       await page.waitForFunction(() => location.hash === '#p-3');
 
       // Larger text, remembered.
-      await Promise.all([page.waitForLoadState('load'), page.click('.font-control button[aria-label="Larger text"]')]);
+      await Promise.all([page.waitForLoadState('load'), page.click('.font-control button[title="Larger text"]')]);
       expect(await page.getAttribute('article.reader', 'class')).toContain('font-step-1');
 
       // Next chapter link.

@@ -9,17 +9,10 @@
  * count a peek. Also: a page left open in a background tab moves nothing.
  */
 import { join } from 'node:path';
-import { and, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/connection';
-import { chapters, paragraphs, readingProgress } from '../../db/schema';
-import { insertComment } from '../../src/annotations/queries';
-import { importBook } from '../../src/books/store';
-import { generateKoreanBook } from '../fixtures/books/korean-book';
-import type { TestApp } from '../helpers/app';
-import { addMemberRow, createClubRow, setProgressRow, startReadingRow, userIdOf } from '../helpers/fixtures';
 import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, RESULTS, type RunningServer, screenshot, startServer, switchLocale } from './harness';
+import { seedKoreanClub } from './world';
 
 let server: RunningServer;
 let browser: Browser;
@@ -53,31 +46,17 @@ describe('reading ahead never moves progress', () => {
     const reader = await newContext(browser, { viewport: PHONE, locale: 'ko-KR' });
     await registerThroughForm(reader.page, server.url, 'reader', 'correct horse battery', '독자');
 
-    const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
-    const seed = { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp;
-    const book = generateKoreanBook({ targetBytes: 200_000 });
-    const { editionId } = importBook(seed, { bytes: new TextEncoder().encode(book.text), filename: 'book.txt', now: Date.now() });
-    const rows = db.select().from(chapters).where(eq(chapters.editionId, editionId)).orderBy(chapters.ordinal).all();
-    const named = (prefix: string) => rows.find((row) => row.title.startsWith(prefix))!;
-    const [c12, c13, c21, c31] = [named('1.2.'), named('1.3.'), named('2.1.'), named('3.1.')];
-    const hostId = userIdOf(seed, 'host');
-    const readerId = userIdOf(seed, 'reader');
-    const club = createClubRow(seed, { ownerId: hostId, name: '목요일 밤 독서 모임', language: 'ko' });
-    addMemberRow(seed, club.id, readerId);
-    const reading = startReadingRow(seed, club.id, editionId);
-    setProgressRow(seed, reading.id, readerId, c12.lastPosition);
-    const textParagraph = (chapter: typeof c12, nth: number) =>
-      db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, chapter.id), eq(paragraphs.kind, 'text'))).orderBy(paragraphs.position).all()[nth]!;
-    const say = (chapter: typeof c12, nth: number, body: string) => {
-      const paragraph = textParagraph(chapter, nth);
-      insertComment(db, { clubId: club.id, readingId: reading.id, chapterId: chapter.id, paragraphId: paragraph.id, parentId: null, rootId: null, anchorPosition: paragraph.position, passage: null, quotedText: null, authorId: hostId, body, visibility: 'club', createdAt: Date.now() });
-    };
-    say(c12, 3, '1.2에 대한 이야기 (보여도 돼요)');
-    say(c13, 2, 'SPOILER-1.3 곧 읽을 곳');
-    say(c21, 5, 'SPOILER-2.1 한참 뒤');
-    say(c31, 0, 'SPOILER-3.1 첫 문단');
-    say(c31, 40, 'SPOILER-3.1 마지막 즈음');
-    const stored = () => db.select({ position: readingProgress.position }).from(readingProgress).where(and(eq(readingProgress.readingId, reading.id), eq(readingProgress.userId, readerId))).get()!.position;
+    const world = seedKoreanClub(server, { owner: 'host', members: ['reader'] });
+    const { club, reading } = world;
+    const [c12, c13, c21, c31] = [world.chapter('1.2.'), world.chapter('1.3.'), world.chapter('2.1.'), world.chapter('3.1.')];
+    const readerId = world.memberIds[0]!;
+    world.setProgress(readerId, c12.lastPosition);
+    world.say(c12, 3, '1.2에 대한 이야기 (보여도 돼요)');
+    world.say(c13, 2, 'SPOILER-1.3 곧 읽을 곳');
+    world.say(c21, 5, 'SPOILER-2.1 한참 뒤');
+    world.say(c31, 0, 'SPOILER-3.1 첫 문단');
+    world.say(c31, 40, 'SPOILER-3.1 마지막 즈음');
+    const stored = () => world.progressOf(readerId);
 
     const page = reader.page;
     await page.clock.install();
@@ -159,7 +138,7 @@ describe('reading ahead never moves progress', () => {
     }
 
     expect(reader.problems).toEqual([]);
-    sqlite.close();
+    world.close();
     await host.context.close();
     await reader.context.close();
   });

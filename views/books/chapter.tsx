@@ -45,14 +45,17 @@ export const FontControl: FC<{ page: PageContext; step: number }> = ({ page, ste
       <span class="font-control-label" aria-hidden="true">
         {t('books.reader.font_size')}
       </span>
-      <button type="submit" class="button-small" name="step" value={String(step - 1)} disabled={step <= MIN_STEP} aria-label={t('books.reader.font_smaller')} title={t('books.reader.font_smaller')}>
-        A−
+      <button type="submit" class="button-small" name="step" value={String(step - 1)} disabled={step <= MIN_STEP} title={t('books.reader.font_smaller')}>
+        <span aria-hidden="true">A−</span>
+        <span class="visually-hidden">{t('books.reader.font_smaller')}</span>
       </button>
-      <button type="submit" class="button-small" name="step" value="0" disabled={step === 0} aria-label={t('books.reader.font_reset')} title={t('books.reader.font_reset')}>
-        A
+      <button type="submit" class="button-small" name="step" value="0" disabled={step === 0} title={t('books.reader.font_reset')}>
+        <span aria-hidden="true">A</span>
+        <span class="visually-hidden">{t('books.reader.font_reset')}</span>
       </button>
-      <button type="submit" class="button-small" name="step" value={String(step + 1)} disabled={step >= MAX_STEP} aria-label={t('books.reader.font_larger')} title={t('books.reader.font_larger')}>
-        A+
+      <button type="submit" class="button-small" name="step" value={String(step + 1)} disabled={step >= MAX_STEP} title={t('books.reader.font_larger')}>
+        <span aria-hidden="true">A+</span>
+        <span class="visually-hidden">{t('books.reader.font_larger')}</span>
       </button>
     </form>
   );

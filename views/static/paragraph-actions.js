@@ -11,7 +11,7 @@
  * - The paragraph in the address (`#p-12`, a shared link) shows its actions through `:target`
  *   in the stylesheet.
  *
- * Without this file (no JavaScript) `nojs.css` shows every paragraph's actions.
+ * Without JavaScript the stylesheet shows every paragraph's actions (`@media (scripting: none)`).
  */
 (function () {
   'use strict';
