@@ -131,8 +131,11 @@ describe('chapter page', () => {
     expect(first).toContain(`rel="next" href="/books/${editionId}/chapters/2"`);
     const middle = await (await client.get(`/books/${editionId}/chapters/2`)).text();
     expect(middle).toContain(`rel="prev" href="/books/${editionId}/chapters/1"`);
-    expect(middle).toContain('Previous: Opening pages');
-    expect(middle).toContain('Next: 2장. 사람 찾기');
+    expect(middle).toContain('Previous: <span lang="en">Opening pages</span>');
+    // The book's own title, marked as the book's language (so Korean wraps between words).
+    expect(middle).toContain('Next: <span lang="ko">2장. 사람 찾기</span>');
+    // No app ordinal that could clash with the book's numbering ("Chapter 2" above "1장").
+    expect(middle).toContain('2 of 5 in the book');
     const last = await (await client.get(`/books/${editionId}/chapters/5`)).text();
     expect(last).not.toContain('rel="next"');
     expect(last).toContain('End of the book.');

@@ -68,7 +68,7 @@ const ChapterNav: FC<{ page: PageContext; view: ChapterPageView; position: 'top'
       {view.previous ? (
         <a class="chapter-nav-prev" rel="prev" href={chapterHref(view.edition.id, view.previous.ordinal)}>
           <span aria-hidden="true">← </span>
-          {t('books.chapter.previous', { title: chapterName(t, view.previous) })}
+          {t('books.chapter.previous')} <span lang={view.previous.title ? view.edition.language : page.locale}>{chapterName(t, view.previous)}</span>
         </a>
       ) : (
         <span class="chapter-nav-prev"></span>
@@ -78,7 +78,7 @@ const ChapterNav: FC<{ page: PageContext; view: ChapterPageView; position: 'top'
       </a>
       {view.next ? (
         <a class="chapter-nav-next" rel="next" href={chapterHref(view.edition.id, view.next.ordinal)}>
-          {t('books.chapter.next', { title: chapterName(t, view.next) })}
+          {t('books.chapter.next')} <span lang={view.next.title ? view.edition.language : page.locale}>{chapterName(t, view.next)}</span>
           <span aria-hidden="true"> →</span>
         </a>
       ) : (

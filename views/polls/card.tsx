@@ -148,7 +148,11 @@ const BallotForm: FC<{ ui: PollUi; poll: PollCardView; feedback?: BallotFeedback
           <button type="submit" class="button">
             {t(poll.myChoices ? 'polls.ballot.change' : 'polls.ballot.submit')}
           </button>
-          {poll.myChoices && <span class="poll-voted">{t('polls.ballot.voted')}</span>}
+          {poll.myChoices && (
+            <span class="poll-voted" role="status">
+              {t('polls.ballot.voted')}
+            </span>
+          )}
         </p>
       </form>
       {poll.can.withdraw && (
