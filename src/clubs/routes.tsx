@@ -660,7 +660,7 @@ export function clubRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const progressView: ChapterProgressView | null = clubCan(access, 'recordProgress')
       ? chapterProgressFor({ deps, access, reading, edition, chapter, paragraphs, progress, preview: closedToMembers, t })
       : null;
-    const scripts = [...(open && progressView ? ['progress.js', 'paragraph-actions.js'] : []), ...annotations.scripts];
+    const scripts = [...(open && progressView ? ['progress.js', 'reader.js', 'paragraph-actions.js'] : []), ...annotations.scripts];
     return renderDocument(
       <ClubChapterPage
         page={pageContext(c)}

@@ -11,150 +11,138 @@
  * chapter discussion page and the error page.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleChapterRow } from '../helpers/fixtures';
-import { DESKTOP, launchBrowser, PHONE, RESULTS, type RunningServer, seriousViolations, startServer } from './harness';
+import { DESKTOP, PHONE, RESULTS, seriousViolations, serverAndBrowser } from './harness';
 import { seedKoreanClub } from './world';
 
-let server: RunningServer;
-let browser: Browser;
+const env = serverAndBrowser();
+const PASSWORD = 'correct horse battery';
+
+type Who = 'host' | 'reader' | 'visitor';
+type Locale = 'en' | 'ko';
+
+async function signedIn(locale: Locale, username: string, register: boolean): Promise<BrowserContext> {
+  const context = await env.browser.newContext({ viewport: DESKTOP, locale: locale === 'ko' ? 'ko-KR' : 'en-US' });
+  const page = await context.newPage();
+  const form = register ? 'register' : 'login';
+  await page.goto(`${env.server.url}/${form}`);
+  await page.fill('#username', username);
+  if (register) await page.fill('#displayName', username === 'host' ? '주인 Host' : '독자 Reader');
+  await page.fill('#password', PASSWORD);
+  if (register) await page.fill('#passwordConfirm', PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith(`/${form}`)), page.click(`form[action="/${form}"] button[type="submit"]`)]);
+  await page.close();
+  return context;
+}
+
+let contexts: Record<Locale, Record<Who, BrowserContext>>;
+let pages: { name: string; who: Who; path: string; prepare?: (page: Page) => Promise<void> }[];
+let close: () => void;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  const { server } = env;
+  const hostEn = await signedIn('en', 'host', true); // the first account: site admin, may upload
+  const readerEn = await signedIn('en', 'reader', true);
+  contexts = {
+    en: { host: hostEn, reader: readerEn, visitor: await env.browser.newContext({ viewport: DESKTOP, locale: 'en-US' }) },
+    ko: { host: await signedIn('ko', 'host', false), reader: await signedIn('ko', 'reader', false), visitor: await env.browser.newContext({ viewport: DESKTOP, locale: 'ko-KR' }) },
+  };
+
+  const world = seedKoreanClub(server, { owner: 'host', members: ['reader'], targetBytes: 60_000 });
+  const { club, reading } = world;
+  const c11 = world.chapter('1.1.');
+  const c12 = world.chapter('1.2.');
+  world.setProgress(world.memberIds[0]!, c12.lastPosition);
+  world.say(c11, 0, '첫 문단이 좋았어요. *정말로*.');
+  world.say(c12, 1, 'What did everyone think of this line?', world.memberIds[0]);
+  world.say(c12, 4, '뒤에 나올 이야기', world.ownerId);
+  const poll = world.poll('다음에는 어떤 책을 읽을까요?', ['소설', '시집', '에세이'], { chapterId: c12.id });
+  world.poll('Which evening suits you?', ['Thursday', 'Friday', 'Saturday'], { kind: 'ranked', minChoices: 1, maxChoices: 3 });
+  const last = world.chapters[world.chapters.length - 2]!;
+  scheduleChapterRow(world.seed, reading.id, last.id, Date.now() + 7 * 86_400_000);
+  const paragraph = world.textParagraph(c12, 1);
+  close = world.close;
+
+  // An invitation link (shown once) and an upload waiting for its preview, made through the UI.
+  const page = await hostEn.newPage();
+  await page.goto(`${server.url}/clubs/${club.id}/invitations`);
+  await Promise.all([page.waitForLoadState('load'), page.click('.invitation-form button[type="submit"]')]);
+  const link = await page.inputValue('#invitation-link');
+  await page.goto(`${server.url}/library/upload`);
+  await page.setInputFiles('#upload-file', { name: '작은 책.txt', mimeType: 'text/plain', buffer: Buffer.from('작은 책\n\n제1장 봄\n\n봄에는 책방 문을 열었어요.\n\n제2장 여름\n\n여름에는 긴 책을 읽었어요.\n') });
+  await Promise.all([page.waitForURL(/\/library\/uploads\/[a-z2-7]+$/), page.click('.upload-form button[type="submit"]')]);
+  const preview = new URL(page.url()).pathname;
+  await page.close();
+
+  pages = [
+    { name: 'home', who: 'visitor', path: '/' },
+    { name: 'home-signed-in', who: 'reader', path: '/' },
+    { name: 'register', who: 'visitor', path: '/register' },
+    { name: 'login', who: 'visitor', path: '/login' },
+    { name: 'account', who: 'reader', path: '/account' },
+    { name: 'library', who: 'reader', path: '/library' },
+    { name: 'book', who: 'reader', path: `/books/${world.editionId}` },
+    { name: 'reader', who: 'reader', path: `/books/${world.editionId}/chapters/${c11.ordinal}` },
+    { name: 'clubs', who: 'reader', path: '/clubs' },
+    { name: 'club-new', who: 'reader', path: '/clubs/new' },
+    { name: 'club-home', who: 'host', path: `/clubs/${club.id}` },
+    { name: 'club-home-member', who: 'reader', path: `/clubs/${club.id}` },
+    {
+      name: 'club-chapter',
+      who: 'reader',
+      path: `/clubs/${club.id}/chapters/${c12.ordinal}`,
+      prepare: async (tab) => {
+        // A paragraph chosen (its actions shown) and a thread open in its margin.
+        const para = tab.locator(`#p-${paragraph.ordinal}`);
+        await para.locator('.paragraph-text').click();
+        await para.locator('.comment-count').click();
+        await para.locator('.threads .comment').first().waitFor();
+      },
+    },
+    { name: 'club-chapter-ahead', who: 'reader', path: `/clubs/${club.id}/chapters/${world.chapter('2.1.').ordinal}` },
+    { name: 'club-book', who: 'reader', path: `/clubs/${club.id}/readings/${reading.id}` },
+    { name: 'schedule', who: 'host', path: `/clubs/${club.id}/readings/${reading.id}/schedule` },
+    { name: 'pick', who: 'host', path: `/clubs/${club.id}/readings/new` },
+    { name: 'invitations', who: 'host', path: `/clubs/${club.id}/invitations` },
+    { name: 'invite-signed-out', who: 'visitor', path: new URL(link).pathname },
+    { name: 'polls', who: 'reader', path: `/clubs/${club.id}/polls` },
+    { name: 'poll', who: 'reader', path: `/clubs/${club.id}/polls/${poll.id}` },
+    { name: 'poll-new', who: 'host', path: `/clubs/${club.id}/polls/new` },
+    { name: 'upload', who: 'host', path: `/library/upload?club=${club.id}` },
+    { name: 'upload-preview', who: 'host', path: preview },
+    { name: 'paragraph-comments', who: 'reader', path: `/clubs/${club.id}/paragraphs/${paragraph.id}/comments` },
+    { name: 'discussion', who: 'reader', path: `/clubs/${club.id}/discussion/${c11.id}` },
+    { name: 'error', who: 'reader', path: '/no/such/page' },
+  ];
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  close?.();
+  for (const byWho of Object.values(contexts ?? {})) for (const context of Object.values(byWho)) await context.close();
 });
 
-const PASSWORD = 'correct horse battery';
-
-async function signedIn(locale: 'ko' | 'en', username: string, register: boolean): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: locale === 'ko' ? 'ko-KR' : 'en-US' });
-  const page = await context.newPage();
-  if (register) {
-    await page.goto(`${server.url}/register`);
-    await page.fill('#username', username);
-    await page.fill('#displayName', username === 'host' ? '주인 Host' : '독자 Reader');
-    await page.fill('#password', PASSWORD);
-    await page.fill('#passwordConfirm', PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/register')), page.click('form[action="/register"] button[type="submit"]')]);
-  } else {
-    await page.goto(`${server.url}/login`);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button[type="submit"]')]);
-  }
-  return { context, page };
-}
-
-describe('every page type, both languages, phone and desktop', () => {
-  it('has no serious or critical axe violations', async () => {
-    const hostEn = await signedIn('en', 'host', true); // the first account: site admin, may upload
-    const readerEn = await signedIn('en', 'reader', true);
-    const hostKo = await signedIn('ko', 'host', false);
-    const readerKo = await signedIn('ko', 'reader', false);
-    const visitors = {
-      en: await browser.newContext({ viewport: DESKTOP, locale: 'en-US' }),
-      ko: await browser.newContext({ viewport: DESKTOP, locale: 'ko-KR' }),
-    };
-
-    const world = seedKoreanClub(server, { owner: 'host', members: ['reader'], targetBytes: 120_000 });
-    const { club, reading } = world;
-    const c11 = world.chapter('1.1.');
-    const c12 = world.chapter('1.2.');
-    world.setProgress(world.memberIds[0]!, c12.lastPosition);
-    world.say(c11, 0, '첫 문단이 좋았어요. *정말로*.');
-    world.say(c12, 1, 'What did everyone think of this line?', world.memberIds[0]);
-    world.say(c12, 10, '뒤에 나올 이야기', world.ownerId);
-    const poll = world.poll('다음에는 어떤 책을 읽을까요?', ['소설', '시집', '에세이'], { chapterId: c12.id });
-    world.poll('Which evening suits you?', ['Thursday', 'Friday', 'Saturday'], { kind: 'ranked', minChoices: 1, maxChoices: 3 });
-    const last = world.chapters[world.chapters.length - 2]!;
-    scheduleChapterRow(world.seed, reading.id, last.id, Date.now() + 7 * 86_400_000);
-    const edition = world.editionId;
-    const paragraph = world.textParagraph(c12, 1);
-
-    // An invitation link (shown once) and an upload waiting for its preview, made through the UI.
-    await hostEn.page.goto(`${server.url}/clubs/${club.id}/invitations`);
-    await Promise.all([hostEn.page.waitForLoadState('load'), hostEn.page.click('.invitation-form button[type="submit"]')]);
-    const link = await hostEn.page.inputValue('#invitation-link');
-    await hostEn.page.goto(`${server.url}/library/upload`);
-    await hostEn.page.setInputFiles('#upload-file', { name: '작은 책.txt', mimeType: 'text/plain', buffer: Buffer.from('작은 책\n\n제1장 봄\n\n봄에는 책방 문을 열었어요.\n\n제2장 여름\n\n여름에는 긴 책을 읽었어요.\n') });
-    await Promise.all([hostEn.page.waitForURL(/\/library\/uploads\/[a-z2-7]+$/), hostEn.page.click('.upload-form button[type="submit"]')]);
-    const preview = new URL(hostEn.page.url()).pathname;
-
-    type Who = 'host' | 'reader' | 'visitor';
-    const pages: { name: string; who: Who; path: string; prepare?: (page: Page) => Promise<void> }[] = [
-      { name: 'home', who: 'visitor', path: '/' },
-      { name: 'home-signed-in', who: 'reader', path: '/' },
-      { name: 'register', who: 'visitor', path: '/register' },
-      { name: 'login', who: 'visitor', path: '/login' },
-      { name: 'account', who: 'reader', path: '/account' },
-      { name: 'library', who: 'reader', path: '/library' },
-      { name: 'book', who: 'reader', path: `/books/${edition}` },
-      { name: 'reader', who: 'reader', path: `/books/${edition}/chapters/${c11.ordinal}` },
-      { name: 'clubs', who: 'reader', path: '/clubs' },
-      { name: 'club-new', who: 'reader', path: '/clubs/new' },
-      { name: 'club-home', who: 'host', path: `/clubs/${club.id}` },
-      { name: 'club-home-member', who: 'reader', path: `/clubs/${club.id}` },
-      {
-        name: 'club-chapter',
-        who: 'reader',
-        path: `/clubs/${club.id}/chapters/${c12.ordinal}`,
-        prepare: async (page) => {
-          // A paragraph chosen (its actions shown) and a thread open in its margin.
-          const para = page.locator(`#p-${paragraph.ordinal}`);
-          await para.locator('.paragraph-text').click();
-          await para.locator('.comment-count').click();
-          await para.locator('.threads .comment').first().waitFor();
-        },
-      },
-      { name: 'club-chapter-ahead', who: 'reader', path: `/clubs/${club.id}/chapters/${world.chapter('2.1.').ordinal}` },
-      { name: 'club-book', who: 'reader', path: `/clubs/${club.id}/readings/${reading.id}` },
-      { name: 'schedule', who: 'host', path: `/clubs/${club.id}/readings/${reading.id}/schedule` },
-      { name: 'pick', who: 'host', path: `/clubs/${club.id}/readings/new` },
-      { name: 'invitations', who: 'host', path: `/clubs/${club.id}/invitations` },
-      { name: 'invite-signed-out', who: 'visitor', path: new URL(link).pathname },
-      { name: 'polls', who: 'reader', path: `/clubs/${club.id}/polls` },
-      { name: 'poll', who: 'reader', path: `/clubs/${club.id}/polls/${poll.id}` },
-      { name: 'poll-new', who: 'host', path: `/clubs/${club.id}/polls/new` },
-      { name: 'upload', who: 'host', path: `/library/upload?club=${club.id}` },
-      { name: 'upload-preview', who: 'host', path: preview },
-      { name: 'paragraph-comments', who: 'reader', path: `/clubs/${club.id}/paragraphs/${paragraph.id}/comments` },
-      { name: 'discussion', who: 'reader', path: `/clubs/${club.id}/discussion/${c11.id}` },
-      { name: 'error', who: 'reader', path: '/no/such/page' },
-    ];
-
-    const contexts: Record<'en' | 'ko', Record<Who, BrowserContext>> = {
-      en: { host: hostEn.context, reader: readerEn.context, visitor: visitors.en },
-      ko: { host: hostKo.context, reader: readerKo.context, visitor: visitors.ko },
-    };
+describe('every page type at phone and desktop widths', () => {
+  it.each(['en', 'ko'] as const)('in %s has no serious or critical axe violations', async (locale) => {
+    const tabs = new Map<Who, Page>();
     const found: string[] = [];
-    for (const locale of ['en', 'ko'] as const) {
-      const tabs = new Map<Who, Page>();
-      for (const entry of pages) {
-        let page = tabs.get(entry.who);
-        if (!page) tabs.set(entry.who, (page = await contexts[locale][entry.who].newPage()));
-        for (const [width, viewport] of [
-          ['390', PHONE],
-          ['1280', DESKTOP],
-        ] as const) {
-          await page.setViewportSize(viewport);
-          await page.goto(`${server.url}${entry.path}`);
-          expect(await page.getAttribute('html', 'lang'), `${entry.name} ${locale}`).toBe(locale);
-          await entry.prepare?.(page);
-          for (const line of await seriousViolations(page)) found.push(`${entry.name} ${locale} ${width}: ${line}`);
-          await page.screenshot({ path: join(RESULTS, `a11y-${entry.name}-${locale}-${width}.png`) });
-        }
+    for (const entry of pages) {
+      let page = tabs.get(entry.who);
+      if (!page) tabs.set(entry.who, (page = await contexts[locale][entry.who].newPage()));
+      for (const [width, viewport] of [
+        ['390', PHONE],
+        ['1280', DESKTOP],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        await page.goto(`${env.server.url}${entry.path}`);
+        expect(await page.getAttribute('html', 'lang'), entry.name).toBe(locale);
+        await entry.prepare?.(page);
+        for (const line of await seriousViolations(page)) found.push(`${entry.name} ${locale} ${width}: ${line}`);
+        await page.screenshot({ path: join(RESULTS, `a11y-${entry.name}-${locale}-${width}.png`) });
       }
     }
+    for (const page of tabs.values()) await page.close();
     expect(found).toEqual([]);
-    world.close();
-    for (const context of [hostEn, readerEn, hostKo, readerKo]) await context.context.close();
-    await visitors.en.close();
-    await visitors.ko.close();
-  });
+  }, 240_000);
 });

@@ -5,23 +5,12 @@
  * on what the swap brought (the comment box, the new comment, the new reply, "You voted."),
  * and what a screen reader should hear is in the page's live region.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, launchBrowser, newContext, registerThroughForm, type RunningServer, screenshot, startServer } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, newContext, registerThroughForm, screenshot, serverAndBrowser } from './harness';
 import { seedKoreanClub } from './world';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 /** What has focus: its tag, classes and a little of its text. */
 const focused = (page: Page) =>
@@ -41,6 +30,7 @@ async function tabTo(page: Page, selector: string, max = 60) {
 
 describe('a member with only a keyboard', () => {
   it('reads, comments, replies and votes', async () => {
+    const { server, browser } = env;
     const host = await newContext(browser);
     await registerThroughForm(host.page, server.url, 'host', 'correct horse battery', '주인');
     const { context, page, problems } = await newContext(browser, { viewport: DESKTOP });

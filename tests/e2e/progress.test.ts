@@ -9,23 +9,12 @@
  * count a peek. Also: a page left open in a background tab moves nothing.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, RESULTS, type RunningServer, screenshot, startServer, switchLocale } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, RESULTS, screenshot, serverAndBrowser, switchLocale } from './harness';
 import { seedKoreanClub } from './world';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 /** Scrolls to the end of the chapter a screen at a time, "reading" each screen for `msPerScreen` of page time. */
 async function readToTheEnd(page: Page, msPerScreen: number) {
@@ -41,6 +30,7 @@ async function readToTheEnd(page: Page, msPerScreen: number) {
 
 describe('reading ahead never moves progress', () => {
   it('a member at 1.2 opens 3.1 from the contents, reads it to the end, goes back: still 1.2, nothing after 1.2 shown', async () => {
+    const { server, browser } = env;
     const host = await newContext(browser);
     await registerThroughForm(host.page, server.url, 'host', 'correct horse battery', '주인');
     const reader = await newContext(browser, { viewport: PHONE, locale: 'ko-KR' });

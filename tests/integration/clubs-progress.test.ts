@@ -8,10 +8,10 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { paragraphs, readingProgress } from '../../db/schema';
+import { paragraphs } from '../../db/schema';
 import { insertComment } from '../../src/annotations/queries';
 import { setProgressRow } from '../helpers/fixtures';
-import { makeWorld, textOf, type ClubSetup, type ClubWorld } from './clubs-world';
+import { makeWorld, storedProgress, textOf, type ClubSetup, type ClubWorld } from './clubs-world';
 
 let world: ClubWorld;
 beforeAll(async () => {
@@ -19,12 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-const progressOf = (readingId: number, userId: number) =>
-  world.testApp.db
-    .select({ position: readingProgress.position })
-    .from(readingProgress)
-    .where(and(eq(readingProgress.readingId, readingId), eq(readingProgress.userId, userId)))
-    .get()?.position ?? 0;
+const progressOf = (readingId: number, userId: number) => storedProgress(world, readingId, userId);
 
 const url = (setup: ClubSetup) => `/clubs/${setup.clubId}/readings/${setup.readingId}/progress`;
 

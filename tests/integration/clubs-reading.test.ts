@@ -1,9 +1,9 @@
 /** The book a club reads: choosing it, its schedule, chapter pages and each member's progress. */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readingProgress, readings, scheduleEntries } from '../../db/schema';
+import { readings, scheduleEntries } from '../../db/schema';
 import { createClubRow, setProgressRow, startReadingRow } from '../helpers/fixtures';
-import { DAY, makeWorld, setTimeZone, textOf, type ClubWorld } from './clubs-world';
+import { DAY, makeWorld, setTimeZone, storedProgress, textOf, type ClubWorld } from './clubs-world';
 
 let world: ClubWorld;
 beforeAll(async () => {
@@ -11,12 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-const progressOf = (readingId: number, userId: number) =>
-  world.testApp.db
-    .select({ position: readingProgress.position })
-    .from(readingProgress)
-    .where(and(eq(readingProgress.readingId, readingId), eq(readingProgress.userId, userId)))
-    .get()?.position ?? 0;
+const progressOf = (readingId: number, userId: number) => storedProgress(world, readingId, userId);
 
 describe('choosing the book', () => {
   test('a moderator picks an edition; the previous reading ends and stays browsable', async () => {

@@ -149,6 +149,7 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
       </div>
       <article
         class="club-chapter"
+        data-reader
         data-progress-url={progress?.url}
         data-progress={progress ? String(progress.position) : undefined}
         data-progress-auto={progress ? (progress.automatic ? 'on' : 'off') : undefined}

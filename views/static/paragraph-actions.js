@@ -5,9 +5,9 @@
  *
  * - A tap or click on a paragraph's text chooses it (`.para-active`); another tap on it, or on
  *   another paragraph, moves the choice. Selecting text (for a passage comment) chooses nothing.
- * - Keyboard: j / k (or Alt + ↓ / ↑) move focus to the next / previous paragraph, which
- *   chooses it; Tab then reaches its actions; Escape goes back to the paragraph. Focus inside a
- *   paragraph (its comment form, say) keeps it chosen.
+ * - Keyboard: j / k (or Alt + ↓ / ↑) move focus to the next / previous paragraph (reader.js,
+ *   shared with the library reader), which chooses it; Tab then reaches its actions; Escape
+ *   goes back to the paragraph. Focus inside a paragraph (its comment form, say) keeps it chosen.
  * - The paragraph in the address (`#p-12`, a shared link) shows its actions through `:target`
  *   in the stylesheet.
  *
@@ -48,33 +48,10 @@
     if (para) choose(para);
   });
 
-  function isTyping(target) {
-    if (!target || !target.tagName) return false;
-    var tag = target.tagName.toLowerCase();
-    return tag === 'input' || tag === 'textarea' || tag === 'select' || target.isContentEditable;
-  }
-
-  function topVisibleIndex() {
-    for (var i = 0; i < paragraphs.length; i++) if (paragraphs[i].getBoundingClientRect().bottom > 8) return i;
-    return paragraphs.length - 1;
-  }
-
+  // Escape from inside a paragraph (its actions, its comment form) goes back to the paragraph.
   document.addEventListener('keydown', function (event) {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
     var current = document.activeElement && document.activeElement.closest ? document.activeElement.closest('.reader-text .para') : null;
-    if (event.key === 'Escape' && current) {
-      current.focus();
-      return;
-    }
-    var step = 0;
-    if (!event.altKey && !event.shiftKey && (event.key === 'j' || event.key === 'k')) step = event.key === 'j' ? 1 : -1;
-    else if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) step = event.key === 'ArrowDown' ? 1 : -1;
-    if (step === 0) return;
-    event.preventDefault();
-    var index = current ? paragraphs.indexOf(current) + step : step > 0 ? topVisibleIndex() : topVisibleIndex() - 1;
-    var next = paragraphs[Math.max(0, Math.min(paragraphs.length - 1, index))];
-    next.focus({ preventScroll: true });
-    next.scrollIntoView({ block: 'center' });
-    if (history.replaceState) history.replaceState(null, '', '#' + next.id);
+    if (current && current !== document.activeElement) current.focus();
   });
 })();
