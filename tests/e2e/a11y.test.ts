@@ -123,6 +123,42 @@ afterAll(async () => {
   for (const byWho of Object.values(contexts ?? {})) for (const context of Object.values(byWho)) await context.close();
 });
 
+describe('the reading page on a touch phone', () => {
+  it('shows the chosen paragraph’s actions at thumb size and full contrast, and nothing under the others', async () => {
+    const context = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'ko-KR' });
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}/login`);
+    await page.fill('#username', 'reader');
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button[type="submit"]')]);
+    const chapter = pages.find((entry) => entry.name === 'club-chapter')!;
+    await page.goto(`${env.server.url}${chapter.path}`);
+    expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
+    // Out of the way: no paragraph shows its actions until one is chosen.
+    expect(await page.locator('.reader-text .add-comment:visible, .reader-text .progress-here:visible').count()).toBe(0);
+    const para = page.locator('.reader-text .para:not(.para-heading)').nth(3);
+    await para.locator('.paragraph-text').tap();
+    const sizes = await para.evaluate((el) =>
+      [...el.querySelectorAll<HTMLElement>('.add-comment, .progress-here')].map((action) => {
+        const box = action.getBoundingClientRect();
+        const style = getComputedStyle(action);
+        return { width: box.width, height: box.height, opacity: Number(style.opacity), fontSize: parseFloat(style.fontSize) };
+      }),
+    );
+    expect(sizes).toHaveLength(2);
+    for (const size of sizes) {
+      expect(size.height).toBeGreaterThanOrEqual(44);
+      expect(size.width).toBeGreaterThanOrEqual(44);
+      expect(size.opacity).toBe(1);
+      expect(size.fontSize).toBeGreaterThanOrEqual(15);
+    }
+    expect(await page.locator('.reader-text .add-comment:visible').count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]); // contrast of the shown actions included
+    await page.screenshot({ path: join(RESULTS, 'a11y-club-chapter-touch-ko-390.png') });
+    await context.close();
+  });
+});
+
 describe('every page type at phone and desktop widths', () => {
   it.each(['en', 'ko'] as const)('in %s has no serious or critical axe violations', async (locale) => {
     const tabs = new Map<Who, Page>();
