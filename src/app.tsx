@@ -1,6 +1,8 @@
 /**
- * Builds the Hono application from its dependencies. Nothing here reads the environment or
- * opens files of its own, so tests create as many isolated apps as they like.
+ * Builds the Hono application from its dependencies, and composes the areas: each area's
+ * routes, what areas contribute to club pages (the slots of `src/clubs/slots.ts`), and who
+ * listens to the domain event bus. Nothing here reads the environment or opens files of its
+ * own, so tests create as many isolated apps as they like.
  *
  * @example
  * const { db, sqlite } = openDatabase(':memory:');
@@ -10,27 +12,54 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { HomePage } from '../views/home';
-import { annotationRoutes } from './annotations/routes';
-import { authRoutes } from './auth/routes';
-import { bookRoutes } from './books/routes';
-import { clubRoutes } from './clubs/routes';
-import { pollRoutes } from './polls/routes';
+import { annotationRoutes, annotationsOnChapter, annotationsOnClubHome, commentsOpenedByProgress } from './annotations';
+import { authRoutes, sessionLoader } from './auth';
+import { bookRoutes, type ImportPool } from './books';
+import { clubRoutes, clubUploadRights, signUpInvitations, type ClubPageContributions } from './clubs';
+import { InProcessEventBus } from './events';
+import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
+import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
+import { keepSearchIndexCurrent, searchOnChapter, searchOnClubHome, searchRoutes } from './search';
 import { HttpError, renderError } from './http/errors';
-import { limitBody, localeChooser, requestContext, sameOriginOnly, sessionLoader } from './http/middleware';
+import { limitBody, localeChooser, requestContext, sameOriginOnly } from './http/middleware';
 import { pageContext, sendPage } from './http/page';
-import { DEFAULT_PAGE_CACHE_OPTIONS, PersonalPageCache } from './http/page-cache';
+import { DEFAULT_PAGE_CACHE_OPTIONS, invalidateOnEvents, PersonalPageCache } from './http/page-cache';
 import { createRateLimiters } from './http/rate-limit';
 import { securityHeaderSet, securityHeaders } from './http/security';
+import { storageFailure, storageUnavailable } from './http/storage-errors';
 import { staticRoutes } from './http/static';
-import type { AppDeps, AppEnv } from './http/types';
+import type { AppDeps, AppEnv, AreaDeps } from './http/types';
 
 /** Paths that accept a book upload and so take the larger upload limit. */
 export const UPLOAD_PATH = /\/upload$/;
 
-export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+/**
+ * What fills the slots of club pages, in the order shown. A new area adds its contribution
+ * here; the clubs area never learns who it is.
+ */
+const CLUB_PAGES: ClubPageContributions = {
+  chapter: [annotationsOnChapter, pollsOnChapter, searchOnChapter],
+  home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome],
+  openedByProgress: commentsOpenedByProgress,
+};
+
+/** What only the app's composition needs beyond {@link AppDeps}. */
+export interface AppOptions {
+  /** Worker threads that parse uploaded books; the process-wide pool when not given. */
+  importPool?: ImportPool;
+}
+
+export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
+  const events =
+    appDeps.events ??
+    new InProcessEventBus((error, event) => appDeps.log?.({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }));
   const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs });
-  const deps: AppDeps = { ...appDeps, pageCache };
-  const limiters = deps.rateLimiters ?? createRateLimiters();
+  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters(), joinRefusal: moderationJoinRefusal(appDeps.db) };
+  invalidateOnEvents(pageCache, events);
+  recordAudit(deps.db, events, deps.clock);
+  const postingGate = moderationPostingGate(deps.db, deps.config.youngAccountComments);
+  keepSearchIndexCurrent(deps.sqlite, events, deps.clock);
+
   const app = new Hono<AppEnv>();
   const smallBodies = limitBody(deps.config.maxBodyBytes);
   const uploads = limitBody(deps.config.maxUploadBytes + 64 * 1024);
@@ -56,24 +85,22 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.use(requestContext(deps));
   app.use(securityHeaders({ https }));
   app.use(sessionLoader(deps));
+  app.use((c, next) => {
+    c.set('postingGate', postingGate);
+    return next();
+  });
   app.use(localeChooser());
   app.use(sameOriginOnly(deps.config.origin));
-  app.use(async (c, next) => {
-    await next();
-    // Any state change retires the cached pages it may affect (its author's, and its club's).
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const club = /^\/clubs\/(\d+)(?:\/|$)/.exec(c.req.path);
-      pageCache.noteChange(c.get('user')?.id ?? null, club ? Number(club[1]) : null);
-    }
-  });
   app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploads(c, next) : smallBodies(c, next)));
 
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
-  app.route('/', authRoutes(deps, limiters));
-  app.route('/', bookRoutes(deps, limiters));
-  app.route('/', clubRoutes(deps, limiters));
-  app.route('/', annotationRoutes(deps, limiters));
-  app.route('/', pollRoutes(deps, limiters));
+  app.route('/', authRoutes(deps, signUpInvitations(deps)));
+  app.route('/', bookRoutes(deps, clubUploadRights(deps), appDeps.importPool));
+  app.route('/', clubRoutes(deps, CLUB_PAGES));
+  app.route('/', annotationRoutes(deps));
+  app.route('/', pollRoutes(deps));
+  app.route('/', moderationRoutes(deps));
+  app.route('/', searchRoutes(deps));
 
   app.notFound((c) => renderError(c, 404));
   app.onError((error, c) => {
@@ -83,6 +110,11 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     }
     if (error instanceof HTTPException && [403, 404, 413, 429].includes(error.status)) {
       return renderError(c, error.status as 403 | 404 | 413 | 429);
+    }
+    const storage = storageFailure(error);
+    if (storage) {
+      deps.log?.({ level: 'error', requestId: c.get('requestId'), message: `storage ${storage}: ${error.message}`, method: c.req.method, path: c.req.path });
+      return storageUnavailable(c, storage);
     }
     deps.log?.({ level: 'error', requestId: c.get('requestId'), message: error.message, stack: error.stack });
     return renderError(c, 500);

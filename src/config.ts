@@ -8,6 +8,8 @@ export interface Config {
   /** The public origin (scheme://host[:port]); CSRF checks and the Secure cookie follow it. */
   origin: string;
   databasePath: string;
+  /** `full`: every acknowledged commit survives a power cut; `normal`: only a crash of the app (README, "Backups and durability"). */
+  databaseSynchronous: 'full' | 'normal';
   /** Folder of books imported on first start. */
   contentDir: string;
   /** Whether to import `contentDir` at start-up. */
@@ -25,6 +27,8 @@ export interface Config {
   filesDir: string;
   /** How long others' changes in a club may take to show on a cached chapter page (ms). */
   pageCacheStaleMs: number;
+  /** Comments an account younger than a day may post per 10 minutes (0 = no extra limit). */
+  youngAccountComments: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -37,6 +41,12 @@ function intFrom(value: string | undefined, fallback: number): number {
   return parsed;
 }
 
+function synchronousFrom(value: string | undefined): 'full' | 'normal' {
+  const setting = (value || 'full').toLowerCase();
+  if (setting !== 'full' && setting !== 'normal') throw new Error(`DATABASE_SYNCHRONOUS must be "full" or "normal", got "${value}"`);
+  return setting;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = intFrom(env.PORT, 3000);
   const host = env.HOST || '127.0.0.1';
@@ -46,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     origin,
     databasePath: env.DATABASE_PATH || 'data/marginalia.db',
+    databaseSynchronous: synchronousFrom(env.DATABASE_SYNCHRONOUS),
     contentDir: env.CONTENT_DIR || 'content',
     importContent: env.IMPORT_CONTENT !== 'false',
     maxBodyBytes: intFrom(env.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
@@ -55,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postingPerMinute: intFrom(env.POSTING_RATE_LIMIT, 30),
     filesDir: env.FILES_DIR || '',
     pageCacheStaleMs: intFrom(env.PAGE_CACHE_STALE_MS, 1000),
+    youngAccountComments: intFrom(env.YOUNG_ACCOUNT_COMMENTS, 3),
   };
 }
 
@@ -65,6 +77,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     host: '127.0.0.1',
     origin: 'http://localhost:3000',
     databasePath: ':memory:',
+    databaseSynchronous: 'full',
     contentDir: 'content',
     importContent: false,
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
@@ -74,6 +87,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     postingPerMinute: 30,
     filesDir: '',
     pageCacheStaleMs: 0,
+    youngAccountComments: 0,
     ...overrides,
   };
 }

@@ -6,12 +6,12 @@
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/connection';
 import { createApp } from './app';
-import { deleteExpiredSessions } from './auth/session';
+import { deleteExpiredSessions } from './auth';
 import { loadConfig } from './config';
 import { createRateLimiters } from './http/rate-limit';
 
 const config = loadConfig();
-const { db, sqlite } = openDatabase(config.databasePath);
+const { db, sqlite } = openDatabase(config.databasePath, { synchronous: config.databaseSynchronous });
 const log = (line: Record<string, unknown>) => {
   if (!config.logRequests && line.level === 'info') return;
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
@@ -19,7 +19,7 @@ const log = (line: Record<string, unknown>) => {
 
 deleteExpiredSessions(db, Date.now());
 if (config.importContent) {
-  const { importContentFolder } = await import('./books/content');
+  const { importContentFolder } = await import('./books');
   await importContentFolder({ db, sqlite, config, log });
 }
 

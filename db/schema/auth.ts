@@ -18,6 +18,17 @@ export const users = sqliteTable('users', {
   fontStep: integer('font_step').notNull().default(0),
   isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
+  /** Set by a site admin: every session ended, sign-in refused until unsuspended. */
+  suspendedAt: integer('suspended_at'),
+});
+
+/**
+ * Usernames of deleted accounts, kept (the lower-cased key and when) only for the cooling-off
+ * period, so nobody can take over a name others still recognise in a discussion.
+ */
+export const deletedUsernames = sqliteTable('deleted_usernames', {
+  usernameKey: text('username_key').primaryKey(),
+  deletedAt: integer('deleted_at').notNull(),
 });
 
 /**

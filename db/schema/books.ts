@@ -29,6 +29,10 @@ export const editions = sqliteTable(
     title: text('title').notNull(),
     author: text('author'),
     language: text('language').notNull(),
+    /** Which way the book's lines run; set on the book text only, never on the page around it. */
+    direction: text('direction', { enum: ['ltr', 'rtl'] }).notNull().default('ltr'),
+    /** `vertical-rl` when the book is set vertically (Japanese, Chinese): the reader may choose it. */
+    writingMode: text('writing_mode', { enum: ['horizontal-tb', 'vertical-rl'] }).notNull().default('horizontal-tb'),
     format: text('format', { enum: ['txt', 'md', 'epub'] }).notNull(),
     encoding: text('encoding').notNull(),
     sourceName: text('source_name').notNull(),
@@ -83,6 +87,8 @@ export const paragraphs = sqliteTable(
     /** Outline depth for headings (1 = top level), 0 for text. */
     depth: integer('depth').notNull().default(0),
     text: text('text').notNull(),
+    /** Ruby annotations over the text, as JSON `[{ start, end, text }]` (UTF-16 offsets); null when none. */
+    ruby: text('ruby', { mode: 'json' }).$type<{ start: number; end: number; text: string }[]>(),
   },
   (t) => [
     uniqueIndex('paragraphs_chapter_ordinal_idx').on(t.chapterId, t.ordinal),
@@ -100,7 +106,7 @@ export const pendingImports = sqliteTable('pending_imports', {
   clubId: integer('club_id'),
   filename: text('filename').notNull(),
   bytes: blob('bytes', { mode: 'buffer' }).notNull(),
-  overrides: text('overrides', { mode: 'json' }).$type<{ title?: string; author?: string; language?: string }>().notNull(),
+  overrides: text('overrides', { mode: 'json' }).$type<{ title?: string; author?: string; language?: string; encoding?: string }>().notNull(),
   createdAt: integer('created_at').notNull(),
 });
 

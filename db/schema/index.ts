@@ -3,3 +3,4 @@ export * from './books';
 export * from './clubs';
 export * from './annotations';
 export * from './polls';
+export * from './moderation';

@@ -1,10 +1,15 @@
 /**
  * The spoiler gate: the ONE decision of whether a viewer may see a comment.
  *
- * Every output — the chapter page, htmx fragments, the JSON API, CSV exports, the live
- * stream, search results, notification e-mails — filters comments through
- * {@link commentVisibleTo} (or {@link partitionVisible}). Nothing else decides it, so no
- * output can disagree with another about what would spoil a reader.
+ * Every output — the chapter page's margins and discussion, thread fragments and pages, a
+ * comment's history and forms, the club home's recent discussion — filters comments through
+ * {@link commentVisibleTo} (or {@link partitionVisible}), and so must every output added
+ * later (a listener of comment events decides for its own viewer the same way). Nothing else
+ * decides it, so no output can disagree with another about what would spoil a reader.
+ *
+ * Where the database must do the filtering (recent discussion takes the newest N visible
+ * comments), `visibleToSql` in `queries.ts` states this same rule in SQL, clause by clause;
+ * a test runs both over a matrix of comments and viewers and requires the same answers.
  *
  * ## Positions
  *

@@ -28,6 +28,7 @@
  */
 import MarkdownIt, { type StateCore, type Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { LruCache } from '../lib/lru-cache';
 
 /** Longest comment body, in UTF-16 code units (what `<textarea maxlength>` counts). */
 export const COMMENT_MAX_CHARS = 10_000;
@@ -251,4 +252,32 @@ export function extractMentions(markdown: string): string[] {
   const env: MentionEnv = { mentions: new Set() };
   md.parse(scrubControls(markdown), env);
   return [...(env.mentions ?? [])];
+}
+
+/** Rendered bodies by their Markdown, with the mention links each rendering resolved. */
+const renderedBodies = new LruCache<string, { html: string; links: [name: string, href: string | null][] }>(3000);
+/** Longer bodies are rendered every time: the cache stays small (at most ~25 MB). */
+const CACHED_BODY_MAX_CHARS = 4000;
+
+/**
+ * {@link renderCommentBody}, remembered. A body renders to the same HTML as long as its
+ * mentions resolve to the same links, so an entry is reused only when every name it mentioned
+ * still gets the same `mentionHref` answer (a member who left is no longer linked). Thread
+ * fragments show the same comments to every reader, and markdown-it with sanitize-html is the
+ * larger part of drawing a comment.
+ */
+export function renderCommentBodyCached(markdown: string, opts: RenderCommentOptions): string {
+  if (markdown.length > CACHED_BODY_MAX_CHARS) return renderCommentBody(markdown, opts);
+  const hit = renderedBodies.get(markdown);
+  if (hit && hit.links.every(([name, href]) => opts.mentionHref(name) === href)) return hit.html;
+  const links: [string, string | null][] = [];
+  const html = renderCommentBody(markdown, {
+    mentionHref: (name) => {
+      const href = opts.mentionHref(name);
+      links.push([name, href]);
+      return href;
+    },
+  });
+  renderedBodies.set(markdown, { html, links });
+  return html;
 }

@@ -29,7 +29,7 @@
  * if (!commentCan(access, 'view', comment, viewer)) throw notFound();
  * if (!commentCan(access, 'edit', comment, viewer)) throw forbidden();
  */
-import type { ClubAccess } from '../clubs/access';
+import type { ClubAccess } from '../clubs';
 import { commentVisibleTo, type GateComment, type GateViewer } from './gate';
 
 export const COMMENT_ACTIONS = ['view', 'post', 'reply', 'edit', 'delete', 'hide', 'remove', 'react', 'reveal'] as const;
@@ -50,35 +50,74 @@ export function commentCan(
   comment: PolicyComment | null | undefined,
   viewer: GateViewer,
 ): boolean {
-  if (!access || !access.canSee) return false;
-  const signedIn = access.userId !== null && viewer.userId === access.userId;
-  if (NEEDS_COMMENT.has(action)) {
-    if (!comment) return false;
-    if (!commentVisibleTo(comment, viewer)) return false;
-  }
-  const isAuthor = signedIn && comment?.authorId === access.userId;
-  const live = comment !== null && comment !== undefined && comment.deletedAt === null && comment.moderation === null;
+  const reader = readerOf(access, viewer);
+  if (!reader) return false;
+  const visible = comment !== null && comment !== undefined && commentVisibleTo(comment, viewer);
+  return decide(reader, action, comment ?? null, visible);
+}
+
+/** What the actions on one comment need to know, for one reader. */
+export interface CommentActionSet {
+  reply: boolean;
+  edit: boolean;
+  delete: boolean;
+  hide: boolean;
+  remove: boolean;
+  react: boolean;
+}
+
+/**
+ * The actions a reader may take on each comment of a thread, with the reader's side decided
+ * once: the same answers as {@link commentCan}, for a page of comments in one pass each.
+ */
+export function commentActionsFor(access: ClubAccess | null, viewer: GateViewer): (comment: PolicyComment) => CommentActionSet {
+  const reader = readerOf(access, viewer);
+  return (comment) => {
+    const visible = reader !== null && commentVisibleTo(comment, viewer);
+    const may = (action: CommentAction) => reader !== null && decide(reader, action, comment, visible);
+    return { reply: may('reply'), edit: may('edit'), delete: may('delete'), hide: may('hide'), remove: may('remove'), react: may('react') };
+  };
+}
+
+/** The reader's side of every decision: null when the club is not there for them. */
+interface Reader {
+  signedIn: boolean;
+  userId: number | null;
+  isMember: boolean;
+  isModerator: boolean;
+}
+
+function readerOf(access: ClubAccess | null, viewer: GateViewer): Reader | null {
+  if (!access || !access.canSee) return null;
+  return { signedIn: access.userId !== null && viewer.userId === access.userId, userId: access.userId, isMember: access.isMember, isModerator: access.isModerator };
+}
+
+function decide(reader: Reader, action: CommentAction, comment: PolicyComment | null, visible: boolean): boolean {
+  if (NEEDS_COMMENT.has(action) && (!comment || !visible)) return false;
+  const { signedIn } = reader;
+  const isAuthor = signedIn && comment?.authorId === reader.userId;
+  const live = comment !== null && comment.deletedAt === null && comment.moderation === null;
 
   switch (action) {
     case 'view':
       return true;
     case 'post':
     case 'reveal':
-      return signedIn && access.isMember;
+      return signedIn && reader.isMember;
     case 'reply':
-      if (!signedIn || !access.isMember || !live) return false;
+      if (!signedIn || !reader.isMember || !live) return false;
       return comment!.visibility === 'club' || isAuthor;
     case 'edit':
-      return isAuthor && access.isMember && live;
+      return isAuthor && reader.isMember && live;
     case 'delete':
       return isAuthor && comment!.deletedAt === null;
     case 'hide':
-      return signedIn && access.isModerator && comment!.visibility === 'club' && live;
+      return signedIn && reader.isModerator && comment!.visibility === 'club' && live;
     case 'remove':
       // A hidden comment may still be removed (escalation); a removed one is gone already.
-      return signedIn && access.isModerator && comment!.visibility === 'club' && comment!.deletedAt === null && comment!.moderation !== 'removed';
+      return signedIn && reader.isModerator && comment!.visibility === 'club' && comment!.deletedAt === null && comment!.moderation !== 'removed';
     case 'react':
-      return signedIn && access.isMember && live && comment!.visibility === 'club';
+      return signedIn && reader.isMember && live && comment!.visibility === 'club';
   }
 }
 

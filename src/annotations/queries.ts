@@ -2,11 +2,13 @@
  * Reading and writing comments, revisions, reactions and spoiler reveals.
  *
  * Reads return every row of a scope (a chapter, a paragraph, a thread) in ONE query; the
- * spoiler gate and the policy decide afterwards what a reader sees (`service.ts`), never SQL.
+ * spoiler gate and the policy decide afterwards what a reader sees (`present.ts`); the one
+ * query that must filter in SQL uses the gate's own rule ({@link visibleToSql}).
  * Writes that touch several rows run in one immediate transaction.
  */
-import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/connection';
+import type { GateViewer } from './gate';
 import { chapters, commentRevisions, comments, memberships, paragraphs, reactions, spoilerReveals, users, type Reaction } from '../../db/schema';
 
 /** A comment with what every view needs about its author. */
@@ -78,10 +80,12 @@ export function chapterComments(db: Db, readingId: number, chapterId: number): C
 
 /** Every comment on one paragraph (its passages included) in one reading, oldest first. */
 export function paragraphComments(db: Db, readingId: number, paragraphId: number): CommentRow[] {
-  return selectComments(db)
-    .where(and(eq(comments.readingId, readingId), eq(comments.paragraphId, paragraphId)))
-    .orderBy(asc(comments.createdAt), asc(comments.id))
-    .all();
+  return prepared(db, 'paragraph-comments', (db) =>
+    selectComments(db)
+      .where(and(eq(comments.readingId, sql.placeholder('readingId')), eq(comments.paragraphId, sql.placeholder('paragraphId'))))
+      .orderBy(asc(comments.createdAt), asc(comments.id))
+      .prepare(),
+  ).all({ readingId, paragraphId });
 }
 
 /** The chapter's own discussion thread (comments anchored to no paragraph), oldest first. */
@@ -101,24 +105,26 @@ export function commentInClub(db: Db, clubId: number, commentId: number): Commen
 }
 
 /**
- * The latest comments of a reading a viewer might see, newest first. The condition is only a
- * cheap pre-filter (a superset of what the gate lets through); callers still pass every row
- * through the spoiler gate.
+ * The spoiler gate ({@link commentVisibleTo} in `gate.ts`) as an SQL condition, clause for
+ * clause: a private note only to its author; a club comment to its author, to a viewer whose
+ * progress reaches its anchor, or in a chapter the viewer revealed. A test runs this and the
+ * gate over a matrix of comments and viewers and requires the same answers.
  */
-export function recentReadingComments(
-  db: Db,
-  readingId: number,
-  viewer: { userId: number | null; progressPosition: number; revealedChapterIds: ReadonlySet<number> },
-  limit: number,
-): CommentRow[] {
+export function visibleToSql(viewer: GateViewer): SQL {
   const revealed = [...viewer.revealedChapterIds];
-  const mayShow = or(
-    sql`${comments.anchorPosition} <= ${viewer.progressPosition}`,
-    revealed.length > 0 ? inArray(comments.chapterId, revealed) : undefined,
-    viewer.userId !== null ? eq(comments.authorId, viewer.userId) : undefined,
-  );
+  const isAuthor = viewer.userId !== null ? eq(comments.authorId, viewer.userId) : sql`0`;
+  const progress = Number.isFinite(viewer.progressPosition) ? sql`${comments.anchorPosition} <= ${viewer.progressPosition}` : sql`0`;
+  const clubComment = or(isAuthor, progress, revealed.length > 0 ? inArray(comments.chapterId, revealed) : undefined)!;
+  return or(and(eq(comments.visibility, 'private'), isAuthor), and(eq(comments.visibility, 'club'), clubComment))!;
+}
+
+/**
+ * The latest live comments of a reading the viewer may see, newest first: the gate runs in
+ * SQL here ({@link visibleToSql}), so the newest `limit` visible ones come back in one query.
+ */
+export function recentReadingComments(db: Db, readingId: number, viewer: GateViewer, limit: number): CommentRow[] {
   return selectComments(db)
-    .where(and(eq(comments.readingId, readingId), isNull(comments.deletedAt), isNull(comments.moderation), mayShow))
+    .where(and(eq(comments.readingId, readingId), isNull(comments.deletedAt), isNull(comments.moderation), visibleToSql(viewer)))
     .orderBy(desc(comments.createdAt), desc(comments.id))
     .limit(limit)
     .all();
@@ -143,6 +149,17 @@ export function commentsAnchoredBetween(db: Db, readingId: number, after: number
       ),
     )
     .all();
+}
+
+/** Comments of a reading the viewer may see (every state), for checking {@link visibleToSql} against the gate. */
+export function visibleCommentIds(db: Db, readingId: number, viewer: GateViewer): number[] {
+  return db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(eq(comments.readingId, readingId), visibleToSql(viewer)))
+    .orderBy(asc(comments.id))
+    .all()
+    .map((row) => row.id);
 }
 
 /** Where each comment sits (chapter ordinal and title, paragraph ordinal), in one query. */
@@ -204,22 +221,11 @@ export function memberUsernames(db: Db, clubId: number): Set<string> {
   );
 }
 
-export interface NewComment {
-  clubId: number;
-  readingId: number;
-  chapterId: number;
-  paragraphId: number | null;
-  parentId: number | null;
-  /** Null for a new root: it becomes its own root. */
-  rootId: number | null;
-  anchorPosition: number;
-  passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null;
-  quotedText: string | null;
-  authorId: number;
-  body: string;
-  visibility: 'club' | 'private';
-  createdAt: number;
-}
+/** A comment to write: `rootId` null for a new root (it becomes its own root). */
+export type NewComment = Pick<
+  CommentRow,
+  'clubId' | 'readingId' | 'chapterId' | 'paragraphId' | 'parentId' | 'rootId' | 'anchorPosition' | 'quotedText' | 'authorId' | 'body' | 'visibility' | 'createdAt'
+> & { passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null };
 
 /**
  * One statement, prepared once: a new root gets its `root_id` from the database trigger
@@ -343,7 +349,7 @@ export function deleteComment(db: Db, commentId: number, now: number): 'placehol
 }
 
 /** A moderator hides (body kept, not shown) or removes (body erased) a comment, with a reason. */
-export function moderateComment(db: Db, commentId: number, action: 'hidden' | 'removed', reason: string, moderatorId: number): void {
+export function moderateComment(db: Db, commentId: number, action: 'hidden' | 'removed', reason: string, moderatorId: number | null): void {
   db.transaction(
     (tx) => {
       if (action === 'removed') {
@@ -354,6 +360,11 @@ export function moderateComment(db: Db, commentId: number, action: 'hidden' | 'r
     },
     { behavior: 'immediate' },
   );
+}
+
+/** A moderator restores a hidden comment: it shows again as it was (a removed body is gone for good). */
+export function restoreComment(db: Db, commentId: number): boolean {
+  return db.update(comments).set({ moderation: null, moderationReason: null, moderatedBy: null }).where(and(eq(comments.id, commentId), eq(comments.moderation, 'hidden'))).run().changes > 0;
 }
 
 /** Adds the reaction, or takes it back when it was already there. Returns whether it is on now. */
@@ -380,4 +391,20 @@ export function unrevealChapter(db: Db, readingId: number, userId: number, chapt
   db.delete(spoilerReveals)
     .where(and(eq(spoilerReveals.readingId, readingId), eq(spoilerReveals.userId, userId), eq(spoilerReveals.chapterId, chapterId)))
     .run();
+}
+
+/** Chapters whose discussion this reader chose to reveal ahead of their progress. */
+export function revealedChapterIds(db: Db, readingId: number, userId: number | null): Set<number> {
+  if (userId === null) return new Set();
+  return new Set(
+    prepared(db, 'revealed-chapters', (db) =>
+      db
+        .select({ chapterId: spoilerReveals.chapterId })
+        .from(spoilerReveals)
+        .where(and(eq(spoilerReveals.readingId, sql.placeholder('readingId')), eq(spoilerReveals.userId, sql.placeholder('userId'))))
+        .prepare(),
+    )
+      .all({ readingId, userId })
+      .map((row) => row.chapterId),
+  );
 }

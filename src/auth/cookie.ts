@@ -17,18 +17,14 @@ export function readSessionCookie(c: Context, secure: boolean): string | undefin
 }
 
 export function writeSessionCookie(c: Context, token: string, secure: boolean): void {
-  setCookie(c, sessionCookieName(secure), token, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    path: '/',
-    secure,
-    maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
-  });
+  setCookie(c, sessionCookieName(secure), token, protectedCookie(secure, SESSION_LIFETIME_MS));
+}
+
+/** The attributes of the session cookie, for the other cookies that need the same protection. */
+export function protectedCookie(secure: boolean, lifetimeMs: number) {
+  return { httpOnly: true, sameSite: 'Lax', path: '/', secure, maxAge: Math.floor(lifetimeMs / 1000) } as const;
 }
 
 export function clearSessionCookie(c: Context, secure: boolean): void {
   deleteCookie(c, sessionCookieName(secure), { path: '/', secure, httpOnly: true, sameSite: 'Lax' });
 }
-
-/** Signed-out readers' language choice. */
-export const LOCALE_COOKIE = 'marginalia_lang';

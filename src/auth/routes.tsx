@@ -2,32 +2,40 @@
  * Sign-up, sign-in, sign-out and the account page.
  *
  * A failed sign-in says the same thing, after the same amount of work, whether or not the
- * username exists. Failed attempts count against both the client's IP and the username.
+ * username exists. Failed attempts are limited by `login-throttle.ts` (per address, per client
+ * and username, and per username for untrusted clients only, so strangers cannot lock a member
+ * out of the browser they use).
  */
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { AccountPage, LoginPage, RegisterPage } from '../../views/auth/forms';
-import { joinAfterSignUp, usableInvitationIn } from '../clubs/invite-signup';
-import { HttpError } from '../http/errors';
+import { HttpError, tooManyRequests } from '../http/errors';
+import { redirectToLogin } from '../http/guards';
+import { writeIfPossible } from '../http/storage-errors';
 import { readForm, safeNextPath, validateForm, type FieldErrors } from '../http/forms';
 import { pageContext, seeOther, sendPage } from '../http/page';
-import type { AppDeps, AppEnv } from '../http/types';
-import { isLocale } from '../i18n';
-import { clearSessionCookie, LOCALE_COOKIE, writeSessionCookie } from './cookie';
+import type { AppEnv, AreaDeps } from '../http/types';
+import { isLocale, LOCALE_COOKIE } from '../i18n';
+import { clearSessionCookie, writeSessionCookie } from './cookie';
+import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
+import { LoginThrottle } from './login-throttle';
+import type { SignUpInvitations } from './types';
 import { hashPassword, verifyPasswordOrDummy } from './password';
 import { createSession, deleteSession, deleteUserSessions } from './session';
 import { countUserSessions, createUser, findUserByUsername, updateLocale, updatePasswordHash, updateProfile } from './users';
 import { loginSchema, passwordChangeSchema, profileSchema, registerSchema, TIME_ZONES } from './validation';
 
-export function redirectToLogin(c: Context<AppEnv>) {
-  const url = new URL(c.req.url);
-  return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
-}
-
-export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimiters']>): Hono<AppEnv> {
-  const { db, clock, config } = deps;
+/**
+ * @param invitations signing up through an invitation link joins its club (from the clubs
+ *   area, through `src/app.tsx`); without it every sign-up is a plain one.
+ */
+export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hono<AppEnv> {
+  const { db, clock, config, events, rateLimiters: limits } = deps;
+  const settingsChanged = (userId: number, what: 'profile' | 'locale' | 'password') =>
+    events.publish({ type: 'reader.settings_changed', actorId: userId, clubId: null, userId, what });
   const secure = config.origin.startsWith('https://');
   const app = new Hono<AppEnv>();
+  const throttle = new LoginThrottle(limits);
 
   /** Signing in (or up) over an existing session, or signing out, ends the session in use. */
   function endCurrentSession(c: Context<AppEnv>) {
@@ -38,7 +46,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
   app.get('/register', (c) => {
     if (c.get('user')) return seeOther(c, '/');
     const next = safeNextPath(c.req.query('next'));
-    const joining = usableInvitationIn(deps, next, clock())?.clubName ?? null;
+    const joining = invitations?.usableIn(next, clock())?.clubName ?? null;
     return sendPage(c, <RegisterPage page={pageContext(c)} values={{}} errors={{}} next={next} joining={joining} />);
   });
 
@@ -46,8 +54,8 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     const form = await readForm(c);
     const next = safeNextPath(form.next);
     const parsed = validateForm(registerSchema, form);
-    // A sign-up through a usable invitation link joins its club, under its own limit (invite-signup.ts).
-    const invitation = usableInvitationIn(deps, next, clock());
+    // A sign-up through a usable invitation link joins its club, under its own limit (src/clubs/invite-signup.ts).
+    const invitation = invitations?.usableIn(next, clock()) ?? null;
     const rerender = (errors: FieldErrors, status: 409 | 422 | 429, refusal?: string) =>
       sendPage(c, <RegisterPage page={pageContext(c)} values={form} errors={errors} next={next} joining={invitation?.clubName ?? null} refusal={refusal} />, status);
     if (!parsed.ok) return rerender(parsed.errors, 422);
@@ -56,7 +64,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     // taken names (each of which costs a password hash) are limited. A refusal keeps the form,
     // what was typed and the invitation, and says how long to wait in words.
     const verdict = invitation
-      ? limits.registerWithInvitationPerIp.consume(`${c.get('clientIp')}|${invitation.invitationId}`, clock())
+      ? limits.registerWithInvitationPerIp.consume(`${c.get('clientIp')}|${invitation.limitKey}`, clock())
       : limits.registerPerIp.consume(c.get('clientIp'), clock());
     if (!verdict.allowed) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
@@ -77,7 +85,8 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     endCurrentSession(c);
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
-    return seeOther(c, (invitation && joinAfterSignUp(deps, invitation, user.id, clock())) ?? next);
+    writeDeviceCookie(c, throttle.succeeded({ address: c.get('clientIp'), usernameKey: user.usernameKey }, clock()), secure);
+    return seeOther(c, (invitation && invitations?.joinAfterSignUp(invitation, user.id, clock())) ?? next);
   });
 
   app.get('/login', (c) => {
@@ -94,20 +103,10 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     const now = clock();
     const parsed = validateForm(loginSchema, form);
     const username = parsed.ok ? parsed.data.username : '';
-    const ipKey = c.get('clientIp');
-    const userKey = username.toLowerCase();
-
-    for (const [limiter, key] of [
-      [limits.loginPerIp, ipKey],
-      [limits.loginPerUsername, userKey],
-    ] as const) {
-      const verdict = limiter.check(key, now);
-      if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
-    }
-    // Count the attempt now, before the slow password check: counting only after it would let
-    // many simultaneous guesses all pass the check above. A successful sign-in is refunded below.
-    limits.loginPerIp.consume(ipKey, now);
-    limits.loginPerUsername.consume(userKey, now);
+    // Counted now, before the slow password check (parallel guesses cannot all slip past);
+    // a successful sign-in gives it back below.
+    const verdict = throttle.begin({ address: c.get('clientIp'), usernameKey: username.toLowerCase(), deviceCookie: readDeviceCookie(c, secure), now });
+    if (!verdict.allowed) throw new HttpError(429, verdict.messageKey, { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
 
     const user = parsed.ok ? findUserByUsername(db, username) : undefined;
     const valid = await verifyPasswordOrDummy(user?.passwordHash ?? null, parsed.ok ? parsed.data.password : '');
@@ -119,16 +118,19 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
       );
     }
 
-    limits.loginPerIp.refund(ipKey);
-    limits.loginPerUsername.reset(userKey);
+    if (user.suspendedAt !== null) {
+      return sendPage(c, <LoginPage page={pageContext(c)} values={{ username }} errors={{ _form: 'moderation.suspended' }} next={next} />, 403);
+    }
     endCurrentSession(c);
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
+    writeDeviceCookie(c, throttle.succeeded(verdict.attempt, clock()), secure);
     return seeOther(c, next);
   });
 
   app.post('/logout', (c) => {
-    endCurrentSession(c);
+    // Signing out works even when storage refuses the delete: the browser forgets the session.
+    writeIfPossible(() => endCurrentSession(c));
     clearSessionCookie(c, secure);
     return seeOther(c, '/');
   });
@@ -139,7 +141,10 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     const next = safeNextPath(form.next);
     if (isLocale(form.locale)) {
       const user = c.get('user');
-      if (user) updateLocale(db, user.id, form.locale);
+      if (user) {
+        updateLocale(db, user.id, form.locale);
+        settingsChanged(user.id, 'locale');
+      }
       setCookie(c, LOCALE_COOKIE, form.locale, { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
     }
     return seeOther(c, next);
@@ -188,6 +193,7 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     if (!parsed.ok) return renderAccount(c, { profileErrors: parsed.errors, values: form }, 422);
     const user = c.get('user')!;
     updateProfile(db, user.id, { displayName: parsed.data.displayName, locale: parsed.data.locale || null, timeZone: parsed.data.timeZone || null });
+    settingsChanged(user.id, 'profile');
     return seeOther(c, '/account?done=profile');
   });
 
@@ -196,15 +202,16 @@ export function authRoutes(deps: AppDeps, limits: NonNullable<AppDeps['rateLimit
     const parsed = validateForm(passwordChangeSchema, form);
     if (!parsed.ok) return renderAccount(c, { passwordErrors: parsed.errors }, 422);
     const user = c.get('user')!;
-    const verdict = limits.loginPerUsername.check(user.usernameKey, clock());
-    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
-    limits.loginPerUsername.consume(user.usernameKey, clock()); // before the slow check, as in sign-in
+    const verdict = limits.passwordChangePerUser.check(user.usernameKey, clock());
+    if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
+    limits.passwordChangePerUser.consume(user.usernameKey, clock()); // before the slow check, as in sign-in
     if (!(await verifyPasswordOrDummy(user.passwordHash, parsed.data.currentPassword))) {
       return renderAccount(c, { passwordErrors: { currentPassword: 'auth.error.current_password' } }, 422);
     }
-    limits.loginPerUsername.refund(user.usernameKey);
+    limits.passwordChangePerUser.refund(user.usernameKey);
     updatePasswordHash(db, user.id, await hashPassword(parsed.data.newPassword));
     deleteUserSessions(db, user.id, c.get('session')!.id);
+    settingsChanged(user.id, 'password');
     return seeOther(c, '/account?done=password');
   });
 

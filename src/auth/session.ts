@@ -26,6 +26,7 @@ import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import { getRandomValues } from 'node:crypto';
 import { prepared, type Db } from '../../db/connection';
 import { sessions, users, type User } from '../../db/schema';
+import { writeIfPossible } from '../http/storage-errors';
 
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 export const SESSION_RENEW_INTERVAL_MS = 24 * 60 * 60 * 1000;
@@ -84,7 +85,7 @@ export function validateSessionToken(db: Db, token: string, now: number): Valida
   if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.session.secretHash))) return null;
 
   if (now >= row.session.expiresAt) {
-    deleteSession(db, id);
+    writeIfPossible(() => deleteSession(db, id)); // housekeeping deletes it later if not now
     return null;
   }
 
@@ -94,11 +95,11 @@ export function validateSessionToken(db: Db, token: string, now: number): Valida
     createdAt: row.session.createdAt,
     expiresAt: row.session.expiresAt,
   };
-  const renewed = session.expiresAt - now <= SESSION_LIFETIME_MS - SESSION_RENEW_INTERVAL_MS;
-  if (renewed) {
-    session.expiresAt = now + SESSION_LIFETIME_MS;
-    db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, id)).run();
-  }
+  const due = session.expiresAt - now <= SESSION_LIFETIME_MS - SESSION_RENEW_INTERVAL_MS;
+  // Renewing is a convenience: when storage refuses the write (a full or read-only disk), the
+  // page is still served, on the expiry the session had.
+  const renewed = due && writeIfPossible(() => db.update(sessions).set({ expiresAt: now + SESSION_LIFETIME_MS }).where(eq(sessions.id, id)).run());
+  if (renewed) session.expiresAt = now + SESSION_LIFETIME_MS;
   return { session, user: row.user, renewed };
 }
 

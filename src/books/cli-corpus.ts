@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodingLabel } from './import/encoding-label';
 import { isBookFile } from './content';
 import { dryRunSummary } from './dry-run';
 import { splitIntoPages } from './pages';
@@ -31,9 +32,9 @@ for (const name of files) {
     const book = parseBook({ bytes, filename: name });
     const ms = performance.now() - started;
     const summary = dryRunSummary(book);
-    console.log([name, summary.title, splitIntoPages(book.sections).length, book.sections.length, summary.paragraphs, book.warnings.length, ms.toFixed(1)].join('\t'));
+    console.log([name, summary.title, splitIntoPages(book.sections).length, book.sections.length, summary.paragraphs, summary.warnings.length, ms.toFixed(1)].join('\t'));
     if (verbose) {
-      console.log(`  author=${summary.author ?? '-'} language=${summary.language} encoding=${summary.encoding}`);
+      console.log(`  author=${summary.author ?? '-'} language=${summary.language} encoding=${encodingLabel(summary.encoding)} direction=${book.direction} writing=${book.writingMode}`);
       book.sections.forEach((section, i) =>
         console.log(`  ${'  '.repeat(section.depth - 1)}[${section.kind}] ${section.title || '(untitled)'} — ${summary.outline[i]!.paragraphs}`),
       );

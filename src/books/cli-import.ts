@@ -16,7 +16,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/connection';
-import { translate, type MessageKey } from '../i18n';
+import { importErrorMessage } from './import-errors';
 import { dryRunSummary } from './dry-run';
 import { contentHash, ImportError, parseBook } from './import/index';
 import { splitIntoPages } from './pages';
@@ -93,7 +93,7 @@ try {
   book = parseBook({ bytes, filename, ...overrides });
 } catch (error) {
   if (error instanceof ImportError) {
-    fail(`Import failed: ${translate('en', `import.error.${error.code}` as MessageKey, error.params)}`);
+    fail(`Import failed: ${importErrorMessage('en', error)}`);
   }
   throw error;
 }

@@ -14,7 +14,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db, Sqlite } from '../../db/connection';
 import type { Config } from '../config';
-import { translate, type MessageKey } from '../i18n';
+import { importErrorMessage } from './import-errors';
 import { DEFAULT_IMPORT_LIMITS, ImportError } from './import/index';
 import { importBook } from './store';
 
@@ -71,9 +71,7 @@ export async function importContentFolder(deps: {
       results.push({ file: name, status: stored.status, editionId: stored.editionId });
     } catch (error) {
       const reason =
-        error instanceof ImportError
-          ? translate('en', `import.error.${error.code}` as MessageKey, error.params)
-          : (error as Error).message;
+        error instanceof ImportError ? importErrorMessage('en', error) : (error as Error).message;
       log({ level: 'error', message: `content: could not import ${name}: ${reason}` });
       results.push({ file: name, status: 'failed' });
     }

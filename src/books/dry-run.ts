@@ -8,6 +8,7 @@
  */
 import { translate, type MessageKey } from '../i18n/index';
 import type { ParsedBook } from './import/types';
+import { paginate } from './pages';
 
 export interface DryRunSummary {
   title: string;
@@ -27,7 +28,8 @@ export function dryRunSummary(book: ParsedBook, locale: 'en' | 'ko' = 'en'): Dry
     encoding: book.encoding,
     paragraphs: book.sections.reduce((sum, section) => sum + section.paragraphs.length, 0),
     outline: book.sections.map((section) => ({ depth: section.depth, title: section.title, paragraphs: section.paragraphs.length })),
-    warnings: book.warnings.map((warning) =>
+    // The importer's warnings, and the page splitter's (chapters split for length).
+    warnings: [...book.warnings, ...paginate(book.sections).warnings].map((warning) =>
       translate(locale, `import.warning.${warning.code}` as MessageKey, warning.params),
     ),
   };

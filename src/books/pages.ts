@@ -22,17 +22,20 @@
  * 5. A page must hold text: headings with no text under them join the next page of the same
  *    kind, else the previous page (or the next one when nothing comes before), so no page is
  *    only headings.
+ * 6. A page longer than `MAX_PAGE_PARAGRAPHS` is split at the next heading level down, again
+ *    and again (`paginate` reports how many with the warning `long_chapter_split`).
  *
  * Headings are stored as paragraphs of kind `heading`, so every line of the book has a position
  * and an anchor; nothing is dropped, repeated or reordered: concatenating the pages gives back
  * the outline's headings and paragraphs in order (tested).
  */
-import type { OutlineSection, SectionKind } from './import/types';
+import type { ImportWarning, OutlineSection, RubyMark, SectionKind } from './import/types';
 
 export interface PageParagraph {
   kind: 'text' | 'heading';
   depth: number;
   text: string;
+  ruby?: RubyMark[];
 }
 
 export interface Page {
@@ -72,9 +75,55 @@ const isContainer = (node: OutlineNode) => node.section.kind === 'body' && node.
 
 function flatten(node: OutlineNode, into: PageParagraph[] = []): PageParagraph[] {
   if (node.section.title) into.push({ kind: 'heading', depth: node.section.depth, text: node.section.title });
-  for (const text of node.section.paragraphs) into.push({ kind: 'text', depth: 0, text });
+  node.section.paragraphs.forEach((text, i) => {
+    const ruby = node.section.ruby?.[i];
+    into.push(ruby ? { kind: 'text', depth: 0, text, ruby } : { kind: 'text', depth: 0, text });
+  });
   for (const child of node.children) flatten(child, into);
   return into;
+}
+
+/**
+ * Most paragraphs a reader page should hold: a club schedules reading by page, and a page of
+ * 1,000–5,000 paragraphs (a book whose nav lists only its parts) is not something anyone reads
+ * in a sitting. A longer page is split at the next heading level down (see `pagesOf`).
+ */
+export const MAX_PAGE_PARAGRAPHS = 300;
+
+const sizeOf = (node: OutlineNode): number => 1 + node.section.paragraphs.length + node.children.reduce((sum, child) => sum + sizeOf(child), 0);
+
+/** Counts, while one book is paged, how many pages were split for length (for the warning). */
+interface PagingStats {
+  longSplits: number;
+}
+
+/**
+ * The pages of one node: one page, unless it is longer than `MAX_PAGE_PARAGRAPHS` and has
+ * headings below it; then its own heading and text open a page and each child is paged the
+ * same way (so a 2,000-paragraph part becomes its chapters, a long chapter its sections).
+ */
+function pagesOf(node: OutlineNode, lead: PageParagraph[], stats: PagingStats): Page[] {
+  if (node.children.length === 0 || sizeOf(node) <= MAX_PAGE_PARAGRAPHS) return [pageOf(node, lead)];
+  stats.longSplits++;
+  return childPages(node, lead, stats);
+}
+
+/**
+ * A node split at its children: its heading opens the first child's page, unless it has text
+ * of its own (then that text is a page); each child is paged by `pagesOf`.
+ */
+function childPages(node: OutlineNode, lead: PageParagraph[], stats: PagingStats): Page[] {
+  const pages: Page[] = [];
+  let carry = [...lead, ...headingOnly(node)];
+  if (ownText(node)) {
+    pages.push(pageOf({ section: node.section, children: [] }, lead));
+    carry = [];
+  }
+  for (const child of node.children) {
+    pages.push(...pagesOf(child, [...carry, ...leadOf(child)], stats));
+    carry = [];
+  }
+  return pages;
 }
 
 function headingOnly(node: OutlineNode): PageParagraph[] {
@@ -117,29 +166,30 @@ function leadOf(node: OutlineNode): PageParagraph[] {
 }
 
 export function splitIntoPages(sections: readonly OutlineSection[]): Page[] {
+  return paginate(sections).pages;
+}
+
+/**
+ * The pages, and the warning to show when some were split for length
+ * (`import.warning.long_chapter_split`).
+ */
+export function paginate(sections: readonly OutlineSection[]): { pages: Page[]; warnings: ImportWarning[] } {
+  const stats: PagingStats = { longSplits: 0 };
   const roots = unwrap(buildForest(sections));
   const parts = hasParts(roots);
   const raw: Page[] = [];
 
   for (const node of roots) {
     const lead = leadOf(node);
-    if (!(parts && node.section.kind === 'body' && node.children.length > 0)) {
-      raw.push(pageOf(node, lead));
-      continue;
-    }
     // A part: chapters get pages; the part's heading opens the first, unless it has text.
-    let carry = [...lead, ...headingOnly(node)];
-    if (ownText(node)) {
-      raw.push(pageOf({ section: node.section, children: [] }, lead));
-      carry = [];
-    }
-    for (const child of node.children) {
-      raw.push(pageOf(child, [...carry, ...leadOf(child)]));
-      carry = [];
-    }
+    if (parts && node.section.kind === 'body' && node.children.length > 0) raw.push(...childPages(node, lead, stats));
+    else raw.push(...pagesOf(node, lead, stats));
   }
 
-  return mergeHeadingOnlyPages(raw);
+  const pages = mergeHeadingOnlyPages(raw);
+  const warnings: ImportWarning[] =
+    stats.longSplits > 0 ? [{ code: 'long_chapter_split', params: { count: stats.longSplits, limit: MAX_PAGE_PARAGRAPHS } }] : [];
+  return { pages, warnings };
 }
 
 /** Rule 5: pages without text give their headings to the next page of their kind, or the previous one. */

@@ -5,7 +5,7 @@
  *
  *   GET  /library                          every book and edition
  *   GET  /books/:editionId                 a book: details, contents tree, continue reading
- *   GET  /books/:editionId/chapters/:n     a chapter (its text cached per chapter, see render-cache)
+ *   GET  /books/:editionId/chapters/:n     a chapter (its text cached per chapter)
  *   POST /books/:editionId/bookmark        the reader's place (reader.js, or a plain form)
  *   POST /reader/font                      text size step −2…+3 (account, or a cookie when signed out)
  *   GET  /library/upload[?club=ID]         upload form (site admin, club owners and moderators)
@@ -20,25 +20,26 @@ import type { Paragraph } from '../../db/schema';
 import { inTransaction } from '../../db/connection';
 import { BookPage } from '../../views/books/book';
 import { ChapterPage } from '../../views/books/chapter';
-import { ChapterText } from '../../views/books/chapter-text';
+import { ChapterText, type BookTextSetting } from '../../views/books/chapter-text';
+import { WRITING_COOKIE, offersVerticalWriting, writingModeFrom } from './writing-mode';
 import { LibraryPage, type LibraryBookView } from '../../views/books/library';
 import { PreviewPage, UploadPage, type UploadFormView } from '../../views/books/upload';
 import { FONT_STEPS } from '../../views/layout';
-import { redirectToLogin } from '../auth/routes';
-import { updateFontStep } from '../auth/users';
-import { currentReading, loadClubAccess } from '../clubs/access';
-import { startReading } from '../clubs/queries';
+import { updateFontStep } from '../auth';
 import { HttpError, notFound, forbidden } from '../http/errors';
+import { consumePosting, redirectToLogin } from '../http/guards';
 import { cleanText, parseId, readForm, safeNextPath } from '../http/forms';
 import { formatBytes } from '../http/middleware';
+import { importErrorMessage } from './import-errors';
+import { defaultImportPool, ImportBusyError, type ImportPool } from './import/pool';
 import { pageContext, sendPage, seeOther } from '../http/page';
-import type { RateLimiters } from '../http/rate-limit';
-import type { AppDeps, AppEnv } from '../http/types';
-import { translate, type Locale, type MessageKey } from '../i18n';
+import type { AreaDeps, AppEnv } from '../http/types';
+import { LruCache } from '../lib/lru-cache';
+import { translate, type MessageKey } from '../i18n';
 import { dryRunSummary } from './dry-run';
-import { contentHash, DEFAULT_IMPORT_LIMITS, ImportError, parseBook, type ImportLimits, type ParsedBook } from './import/index';
+import { contentHash, DEFAULT_IMPORT_LIMITS, ImportError, type ImportLimits, type ParseBookInput, type ParsedBook } from './import/index';
 import { splitIntoPages, tocTree } from './pages';
-import { mayUploadBooks, mayUploadForClub, maySeeImportWarnings, mayUsePendingUpload } from './policy';
+import { bookCan } from './policy';
 import {
   getBookmark,
   getChapterByOrdinal,
@@ -52,9 +53,10 @@ import {
   textParagraphCount,
 } from './queries';
 import { firstBodyChapter } from './reading-order';
-import { CHAPTER_CACHE_SIZE, LruCache } from './render-cache';
 import { findBookByIdentity, findEditionByHash, storeParsedBook, type ImportOverrides } from './store';
-import { createPendingUpload, deleteExpiredUploads, deletePendingUpload, findPendingUpload, uploadBytes, type PendingUpload } from './uploads';
+import type { ClubUploadRights } from './types';
+import { createPendingUpload, deleteExpiredUploads, deletePendingUpload, findPendingUpload, updatePendingOverrides, uploadBytes, type PendingUpload } from './uploads';
+import { UPLOAD_ENCODINGS } from './import/decode';
 
 /** Cookie holding a signed-out reader's text size step. */
 export const FONT_COOKIE = 'font_step';
@@ -69,8 +71,8 @@ function fontStepFrom(value: string | undefined): number | null {
 }
 
 /** Renders a chapter's paragraphs with `ChapterText` (no decoration) to an HTML string. */
-export async function renderChapterTextHtml(paragraphs: readonly Paragraph[]): Promise<string> {
-  return String(await (<ChapterText paragraphs={paragraphs} />).toString());
+export async function renderChapterTextHtml(paragraphs: readonly Paragraph[], setting?: BookTextSetting): Promise<string> {
+  return String(await (<ChapterText paragraphs={paragraphs} setting={setting} />).toString());
 }
 
 /** The file name as the browser sent it, reduced to a harmless base name of at most 200 characters. */
@@ -81,22 +83,36 @@ export function cleanFilename(name: string): string {
   return base.slice(0, 200 - ext.length) + ext;
 }
 
-function importErrorMessage(locale: Locale, error: ImportError): string {
-  const params: Record<string, string | number> = { ...error.params };
-  if (error.code === 'too_large' || error.code === 'epub_too_large') {
-    for (const key of ['size', 'limit'] as const) if (typeof params[key] === 'number') params[key] = formatBytes(params[key]);
-  }
-  return translate(locale, `import.error.${error.code}` as MessageKey, params);
-}
-
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
 
-export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> {
-  const { db, sqlite, config, clock } = deps;
+/** Chapters kept rendered: about 200 KB each for a 500-paragraph Korean chapter, so ~40 MB at worst. */
+export const CHAPTER_CACHE_SIZE = 200;
+
+export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: ImportPool): Hono<AppEnv> {
+  const { db, sqlite, config, clock, rateLimiters: limiters, events } = deps;
+  const mayUpload = (user: { id: number; isAdmin: boolean } | null) => bookCan(user, 'upload', { moderatesAnyClub: user !== null && clubs.moderatesAnyClub(user.id) });
+  const mayUploadForClub = (user: { id: number } | null, clubId: number) => user !== null && clubs.clubForUpload(user, clubId) !== null;
   const app = new Hono<AppEnv>();
   const secure = config.origin.startsWith('https://');
   const chapterCache = new LruCache<number, string>(CHAPTER_CACHE_SIZE);
   const importLimits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, maxFileBytes: config.maxUploadBytes };
+  const importPool = parsers ?? defaultImportPool();
+
+  /**
+   * Parses in a worker thread (never on the event loop). Every worker busy → 429 with
+   * Retry-After and a page that says so; an unreadable file → `{ error }`.
+   */
+  const parseOffThread = async (input: ParseBookInput): Promise<{ book: ParsedBook } | { error: ImportError }> => {
+    try {
+      return { book: await importPool.parse(input, importLimits) };
+    } catch (error) {
+      if (error instanceof ImportError) return { error };
+      if (error instanceof ImportBusyError) {
+        throw new HttpError(429, 'books.upload.busy', { seconds: error.retryAfterSeconds }, error.retryAfterSeconds);
+      }
+      throw error;
+    }
+  };
 
   // ---------------------------------------------------------------- reading
 
@@ -120,7 +136,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
         importedAt: row.importedAt,
       });
     }
-    return sendPage(c, <LibraryPage page={pageContext(c)} books={[...grouped.values()]} canUpload={mayUploadBooks(db, user)} />);
+    return sendPage(c, <LibraryPage page={pageContext(c)} books={[...grouped.values()]} canUpload={mayUpload(user)} />);
   });
 
   app.get('/books/:editionId', (c) => {
@@ -147,7 +163,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
           firstChapter: firstBodyChapter(heads)?.ordinal ?? null,
           paragraphCount: textParagraphCount(db, edition.id),
           otherEditions: listEditionsOfBook(db, edition.bookId).filter((other) => other.id !== edition.id),
-          warnings: maySeeImportWarnings(db, user)
+          warnings: bookCan(user, 'seeImportWarnings', { moderatesAnyClub: user !== null && clubs.moderatesAnyClub(user.id) })
             ? edition.warnings.map((warning) => translate(locale, `import.warning.${warning.code}` as MessageKey, warning.params))
             : null,
           flash,
@@ -165,7 +181,9 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const user = c.get('user');
     const heads = listChapterHeads(db, edition.id);
     const index = heads.findIndex((head) => head.id === chapter.id);
-    const textHtml = chapterCache.get(chapter.id) ?? chapterCache.set(chapter.id, await renderChapterTextHtml(listParagraphs(db, chapter.id)));
+    const setting: BookTextSetting = { lang: edition.language, dir: edition.direction };
+    const textHtml = chapterCache.get(chapter.id) ?? chapterCache.set(chapter.id, await renderChapterTextHtml(listParagraphs(db, chapter.id), setting));
+    const offersVertical = offersVerticalWriting(edition);
     const fontStep = user ? user.fontStep : (fontStepFrom(getCookie(c, FONT_COOKIE)) ?? 0);
     const nav = (head: (typeof heads)[number] | undefined) => (head ? { ordinal: head.ordinal, title: head.title, kind: head.kind } : null);
     return sendPage(
@@ -180,6 +198,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
           next: nav(heads[index + 1]),
           textHtml,
           fontStep,
+          writing: offersVertical ? { vertical: writingModeFrom(getCookie(c, WRITING_COOKIE)) === 'vertical' } : null,
           lastParagraph: chapter.paragraphCount,
           bookmarkUrl: user ? `/books/${edition.id}/bookmark` : null,
         }}
@@ -215,8 +234,20 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const step = fontStepFrom(form.step);
     if (step === null) return seeOther(c, next);
     const user = c.get('user');
-    if (user) updateFontStep(db, user.id, step);
+    if (user) {
+      updateFontStep(db, user.id, step);
+      events.publish({ type: 'reader.settings_changed', actorId: user.id, clubId: null, userId: user.id, what: 'font' });
+    }
     else setCookie(c, FONT_COOKIE, String(step), { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
+    return seeOther(c, next);
+  });
+
+  /** Vertical or horizontal text for CJK books: the reader's choice, kept in a cookie for a year. */
+  app.post('/reader/writing', async (c) => {
+    const form = await readForm(c);
+    const next = safeNextPath(form.next, '/library');
+    const mode = writingModeFrom(form.mode);
+    if (mode) setCookie(c, WRITING_COOKIE, mode, { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
     return seeOther(c, next);
   });
 
@@ -227,7 +258,7 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     deleteExpiredUploads(db, clock());
     const user = c.get('user');
     if (!user) return null;
-    if (!mayUploadBooks(db, user)) throw forbidden();
+    if (!mayUpload(user)) throw forbidden();
     return user;
   };
 
@@ -236,9 +267,9 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     if (raw === undefined || raw === '') return null;
     const user = c.get('user');
     const clubId = parseId(raw);
-    const access = clubId ? loadClubAccess(db, clubId, user) : null;
-    if (!clubId || !access || !mayUploadForClub(db, user, clubId)) throw notFound();
-    return { id: clubId, name: access.club.name };
+    const club = clubId && user ? clubs.clubForUpload(user, clubId) : null;
+    if (!club) throw notFound();
+    return club;
   };
 
   const renderUploadForm = (c: Context<AppEnv>, view: Omit<UploadFormView, 'maxBytesLabel'>, status: 200 | 422 = 200) =>
@@ -252,8 +283,12 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
   app.post('/library/upload', async (c) => {
     const user = uploader(c);
     if (!user) return redirectToLogin(c);
-    const verdict = limiters.postingPerUser.consume(`user:${user.id}`, clock());
-    if (!verdict.allowed) throw new HttpError(429, 'error.429.body', { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
+    // Counted before the upload is parsed: parsing is the expensive part the limits protect.
+    consumePosting(c, limiters.postingPerUser, clock());
+    const hourly = limiters.uploadsPerUser.consume(`user:${user.id}`, clock());
+    if (!hourly.allowed) {
+      throw new HttpError(429, 'books.upload.error.hourly', { count: limiters.uploadsPerUser.rule.limit, seconds: hourly.retryAfterSeconds }, hourly.retryAfterSeconds);
+    }
 
     const body = await c.req.parseBody({ all: false });
     const text = (name: string) => (typeof body[name] === 'string' ? cleanText(body[name]) : '');
@@ -278,12 +313,8 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     if (values.title) overrides.title = values.title;
     if (values.author) overrides.author = values.author;
     if (values.lang) overrides.language = values.lang.toLowerCase();
-    try {
-      parseBook({ bytes, filename, ...overrides }, importLimits);
-    } catch (error) {
-      if (!(error instanceof ImportError)) throw error;
-      return renderUploadForm(c, { club, values, errors: { file: importErrorMessage(c.get('locale'), error) } }, 422);
-    }
+    const parsed = await parseOffThread({ bytes, filename, ...overrides });
+    if ('error' in parsed) return renderUploadForm(c, { club, values, errors: { file: importErrorMessage(c.get('locale'), parsed.error) } }, 422);
     const id = createPendingUpload(db, { userId: user.id, clubId: club?.id ?? null, filename, bytes, overrides, now: clock() });
     return seeOther(c, `/library/uploads/${id}`);
   });
@@ -293,18 +324,14 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     const user = uploader(c);
     if (!user) return null;
     const upload = findPendingUpload(db, c.req.param('id') ?? '', user.id, clock());
-    if (!upload || !mayUsePendingUpload(user, upload)) throw notFound();
+    if (!upload || !bookCan(user, 'usePendingUpload', { upload })) throw notFound();
     return upload;
   };
 
-  const parsePending = (upload: PendingUpload): { book: ParsedBook; bytes: Uint8Array } | { error: ImportError } => {
+  const parsePending = async (upload: PendingUpload): Promise<{ book: ParsedBook; bytes: Uint8Array } | { error: ImportError }> => {
     const bytes = uploadBytes(upload);
-    try {
-      return { book: parseBook({ bytes, filename: upload.filename, ...upload.overrides }, importLimits), bytes };
-    } catch (error) {
-      if (error instanceof ImportError) return { error };
-      throw error;
-    }
+    const parsed = await parseOffThread({ bytes, filename: upload.filename, ...upload.overrides });
+    return 'error' in parsed ? parsed : { book: parsed.book, bytes };
   };
 
   /** A pending upload that no longer parses (the importer changed): forget it and say why. */
@@ -321,16 +348,14 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
 
   /** The club an upload was made for, while the uploader may still pick its book; with its current book. */
   const clubOfUpload = (c: Context<AppEnv>, upload: PendingUpload) => {
-    if (!upload.clubId || !mayUploadForClub(db, c.get('user'), upload.clubId)) return null;
-    const access = loadClubAccess(db, upload.clubId, c.get('user'))!;
-    const current = currentReading(db, upload.clubId);
-    return { id: upload.clubId, name: access.club.name, currentEditionId: current?.editionId ?? null };
+    const user = c.get('user');
+    return upload.clubId && user ? clubs.clubForUpload(user, upload.clubId) : null;
   };
 
-  app.get('/library/uploads/:id', (c) => {
+  app.get('/library/uploads/:id', async (c) => {
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
-    const parsed = parsePending(upload);
+    const parsed = await parsePending(upload);
     if ('error' in parsed) return refuseStale(c, upload, parsed.error);
     const { book, bytes } = parsed;
     const summary = dryRunSummary(book, c.get('locale'));
@@ -345,6 +370,11 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
           filename: upload.filename,
           summary: { ...summary, outline: summary.outline.map((entry, i) => ({ ...entry, kind: book.sections[i]?.kind ?? 'body' })) },
           pages: splitIntoPages(book.sections).length,
+          // Only for text read in a legacy encoding: UTF-8 and UTF-16 are never a guess.
+          encodingChoice:
+            book.format === 'epub' || book.encoding.startsWith('utf-')
+              ? null
+              : { alternatives: book.encodingAlternatives, all: UPLOAD_ENCODINGS, refused: UPLOAD_ENCODINGS.find((e) => e === c.req.query('refused')) ?? null },
           duplicateOf: duplicate ? { editionId: duplicate.id, title: duplicate.title } : null,
           existingBook: findBookByIdentity(db, book.title, book.author) ?? null,
           forClub: club && {
@@ -356,10 +386,10 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
     );
   });
 
-  app.post('/library/uploads/:id/confirm', (c) => {
+  app.post('/library/uploads/:id/confirm', async (c) => {
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
-    const parsed = parsePending(upload);
+    const parsed = await parsePending(upload);
     if ('error' in parsed) return refuseStale(c, upload, parsed.error);
     const stored = inTransaction(sqlite, () => {
       const result = storeParsedBook({ db, sqlite }, parsed.book, { hash: contentHash(parsed.bytes), filename: upload.filename, userId: upload.userId, now: clock() });
@@ -367,20 +397,31 @@ export function bookRoutes(deps: AppDeps, limiters: RateLimiters): Hono<AppEnv> 
       return result;
     });
     deps.log?.({ level: 'notice', message: `book ${stored.status}: edition ${stored.editionId}`, user: upload.userId, file: upload.filename });
+    if (stored.status === 'imported') events.publish({ type: 'book.imported', actorId: upload.userId, clubId: null, editionId: stored.editionId });
     // Uploaded for a club: the preview said the club would read it, so it does (one step, not a picker).
-    const club = clubOfUpload(c, upload);
-    if (club) {
-      startReading(deps, club.id, stored.editionId, clock());
-      return seeOther(c, `/clubs/${club.id}?done=book`);
-    }
+    const user = c.get('user');
+    if (upload.clubId && user && clubs.startReadingFor(user, upload.clubId, stored.editionId, clock())) return seeOther(c, `/clubs/${upload.clubId}?done=book`);
     return seeOther(c, `/books/${stored.editionId}?${stored.status === 'imported' ? 'imported' : 'duplicate'}=1`);
+  });
+
+  /** The preview's encoding choice: kept when the file reads as text in it, else refused on the preview. */
+  app.post('/library/uploads/:id/encoding', async (c) => {
+    const upload = pendingFor(c);
+    if (!upload) return redirectToLogin(c);
+    const form = await readForm(c);
+    const encoding = UPLOAD_ENCODINGS.find((e) => e === form.encoding);
+    if (!encoding) return seeOther(c, `/library/uploads/${upload.id}`);
+    const parsed = await parseOffThread({ bytes: uploadBytes(upload), filename: upload.filename, ...upload.overrides, encoding });
+    if ('error' in parsed) return seeOther(c, `/library/uploads/${upload.id}?refused=${encoding}`);
+    updatePendingOverrides(db, upload.id, upload.userId, { ...upload.overrides, encoding });
+    return seeOther(c, `/library/uploads/${upload.id}`);
   });
 
   app.post('/library/uploads/:id/cancel', (c) => {
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
     deletePendingUpload(db, upload.id, upload.userId);
-    return seeOther(c, upload.clubId && mayUploadForClub(db, c.get('user'), upload.clubId) ? `/library/upload?club=${upload.clubId}` : '/library');
+    return seeOther(c, upload.clubId && mayUploadForClub(c.get('user'), upload.clubId) ? `/library/upload?club=${upload.clubId}` : '/library');
   });
 
   return app;

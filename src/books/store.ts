@@ -10,12 +10,14 @@ import type { Db, Sqlite } from '../../db/connection';
 import { books, editions } from '../../db/schema';
 import { contentHash, parseBook } from './import';
 import type { ImportLimits, ParsedBook } from './import/types';
-import { splitIntoPages } from './pages';
+import { paginate } from './pages';
 
 export interface ImportOverrides {
   title?: string;
   author?: string;
   language?: string;
+  /** Text files: the encoding the uploader chose in the preview. */
+  encoding?: string;
 }
 
 export type StoredImport =
@@ -68,7 +70,8 @@ export function storeParsedBook(
   book: ParsedBook,
   meta: { hash: string; filename: string; userId: number | null; now: number; onProgress?: ImportProgress },
 ): StoredImport {
-  const pages = splitIntoPages(book.sections);
+  const { pages, warnings: pageWarnings } = paginate(book.sections);
+  const warnings = [...book.warnings, ...pageWarnings];
   const paragraphTotal = pages.reduce((sum, page) => sum + page.paragraphs.length, 0);
 
   return sqlite
@@ -93,12 +96,14 @@ export function storeParsedBook(
           title: book.title,
           author: book.author,
           language: book.language,
+          direction: book.direction,
+          writingMode: book.writingMode,
           format: book.format,
           encoding: book.encoding,
           sourceName: meta.filename,
           paragraphCount: paragraphTotal,
           chapterCount: pages.length,
-          warnings: book.warnings,
+          warnings,
           importedAt: meta.now,
           importedBy: meta.userId,
         })
@@ -110,7 +115,7 @@ export function storeParsedBook(
         'insert into chapters (edition_id, ordinal, title, kind, depth, first_position, last_position, paragraph_count) values (?, ?, ?, ?, ?, ?, ?, ?)',
       );
       const insertParagraph = sqlite.prepare(
-        'insert into paragraphs (edition_id, chapter_id, ordinal, position, kind, depth, text) values (?, ?, ?, ?, ?, ?, ?)',
+        'insert into paragraphs (edition_id, chapter_id, ordinal, position, kind, depth, text, ruby) values (?, ?, ?, ?, ?, ?, ?, ?)',
       );
       let position = 0;
       pages.forEach((page, index) => {
@@ -121,7 +126,8 @@ export function storeParsedBook(
         );
         page.paragraphs.forEach((paragraph, ordinal) => {
           position += 1;
-          insertParagraph.run(edition.id, chapterId, ordinal + 1, position, paragraph.kind, paragraph.depth, paragraph.text);
+          const ruby = paragraph.ruby && paragraph.ruby.length > 0 ? JSON.stringify(paragraph.ruby) : null;
+          insertParagraph.run(edition.id, chapterId, ordinal + 1, position, paragraph.kind, paragraph.depth, paragraph.text, ruby);
         });
         meta.onProgress?.(index + 1, pages.length);
       });

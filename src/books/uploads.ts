@@ -71,3 +71,8 @@ export function deleteExpiredUploads(db: Db, now: number): number {
 export function uploadBytes(upload: PendingUpload): Uint8Array {
   return new Uint8Array(upload.bytes.buffer, upload.bytes.byteOffset, upload.bytes.byteLength);
 }
+
+/** Replaces the overrides of the uploader's own pending upload (the preview's encoding choice). */
+export function updatePendingOverrides(db: Db, id: string, userId: number, overrides: ImportOverrides): void {
+  db.update(pendingImports).set({ overrides }).where(and(eq(pendingImports.id, id), eq(pendingImports.userId, userId))).run();
+}

@@ -1,13 +1,15 @@
 /**
  * Who a reader is in a club: the facts every policy decision in every area starts from.
- * Loading them is one indexed query; the decisions themselves live in each area's policy module
+ * Loading them is one indexed query (throwing 404 for a URL is the routes' `clubAccessOr404`); the decisions themselves live in each area's policy module
  * (`src/clubs/policy.ts`, `src/annotations/policy.ts`, `src/polls/policy.ts`).
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/connection';
-import { notFound } from '../http/errors';
-import { parseId } from '../http/forms';
-import { clubs, memberships, readingProgress, readings, scheduleEntries, spoilerReveals, type Club, type ClubRole, type Reading, type User } from '../../db/schema';
+import { clubs, memberships, readingProgress, readings, scheduleEntries, type Club, type ClubRole, type Reading, type User } from '../../db/schema';
+import type { ClubUploadRights } from '../books';
+import type { AreaDeps } from '../http/types';
+import { clubCan } from './policy';
+import { startReading } from './queries';
 
 export interface ClubAccess {
   club: Club;
@@ -53,72 +55,63 @@ export function loadClubAccess(db: Db, clubId: number, user: Pick<User, 'id'> | 
   return access.canSee ? access : null;
 }
 
-/** `loadClubAccess` for the club id in a URL segment, throwing 404 when there is nothing to see. */
-export function clubAccessOr404(db: Db, clubIdParam: string | undefined, user: Pick<User, 'id'> | null): ClubAccess {
-  const access = loadClubAccess(db, parseId(clubIdParam) ?? Number.NaN, user);
-  if (!access) throw notFound();
-  return access;
-}
+const p = (name: string) => sql.placeholder(name);
 
+/** The club's current reading (the one not ended), if it reads anything. */
 export function currentReading(db: Db, clubId: number): Reading | undefined {
-  return prepared(db, 'current-reading', (db) =>
-    db
-      .select()
-      .from(readings)
-      .where(and(eq(readings.clubId, sql.placeholder('clubId')), isNull(readings.endedAt)))
-      .prepare(),
-  ).get({ clubId });
+  const query = prepared(db, 'current-reading', (db) => db.select().from(readings).where(and(eq(readings.clubId, p('clubId')), isNull(readings.endedAt))).prepare());
+  return query.get({ clubId });
 }
 
+/** A reading of this club (one of another club is undefined, as if it did not exist). */
 export function getReading(db: Db, clubId: number, readingId: number): Reading | undefined {
-  return prepared(db, 'reading-in-club', (db) =>
-    db
-      .select()
-      .from(readings)
-      .where(and(eq(readings.id, sql.placeholder('readingId')), eq(readings.clubId, sql.placeholder('clubId'))))
-      .prepare(),
-  ).get({ readingId, clubId });
+  const query = prepared(db, 'reading-in-club', (db) => db.select().from(readings).where(and(eq(readings.id, p('readingId')), eq(readings.clubId, p('clubId')))).prepare());
+  return query.get({ readingId, clubId });
 }
 
 /** A member's reading progress: the global position of the furthest paragraph read (0 = none). */
 export function progressOf(db: Db, readingId: number, userId: number | null): number {
   if (userId === null) return 0;
-  return (
-    prepared(db, 'progress-of', (db) =>
-      db
-        .select({ position: readingProgress.position })
-        .from(readingProgress)
-        .where(and(eq(readingProgress.readingId, sql.placeholder('readingId')), eq(readingProgress.userId, sql.placeholder('userId'))))
-        .prepare(),
-    ).get({ readingId, userId })?.position ?? 0
+  const query = prepared(db, 'progress-of', (db) =>
+    db.select({ position: readingProgress.position }).from(readingProgress).where(and(eq(readingProgress.readingId, p('readingId')), eq(readingProgress.userId, p('userId')))).prepare(),
   );
-}
-
-/** Chapters whose discussion this reader chose to reveal ahead of their progress. */
-export function revealedChapterIds(db: Db, readingId: number, userId: number | null): Set<number> {
-  if (userId === null) return new Set();
-  return new Set(
-    prepared(db, 'revealed-chapters', (db) =>
-      db
-        .select({ chapterId: spoilerReveals.chapterId })
-        .from(spoilerReveals)
-        .where(and(eq(spoilerReveals.readingId, sql.placeholder('readingId')), eq(spoilerReveals.userId, sql.placeholder('userId'))))
-        .prepare(),
-    )
-      .all({ readingId, userId })
-      .map((row) => row.chapterId),
-  );
+  return query.get({ readingId, userId })?.position ?? 0;
 }
 
 /** When a chapter opens to members in this reading (null: no date set, open now). */
 export function chapterOpensAt(db: Db, readingId: number, chapterId: number): number | null {
-  return (
-    prepared(db, 'chapter-opens-at', (db) =>
-      db
-        .select({ opensAt: scheduleEntries.opensAt })
-        .from(scheduleEntries)
-        .where(and(eq(scheduleEntries.readingId, sql.placeholder('readingId')), eq(scheduleEntries.chapterId, sql.placeholder('chapterId'))))
-        .prepare(),
-    ).get({ readingId, chapterId })?.opensAt ?? null
+  const query = prepared(db, 'chapter-opens-at', (db) =>
+    db.select({ opensAt: scheduleEntries.opensAt }).from(scheduleEntries).where(and(eq(scheduleEntries.readingId, p('readingId')), eq(scheduleEntries.chapterId, p('chapterId')))).prepare(),
   );
+  return query.get({ readingId, chapterId })?.opensAt ?? null;
+}
+
+/**
+ * What the books area asks about clubs (it never imports clubs; `src/app.tsx` hands it this):
+ * whether a reader moderates any club, and which club they may choose a book for.
+ */
+export function clubUploadRights(deps: Pick<AreaDeps, 'db' | 'sqlite' | 'events'>): ClubUploadRights {
+  const { db } = deps;
+  const clubForUpload = (user: { id: number }, clubId: number) => {
+    const access = loadClubAccess(db, clubId, user);
+    return clubCan(access, 'pickBook') ? { id: access!.club.id, name: access!.club.name, currentEditionId: currentReading(db, clubId)?.editionId ?? null } : null;
+  };
+  return {
+    moderatesAnyClub: (userId) =>
+      prepared(db, 'moderates-any-club', (db) =>
+        db
+          .select({ clubId: memberships.clubId })
+          .from(memberships)
+          .where(and(eq(memberships.userId, sql.placeholder('userId')), inArray(memberships.role, ['owner', 'moderator'])))
+          .limit(1)
+          .prepare(),
+      ).get({ userId }) !== undefined,
+    clubForUpload,
+    startReadingFor: (user, clubId, editionId, now) => {
+      if (!clubForUpload(user, clubId)) return false;
+      const started = startReading(deps, clubId, editionId, now);
+      if (started.changed) deps.events.publish({ type: 'reading.started', actorId: user.id, clubId, readingId: started.reading.id, editionId });
+      return true;
+    },
+  };
 }

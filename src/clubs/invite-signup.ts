@@ -9,7 +9,8 @@
  * already bounds how many accounts it can bring in. Once the link is used up or expired it no
  * longer counts as one, and the general limit applies again.
  */
-import type { AppDeps } from '../http/types';
+import type { SignUpInvitations } from '../auth';
+import type { AppDeps, AreaDeps } from '../http/types';
 import { hashInvitationToken, looksLikeInvitationToken } from './invitation-token';
 import { findInvitationByHash, redeemInvitation } from './queries';
 import { invitationState } from './reading';
@@ -17,6 +18,8 @@ import { invitationState } from './reading';
 const INVITE_PATH = /^\/invite\/([^/?#]+)$/;
 
 export interface UsableInvitation {
+  /** The invitation's id: sign-ups through it share one rate-limit bucket per address. */
+  limitKey: string;
   tokenHash: string;
   invitationId: number;
   clubId: number;
@@ -30,11 +33,21 @@ export function usableInvitationIn(deps: Pick<AppDeps, 'db'>, next: string, now:
   const tokenHash = hashInvitationToken(token);
   const found = findInvitationByHash(deps.db, tokenHash);
   if (!found || invitationState(found.invitation, now) !== 'active') return null;
-  return { tokenHash, invitationId: found.invitation.id, clubId: found.club.id, clubName: found.club.name };
+  return { limitKey: String(found.invitation.id), tokenHash, invitationId: found.invitation.id, clubId: found.club.id, clubName: found.club.name };
 }
 
 /** Joins a just-created account through the invitation; the club's page to land on, or null when it could not be used. */
-export function joinAfterSignUp(deps: Pick<AppDeps, 'db' | 'sqlite'>, invitation: UsableInvitation, userId: number, now: number): string | null {
+export function joinAfterSignUp(deps: Pick<AreaDeps, 'db' | 'sqlite' | 'events'>, invitation: UsableInvitation, userId: number, now: number): string | null {
   const result = redeemInvitation(deps, invitation.tokenHash, userId, now);
-  return result.status === 'joined' ? `/clubs/${result.clubId}?done=joined` : null;
+  if (result.status !== 'joined') return null;
+  deps.events.publish({ type: 'member.joined', actorId: userId, clubId: result.clubId, userId, via: 'invitation' });
+  return `/clubs/${result.clubId}?done=joined`;
+}
+
+/** The sign-up side of invitations, for `authRoutes` (auth imports no area; `src/app.tsx` passes this). */
+export function signUpInvitations(deps: Pick<AreaDeps, 'db' | 'sqlite' | 'events'>): SignUpInvitations<UsableInvitation> {
+  return {
+    usableIn: (next, now) => usableInvitationIn(deps, next, now),
+    joinAfterSignUp: (invitation, userId, now) => joinAfterSignUp(deps, invitation, userId, now),
+  };
 }

@@ -4,13 +4,13 @@
  */
 import type { Db } from '../../db/connection';
 import type { Chapter, Reading } from '../../db/schema';
-import type { ChapterRowView, ClubHeading } from '../../views/clubs/parts';
-import { chapterName } from '../books/reading-order';
+import { chapterName } from '../books';
 import type { Translator } from '../i18n';
-import type { ClubAccess } from './access';
+import { currentReading, type ClubAccess } from './access';
 import { chapterOpenTo } from './policy';
 import { memberCounts } from './queries';
-import { chapterFraction, percent } from './reading';
+import { chapterFraction, continueOrdinal, percent } from './reading';
+import type { ChapterRowView, ClubHeading } from './types';
 
 export type DateFormatter = (utcMs: number) => string;
 
@@ -38,16 +38,19 @@ export function clubHeading(db: Db, access: ClubAccess, memberCount?: number): C
   };
 }
 
-export function chapterRows(input: {
+/** A reading as one reader stands in it: what chapter rows and the continue link are made from. */
+export interface ReadingFacts {
   access: ClubAccess;
   reading: Reading;
   chapters: readonly Chapter[];
+  /** Opening dates by chapter id. */
   schedule: ReadonlyMap<number, number>;
   progress: number;
   now: number;
-  format: DateFormatter;
   t: Translator;
-}): ChapterRowView[] {
+}
+
+export function chapterRows(input: ReadingFacts & { format: DateFormatter }): ChapterRowView[] {
   const { access, reading, chapters, schedule, progress, now, format, t } = input;
   const base = chapterBasePath(access.club.id, reading);
   return chapters.map((chapter) => {
@@ -62,4 +65,26 @@ export function chapterRows(input: {
       myPercent: access.isMember ? percent(chapterFraction(progress, chapter)) : null,
     };
   });
+}
+
+/**
+ * Where a reader picks the book up: the first chapter open to them past their progress
+ * (members), or the first open chapter (everyone else); null when none is open.
+ */
+export function continueLink(input: ReadingFacts): { href: string; title: string } | null {
+  const { access, reading, chapters, schedule, progress, now, t } = input;
+  const readable = chapters.filter((chapter) => chapterOpenTo(access, schedule.get(chapter.id) ?? null, now));
+  const ordinal = continueOrdinal(readable, access.isMember ? progress : 0);
+  const chapter = chapters.find((candidate) => candidate.ordinal === ordinal);
+  return chapter ? { href: `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}`, title: chapterLabel(t, chapter) } : null;
+}
+
+/** What a club page's header shows: the club's heading and its current reading (for the tabs). */
+export function clubHeader(db: Db, access: ClubAccess, current: { id: number } | undefined = currentReading(db, access.club.id)): { club: ClubHeading; currentReadingId: number | null } {
+  return { club: clubHeading(db, access), currentReadingId: current?.id ?? null };
+}
+
+/** The header, and whether the reader moderates (the pages whose views take both). */
+export function clubFrame(db: Db, access: ClubAccess): { club: ClubHeading; isModerator: boolean; currentReadingId: number | null } {
+  return { ...clubHeader(db, access), isModerator: access.isModerator };
 }

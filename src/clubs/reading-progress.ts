@@ -1,7 +1,7 @@
 /**
  * Reading progress on a club's chapter page: what the page says about it, and what a report
  * from the page may do. The decision of when progress moves by itself is the shared rule in
- * `views/static/progress-rule.js` (the browser runs the same file); this module feeds it the
+ * `./progress-rule.js` (the browser runs the same file, served as `/static/progress-rule.js`); this module feeds it the
  * chapter and refuses what it does not allow.
  *
  * Three ways progress changes, each a `mode` of `POST …/progress`:
@@ -15,16 +15,15 @@
  * - `set`: "Set my progress here", the deliberate step back.
  */
 import type { Chapter, Edition, Paragraph, Reading } from '../../db/schema';
-import { automaticAdvance, chapterStanding, readingUnits } from '../../views/static/progress-rule.js';
-import type { ChapterProgressView } from '../../views/clubs/chapter';
-import { commentsOpenedByProgress } from '../annotations/hooks';
-import { listChapters, listParagraphs } from '../books/queries';
-import { bodyStartPosition } from '../books/reading-order';
+import { bodyStartPosition, listChapters, listParagraphs } from '../books';
 import type { AppDeps } from '../http/types';
 import type { Translator } from '../i18n';
 import { progressOf, type ClubAccess } from './access';
 import { chapterLabel } from './present';
+import { automaticAdvance, chapterStanding, readingUnits } from './progress-rule.js';
 import { bookFraction, chapterFraction, percent, type ProgressMode } from './reading';
+import type { OpenedByProgress } from './slots';
+import type { ChapterProgressView } from './types';
 
 /** Most paragraphs one automatic report may carry evidence for (a long chapter, screen by screen). */
 export const MAX_EVIDENCE = 5000;
@@ -110,6 +109,8 @@ export function chapterProgressFor(input: {
   progress: number;
   preview: boolean;
   t: Translator;
+  /** Counts for the "I have read up to here" buttons, from the areas that know (`ClubPageContributions.openedByProgress`). */
+  openedByProgress?: OpenedByProgress;
 }): ChapterProgressView {
   const { chapter, progress } = input;
   const chapters = listChapters(input.deps.db, input.edition.id);
@@ -126,6 +127,6 @@ export function chapterProgressFor(input: {
     progressChapter: progressChapter ? chapterLabel(input.t, progressChapter) : null,
     bodyStart,
     automatic: !input.preview && standing === 'reading',
-    opens: commentsOpenedByProgress(input, unread),
+    opens: input.openedByProgress && unread.length > 0 ? input.openedByProgress(input, unread) : new Map<number, number>(),
   };
 }

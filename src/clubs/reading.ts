@@ -2,8 +2,8 @@
  * Pure logic of a club's reading: progress as fractions, opening dates for a run of chapters,
  * where the club is in its schedule, and what state an invitation is in. No I/O.
  */
-import { bodyStartPosition, type ChapterKind } from '../books/reading-order';
-import { addDays, parseWallTime, toDateTimeLocalValue, wallTimeAt, wallTimeToUtc } from './zoned-time';
+import { bodyStartPosition, type ChapterKind } from '../books';
+import { addDays, parseWallTime, toDateTimeLocalValue, wallTimeAt, wallTimeToUtc } from '../i18n/zoned-time';
 
 export type ProgressMode = 'forward' | 'set';
 

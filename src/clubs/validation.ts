@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { cleanText } from '../http/forms';
-import { parseWallTime } from './zoned-time';
+import { parseWallTime } from '../i18n/zoned-time';
 
 export const CLUB_NAME_MAX = 80;
 export const CLUB_DESCRIPTION_MAX = 500;

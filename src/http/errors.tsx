@@ -24,6 +24,8 @@ export class HttpError extends HTTPException {
 
 export const notFound = () => new HttpError(404);
 export const forbidden = (messageKey?: MessageKey) => new HttpError(403, messageKey);
+/** 429 with the seconds to wait, sent as `Retry-After` and said in the reader's language. */
+export const tooManyRequests = (seconds: number) => new HttpError(429, 'error.429.body', { seconds }, seconds);
 
 const TITLES: Record<number, { title: MessageKey; body: MessageKey }> = {
   403: { title: 'error.403.title', body: 'error.403.body' },
@@ -31,9 +33,10 @@ const TITLES: Record<number, { title: MessageKey; body: MessageKey }> = {
   413: { title: 'error.413.title', body: 'error.413.body' },
   429: { title: 'error.429.title', body: 'error.429.body' },
   500: { title: 'error.500.title', body: 'error.500.body' },
+  503: { title: 'error.503.title', body: 'error.503.body' },
 };
 
-export function renderError(c: Context<AppEnv>, status: 403 | 404 | 413 | 429 | 500, messageKey?: MessageKey, params: MessageParams = {}) {
+export function renderError(c: Context<AppEnv>, status: 403 | 404 | 413 | 429 | 500 | 503, messageKey?: MessageKey, params: MessageParams = {}) {
   // An error thrown before the language was chosen (say, the database failing while the session
   // loads) still gets a page in the browser's language rather than a crash in the error handler.
   if (!c.get('t')) {

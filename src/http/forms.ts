@@ -42,6 +42,12 @@ export function validateForm<S extends z.ZodType>(schema: S, form: FormData): Va
   return { ok: false, errors };
 }
 
+/** {@link readForm}, then {@link validateForm}: the form as sent (to re-show it) and the verdict. */
+export async function readValidForm<S extends z.ZodType>(c: Context, schema: S): Promise<{ form: FormData; parsed: Validated<z.infer<S>> }> {
+  const form = await readForm(c);
+  return { form, parsed: validateForm(schema, form) };
+}
+
 /** A positive whole-number id from a URL segment or form field (at most 15 digits), or null. */
 export function parseId(value: string | undefined | null): number | null {
   return typeof value === 'string' && /^[1-9]\d{0,14}$/.test(value) ? Number(value) : null;

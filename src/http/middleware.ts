@@ -1,14 +1,13 @@
 /**
  * The request pipeline every route inherits: request id and log line, security headers,
- * body size limit, same-origin check on state changes, session, and language.
+ * body size limit, same-origin check on state changes, and language (the session is the auth
+ * area's `sessionLoader`).
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { randomUUID } from 'node:crypto';
-import { clearSessionCookie, LOCALE_COOKIE, readSessionCookie, writeSessionCookie } from '../auth/cookie';
-import { validateSessionToken } from '../auth/session';
-import { negotiateLocale, translator } from '../i18n';
+import { LOCALE_COOKIE, negotiateLocale, translator } from '../i18n';
 import { HttpError } from './errors';
 import { isSameOriginRequest } from './security';
 import type { AppDeps, AppEnv } from './types';
@@ -74,27 +73,6 @@ export function formatBytes(bytes: number): string {
 export function sameOriginOnly(origin: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!isSameOriginRequest(c.req.raw, origin)) throw new HttpError(403, 'error.403.csrf');
-    await next();
-  };
-}
-
-/** Loads the session and user from the cookie, renewing the cookie when the expiry slid. */
-export function sessionLoader(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  const secure = deps.config.origin.startsWith('https://');
-  return async (c, next) => {
-    c.set('user', null);
-    c.set('session', null);
-    const token = readSessionCookie(c, secure);
-    if (token) {
-      const validated = validateSessionToken(deps.db, token, deps.clock());
-      if (validated) {
-        c.set('user', validated.user);
-        c.set('session', validated.session);
-        if (validated.renewed) writeSessionCookie(c, token, secure);
-      } else {
-        clearSessionCookie(c, secure);
-      }
-    }
     await next();
   };
 }

@@ -7,8 +7,9 @@
  * their margins costs tens of milliseconds. So each signed-in reader's rendered page is kept,
  * gzipped, keyed by reader, language and path, and thrown away when it may be out of date:
  *
- * - any state change the reader makes (every non-GET request they send) retires their pages at
- *   once, so their own comment, progress or setting always shows on the next load;
+ * - any state change the reader makes (every domain event they cause, see
+ *   {@link invalidateOnEvents}) retires their pages at once, so their own comment, progress or
+ *   setting always shows on the next load;
  * - any state change anyone makes in the club retires every page of that club, at once when
  *   `othersStaleMs` is 0, or after at most `othersStaleMs` (others' comments appear within that
  *   time instead of forcing a re-render on every post in a busy club);
@@ -22,6 +23,7 @@
  * if (hit) return sendGzip(hit.gzip);
  * cache.set(key, { userId, clubId }, html, now);
  */
+import type { EventBus } from '../events';
 import { gzipHtml } from './page';
 
 export interface PageCacheOptions {
@@ -95,4 +97,14 @@ export class PersonalPageCache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/**
+ * The page cache listens to the domain events: whatever a reader changes retires their own
+ * pages at once, and whatever happens in a club retires that club's pages (after
+ * `othersStaleMs` for everyone else). Invitation joins, poll votes and progress arrive the
+ * same way as comments.
+ */
+export function invalidateOnEvents(cache: PersonalPageCache, events: EventBus): () => void {
+  return events.subscribe('*', (event) => cache.noteChange(event.actorId, event.clubId));
 }

@@ -22,7 +22,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
 }
 
 type Rendered = HtmlEscapedString | Promise<HtmlEscapedString> | null;
-type HtmlStatus = 200 | 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500;
+type HtmlStatus = 200 | 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
 
 /** Below this size compressing costs more than it saves. */
 const COMPRESS_MIN_BYTES = 1400;
@@ -74,12 +74,14 @@ export function seeOther(c: Context<AppEnv>, location: string) {
 }
 
 /**
- * Sends a signed-in reader's page from the personal page cache, rendering it on a miss.
+ * Sends a signed-in reader's page (or thread fragment) from the personal page cache, rendering
+ * it on a miss.
  * Call it only after every access check has passed; the cache decides nothing about access.
  */
-export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCache, scope: PageScope, now: number, render: () => Promise<string>) {
+export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCache, scope: PageScope, now: number, render: () => Promise<string>, variant = '') {
   // Keyed by path, not query: a reader cannot push others' pages out with made-up query strings.
-  const key = `${scope.userId}|${c.get('locale')}|${c.req.path}`;
+  // `variant` tells apart what one path answers in several forms (a fragment, an order).
+  const key = `${scope.userId}|${c.get('locale')}|${c.req.path}${variant ? `|${variant}` : ''}`;
   const page = cache.get(key, scope, now) ?? cache.set(key, scope, await render(), now);
   c.header('Cache-Control', 'no-store');
   c.header('Vary', 'Accept-Encoding, Accept-Language, Cookie');

@@ -76,20 +76,26 @@ export class RateLimiter {
 
 /**
  * The limits, documented in the README:
- * - failed sign-ins: 6 a minute per IP, 10 per 15 minutes per username (slows guessing one
- *   account from many addresses);
+ * - failed sign-ins (see `src/auth/login-throttle.ts`): 6 a minute per IP; 5 per 15 minutes per
+ *   client (address, or browser with a device cookie) and username; 10 per 15 minutes per
+ *   username from untrusted clients only, so strangers cannot lock the owner's browser out;
+ * - wrong current passwords on the account page: 10 per 15 minutes per account;
  * - sign-ups: 5 an hour per IP;
  * - sign-ups through a usable invitation link: 100 an hour per IP and invitation (the most uses
  *   an invitation can have), so a club can sign up together from one café's wifi; the
  *   invitation's use count is what bounds them (see src/clubs/invite-signup.ts);
- * - posting (comments, replies, votes, uploads): 30 a minute per reader.
+ * - posting (comments, replies, votes, uploads): 30 a minute per reader;
+ * - book uploads: 10 an hour per person (each one is parsed, which costs real CPU).
  */
 export const DEFAULT_RATE_LIMITS = {
   loginPerIp: { limit: 6, windowMs: 60_000 },
+  loginPerClient: { limit: 5, windowMs: 15 * 60_000 },
   loginPerUsername: { limit: 10, windowMs: 15 * 60_000 },
+  passwordChangePerUser: { limit: 10, windowMs: 15 * 60_000 },
   registerPerIp: { limit: 5, windowMs: 60 * 60_000 },
   registerWithInvitationPerIp: { limit: 100, windowMs: 60 * 60_000 },
   postingPerUser: { limit: 30, windowMs: 60_000 },
+  uploadsPerUser: { limit: 10, windowMs: 60 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimiters = { [K in keyof typeof DEFAULT_RATE_LIMITS]: RateLimiter };
@@ -98,9 +104,12 @@ export function createRateLimiters(rules: Partial<Record<keyof typeof DEFAULT_RA
   const merged = { ...DEFAULT_RATE_LIMITS, ...rules };
   return {
     loginPerIp: new RateLimiter(merged.loginPerIp),
+    loginPerClient: new RateLimiter(merged.loginPerClient),
     loginPerUsername: new RateLimiter(merged.loginPerUsername),
+    passwordChangePerUser: new RateLimiter(merged.passwordChangePerUser),
     registerPerIp: new RateLimiter(merged.registerPerIp),
     registerWithInvitationPerIp: new RateLimiter(merged.registerWithInvitationPerIp),
     postingPerUser: new RateLimiter(merged.postingPerUser),
+    uploadsPerUser: new RateLimiter(merged.uploadsPerUser),
   };
 }

@@ -54,7 +54,8 @@ function sources(): Record<string, string> {
     'comments.js': join(viewsStatic, 'comments.js'),
     'upload.js': join(viewsStatic, 'upload.js'),
     'progress.js': join(viewsStatic, 'progress.js'),
-    'progress-rule.js': join(viewsStatic, 'progress-rule.js'),
+    // The reading-progress rule is logic the server runs too, so it lives with the clubs area.
+    'progress-rule.js': resolve(here, '../clubs/progress-rule.js'),
     'paragraph-actions.js': join(viewsStatic, 'paragraph-actions.js'),
     'swap-focus.js': join(viewsStatic, 'swap-focus.js'),
     'htmx.min.js': htmx,

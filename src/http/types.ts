@@ -1,8 +1,9 @@
 import type { Config } from '../config';
 import type { Db, Sqlite } from '../../db/connection';
 import type { User } from '../../db/schema';
+import type { EventBus } from '../events';
 import type { Locale, Translator } from '../i18n';
-import type { Session } from '../auth/session';
+import type { PostingGate } from './guards';
 import type { PersonalPageCache } from './page-cache';
 import type { RateLimiters } from './rate-limit';
 
@@ -16,16 +17,40 @@ export interface AppDeps {
   rateLimiters?: RateLimiters;
   /** Rendered personal pages (see page-cache.ts); createApp makes one when not given. */
   pageCache?: PersonalPageCache;
+  /** The domain event bus (see src/events); createApp makes an in-process one when not given. */
+  events?: EventBus;
   log?: (line: Record<string, unknown>) => void;
+}
+
+/** What every area's routes receive from `createApp`: the dependencies, with nothing left to default. */
+export interface AreaDeps extends AppDeps {
+  rateLimiters: RateLimiters;
+  pageCache: PersonalPageCache;
+  events: EventBus;
+  /**
+   * Why `userId` may not become a member of `clubId` (a ban), or null. Built in `src/app.tsx`
+   * from the moderation area; the clubs area asks it before a public join or an invitation.
+   */
+  joinRefusal?: (clubId: number, userId: number) => 'banned' | null;
+}
+
+/** The session on a request, as the auth area stores it. */
+export interface RequestSession {
+  id: string;
+  userId: number;
+  createdAt: number;
+  expiresAt: number;
 }
 
 export interface AppVariables {
   requestId: string;
   user: User | null;
-  session: Session | null;
+  session: RequestSession | null;
   locale: Locale;
   t: Translator;
   clientIp: string;
+  /** Set by `src/app.tsx` on every request; see `PostingGate` in guards.ts. */
+  postingGate?: PostingGate;
 }
 
 export interface AppEnv {

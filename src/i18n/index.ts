@@ -31,13 +31,17 @@ import * as books from './messages/books';
 import * as clubs from './messages/clubs';
 import * as core from './messages/core';
 import * as importMessages from './messages/import';
+import * as moderation from './messages/moderation';
 import * as polls from './messages/polls';
+import * as search from './messages/search';
 
 export const LOCALES = ['ko', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
+/** The cookie that keeps a signed-out reader's language choice. */
+export const LOCALE_COOKIE = 'marginalia_lang';
 
-const catalogues = [core, auth, books, clubs, annotations, polls, importMessages] as const;
+const catalogues = [core, auth, books, clubs, annotations, polls, importMessages, moderation, search] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }

@@ -19,7 +19,7 @@
  * toCsv([['option', 'votes'], ['=1+1', '3']]); // '\uFEFFoption,votes\r\n\'=1+1,3\r\n'
  */
 import type { Translator } from '../i18n';
-import type { PollCardView } from '../../views/polls/model';
+import type { PollCardView } from './types';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 

@@ -1,6 +1,7 @@
 /**
  * Who may do what with polls: the ONLY place such a decision is made. The poll page, the htmx
- * fragments, the club pages' hooks and the CSV export all ask {@link pollDecision}; routes only
+ * fragments, the club pages' panels and the CSV export all ask {@link pollRefusal} (or
+ * {@link pollCan} when only yes or no matters); routes only
  * translate its answer into a status code.
  *
  * Pure: the facts come in as a {@link ClubAccess} (who the reader is in the club) and a
@@ -18,11 +19,10 @@
  * A poll of another club is refused as `not_found`, exactly like a poll that does not exist.
  *
  * @example
- * const decision = pollDecision(access, 'vote', facts);
- * if (!decision.allowed) return refuse(decision.reason);
+ * const refusal = pollRefusal(access, 'vote', facts);
+ * if (refusal) return refuseRequest(c, refusal);
  */
-import type { ClubAccess } from '../clubs/access';
-import { chapterOpenTo } from '../clubs/policy';
+import { chapterOpenTo, type ClubAccess } from '../clubs';
 
 export const POLL_ACTIONS = ['view', 'create', 'edit', 'close', 'reopen', 'delete', 'export', 'vote', 'withdraw'] as const;
 export type PollAction = (typeof POLL_ACTIONS)[number];
@@ -57,13 +57,14 @@ export type PollRefusal =
   /** Export: results are not visible to this reader. */
   | 'results_hidden';
 
-export type PollDecision = { allowed: true } | { allowed: false; reason: PollRefusal };
+const ALLOW = null;
+const refuse = (reason: PollRefusal): PollRefusal => reason;
 
-const ALLOW: PollDecision = { allowed: true };
-const refuse = (reason: PollRefusal): PollDecision => ({ allowed: false, reason });
-
-/** Decides whether the reader described by `access` may do `action` (to `poll`, for all but `create`). */
-export function pollDecision(access: ClubAccess | null, action: PollAction, poll?: PollFacts): PollDecision {
+/**
+ * Why the reader described by `access` may not do `action` (to `poll`, for all but `create`),
+ * or null when they may.
+ */
+export function pollRefusal(access: ClubAccess | null, action: PollAction, poll?: PollFacts): PollRefusal | null {
   if (!access || !access.canSee) return refuse('not_found');
   if (action !== 'create') {
     if (!poll || poll.clubId !== access.club.id) return refuse('not_found');
@@ -97,12 +98,12 @@ export function pollDecision(access: ClubAccess | null, action: PollAction, poll
   }
 }
 
-function moderatorOnly(access: ClubAccess, signedIn: boolean): PollDecision {
+function moderatorOnly(access: ClubAccess, signedIn: boolean): PollRefusal | null {
   if (!signedIn) return refuse('sign_in');
   return access.isModerator ? ALLOW : refuse('forbidden');
 }
 
 /** Shorthand when only yes/no matters (which buttons a card shows). */
 export function pollCan(access: ClubAccess | null, action: PollAction, poll?: PollFacts): boolean {
-  return pollDecision(access, action, poll).allowed;
+  return pollRefusal(access, action, poll) === null;
 }

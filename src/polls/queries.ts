@@ -2,9 +2,9 @@
  * Database access of the polls area. Every read of a poll is scoped by its club, so a poll id
  * from another club is simply not found. Writes that belong together run in one transaction.
  */
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { inTransaction, type Db, type Sqlite } from '../../db/connection';
-import { chapters, pollOptions, pollVoteChoices, pollVotes, polls, readings, scheduleEntries, users, type Chapter, type Poll } from '../../db/schema';
+import { pollOptions, pollVoteChoices, pollVotes, polls, users, type Poll } from '../../db/schema';
 
 export type PollOption = typeof pollOptions.$inferSelect;
 
@@ -86,16 +86,6 @@ export function ballotOf(db: Db, pollId: number, userId: number | null): number[
 
 export function hasAnyVote(db: Db, pollId: number): boolean {
   return db.select({ id: pollVotes.id }).from(pollVotes).where(eq(pollVotes.pollId, pollId)).limit(1).get() !== undefined;
-}
-
-/** A chapter of the edition a reading reads, or undefined. */
-export function chapterOfReading(db: Db, readingId: number, chapterId: number): Chapter | undefined {
-  return db
-    .select({ chapter: chapters })
-    .from(chapters)
-    .innerJoin(readings, eq(readings.editionId, chapters.editionId))
-    .where(and(eq(readings.id, readingId), eq(chapters.id, chapterId)))
-    .get()?.chapter;
 }
 
 export interface NewPoll {

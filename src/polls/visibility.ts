@@ -1,7 +1,8 @@
 /**
  * Whether a poll is open, and whether a viewer may see its results: the ONE place that
- * decides it. The poll page, the htmx fragment, the JSON API, exports and the live stream
- * all ask {@link pollResultsVisibleTo}; none of them decides on its own.
+ * decides it. The poll page, the htmx card, the club pages' poll panels and the CSV export
+ * all ask {@link pollResultsVisibleTo} (through `present.ts`), and so must any output added
+ * later; none of them decides on its own.
  *
  * ## Open and closed
  *

@@ -14,26 +14,17 @@
  */
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import type { TestApp } from '../helpers/app';
 import { addMemberRow, createClubRow, importSampleBook, setProgressRow, startReadingRow, userIdOf } from '../helpers/fixtures';
-import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, startServer } from './harness';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, withServerAndBrowser } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
 /** Set by the first test: the club and paragraph the second one comes back to. */
 let shared: { clubId: number; paragraphId: number } | null = null;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 /** Select characters [start, end) of a paragraph's text with a real DOM Selection, then release the mouse. */
 async function selectPassage(page: Page, ordinal: number, start: number, end: number) {

@@ -3,21 +3,12 @@
  * with no CSP violations or page errors, and screenshots at phone and desktop widths.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, startServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, withServerAndBrowser } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 /** Korean text is drawn with a font that has Hangul, not as empty boxes. */
 async function expectHangulGlyphs(page: Page, selector: string) {

@@ -6,21 +6,12 @@
  * than a phone screen.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, startServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, withServerAndBrowser } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 /** A small Korean book exported to text: title, author line, a table of contents with page numbers, three chapters. */
 function koreanBook(): string {
@@ -58,7 +49,7 @@ describe('books in the browser', () => {
       expect(await page.textContent('.preview-book-title')).toBe('작은 책방 안내서');
       const outline = await page.$$eval('.outline-entry', (items) => items.map((item) => item.textContent));
       expect(outline).toEqual(['(opening pages)2 ¶', '제1장 문을 열다12 ¶', '제2장 첫 모임12 ¶', '제3장 마지막 밤12 ¶']);
-      expect(await page.textContent('.preview-summary')).toContain('utf-8');
+      expect(await page.textContent('.preview-summary')).toContain('UTF-8');
       await shootEverywhere(page, 'books-preview');
 
       await Promise.all([page.waitForURL(/\/books\/\d+\?imported=1$/), page.click('text=Add to the library')]);

@@ -7,22 +7,13 @@
  * English, with no CSP violations and nothing wider than a phone screen.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { DESKTOP, launchBrowser, newContext, PHONE, registerThroughForm, RESULTS, type RunningServer, screenshot, shootEverywhere, startServer } from './harness';
+import { DESKTOP, newContext, PHONE, registerThroughForm, RESULTS, type RunningServer, screenshot, shootEverywhere, withServerAndBrowser } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer({ IMPORT_CONTENT: 'true' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started), { IMPORT_CONTENT: 'true' });
 
 /** A `datetime-local` value `days` from now in the browser's clock (the server reads it in its own zone). */
 function localInput(days: number): string {

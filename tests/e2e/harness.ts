@@ -79,23 +79,6 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   };
 }
 
-/**
- * Starts the server and Chromium before a file's tests and stops both after them. Read
- * `server` and `browser` inside the tests (they exist once `beforeAll` has run).
- */
-export function serverAndBrowser(env: Record<string, string> = {}): { readonly server: RunningServer; readonly browser: Browser } {
-  const state = {} as { server: RunningServer; browser: Browser };
-  beforeAll(async () => {
-    state.server = await startServer(env);
-    state.browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await state.browser?.close();
-    await state.server?.stop();
-  });
-  return state;
-}
-
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -209,4 +192,31 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .flatMap((violation) => violation.nodes.slice(0, 5).map((node) => `${violation.id} (${violation.impact}): ${violation.help} — ${node.target.join(' ')} — ${node.failureSummary ?? ''}`));
+}
+
+/**
+ * Starts the real server (with `env`) and Chromium before a file's tests and stops both after;
+ * `onStart` receives them.
+ */
+export function withServerAndBrowser(onStart: (started: { server: RunningServer; browser: Browser }) => void, env: Record<string, string> = {}): void {
+  let started: { server: RunningServer; browser: Browser } | undefined;
+  beforeAll(async () => {
+    const server = await startServer(env);
+    started = { server, browser: await launchBrowser() };
+    onStart(started);
+  });
+  afterAll(async () => {
+    await started?.browser.close();
+    await started?.server.stop();
+  });
+}
+
+/**
+ * A server and a browser for one test file: started before its tests, stopped after. Read
+ * `.server` and `.browser` inside the tests.
+ */
+export function serverAndBrowser(env: Record<string, string> = {}): { server: RunningServer; browser: Browser } {
+  const state = {} as { server: RunningServer; browser: Browser };
+  withServerAndBrowser((started) => Object.assign(state, started), env);
+  return state;
 }

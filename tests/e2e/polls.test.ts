@@ -10,25 +10,16 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import { clubs, memberships, readings, users } from '../../db/schema';
 import { importBook } from '../../src/books/store';
 import { sampleMarkdownBook } from '../helpers/fixtures';
-import { DESKTOP, expectNoOverflow, launchBrowser, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, startServer } from './harness';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, withServerAndBrowser } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 /** A club reading the sample book, with the given users as owner and members. */
 function seedClub(owner: string, members: string[]): { clubId: number; chapterIds: number[] } {
@@ -64,10 +55,7 @@ describe('a ranked poll on chapter 1', () => {
     await Promise.all([mod.waitForURL(/\/polls\/new/), mod.click(`a[href="/clubs/${clubId}/polls/new?chapter=${chapterIds[0]}"]`)]);
     expect(await mod.inputValue('#target')).toBe(`chapter:${chapterIds[0]}`);
     await mod.fill('#question', 'Whose lantern should the keepers follow next?');
-    await mod.fill('#option_1', 'Alpha — the old keeper');
-    await mod.fill('#option_2', 'Bravo');
-    await mod.fill('#option_3', 'Charlie');
-    await mod.fill('#option_4', '델타 (Delta)');
+    for (const [index, label] of ['Alpha — the old keeper', 'Bravo', 'Charlie', '델타 (Delta)'].entries()) await mod.fill(`#option_${index + 1}`, label);
     // Without JavaScript-specific help: "add another option" re-renders the form with a fifth box.
     await Promise.all([mod.waitForLoadState('load'), mod.click('button[name="intent"][value="add_option"]')]);
     expect(await mod.inputValue('#option_4')).toBe('델타 (Delta)');

@@ -10,6 +10,7 @@ import { openDatabase, type Db, type Sqlite } from '../../db/connection';
 import { createApp } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { createRateLimiters, type RateLimitRule } from '../../src/http/rate-limit';
+import type { ImportPool } from '../../src/books/import/pool';
 
 export const ORIGIN = 'http://localhost:3000';
 
@@ -29,7 +30,9 @@ export interface TestApp {
   close(): void;
 }
 
-export function makeTestApp(options: { config?: Partial<Config>; rateLimits?: Record<string, RateLimitRule>; now?: number } = {}): TestApp {
+export function makeTestApp(
+  options: { config?: Partial<Config>; rateLimits?: Record<string, RateLimitRule>; now?: number; importPool?: ImportPool } = {},
+): TestApp {
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-test-'));
   const config = testConfig({ databasePath: join(dir, 'test.db'), ...options.config });
   const { db, sqlite } = openDatabase(config.databasePath);
@@ -47,6 +50,7 @@ export function makeTestApp(options: { config?: Partial<Config>; rateLimits?: Re
     clock: () => clock.now,
     rateLimiters: createRateLimiters(options.rateLimits),
     log: (line) => logs.push(line),
+    importPool: options.importPool,
   });
   return {
     app,

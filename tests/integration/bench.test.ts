@@ -15,9 +15,9 @@ describe('npm run bench', () => {
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0]!);
-    expect(result.cases.map((c: { name: string }) => c.name.split(' ')[0])).toEqual(['1', '2', '3', '4', '5', '6', '6b', '7']);
+    expect(result.cases.map((c: { name: string }) => c.name.split(' ')[0])).toEqual(['1', '2', '3', '4', '5', '6', '6b', '7', '8', '9', '10']);
     for (const c of result.cases) {
-      expect(Object.keys(c)).toEqual(expect.arrayContaining(['name', 'rps', 'p50_ms', 'p99_ms', 'errors', 'non2xx']));
+      expect(Object.keys(c)).toEqual(expect.arrayContaining(['name', 'rps', 'p50_ms', 'p95_ms', 'p99_ms', 'errors', 'non2xx']));
       expect(c.rps).toBeGreaterThan(0);
       expect(c.errors).toBe(0);
       expect(c.non2xx).toBe(0);
@@ -27,5 +27,9 @@ describe('npm run bench', () => {
     expect(result.chapter_bytes.served_compressed).toBe(true);
     expect(Object.keys(result.import_ms).length).toBeGreaterThan(0);
     expect(result.rss_mb).toBeGreaterThan(0);
+    expect(result.search.build_ms).toBeGreaterThan(0);
+    expect(result.search.index_bytes.comments).toBeGreaterThan(0);
+    expect(result.search.index_bytes.paragraphs).toBeGreaterThan(0);
+    expect(Object.keys(result.search.matches).sort()).toEqual(['Loopt', '책방', '정책'].sort());
   }, 150_000);
 });

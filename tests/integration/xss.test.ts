@@ -20,8 +20,8 @@ import { COMMENT_ALLOWED_TAGS } from '../../src/annotations/markdown';
 import { HOSTILE_STRINGS } from '../fixtures/hostile-strings';
 import { addMemberRow, userIdOf } from '../helpers/fixtures';
 import { Client, DEFAULT_PASSWORD, makeTestApp, type TestApp } from '../helpers/app';
-import { allElements, descendants, type Element } from './annotations-html';
-import { makeRoom, type AnnotationRoom } from './annotations-room';
+import { allElements, descendants, type Element } from './annotations/html';
+import { makeRoom, type AnnotationRoom } from './annotations/room';
 
 let testApp: TestApp;
 let room: AnnotationRoom;

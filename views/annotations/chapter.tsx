@@ -5,21 +5,11 @@
  * the passage form that `passage.js` fills, and the spoiler reveal control.
  */
 import type { FC } from 'hono/jsx';
+import type { ChapterExtrasView, MarginView, PassageFormView, RevealView } from '../../src/annotations';
 import type { Translator } from '../../src/i18n';
-import { pluralComments, THREAD_SWAP, ThreadsContainer, VisibilityField, type ThreadsView } from './threads';
+import { pluralComments, THREAD_SWAP, ThreadsContainer, VisibilityField } from './threads';
 
-export interface MarginView {
-  paragraphId: number;
-  ordinal: number;
-  visible: number;
-  hidden: number;
-  /** 0–5, relative to the chapter's busiest paragraph. */
-  heat: number;
-  /** The paragraph's threads: a full page without JavaScript, a fragment with htmx. */
-  threadsUrl: string;
-  /** Where to write a comment (null when the reader may not). */
-  composeUrl: string | null;
-}
+export type { ChapterExtrasView, MarginView, PassageFormView, RevealView };
 
 export const marginIds = (paragraphId: number) => ({
   summary: `margin-summary-${paragraphId}`,
@@ -68,37 +58,21 @@ export const Margin: FC<{ t: Translator; lang?: string; margin: MarginView }> = 
   </div>
 );
 
-export interface RevealView {
-  revealed: boolean;
-  /** Club comments in this chapter the reader cannot see yet. */
-  hiddenCount: number;
-  revealUrl: string;
-  unrevealUrl: string;
-  readingId: number;
-}
-
-export interface PassageFormView {
-  postUrl: string;
-  readingId: number;
-}
-
-export interface ChapterExtrasView {
-  discussion: ThreadsView;
-  passageForm: PassageFormView | null;
-  reveal: RevealView | null;
-  commentMaxChars: number;
-}
+/** One button that reveals (or hides again) the chapter's comments; a plain form, no htmx. */
+const RevealForm: FC<{ reveal: RevealView; action: string; formClass?: string; buttonClass: string; label: string }> = ({ reveal, action, formClass, buttonClass, label }) => (
+  <form method="post" action={action} class={formClass}>
+    <input type="hidden" name="reading_id" value={String(reveal.readingId)} />
+    <button type="submit" class={buttonClass}>
+      {label}
+    </button>
+  </form>
+);
 
 export const RevealControl: FC<{ t: Translator; reveal: RevealView }> = ({ t, reveal }) =>
   reveal.revealed ? (
     <section class="spoiler-reveal spoiler-revealed" id="reveal">
       <p>{t('annotations.reveal.done')}</p>
-      <form method="post" action={reveal.unrevealUrl} class="inline-form">
-        <input type="hidden" name="reading_id" value={String(reveal.readingId)} />
-        <button type="submit" class="button-small">
-          {t('annotations.reveal.undo')}
-        </button>
-      </form>
+      <RevealForm reveal={reveal} action={reveal.unrevealUrl} formClass="inline-form" buttonClass="button-small" label={t('annotations.reveal.undo')} />
     </section>
   ) : reveal.hiddenCount > 0 ? (
     <section class="spoiler-reveal" id="reveal">
@@ -109,12 +83,7 @@ export const RevealControl: FC<{ t: Translator; reveal: RevealView }> = ({ t, re
         <p class="spoiler-warning" role="note">
           {t('annotations.reveal.warning')}
         </p>
-        <form method="post" action={reveal.revealUrl}>
-          <input type="hidden" name="reading_id" value={String(reveal.readingId)} />
-          <button type="submit" class="button button-secondary">
-            {t('annotations.reveal.button')}
-          </button>
-        </form>
+        <RevealForm reveal={reveal} action={reveal.revealUrl} buttonClass="button button-secondary" label={t('annotations.reveal.button')} />
       </details>
     </section>
   ) : null;

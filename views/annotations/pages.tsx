@@ -7,7 +7,7 @@ import { raw } from 'hono/html';
 import { paragraphTextHtml, type Highlight } from '../books/chapter-text';
 import type { PageContext } from '../context';
 import { Layout } from '../layout';
-import { ThreadsContainer, type ThreadsView } from './threads';
+import { CommentBody, ThreadsContainer, type ThreadsView } from './threads';
 
 export const ParagraphCommentsPage: FC<{
   page: PageContext;
@@ -84,9 +84,7 @@ export const HistoryPage: FC<{ page: PageContext; backHref: string; authorName: 
                   {version.current ? t('annotations.history.current', { date: version.label }) : t('annotations.history.version', { date: version.label })}
                 </time>
               </h2>
-              <div class="comment-body" dir="auto">
-                {raw(version.bodyHtml)}
-              </div>
+              <CommentBody html={version.bodyHtml} />
             </li>
           ))}
         </ol>

@@ -1,19 +1,8 @@
 /** The club home's "recent discussion": the latest comments this reader may see, with links to them. */
 import type { FC } from 'hono/jsx';
-import { raw } from 'hono/html';
+import type { RecentCommentView } from '../../src/annotations';
 import type { Translator } from '../../src/i18n';
-
-export interface RecentCommentView {
-  id: number;
-  authorName: string;
-  createdIso: string;
-  createdLabel: string;
-  where: string;
-  href: string;
-  bodyHtml: string;
-  isPrivate: boolean;
-  passageExact: string | null;
-}
+import { CommentBody } from './threads';
 
 export const RecentDiscussion: FC<{ t: Translator; items: RecentCommentView[] }> = ({ t, items }) => (
   <section class="recent-discussion" aria-labelledby="recent-discussion-title">
@@ -36,9 +25,7 @@ export const RecentDiscussion: FC<{ t: Translator; items: RecentCommentView[] }>
                 {item.passageExact}
               </blockquote>
             )}
-            <div class="comment-body recent-body" dir="auto">
-              {raw(item.bodyHtml)}
-            </div>
+            <CommentBody html={item.bodyHtml} class="recent-body" />
           </li>
         ))}
       </ol>

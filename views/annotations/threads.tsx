@@ -10,82 +10,10 @@
 import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { Reaction } from '../../db/schema';
+import type { CommentView, FormState, ReactionView, ThreadOrder, ThreadsView, ThreadView } from '../../src/annotations';
 import type { Translator } from '../../src/i18n';
 
-export type ThreadOrder = 'reading' | 'newest';
-
-export interface ReactionView {
-  reaction: Reaction;
-  count: number;
-  mine: boolean;
-}
-
-export interface CommentView {
-  id: number;
-  /**
-   * `comment`: shown with its body; `deleted`: "[deleted]" placeholder; `ahead`: a root beyond
-   * the reader's progress; `hidden` / `removed`: a moderator acted (body shown only when
-   * `bodyHtml` is set, i.e. to the author and moderators while merely hidden).
-   */
-  kind: 'comment' | 'deleted' | 'ahead' | 'hidden' | 'removed';
-  authorName: string | null;
-  authorUsername: string | null;
-  mine: boolean;
-  createdIso: string | null;
-  createdLabel: string | null;
-  historyHref: string | null;
-  bodyHtml: string | null;
-  moderationReason: string | null;
-  quote: { text: string } | { unavailable: true } | null;
-  passageExact: string | null;
-  isPrivate: boolean;
-  reactions: ReactionView[];
-  can: { reply: boolean; edit: boolean; delete: boolean; hide: boolean; remove: boolean; react: boolean };
-  /** The stored Markdown, for the edit form (only when the reader may edit). */
-  editSource: string | null;
-}
-
-export interface ThreadView {
-  rootId: number;
-  root: CommentView;
-  replies: CommentView[];
-}
-
-/** A form re-shown after a refusal: which one, the message, what the reader typed. */
-export interface FormState {
-  /** `new`, `reply-<id>`, `edit-<id>` or `moderate-<id>`. */
-  key: string;
-  error: string;
-  values: Record<string, string>;
-}
-
-export type ThreadScope = { kind: 'paragraph'; paragraphId: number; ordinal: number } | { kind: 'chapter'; chapterId: number };
-
-export interface ThreadsView {
-  containerId: string;
-  scope: ThreadScope;
-  readingId: number;
-  threads: ThreadView[];
-  hiddenCount: number;
-  order: ThreadOrder;
-  /** This fragment's URL with `?order=` (and `reading=` when needed) left to add. */
-  orderHref: (order: ThreadOrder) => string;
-  /** POST targets. */
-  postUrl: string;
-  actionUrl: (commentId: number, action: 'edit' | 'delete' | 'moderate' | 'react') => string;
-  canPost: boolean;
-  /** Why the reader cannot post, when they cannot. */
-  postHint: 'signin' | 'members' | null;
-  loginHref: string;
-  /** Where a form without JavaScript comes back to (a same-origin path). */
-  returnTo: string | null;
-  form: FormState | null;
-  /** In the chapter margin: offer a button that folds the threads away again. */
-  closable: boolean;
-  reactionSet: readonly Reaction[];
-  commentMaxChars: number;
-  reasonMaxChars: number;
-}
+export type { CommentView, FormState, ReactionView, ThreadOrder, ThreadsView, ThreadView };
 
 /**
  * Symbols from the Basic Multilingual Plane with text presentation (U+FE0E), so they draw in
@@ -116,8 +44,25 @@ export { plural as pluralComments };
 
 /** Attributes that make a form post with htmx into the thread container, and without htmx post normally. */
 function hxForm(view: ThreadsView, action: string) {
-  return { method: 'post', action, 'hx-post': action, 'hx-target': `#${view.containerId}`, 'hx-swap': THREAD_SWAP } as const;
+  // `hx-trigger` is explicit: inside a fragment's thread list the openers' trigger is inherited.
+  return { method: 'post', action, 'hx-post': action, 'hx-target': `#${view.containerId}`, 'hx-swap': THREAD_SWAP, 'hx-trigger': 'submit' } as const;
 }
+
+/**
+ * In a fragment, every comment's openers (`<details hx-get>`) load their forms into themselves
+ * the first time they open: said once on the thread list instead of on every opener.
+ */
+const LAZY_OPENERS = { 'hx-trigger:inherited': 'toggle once', 'hx-swap:inherited': 'beforeend' } as const;
+
+/**
+ * A comment's body: sanitised HTML from `renderCommentBody`, the one place `raw()` is used on
+ * what members wrote (threads, the club home's recent discussion, a comment's history).
+ */
+export const CommentBody: FC<{ html: string; class?: string }> = ({ html, class: extra }) => (
+  <div class={extra ? `comment-body ${extra}` : 'comment-body'} dir="auto">
+    {raw(html)}
+  </div>
+);
 
 const Hidden: FC<{ name: string; value: string | number | null | undefined }> = ({ name, value }) =>
   value === null || value === undefined || value === '' ? null : <input type="hidden" name={name} value={String(value)} />;
@@ -204,13 +149,16 @@ export const VisibilityField: FC<{ t: Translator; id: string; value?: string }> 
   </div>
 );
 
-const Reactions: FC<{ t: Translator; view: ThreadsView; comment: CommentView }> = ({ t, view, comment }) => {
+/** The reaction buttons (every reaction of the set, or in a fragment only those already given). */
+const Reactions: FC<{ t: Translator; view: ThreadsView; comment: CommentView; only?: 'given' }> = ({ t, view, comment, only }) => {
   const counts = new Map(comment.reactions.map((r) => [r.reaction, r]));
   if (comment.can.react) {
+    const shown = only === 'given' ? view.reactionSet.filter((reaction) => counts.has(reaction)) : view.reactionSet;
+    if (shown.length === 0) return null;
     return (
       <form {...hxForm(view, view.actionUrl(comment.id, 'react'))} class="reactions" aria-label={t('annotations.reactions')}>
         <CommonFields view={view} />
-        {view.reactionSet.map((reaction) => {
+        {shown.map((reaction) => {
           const tally = counts.get(reaction);
           const label = t(`annotations.reaction.${reaction}`);
           return (
@@ -246,98 +194,186 @@ const Reactions: FC<{ t: Translator; view: ThreadsView; comment: CommentView }> 
   );
 };
 
-const CommentActions: FC<{ t: Translator; view: ThreadsView; comment: CommentView; rootId: number }> = ({ t, view, comment, rootId }) => {
-  const replyState = stateFor(view, `reply-${comment.id}`);
-  const editState = stateFor(view, `edit-${comment.id}`);
-  const moderateState = stateFor(view, `moderate-${comment.id}`);
+type FormProps = { t: Translator; view: ThreadsView; comment: CommentView; rootId: number };
+
+/** A form of a comment's: posts with htmx into the thread container, and without htmx normally. */
+const CommentFormShell: FC<{ view: ThreadsView; action: string; submit?: string; children: unknown }> = ({ view, action, submit, children }) => (
+  <form {...hxForm(view, action)} class="comment-form">
+    <CommonFields view={view} />
+    {children}
+    {submit && (
+      <button type="submit" class="button">
+        {submit}
+      </button>
+    )}
+  </form>
+);
+
+/** A form field with its label and, after a refusal, its message. */
+const Field: FC<{ state: FormState | null; errorId: string; hint?: string; children: unknown }> = ({ state, errorId, hint, children }) => (
+  <div class={state ? 'field field-invalid' : 'field'}>
+    {children}
+    <ErrorLine id={errorId} message={state?.error} />
+    {hint && <p class="field-hint">{hint}</p>}
+  </div>
+);
+
+/** A comment body's textarea (reply and edit). */
+const BodyField: FC<{ view: ThreadsView; state: FormState | null; id: string; label: string; rows: number; value: string }> = ({ view, state, id, label, rows, value }) => (
+  <Field state={state} errorId={`${id}-error`}>
+    <label for={id}>{label}</label>
+    <textarea id={id} name="body" rows={rows} maxlength={view.commentMaxChars} required aria-invalid={state ? 'true' : undefined}>
+      {value}
+    </textarea>
+  </Field>
+);
+
+const ReplyForm: FC<FormProps> = ({ t, view, comment, rootId }) => {
+  const state = stateFor(view, `reply-${comment.id}`);
+  return (
+    <CommentFormShell view={view} action={view.postUrl} submit={t('annotations.reply.submit')}>
+      <Hidden name="parent_id" value={comment.id} />
+      <BodyField view={view} state={state} id={`body-reply-${comment.id}`} label={t('annotations.form.reply_body')} rows={3} value={state?.values.body ?? ''} />
+      {comment.kind === 'comment' && (
+        <div class="field field-check">
+          <input type="checkbox" id={`quote-${comment.id}`} name="quote" value="1" checked={state ? state.values.quote === '1' : comment.id !== rootId} />
+          <label for={`quote-${comment.id}`}>{t('annotations.form.quote')}</label>
+        </div>
+      )}
+    </CommentFormShell>
+  );
+};
+
+const EditForm: FC<FormProps> = ({ t, view, comment }) => {
+  const state = stateFor(view, `edit-${comment.id}`);
+  const value = state?.values.body ?? comment.editSource ?? '';
+  return (
+    <CommentFormShell view={view} action={view.actionUrl(comment.id, 'edit')} submit={t('annotations.edit.submit')}>
+      <BodyField view={view} state={state} id={`body-edit-${comment.id}`} label={t('annotations.form.body')} rows={4} value={value} />
+    </CommentFormShell>
+  );
+};
+
+const ModerateForm: FC<FormProps> = ({ t, view, comment }) => {
+  const state = stateFor(view, `moderate-${comment.id}`);
   const { can } = comment;
-  if (!can.reply && !can.edit && !can.delete && !can.hide && !can.remove) return null;
+  return (
+    <CommentFormShell view={view} action={view.actionUrl(comment.id, 'moderate')}>
+      <Field state={state} errorId={`reason-${comment.id}-error`} hint={t('annotations.moderate.hint')}>
+        <label for={`reason-${comment.id}`}>{t('annotations.moderate.reason')}</label>
+        <input type="text" id={`reason-${comment.id}`} name="reason" maxlength={view.reasonMaxChars} required value={state?.values.reason ?? ''} />
+      </Field>
+      <div class="actions">
+        {can.hide && (
+          <button type="submit" name="action" value="hide" class="button-small">
+            {t('annotations.moderate.hide')}
+          </button>
+        )}
+        {can.remove && (
+          <button type="submit" name="action" value="remove" class="button-small button-danger">
+            {t('annotations.moderate.remove')}
+          </button>
+        )}
+      </div>
+    </CommentFormShell>
+  );
+};
+
+const DeleteForm: FC<FormProps> = ({ t, view, comment }) => (
+  <form {...hxForm(view, view.actionUrl(comment.id, 'delete'))} class="comment-action inline-form" hx-confirm={t('annotations.delete.confirm')}>
+    <CommonFields view={view} />
+    <button type="submit" class="button-link">
+      {t('annotations.delete')}
+    </button>
+  </form>
+);
+
+const Action: FC<{ summary: string; open: boolean; children: unknown }> = ({ summary, open, children }) => (
+  <details class="comment-action" open={open ? true : undefined}>
+    <summary>{summary}</summary>
+    {children}
+  </details>
+);
+
+/** What a comment's actions are made of, when it has any. */
+function actionsOf(comment: CommentView) {
+  const { can } = comment;
+  const edit = can.edit && comment.editSource !== null;
+  const moderate = can.hide || can.remove;
+  return { reply: can.reply, edit, moderate, delete: can.delete, any: can.reply || can.react || edit || moderate || can.delete };
+}
+
+/**
+ * A comment's forms, loaded on demand into a thread fragment: the reply form first, then the
+ * whole reaction set, edit, moderation and delete, as each appears on a whole page.
+ */
+export const CommentForms: FC<FormProps> = (props) => {
+  const { t } = props;
+  const has = actionsOf(props.comment);
+  return (
+    <>
+      {has.reply && <ReplyForm {...props} />}
+      <Reactions t={t} view={props.view} comment={props.comment} />
+      {has.edit && (
+        <Action summary={t('annotations.edit')} open={false}>
+          <EditForm {...props} />
+        </Action>
+      )}
+      {has.moderate && (
+        <Action summary={t('annotations.moderate')} open={false}>
+          <ModerateForm {...props} />
+        </Action>
+      )}
+      {has.delete && <DeleteForm {...props} />}
+    </>
+  );
+};
+
+/** An opener whose forms htmx loads into it the first time it is opened (the thread list says how). */
+const LazyAction: FC<{ summary: string; href: string }> = ({ summary, href }) => (
+  <details class="comment-action" hx-get={href}>
+    <summary>{summary}</summary>
+  </details>
+);
+
+const CommentActions: FC<FormProps> = (props) => {
+  const { t, view, comment } = props;
+  const has = actionsOf(comment);
+  if (!has.any) return null;
+  // In a fragment, forms load on demand; the comment a refused form belongs to shows it in place.
+  const refusedHere = view.form !== null && view.form.key.endsWith(`-${comment.id}`);
+  if (view.lazyForms && !refusedHere) {
+    return (
+      <div class="comment-actions">
+        <LazyAction summary={t(has.reply ? 'annotations.more' : 'annotations.actions')} href={view.formUrl(comment.id)} />
+      </div>
+    );
+  }
   return (
     <div class="comment-actions">
-      {can.reply && (
-        <details class="comment-action" open={replyState ? true : undefined}>
-          <summary>{t('annotations.reply')}</summary>
-          <form {...hxForm(view, view.postUrl)} class="comment-form">
-            <CommonFields view={view} />
-            <Hidden name="parent_id" value={comment.id} />
-            <div class={replyState ? 'field field-invalid' : 'field'}>
-              <label for={`body-reply-${comment.id}`}>{t('annotations.form.reply_body')}</label>
-              <textarea id={`body-reply-${comment.id}`} name="body" rows={3} maxlength={view.commentMaxChars} required aria-invalid={replyState ? 'true' : undefined}>
-                {replyState?.values.body ?? ''}
-              </textarea>
-              <ErrorLine id={`body-reply-${comment.id}-error`} message={replyState?.error} />
-            </div>
-            {comment.kind === 'comment' && (
-              <div class="field field-check">
-                <input type="checkbox" id={`quote-${comment.id}`} name="quote" value="1" checked={replyState ? replyState.values.quote === '1' : comment.id !== rootId} />
-                <label for={`quote-${comment.id}`}>{t('annotations.form.quote')}</label>
-              </div>
-            )}
-            <button type="submit" class="button">
-              {t('annotations.reply.submit')}
-            </button>
-          </form>
-        </details>
+      {has.reply && (
+        <Action summary={t('annotations.reply')} open={stateFor(view, `reply-${comment.id}`) !== null}>
+          <ReplyForm {...props} />
+        </Action>
       )}
-      {can.edit && comment.editSource !== null && (
-        <details class="comment-action" open={editState ? true : undefined}>
-          <summary>{t('annotations.edit')}</summary>
-          <form {...hxForm(view, view.actionUrl(comment.id, 'edit'))} class="comment-form">
-            <CommonFields view={view} />
-            <div class={editState ? 'field field-invalid' : 'field'}>
-              <label for={`body-edit-${comment.id}`}>{t('annotations.form.body')}</label>
-              <textarea id={`body-edit-${comment.id}`} name="body" rows={4} maxlength={view.commentMaxChars} required aria-invalid={editState ? 'true' : undefined}>
-                {editState?.values.body ?? comment.editSource}
-              </textarea>
-              <ErrorLine id={`body-edit-${comment.id}-error`} message={editState?.error} />
-            </div>
-            <button type="submit" class="button">
-              {t('annotations.edit.submit')}
-            </button>
-          </form>
-        </details>
+      {has.edit && (
+        <Action summary={t('annotations.edit')} open={stateFor(view, `edit-${comment.id}`) !== null}>
+          <EditForm {...props} />
+        </Action>
       )}
-      {(can.hide || can.remove) && (
-        <details class="comment-action" open={moderateState ? true : undefined}>
-          <summary>{t('annotations.moderate')}</summary>
-          <form {...hxForm(view, view.actionUrl(comment.id, 'moderate'))} class="comment-form">
-            <CommonFields view={view} />
-            <div class={moderateState ? 'field field-invalid' : 'field'}>
-              <label for={`reason-${comment.id}`}>{t('annotations.moderate.reason')}</label>
-              <input type="text" id={`reason-${comment.id}`} name="reason" maxlength={view.reasonMaxChars} required value={moderateState?.values.reason ?? ''} />
-              <ErrorLine id={`reason-${comment.id}-error`} message={moderateState?.error} />
-              <p class="field-hint">{t('annotations.moderate.hint')}</p>
-            </div>
-            <div class="actions">
-              {can.hide && (
-                <button type="submit" name="action" value="hide" class="button-small">
-                  {t('annotations.moderate.hide')}
-                </button>
-              )}
-              {can.remove && (
-                <button type="submit" name="action" value="remove" class="button-small button-danger">
-                  {t('annotations.moderate.remove')}
-                </button>
-              )}
-            </div>
-          </form>
-        </details>
+      {has.moderate && (
+        <Action summary={t('annotations.moderate')} open={stateFor(view, `moderate-${comment.id}`) !== null}>
+          <ModerateForm {...props} />
+        </Action>
       )}
-      {can.delete && (
-        <form {...hxForm(view, view.actionUrl(comment.id, 'delete'))} class="comment-action inline-form" hx-confirm={t('annotations.delete.confirm')}>
-          <CommonFields view={view} />
-          <button type="submit" class="button-link">
-            {t('annotations.delete')}
-          </button>
-        </form>
-      )}
+      {has.delete && <DeleteForm {...props} />}
     </div>
   );
 };
 
 export const CommentItem: FC<{ t: Translator; view: ThreadsView; comment: CommentView; rootId: number }> = ({ t, view, comment, rootId }) => {
   const isRoot = comment.id === rootId;
-  const classes = ['comment', isRoot ? 'comment-root' : 'comment-reply', `comment-${comment.kind}`, comment.mine ? 'comment-mine' : '', comment.isPrivate ? 'comment-private' : '']
+  const classes = ['comment', isRoot ? 'comment-root' : 'comment-reply', comment.kind === 'comment' ? '' : `comment-${comment.kind}`, comment.mine ? 'comment-mine' : '', comment.isPrivate ? 'comment-private' : '']
     .filter(Boolean)
     .join(' ');
   if (comment.kind === 'deleted' || comment.kind === 'ahead') {
@@ -367,6 +403,11 @@ export const CommentItem: FC<{ t: Translator; view: ThreadsView; comment: Commen
             {t('annotations.edited')}
           </a>
         )}
+        {comment.can.react && !comment.mine && (
+          <a class="comment-flag" href={`${view.actionUrl(comment.id, 'flag')}${view.returnTo ? `?return=${encodeURIComponent(view.returnTo)}` : ''}`}>
+            {t('moderation.flag.link')}
+          </a>
+        )}
       </header>
       {comment.passageExact !== null && isRoot && (
         <blockquote class="comment-passage" dir="auto">
@@ -391,11 +432,9 @@ export const CommentItem: FC<{ t: Translator; view: ThreadsView; comment: Commen
         </div>
       )}
       {comment.bodyHtml !== null && (
-        <div class="comment-body" dir="auto">
-          {raw(comment.bodyHtml)}
-        </div>
+        <CommentBody html={comment.bodyHtml} />
       )}
-      <Reactions t={t} view={view} comment={comment} />
+      <Reactions t={t} view={view} comment={comment} only={view.lazyForms ? 'given' : undefined} />
       <CommentActions t={t} view={view} comment={comment} rootId={rootId} />
     </article>
   );
@@ -453,7 +492,7 @@ export const Threads: FC<{ t: Translator; view: ThreadsView }> = ({ t, view }) =
         )}
       </div>
       {view.threads.length > 0 ? (
-        <ol class="thread-list">
+        <ol class="thread-list" {...(view.lazyForms ? LAZY_OPENERS : {})}>
           {view.threads.map((thread) => (
             <ThreadItem t={t} view={view} thread={thread} />
           ))}

@@ -1,6 +1,6 @@
 /** A book (one edition): title, author, details, where to continue, and the contents as a tree. */
 import type { FC } from 'hono/jsx';
-import type { TocEntry } from '../../src/books/pages';
+import type { TocEntry } from '../../src/books';
 import type { PageContext } from '../context';
 import { Layout } from '../layout';
 import { chapterHref, chapterName, FORMAT_LABELS, formatDate, formatNumber, languageName } from './format';

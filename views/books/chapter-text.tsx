@@ -5,42 +5,47 @@
  * "read up to here") goes in the paragraph's margin slot.
  *
  * Markup, relied on by `views/static/passage.js` and `reader.js`:
- *   <div class="para" id="p-12" data-paragraph-id="345" data-ordinal="12" data-position="812">
- *     <p class="paragraph-text">…text, with <mark> for passages…</p>
- *     <div class="margin">…slot…</div>
+ *   <div class="reader-text" lang="ar" dir="rtl">        the book's language and direction, on the text only
+ *     <div class="para" id="p-12" data-paragraph-id="345" data-ordinal="12" data-position="812">
+ *       <p class="paragraph-text">…text, with <mark> for passages and <ruby>…<rt>…</rt></ruby>…</p>
+ *       <div class="margin">…slot…</div>
+ *     </div>
  *   </div>
+ *
+ * A paragraph's text is exactly what passage offsets count: line breaks of verse are `\n`
+ * (shown by `white-space: pre-line`), ruby bases are in it and ruby annotations (`<rt>`) are
+ * not, so `passage.js` skips `<rt>` when it counts.
  */
-import type { Child, FC } from 'hono/jsx';
+import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { escapeHtml } from '../../src/http/errors';
+import type { BookTextSetting, Highlight, ParagraphDecoration, ParagraphView, RubyView } from '../../src/books';
 
-export interface ParagraphView {
-  id: number;
-  ordinal: number;
-  position: number;
-  kind: 'text' | 'heading';
-  depth: number;
-  text: string;
+export type { BookTextSetting, Highlight, ParagraphDecoration, ParagraphView, RubyView };
+
+/** Escaped text of `[from, to)` with `<mark>` around the (merged, sorted) highlights that reach into it. */
+function markedRange(text: string, merged: readonly Highlight[], from: number, to: number): string {
+  let html = '';
+  let cursor = from;
+  for (const span of merged) {
+    const start = Math.max(span.start, from);
+    const end = Math.min(span.end, to);
+    if (end <= start) continue;
+    html += escapeHtml(text.slice(cursor, start));
+    const cls = ['passage', span.className].filter(Boolean).join(' ');
+    const title = span.label ? ` title="${escapeHtml(span.label)}"` : '';
+    html += `<mark class="${escapeHtml(cls)}"${title}>${escapeHtml(text.slice(start, end))}</mark>`;
+    cursor = end;
+  }
+  return html + escapeHtml(text.slice(cursor, to));
 }
 
-/** A span of a paragraph's text to mark, in UTF-16 offsets (as passage selectors store them). */
-export interface Highlight {
-  start: number;
-  end: number;
-  /** Extra classes, e.g. to shade by how much was said. */
-  className?: string;
-  label?: string;
-}
-
-export interface ParagraphDecoration {
-  highlights?: Highlight[];
-  margin?: Child;
-  className?: string;
-}
-
-/** Escaped paragraph text with `<mark>` around highlights; overlapping highlights are merged. */
-export function paragraphTextHtml(text: string, highlights: readonly Highlight[] = []): string {
-  if (highlights.length === 0) return escapeHtml(text);
+/**
+ * Escaped paragraph text with `<mark>` around highlights (overlapping ones merged) and
+ * `<ruby>base<rt>annotation</rt></ruby>` where the paragraph has ruby. A highlight that
+ * crosses a ruby base is cut at its edges, so the markup stays well nested.
+ */
+export function paragraphTextHtml(text: string, highlights: readonly Highlight[] = [], ruby: readonly RubyView[] = []): string {
   const spans = highlights
     .filter((h) => h.start < h.end && h.start >= 0 && h.end <= text.length)
     .sort((a, b) => a.start - b.start);
@@ -50,26 +55,28 @@ export function paragraphTextHtml(text: string, highlights: readonly Highlight[]
     if (last && span.start <= last.end) last.end = Math.max(last.end, span.end);
     else merged.push({ ...span });
   }
+  const pairs = ruby.filter((r) => r.start < r.end && r.start >= 0 && r.end <= text.length).sort((a, b) => a.start - b.start);
   let html = '';
   let cursor = 0;
-  for (const span of merged) {
-    html += escapeHtml(text.slice(cursor, span.start));
-    const cls = ['passage', span.className].filter(Boolean).join(' ');
-    const title = span.label ? ` title="${escapeHtml(span.label)}"` : '';
-    html += `<mark class="${escapeHtml(cls)}"${title}>${escapeHtml(text.slice(span.start, span.end))}</mark>`;
-    cursor = span.end;
+  for (const pair of pairs) {
+    if (pair.start < cursor) continue; // overlapping ruby: keep the first
+    html += markedRange(text, merged, cursor, pair.start);
+    html += `<ruby>${markedRange(text, merged, pair.start, pair.end)}<rt>${escapeHtml(pair.text)}</rt></ruby>`;
+    cursor = pair.end;
   }
-  return html + escapeHtml(text.slice(cursor));
+  return html + markedRange(text, merged, cursor, text.length);
 }
 
 export const ChapterText: FC<{
   paragraphs: readonly ParagraphView[];
   decorate?: (paragraph: ParagraphView) => ParagraphDecoration | undefined;
-}> = ({ paragraphs, decorate }) => (
-  <div class="reader-text">
+  /** The book's language and direction; without it the text inherits both. */
+  setting?: BookTextSetting;
+}> = ({ paragraphs, decorate, setting }) => (
+  <div class="reader-text" lang={setting?.lang} dir={setting?.dir}>
     {paragraphs.map((paragraph) => {
       const decoration = decorate?.(paragraph);
-      const text = raw(paragraphTextHtml(paragraph.text, decoration?.highlights));
+      const text = raw(paragraphTextHtml(paragraph.text, decoration?.highlights, paragraph.ruby ?? []));
       const level = Math.min(6, Math.max(2, paragraph.depth + 1));
       const Heading = `h${level}` as 'h2';
       return (
@@ -81,7 +88,12 @@ export const ChapterText: FC<{
           data-position={paragraph.position}
         >
           {paragraph.kind === 'heading' ? <Heading class="paragraph-text">{text}</Heading> : <p class="paragraph-text">{text}</p>}
-          {decoration?.margin !== undefined && <div class="margin">{decoration.margin}</div>}
+          {/* The margin is interface, in the reader's own direction (both UI languages run left to right). */}
+          {decoration?.margin !== undefined && (
+            <div class="margin" dir={setting?.dir === 'rtl' ? 'ltr' : undefined}>
+              {decoration.margin}
+            </div>
+          )}
         </div>
       );
     })}

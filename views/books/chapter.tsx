@@ -28,6 +28,8 @@ export interface ChapterPageView {
   /** `ChapterText` output, rendered once per chapter. */
   textHtml: string;
   fontStep: number;
+  /** CJK books: whether the reader chose vertical writing; null when the book does not offer it. */
+  writing: { vertical: boolean } | null;
   /** Ordinal of the chapter's last paragraph: where "remember my place" (no JS) points. */
   lastParagraph: number;
   /** Where reader.js posts the reader's place; null for signed-out readers. */
@@ -56,6 +58,23 @@ export const FontControl: FC<{ page: PageContext; step: number }> = ({ page, ste
       <button type="submit" class="button-small" name="step" value={String(step + 1)} disabled={step >= MAX_STEP} title={t('books.reader.font_larger')}>
         <span aria-hidden="true">A+</span>
         <span class="visually-hidden">{t('books.reader.font_larger')}</span>
+      </button>
+    </form>
+  );
+};
+
+/** Horizontal / vertical text, for books that offer it (a plain form: works without JavaScript). */
+export const WritingControl: FC<{ page: PageContext; vertical: boolean }> = ({ page, vertical }) => {
+  const { t } = page;
+  return (
+    <form method="post" action="/reader/writing" class="writing-control">
+      <input type="hidden" name="next" value={page.currentPath} />
+      <span class="font-control-label">{t('books.reader.writing')}</span>
+      <button type="submit" class="button-small" name="mode" value="horizontal" aria-pressed={vertical ? 'false' : 'true'} disabled={!vertical}>
+        {t('books.reader.horizontal')}
+      </button>
+      <button type="submit" class="button-small" name="mode" value="vertical" aria-pressed={vertical ? 'true' : 'false'} disabled={vertical}>
+        {t('books.reader.vertical')}
       </button>
     </form>
   );
@@ -94,7 +113,7 @@ export const ChapterPage: FC<{ page: PageContext; view: ChapterPageView }> = ({ 
   return (
     <Layout page={page} title={`${name} · ${view.edition.title}`} contentLang={view.edition.language} scripts={['reader.js']} bodyClass="reader-page">
       <article
-        class={`reader font-step-${view.fontStep}`}
+        class={`reader font-step-${view.fontStep}${view.writing?.vertical ? ' reader-vertical' : ''}`}
         data-reader
         data-chapter={view.chapter.ordinal}
         data-bookmark-url={view.bookmarkUrl ?? undefined}
@@ -110,6 +129,7 @@ export const ChapterPage: FC<{ page: PageContext; view: ChapterPageView }> = ({ 
           </div>
           <div class="reader-controls" lang={locale} aria-label={t('books.reader.controls')} role="group">
             <FontControl page={page} step={view.fontStep} />
+            {view.writing && <WritingControl page={page} vertical={view.writing.vertical} />}
           </div>
         </header>
         <ChapterNav page={page} view={view} position="top" />

@@ -1,7 +1,7 @@
 /** Small formatting helpers shared by the books views (no data access). */
 import { formatNumber as formatLocaleNumber, type Translator } from '../../src/i18n';
 
-export { chapterName } from '../../src/books/reading-order';
+export { chapterName } from '../../src/books';
 
 /** "Korean", "영어"… from a language code, in the reader's UI language. */
 export function languageName(locale: string, code: string): string {
@@ -34,3 +34,5 @@ export const FORMAT_LABELS: Record<string, string> = { txt: 'TXT', md: 'Markdown
 export function chapterHref(editionId: number, chapterOrdinal: number, paragraphOrdinal?: number | null): string {
   return `/books/${editionId}/chapters/${chapterOrdinal}${paragraphOrdinal ? `#p-${paragraphOrdinal}` : ''}`;
 }
+
+export { encodingLabel } from '../../src/books';

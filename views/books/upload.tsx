@@ -5,7 +5,7 @@
 import type { FC } from 'hono/jsx';
 import type { PageContext } from '../context';
 import { FieldError, FormErrors, Layout } from '../layout';
-import { bookCounts, languageName } from './format';
+import { bookCounts, encodingLabel, formatNumber, languageName } from './format';
 
 export interface UploadFormView {
   maxBytesLabel: string;
@@ -95,6 +95,8 @@ export interface PreviewView {
     warnings: string[];
   };
   pages: number;
+  /** Text files: every encoding the uploader may choose instead (the detected one first), and a refused choice. */
+  encodingChoice: { alternatives: string[]; all: readonly string[]; refused: string | null } | null;
   duplicateOf: { editionId: number; title: string } | null;
   existingBook: { title: string } | null;
   /** The club this upload is for: confirming makes it the club's book (ending `replaces`, the current one). */
@@ -127,12 +129,37 @@ export const PreviewPage: FC<{ page: PageContext; view: PreviewView }> = ({ page
               {languageName(locale, summary.language)} ({summary.language})
             </dd>
             <dt>{t('books.encoding')}</dt>
-            <dd>{summary.encoding}</dd>
+            <dd>
+              {encodingLabel(summary.encoding)}
+              {view.encodingChoice && view.encodingChoice.alternatives.length > 0 && (
+                <span class="field-hint"> {t('books.preview.encoding_detected', { alternatives: view.encodingChoice.alternatives.map(encodingLabel).join(', ') })}</span>
+              )}
+            </dd>
             <dt>{t('books.book.paragraphs')}</dt>
             <dd>{t('books.preview.totals', bookCounts(t, { chapters: view.pages, paragraphs: summary.paragraphs }))}</dd>
           </dl>
         </div>
 
+        {view.encodingChoice?.refused && (
+          <p class="flash flash-error" role="alert">
+            {t('books.preview.encoding_refused', { encoding: encodingLabel(view.encodingChoice.refused), current: encodingLabel(summary.encoding) })}
+          </p>
+        )}
+        {view.encodingChoice && (
+          <form method="post" action={`/library/uploads/${view.id}/encoding`} class="inline-form encoding-form">
+            <label for="preview-encoding">{t('books.preview.encoding_change')}</label>{' '}
+            <select id="preview-encoding" name="encoding">
+              {view.encodingChoice.all.map((encoding) => (
+                <option value={encoding} selected={encoding === summary.encoding}>
+                  {encodingLabel(encoding)}
+                </option>
+              ))}
+            </select>{' '}
+            <button type="submit" class="button-small">
+              {t('books.preview.encoding_apply')}
+            </button>
+          </form>
+        )}
         {view.duplicateOf && (
           <p class="flash flash-error" role="status">
             {t('books.preview.duplicate', { title: view.duplicateOf.title })} <a href={`/books/${view.duplicateOf.editionId}`}>{view.duplicateOf.title}</a>

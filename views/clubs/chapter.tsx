@@ -1,7 +1,7 @@
 /**
  * A chapter of a club's reading. The text comes from `ChapterText`; the clubs area adds a small
- * "read up to here" control in each paragraph's margin, next to whatever the annotations area
- * puts there, and the reader's own progress above the text.
+ * "read up to here" control in each paragraph's margin, next to whatever other areas put there,
+ * and the reader's own progress above the text.
  *
  * The per-paragraph buttons submit one of two empty forms by their `form` attribute (so the
  * margin never nests forms inside other areas' forms): `#progress-forward` moves progress
@@ -14,30 +14,14 @@ import { ChapterText, type ParagraphDecoration, type ParagraphView } from '../bo
 import type { PageContext } from '../context';
 import { Layout } from '../layout';
 import { ClubHeader, ProgressMeter, type ClubHeading } from './parts';
-
-export interface ChapterProgressView {
-  /** Where progress reports go. */
-  url: string;
-  position: number;
-  chapterPercent: number;
-  bookPercent: number;
-  /** Where this chapter stands for the reader (`chapterStanding` of the shared rule). */
-  standing: 'read' | 'reading' | 'ahead';
-  /** The chapter the reader's progress is in, for "you are reading ahead of your progress (1.2)"; null before they start. */
-  progressChapter: string | null;
-  /** First position of the book's body (the shared rule lets a new reader start there). */
-  bodyStart: number;
-  /** May the script report reading on by itself here (reading on, and not a moderator's preview)? */
-  automatic: boolean;
-  /** How many comments "I have read up to here" on each unread paragraph (by position) would open. */
-  opens: ReadonlyMap<number, number>;
-}
+import type { ChapterProgressView } from '../../src/clubs';
+export type { ChapterProgressView };
 
 export interface ClubChapterView {
   club: ClubHeading;
   isModerator: boolean;
   currentReadingId: number | null;
-  reading: { id: number; title: string; language: string; href: string };
+  reading: { id: number; title: string; language: string; direction: 'ltr' | 'rtl'; href: string };
   chapter: { ordinal: number; title: string };
   open: boolean;
   /** When the chapter opens (for the closed notice or the moderator's preview note). */
@@ -45,9 +29,11 @@ export interface ClubChapterView {
   /** True when members cannot read it yet but this moderator can. */
   moderatorPreview: boolean;
   paragraphs: readonly ParagraphView[];
-  annotationDecorate: (paragraph: ParagraphView) => ParagraphDecoration | undefined;
-  afterText: Child;
-  polls: Child;
+  /** Other areas' decoration of each paragraph (see src/clubs/slots.ts), beside the progress buttons. */
+  decorate: (paragraph: ParagraphView) => ParagraphDecoration | undefined;
+  /** Blocks after the text, then panels, from other areas. */
+  afterText: Child[];
+  panels: Child[];
   progress: ChapterProgressView | null;
   prev: { href: string; title: string } | null;
   next: { href: string; title: string } | null;
@@ -80,7 +66,7 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
   const setLabel = t('clubs.progress.set_here');
 
   const decorate = (paragraph: ParagraphView): ParagraphDecoration | undefined => {
-    const theirs = view.annotationDecorate(paragraph);
+    const theirs = view.decorate(paragraph);
     if (!progress || paragraph.kind !== 'text') return theirs;
     const read = paragraph.position <= progress.position;
     const opens = read ? 0 : (progress.opens.get(paragraph.position) ?? 0);
@@ -195,10 +181,10 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
                 </form>
               </div>
             )}
-            <ChapterText paragraphs={view.paragraphs} decorate={decorate} />
+            <ChapterText paragraphs={view.paragraphs} decorate={decorate} setting={{ lang: view.reading.language, dir: view.reading.direction }} />
             <div lang={page.locale}>
               {view.afterText}
-              {view.polls}
+              {view.panels}
             </div>
           </>
         ) : (

@@ -1,4 +1,4 @@
-/** The club home: the current book and where the club is in it, members, polls, discussion. */
+/** The club home: the current book and where the club is in it, members, and what other areas contribute. */
 import type { Child, FC } from 'hono/jsx';
 import type { ClubRole } from '../../db/schema';
 import type { MessageKey } from '../../src/i18n';
@@ -55,8 +55,10 @@ export interface ClubHomeView {
   transfer: { candidates: { userId: number; name: string }[]; values: Record<string, string>; errors: Partial<Record<string, MessageKey>> };
   activeInvitations: number | null;
   earlier: { readingId: number; title: string; startedAtText: string; endedAtText: string }[];
-  polls: Child;
-  discussion: Child;
+  /** Cards other areas put in the side column (see src/clubs/slots.ts). */
+  panels: Child[];
+  /** Recent activity other areas report, in the main column. */
+  recentActivity: Child[];
   notice: string | null;
 }
 
@@ -160,8 +162,8 @@ export const ClubHomePage: FC<{ page: PageContext; view: ClubHomeView }> = ({ pa
             </section>
           )}
 
-          {/* The annotations area renders its own section and heading; without it, say so here. */}
-          {view.discussion ?? (
+          {/* Areas render their own sections and headings; with none, say so here. */}
+          {view.recentActivity.length > 0 ? view.recentActivity : (
             <section class="club-discussion" aria-labelledby="discussion-title">
               <h2 id="discussion-title">{t('clubs.discussion.title')}</h2>
               <p class="muted">{t('clubs.discussion.empty')}</p>
@@ -184,10 +186,7 @@ export const ClubHomePage: FC<{ page: PageContext; view: ClubHomeView }> = ({ pa
         </div>
 
         <aside class="club-side">
-          <section class="card club-polls" aria-labelledby="polls-title">
-            <h2 id="polls-title">{t('clubs.polls.title')}</h2>
-            {view.polls ?? <p class="muted">{t('clubs.polls.empty')}</p>}
-          </section>
+          {view.panels}
 
           {view.members && (
             <section class="card club-members" aria-labelledby="members-title">

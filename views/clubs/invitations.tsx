@@ -1,8 +1,8 @@
 /** Invitation links: the moderators' list and form, and the page a link opens. */
 import type { FC } from 'hono/jsx';
 import type { MessageKey } from '../../src/i18n';
-import type { InvitationState } from '../../src/clubs/reading';
-import { INVITATION_MAX_USES } from '../../src/clubs/validation';
+import type { InvitationState } from '../../src/clubs';
+import { INVITATION_MAX_USES } from '../../src/clubs';
 import type { PageContext } from '../context';
 import { FieldError, FormErrors, Layout } from '../layout';
 import { ClubHeader, ROLE_KEYS, type ClubHeading } from './parts';
@@ -168,9 +168,10 @@ export type InvitePageState =
       signedOut?: { register: string; login: string };
     }
   | { kind: 'member'; club: { id: number; name: string } }
-  | { kind: 'unusable'; reason: 'invalid' | 'expired' | 'used_up' | 'revoked' };
+  | { kind: 'unusable'; reason: 'invalid' | 'expired' | 'used_up' | 'revoked' | 'banned' };
 
-const UNUSABLE_KEYS: Record<'invalid' | 'expired' | 'used_up' | 'revoked', MessageKey> = {
+const UNUSABLE_KEYS: Record<'invalid' | 'expired' | 'used_up' | 'revoked' | 'banned', MessageKey> = {
+  banned: 'moderation.banned.invite',
   invalid: 'clubs.invite.invalid',
   expired: 'clubs.invite.expired',
   used_up: 'clubs.invite.used_up',

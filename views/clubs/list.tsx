@@ -1,7 +1,7 @@
 /** "My clubs", public clubs to discover, and the form that creates a club. */
 import type { FC } from 'hono/jsx';
 import type { MessageKey } from '../../src/i18n';
-import { CLUB_DESCRIPTION_MAX, CLUB_LANGUAGES, CLUB_NAME_MAX } from '../../src/clubs/validation';
+import { CLUB_DESCRIPTION_MAX, CLUB_LANGUAGES, CLUB_NAME_MAX } from '../../src/clubs';
 import type { PageContext } from '../context';
 import { FieldError, FormErrors, Layout } from '../layout';
 import { languageName, ProgressMeter, ROLE_KEYS, VisibilityBadge } from './parts';

@@ -2,17 +2,10 @@
 import type { FC } from 'hono/jsx';
 import type { ClubRole } from '../../db/schema';
 import type { MessageKey } from '../../src/i18n';
+import type { ChapterRowView, ClubHeading } from '../../src/clubs';
 import type { PageContext } from '../context';
 
-export interface ClubHeading {
-  id: number;
-  name: string;
-  description: string;
-  language: string;
-  visibility: 'private' | 'public';
-  memberCount: number;
-  role: ClubRole | null;
-}
+export type { ChapterRowView, ClubHeading };
 
 export type ClubTab = 'home' | 'book' | 'invitations' | 'schedule' | 'pick' | 'chapter';
 
@@ -86,19 +79,6 @@ export const ProgressMeter: FC<{ label: string; percent: number; id?: string }> 
     <span class="club-meter-value">{percent}%</span>
   </div>
 );
-
-/** What a chapter row shows: title, opening date, and the viewer's own progress in it. */
-export interface ChapterRowView {
-  ordinal: number;
-  title: string;
-  href: string;
-  opensAtText: string | null;
-  /** Opens to members later than now. */
-  closedToMembers: boolean;
-  openToViewer: boolean;
-  /** The viewer's own progress in this chapter (members only). */
-  myPercent: number | null;
-}
 
 /** The chapters of a reading; `bookLang` marks the titles as the book's language (Korean titles then wrap between words). */
 export const ChapterTable: FC<{ page: PageContext; chapters: ChapterRowView[]; caption: string; bookLang: string }> = ({ page, chapters, caption, bookLang }) => {

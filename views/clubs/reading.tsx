@@ -1,7 +1,7 @@
 /** A club's book page, choosing the book, and the schedule editor. */
 import type { FC } from 'hono/jsx';
 import type { MessageKey } from '../../src/i18n';
-import { SCHEDULE_MAX_EVERY_DAYS } from '../../src/clubs/validation';
+import { SCHEDULE_MAX_EVERY_DAYS } from '../../src/clubs';
 import { bookCounts } from '../books/format';
 import type { PageContext } from '../context';
 import { FieldError, FormErrors, Layout } from '../layout';

@@ -7,8 +7,8 @@
  * (`hx-target` + `hx-swap` are written on each form: htmx 4 does not inherit them).
  */
 import type { FC } from 'hono/jsx';
-import { formatDateTime } from '../../src/clubs/zoned-time';
-import { chapterLabel, pollPath, type BallotFeedback, type PollCardView, type PollUi } from './model';
+import { formatDateTime } from '../../src/i18n/zoned-time';
+import { chapterLabel, pollPath, type BallotFeedback, type PollCardView, type PollUi } from '../../src/polls';
 import { PollResults } from './results';
 
 type Heading = 1 | 2 | 3;

@@ -3,7 +3,7 @@ import type { FC } from 'hono/jsx';
 import type { PageContext } from '../context';
 import { Layout } from '../layout';
 import { PollCard } from './card';
-import { pollPath, type BallotFeedback, type PollCardView, type PollUi } from './model';
+import { pollPath, type BallotFeedback, type PollCardView, type PollUi } from '../../src/polls';
 
 export interface PollListItem {
   id: number;
@@ -94,8 +94,15 @@ export const ChapterPollsSection: FC<{ ui: PollUi; polls: PollCardView[]; newPol
     </section>
   );
 
-/** The club home's open polls (from `openPolls`); the club home gives the section its heading. */
-export const OpenPollsSection: FC<{ ui: PollUi; clubId: number; polls: PollCardView[]; canCreate: boolean }> = ({ ui, clubId, polls, canCreate }) => (
+/** The club home's card of open polls (`pollsOnClubHome`); `empty`: no polls at all, nothing to offer. */
+export const OpenPollsSection: FC<{ ui: PollUi; clubId: number; polls: PollCardView[]; canCreate: boolean; empty: boolean }> = ({ ui, clubId, polls, canCreate, empty }) => (
+  <section class="card club-polls" aria-labelledby="polls-title">
+    <h2 id="polls-title">{ui.t('polls.home.title')}</h2>
+    {empty ? <p class="muted">{ui.t('polls.home.empty')}</p> : <OpenPolls ui={ui} clubId={clubId} polls={polls} canCreate={canCreate} />}
+  </section>
+);
+
+const OpenPolls: FC<{ ui: PollUi; clubId: number; polls: PollCardView[]; canCreate: boolean }> = ({ ui, clubId, polls, canCreate }) => (
   <div class="polls-open">
     {polls.length === 0 && <p class="muted">{ui.t('polls.list.empty_open')}</p>}
     {polls.map((poll) => (

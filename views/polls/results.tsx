@@ -6,7 +6,7 @@
  * Bar widths are classes (`w-0` … `w-100` in steps of 5) because the CSP forbids inline styles.
  */
 import type { FC } from 'hono/jsx';
-import type { CountRow, PollCardView, PollResultsView, PollUi } from './model';
+import type { CountRow, PollCardView, PollResultsView, PollUi } from '../../src/polls';
 
 /** "3 votes · 60%", with the singular for one vote. */
 function votesText(ui: PollUi, votes: number, percent: number): string {

@@ -51,17 +51,37 @@
     return text.slice(end, to);
   }
 
+  // Ruby annotations (<rt>, <rp>) are drawn beside the text but are not part of it: the
+  // paragraph's text, and every offset into it, counts the ruby base only.
+  function isAnnotation(node) {
+    var el = node.nodeType === 1 ? node : node.parentElement;
+    return !!(el && el.closest && el.closest('rt, rp'));
+  }
+  function walker(root) {
+    return document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) { return isAnnotation(node) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT; },
+    });
+  }
+  // The paragraph's text as stored: its text nodes without ruby annotations.
+  function textOf(root) {
+    var walk = walker(root);
+    var text = '';
+    var node;
+    while ((node = walk.nextNode())) text += node.data;
+    return text;
+  }
+
   // Offset of a boundary point (container, offset) in root's text, counted by walking
   // root's text nodes (so <mark> highlights don't matter); 0 / length when outside root.
   function offsetIn(root, container, offset) {
     var range = document.createRange();
     range.selectNodeContents(root);
-    if (!root.contains(container)) return range.comparePoint(container, offset) < 0 ? 0 : root.textContent.length;
+    if (!root.contains(container)) return range.comparePoint(container, offset) < 0 ? 0 : textOf(root).length;
     range.setEnd(container, offset);
-    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var walk = walker(root);
     var total = 0;
     var node;
-    while ((node = walker.nextNode()) && range.intersectsNode(node)) {
+    while ((node = walk.nextNode()) && range.intersectsNode(node)) {
       total += node === container ? offset : node.data.length;
     }
     return total;
@@ -81,7 +101,7 @@
     var found = [];
     candidates.forEach(function (el) {
       if (!range.intersectsNode(el)) return;
-      var text = el.textContent;
+      var text = textOf(el);
       var start = offsetIn(el, range.startContainer, range.startOffset);
       var end = offsetIn(el, range.endContainer, range.endOffset);
       // Drop surrounding whitespace; a whitespace-only overlap does not count.

@@ -17,6 +17,8 @@ import { decodeText } from './decode';
 import { parseEpub } from './epub/index';
 import { parseMarkdown } from './markdown';
 import { parsePlainText } from './plain';
+import { directionOf } from './direction';
+import { finishParagraph, rubyWithin } from './rich';
 import { cleanText, detectLanguage, primaryLanguage, splitLongParagraph } from './text';
 import {
   DEFAULT_IMPORT_LIMITS,
@@ -26,6 +28,9 @@ import {
   type ImportWarning,
   type OutlineSection,
   type ParsedBook,
+  type RubyMark,
+  type TextDirection,
+  type WritingMode,
 } from './types';
 
 export * from './types';
@@ -36,6 +41,8 @@ export interface ParseBookInput {
   title?: string;
   author?: string;
   language?: string;
+  /** Text files: the encoding the uploader chose in the preview (one of `UPLOAD_ENCODINGS`). */
+  encoding?: string;
 }
 
 const EXTENSIONS: Record<string, BookFormat> = { txt: 'txt', text: 'txt', md: 'md', markdown: 'md', epub: 'epub' };
@@ -70,16 +77,20 @@ export function parseBook(input: ParseBookInput, limits: ImportLimits = DEFAULT_
   let author: string | null;
   let language: string | null = null;
   let encoding = 'utf-8';
+  let encodingAlternatives: string[] = [];
   let sections: OutlineSection[];
   let warnings: ImportWarning[];
+  let contentDirection: TextDirection | null = null;
+  let writingMode: WritingMode = 'horizontal-tb';
 
   if (format === 'epub') {
     if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) throw new ImportError('epub_invalid', { detail: 'not a ZIP archive' });
-    ({ title, author, language, sections, warnings } = parseEpub(bytes, limits));
+    ({ title, author, language, sections, warnings, direction: contentDirection, writingMode } = parseEpub(bytes, limits));
   } else {
     if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) throw new ImportError('binary');
-    const decoded = decodeText(bytes);
+    const decoded = decodeText(bytes, input.encoding);
     encoding = decoded.encoding;
+    encodingAlternatives = decoded.alternatives;
     const text = decoded.text.replace(/^\ufeff/, '');
     if (format === 'md') {
       ({ title, author, language, sections, warnings } = parseMarkdown(text));
@@ -89,19 +100,30 @@ export function parseBook(input: ParseBookInput, limits: ImportLimits = DEFAULT_
     }
   }
 
-  // Final pass: NFC + collapsed whitespace everywhere, long paragraphs split, empties dropped.
+  // Final pass: NFC + collapsed whitespace everywhere (line breaks of verse kept), ruby marks
+  // turned into offsets, long paragraphs split, empties dropped.
   let split = 0;
   for (const section of sections) {
     section.title = cleanText(section.title);
     const paragraphs: string[] = [];
+    const ruby: (RubyMark[] | undefined)[] = [];
     for (const paragraph of section.paragraphs) {
-      const cleaned = cleanText(paragraph);
-      if (!cleaned) continue;
-      const pieces = splitLongParagraph(cleaned, limits.maxParagraphChars);
+      const finished = finishParagraph(paragraph);
+      if (!finished.text) continue;
+      const pieces = splitLongParagraph(finished.text, limits.maxParagraphChars);
       if (pieces.length > 1) split++;
-      paragraphs.push(...pieces);
+      let from = 0;
+      for (const piece of pieces) {
+        const at = finished.text.indexOf(piece, from);
+        from = at + piece.length;
+        paragraphs.push(piece);
+        const marks = finished.ruby.length > 0 ? rubyWithin(finished.ruby, at, at + piece.length) : [];
+        ruby.push(marks.length > 0 ? marks : undefined);
+      }
     }
     section.paragraphs = paragraphs;
+    if (ruby.some((marks) => marks !== undefined)) section.ruby = ruby;
+    else delete section.ruby;
   }
   if (split > 0) warnings.push({ code: 'paragraph_split', params: { count: split, limit: limits.maxParagraphChars } });
   if (!sections.some((section) => section.paragraphs.length > 0)) throw new ImportError('no_text');
@@ -110,11 +132,15 @@ export function parseBook(input: ParseBookInput, limits: ImportLimits = DEFAULT_
     .flatMap((section) => section.paragraphs)
     .join('\n')
     .slice(0, 200_000);
+  const bookLanguage = primaryLanguage(input.language) ?? language ?? detectLanguage(sample);
   return {
     title: cleanText(input.title ?? '') || cleanText(title ?? '') || fileStem(filename),
     author: cleanText(input.author ?? '') || cleanText(author ?? '') || null,
-    language: primaryLanguage(input.language) ?? language ?? detectLanguage(sample),
+    language: bookLanguage,
+    direction: directionOf(bookLanguage, input.language ? null : contentDirection),
+    writingMode,
     encoding,
+    encodingAlternatives,
     format,
     sections,
     warnings,

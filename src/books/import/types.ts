@@ -17,6 +17,17 @@ export interface ImportWarning {
   params: Record<string, string | number>;
 }
 
+/** A ruby annotation over `text.slice(start, end)` of a paragraph (UTF-16 offsets, like passages). */
+export interface RubyMark {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Which way the book's lines run: set on the book text in the reader, never on the interface around it. */
+export type TextDirection = 'ltr' | 'rtl';
+export type WritingMode = 'horizontal-tb' | 'vertical-rl';
+
 /** One heading of the book and the paragraphs that follow it up to the next heading. */
 export interface OutlineSection {
   /** 1 = top level (part, or chapter when the book has no parts). */
@@ -24,8 +35,10 @@ export interface OutlineSection {
   /** As the table of contents words it; '' for front or back matter that has no heading. */
   title: string;
   kind: SectionKind;
-  /** NFC-normalised, whitespace collapsed, never empty strings. */
+  /** NFC-normalised, whitespace collapsed, never empty strings. Verse keeps its line breaks as `\n`. */
   paragraphs: string[];
+  /** Ruby annotations of `paragraphs[i]`, when it has any (same indices). */
+  ruby?: (RubyMark[] | undefined)[];
 }
 
 export interface ParsedBook {
@@ -35,7 +48,13 @@ export interface ParsedBook {
   language: string;
   /** What the bytes were decoded from: 'utf-8', 'utf-16le', 'utf-16be', 'euc-kr', … */
   encoding: string;
+  /** Other encodings the bytes also read as (legacy text files only), for the preview's override. */
+  encodingAlternatives: string[];
   format: BookFormat;
+  /** From the language, the EPUB's `page-progression-direction` and the content's `dir`. */
+  direction: TextDirection;
+  /** `vertical-rl` when the EPUB's CSS sets it (Japanese, Chinese): the reader may choose it. */
+  writingMode: WritingMode;
   /** Reading order. Every heading is one entry. */
   sections: OutlineSection[];
   warnings: ImportWarning[];
@@ -77,13 +96,18 @@ export const IMPORT_ERROR_CODES = [
   'too_large',
   'binary',
   'no_text',
+  'no_text_images',
+  'no_text_fixed_layout',
   'unsupported_format',
   'bad_encoding',
+  'bad_encoding_mojibake',
   'epub_invalid',
   'epub_drm',
   'epub_too_many_entries',
   'epub_too_large',
   'epub_path_escape',
+  'import_timeout',
+  'import_too_complex',
 ] as const;
 
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number];

@@ -28,6 +28,8 @@ export const en = {
   'auth.error.password_mismatch': 'The two passwords are not the same.',
   'auth.error.invalid_credentials': 'That username and password do not match an account.',
   'auth.error.current_password': 'Your current password is not right.',
+  'auth.error.untrusted_throttled':
+    'This account has had many failed sign-ins from browsers it has not used before. Please wait {seconds, duration}, or sign in from a browser or network you have signed in from before.',
   'auth.error.locale': 'Choose a language from the list.',
   'auth.error.time_zone': 'Choose a time zone from the list.',
   'auth.account.title': 'Your account',
@@ -74,6 +76,7 @@ export const ko: Record<keyof typeof en, string> = {
   'auth.error.password_mismatch': '두 비밀번호가 같지 않아요.',
   'auth.error.invalid_credentials': '아이디와 비밀번호가 맞는 계정이 없어요.',
   'auth.error.current_password': '현재 비밀번호가 맞지 않아요.',
+  'auth.error.untrusted_throttled': '처음 보는 브라우저에서 이 계정으로 로그인에 실패한 일이 많았어요. {seconds, duration} 뒤에 다시 시도하거나, 전에 로그인한 적 있는 브라우저나 네트워크에서 로그인해 주세요.',
   'auth.error.locale': '목록에서 언어를 고르세요.',
   'auth.error.time_zone': '목록에서 시간대를 고르세요.',
   'auth.account.title': '내 계정',

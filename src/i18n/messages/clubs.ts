@@ -90,8 +90,6 @@ export const en = {
 
   'clubs.discussion.title': 'Recent discussion',
   'clubs.discussion.empty': 'Nothing has been said yet.',
-  'clubs.polls.title': 'Open polls',
-  'clubs.polls.empty': 'No open polls.',
   'clubs.earlier.title': 'Earlier books',
   'clubs.earlier.span': '{start} – {end}',
 
@@ -319,8 +317,6 @@ export const ko: Record<keyof typeof en, string> = {
 
   'clubs.discussion.title': '최근 이야기',
   'clubs.discussion.empty': '아직 나눈 이야기가 없어요.',
-  'clubs.polls.title': '진행 중인 투표',
-  'clubs.polls.empty': '진행 중인 투표가 없어요.',
   'clubs.earlier.title': '전에 읽은 책',
   'clubs.earlier.span': '{start} – {end}',
 

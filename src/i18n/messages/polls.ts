@@ -1,6 +1,8 @@
 /** Strings of the polls area. */
 export const en = {
   'polls.title': 'Polls',
+  'polls.home.title': 'Open polls',
+  'polls.home.empty': 'No open polls.',
   'polls.list.title': 'Polls of {club}',
   'polls.list.empty': 'No polls yet.',
   'polls.list.empty_open': 'No open polls right now.',
@@ -157,6 +159,8 @@ export const en = {
 
 export const ko: Record<keyof typeof en, string> = {
   'polls.title': '투표',
+  'polls.home.title': '진행 중인 투표',
+  'polls.home.empty': '진행 중인 투표가 없어요.',
   'polls.list.title': '{club}의 투표',
   'polls.list.empty': '아직 투표가 없어요.',
   'polls.list.empty_open': '지금 진행 중인 투표가 없어요.',

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { importError } from '../../fixtures/books/import-error';
 import { contentHash, ImportError, IMPORT_ERROR_CODES, parseBook, type ImportLimits } from '../../../src/books/import/index';
 import { translate, type MessageKey } from '../../../src/i18n/index';
 import { encodeEucKr, encodeUtf16 } from '../../fixtures/books/encode';
 
 const SAMPLE = '작은 책방\n\n제1장 봄\n\n책방에는 간판이 없었습니다. "밑줄 그은 문장"을 읽었습니다.\n\n제2장 여름\n\n긴 소설을 읽었습니다.';
 
-function importError(run: () => unknown): ImportError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ImportError) return error;
-    throw error;
-  }
-  throw new Error('expected an ImportError');
-}
 
 const small: ImportLimits = { maxFileBytes: 100, maxUncompressedBytes: 1000, maxEntries: 10, maxEntryBytes: 500, maxParagraphChars: 10_000 };
 

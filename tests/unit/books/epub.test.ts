@@ -1,21 +1,14 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { importError } from '../../fixtures/books/import-error';
 import { ImportError, parseBook, DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../../../src/books/import/index';
-import { epub2Files, epub3Files, withDeclaredSize, xhtml, zipEpub, type EpubFiles } from '../../fixtures/books/epub';
+import { deflateBomb, epub2Files, epub3Files, withDeclaredSize, xhtml, zipBombEpub, zipEpub, type EpubFiles } from '../../fixtures/books/epub';
+import { inflateWithBudget } from '../../../src/books/import/epub/zip';
 
 const parse = (bytes: Uint8Array, limits?: ImportLimits) => parseBook({ bytes, filename: 'book.epub' }, limits);
 const outline = (files: EpubFiles) =>
   parse(zipEpub(files)).sections.map((s) => ({ depth: s.depth, title: s.title, kind: s.kind, paragraphs: s.paragraphs }));
 
-function importError(run: () => unknown): ImportError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ImportError) return error;
-    throw error;
-  }
-  throw new Error('expected an ImportError');
-}
 
 describe('EPUB 3', () => {
   const book = parse(zipEpub(epub3Files()));
@@ -47,7 +40,7 @@ describe('EPUB 3', () => {
         depth: 1,
         title: 'Chapter Two: 漢字 and Light',
         kind: 'body',
-        paragraphs: ['漢字を読む。', 'A lamp at dusk', 'Text after an unlabelled image.', 'line one line two'],
+        paragraphs: ['漢字を読む。', 'A lamp at dusk', 'Text after an unlabelled image.', 'line one\nline two'],
       },
       { depth: 1, title: 'Chapter Three', kind: 'body', paragraphs: ['Calm before.'] },
       { depth: 2, title: 'The Storm', kind: 'body', paragraphs: ['Wind and rain.'] },
@@ -67,7 +60,8 @@ describe('EPUB 3', () => {
     const files = epub3Files();
     files['OEBPS/text/cover.xhtml'] = xhtml('<section epub:type="cover"><img src="../images/cover.png" alt="Cover"/><p>About the author: a keeper.</p></section>');
     const sections = outline(files);
-    expect(sections[0]).toEqual({ depth: 1, title: '', kind: 'front', paragraphs: ['Cover', 'About the author: a keeper.'] });
+    // The cover image's alt text "Cover" is a placeholder, not a paragraph.
+    expect(sections[0]).toEqual({ depth: 1, title: '', kind: 'front', paragraphs: ['About the author: a keeper.'] });
   });
 
   it('NFC-normalises decomposed text from content documents', () => {
@@ -145,6 +139,20 @@ describe('EPUB safety and errors', () => {
     expect(code(zip)).toBe('epub_too_large');
   });
 
+  it('epub_too_large: a 2 KB header over 16 GiB of output stops after the budget, not after inflating it all', () => {
+    const zip = zipBombEpub();
+    expect(zip.length).toBeGreaterThan(16_000_000); // the archive of issue #16: ~17 MB, 16 GiB inflated
+    const error = importError(() => parse(zip));
+    expect(error.code).toBe('epub_too_large');
+    expect(error.params.name).toBe('OEBPS/text/bomb.xhtml');
+  });
+
+  it('inflateWithBudget counts what comes out: refuses one byte over, accepts the exact size', () => {
+    const bomb = deflateBomb(1); // 1 MiB of zeros
+    expect(inflateWithBudget(bomb, 1 << 20, 'x', 1).length).toBe(1 << 20);
+    expect(importError(() => inflateWithBudget(bomb, (1 << 20) - 1, 'x', 7)).params).toEqual({ name: 'x', limit: 7 });
+  });
+
   it('epub_too_many_entries', () => {
     const files = epub3Files();
     for (let i = 0; i < 20; i++) files[`OEBPS/extra/${i}.txt`] = 'x';
@@ -171,7 +179,26 @@ describe('EPUB safety and errors', () => {
 
   it('no_text: an EPUB with nothing to read', () => {
     const files = epub3Files();
-    for (const name of ['ch1', 'ch2', 'ch3', 'colophon']) files[`OEBPS/text/${name}.xhtml`] = xhtml('<div><img src="x.png" alt=""/></div>');
+    for (const name of ['cover', 'ch1', 'ch2', 'ch3', 'colophon']) files[`OEBPS/text/${name}.xhtml`] = xhtml('<div> </div>');
     expect(code(zipEpub(files))).toBe('no_text');
+  });
+
+  it('no_text_images: a book of pictures says it is made of images (and counts them)', () => {
+    const files = epub3Files();
+    for (const name of ['ch1', 'ch2', 'ch3', 'colophon']) files[`OEBPS/text/${name}.xhtml`] = xhtml('<div><img src="x.png" alt=""/></div>');
+    const error = importError(() => parse(zipEpub(files)));
+    expect(error.code).toBe('no_text_images');
+    expect(error.params).toEqual({ images: 5 });
+  });
+
+  it('no_text_fixed_layout: a fixed-layout comic whose pages are SVG images and bitmaps in the spine', () => {
+    const files = epub3Files();
+    files['OEBPS/content.opf'] = String(files['OEBPS/content.opf'])
+      .replace('<dc:language>', '<meta property="rendition:layout">pre-paginated</meta><dc:language>')
+      .replace('</manifest>', '<item id="p2" href="images/p2.png" media-type="image/png"/></manifest>')
+      .replace('</spine>', '<itemref idref="p2"/></spine>');
+    for (const name of ['ch1', 'ch2', 'ch3', 'colophon'])
+      files[`OEBPS/text/${name}.xhtml`] = xhtml('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><image href="../images/p.png" width="10" height="10"/></svg>');
+    expect(code(zipEpub(files))).toBe('no_text_fixed_layout');
   });
 });

@@ -1,9 +1,9 @@
 /**
- * The one rule for when reading progress may move forward by itself (`views/static/progress-rule.js`,
+ * The one rule for when reading progress may move forward by itself (`src/clubs/progress-rule.js`,
  * shared by the browser and the server).
  */
 import { describe, expect, it } from 'vitest';
-import { automaticAdvance, BASE_DWELL_MS, chapterStanding, DWELL_MS_PER_UNIT, MAX_DWELL_MS, minimumDwellMs, readingUnits } from '../../../views/static/progress-rule.js';
+import { automaticAdvance, BASE_DWELL_MS, chapterStanding, DWELL_MS_PER_UNIT, MAX_DWELL_MS, minimumDwellMs, readingUnits } from '../../../src/clubs/progress-rule.js';
 
 /** Paragraphs `from`…`to` of `units` each. */
 const span = (from: number, to: number, units = 100) => Array.from({ length: to - from + 1 }, (_, i) => ({ position: from + i, units }));

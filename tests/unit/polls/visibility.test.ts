@@ -13,6 +13,9 @@ const NOW = 1_700_000_000_000;
 const HOUR = 3_600_000;
 const CHAPTER_LAST = 50;
 
+/** A poll with no dates and no chapter, but for what is given. */
+const unsetPoll = (given: Partial<PollState> & Pick<PollState, 'resultsVisibility'>): PollState => ({ opensAt: null, closesAt: null, closedAt: null, chapterLastPosition: null, ...given });
+
 type StateName = 'not open' | 'open' | 'closed by date' | 'closed by hand' | 'reopened';
 const STATES: StateName[] = ['not open', 'open', 'closed by date', 'closed by hand', 'reopened'];
 
@@ -119,37 +122,19 @@ describe('pollResultsVisibleTo — edges', () => {
   const reader: PollViewer = { isMember: true, canSeeClub: true, isModerator: false, hasVoted: true, progressPosition: 999 };
 
   it('nobody sees results of a poll not yet open, even one closed by hand early', () => {
-    const poll: PollState = {
-      resultsVisibility: 'always',
-      opensAt: NOW + HOUR,
-      closesAt: null,
-      closedAt: NOW - HOUR,
-      chapterLastPosition: null,
-    };
+    const poll = unsetPoll({ resultsVisibility: 'always', opensAt: NOW + HOUR, closedAt: NOW - HOUR });
     expect(pollResultsVisibleTo(poll, { ...reader, isModerator: true }, NOW)).toBe(false);
   });
 
   it('after_chapter without a chapter fails closed for members, opens for moderators after close', () => {
-    const poll: PollState = {
-      resultsVisibility: 'after_chapter',
-      opensAt: null,
-      closesAt: null,
-      closedAt: null,
-      chapterLastPosition: null,
-    };
+    const poll = unsetPoll({ resultsVisibility: 'after_chapter' });
     expect(pollResultsVisibleTo(poll, reader, NOW)).toBe(false);
     expect(pollResultsVisibleTo({ ...poll, closedAt: NOW }, reader, NOW)).toBe(false);
     expect(pollResultsVisibleTo({ ...poll, closedAt: NOW }, { ...reader, isModerator: true }, NOW)).toBe(true);
   });
 
   it('the closing instant belongs to "closed"', () => {
-    const poll: PollState = {
-      resultsVisibility: 'after_close',
-      opensAt: null,
-      closesAt: NOW,
-      closedAt: null,
-      chapterLastPosition: null,
-    };
+    const poll = unsetPoll({ resultsVisibility: 'after_close', closesAt: NOW });
     expect(pollResultsVisibleTo(poll, reader, NOW - 1)).toBe(false);
     expect(pollResultsVisibleTo(poll, reader, NOW)).toBe(true);
   });

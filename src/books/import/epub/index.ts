@@ -30,9 +30,11 @@
  * but the archive lacks are warnings, not failures.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { isRtlLanguage } from '../direction';
+import { plainText } from '../rich';
 import { cleanText, headingKey, primaryLanguage, similarity } from '../text';
-import { ImportError, type ImportLimits, type ImportWarning, type OutlineSection, type SectionKind } from '../types';
-import { extractContent, parseNav, type ContentDocument, type NavEntry } from './xhtml';
+import { ImportError, type ImportLimits, type ImportWarning, type OutlineSection, type SectionKind, type TextDirection, type WritingMode } from '../types';
+import { extractContent, parseNav, type Block, type ContentDocument, type NavEntry } from './xhtml';
 import { openArchive } from './zip';
 
 export interface EpubOutline {
@@ -41,6 +43,9 @@ export interface EpubOutline {
   language: string | null;
   sections: OutlineSection[];
   warnings: ImportWarning[];
+  /** `rtl` when the content or the spine says so (the language is checked by the caller); null when neither does. */
+  direction: TextDirection | null;
+  writingMode: WritingMode;
 }
 
 const ARRAY_TAGS = new Set([
@@ -158,6 +163,7 @@ interface TocTarget {
   title: string;
   depth: number;
   fragment: string | null;
+  fromNav?: boolean;
 }
 
 function flattenNcx(points: XmlNode[], base: string, depth: number, out: { path: string; target: TocTarget }[]): void {
@@ -171,7 +177,15 @@ function flattenNcx(points: XmlNode[], base: string, depth: number, out: { path:
 }
 
 const CONTENT_TYPES = /^(application\/xhtml\+xml|text\/html|application\/x-dtbook\+xml)$/i;
-const WANTED = /(^mimetype$|\.(xml|opf|ncx|xhtml|html|htm|xht|smil)$)/i;
+const WANTED = /(^mimetype$|\.(xml|opf|ncx|xhtml|html|htm|xht|smil|svg|css)$)/i;
+const SVG_TYPE = /^image\/svg\+xml$/i;
+const VERTICAL_CSS = /(^|[;{\s])(-epub-|-webkit-)?writing-mode\s*:\s*(vertical-rl|tb-rl)/i;
+/**
+ * Alt text that says nothing: the name of the thing ("cover", "image"), a page number, a
+ * placeholder some tools write ("代替テキスト", "alt"), an image file name.
+ */
+const PLACEHOLDER_ALT =
+  /^(cover|cover image|front cover|back cover|image|img|picture|photo|figure|fig\.?|illustration|graphic|logo|icon|titlepage|title page|title|blank|alt|untitled|null|none|spacer|decoration|page|(page|p\.?|pg\.?)\s*\d+|\d+|代替テキスト|画像|イメージ|表紙|挿絵|이미지|그림|표지|사진|图片|图像|封面|插图|.+\.(jpe?g|png|gif|svg|webp))$/i;
 const FRONT_TYPES = ['cover', 'titlepage', 'title-page', 'frontmatter', 'copyright-page', 'dedication', 'epigraph', 'preface', 'foreword', 'halftitlepage'];
 const BACK_TYPES = ['backmatter', 'copyright-page', 'colophon', 'appendix', 'index', 'frontmatter', 'acknowledgments', 'afterword-back'];
 const BODY_TYPES = ['bodymatter', 'chapter', 'part', 'text', 'start'];
@@ -220,11 +234,27 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
     const refined = metas.find((m) => attr(m, 'refines') === `#${id}` && attr(m, 'property') === 'role');
     return (refined ? textOf(refined) : attr(node, 'role')).toLowerCase();
   };
+  const language = primaryLanguage(textOf(asArray(metadata['language'])[0]));
+  /**
+   * A title or name in the book's own language: the element itself when it is written in it
+   * (or says nothing), else its `alternate-script` refinement in that language. The Arabic
+   * book whose `dc:title` is French shows its Arabic title.
+   */
+  const inBookLanguage = (node: XmlNode | undefined): string | null => {
+    if (!node) return null;
+    const own = textOf(node) || null;
+    const ownLanguage = primaryLanguage(attr(node, 'lang')) ?? primaryLanguage(attr(pkg, 'lang'));
+    if (!language || ownLanguage === language) return own;
+    const id = attr(node, 'id');
+    const alternate = metas.find(
+      (m) => id && attr(m, 'refines') === `#${id}` && attr(m, 'property') === 'alternate-script' && primaryLanguage(attr(m, 'lang')) === language,
+    );
+    return (alternate ? textOf(alternate) : '') || own;
+  };
   const creators = asArray(metadata['creator']);
   const creator = creators.find((c) => ['aut', ''].includes(roleOf(c))) ?? creators[0];
-  let author = creator ? textOf(creator) || null : null;
-  let title = textOf(asArray(metadata['title'])[0]) || null;
-  const language = primaryLanguage(textOf(asArray(metadata['language'])[0]));
+  let author = inBookLanguage(creator);
+  let title = inBookLanguage(asArray(metadata['title'])[0]);
 
   // Navigation: EPUB 3 nav first, NCX for anything the nav does not list.
   const tocByPath = new Map<string, TocTarget[]>();
@@ -243,12 +273,14 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
 
   const navItem = [...manifest.values()].find((item) => item.properties.includes('nav'));
   const navBytes = navItem ? read(navItem.path) : undefined;
+  let navLanguage: string | null = null;
   if (navItem && navBytes) {
     const nav = parseNav(decodeXml(navBytes));
+    navLanguage = primaryLanguage(nav.lang);
     const navBase = dirname(navItem.path);
     for (const entry of nav.toc as NavEntry[]) {
       const resolved = resolveHref(navBase, entry.href);
-      if (resolved && entry.title) addTarget(resolved.path, { title: entry.title, depth: entry.depth, fragment: resolved.fragment });
+      if (resolved && entry.title) addTarget(resolved.path, { title: entry.title, depth: entry.depth, fragment: resolved.fragment, fromNav: true });
     }
     for (const landmark of nav.landmarks) {
       const resolved = resolveHref(navBase, landmark.href);
@@ -305,12 +337,28 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
     path: string;
     doc: ContentDocument;
     types: Set<string>;
+    /** Primary language of the document ('' when it says none). */
+    language: string;
   }
   const docs: SpineDoc[] = [];
-  for (const itemref of asArray(spineNode['itemref'])) {
+  const cssCache = new Map<string, string>();
+  const cssOf = (path: string) => {
+    if (!cssCache.has(path)) cssCache.set(path, read(path) ? decodeXml(read(path)!) : '');
+    return cssCache.get(path)!;
+  };
+  let images = 0;
+  let pictureDocs = 0;
+  let vertical = false;
+  let rtlContent = 0;
+  let ltrContent = 0;
+  const spineItems = asArray(spineNode['itemref']);
+  for (const itemref of spineItems) {
     const item = manifest.get(attr(itemref, 'idref'));
     if (!item || attr(itemref, 'linear') === 'no' || item.properties.includes('nav')) continue;
-    if (!CONTENT_TYPES.test(item.mediaType)) continue;
+    if (!CONTENT_TYPES.test(item.mediaType) && !SVG_TYPE.test(item.mediaType)) {
+      if (item.mediaType.startsWith('image/')) images++; // a bitmap page in the spine
+      continue;
+    }
     const data = read(item.path);
     if (!data) {
       missingFiles.add(item.path);
@@ -318,11 +366,28 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
     }
     const anchors = new Set((tocByPath.get(item.path) ?? []).map((t) => t.fragment).filter((f): f is string => !!f));
     const doc = extractContent(decodeXml(data), anchors);
+    images += doc.images;
+    const css = doc.inlineCss + doc.stylesheets.map((href) => { const r = resolveHref(dirname(item.path), href); return r ? cssOf(r.path) : ''; }).join('\n');
+    if (VERTICAL_CSS.test(css)) vertical = true;
+    if (doc.dir === 'rtl') rtlContent++;
+    else if (doc.dir === 'ltr') ltrContent++;
     const types = new Set([...doc.types, ...(landmarkTypes.get(item.path) ?? [])]);
     if (doc.hasTocNav || (types.has('toc') && !BODY_TYPES.some((t) => doc.types.has(t)))) continue;
-    if (types.has('cover') && doc.textChars === 0) continue;
-    docs.push({ path: item.path, doc, types });
+    const docLanguage = primaryLanguage(doc.lang) ?? '';
+    if (doc.textChars === 0 && !doc.blocks.some((b) => b.kind === 'para' && !b.alt && plainText(b.text))) {
+      // A picture: a cover, a title page, a comic's page. Its alt text is not read; a title the
+      // TOC gives it ("Moby-Dick" for the title page) stays as a heading, which joins the next
+      // page (a page is never only headings). Not a cover's, nor a label from a nav in another language.
+      pictureDocs++;
+      const foreign = !!navLanguage && !!language && navLanguage !== language;
+      const listed = (tocByPath.get(item.path) ?? []).some((t) => !t.fragment && !(t.fromNav && foreign));
+      if (listed && !types.has('cover')) docs.push({ path: item.path, doc: { ...doc, blocks: [] }, types, language: docLanguage });
+      continue;
+    }
+    if (isContentsPage(doc, tocByPath.has(item.path))) continue;
+    docs.push({ path: item.path, doc, types, language: docLanguage });
   }
+  dropNoise(docs.map((d) => d.doc));
   if (missingFiles.size > 0) {
     warnings.push({ code: 'epub_missing_file', params: { count: missingFiles.size, files: [...missingFiles].join(', ') } });
   }
@@ -339,6 +404,7 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
   let inBack = false;
   let lastDepth = 1;
   docs.forEach(({ path, doc, types }, index) => {
+    dropAltEchoes(doc.blocks);
     let kind: SectionKind = 'body';
     if (index < bodyStart) kind = 'front';
     else if (index > bodyStart && BACK_TYPES.some((t) => types.has(t)) && !types.has('chapter')) inBack = true;
@@ -347,15 +413,23 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
 
     const targets = tocByPath.get(path) ?? [];
     const byFragment = new Map(targets.filter((t) => t.fragment).map((t) => [t.fragment!, t]));
-    const whole = targets.find((t) => !t.fragment);
+    // A nav written in another language than the document it points at ("Commencer la lecture"
+    // over an Arabic chapter) does not title it: the document's own heading does.
+    const foreignNav = (target: TocTarget) => target.fromNav === true && !!navLanguage && !!language && navLanguage !== language && (docLanguage || language) !== navLanguage;
+    const docLanguage = docs[index]!.language;
+    const wholeTarget = targets.find((t) => !t.fragment);
+    const whole = wholeTarget && !(foreignNav(wholeTarget) && doc.blocks.some((b) => b.kind === 'heading')) ? wholeTarget : undefined;
     let current: OutlineSection | null = null;
     let titleHeadingPending = false;
+    /** Text (not just an image's alt text) since the section opened: a heading after it is not the title's echo. */
+    let sawText = false;
     let baseDepth = whole?.depth ?? lastDepth;
 
     const open = (section: OutlineSection, fromToc: boolean) => {
       sections.push(section);
       current = section;
       titleHeadingPending = fromToc;
+      sawText = false;
       if (fromToc) baseDepth = section.depth;
       lastDepth = section.depth;
     };
@@ -379,7 +453,7 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
       }
       if (block.kind === 'heading') {
         const section = current as OutlineSection | null;
-        if (section && titleHeadingPending && section.paragraphs.length === 0) {
+        if (section && titleHeadingPending && !sawText) {
           titleHeadingPending = false;
           if (sameTitle(block.text, section.title)) continue;
           section.paragraphs.push(block.text);
@@ -389,17 +463,87 @@ export function parseEpub(bytes: Uint8Array, limits: ImportLimits): EpubOutline 
         open({ depth, title: block.text, kind, paragraphs: [] }, false);
         continue;
       }
+      if (!block.alt) sawText = true;
       continuing().paragraphs.push(block.text);
     }
   });
 
+  const kept = sections.filter((s) => s.title !== '' || s.paragraphs.length > 0);
+  // A comic with an "About this document" page: pages of pictures, and text only in documents
+  // that say they are front or back matter. It is a book of images all the same.
+  const textDocs = docs.filter((d) => d.doc.blocks.length > 0);
+  const onlyMatterText = textDocs.length > 0 && textDocs.every(({ types }) => [...FRONT_TYPES, ...BACK_TYPES].some((t) => types.has(t)) && !BODY_TYPES.some((t) => types.has(t)));
+  const picturesOnly = onlyMatterText && pictureDocs >= 5 && pictureDocs >= 3 * textDocs.length;
+  if (picturesOnly || !kept.some((s) => s.paragraphs.some((p) => plainText(p)))) {
+    // Nothing to read: say why when the book is made of pictures.
+    const fixedLayout = metas.some((m) => attr(m, 'property') === 'rendition:layout' && textOf(m) === 'pre-paginated');
+    if (fixedLayout && images > 0) throw new ImportError('no_text_fixed_layout', { images });
+    if (images > 0) throw new ImportError('no_text_images', { images });
+    throw new ImportError('no_text');
+  }
+  const progression = attr(spineNode, 'page-progression-direction').toLowerCase();
+  const cjk = ['ja', 'zh', 'ko'].includes(language ?? '');
+  const rtl = rtlContent > ltrContent || (progression === 'rtl' && !cjk && (isRtlLanguage(language ?? '') || rtlContent > 0));
   return {
     title,
     author,
     language,
-    sections: sections.filter((s) => s.title !== '' || s.paragraphs.length > 0),
+    sections: kept,
     warnings,
+    direction: rtl ? 'rtl' : rtlContent + ltrContent > 0 || progression === 'ltr' ? 'ltr' : null,
+    writingMode: vertical && (cjk || !language) ? 'vertical-rl' : 'horizontal-tb',
   };
+}
+
+/**
+ * A contents page that is not the navigation document: most of its text is links to other
+ * documents of the book (at least 3 of them), and the TOC does not point at it. Reading it as
+ * text would make its heading swallow the book into one chapter.
+ */
+function isContentsPage(doc: ContentDocument, listedInToc: boolean): boolean {
+  const body = doc.textChars - doc.headingChars; // its "Contents" heading is not what it is made of
+  if (doc.links < 3 || body <= 0) return false;
+  const share = doc.linkChars / body;
+  return share >= 0.75 || (!listedInToc && share >= 0.6);
+}
+
+/**
+ * Noise across the whole book, removed before sections are built:
+ * - placeholder alt text ("cover", "page 1", "代替テキスト") and any alt text that repeats
+ *   (three times or more: a placeholder, whatever its words);
+ * - short paragraphs made only of links that repeat three times or more (a "Previous topic /
+ *   Next topic" bar on every page).
+ */
+function dropNoise(documents: ContentDocument[]): void {
+  const altCount = new Map<string, number>();
+  const linkCount = new Map<string, number>();
+  for (const doc of documents) {
+    for (const block of doc.blocks) {
+      if (block.kind !== 'para' || !(block.alt || block.links)) continue;
+      const key = headingKey(plainText(block.text));
+      if (block.alt) altCount.set(key, (altCount.get(key) ?? 0) + 1);
+      else if (block.links && plainText(block.text).length <= 80) linkCount.set(key, (linkCount.get(key) ?? 0) + 1);
+    }
+  }
+  for (const doc of documents) {
+    doc.blocks = doc.blocks.filter((block) => {
+      if (block.kind !== 'para' || !(block.alt || block.links)) return true;
+      const text = plainText(block.text);
+      const key = headingKey(text);
+      if (block.alt) return !PLACEHOLDER_ALT.test(text) && key !== '' && (altCount.get(key) ?? 0) < 3;
+      if (block.links && text.length <= 80) return (linkCount.get(key) ?? 0) < 3;
+      return true;
+    });
+  }
+}
+
+/** Alt text just before a heading that says the same (an image of the heading's words): the heading is enough. */
+function dropAltEchoes(blocks: Block[]): void {
+  for (let i = blocks.length - 2; i >= 0; i--) {
+    const block = blocks[i]!;
+    const next = blocks.slice(i + 1).find((b) => b.kind !== 'anchor');
+    if (block.kind === 'para' && block.alt && next?.kind === 'heading' && sameTitle(block.text, next.text)) blocks.splice(i, 1);
+  }
 }
 
 function sameTitle(heading: string, title: string): boolean {

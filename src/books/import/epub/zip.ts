@@ -6,12 +6,16 @@
  *    at most `maxEntries` entries; no entry declared over `maxEntryBytes`; declared total at
  *    most `maxUncompressedBytes`; no entry name that could lead out of the book (`..`
  *    segments, absolute paths, drive letters, backslash paths, NUL).
- * 2. A second pass inflates only what the importer reads (XML, XHTML, NCX, OPF, SMIL). fflate
- *    inflates each entry into a buffer of exactly the declared size, so a header that lies
- *    about the size cannot make it allocate more; a lie shows up as a CRC-32 mismatch. We check
- *    every inflated entry's CRC-32 against the central directory; on a mismatch we re-inflate
- *    that one entry with `node:zlib` capped at the declared size: if the real content is larger
- *    the archive is a zip bomb (`epub_too_large`), otherwise it is corrupt (`epub_invalid`).
+ * 2. Only what the importer reads (XML, XHTML, NCX, OPF, SMIL, SVG) is inflated, one entry at a
+ *    time, with a **byte budget** counted on what comes out, not on what the headers say:
+ *    `node:zlib`'s `inflateRawSync` with `maxOutputLength` stops as soon as the output passes
+ *    the budget (it inflates in chunks and checks after each), so an entry whose header says
+ *    2 KB but which inflates to 16 GiB is refused after 2 KB of output, in well under a
+ *    millisecond. The budget of an entry is the smallest of: its declared size (a header that
+ *    lies is a zip bomb or a broken file either way), `maxEntryBytes`, and what is left of
+ *    `maxUncompressedBytes` after the entries inflated before it. Over budget:
+ *    `epub_too_large`. Then the CRC-32 of what came out must match the directory
+ *    (`epub_invalid` otherwise).
  */
 import { inflateRawSync } from 'node:zlib';
 import { unzipSync, type UnzipFileInfo } from 'fflate';
@@ -48,9 +52,9 @@ export function crc32(data: Uint8Array): number {
 }
 
 /**
- * CRC-32, method and data offset of each central-directory entry, in directory order (the
- * same order fflate's filter sees them). Only what the integrity check needs; fflate does the
- * real reading. Returns [] when the directory cannot be read (fflate will then complain).
+ * CRC-32, method, compressed size and data offset of each central-directory entry, in directory
+ * order (the same order fflate's filter sees them). fflate lists the names and sizes; this is
+ * what reading one entry needs. Returns [] when the directory cannot be read.
  */
 function centralDirectory(bytes: Uint8Array): CentralEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -112,6 +116,25 @@ function invalid(error: unknown): ImportError {
   return new ImportError('epub_invalid', { detail });
 }
 
+/**
+ * Inflates one raw-DEFLATE entry, refusing as soon as the output passes `budget` bytes.
+ * `limit` is what the error message reports (the configured limit, not the budget left).
+ */
+export function inflateWithBudget(compressed: Uint8Array, budget: number, name: string, limit: number): Uint8Array {
+  try {
+    // maxOutputLength must be ≥ 1; a declared size of 0 with real content still overflows it.
+    const out = inflateRawSync(compressed, { maxOutputLength: Math.max(1, budget) });
+    if (out.length > budget) throw new ImportError('epub_too_large', { name, limit });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } catch (error) {
+    if (error instanceof ImportError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+      throw new ImportError('epub_too_large', { name, limit });
+    }
+    throw new ImportError('epub_invalid', { detail: `${name}: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
 export function openArchive(bytes: Uint8Array, limits: ImportLimits, wanted: (name: string) => boolean): EpubArchive {
   const names = new Set<string>();
   const declared: UnzipFileInfo[] = [];
@@ -139,37 +162,33 @@ export function openArchive(bytes: Uint8Array, limits: ImportLimits, wanted: (na
     throw invalid(error);
   }
 
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, { filter: (info) => wanted(fixEntryName(info.name)) });
-  } catch (error) {
-    throw invalid(error);
-  }
-
   const directory = centralDirectory(bytes);
+  if (directory.length !== declared.length) throw new ImportError('epub_invalid', { detail: 'the ZIP central directory cannot be read' });
   const result = new Map<string, Uint8Array>();
+  let inflated = 0;
   declared.forEach((info, index) => {
-    const data = files[info.name];
-    if (!data) return;
-    if (data.length > info.originalSize) {
-      throw new ImportError('epub_too_large', { name: info.name, limit: limits.maxUncompressedBytes });
+    const name = fixEntryName(info.name);
+    if (!wanted(name) || name.endsWith('/')) return;
+    const entry = directory[index]!;
+    if (entry.dataOffset < 0 || entry.dataOffset + entry.compressedSize > bytes.length) {
+      throw new ImportError('epub_invalid', { detail: `${info.name}: entry data lies outside the file` });
     }
-    const entry = directory[index];
-    if (entry && crc32(data) !== entry.crc) {
-      if (entry.method === 8 && entry.dataOffset >= 0) {
-        try {
-          inflateRawSync(bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize), {
-            maxOutputLength: Math.max(1, info.originalSize),
-          });
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-            throw new ImportError('epub_too_large', { name: info.name, limit: limits.maxUncompressedBytes });
-          }
-        }
-      }
-      throw new ImportError('epub_invalid', { detail: `CRC-32 mismatch in ${info.name}` });
+    const raw = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
+    const left = limits.maxUncompressedBytes - inflated;
+    const budget = Math.min(info.originalSize, limits.maxEntryBytes, left);
+    const limit = left < Math.min(info.originalSize, limits.maxEntryBytes) ? limits.maxUncompressedBytes : limits.maxEntryBytes;
+    let data: Uint8Array;
+    if (entry.method === 0) {
+      if (raw.length > budget) throw new ImportError('epub_too_large', { name: info.name, limit });
+      data = raw;
+    } else if (entry.method === 8) {
+      data = inflateWithBudget(raw, budget, info.name, limit);
+    } else {
+      throw new ImportError('epub_invalid', { detail: `${info.name}: unsupported compression method ${entry.method}` });
     }
-    result.set(fixEntryName(info.name), data);
+    inflated += data.length;
+    if (crc32(data) !== entry.crc) throw new ImportError('epub_invalid', { detail: `CRC-32 mismatch in ${info.name}` });
+    result.set(name, data);
   });
   return { names, files: result };
 }

@@ -1,0 +1,171 @@
+/**
+ * What the annotations area contributes to club pages (the slots are `src/clubs/slots.ts`;
+ * `src/app.tsx` registers these): on the chapter page each paragraph's margin and, after the
+ * text, the chapter's own discussion; on the club home, recent discussion.
+ *
+ * The chapter page costs a fixed number of queries whatever the chapter's size: ONE for all
+ * of the chapter's comments in this reading, one for the reader's reveals, and — only when
+ * the chapter's own thread has something to show — one for its reaction counts and one for
+ * the member names mentions link to. Everything shown passes the spoiler gate first.
+ */
+import { ChapterExtras, Margin } from '../../views/annotations/chapter';
+import { RecentDiscussion } from '../../views/annotations/recent';
+import { chapterOpenTo, scheduleOf, type ChapterSlots, type ClubChapterContext, type ClubHomeContext, type ClubHomeSlots, type ParagraphDecorator } from '../clubs';
+import { viewerTimeZone } from '../i18n/zoned-time';
+import { COMMENT_MAX_CHARS, renderCommentBodyCached } from './markdown';
+import { commentCan } from './policy';
+import { commentVisibleTo, type GateComment } from './gate';
+import { chapterComments, commentsAnchoredBetween, reactionTallies, recentLocations, recentReadingComments } from './queries';
+import {
+  annotationUrls,
+  buildThreadsView,
+  chapterPageUrl,
+  formatTime,
+  gateViewerFor,
+  highlightsFor,
+  marginViewFor,
+  mentionLinker,
+  readingParamOf,
+  type Presenter,
+} from './present';
+import { arrangeThreads, tallyChapter } from './threads';
+import type { RecentCommentView } from './types';
+
+/** How many comments the club home lists. */
+export const RECENT_LIMIT = 10;
+
+/** The chapter page's margins, the chapter's discussion after the text, and the scripts they need. */
+export function annotationsOnChapter(ctx: ClubChapterContext): ChapterSlots {
+  const { deps, access, reading, chapter, t } = ctx;
+  const db = deps.db;
+  const viewer = gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
+  const rows = chapterComments(db, reading.id, chapter.id);
+  const tally = tallyChapter(rows, viewer);
+  const urls = annotationUrls(access.club.id, readingParamOf(reading));
+  const canPost = commentCan(access, 'post', null, viewer);
+  const p: Presenter = { db, access, viewer, reading, t, locale: ctx.locale, timeZone: viewerTimeZone(ctx.timeZone) };
+
+  const margin: ParagraphDecorator = (paragraph) => {
+    const paragraphTally = tally.byParagraph.get(paragraph.id);
+    if (paragraph.kind === 'heading' && !paragraphTally) return undefined;
+    const margin = marginViewFor(urls, paragraph, paragraphTally, tally.busiest, canPost);
+    return {
+      highlights: highlightsFor(t, paragraphTally),
+      margin: <Margin t={t} lang={ctx.locale} margin={margin} />,
+      className: margin.visible > 0 ? `has-comments heat-${margin.heat}` : undefined,
+    };
+  };
+
+  const threadRows = rows.filter((row) => row.paragraphId === null);
+  const hasThreads = arrangeThreads(threadRows, viewer, 'reading').threads.length > 0;
+  const tallies = hasThreads ? reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: null }, viewer.userId) : [];
+  const chapterUrl = `${ctx.chapterBasePath}/${chapter.ordinal}`;
+  const discussion = buildThreadsView(p, threadRows, tallies, {
+    scope: { kind: 'chapter', chapterId: chapter.id },
+    order: 'reading',
+    returnTo: `${chapterUrl}#discussion`,
+  });
+
+  let hiddenInChapter = tally.chapterThread.hidden;
+  for (const paragraphTally of tally.byParagraph.values()) hiddenInChapter += paragraphTally.hidden;
+
+  const afterText = (
+    <ChapterExtras
+      t={t}
+      extras={{
+        discussion,
+        passageForm: canPost ? { postUrl: urls.comments, readingId: reading.id } : null,
+        reveal: commentCan(access, 'reveal', null, viewer)
+          ? {
+              revealed: viewer.revealedChapterIds.has(chapter.id),
+              hiddenCount: hiddenInChapter,
+              revealUrl: urls.reveal(chapter.id),
+              unrevealUrl: urls.unreveal(chapter.id),
+              readingId: reading.id,
+            }
+          : null,
+        commentMaxChars: COMMENT_MAX_CHARS,
+      }}
+    />
+  );
+
+  return { margin, afterText, scripts: canPost ? ['passage.js', 'comments.js'] : ['comments.js'] };
+}
+
+/**
+ * How many comments a member would see that they cannot see now, were their progress moved to
+ * each of `positions` (say, by "I have read up to here"). The spoiler gate decides both sides
+ * (reveals, own comments and private notes included); one query whatever the number of
+ * positions. Positions at or before the current progress open nothing.
+ */
+export function commentsOpenedByProgress(ctx: Pick<ClubChapterContext, 'deps' | 'access' | 'reading' | 'progress'>, positions: readonly number[]): Map<number, number> {
+  const { deps, access, reading } = ctx;
+  const opened = new Map<number, number>(positions.map((position) => [position, 0]));
+  const furthest = Math.max(ctx.progress, ...positions);
+  if (!access.isMember || furthest <= ctx.progress) return opened;
+  const now = gateViewerFor(deps.db, access, reading.id, ctx.progress);
+  const sorted = [...new Set(positions)].filter((position) => position > ctx.progress).sort((a, b) => a - b);
+  /** The first of `sorted` at which the gate lets `comment` through (the gate only opens as progress grows). */
+  const opensAt = (comment: GateComment): number | undefined => {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (commentVisibleTo(comment, { ...now, progressPosition: sorted[mid]! })) high = mid;
+      else low = mid + 1;
+    }
+    return sorted[low];
+  };
+  const firstOpening = new Map<number, number>();
+  for (const comment of commentsAnchoredBetween(deps.db, reading.id, ctx.progress, furthest)) {
+    if (commentVisibleTo(comment, now)) continue;
+    const at = opensAt(comment);
+    if (at !== undefined) firstOpening.set(at, (firstOpening.get(at) ?? 0) + 1);
+  }
+  let running = 0;
+  for (const position of sorted) {
+    running += firstOpening.get(position) ?? 0;
+    opened.set(position, running);
+  }
+  return opened;
+}
+
+/** Recent discussion on the club home: the latest comments this reader may see, spoiler-safe. */
+export function annotationsOnClubHome(ctx: ClubHomeContext): ClubHomeSlots {
+  const { deps, access, reading, t } = ctx;
+  if (!reading) return {};
+  const db = deps.db;
+  const viewer = gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
+  // The query applies the spoiler gate in SQL (the same rule, see visibleToSql); the policy
+  // decides again, and a chapter whose opening date was moved later keeps its discussion hidden.
+  const candidates = recentReadingComments(db, reading.id, viewer, RECENT_LIMIT * 3);
+  const schedule = scheduleOf(db, reading.id);
+  const rows = candidates
+    .filter((row) => chapterOpenTo(access, schedule.get(row.chapterId) ?? null, ctx.now) && commentCan(access, 'view', row, viewer))
+    .slice(0, RECENT_LIMIT);
+  const locations = recentLocations(db, rows);
+  const mentionHref = mentionLinker(db, access.club.id, rows);
+  const p = { locale: ctx.locale, timeZone: viewerTimeZone(ctx.timeZone) };
+  const items: RecentCommentView[] = rows.map((row) => {
+    const where = locations.get(row.id);
+    const chapterTitle = where?.chapterTitle ?? '';
+    const ordinal = where?.chapterOrdinal ?? 1;
+    const anchor = row.paragraphId !== null && where?.paragraphOrdinal != null ? `#p-${where.paragraphOrdinal}` : '#discussion';
+    const time = formatTime(p, row.createdAt);
+    return {
+      id: row.id,
+      authorName: row.authorDisplayName,
+      createdIso: time.iso,
+      createdLabel: time.label,
+      where:
+        row.paragraphId !== null && where?.paragraphOrdinal != null
+          ? t('annotations.recent.where', { chapter: chapterTitle, ordinal: where.paragraphOrdinal })
+          : t('annotations.recent.where_chapter', { chapter: chapterTitle }),
+      href: `${chapterPageUrl(access.club.id, reading, ordinal)}${anchor}`,
+      bodyHtml: renderCommentBodyCached(row.body, { mentionHref }),
+      isPrivate: row.visibility === 'private',
+      passageExact: row.rootId === row.id || row.rootId === null ? row.passageExact : null,
+    };
+  });
+  return { recentActivity: <RecentDiscussion t={t} items={items} /> };
+}

@@ -1,0 +1,13 @@
+/**
+ * The annotations area's public face: its routes, what it contributes to club pages, and the
+ * plain data its views draw (views import these types from here).
+ */
+export { annotationRoutes } from './routes';
+export { annotationsOnChapter, annotationsOnClubHome, commentsOpenedByProgress } from './club-pages';
+export type * from './types';
+export { commentEventFacts, commentOfClub, commentSeenBy, deleteCommentAsAuthor, setCommentModeration, type CommentRow } from './moderation-hooks';
+// The spoiler gate, for other outputs that show comments (search): the rule, its SQL form, and
+// the viewer a club reader is to it.
+export { commentVisibleTo, partitionVisible, type GateComment, type GateViewer } from './gate';
+export { visibleToSql } from './queries';
+export { gateViewerFor } from './present';

@@ -1,0 +1,24 @@
+/**
+ * Routes of the annotations area, all under `/clubs/:clubId/…`: reading (`./reading.tsx`) and
+ * writing (`./writing.tsx`) comments.
+ *
+ * POSTs answer htmx with the refreshed threads of the comment's paragraph (or chapter) and
+ * everyone else with a 303 back to the page they came from (the chapter page `#p-N` by
+ * default). Refusals of input are 422 with the form re-shown, translated message and typed
+ * text kept.
+ *
+ * Every id is looked up inside the club (and its reading, and its book): an id from another
+ * club, a comment the reader may not see yet, a chapter not open to them — all answer 404,
+ * exactly as if they did not exist. Permission answers come from `../policy.ts` only.
+ */
+import type { Hono } from 'hono';
+import { routesOf } from '../../http/routes';
+import type { AppEnv, AreaDeps } from '../../http/types';
+import { readingRoutes } from './reading';
+import { annotationKit } from './shared';
+import { writingRoutes } from './writing';
+
+export function annotationRoutes(deps: AreaDeps): Hono<AppEnv> {
+  const kit = annotationKit(deps);
+  return routesOf(readingRoutes(deps, kit), writingRoutes(deps, kit));
+}

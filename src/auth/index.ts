@@ -1,0 +1,11 @@
+/**
+ * The auth area's public face: sign-up, sign-in and the account page (its routes), the
+ * middleware that loads the session, and the few account facts other areas change.
+ */
+export { authRoutes } from './routes';
+export { sessionLoader } from './middleware';
+export { deleteExpiredSessions, type Session } from './session';
+export { updateFontStep } from './users';
+export { deleteUserSessions as endSessionsOf } from './session';
+export { verifyPasswordOrDummy } from './password';
+export type { SignUpInvitation, SignUpInvitations } from './types';

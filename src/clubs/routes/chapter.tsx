@@ -1,0 +1,153 @@
+/**
+ * A chapter of a club's reading, and the reader's progress through it. The page is composed
+ * from what other areas contribute (`../slots.ts`): margins, blocks after the text, panels.
+ *
+ *   GET  /clubs/:id/chapters/:ordinal                          a chapter of the current reading
+ *   GET  /clubs/:id/readings/:readingId/chapters/:ordinal      a chapter of any reading
+ *   POST /clubs/:id/readings/:readingId/progress               move my progress (progress.js, or the margin buttons)
+ */
+import { Hono } from 'hono';
+import { ClubChapterPage, ProgressBox, type ChapterProgressView } from '../../../views/clubs/chapter';
+import type { Reading } from '../../../db/schema';
+import { getChapterByOrdinal, getEdition, listParagraphs } from '../../books';
+import { notFound } from '../../http/errors';
+import { isHtmx, readForm, validateForm } from '../../http/forms';
+import { refuse } from '../../http/guards';
+import { pageContext, renderDocument, seeOther, sendFragment, sendHtml, sendPersonalPage } from '../../http/page';
+import type { AppEnv } from '../../http/types';
+import { chapterOpensAt, currentReading, progressOf, type ClubAccess } from '../access';
+import { chapterOpenTo, clubCan } from '../policy';
+import { chapterBasePath, chapterLabel, clubFrame } from '../present';
+import { chapterAtPosition, recordProgress } from '../queries';
+import { chapterProgressFor, judgeReportFor } from '../reading-progress';
+import { mergeDecorators, type ClubChapterContext, type ParagraphDecorator } from '../slots';
+import { progressSchema } from '../validation';
+import { accessOr404, dates, idParam, messagePage, readingOr404, type ClubRouteDeps, type Ctx } from './shared';
+
+export function chapterRoutes({ deps, pages }: ClubRouteDeps): Hono<AppEnv> {
+  const { db, clock, events } = deps;
+  const app = new Hono<AppEnv>();
+
+  /**
+   * A chapter page. Signed-in readers get it through the personal page cache (after the access
+   * checks above have passed); visitors and htmx requests are rendered every time.
+   */
+  function sendChapter(c: Ctx, access: ClubAccess, reading: Reading, ordinalParam: string | undefined) {
+    const user = c.get('user');
+    if (!user || isHtmx(c)) return sendHtml(c, renderChapter(c, access, reading, ordinalParam));
+    return sendPersonalPage(c, deps.pageCache!, { userId: user.id, clubId: access.club.id }, clock(), async () => renderChapter(c, access, reading, ordinalParam));
+  }
+
+  function renderChapter(c: Ctx, access: ClubAccess, reading: Reading, ordinalParam: string | undefined): string {
+    const user = c.get('user');
+    const t = c.get('t');
+    const now = clock();
+    const { format, timeZone } = dates(c);
+    const edition = getEdition(db, reading.editionId)!;
+    const chapter = getChapterByOrdinal(db, edition.id, idParam(ordinalParam));
+    if (!chapter) throw notFound();
+    const opensAt = chapterOpensAt(db, reading.id, chapter.id);
+    const open = chapterOpenTo(access, opensAt, now);
+    const closedToMembers = opensAt !== null && opensAt > now;
+    const paragraphs = open ? listParagraphs(db, chapter.id) : [];
+    const progress = access.isMember ? progressOf(db, reading.id, access.userId) : 0;
+    const basePath = chapterBasePath(access.club.id, reading);
+    const context: ClubChapterContext = {
+      deps,
+      access,
+      viewer: user,
+      reading,
+      chapter,
+      paragraphs,
+      progress,
+      chapterBasePath: basePath,
+      t,
+      locale: c.get('locale'),
+      timeZone,
+      now,
+    };
+    // Other areas contribute only to a chapter the reader may read (see ../slots.ts).
+    const contributions = open ? pages.chapter.map((contribute) => contribute(context)) : [];
+    const margins = contributions.map((slots) => slots.margin).filter((margin): margin is ParagraphDecorator => margin !== undefined);
+    const neighbour = (ordinal: number) => {
+      const other = getChapterByOrdinal(db, edition.id, ordinal);
+      return other ? { href: `${basePath}/${other.ordinal}`, title: chapterLabel(t, other) } : null;
+    };
+    const progressView: ChapterProgressView | null = clubCan(access, 'recordProgress')
+      ? chapterProgressFor({ deps, access, reading, edition, chapter, paragraphs, progress, preview: closedToMembers, t, openedByProgress: pages.openedByProgress })
+      : null;
+    const scripts = [...(open && progressView ? ['progress.js', 'reader.js', 'paragraph-actions.js'] : []), ...contributions.flatMap((slots) => slots.scripts ?? [])];
+    return renderDocument(
+      <ClubChapterPage
+        page={pageContext(c)}
+        view={{
+          ...clubFrame(db, access),
+          reading: { id: reading.id, title: edition.title, language: edition.language, direction: edition.direction, href: `/clubs/${access.club.id}/readings/${reading.id}` },
+          chapter: { ordinal: chapter.ordinal, title: chapterLabel(t, chapter) },
+          open,
+          opensAtText: opensAt === null ? null : format(opensAt),
+          moderatorPreview: open && closedToMembers,
+          paragraphs,
+          decorate: margins.length > 0 ? mergeDecorators(margins) : () => undefined,
+          afterText: contributions.map((slots) => slots.afterText),
+          panels: contributions.map((slots) => slots.panels),
+          progress: progressView,
+          prev: neighbour(chapter.ordinal - 1),
+          next: neighbour(chapter.ordinal + 1),
+          scripts,
+        }}
+      />,
+    );
+  }
+
+  app.get('/clubs/:id/chapters/:ordinal', (c) => {
+    const access = accessOr404(deps, c);
+    const reading = currentReading(db, access.club.id);
+    if (!reading) throw notFound();
+    return sendChapter(c, access, reading, c.req.param('ordinal'));
+  });
+
+  app.get('/clubs/:id/readings/:readingId/chapters/:ordinal', (c) => {
+    const access = accessOr404(deps, c);
+    const reading = readingOr404(deps, access, c.req.param('readingId'));
+    return sendChapter(c, access, reading, c.req.param('ordinal'));
+  });
+
+  // ------------------------------------------------------------ reading progress
+
+  app.post('/clubs/:id/readings/:readingId/progress', async (c) => {
+    const access = accessOr404(deps, c);
+    const reading = readingOr404(deps, access, c.req.param('readingId'));
+    if (!clubCan(access, 'recordProgress')) return refuse(c, `/clubs/${access.club.id}`);
+    const form = await readForm(c);
+    const back = `/clubs/${access.club.id}/readings/${reading.id}`;
+    const parsed = validateForm(progressSchema, form);
+    if (!parsed.ok) return messagePage(c, 'clubs.error.position', back);
+    const edition = getEdition(db, reading.editionId)!;
+    const chapter = chapterAtPosition(db, edition.id, parsed.data.position);
+    if (!chapter) return messagePage(c, 'clubs.error.position', back);
+    const now = clock();
+    const opensAt = chapterOpensAt(db, reading.id, chapter.id);
+    if (!clubCan(access, 'readChapter', { opensAt, now })) return messagePage(c, 'clubs.error.position_closed', back);
+    // An automatic report moves progress only as far as the shared rule allows (reading-progress.ts).
+    const verdict = judgeReportFor(deps, { reading, edition, chapter, userId: access.userId!, mode: parsed.data.mode, position: parsed.data.position, preview: opensAt !== null && opensAt > now, form });
+    if (!verdict.ok) return messagePage(c, verdict.reason === 'preview' ? 'clubs.error.progress_preview' : 'clubs.error.progress_skip', back, 409);
+    const stored = recordProgress(db, reading.id, access.userId!, verdict.position, verdict.mode, now);
+    events.publish({ type: 'progress.moved', actorId: access.userId, clubId: access.club.id, readingId: reading.id, userId: access.userId!, position: stored });
+    if (isHtmx(c)) {
+      const shown = getChapterByOrdinal(db, edition.id, idParam(form.chapter)) ?? chapter;
+      const shownOpensAt = chapterOpensAt(db, reading.id, shown.id);
+      return sendFragment(
+        c,
+        <ProgressBox
+          page={pageContext(c)}
+          progress={chapterProgressFor({ deps, access, reading, edition, chapter: shown, paragraphs: [], progress: stored, preview: shownOpensAt !== null && shownOpensAt > now, t: c.get('t') })}
+        />,
+      );
+    }
+    const paragraphOrdinal = parsed.data.position - chapter.firstPosition + 1;
+    return seeOther(c, `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}#p-${paragraphOrdinal}`);
+  });
+
+  return app;
+}

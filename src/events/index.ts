@@ -1,0 +1,121 @@
+/**
+ * Domain events: what happened, said once by the area that did it, heard by whoever cares
+ * (the page cache today; the live stream, notifications and the search index next).
+ *
+ * An event carries ids and the facts a listener needs to decide visibility for its own
+ * viewers through the same gate as every page (a comment's anchor position and visibility,
+ * its author) — never rendered HTML, never a translated string — so the same event can later
+ * cross processes. Every event names the `actorId` (the reader who did it, null for the
+ * system) and `clubId` when it happened in a club.
+ *
+ * Areas publish right after their write has committed (better-sqlite3 writes are
+ * synchronous, so "after the call returned" is "after commit"). {@link InProcessEventBus}
+ * delivers synchronously, in subscription order; a listener that throws is reported and does
+ * not undo the change or stop the other listeners. A cross-process transport implements the
+ * same {@link EventBus} interface.
+ *
+ * @example
+ * const bus = new InProcessEventBus();
+ * bus.subscribe('comment.posted', (event) => index(event.commentId));
+ * bus.publish({ type: 'comment.posted', actorId: 7, clubId: 3, commentId: 41, … });
+ */
+
+interface EventBase {
+  /** The reader who caused it (null: the system). */
+  actorId: number | null;
+  /** The club it happened in, when it happened in one. */
+  clubId: number | null;
+}
+
+/** Where a comment sits and who may see it: what a listener needs to run the spoiler gate. */
+interface CommentFacts {
+  clubId: number;
+  readingId: number;
+  chapterId: number;
+  paragraphId: number | null;
+  commentId: number;
+  rootId: number;
+  authorId: number;
+  anchorPosition: number;
+  visibility: 'club' | 'private';
+}
+
+export type DomainEvent =
+  // ---- annotations
+  | (EventBase & CommentFacts & { type: 'comment.posted'; parentId: number | null })
+  | (EventBase & CommentFacts & { type: 'comment.edited' })
+  | (EventBase & CommentFacts & { type: 'comment.deleted' })
+  | (EventBase & CommentFacts & { type: 'comment.moderated'; moderation: 'hidden' | 'removed'; reason: string })
+  // ---- moderation (flags, the queue's decisions, mutes, bans, settings, site administration)
+  | (EventBase & CommentFacts & { type: 'comment.flagged'; flagCount: number })
+  | (EventBase & CommentFacts & { type: 'comment.flag_hidden'; flagCount: number })
+  | (EventBase & CommentFacts & { type: 'comment.restored'; reason: string })
+  | (EventBase & CommentFacts & { type: 'comment.flags_cleared'; reason: string })
+  | (EventBase & { type: 'member.warned'; clubId: number; userId: number; commentId: number | null; reason: string })
+  | (EventBase & { type: 'member.muted'; clubId: number; userId: number; until: number | null; reason: string })
+  | (EventBase & { type: 'member.banned'; clubId: number; userId: number; banned: boolean; reason: string })
+  | (EventBase & { type: 'club.moderation_changed'; clubId: number; slowModeSeconds: number; flagThreshold: number })
+  | (EventBase & { type: 'account.suspended'; userId: number; suspended: boolean; reason: string })
+  | (EventBase & { type: 'account.deleted'; userId: number })
+  | (EventBase & { type: 'book.removed'; bookId: number; title: string })
+  | (EventBase & { type: 'reaction.toggled'; clubId: number; commentId: number; reaction: string; on: boolean })
+  | (EventBase & { type: 'spoilers.revealed'; clubId: number; readingId: number; chapterId: number; revealed: boolean })
+  // ---- polls
+  | (EventBase & { type: 'poll.opened'; clubId: number; pollId: number; readingId: number | null; chapterId: number | null; opensAt: number | null })
+  | (EventBase & { type: 'poll.changed'; clubId: number; pollId: number })
+  | (EventBase & { type: 'poll.closed'; clubId: number; pollId: number })
+  | (EventBase & { type: 'poll.deleted'; clubId: number; pollId: number })
+  | (EventBase & { type: 'poll.voted'; clubId: number; pollId: number; withdrawn: boolean })
+  // ---- clubs
+  | (EventBase & { type: 'club.created'; clubId: number })
+  | (EventBase & { type: 'club.changed'; clubId: number; what: 'role' | 'owner' | 'invitations' | 'progress_visibility'; targetUserId?: number; role?: 'owner' | 'moderator' | 'member' })
+  | (EventBase & { type: 'member.joined'; clubId: number; userId: number; via: 'public' | 'invitation' })
+  | (EventBase & { type: 'member.left'; clubId: number; userId: number; removed: boolean })
+  | (EventBase & { type: 'reading.started'; clubId: number; readingId: number; editionId: number })
+  | (EventBase & { type: 'chapters.scheduled'; clubId: number; readingId: number; chapterIds: number[] })
+  | (EventBase & { type: 'progress.moved'; clubId: number; readingId: number; userId: number; position: number })
+  // ---- the reader's own settings (they show on every page they load)
+  | (EventBase & { type: 'reader.settings_changed'; userId: number; what: 'profile' | 'locale' | 'font' | 'password' })
+  // ---- books
+  | (EventBase & { type: 'book.imported'; editionId: number });
+
+export type DomainEventType = DomainEvent['type'];
+export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+export type Listener<E extends DomainEvent = DomainEvent> = (event: E) => void;
+
+/** What areas publish on and listeners subscribe to; a cross-process transport implements it too. */
+export interface EventBus {
+  publish(event: DomainEvent): void;
+  /** Listen to one type of event, or to every event with `'*'`. Returns the unsubscribe. */
+  subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>): () => void;
+  subscribe(type: '*', listener: Listener): () => void;
+}
+
+/** Synchronous delivery inside this process, in subscription order. */
+export class InProcessEventBus implements EventBus {
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  /** `onListenerError` hears what a listener threw (the change itself has already happened). */
+  constructor(private readonly onListenerError: (error: unknown, event: DomainEvent) => void = () => {}) {}
+
+  publish(event: DomainEvent): void {
+    for (const key of [event.type, '*']) {
+      for (const listener of this.listeners.get(key) ?? []) {
+        try {
+          listener(event);
+        } catch (error) {
+          this.onListenerError(error, event);
+        }
+      }
+    }
+  }
+
+  subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>): () => void;
+  subscribe(type: '*', listener: Listener): () => void;
+  subscribe(type: string, listener: Listener<never>): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    set.add(listener as Listener);
+    return () => set.delete(listener as Listener);
+  }
+}

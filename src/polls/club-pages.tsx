@@ -1,0 +1,45 @@
+/**
+ * What the polls area contributes to club pages (the slots are `src/clubs/slots.ts`;
+ * `src/app.tsx` registers these): the chapter's polls on its page, the open polls on the club
+ * home. Each asks the policy and the visibility rule through `./present`, like every output.
+ */
+import { ChapterPollsSection, OpenPollsSection } from '../../views/polls/pages';
+import type { ChapterSlots, ClubChapterContext, ClubHomeContext, ClubHomeSlots } from '../clubs';
+import { viewerTimeZone } from '../i18n/zoned-time';
+import { pollCan } from './policy';
+import { pollCard, pollSituation } from './present';
+import { listChapterPolls, listClubPolls, optionsOf } from './queries';
+import type { PollUi } from './types';
+
+function uiOf(context: { t: PollUi['t']; locale: string; timeZone: string | null }): PollUi {
+  return { t: context.t, locale: context.locale, timeZone: viewerTimeZone(context.timeZone) };
+}
+
+/** The chapter's polls, shown on the chapter page once the chapter is open to the viewer. */
+export function pollsOnChapter(context: ClubChapterContext): ChapterSlots {
+  const { deps, access, reading, chapter, now } = context;
+  const next = `${context.chapterBasePath}/${chapter.ordinal}`;
+  const polls = listChapterPolls(deps.db, reading.id, chapter.id);
+  const options = optionsOf(deps.db, polls.map((p) => p.id));
+  const cards = polls
+    .map((poll) => pollSituation(deps.db, access, poll, now))
+    .filter((situation) => pollCan(access, 'view', situation.facts))
+    .map((situation) => pollCard(deps.db, access, situation, options.get(situation.poll.id) ?? [], next));
+  const newPollHref = pollCan(access, 'create') && reading.endedAt === null ? `/clubs/${access.club.id}/polls/new?chapter=${chapter.id}` : null;
+  return { panels: <ChapterPollsSection ui={uiOf(context)} polls={cards} newPollHref={newPollHref} /> };
+}
+
+/** The club's open polls (club polls and chapter polls the viewer may see), a card on the club home. */
+export function pollsOnClubHome(context: ClubHomeContext): ClubHomeSlots {
+  const { deps, access, now } = context;
+  const next = `/clubs/${access.club.id}`;
+  const polls = listClubPolls(deps.db, access.club.id);
+  const situations = polls
+    .map((poll) => pollSituation(deps.db, access, poll, now))
+    .filter((situation) => situation.facts.hasOpened && !situation.facts.isClosed && pollCan(access, 'view', situation.facts));
+  const options = optionsOf(deps.db, situations.map((s) => s.poll.id));
+  const cards = situations.map((situation) => pollCard(deps.db, access, situation, options.get(situation.poll.id) ?? [], next));
+  // Nothing open and nothing to create: the card just says there are no open polls.
+  const empty = cards.length === 0 && !pollCan(access, 'create') && polls.length === 0;
+  return { panels: <OpenPollsSection ui={uiOf(context)} clubId={access.club.id} polls={cards} canCreate={pollCan(access, 'create')} empty={empty} /> };
+}

@@ -1,0 +1,36 @@
+/**
+ * Keeping the search indexes current, and rebuilding them.
+ *
+ * - Comments: triggers on `comments` (migration `0002_search_fts`) list every inserted,
+ *   edited, deleted, hidden or removed comment in an outbox in the SAME transaction as the
+ *   write — whichever code wrote it (the app, the benchmark's seed, a cascade). The listener
+ *   below drains the outbox right after each comment event (the bus delivers synchronously
+ *   after commit), and every search drains it first, so a search never reads a stale index.
+ * - Book text: an edition is indexed once (its text never changes) when `book.imported` is
+ *   heard, or at its first search when it was imported without the listener (the start-up
+ *   import, the CLI); a marker table says which editions are done. A deleted paragraph leaves
+ *   the index by trigger.
+ * - `npm run reindex` ({@link rebuildSearchIndexes}) empties and rebuilds both.
+ */
+import type { Sqlite } from '../../db/connection';
+import type { EventBus } from '../events';
+import { drainCommentOutbox, indexEdition } from './queries';
+
+/** Subscribes the search indexes to the domain events; returns the unsubscribe. */
+export function keepSearchIndexCurrent(sqlite: Sqlite, events: EventBus, clock: () => number = Date.now): () => void {
+  const drain = () => {
+    drainCommentOutbox(sqlite);
+  };
+  const stops = [
+    events.subscribe('comment.posted', drain),
+    events.subscribe('comment.edited', drain),
+    events.subscribe('comment.deleted', drain),
+    events.subscribe('comment.moderated', drain),
+    events.subscribe('book.imported', (event) => {
+      indexEdition(sqlite, event.editionId, clock());
+    }),
+  ];
+  return () => stops.forEach((stop) => stop());
+}
+
+export { rebuildSearchIndexes, searchIndexBytes } from './queries';

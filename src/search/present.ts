@@ -1,0 +1,169 @@
+/**
+ * Turning matches into what a search page shows, spoiler-safe. Every decision about what a
+ * reader may see comes from elsewhere, asked here:
+ *
+ * - comments: the annotations area's gate — in SQL to pick the visible best/newest
+ *   (`commentMatches`), then `commentVisibleTo` again on every row; other people's private notes
+ *   are never shown nor counted; deleted, hidden and removed comments are not in the index;
+ * - book text: the same gate, reading a paragraph as a comment by nobody anchored at its
+ *   position — so it shows when the reader has read that far or revealed the chapter, exactly
+ *   like the discussion of it. Beyond that a chapter shows as "in 3.1 (ahead of you)" with a
+ *   count, never a word of it;
+ * - chapters not yet open to the reader (the club's schedule, `chapterOpenTo`) show nothing.
+ */
+import type { Db, Sqlite } from '../../db/connection';
+import type { Chapter, Reading } from '../../db/schema';
+import { commentVisibleTo, gateViewerFor, type GateViewer } from '../annotations';
+import { listChapters } from '../books';
+import { chapterBasePath, chapterLabel, chapterOpenTo, scheduleOf, type ClubAccess } from '../clubs';
+import type { Locale, Translator } from '../i18n';
+import { formatDateTime } from '../i18n/zoned-time';
+import {
+  commentMatches,
+  drainCommentOutbox,
+  commentMatchCounts,
+  indexEdition,
+  libraryMatches,
+  paragraphMatches,
+  paragraphTexts,
+  unindexedEditionIds,
+  type CommentMatch,
+  type ParagraphMatch,
+  type SearchOrder,
+} from './queries';
+import { buildSearchQuery, type SearchQuery } from './query';
+import { snippetOf } from './snippet';
+import type { BookChapterView, ClubSearchResultsView, CommentChapterView, LibrarySearchResultsView } from './types';
+
+/** Most book paragraphs shown with a snippet, and most comments shown, per search. */
+export const BOOK_HITS_SHOWN = 20;
+export const COMMENT_HITS_SHOWN = 20;
+export const LIBRARY_HITS_SHOWN = 50;
+
+export function orderOf(value: string | undefined): SearchOrder {
+  return value === 'newest' ? 'newest' : 'best';
+}
+
+export interface SearchUi {
+  t: Translator;
+  locale: Locale;
+  timeZone: string;
+  now: number;
+}
+
+/** A paragraph read by the gate: a "comment" by nobody, anchored where the paragraph is. */
+function paragraphVisibleTo(match: ParagraphMatch, viewer: GateViewer): boolean {
+  return commentVisibleTo({ authorId: -1, anchorPosition: match.position, visibility: 'club', chapterId: match.chapterId }, viewer);
+}
+
+export function searchUrl(clubId: number, query: string, order: SearchOrder): string {
+  const params = new URLSearchParams({ q: query });
+  if (order === 'newest') params.set('order', 'newest');
+  return `/clubs/${clubId}/search?${params}`;
+}
+
+/** Whatever is waiting in the comment outbox, and the edition, indexed before a search reads them. */
+function catchUp(sqlite: Sqlite, editionId: number, now: number): void {
+  drainCommentOutbox(sqlite);
+  indexEdition(sqlite, editionId, now);
+}
+
+function bookResults(sqlite: Sqlite, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, base: string, t: Translator) {
+  const matches = paragraphMatches(sqlite, reading.editionId, query.match!).filter((m) => isOpen(m.chapterId));
+  const visible = matches.filter((m) => paragraphVisibleTo(m, viewer));
+  const shown = visible.slice(0, BOOK_HITS_SHOWN);
+  const texts = paragraphTexts(sqlite, shown.map((m) => m.id));
+  const byChapter = new Map<number, BookChapterView & { rank: number; position: number }>();
+  matches.forEach((m, rank) => {
+    const chapter = chapters.get(m.chapterId);
+    if (!chapter) return;
+    const ahead = !paragraphVisibleTo(m, viewer);
+    const key = ahead ? -m.chapterId : m.chapterId;
+    let group = byChapter.get(key);
+    if (!group) byChapter.set(key, (group = { label: chapterLabel(t, chapter), ahead, matchCount: 0, hits: [], rank, position: chapter.firstPosition }));
+    group.matchCount += 1;
+  });
+  for (const m of shown) {
+    const chapter = chapters.get(m.chapterId)!;
+    byChapter.get(m.chapterId)!.hits.push({ href: `${base}/${chapter.ordinal}#p-${m.ordinal}`, paragraphOrdinal: m.ordinal, snippet: snippetOf(texts.get(m.id) ?? '', query.needles) });
+  }
+  // What the reader may read first (best match first, or in reading order), then what lies ahead, in reading order.
+  const groups = [...byChapter.values()].sort((a, b) => Number(a.ahead) - Number(b.ahead) || (order === 'best' && !a.ahead ? a.rank - b.rank : a.position - b.position));
+  if (order === 'newest') for (const group of groups) group.hits.sort((a, b) => a.paragraphOrdinal - b.paragraphOrdinal);
+  return {
+    chapters: groups.map(({ rank: _rank, position: _position, ...group }) => group),
+    visibleCount: visible.length,
+    aheadCount: matches.length - visible.length,
+  };
+}
+
+function discussionResults(db: Db, access: ClubAccess, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, ui: SearchUi) {
+  const clubBase = `/clubs/${access.club.id}`;
+  const readingParam = reading.endedAt === null ? '' : `?reading=${reading.id}`;
+  const rows = commentMatches(db, reading.id, query.match!, viewer, order, COMMENT_HITS_SHOWN * 2)
+    .filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId))
+    .slice(0, COMMENT_HITS_SHOWN);
+  const counts = commentMatchCounts(db, reading.id, query.match!, viewer);
+  const groups = new Map<number, CommentChapterView>();
+  for (const row of rows) {
+    const chapter = chapters.get(row.chapterId);
+    if (!chapter) continue;
+    let group = groups.get(row.chapterId);
+    if (!group) groups.set(row.chapterId, (group = { label: chapterLabel(ui.t, chapter), hits: [] }));
+    group.hits.push({
+      href: threadHref(clubBase, readingParam, row),
+      authorName: row.authorDisplayName,
+      createdIso: new Date(row.createdAt).toISOString(),
+      createdLabel: formatDateTime(row.createdAt, ui.locale, ui.timeZone),
+      isPrivate: row.visibility === 'private',
+      where: row.paragraphOrdinal !== null ? ui.t('search.discussion.paragraph', { ordinal: row.paragraphOrdinal }) : ui.t('search.discussion.chapter_thread'),
+      snippet: snippetOf(row.body, query.needles),
+    });
+  }
+  return { chapters: [...groups.values()], shownCount: rows.length, visibleCount: counts.visible, hiddenCount: counts.hidden };
+}
+
+/** The thread a comment is in, opened on it: the paragraph's threads page, or the chapter's. */
+function threadHref(clubBase: string, readingParam: string, row: CommentMatch): string {
+  const path = row.paragraphId !== null ? `${clubBase}/paragraphs/${row.paragraphId}/comments` : `${clubBase}/discussion/${row.chapterId}`;
+  return `${path}${readingParam}#c-${row.id}`;
+}
+
+/** The club's search results for this reader: book text and discussion of the current reading. */
+export function clubSearchResults(deps: { db: Db; sqlite: Sqlite }, access: ClubAccess, reading: Reading | undefined, input: string | undefined, order: SearchOrder, ui: SearchUi): ClubSearchResultsView {
+  const query = buildSearchQuery(input);
+  const orderHrefs = { best: searchUrl(access.club.id, query.text, 'best'), newest: searchUrl(access.club.id, query.text, 'newest') };
+  const nothing = { book: { chapters: [], visibleCount: 0, aheadCount: 0 }, discussion: { chapters: [], shownCount: 0, visibleCount: 0, hiddenCount: 0 } };
+  if (!reading) return { query: query.text, order, empty: query.match === null, noReading: true, orderHrefs, ...nothing };
+  if (query.match === null) return { query: query.text, order, empty: true, noReading: false, orderHrefs, ...nothing };
+  catchUp(deps.sqlite, reading.editionId, ui.now);
+  const viewer = gateViewerFor(deps.db, access, reading.id);
+  const chapters = new Map(listChapters(deps.db, reading.editionId).map((c) => [c.id, c]));
+  const schedule = scheduleOf(deps.db, reading.id);
+  const isOpen = (chapterId: number) => chapterOpenTo(access, schedule.get(chapterId) ?? null, ui.now);
+  const base = chapterBasePath(access.club.id, reading);
+  return {
+    query: query.text,
+    order,
+    empty: false,
+    noReading: false,
+    orderHrefs,
+    book: bookResults(deps.sqlite, reading, chapters, query, order, viewer, isOpen, base, ui.t),
+    discussion: discussionResults(deps.db, access, reading, chapters, query, order, viewer, isOpen, ui),
+  };
+}
+
+/** The site admin's search over every edition's text (no club, so no gate). */
+export function librarySearchResults(sqlite: Sqlite, input: string | undefined, t: Translator, now: number): LibrarySearchResultsView {
+  const query = buildSearchQuery(input);
+  if (query.match === null) return { query: query.text, empty: true, hits: [] };
+  for (const editionId of unindexedEditionIds(sqlite)) indexEdition(sqlite, editionId, now);
+  const hits = libraryMatches(sqlite, query.match, LIBRARY_HITS_SHOWN).map((m) => ({
+    href: `/books/${m.editionId}/chapters/${m.chapterOrdinal}#p-${m.ordinal}`,
+    bookTitle: m.editionTitle,
+    chapterLabel: chapterLabel(t, { title: m.chapterTitle, kind: m.chapterKind }),
+    paragraphOrdinal: m.ordinal,
+    snippet: snippetOf(m.text, query.needles),
+  }));
+  return { query: query.text, empty: false, hits };
+}

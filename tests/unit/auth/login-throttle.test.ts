@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiters } from '../../../src/http/rate-limit';
+import { DEVICE_COOKIE_MAX_AGE_MS, KNOWN_ADDRESS_MS, LoginThrottle, type LoginVerdict } from '../../../src/auth/login-throttle';
+
+const T0 = Date.UTC(2026, 10, 1);
+
+function fresh() {
+  return new LoginThrottle(createRateLimiters());
+}
+
+/** One attempt that fails (or succeeds, returning the device cookie). */
+function attempt(throttle: LoginThrottle, input: { address: string; usernameKey?: string; deviceCookie?: string; now?: number }, succeed = false): LoginVerdict & { cookie?: string } {
+  const verdict = throttle.begin({ usernameKey: 'minji', deviceCookie: undefined, now: T0, ...input });
+  if (verdict.allowed && succeed) return { ...verdict, cookie: throttle.succeeded(verdict.attempt, input.now ?? T0) };
+  return verdict;
+}
+
+describe('LoginThrottle', () => {
+  it('soft-locks untrusted clients of one account after 10 failures from many addresses, and only them', () => {
+    const throttle = fresh();
+    const owner = attempt(throttle, { address: '198.51.100.7' }, true);
+    for (let i = 0; i < 10; i++) expect(attempt(throttle, { address: `203.0.113.${i}` }).allowed).toBe(true);
+    const refused = attempt(throttle, { address: '203.0.113.200' });
+    expect(refused).toMatchObject({ allowed: false, messageKey: 'auth.error.untrusted_throttled' });
+    // The owner's address and the owner's browser (from anywhere) are trusted and pass.
+    expect(attempt(throttle, { address: '198.51.100.7' }).allowed).toBe(true);
+    expect(attempt(throttle, { address: '192.0.2.99', deviceCookie: owner.cookie }).allowed).toBe(true);
+    // Another account is not touched.
+    expect(attempt(throttle, { address: '203.0.113.201', usernameKey: 'dohyun' }).allowed).toBe(true);
+  });
+
+  it('gives a device cookie only to the account that signed in, and refuses forged, altered or expired ones', () => {
+    const throttle = fresh();
+    const mallory = attempt(throttle, { address: '203.0.113.5', usernameKey: 'mallory' }, true).cookie!;
+    for (let i = 0; i < 10; i++) attempt(throttle, { address: `203.0.113.${20 + i}` });
+    const [issued, id, mac] = mallory.split('.');
+    const altered = `${issued}.${id}.${mac!.slice(0, -2)}${mac!.endsWith('AA') ? 'BB' : 'AA'}`;
+    for (const cookie of [mallory, altered, 'x.y.z', '', 'a'.repeat(500), `${mallory}.extra`]) {
+      expect(attempt(throttle, { address: '203.0.113.99', deviceCookie: cookie }).allowed, cookie).toBe(false);
+    }
+    const owner = fresh();
+    const cookie = attempt(owner, { address: '198.51.100.7' }, true).cookie!;
+    const later = T0 + DEVICE_COOKIE_MAX_AGE_MS + 1;
+    for (let i = 0; i < 10; i++) attempt(owner, { address: `203.0.113.${i}`, now: later });
+    expect(attempt(owner, { address: '192.0.2.1', deviceCookie: cookie, now: later }).allowed).toBe(false);
+  });
+
+  it('trusts an address for 30 days after a sign-in from it, and at most the 3 latest addresses of an account', () => {
+    const throttle = fresh();
+    for (const address of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) attempt(throttle, { address }, true);
+    for (let i = 0; i < 10; i++) attempt(throttle, { address: `203.0.113.${i}` });
+    expect(attempt(throttle, { address: '10.1.0.1' }).allowed).toBe(false);
+    for (const address of ['10.1.0.2', '10.1.0.3', '10.1.0.4']) expect(attempt(throttle, { address }).allowed, address).toBe(true);
+
+    const later = T0 + KNOWN_ADDRESS_MS;
+    for (let i = 0; i < 10; i++) attempt(throttle, { address: `203.0.113.${i}`, now: later });
+    expect(attempt(throttle, { address: '10.1.0.4', now: later }).allowed).toBe(false);
+  });
+
+  it('limits a trusted browser on its own: 5 failures lock that browser for the account, nobody else', () => {
+    const throttle = fresh();
+    const cookie = attempt(throttle, { address: '198.51.100.7' }, true).cookie!;
+    for (let i = 0; i < 5; i++) expect(attempt(throttle, { address: `192.0.2.${i}`, deviceCookie: cookie }).allowed).toBe(true);
+    expect(attempt(throttle, { address: '192.0.2.50', deviceCookie: cookie })).toMatchObject({ allowed: false, messageKey: 'error.429.body' });
+    expect(attempt(throttle, { address: '198.51.100.7' }).allowed).toBe(true);
+  });
+
+  it('gives a successful attempt back to every counter it was counted on', () => {
+    const throttle = fresh();
+    for (let i = 0; i < 20; i++) expect(attempt(throttle, { address: '198.51.100.8', usernameKey: 'minji' }, true).allowed).toBe(true);
+    for (let i = 0; i < 5; i++) expect(attempt(throttle, { address: '198.51.100.8', usernameKey: 'minji' }).allowed).toBe(true);
+    expect(attempt(throttle, { address: '198.51.100.8', usernameKey: 'minji' }).allowed).toBe(false);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { InProcessEventBus, type DomainEvent } from '../../../src/events';
+import { invalidateOnEvents, PersonalPageCache } from '../../../src/http/page-cache';
+
+const joined: DomainEvent = { type: 'member.joined', actorId: 7, clubId: 3, userId: 7, via: 'invitation' };
+const voted: DomainEvent = { type: 'poll.voted', actorId: 8, clubId: 3, pollId: 1, withdrawn: false };
+
+describe('the in-process event bus', () => {
+  it('delivers an event to the listeners of its type and of every type, in subscription order', () => {
+    const bus = new InProcessEventBus();
+    const heard: string[] = [];
+    bus.subscribe('*', (event) => heard.push(`all:${event.type}`));
+    bus.subscribe('member.joined', (event) => heard.push(`joined:${event.userId}`));
+    bus.subscribe('poll.voted', (event) => heard.push(`voted:${event.pollId}`));
+    bus.publish(joined);
+    bus.publish(voted);
+    expect(heard).toEqual(['joined:7', 'all:member.joined', 'voted:1', 'all:poll.voted']);
+  });
+
+  it('stops delivering after unsubscribe', () => {
+    const bus = new InProcessEventBus();
+    let count = 0;
+    const off = bus.subscribe('member.joined', () => (count += 1));
+    bus.publish(joined);
+    off();
+    bus.publish(joined);
+    expect(count).toBe(1);
+  });
+
+  it('a listener that throws is reported and the others still hear the event', () => {
+    const errors: string[] = [];
+    const bus = new InProcessEventBus((error, event) => errors.push(`${event.type}: ${(error as Error).message}`));
+    let heard = 0;
+    bus.subscribe('member.joined', () => {
+      throw new Error('boom');
+    });
+    bus.subscribe('member.joined', () => (heard += 1));
+    expect(() => bus.publish(joined)).not.toThrow();
+    expect(heard).toBe(1);
+    expect(errors).toEqual(['member.joined: boom']);
+  });
+
+  it('events carry ids and facts only, so they survive a trip through JSON (another process)', () => {
+    const posted: DomainEvent = {
+      type: 'comment.posted',
+      actorId: 7,
+      clubId: 3,
+      readingId: 2,
+      chapterId: 5,
+      paragraphId: 40,
+      commentId: 99,
+      rootId: 99,
+      parentId: null,
+      authorId: 7,
+      anchorPosition: 120,
+      visibility: 'club',
+    };
+    expect(JSON.parse(JSON.stringify(posted))).toEqual(posted);
+  });
+});
+
+describe('the page cache as a listener', () => {
+  /** A cache listening to a bus, holding one page for reader 7 and two for reader 8 (one in another club). */
+  function listeningCache() {
+    const bus = new InProcessEventBus();
+    const cache = new PersonalPageCache({ maxEntries: 10, othersStaleMs: 0, maxAgeMs: 60_000 });
+    invalidateOnEvents(cache, bus);
+    cache.set('mine', { userId: 7, clubId: 3 }, '<p>a</p>', 0);
+    cache.set('theirs', { userId: 8, clubId: 3 }, '<p>b</p>', 0);
+    cache.set('elsewhere', { userId: 8, clubId: 4 }, '<p>c</p>', 0);
+    return { bus, cache };
+  }
+
+  it("retires the actor's pages at once and the club's pages for everyone", () => {
+    const { bus, cache } = listeningCache();
+    bus.publish(joined);
+    expect(cache.get('mine', { userId: 7, clubId: 3 }, 1)).toBeUndefined();
+    expect(cache.get('theirs', { userId: 8, clubId: 3 }, 1)).toBeUndefined();
+    expect(cache.get('elsewhere', { userId: 8, clubId: 4 }, 1)).toBeDefined();
+  });
+
+  it("a reader's own settings retire only their pages", () => {
+    const { bus, cache } = listeningCache();
+    bus.publish({ type: 'reader.settings_changed', actorId: 7, clubId: null, userId: 7, what: 'font' });
+    expect(cache.get('mine', { userId: 7, clubId: 3 }, 1)).toBeUndefined();
+    expect(cache.get('theirs', { userId: 8, clubId: 3 }, 1)).toBeDefined();
+  });
+});
