@@ -13,10 +13,10 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { HomePage } from '../views/home';
 import { accountRoutes } from './account';
-import { annotationRoutes, annotationsOnChapter, annotationsOnClubHome } from './annotations';
+import { annotationRoutes, annotationsOnChapter, annotationsOnClubHome, commentsOpenedByProgress } from './annotations';
 import { authRoutes, sessionLoader } from './auth';
 import { bookRoutes, type ImportPool } from './books';
-import { clubRoutes, clubUploadRights, type ClubPageContributions } from './clubs';
+import { clubRoutes, clubUploadRights, signUpInvitations, type ClubPageContributions } from './clubs';
 import { InProcessEventBus } from './events';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
 import { createLive } from './live';
@@ -42,6 +42,7 @@ export const UPLOAD_PATH = /\/upload$/;
 const CLUB_PAGES: ClubPageContributions = {
   chapter: [annotationsOnChapter, pollsOnChapter, searchOnChapter],
   home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome],
+  openedByProgress: commentsOpenedByProgress,
 };
 
 /** What only the app's composition needs beyond {@link AppDeps}. */
@@ -96,8 +97,8 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
 
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
   app.route('/', accountRoutes(deps));
-  app.route('/', authRoutes(deps));
-  app.route('/', bookRoutes(deps, clubUploadRights(deps.db), appDeps.importPool));
+  app.route('/', authRoutes(deps, signUpInvitations(deps)));
+  app.route('/', bookRoutes(deps, clubUploadRights(deps), appDeps.importPool));
   // The live chapter page (src/live): its contribution is bound to this app's open streams.
   const live = createLive(deps);
   app.route('/', clubRoutes(deps, { ...CLUB_PAGES, chapter: [...CLUB_PAGES.chapter, live.onChapter] }));

@@ -49,6 +49,7 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
         <link rel="stylesheet" href={page.asset('app.css')} />
         <link rel="stylesheet" href={page.asset('print.css')} media="print" />
         <script src={page.asset('htmx.min.js')} defer></script>
+        <script src={page.asset('swap-focus.js')} defer></script>
         {scripts.map((name) => (
           <script src={page.asset(name)} defer></script>
         ))}
@@ -88,6 +89,8 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
         <main id="main" lang={contentLang}>
           {children}
         </main>
+        {/* Short messages for screen readers from scripts (saved progress, swapped content). */}
+        <div id="live-status" class="visually-hidden" role="status" aria-live="polite"></div>
         <footer class="site-footer">
           <p>{t('app.tagline')}</p>
         </footer>

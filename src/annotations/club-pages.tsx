@@ -16,7 +16,8 @@ import { chapterOpenTo, scheduleOf, type ChapterSlots, type ClubChapterContext, 
 import { viewerTimeZone } from '../i18n/zoned-time';
 import { COMMENT_MAX_CHARS, renderCommentBodyCached } from './markdown';
 import { commentCan } from './policy';
-import { chapterComments, reactionTallies, recentLocations, recentReadingComments } from './queries';
+import { commentVisibleTo, type GateComment } from './gate';
+import { chapterComments, commentsAnchoredBetween, reactionTallies, recentLocations, recentReadingComments } from './queries';
 import {
   annotationUrls,
   buildThreadsView,
@@ -150,6 +151,44 @@ function partial(target: string, swap: string, content: Child): string {
       {content}
     </hx-partial>,
   );
+}
+
+/**
+ * How many comments a member would see that they cannot see now, were their progress moved to
+ * each of `positions` (say, by "I have read up to here"). The spoiler gate decides both sides
+ * (reveals, own comments and private notes included); one query whatever the number of
+ * positions. Positions at or before the current progress open nothing.
+ */
+export function commentsOpenedByProgress(ctx: Pick<ClubChapterContext, 'deps' | 'access' | 'reading' | 'progress'>, positions: readonly number[]): Map<number, number> {
+  const { deps, access, reading } = ctx;
+  const opened = new Map<number, number>(positions.map((position) => [position, 0]));
+  const furthest = Math.max(ctx.progress, ...positions);
+  if (!access.isMember || furthest <= ctx.progress) return opened;
+  const now = gateViewerFor(deps.db, access, reading.id, ctx.progress);
+  const sorted = [...new Set(positions)].filter((position) => position > ctx.progress).sort((a, b) => a - b);
+  /** The first of `sorted` at which the gate lets `comment` through (the gate only opens as progress grows). */
+  const opensAt = (comment: GateComment): number | undefined => {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (commentVisibleTo(comment, { ...now, progressPosition: sorted[mid]! })) high = mid;
+      else low = mid + 1;
+    }
+    return sorted[low];
+  };
+  const firstOpening = new Map<number, number>();
+  for (const comment of commentsAnchoredBetween(deps.db, reading.id, ctx.progress, furthest)) {
+    if (commentVisibleTo(comment, now)) continue;
+    const at = opensAt(comment);
+    if (at !== undefined) firstOpening.set(at, (firstOpening.get(at) ?? 0) + 1);
+  }
+  let running = 0;
+  for (const position of sorted) {
+    running += firstOpening.get(position) ?? 0;
+    opened.set(position, running);
+  }
+  return opened;
 }
 
 /** Recent discussion on the club home: the latest comments this reader may see, spoiler-safe. */

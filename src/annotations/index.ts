@@ -3,7 +3,7 @@
  * plain data its views draw (views import these types from here).
  */
 export { annotationRoutes } from './routes';
-export { annotationsLive, annotationsOnChapter, annotationsOnClubHome, type ChapterChange } from './club-pages';
+export { annotationsLive, annotationsOnChapter, annotationsOnClubHome, commentsOpenedByProgress, type ChapterChange } from './club-pages';
 export type * from './types';
 export { commentEventFacts, commentOfClub, commentSeenBy, deleteCommentAsAuthor, setCommentModeration, type CommentRow } from './moderation-hooks';
 // The spoiler gate, for other outputs that show comments (search): the rule, its SQL form, and

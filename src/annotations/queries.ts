@@ -130,6 +130,27 @@ export function recentReadingComments(db: Db, readingId: number, viewer: GateVie
     .all();
 }
 
+/**
+ * The live comments of a reading anchored after `after` and at or before `upTo`, with only what
+ * the spoiler gate reads. A pre-filter for counting what a step forward would open; the gate
+ * decides.
+ */
+export function commentsAnchoredBetween(db: Db, readingId: number, after: number, upTo: number) {
+  return db
+    .select({ authorId: comments.authorId, anchorPosition: comments.anchorPosition, visibility: comments.visibility, chapterId: comments.chapterId })
+    .from(comments)
+    .where(
+      and(
+        eq(comments.readingId, readingId),
+        sql`${comments.anchorPosition} > ${after}`,
+        sql`${comments.anchorPosition} <= ${upTo}`,
+        isNull(comments.deletedAt),
+        isNull(comments.moderation),
+      ),
+    )
+    .all();
+}
+
 /** Comments of a reading the viewer may see (every state), for checking {@link visibleToSql} against the gate. */
 export function visibleCommentIds(db: Db, readingId: number, viewer: GateViewer): number[] {
   return db

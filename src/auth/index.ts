@@ -10,3 +10,4 @@ export { deleteUserSessions as endSessionsOf } from './session';
 export { verifyPasswordOrDummy } from './password';
 export { clearSessionCookie } from './cookie';
 export { USERNAME_COOLING_OFF_MS } from './users';
+export type { SignUpInvitation, SignUpInvitations } from './types';

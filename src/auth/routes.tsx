@@ -19,12 +19,17 @@ import { isLocale, LOCALE_COOKIE } from '../i18n';
 import { clearSessionCookie, writeSessionCookie } from './cookie';
 import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { LoginThrottle } from './login-throttle';
+import type { SignUpInvitations } from './types';
 import { hashPassword, verifyPasswordOrDummy } from './password';
 import { createSession, deleteSession, deleteUserSessions } from './session';
 import { countUserSessions, createUser, findUserByUsername, updateLocale, updatePasswordHash, updateProfile, usernameInCoolingOff } from './users';
 import { loginSchema, passwordChangeSchema, profileSchema, registerSchema, TIME_ZONES } from './validation';
 
-export function authRoutes(deps: AreaDeps): Hono<AppEnv> {
+/**
+ * @param invitations signing up through an invitation link joins its club (from the clubs
+ *   area, through `src/app.tsx`); without it every sign-up is a plain one.
+ */
+export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hono<AppEnv> {
   const { db, clock, config, events, rateLimiters: limits } = deps;
   const settingsChanged = (userId: number, what: 'profile' | 'locale' | 'password') =>
     events.publish({ type: 'reader.settings_changed', actorId: userId, clubId: null, userId, what });
@@ -41,21 +46,30 @@ export function authRoutes(deps: AreaDeps): Hono<AppEnv> {
   app.get('/register', (c) => {
     if (c.get('user')) return seeOther(c, '/');
     const next = safeNextPath(c.req.query('next'));
-    return sendPage(c, <RegisterPage page={pageContext(c)} values={{}} errors={{}} next={next} />);
+    const joining = invitations?.usableIn(next, clock())?.clubName ?? null;
+    return sendPage(c, <RegisterPage page={pageContext(c)} values={{}} errors={{}} next={next} joining={joining} />);
   });
 
   app.post('/register', async (c) => {
     const form = await readForm(c);
     const next = safeNextPath(form.next);
     const parsed = validateForm(registerSchema, form);
-    const rerender = (errors: FieldErrors, status: 409 | 422) =>
-      sendPage(c, <RegisterPage page={pageContext(c)} values={form} errors={errors} next={next} />, status);
+    // A sign-up through a usable invitation link joins its club, under its own limit (src/clubs/invite-signup.ts).
+    const invitation = invitations?.usableIn(next, clock()) ?? null;
+    const rerender = (errors: FieldErrors, status: 409 | 422 | 429, refusal?: string) =>
+      sendPage(c, <RegisterPage page={pageContext(c)} values={form} errors={errors} next={next} joining={invitation?.clubName ?? null} refusal={refusal} />, status);
     if (!parsed.ok) return rerender(parsed.errors, 422);
 
     // Counted once the form is valid: typos cost nothing, while account creation and probing for
-    // taken names (each of which costs a password hash) are limited.
-    const verdict = limits.registerPerIp.consume(c.get('clientIp'), clock());
-    if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
+    // taken names (each of which costs a password hash) are limited. A refusal keeps the form,
+    // what was typed and the invitation, and says how long to wait in words.
+    const verdict = invitation
+      ? limits.registerWithInvitationPerIp.consume(`${c.get('clientIp')}|${invitation.limitKey}`, clock())
+      : limits.registerPerIp.consume(c.get('clientIp'), clock());
+    if (!verdict.allowed) {
+      c.header('Retry-After', String(verdict.retryAfterSeconds));
+      return rerender({}, 429, c.get('t')('error.429.body', { seconds: verdict.retryAfterSeconds }));
+    }
 
     if (usernameInCoolingOff(db, parsed.data.username, clock())) return rerender({ username: 'account.error.username_cooling_off' }, 409);
     const passwordHash = await hashPassword(parsed.data.password);
@@ -73,7 +87,7 @@ export function authRoutes(deps: AreaDeps): Hono<AppEnv> {
     const session = createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
     writeDeviceCookie(c, throttle.succeeded({ address: c.get('clientIp'), usernameKey: user.usernameKey }, clock()), secure);
-    return seeOther(c, next);
+    return seeOther(c, (invitation && invitations?.joinAfterSignUp(invitation, user.id, clock())) ?? next);
   });
 
   app.get('/login', (c) => {

@@ -10,3 +10,4 @@ export type { TocEntry } from './pages';
 export type { ImportPool } from './import/pool';
 export { encodingLabel } from './import/encoding-label';
 export type { BookTextSetting, ClubUploadRights, Highlight, ParagraphDecoration, ParagraphView, RubyView } from './types';
+export { bodyStartPosition, chapterName, firstBodyChapter, type ChapterKind } from './reading-order';

@@ -3,6 +3,17 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/connection';
 import { bookmarks, books, chapters, editions, paragraphs, type Chapter, type Edition, type Paragraph } from '../../db/schema';
 
+/**
+ * How many paragraphs of text an edition has, as people count them. Headings have positions
+ * (progress and anchors count them, so `editions.paragraph_count` does) but are not
+ * paragraphs; the upload preview counts the same thing in the parsed book (`dryRunSummary`),
+ * so a book shows one number everywhere.
+ */
+// Written with explicit table names: Drizzle drops the qualifier in single-table selects, which
+// would make `id` mean the paragraph's own id inside the subquery.
+const textParagraphs = sql<number>`(select count(*) from "paragraphs" as "p" where "p"."edition_id" = "editions"."id" and "p"."kind" = 'text')`;
+
+/** Every edition in the library; `paragraphCount` is paragraphs of text (see `textParagraphs`). */
 export function listLibrary(db: Db) {
   return db
     .select({
@@ -13,7 +24,7 @@ export function listLibrary(db: Db) {
       language: editions.language,
       format: editions.format,
       chapterCount: editions.chapterCount,
-      paragraphCount: editions.paragraphCount,
+      paragraphCount: textParagraphs,
       importedAt: editions.importedAt,
     })
     .from(editions)
@@ -24,6 +35,11 @@ export function listLibrary(db: Db) {
 
 export function getEdition(db: Db, editionId: number): Edition | undefined {
   return db.select().from(editions).where(eq(editions.id, editionId)).get();
+}
+
+/** Paragraphs of text in an edition, the number people see (see `textParagraphs`). */
+export function textParagraphCount(db: Db, editionId: number): number {
+  return db.select({ count: textParagraphs }).from(editions).where(eq(editions.id, editionId)).get()?.count ?? 0;
 }
 
 export function listChapters(db: Db, editionId: number): Chapter[] {

@@ -11,7 +11,7 @@
  *   GET  /library/upload[?club=ID]         upload form (site admin, club owners and moderators)
  *   POST /library/upload                   parse → pending upload → 303 to its preview
  *   GET  /library/uploads/:id              preview (uploader only; 24 h)
- *   POST /library/uploads/:id/confirm      import → book page (or the club it came from)
+ *   POST /library/uploads/:id/confirm      import → book page; for a club: the club reads it, → club home
  *   POST /library/uploads/:id/cancel       forget the upload
  */
 import { Hono, type Context } from 'hono';
@@ -50,7 +50,9 @@ import {
   listLibrary,
   listParagraphs,
   saveBookmark,
+  textParagraphCount,
 } from './queries';
+import { firstBodyChapter } from './reading-order';
 import { findBookByIdentity, findEditionByHash, storeParsedBook, type ImportOverrides } from './store';
 import type { ClubUploadRights } from './types';
 import { createPendingUpload, deleteExpiredUploads, deletePendingUpload, findPendingUpload, updatePendingOverrides, uploadBytes, type PendingUpload } from './uploads';
@@ -158,7 +160,8 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
             bookmark && bookmarkedChapter
               ? { chapterOrdinal: bookmark.chapterOrdinal, paragraphOrdinal: bookmark.paragraphOrdinal, chapterTitle: bookmarkedChapter.title, chapterKind: bookmarkedChapter.kind }
               : null,
-          firstChapter: heads[0]?.ordinal ?? null,
+          firstChapter: firstBodyChapter(heads)?.ordinal ?? null,
+          paragraphCount: textParagraphCount(db, edition.id),
           otherEditions: listEditionsOfBook(db, edition.bookId).filter((other) => other.id !== edition.id),
           warnings: bookCan(user, 'seeImportWarnings', { moderatesAnyClub: user !== null && clubs.moderatesAnyClub(user.id) })
             ? edition.warnings.map((warning) => translate(locale, `import.warning.${warning.code}` as MessageKey, warning.params))
@@ -284,8 +287,7 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
     consumePosting(c, limiters.postingPerUser, clock());
     const hourly = limiters.uploadsPerUser.consume(`user:${user.id}`, clock());
     if (!hourly.allowed) {
-      const minutes = Math.ceil(hourly.retryAfterSeconds / 60);
-      throw new HttpError(429, 'books.upload.error.hourly', { limit: limiters.uploadsPerUser.rule.limit, minutes }, hourly.retryAfterSeconds);
+      throw new HttpError(429, 'books.upload.error.hourly', { count: limiters.uploadsPerUser.rule.limit, seconds: hourly.retryAfterSeconds }, hourly.retryAfterSeconds);
     }
 
     const body = await c.req.parseBody({ all: false });
@@ -344,6 +346,12 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
     return renderUploadForm(c, { club, values: {}, errors: { file: importErrorMessage(c.get('locale'), error) } }, 422);
   };
 
+  /** The club an upload was made for, while the uploader may still pick its book; with its current book. */
+  const clubOfUpload = (c: Context<AppEnv>, upload: PendingUpload) => {
+    const user = c.get('user');
+    return upload.clubId && user ? clubs.clubForUpload(user, upload.clubId) : null;
+  };
+
   app.get('/library/uploads/:id', async (c) => {
     const upload = pendingFor(c);
     if (!upload) return redirectToLogin(c);
@@ -352,6 +360,7 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
     const { book, bytes } = parsed;
     const summary = dryRunSummary(book, c.get('locale'));
     const duplicate = findEditionByHash(db, contentHash(bytes));
+    const club = clubOfUpload(c, upload);
     return sendPage(
       c,
       <PreviewPage
@@ -368,6 +377,10 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
               : { alternatives: book.encodingAlternatives, all: UPLOAD_ENCODINGS, refused: UPLOAD_ENCODINGS.find((e) => e === c.req.query('refused')) ?? null },
           duplicateOf: duplicate ? { editionId: duplicate.id, title: duplicate.title } : null,
           existingBook: findBookByIdentity(db, book.title, book.author) ?? null,
+          forClub: club && {
+            name: club.name,
+            replaces: club.currentEditionId !== null && club.currentEditionId !== duplicate?.id ? (getEdition(db, club.currentEditionId)?.title ?? null) : null,
+          },
         }}
       />,
     );
@@ -385,7 +398,9 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
     });
     deps.log?.({ level: 'notice', message: `book ${stored.status}: edition ${stored.editionId}`, user: upload.userId, file: upload.filename });
     if (stored.status === 'imported') events.publish({ type: 'book.imported', actorId: upload.userId, clubId: null, editionId: stored.editionId });
-    if (upload.clubId && mayUploadForClub(c.get('user'), upload.clubId)) return seeOther(c, `/clubs/${upload.clubId}/readings/new?edition=${stored.editionId}`);
+    // Uploaded for a club: the preview said the club would read it, so it does (one step, not a picker).
+    const user = c.get('user');
+    if (upload.clubId && user && clubs.startReadingFor(user, upload.clubId, stored.editionId, clock())) return seeOther(c, `/clubs/${upload.clubId}?done=book`);
     return seeOther(c, `/books/${stored.editionId}?${stored.status === 'imported' ? 'imported' : 'duplicate'}=1`);
   });
 

@@ -7,7 +7,9 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/connection';
 import { clubs, memberships, readingProgress, readings, scheduleEntries, type Club, type ClubRole, type Reading, type User } from '../../db/schema';
 import type { ClubUploadRights } from '../books';
+import type { AreaDeps } from '../http/types';
 import { clubCan } from './policy';
+import { startReading } from './queries';
 
 export interface ClubAccess {
   club: Club;
@@ -88,7 +90,12 @@ export function chapterOpensAt(db: Db, readingId: number, chapterId: number): nu
  * What the books area asks about clubs (it never imports clubs; `src/app.tsx` hands it this):
  * whether a reader moderates any club, and which club they may choose a book for.
  */
-export function clubUploadRights(db: Db): ClubUploadRights {
+export function clubUploadRights(deps: Pick<AreaDeps, 'db' | 'sqlite' | 'events'>): ClubUploadRights {
+  const { db } = deps;
+  const clubForUpload = (user: { id: number }, clubId: number) => {
+    const access = loadClubAccess(db, clubId, user);
+    return clubCan(access, 'pickBook') ? { id: access!.club.id, name: access!.club.name, currentEditionId: currentReading(db, clubId)?.editionId ?? null } : null;
+  };
   return {
     moderatesAnyClub: (userId) =>
       prepared(db, 'moderates-any-club', (db) =>
@@ -99,9 +106,12 @@ export function clubUploadRights(db: Db): ClubUploadRights {
           .limit(1)
           .prepare(),
       ).get({ userId }) !== undefined,
-    clubForUpload: (user, clubId) => {
-      const access = loadClubAccess(db, clubId, user);
-      return clubCan(access, 'pickBook') ? { id: access!.club.id, name: access!.club.name } : null;
+    clubForUpload,
+    startReadingFor: (user, clubId, editionId, now) => {
+      if (!clubForUpload(user, clubId)) return false;
+      const started = startReading(deps, clubId, editionId, now);
+      if (started.changed) deps.events.publish({ type: 'reading.started', actorId: user.id, clubId, readingId: started.reading.id, editionId });
+      return true;
     },
   };
 }

@@ -17,8 +17,9 @@ export {
 export { chapterOpenTo, clubCan, type ClubAction } from './policy';
 export { chapterBasePath, chapterLabel } from './present';
 export { moveReadingToEditionRows, scheduleOf } from './queries';
+export { signUpInvitations } from './invite-signup';
 export type { InvitationState } from './reading';
 export { chapterContextFor } from './slots';
-export type { ChapterSlots, ClubChapterContext, ClubHomeContext, ClubHomeSlots, ClubPageContributions, ParagraphDecorator } from './slots';
-export type { ChapterRowView, ClubHeading } from './types';
+export type { ChapterSlots, ClubChapterContext, OpenedByProgress, ProgressOpeningContext, ClubHomeContext, ClubHomeSlots, ClubPageContributions, ParagraphDecorator } from './slots';
+export type { ChapterProgressView, ChapterRowView, ClubHeading } from './types';
 export { CLUB_DESCRIPTION_MAX, CLUB_LANGUAGES, CLUB_NAME_MAX, INVITATION_MAX_USES, SCHEDULE_MAX_EVERY_DAYS } from './validation';

@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../db/connection';
 import type { Chapter, Reading } from '../../db/schema';
+import { chapterName } from '../books';
 import type { Translator } from '../i18n';
 import { currentReading, type ClubAccess } from './access';
 import { chapterOpenTo } from './policy';
@@ -13,12 +14,9 @@ import type { ChapterRowView, ClubHeading } from './types';
 
 export type DateFormatter = (utcMs: number) => string;
 
-/** A chapter's name for people: its title, or what it is when the book gives it none. */
-export function chapterLabel(t: Translator, chapter: Pick<Chapter, 'title' | 'kind' | 'ordinal'>): string {
-  if (chapter.title) return chapter.title;
-  if (chapter.kind === 'front') return t('clubs.chapter.front_matter');
-  if (chapter.kind === 'back') return t('clubs.chapter.back_matter');
-  return t('clubs.chapter.number', { ordinal: chapter.ordinal });
+/** A chapter's name for people, as every page says it (`chapterName`: the book's own title). */
+export function chapterLabel(t: Translator, chapter: Pick<Chapter, 'title' | 'kind'>): string {
+  return chapterName(t, chapter);
 }
 
 /** Chapters of the current reading live at `/clubs/:id/chapters/:n`; earlier readings keep their own path. */
@@ -76,7 +74,7 @@ export function chapterRows(input: ReadingFacts & { format: DateFormatter }): Ch
 export function continueLink(input: ReadingFacts): { href: string; title: string } | null {
   const { access, reading, chapters, schedule, progress, now, t } = input;
   const readable = chapters.filter((chapter) => chapterOpenTo(access, schedule.get(chapter.id) ?? null, now));
-  const ordinal = access.isMember ? continueOrdinal(readable, progress) : (readable[0]?.ordinal ?? null);
+  const ordinal = continueOrdinal(readable, access.isMember ? progress : 0);
   const chapter = chapters.find((candidate) => candidate.ordinal === ordinal);
   return chapter ? { href: `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}`, title: chapterLabel(t, chapter) } : null;
 }

@@ -2,7 +2,8 @@
  * Pure logic of a club's reading: progress as fractions, opening dates for a run of chapters,
  * where the club is in its schedule, and what state an invitation is in. No I/O.
  */
-import { addDays, parseWallTime, wallTimeToUtc } from '../i18n/zoned-time';
+import { bodyStartPosition, type ChapterKind } from '../books';
+import { addDays, parseWallTime, toDateTimeLocalValue, wallTimeAt, wallTimeToUtc } from '../i18n/zoned-time';
 
 export type ProgressMode = 'forward' | 'set';
 
@@ -35,10 +36,15 @@ export function percent(fraction: number): number {
   return Math.floor(fraction * 100 + 1e-9);
 }
 
-/** The chapter a reader should continue in: the one holding the next unread paragraph. */
-export function continueOrdinal<C extends ChapterSpan & { ordinal: number }>(chapters: readonly C[], progress: number): number | null {
+/**
+ * The chapter a reader should continue in: the one holding the next unread paragraph. Someone
+ * who has read nothing (or only some of the front matter) starts at the body, not at the
+ * copyright page (`bodyStartPosition`).
+ */
+export function continueOrdinal<C extends ChapterSpan & { ordinal: number; kind: ChapterKind }>(chapters: readonly C[], progress: number): number | null {
   if (chapters.length === 0) return null;
-  const next = chapters.find((chapter) => chapter.lastPosition > progress);
+  const from = Math.max(progress, bodyStartPosition(chapters) - 1);
+  const next = chapters.find((chapter) => chapter.lastPosition > from);
   return (next ?? chapters[chapters.length - 1]!).ordinal;
 }
 
@@ -61,6 +67,38 @@ export function planOpenings(input: SchedulePlanInput): { ordinal: number; opens
     plan.push({ ordinal, opensAt: wallTimeToUtc(addDays(start, step * input.everyDays), input.timeZone) });
   }
   return plan;
+}
+
+/**
+ * What the schedule form offers, so that after saving a run it shows the next one instead of
+ * starting over at "chapter 1 → last, no date":
+ * - nothing dated yet: from the first chapter of the body (not the copyright page) to the last;
+ * - otherwise from the chapter after the last dated one to the last chapter, opening one step
+ *   after it, the step being the days between the last two dated chapters (0: no date offered);
+ * - every chapter dated: the last run as saved (its first chapter, date and step).
+ */
+export function scheduleFormDefaults(
+  chapters: readonly { ordinal: number; kind: ChapterKind; opensAt: number | null }[],
+  timeZone: string,
+): { fromOrdinal: string; toOrdinal: string; opensAt: string; everyDays: string } {
+  const last = chapters[chapters.length - 1]?.ordinal ?? 1;
+  const dated = chapters.filter((chapter) => chapter.opensAt !== null);
+  const latest = dated[dated.length - 1];
+  if (!latest) {
+    const first = chapters.find((chapter) => chapter.kind === 'body') ?? chapters[0];
+    return { fromOrdinal: String(first?.ordinal ?? 1), toOrdinal: String(last), opensAt: '', everyDays: '0' };
+  }
+  const before = dated[dated.length - 2];
+  const step = before ? Math.max(0, Math.round((latest.opensAt! - before.opensAt!) / 86_400_000)) : 0;
+  if (latest.ordinal >= last) {
+    // Everything is dated: show the last run as it was saved.
+    let start = dated.length - 1;
+    while (start > 0 && Math.round((dated[start]!.opensAt! - dated[start - 1]!.opensAt!) / 86_400_000) === step && dated[start - 1]!.ordinal === dated[start]!.ordinal - 1) start -= 1;
+    const first = dated[start]!;
+    return { fromOrdinal: String(first.ordinal), toOrdinal: String(last), opensAt: toDateTimeLocalValue(first.opensAt!, timeZone), everyDays: String(step) };
+  }
+  const next = step > 0 ? toDateTimeLocalValue(wallTimeToUtc(addDays(wallTimeAt(latest.opensAt!, timeZone), step), timeZone), timeZone) : '';
+  return { fromOrdinal: String(latest.ordinal + 1), toOrdinal: String(last), opensAt: next, everyDays: String(step) };
 }
 
 export interface ScheduledChapter {

@@ -11,6 +11,10 @@
  * | home    | `panels`        | a card in the club home's side column (open polls)           |
  * | home    | `recentActivity`| an item in the main column's recent activity                 |
  *
+ * One more contribution is a number, not markup: `openedByProgress` says, for the chapter
+ * page's "I have read up to here" buttons, how many comments moving progress to each unread
+ * paragraph would open (the annotations area's spoiler gate knows; the clubs area does not).
+ *
  * A contribution is called once per page with everything the clubs area already loaded (so a
  * contribution computes once what several of its slots share) and returns what to show, as
  * hono/jsx components from `views/`. The clubs area knows the slots, not who fills them.
@@ -83,9 +87,17 @@ export interface ClubHomeSlots {
   recentActivity?: Child;
 }
 
+/** What is known when counting what moving progress would open. */
+export type ProgressOpeningContext = Pick<ClubChapterContext, 'deps' | 'access' | 'reading' | 'progress'>;
+
+/** For each of `positions`, how many items the reader would newly see with their progress moved there. */
+export type OpenedByProgress = (context: ProgressOpeningContext, positions: readonly number[]) => ReadonlyMap<number, number>;
+
 export interface ClubPageContributions {
   chapter: readonly ((context: ClubChapterContext) => ChapterSlots)[];
   home: readonly ((context: ClubHomeContext) => ClubHomeSlots)[];
+  /** Counts shown on the progress buttons (none when absent). */
+  openedByProgress?: OpenedByProgress;
 }
 
 /** Every contribution's decorations of one paragraph, merged: highlights together, margins in order. */

@@ -100,7 +100,8 @@ export const roleChangeSchema = z.object({
 
 export const progressSchema = z.object({
   position: wholeNumber(1, 999_999_999, 'clubs.error.position'),
-  mode: z.preprocess((value) => cleanText(value) || 'forward', z.enum(['forward', 'set'], { error: 'clubs.error.position' })),
+  /** `auto`: reported by the page's script (the shared rule decides); `forward` / `set`: the reader's own choice. */
+  mode: z.preprocess((value) => cleanText(value) || 'forward', z.enum(['auto', 'forward', 'set'], { error: 'clubs.error.position' })),
 });
 
 export const hideProgressSchema = z.object({

@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ErrorPage } from '../../views/error';
 import { negotiateLocale, translator, type MessageKey, type MessageParams } from '../i18n';
+import { safeNextPath } from './forms';
 import { pageContext, sendPage } from './page';
 import type { AppEnv } from './types';
 
@@ -51,7 +52,24 @@ export function renderError(c: Context<AppEnv>, status: 403 | 404 | 413 | 429 | 
     c.header('Cache-Control', 'no-store');
     return c.html(`<p class="flash flash-error" role="alert">${escapeHtml(message)}</p>`, status);
   }
-  return sendPage(c, <ErrorPage page={pageContext(c)} title={t(keys.title)} message={message} />, status);
+  // A refusal to wait sends people back to where they were (the form they sent, kept by the
+  // browser's history), not to the home page.
+  const back = status === 429 ? sameSiteReferrer(c) : null;
+  return sendPage(c, <ErrorPage page={pageContext(c)} title={t(keys.title)} message={message} back={back ? { href: back, label: t('error.429.back') } : undefined} />, status);
+}
+
+/** The path of the page that sent this request, when it is one of ours; else null. */
+function sameSiteReferrer(c: Context<AppEnv>): string | null {
+  const referrer = c.req.header('referer');
+  if (!referrer) return null;
+  try {
+    const from = new URL(referrer);
+    if (from.host !== new URL(c.req.url).host) return null;
+    const path = safeNextPath(from.pathname + from.search, '');
+    return path || null;
+  } catch {
+    return null;
+  }
 }
 
 export function escapeHtml(text: string): string {

@@ -81,6 +81,9 @@ export class RateLimiter {
  *   username from untrusted clients only, so strangers cannot lock the owner's browser out;
  * - wrong current passwords on the account page: 10 per 15 minutes per account;
  * - sign-ups: 5 an hour per IP;
+ * - sign-ups through a usable invitation link: 100 an hour per IP and invitation (the most uses
+ *   an invitation can have), so a club can sign up together from one café's wifi; the
+ *   invitation's use count is what bounds them (see src/clubs/invite-signup.ts);
  * - posting (comments, replies, votes, uploads): 30 a minute per reader;
  * - book uploads: 10 an hour per person (each one is parsed, which costs real CPU).
  */
@@ -90,6 +93,7 @@ export const DEFAULT_RATE_LIMITS = {
   loginPerUsername: { limit: 10, windowMs: 15 * 60_000 },
   passwordChangePerUser: { limit: 10, windowMs: 15 * 60_000 },
   registerPerIp: { limit: 5, windowMs: 60 * 60_000 },
+  registerWithInvitationPerIp: { limit: 100, windowMs: 60 * 60_000 },
   postingPerUser: { limit: 30, windowMs: 60_000 },
   uploadsPerUser: { limit: 10, windowMs: 60 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
@@ -104,6 +108,7 @@ export function createRateLimiters(rules: Partial<Record<keyof typeof DEFAULT_RA
     loginPerUsername: new RateLimiter(merged.loginPerUsername),
     passwordChangePerUser: new RateLimiter(merged.passwordChangePerUser),
     registerPerIp: new RateLimiter(merged.registerPerIp),
+    registerWithInvitationPerIp: new RateLimiter(merged.registerWithInvitationPerIp),
     postingPerUser: new RateLimiter(merged.postingPerUser),
     uploadsPerUser: new RateLimiter(merged.uploadsPerUser),
   };

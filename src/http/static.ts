@@ -55,6 +55,10 @@ function sources(): Record<string, string> {
     'upload.js': join(viewsStatic, 'upload.js'),
     'progress.js': join(viewsStatic, 'progress.js'),
     'live.js': join(viewsStatic, 'live.js'),
+    // The reading-progress rule is logic the server runs too, so it lives with the clubs area.
+    'progress-rule.js': resolve(here, '../clubs/progress-rule.js'),
+    'paragraph-actions.js': join(viewsStatic, 'paragraph-actions.js'),
+    'swap-focus.js': join(viewsStatic, 'swap-focus.js'),
     'htmx.min.js': htmx,
     'hx-sse.js': join(dirname(htmx), 'ext/hx-sse.min.js'),
   };

@@ -24,7 +24,7 @@ export function moderationPostingGate(db: Db, youngAccountComments: number): Pos
       recentCommentTimes: young && kind === 'comment' ? commentTimesSince(db, user.id, now - YOUNG_ACCOUNT_WINDOW_MS) : [],
     });
     if (!decision) return null;
-    if (decision.kind === 'muted') throw new HttpError(403, 'moderation.muted.body', { hours: Math.max(1, Math.ceil((decision.until - now) / 3_600_000)) });
+    if (decision.kind === 'muted') throw new HttpError(403, 'moderation.muted.body', { seconds: Math.max(1, Math.ceil((decision.until - now) / 1000)) });
     if (decision.why === 'young_account') throw new HttpError(429, 'moderation.young_account.body', { seconds: decision.seconds }, decision.seconds);
     return { seconds: decision.seconds };
   };

@@ -8,7 +8,7 @@
  */
 import type { Chapter, Poll } from '../../db/schema';
 import type { Db } from '../../db/connection';
-import { getChapterById } from '../books';
+import { chapterName, getChapterById, type ChapterKind } from '../books';
 import { chapterBasePath, chapterOpensAt, getReading, progressOf, type ClubAccess } from '../clubs';
 import type { Translator } from '../i18n';
 import { pollCan, pollRefusal, type PollAction, type PollFacts } from './policy';
@@ -19,13 +19,9 @@ import { pollHasOpened, pollIsClosed, pollResultsVisibleTo, type PollState, type
 
 export const pollPath = (clubId: number, pollId: number) => `/clubs/${clubId}/polls/${pollId}`;
 
-/**
- * How a chapter is named next to a poll: "Chapter 3: The storm", or just the title when the
- * title already carries its number ("Chapter 3. The storm", "제3장 폭풍").
- */
-export function chapterLabel(t: Translator, chapter: { ordinal: number; title: string }): string {
-  if (new RegExp(`(^|\\D)${chapter.ordinal}(\\D|$)`).test(chapter.title)) return chapter.title;
-  return t('polls.on_chapter', { ordinal: chapter.ordinal, title: chapter.title });
+/** How a chapter is named next to a poll: as everywhere else, by the book's own title. */
+export function chapterLabel(t: Translator, chapter: { title: string; kind: ChapterKind }): string {
+  return chapterName(t, chapter);
 }
 
 /** Everything about one poll and one reader that decisions need. */
@@ -158,6 +154,7 @@ export function pollCard(db: Db, access: ClubAccess, situation: PollSituation, o
       ? {
           ordinal: chapter.ordinal,
           title: chapter.title,
+          kind: chapter.kind,
           href: reading ? `${chapterBasePath(poll.clubId, reading)}/${chapter.ordinal}` : null,
         }
       : null,

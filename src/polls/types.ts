@@ -3,6 +3,7 @@
  * area's index and never query. Results are present only when `pollResultsVisibleTo` allowed
  * them for this reader.
  */
+import type { ChapterKind } from '../books';
 import type { MessageKey, MessageParams, Translator } from '../i18n';
 
 /** What every poll view needs to speak to the reader. */
@@ -63,7 +64,7 @@ export interface PollCardView {
   closedAt: number | null;
   opensAt: number | null;
   closesAt: number | null;
-  chapter: { ordinal: number; title: string; href: string | null } | null;
+  chapter: { ordinal: number; title: string; kind: ChapterKind; href: string | null } | null;
   options: PollOptionView[];
   /** The reader's ballot (option ids in rank order), or null. */
   myChoices: number[] | null;

@@ -249,7 +249,8 @@ const BALLOT_MESSAGES: Record<BallotError, MessageKey> = {
 };
 
 function ballotErrorMessage(error: BallotError, poll: BallotPollShape): BallotProblem {
-  return { key: BALLOT_MESSAGES[error], params: { min: poll.minChoices, max: poll.maxChoices } };
+  // `count` picks the plural ("at least 1 option", "at most 3 options").
+  return { key: BALLOT_MESSAGES[error], params: { count: error === 'too_many' ? poll.maxChoices : Math.max(1, poll.minChoices) } };
 }
 
 function toId(text: string): number {

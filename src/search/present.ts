@@ -161,7 +161,7 @@ export function librarySearchResults(sqlite: Sqlite, input: string | undefined, 
   const hits = libraryMatches(sqlite, query.match, LIBRARY_HITS_SHOWN).map((m) => ({
     href: `/books/${m.editionId}/chapters/${m.chapterOrdinal}#p-${m.ordinal}`,
     bookTitle: m.editionTitle,
-    chapterLabel: chapterLabel(t, { title: m.chapterTitle, kind: m.chapterKind, ordinal: m.chapterOrdinal }),
+    chapterLabel: chapterLabel(t, { title: m.chapterTitle, kind: m.chapterKind }),
     paragraphOrdinal: m.ordinal,
     snippet: snippetOf(m.text, query.needles),
   }));

@@ -107,8 +107,11 @@ describe('two readers, one passage', () => {
     await screenshot(b.page, 'annotations-b-behind-1280');
     await b.page.setViewportSize(PHONE);
 
-    // B reads on to the end of chapter 2, then sees the passage marked and opens its thread in place.
-    setProgressRow(seed, reading.id, bId, 14);
+    // B reads on to the end of chapter 2 and says so ("I have read up to here" on its last
+    // paragraph, sent from the page as the button does), then sees the passage marked and
+    // opens its thread in place.
+    const said = await b.page.evaluate(async (url) => (await fetch(url, { method: 'POST', body: new URLSearchParams({ position: '14', mode: 'forward' }) })).status, `/clubs/${club.id}/readings/${reading.id}/progress`);
+    expect(said).toBe(200);
     await b.page.goto(chapterUrl);
     await b.page.waitForSelector('#p-3 mark.annotated');
     const urlBefore = b.page.url();

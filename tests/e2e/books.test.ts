@@ -48,7 +48,7 @@ describe('books in the browser', () => {
       // The preview: title, language, encoding, and the outline with paragraph counts.
       expect(await page.textContent('.preview-book-title')).toBe('작은 책방 안내서');
       const outline = await page.$$eval('.outline-entry', (items) => items.map((item) => item.textContent));
-      expect(outline).toEqual(['(front matter)2 ¶', '제1장 문을 열다12 ¶', '제2장 첫 모임12 ¶', '제3장 마지막 밤12 ¶']);
+      expect(outline).toEqual(['(opening pages)2 ¶', '제1장 문을 열다12 ¶', '제2장 첫 모임12 ¶', '제3장 마지막 밤12 ¶']);
       expect(await page.textContent('.preview-summary')).toContain('UTF-8');
       await shootEverywhere(page, 'books-preview');
 
@@ -84,7 +84,7 @@ describe('books in the browser', () => {
       await page.waitForFunction(() => location.hash === '#p-3');
 
       // Larger text, remembered.
-      await Promise.all([page.waitForLoadState('load'), page.click('.font-control button[aria-label="Larger text"]')]);
+      await Promise.all([page.waitForLoadState('load'), page.click('.font-control button[title="Larger text"]')]);
       expect(await page.getAttribute('article.reader', 'class')).toContain('font-step-1');
 
       // Next chapter link.

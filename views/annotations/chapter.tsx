@@ -106,7 +106,10 @@ export const PassageForm: FC<{ t: Translator; form: PassageFormView; commentMaxC
       <input type="hidden" name="passage_suffix" value="" />
       <div class="field">
         <label for="passage-body">{t('annotations.form.body')}</label>
-        <textarea id="passage-body" name="body" rows={3} maxlength={commentMaxChars} required></textarea>
+        <textarea id="passage-body" name="body" rows={3} maxlength={commentMaxChars} required aria-describedby="passage-body-hint"></textarea>
+        <p class="field-hint" id="passage-body-hint">
+          {t('annotations.form.body.hint', { max: commentMaxChars })}
+        </p>
       </div>
       <VisibilityField t={t} id="passage-visibility" />
       <div class="actions">

@@ -47,10 +47,25 @@ function errorList(page: PageContext, errors: Errors): string[] {
   return Object.values(errors).map((key) => page.t(key!));
 }
 
-export const RegisterPage: FC<{ page: PageContext; values: Record<string, string>; errors: Errors; next: string }> = ({ page, values, errors, next }) => (
+export const RegisterPage: FC<{
+  page: PageContext;
+  values: Record<string, string>;
+  errors: Errors;
+  next: string;
+  /** The club an invitation in `next` joins when the account is created. */
+  joining?: string | null;
+  /** A refusal of the whole form (too many sign-ups), already in words. */
+  refusal?: string;
+}> = ({ page, values, errors, next, joining, refusal }) => (
   <Layout page={page} title={page.t('auth.register.title')}>
     <section class="narrow auth-form">
       <h1>{page.t('auth.register.title')}</h1>
+      {joining && <p class="flash">{page.t('auth.register.joining', { club: joining })}</p>}
+      {refusal && (
+        <p class="flash flash-error" role="alert">
+          {refusal}
+        </p>
+      )}
       <FormErrors page={page} errors={errorList(page, errors)} />
       <form method="post" action="/register" novalidate>
         <input type="hidden" name="next" value={next} />

@@ -15,12 +15,14 @@ export interface BookPageView {
     encoding: string;
     sourceName: string;
     chapterCount: number;
-    paragraphCount: number;
     importedAt: number;
   };
+  /** Paragraphs of text (headings are not counted), the number every page shows for this book. */
+  paragraphCount: number;
   toc: TocEntry[];
   /** Where the reader left off, if they did. */
   continueAt: { chapterOrdinal: number; paragraphOrdinal: number; chapterTitle: string; chapterKind: 'front' | 'body' | 'back' } | null;
+  /** Where reading starts: the first chapter of the body. */
   firstChapter: number | null;
   otherEditions: { id: number; language: string; format: string; importedAt: number }[];
   /** Translated import warnings, or null when this reader may not see them. */
@@ -92,7 +94,7 @@ export const BookPage: FC<{ page: PageContext; view: BookPageView }> = ({ page, 
               <dt>{t('books.book.chapters')}</dt>
               <dd>{formatNumber(locale, edition.chapterCount)}</dd>
               <dt>{t('books.book.paragraphs')}</dt>
-              <dd>{formatNumber(locale, edition.paragraphCount)}</dd>
+              <dd>{formatNumber(locale, view.paragraphCount)}</dd>
               <dt>{t('books.book.source')}</dt>
               <dd class="break-anywhere">{edition.sourceName}</dd>
               <dt>{t('books.book.imported_at')}</dt>

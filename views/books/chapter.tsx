@@ -47,14 +47,17 @@ export const FontControl: FC<{ page: PageContext; step: number }> = ({ page, ste
       <span class="font-control-label" aria-hidden="true">
         {t('books.reader.font_size')}
       </span>
-      <button type="submit" class="button-small" name="step" value={String(step - 1)} disabled={step <= MIN_STEP} aria-label={t('books.reader.font_smaller')} title={t('books.reader.font_smaller')}>
-        A−
+      <button type="submit" class="button-small" name="step" value={String(step - 1)} disabled={step <= MIN_STEP} title={t('books.reader.font_smaller')}>
+        <span aria-hidden="true">A−</span>
+        <span class="visually-hidden">{t('books.reader.font_smaller')}</span>
       </button>
-      <button type="submit" class="button-small" name="step" value="0" disabled={step === 0} aria-label={t('books.reader.font_reset')} title={t('books.reader.font_reset')}>
-        A
+      <button type="submit" class="button-small" name="step" value="0" disabled={step === 0} title={t('books.reader.font_reset')}>
+        <span aria-hidden="true">A</span>
+        <span class="visually-hidden">{t('books.reader.font_reset')}</span>
       </button>
-      <button type="submit" class="button-small" name="step" value={String(step + 1)} disabled={step >= MAX_STEP} aria-label={t('books.reader.font_larger')} title={t('books.reader.font_larger')}>
-        A+
+      <button type="submit" class="button-small" name="step" value={String(step + 1)} disabled={step >= MAX_STEP} title={t('books.reader.font_larger')}>
+        <span aria-hidden="true">A+</span>
+        <span class="visually-hidden">{t('books.reader.font_larger')}</span>
       </button>
     </form>
   );
@@ -84,7 +87,7 @@ const ChapterNav: FC<{ page: PageContext; view: ChapterPageView; position: 'top'
       {view.previous ? (
         <a class="chapter-nav-prev" rel="prev" href={chapterHref(view.edition.id, view.previous.ordinal)}>
           <span aria-hidden="true">← </span>
-          {t('books.chapter.previous', { title: chapterName(t, view.previous) })}
+          {t('books.chapter.previous')} <span lang={view.previous.title ? view.edition.language : page.locale}>{chapterName(t, view.previous)}</span>
         </a>
       ) : (
         <span class="chapter-nav-prev"></span>
@@ -94,7 +97,7 @@ const ChapterNav: FC<{ page: PageContext; view: ChapterPageView; position: 'top'
       </a>
       {view.next ? (
         <a class="chapter-nav-next" rel="next" href={chapterHref(view.edition.id, view.next.ordinal)}>
-          {t('books.chapter.next', { title: chapterName(t, view.next) })}
+          {t('books.chapter.next')} <span lang={view.next.title ? view.edition.language : page.locale}>{chapterName(t, view.next)}</span>
           <span aria-hidden="true"> →</span>
         </a>
       ) : (

@@ -1,13 +1,7 @@
 /** Small formatting helpers shared by the books views (no data access). */
-import type { Translator } from '../../src/i18n';
+import { formatNumber as formatLocaleNumber, type Translator } from '../../src/i18n';
 
-/** A chapter's name for navigation: its title, or "Front matter"/"Back matter" when untitled. */
-export function chapterName(t: Translator, chapter: { title: string; kind: 'front' | 'body' | 'back' }): string {
-  if (chapter.title) return chapter.title;
-  if (chapter.kind === 'front') return t('books.chapter.front_matter');
-  if (chapter.kind === 'back') return t('books.chapter.back_matter');
-  return t('books.chapter.untitled');
-}
+export { chapterName } from '../../src/books';
 
 /** "Korean", "영어"… from a language code, in the reader's UI language. */
 export function languageName(locale: string, code: string): string {
@@ -23,7 +17,15 @@ export function formatDate(locale: string, ms: number): string {
 }
 
 export function formatNumber(locale: string, n: number): string {
-  return new Intl.NumberFormat(locale).format(n);
+  return formatLocaleNumber(locale, n);
+}
+
+/**
+ * A book's size in words, the same everywhere it is shown (library, book page, picker, upload
+ * preview): its reader chapters and its paragraphs of text (headings are not paragraphs).
+ */
+export function bookCounts(t: Translator, counts: { chapters: number; paragraphs: number }): { chapters: string; paragraphs: string } {
+  return { chapters: t('books.count.chapters', { count: counts.chapters }), paragraphs: t('books.count.paragraphs', { count: counts.paragraphs }) };
 }
 
 export const FORMAT_LABELS: Record<string, string> = { txt: 'TXT', md: 'Markdown', epub: 'EPUB' };

@@ -2,7 +2,7 @@
 import type { FC } from 'hono/jsx';
 import type { PageContext } from '../context';
 import { Layout } from '../layout';
-import { FORMAT_LABELS, formatDate, formatNumber, languageName } from './format';
+import { bookCounts, FORMAT_LABELS, formatDate, languageName } from './format';
 
 export interface LibraryEditionView {
   id: number;
@@ -32,7 +32,7 @@ export const LibraryPage: FC<{ page: PageContext; books: LibraryBookView[]; canU
           <div>
             <h1>{t('books.library.title')}</h1>
             <p class="muted">{t('books.library.intro')}</p>
-            <p class="muted library-counts">{t('books.library.counts', { books: formatNumber(locale, books.length), editions: formatNumber(locale, editionTotal) })}</p>
+            <p class="muted library-counts">{t('books.library.counts', { books: books.length, editions: editionTotal })}</p>
           </div>
           {canUpload && (
             <p class="page-head-actions">
@@ -69,8 +69,7 @@ export const LibraryPage: FC<{ page: PageContext; books: LibraryBookView[]; canU
                           {languageName(locale, edition.language)} ·{' '}
                           {t('books.library.edition_line', {
                             format: FORMAT_LABELS[edition.format] ?? edition.format,
-                            chapters: formatNumber(locale, edition.chapterCount),
-                            paragraphs: formatNumber(locale, edition.paragraphCount),
+                            ...bookCounts(t, { chapters: edition.chapterCount, paragraphs: edition.paragraphCount }),
                             date: formatDate(locale, edition.importedAt),
                           })}
                         </span>

@@ -5,7 +5,7 @@
 import type { FC } from 'hono/jsx';
 import type { PageContext } from '../context';
 import { FieldError, FormErrors, Layout } from '../layout';
-import { encodingLabel, formatNumber, languageName } from './format';
+import { bookCounts, encodingLabel, formatNumber, languageName } from './format';
 
 export interface UploadFormView {
   maxBytesLabel: string;
@@ -99,6 +99,8 @@ export interface PreviewView {
   encodingChoice: { alternatives: string[]; all: readonly string[]; refused: string | null } | null;
   duplicateOf: { editionId: number; title: string } | null;
   existingBook: { title: string } | null;
+  /** The club this upload is for: confirming makes it the club's book (ending `replaces`, the current one). */
+  forClub: { name: string; replaces: string | null } | null;
 }
 
 export const PreviewPage: FC<{ page: PageContext; view: PreviewView }> = ({ page, view }) => {
@@ -134,7 +136,7 @@ export const PreviewPage: FC<{ page: PageContext; view: PreviewView }> = ({ page
               )}
             </dd>
             <dt>{t('books.book.paragraphs')}</dt>
-            <dd>{t('books.preview.totals', { paragraphs: formatNumber(locale, summary.paragraphs), pages: formatNumber(locale, view.pages) })}</dd>
+            <dd>{t('books.preview.totals', bookCounts(t, { chapters: view.pages, paragraphs: summary.paragraphs }))}</dd>
           </dl>
         </div>
 
@@ -178,9 +180,15 @@ export const PreviewPage: FC<{ page: PageContext; view: PreviewView }> = ({ page
           )}
         </section>
 
+        {view.forClub && (
+          <p class="flash">
+            {t('books.preview.for_club', { club: view.forClub.name })}
+            {view.forClub.replaces && <> {t('books.preview.for_club_replaces', { title: view.forClub.replaces })}</>}
+          </p>
+        )}
         <div class="preview-actions">
           <form method="post" action={`/library/uploads/${view.id}/confirm`} class="inline-form">
-            <button type="submit">{t('books.preview.confirm')}</button>
+            <button type="submit">{view.forClub ? t('books.preview.confirm_for_club', { club: view.forClub.name }) : t('books.preview.confirm')}</button>
           </form>
           <form method="post" action={`/library/uploads/${view.id}/cancel`} class="inline-form">
             <button type="submit" class="button-small">
@@ -204,7 +212,7 @@ export const PreviewPage: FC<{ page: PageContext; view: PreviewView }> = ({ page
                   )}
                 </span>
                 <span class="outline-count muted" lang={locale}>
-                  {t('books.preview.paragraph_count', { count: formatNumber(locale, entry.paragraphs) })}
+                  {t('books.preview.paragraph_count', { count: entry.paragraphs })}
                 </span>
               </li>
             ))}

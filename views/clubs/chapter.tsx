@@ -14,14 +14,8 @@ import { ChapterText, type ParagraphDecoration, type ParagraphView } from '../bo
 import type { PageContext } from '../context';
 import { Layout } from '../layout';
 import { ClubHeader, ProgressMeter, type ClubHeading } from './parts';
-
-export interface ChapterProgressView {
-  /** Where progress reports go. */
-  url: string;
-  position: number;
-  chapterPercent: number;
-  bookPercent: number;
-}
+import type { ChapterProgressView } from '../../src/clubs';
+export type { ChapterProgressView };
 
 export interface ClubChapterView {
   club: ClubHeading;
@@ -46,11 +40,22 @@ export interface ClubChapterView {
   scripts: string[];
 }
 
-/** The reader's own progress above the text; also the fragment returned to progress reports. */
+/**
+ * The reader's own progress above the text, and where this chapter stands for them; also the
+ * fragment returned to progress reports (so the script learns when reading here starts to count).
+ */
 export const ProgressBox: FC<{ page: PageContext; progress: ChapterProgressView }> = ({ page, progress }) => (
-  <div class="club-progress" id="reading-progress" aria-live="polite">
+  <div class="club-progress" id="reading-progress" data-standing={progress.standing} data-position={String(progress.position)}>
     <ProgressMeter label={page.t('clubs.progress.chapter')} percent={progress.chapterPercent} />
     <ProgressMeter label={page.t('clubs.progress.book')} percent={progress.bookPercent} />
+    {progress.standing === 'ahead' && (
+      <div class="progress-ahead" role="note">
+        <p>
+          <strong>{page.t('clubs.progress.ahead', { chapter: progress.progressChapter ?? page.t('clubs.progress.not_started') })}</strong>
+        </p>
+        <p>{page.t('clubs.progress.ahead_hint', { action: page.t('clubs.progress.read_to_here') })}</p>
+      </div>
+    )}
   </div>
 );
 
@@ -64,17 +69,30 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
     const theirs = view.decorate(paragraph);
     if (!progress || paragraph.kind !== 'text') return theirs;
     const read = paragraph.position <= progress.position;
+    const opens = read ? 0 : (progress.opens.get(paragraph.position) ?? 0);
+    const noteId = `progress-opens-${paragraph.position}`;
+    // The paragraph's actions (the annotations area's "Comment" and this button) show when the
+    // paragraph is chosen (a tap or click on it, keyboard focus, its #p-N in the address) and
+    // always without JavaScript; see "Paragraph actions" in app.css.
     const ours = (
-      <button
-        type="submit"
-        class="progress-here"
-        form={read ? 'progress-set' : 'progress-forward'}
-        name="position"
-        value={String(paragraph.position)}
-        lang={page.locale}
-      >
-        {read ? setLabel : forwardLabel}
-      </button>
+      <span class="progress-action" lang={page.locale}>
+        <button
+          type="submit"
+          class="progress-here"
+          form={read ? 'progress-set' : 'progress-forward'}
+          name="position"
+          value={String(paragraph.position)}
+          data-opens={read ? undefined : String(opens)}
+          aria-describedby={opens > 0 ? noteId : undefined}
+        >
+          {read ? setLabel : forwardLabel}
+        </button>
+        {opens > 0 && (
+          <span class="progress-opens" id={noteId}>
+            {t('clubs.progress.opens', { count: opens })}
+          </span>
+        )}
+      </span>
     );
     return {
       highlights: theirs?.highlights,
@@ -117,17 +135,23 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
       </div>
       <article
         class="club-chapter"
+        data-reader
         data-progress-url={progress?.url}
         data-progress={progress ? String(progress.position) : undefined}
+        data-progress-auto={progress ? (progress.automatic ? 'on' : 'off') : undefined}
+        data-progress-rule={progress ? page.asset('progress-rule.js') : undefined}
+        data-body-start={progress ? String(progress.bodyStart) : undefined}
         data-chapter={String(chapter.ordinal)}
         data-label-forward={forwardLabel}
         data-label-set={setLabel}
+        data-label-opens-one={t('clubs.progress.opens.one', { count: 1 })}
+        data-label-opens-other={t('clubs.progress.opens.other')}
+        data-label-moved={t('clubs.progress.moved')}
       >
         <p class="chapter-book" lang={page.locale}>
           <a href={view.reading.href} lang={view.reading.language}>
             {view.reading.title}
           </a>
-          {!view.open && <> · {t('clubs.chapter.number', { ordinal: chapter.ordinal })}</>}
         </p>
         {!view.open && <h2 class="chapter-title">{chapter.title}</h2>}
         <div lang={page.locale}>
@@ -137,6 +161,11 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
             </p>
           )}
           {progress && view.open && <ProgressBox page={page} progress={progress} />}
+          {progress && view.open && (
+            <p class="club-actions-hint muted">
+              {t('clubs.progress.actions_hint')} <span class="keyboard-hint">{t('clubs.progress.keyboard_hint')}</span>
+            </p>
+          )}
         </div>
         {view.open ? (
           <>

@@ -106,12 +106,16 @@ export const ClubHomePage: FC<{ page: PageContext; view: ClubHomeView }> = ({ pa
                   {current.openCount === current.chapterCount
                     ? t('clubs.current.all_open', { count: current.chapterCount })
                     : current.openThrough > 0
-                      ? t('clubs.current.open_through', { through: current.openThrough, total: current.chapterCount })
-                      : t('clubs.current.none_open', { total: current.chapterCount })}
+                      ? t('clubs.current.open_through', {
+                          title: current.chapters.find((chapter) => chapter.ordinal === current.openThrough)?.title ?? '',
+                          open: current.openCount,
+                          total: current.chapterCount,
+                        })
+                      : t('clubs.current.none_open', { count: current.chapterCount })}
                   {current.nextOpening && (
                     <>
                       {' '}
-                      {t('clubs.current.next_opening', { ordinal: current.nextOpening.ordinal, title: current.nextOpening.title, date: current.nextOpening.dateText })}
+                      {t('clubs.current.next_opening', { title: current.nextOpening.title, date: current.nextOpening.dateText })}
                     </>
                   )}
                 </p>
@@ -154,7 +158,7 @@ export const ClubHomePage: FC<{ page: PageContext; view: ClubHomeView }> = ({ pa
           {current && (
             <section class="club-schedule" aria-labelledby="schedule-title">
               <h2 id="schedule-title">{t('clubs.schedule.title')}</h2>
-              <ChapterTable page={page} chapters={current.chapters} caption={t('clubs.schedule.title')} />
+              <ChapterTable page={page} chapters={current.chapters} caption={t('clubs.schedule.title')} bookLang={current.language} />
             </section>
           )}
 

@@ -51,7 +51,7 @@ export const InvitationsPage: FC<{
           <p>
             <strong>{t('clubs.invitations.created')}</strong>
           </p>
-          <p>{t('clubs.invitations.created_hint', { role: t(ROLE_KEYS[created.role]), date: created.expiresAtText, uses: created.maxUses })}</p>
+          <p>{t('clubs.invitations.created_hint', { role: t(ROLE_KEYS[created.role]), date: created.expiresAtText, count: created.maxUses })}</p>
           <label for="invitation-link">{t('clubs.invitations.link')}</label>
           <input id="invitation-link" type="text" readonly value={created.url} class="invitation-link" />
           <p class="field-hint">{t('clubs.invitations.copy_once')}</p>
@@ -159,7 +159,14 @@ export const InvitationsPage: FC<{
 };
 
 export type InvitePageState =
-  | { kind: 'join'; club: { name: string; description: string; memberCount: number }; role: 'member' | 'moderator'; action: string }
+  | {
+      kind: 'join';
+      club: { name: string; description: string; memberCount: number };
+      role: 'member' | 'moderator';
+      action: string;
+      /** Signed out: where to create an account (which joins at once) or sign in, each coming back here. */
+      signedOut?: { register: string; login: string };
+    }
   | { kind: 'member'; club: { id: number; name: string } }
   | { kind: 'unusable'; reason: 'invalid' | 'expired' | 'used_up' | 'revoked' | 'banned' };
 
@@ -183,9 +190,20 @@ export const InvitePage: FC<{ page: PageContext; state: InvitePageState }> = ({ 
             {state.club.description && <p class="club-description">{state.club.description}</p>}
             <p class="muted">{t('clubs.member_count', { count: state.club.memberCount })}</p>
             <p>{t('clubs.invite.join_as', { role: t(ROLE_KEYS[state.role]) })}</p>
-            <form method="post" action={state.action}>
-              <button type="submit">{t('clubs.invite.join_button', { club: state.club.name })}</button>
-            </form>
+            {state.signedOut ? (
+              <p class="actions">
+                <a class="button" href={state.signedOut.register}>
+                  {t('clubs.invite.sign_up_to_join')}
+                </a>
+                <a class="button button-secondary" href={state.signedOut.login}>
+                  {t('clubs.invite.sign_in_to_join')}
+                </a>
+              </p>
+            ) : (
+              <form method="post" action={state.action}>
+                <button type="submit">{t('clubs.invite.join_button', { club: state.club.name })}</button>
+              </form>
+            )}
           </>
         )}
         {state.kind === 'member' && (

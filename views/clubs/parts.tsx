@@ -80,7 +80,8 @@ export const ProgressMeter: FC<{ label: string; percent: number; id?: string }> 
   </div>
 );
 
-export const ChapterTable: FC<{ page: PageContext; chapters: ChapterRowView[]; caption: string }> = ({ page, chapters, caption }) => {
+/** The chapters of a reading; `bookLang` marks the titles as the book's language (Korean titles then wrap between words). */
+export const ChapterTable: FC<{ page: PageContext; chapters: ChapterRowView[]; caption: string; bookLang: string }> = ({ page, chapters, caption, bookLang }) => {
   const { t } = page;
   const showProgress = chapters.some((chapter) => chapter.myPercent !== null);
   return (
@@ -97,8 +98,7 @@ export const ChapterTable: FC<{ page: PageContext; chapters: ChapterRowView[]; c
         <tbody>
           {chapters.map((chapter) => (
             <tr class={chapter.closedToMembers ? 'chapter-closed' : undefined}>
-              <td>
-                <span class="chapter-ordinal">{chapter.ordinal}.</span>{' '}
+              <td class="chapter-title-cell" lang={bookLang}>
                 {chapter.openToViewer ? <a href={chapter.href}>{chapter.title}</a> : <span>{chapter.title}</span>}
               </td>
               <td class="chapter-opens">

@@ -2,6 +2,7 @@
 import type { FC } from 'hono/jsx';
 import type { MessageKey } from '../../src/i18n';
 import { SCHEDULE_MAX_EVERY_DAYS } from '../../src/clubs';
+import { bookCounts } from '../books/format';
 import type { PageContext } from '../context';
 import { FieldError, FormErrors, Layout } from '../layout';
 import { ChapterTable, ClubHeader, ProgressMeter, type ChapterRowView, type ClubHeading } from './parts';
@@ -51,7 +52,7 @@ export const ReadingPage: FC<{ page: PageContext; view: ReadingPageView }> = ({ 
           )}
         </p>
         <h3>{t('clubs.reading.contents')}</h3>
-        <ChapterTable page={page} chapters={view.chapters} caption={t('clubs.reading.contents')} />
+        <ChapterTable page={page} chapters={view.chapters} caption={t('clubs.reading.contents')} bookLang={reading.language} />
       </section>
     </Layout>
   );
@@ -97,7 +98,7 @@ export const PickBookPage: FC<{
                 </p>
                 <p class="muted">
                   {edition.author ? <span lang={edition.language}>{edition.author}</span> : t('clubs.pick.no_author')} ·{' '}
-                  {t('clubs.pick.counts', { chapters: edition.chapterCount, paragraphs: edition.paragraphCount })}
+                  {t('clubs.pick.counts', bookCounts(t, { chapters: edition.chapterCount, paragraphs: edition.paragraphCount }))}
                 </p>
               </div>
               {edition.editionId === currentEditionId ? (
@@ -143,7 +144,7 @@ export const SchedulePage: FC<{
     <select id={id} name={name}>
       {rows.map((row) => (
         <option value={String(row.ordinal)} selected={(values[name] ?? String(fallback)) === String(row.ordinal)}>
-          {row.ordinal}. {row.title}
+          {row.title}
         </option>
       ))}
     </select>
@@ -222,7 +223,7 @@ export const SchedulePage: FC<{
             {rows.map((row) => (
               <tr>
                 <td>
-                  <span class="chapter-ordinal">{row.ordinal}.</span> <span lang={reading.language}>{row.title}</span>
+                  <span lang={reading.language}>{row.title}</span>
                 </td>
                 <td>{row.opensAtText ?? <span class="muted">{t('clubs.chapters.open_now')}</span>}</td>
               </tr>

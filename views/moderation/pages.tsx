@@ -19,7 +19,7 @@ export const FlagPage: FC<{ page: PageContext; view: FlagFormView }> = ({ page, 
           <form method="post" action={view.action}>
             <Errors message={view.error} />
             <fieldset>
-              <legend>{t('moderation.flag.reason')}</legend>
+              <legend>{t('moderation.flag.reason_question')}</legend>
               {view.reasons.map((reason) => (
                 <label class="choice">
                   <input type="radio" name="reason" value={reason} checked={view.values.reason === reason} required />

@@ -100,7 +100,7 @@ const BallotForm: FC<{ ui: PollUi; poll: PollCardView; feedback?: BallotFeedback
       : poll.kind === 'ranked'
         ? t('polls.ballot.ranked')
         : poll.minChoices === poll.maxChoices
-          ? t('polls.ballot.multiple_exact', { min: poll.minChoices })
+          ? t('polls.ballot.multiple_exact', { count: poll.minChoices })
           : t('polls.ballot.multiple', { min: poll.minChoices, max: poll.maxChoices });
   const ranks = poll.options.map((_, index) => String(index + 1));
   return (
@@ -148,7 +148,11 @@ const BallotForm: FC<{ ui: PollUi; poll: PollCardView; feedback?: BallotFeedback
           <button type="submit" class="button">
             {t(poll.myChoices ? 'polls.ballot.change' : 'polls.ballot.submit')}
           </button>
-          {poll.myChoices && <span class="poll-voted">{t('polls.ballot.voted')}</span>}
+          {poll.myChoices && (
+            <span class="poll-voted" role="status">
+              {t('polls.ballot.voted')}
+            </span>
+          )}
         </p>
       </form>
       {poll.can.withdraw && (

@@ -10,7 +10,7 @@ import type { CountRow, PollCardView, PollResultsView, PollUi } from '../../src/
 
 /** "3 votes · 60%", with the singular for one vote. */
 function votesText(ui: PollUi, votes: number, percent: number): string {
-  return votes === 1 ? ui.t('polls.results.votes_one', { percent }) : ui.t('polls.results.votes', { votes, percent });
+  return ui.t('polls.results.votes', { count: votes, percent });
 }
 
 /** The width class of a bar: the percentage rounded to the nearest 5. */
@@ -39,7 +39,7 @@ export const PollResults: FC<{ ui: PollUi; poll: PollCardView; results: PollResu
   return (
     <div class="poll-results">
       <h4 class="poll-results-title">
-        {t('polls.results.title')} <span class="muted">{results.ballots === 1 ? t('polls.results.ballots_one') : t('polls.results.ballots', { count: results.ballots })}</span>
+        {t('polls.results.title')} <span class="muted">{t('polls.results.ballots', { count: results.ballots })}</span>
       </h4>
       {results.ballots === 0 && <p class="muted">{t('polls.results.none')}</p>}
       {runoff && results.ballots > 0 && (

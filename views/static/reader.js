@@ -54,7 +54,8 @@
     target.focus({ preventScroll: true });
     target.scrollIntoView({ block: 'start', behavior: 'smooth' });
     if (history.replaceState) history.replaceState(null, '', '#' + target.id);
-    scheduleBookmark(target);
+    // Only where there is a place to remember (signed in, the library reader).
+    if (url && chapter) scheduleBookmark(target);
   }
 
   document.addEventListener('keydown', function (event) {

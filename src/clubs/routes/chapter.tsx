@@ -20,7 +20,8 @@ import { chapterOpenTo, clubCan } from '../policy';
 import { chapterBasePath, chapterLabel, clubFrame } from '../present';
 import { chapterAtPosition, recordProgress } from '../queries';
 import { bookFraction, chapterFraction, percent } from '../reading';
-import { chapterContextFor, mergeDecorators, type ParagraphDecorator } from '../slots';
+import { chapterProgressFor, judgeReportFor } from '../reading-progress';
+import { chapterContextFor, mergeDecorators, type ClubChapterContext, type ParagraphDecorator } from '../slots';
 import { progressSchema } from '../validation';
 import { accessOr404, dates, idParam, messagePage, readingOr404, type ClubRouteDeps, type Ctx } from './shared';
 
@@ -60,14 +61,9 @@ export function chapterRoutes({ deps, pages }: ClubRouteDeps): Hono<AppEnv> {
       return other ? { href: `${basePath}/${other.ordinal}`, title: chapterLabel(t, other) } : null;
     };
     const progressView: ChapterProgressView | null = clubCan(access, 'recordProgress')
-      ? {
-          url: `/clubs/${access.club.id}/readings/${reading.id}/progress`,
-          position: progress,
-          chapterPercent: percent(chapterFraction(progress, chapter)),
-          bookPercent: percent(bookFraction(progress, edition.paragraphCount)),
-        }
+      ? chapterProgressFor({ deps, access, reading, edition, chapter, paragraphs, progress, preview: closedToMembers, t, openedByProgress: pages.openedByProgress })
       : null;
-    const scripts = [...(open && progressView ? ['progress.js'] : []), ...contributions.flatMap((slots) => slots.scripts ?? [])];
+    const scripts = [...(open && progressView ? ['progress.js', 'reader.js', 'paragraph-actions.js'] : []), ...contributions.flatMap((slots) => slots.scripts ?? [])];
     return renderDocument(
       <ClubChapterPage
         page={pageContext(c)}
@@ -118,21 +114,21 @@ export function chapterRoutes({ deps, pages }: ClubRouteDeps): Hono<AppEnv> {
     const chapter = chapterAtPosition(db, edition.id, parsed.data.position);
     if (!chapter) return messagePage(c, 'clubs.error.position', back);
     const now = clock();
-    if (!clubCan(access, 'readChapter', { opensAt: chapterOpensAt(db, reading.id, chapter.id), now })) return messagePage(c, 'clubs.error.position_closed', back);
-    const stored = recordProgress(db, reading.id, access.userId!, parsed.data.position, parsed.data.mode, now);
+    const opensAt = chapterOpensAt(db, reading.id, chapter.id);
+    if (!clubCan(access, 'readChapter', { opensAt, now })) return messagePage(c, 'clubs.error.position_closed', back);
+    // An automatic report moves progress only as far as the shared rule allows (reading-progress.ts).
+    const verdict = judgeReportFor(deps, { reading, edition, chapter, userId: access.userId!, mode: parsed.data.mode, position: parsed.data.position, preview: opensAt !== null && opensAt > now, form });
+    if (!verdict.ok) return messagePage(c, verdict.reason === 'preview' ? 'clubs.error.progress_preview' : 'clubs.error.progress_skip', back, 409);
+    const stored = recordProgress(db, reading.id, access.userId!, verdict.position, verdict.mode, now);
     events.publish({ type: 'progress.moved', actorId: access.userId, clubId: access.club.id, readingId: reading.id, userId: access.userId!, position: stored });
     if (isHtmx(c)) {
       const shown = getChapterByOrdinal(db, edition.id, idParam(form.chapter)) ?? chapter;
+      const shownOpensAt = chapterOpensAt(db, reading.id, shown.id);
       return sendFragment(
         c,
         <ProgressBox
           page={pageContext(c)}
-          progress={{
-            url: `/clubs/${access.club.id}/readings/${reading.id}/progress`,
-            position: stored,
-            chapterPercent: percent(chapterFraction(stored, shown)),
-            bookPercent: percent(bookFraction(stored, edition.paragraphCount)),
-          }}
+          progress={chapterProgressFor({ deps, access, reading, edition, chapter: shown, paragraphs: [], progress: stored, preview: shownOpensAt !== null && shownOpensAt > now, t: c.get('t') })}
         />,
       );
     }

@@ -119,16 +119,15 @@ export function invitationRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     const lookup = inviteLookup(token);
     if (!('found' in lookup) || !lookup.found) return sendInvitePage(c, { kind: 'unusable', reason: lookup.reason! }, lookup.reason === 'invalid' ? 404 : 410);
     const { club, invitation } = lookup.found;
-    if (!user) return redirectToLogin(c, `/invite/${token}`);
+    // Signed out: the club, and the two ways in (a new account joins as it is created).
+    const next = encodeURIComponent(`/invite/${token}`);
+    const memberCount = listMembers(db, club.id, null).length;
+    const joinState = { kind: 'join' as const, club: { name: club.name, description: club.description, memberCount }, role: invitation.role, action: `/invite/${token}` };
+    if (!user) return sendInvitePage(c, { ...joinState, signedOut: { register: `/register?next=${next}`, login: `/login?next=${next}` } }, 200);
     if (deps.joinRefusal?.(club.id, user.id)) return sendInvitePage(c, { kind: 'unusable', reason: 'banned' }, 403);
     const access = accessFor(club, user.id, getMembership(db, club.id, user.id)?.role ?? null);
     if (!clubCan(access, 'acceptInvite')) return sendInvitePage(c, { kind: 'member', club: { id: club.id, name: club.name } }, 200);
-    const memberCount = listMembers(db, club.id, null).length;
-    return sendInvitePage(
-      c,
-      { kind: 'join', club: { name: club.name, description: club.description, memberCount }, role: invitation.role, action: `/invite/${token}` },
-      200,
-    );
+    return sendInvitePage(c, joinState, 200);
   });
 
   app.post('/invite/:token', (c) => {

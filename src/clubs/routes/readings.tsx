@@ -22,7 +22,7 @@ import { currentReading, progressOf, type ClubAccess } from '../access';
 import { clubCan } from '../policy';
 import { chapterLabel, chapterRows, clubFrame, clubHeader, continueLink } from '../present';
 import { scheduleOf, startReading, writeSchedule } from '../queries';
-import { bookFraction, percent, planOpenings } from '../reading';
+import { bookFraction, percent, planOpenings, scheduleFormDefaults } from '../reading';
 import { pickBookSchema, scheduleSchema } from '../validation';
 import { accessOr404, permittedOr, dates, errorKeys, idParam, readingOr404, type ClubRouteDeps, type Ctx } from './shared';
 
@@ -109,7 +109,10 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     const edition = getEdition(db, reading.editionId)!;
     const { format, timeZone } = dates(c);
     const schedule = scheduleOf(db, reading.id);
-    const rows = listChapters(db, edition.id).map((chapter) => {
+    const chapters = listChapters(db, edition.id);
+    // A fresh form offers the next run to date (after saving one: the chapters after it).
+    const shown = Object.keys(values).length > 0 ? values : scheduleFormDefaults(chapters.map((chapter) => ({ ordinal: chapter.ordinal, kind: chapter.kind, opensAt: schedule.get(chapter.id) ?? null })), timeZone);
+    const rows = chapters.map((chapter) => {
       const opensAt = schedule.get(chapter.id) ?? null;
       return {
         ordinal: chapter.ordinal,
@@ -126,7 +129,7 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
         reading={{ id: reading.id, title: edition.title, language: edition.language }}
         rows={rows}
         timeZone={timeZone}
-        values={values}
+        values={shown}
         errors={errorKeys(errors)}
         saved={c.req.query('saved') === '1' && status === 200}
       />,

@@ -79,6 +79,9 @@ describe('the club chapter page', () => {
       expect(html).toMatch(new RegExp(`name="${name}"`));
     }
     expect(byId(html, 'passage-action')).toBeDefined();
+    // The same Markdown hint as the paragraph form, tied to the text box.
+    expect(textOf(byId(html, 'passage-body-hint')!)).toContain('Markdown works');
+    expect(byId(html, 'passage-body')!.attribs['aria-describedby']).toBe('passage-body-hint');
     expect(html).toMatch(/<script src="\/static\/passage\.js\?v=[0-9a-f]+" defer/);
     expect(html).toMatch(/<script src="\/static\/comments\.js\?v=[0-9a-f]+" defer/);
   });

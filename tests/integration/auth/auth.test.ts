@@ -462,7 +462,7 @@ describe('the account page', () => {
     const current = await signUp(testApp, 'minji');
     const otherDevice = await signIn(testApp, 'minji');
     const someoneElse = await signUp(testApp, 'dohyun');
-    expect(await (await current.get('/account')).text()).toContain('Signed in on 2 device(s)');
+    expect(await (await current.get('/account')).text()).toContain('Signed in on 2 devices, including this one.');
 
     const response = await current.post('/account/logout-everywhere');
     expect(response.status).toBe(303);

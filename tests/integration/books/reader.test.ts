@@ -71,7 +71,7 @@ describe('library and book page', () => {
     expect(html).toContain(`<main id="main" lang="ko">`);
     const toc = html.slice(html.indexOf('class="book-toc"'), html.indexOf('class="book-aside"'));
     // Front matter (untitled) first, then the part with its chapters nested beneath it.
-    expect(toc).toMatch(/<a href="\/books\/\d+\/chapters\/1" lang="en">Front matter<\/a>/);
+    expect(toc).toMatch(/<a href="\/books\/\d+\/chapters\/1" lang="en">Opening pages<\/a>/);
     expect(toc).toMatch(
       /<li class="toc-entry toc-depth-1"><a href="\/books\/\d+\/chapters\/2#p-1">제1부 시작<\/a><ol class="toc-list toc-nested"><li class="toc-entry toc-depth-2"><a href="\/books\/\d+\/chapters\/2#p-2">1장. 책 고르기<\/a><ol class="toc-list toc-nested"><li class="toc-entry toc-depth-3"><a href="\/books\/\d+\/chapters\/2#p-4">분량<\/a>/,
     );
@@ -126,13 +126,16 @@ describe('chapter page', () => {
   it('links to the previous and next chapters, with untitled matter named', async () => {
     const client = anonymous();
     const first = await (await client.get(`/books/${editionId}/chapters/1`)).text();
-    expect(first).toContain('<h2 class="reader-untitled" lang="en">Front matter</h2>');
+    expect(first).toContain('<h2 class="reader-untitled" lang="en">Opening pages</h2>');
     expect(first).not.toContain('rel="prev"');
     expect(first).toContain(`rel="next" href="/books/${editionId}/chapters/2"`);
     const middle = await (await client.get(`/books/${editionId}/chapters/2`)).text();
     expect(middle).toContain(`rel="prev" href="/books/${editionId}/chapters/1"`);
-    expect(middle).toContain('Previous: Front matter');
-    expect(middle).toContain('Next: 2장. 사람 찾기');
+    expect(middle).toContain('Previous: <span lang="en">Opening pages</span>');
+    // The book's own title, marked as the book's language (so Korean wraps between words).
+    expect(middle).toContain('Next: <span lang="ko">2장. 사람 찾기</span>');
+    // No app ordinal that could clash with the book's numbering ("Chapter 2" above "1장").
+    expect(middle).toContain('2 of 5 in the book');
     const last = await (await client.get(`/books/${editionId}/chapters/5`)).text();
     expect(last).not.toContain('rel="next"');
     expect(last).toContain('End of the book.');

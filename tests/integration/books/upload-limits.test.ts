@@ -76,7 +76,7 @@ describe('uploads never stall the server', () => {
     expect(testApp.sqlite.prepare('select count(*) as n from pending_imports').get()).toEqual({ n: 0 });
   });
 
-  it('limits uploads per person per hour (429 with the wait in minutes)', async () => {
+  it('limits uploads per person per hour (429 with the wait in words)', async () => {
     pool = new ImportPool({ size: 2 });
     testApp = makeTestApp({ importPool: pool, rateLimits: { uploadsPerUser: { limit: 2, windowMs: 60 * 60_000 } } });
     const admin = await signUp(testApp, 'admin');

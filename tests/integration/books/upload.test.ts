@@ -4,7 +4,9 @@
  */
 import { zipSync, strToU8 } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addMemberRow, createClubRow, importSampleBook, userIdOf } from '../../helpers/fixtures';
+import { addMemberRow, createClubRow, importSampleBook, startReadingRow, userIdOf } from '../../helpers/fixtures';
+import { generateKoreanBook } from '../../fixtures/books/korean-book';
+import { textOf } from '../clubs/world';
 import { makeTestApp, signUp, type Client, type TestApp } from '../../helpers/app';
 import { PENDING_UPLOAD_TTL_MS } from '../../../src/books/uploads';
 
@@ -186,22 +188,44 @@ describe('who may upload', () => {
     expect(await (await admin.get('/library')).text()).toContain('href="/library/upload"');
   });
 
-  it('a club moderator may upload for their club and goes on to pick the new edition for it', async () => {
+  it('a club moderator uploads for their club: the preview says what confirming does, and the club reads it', async () => {
     const moderator = await signUp(testApp, 'mod');
     const club = createClubRow(testApp, { ownerId: userIdOf(testApp, 'admin'), name: 'Lantern Club' });
     addMemberRow(testApp, club.id, userIdOf(testApp, 'mod'), 'moderator');
+    const current = importSampleBook(testApp, { title: 'The Book Before' });
+    startReadingRow(testApp, club.id, current.editionId);
     const form = await moderator.get(`/library/upload?club=${club.id}`);
     expect(form.status).toBe(200);
     const html = await form.text();
     expect(html).toContain(`name="clubId" value="${club.id}"`);
-    expect(html).toContain('Lantern Club');
+    expect(textOf(html)).toContain('This book is for the club “Lantern Club”. When you confirm the preview, the club starts reading it.');
     const location = (await upload(moderator, KOREAN_BOOK, 'club.txt', { clubId: String(club.id) })).headers.get('location')!;
+    const preview = textOf(await (await moderator.get(location)).text());
+    expect(preview).toContain('Confirming adds the book to the library and makes it the book “Lantern Club” reads. “The Book Before”, which the club reads now, then ends');
+    expect(preview).toContain('Add it and start reading in Lantern Club');
+    // One step: confirming lands on the club, reading the new book (no picker to click through).
     const confirm = await moderator.post(`${location}/confirm`);
-    const next = confirm.headers.get('location')!;
-    expect(next).toMatch(new RegExp(`^/clubs/${club.id}/readings/new\\?edition=\\d+$`));
-    const pick = await moderator.get(next);
-    expect(pick.status).toBe(200);
-    expect(await pick.text()).toContain('name="editionId"');
+    expect(confirm.headers.get('location')).toBe(`/clubs/${club.id}?done=book`);
+    const home = textOf(await (await moderator.get(confirm.headers.get('location')!)).text());
+    expect(home).toContain('The club is reading a new book.');
+    expect(home).toContain('작은 시험 책');
+    expect(home).toContain('Earlier books The Book Before');
+  });
+
+  it('one book shows one paragraph count everywhere: preview, library, book page, picker', async () => {
+    const book = generateKoreanBook({ targetBytes: 300_000 });
+    const club = createClubRow(testApp, { ownerId: userIdOf(testApp, 'admin'), name: 'Counting Club' });
+    const expected = `${book.expected.paragraphs.toLocaleString('en')} paragraphs`;
+    expect(book.expected.paragraphs).toBeGreaterThan(1000); // so the grouping separator shows
+    const location = (await upload(admin, book.text, 'book.txt')).headers.get('location')!;
+    expect(textOf(await (await admin.get(location)).text())).toContain(expected);
+    const bookPage = (await admin.post(`${location}/confirm`)).headers.get('location')!.split('?')[0]!;
+    expect(textOf(await (await admin.get('/library')).text())).toContain(expected);
+    expect(textOf(await (await admin.get(bookPage)).text())).toContain(`Paragraphs ${book.expected.paragraphs.toLocaleString('en')}`);
+    expect(textOf(await (await admin.get(`/clubs/${club.id}/readings/new`)).text())).toContain(expected);
+    // Headings are positions (progress counts them) but not paragraphs.
+    const positions = (testApp.sqlite.prepare('select paragraph_count as n from editions').get() as { n: number }).n;
+    expect(positions).toBeGreaterThan(book.expected.paragraphs);
   });
 
   it('a club the uploader does not moderate behaves as if it did not exist', async () => {

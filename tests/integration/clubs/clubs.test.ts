@@ -331,7 +331,7 @@ describe('members’ progress on the club home', () => {
   test('visitors of a public club see the club but not the member list', async () => {
     const setup = world.makeClub({ visibility: 'public' });
     const html = await (await world.clients.visitor.get(`/clubs/${setup.clubId}`)).text();
-    expect(html).toContain('Members: 4');
+    expect(html).toContain('4 members');
     expect(html).not.toContain('member-progress-');
     expect((await world.clients.outsider.post(`/clubs/${setup.clubId}/progress-visibility`, { hidden: 'yes' })).status).toBe(403);
   });

@@ -98,8 +98,16 @@ describe('creating invitations', () => {
       const fields = { expiresInHours: 24, maxUses: 1, role: 'member' };
       expect((await limited.clients.owner.post(`/clubs/${setup.clubId}/invitations`, fields)).status).toBe(200);
       expect((await limited.clients.owner.post(`/clubs/${setup.clubId}/invitations`, fields)).status).toBe(200);
-      const refused = await limited.clients.owner.post(`/clubs/${setup.clubId}/invitations`, fields);
+      const from = `http://localhost/clubs/${setup.clubId}/invitations`; // the host app.request() answers on
+      const refused = await limited.clients.owner.post(`/clubs/${setup.clubId}/invitations`, fields, { referer: from });
       expect(refused.status).toBe(429);
+      // In words, and a way back to the page the request came from.
+      const text = textOf(await refused.text());
+      expect(text).toContain('Please try again in a minute.');
+      expect(text).toContain('Back to where you were');
+      expect(await (await limited.clients.owner.post(`/clubs/${setup.clubId}/invitations`, fields, { referer: from })).text()).toContain(`<a class="button" href="/clubs/${setup.clubId}/invitations">`);
+      // Another site's page is not "where you were".
+      expect(await (await limited.clients.owner.post(`/clubs/${setup.clubId}/invitations`, fields, { referer: 'https://evil.example/x' })).text()).not.toContain('Back to where you were');
       expect(limited.testApp.db.select().from(invitations).where(eq(invitations.clubId, setup.clubId)).all()).toHaveLength(3); // fixture + 2
     } finally {
       limited.close();
@@ -108,16 +116,21 @@ describe('creating invitations', () => {
 });
 
 describe('following a link', () => {
-  test('signed out: sign up through the link, come back, confirm, and join (joining is a POST)', async () => {
+  test('signed out: the link shows the club and two ways in; signing up through it joins at once', async () => {
     const setup = world.makeClub();
     const { token } = await createInvitation(world.clients.owner, setup.clubId);
     const browser = new Client(world.testApp);
     const first = await browser.get(`/invite/${token}`);
-    expect(first.status).toBe(303);
-    const login = first.headers.get('location')!;
-    expect(login).toBe(`/login?next=${encodeURIComponent(`/invite/${token}`)}`);
-    const loginPage = await (await browser.get(login)).text();
-    expect(loginPage).toContain(`/register?next=${encodeURIComponent(`/invite/${token}`)}`);
+    expect(first.status).toBe(200);
+    const invite = await first.text();
+    const next = encodeURIComponent(`/invite/${token}`);
+    expect(textOf(invite)).toMatch(/Join Club A\d+ .*You have been invited to join as Member\. Create an account and join I have an account: sign in/);
+    expect(invite).toContain(`href="/register?next=${next}"`);
+    expect(invite).toContain(`href="/login?next=${next}"`);
+    // Looking joined nobody and used nothing.
+    expect(world.testApp.db.select().from(invitations).where(eq(invitations.tokenHash, hashInvitationToken(token))).get()!.uses).toBe(0);
+    const form = textOf(await (await browser.get(`/register?next=${next}`)).text());
+    expect(form).toMatch(/You were invited to “Club A\d+”: creating your account joins the club\./);
     const registered = await browser.post('/register', {
       username: 'linkfollower',
       displayName: 'Link Follower',
@@ -126,25 +139,43 @@ describe('following a link', () => {
       next: `/invite/${token}`,
     });
     expect(registered.status).toBe(303);
-    expect(registered.headers.get('location')).toBe(`/invite/${token}`);
-    const confirm = await browser.get(`/invite/${token}`);
-    expect(confirm.status).toBe(200);
-    const html = await confirm.text();
-    const clubName = `Club A${setup.clubId}`;
-    expect(textOf(html)).toMatch(/Join Club A\d+/);
-    expect(html).toContain(`action="/invite/${token}"`);
-    // Looking at the page joined nobody and used nothing.
+    // No "Join" page to click through: the new account is in the club.
+    expect(registered.headers.get('location')).toBe(`/clubs/${setup.clubId}?done=joined`);
     const userId = world.testApp.sqlite.prepare("select id from users where username_key = 'linkfollower'").get() as { id: number };
-    expect(roleOf(setup.clubId, userId.id)).toBeUndefined();
-    expect(world.testApp.db.select().from(invitations).where(eq(invitations.tokenHash, hashInvitationToken(token))).get()!.uses).toBe(0);
-    const joined = await browser.post(`/invite/${token}`);
-    expect(joined.status).toBe(303);
-    expect(joined.headers.get('location')).toBe(`/clubs/${setup.clubId}?done=joined`);
     expect(roleOf(setup.clubId, userId.id)).toBe('member');
     expect(world.testApp.db.select().from(invitations).where(eq(invitations.tokenHash, hashInvitationToken(token))).get()!.uses).toBe(1);
     const home = textOf(await (await browser.get(`/clubs/${setup.clubId}?done=joined`)).text());
     expect(home).toContain('Welcome to the club!');
-    void clubName;
+  });
+
+  test('a club signs up together from one address through one link; a refusal says how long in words and keeps the form', async () => {
+    const setup = world.makeClub();
+    const { token } = await createInvitation(world.clients.owner, setup.clubId, { maxUses: 8 });
+    const cafe = '198.51.100.77';
+    // Eight people on one café wifi: far over the general 5 sign-ups an hour, all in.
+    for (let i = 1; i <= 8; i++) {
+      const person = new Client(world.testApp, { ip: cafe });
+      const response = await person.post('/register', { username: `cafe${i}`, displayName: `카페 ${i}`, password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD, next: `/invite/${token}` });
+      expect(response.status, `person ${i}`).toBe(303);
+      expect(response.headers.get('location')).toBe(`/clubs/${setup.clubId}?done=joined`);
+    }
+    // The link is used up now, so the next sign-up from there counts against the general limit.
+    for (let i = 1; i <= 5; i++) {
+      const response = await new Client(world.testApp, { ip: cafe }).post('/register', { username: `later${i}`, displayName: 'Later', password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD });
+      expect(response.status).toBe(303);
+    }
+    world.testApp.clock.advance(38_000); // 3,562 seconds left in the hour
+    const refused = await new Client(world.testApp, { ip: cafe, acceptLanguage: 'ko' })
+      .post('/register', { username: 'toolate', displayName: '늦은 사람', password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD, next: `/invite/${token}` })
+      .finally(() => world.testApp.clock.advance(-38_000));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('3562');
+    const html = await refused.text();
+    expect(textOf(html)).toContain('약 1시간 뒤에 다시 시도해 주세요.');
+    // The same form, with what was typed and the way back to the invitation.
+    expect(html).toContain('action="/register"');
+    expect(html).toContain('value="toolate"');
+    expect(html).toContain(`name="next" value="/invite/${token}"`);
   });
 
   test('signed in through the login form with next, the reader lands on the confirmation', async () => {
@@ -250,7 +281,7 @@ describe('following a link', () => {
     const reader = await signUp(world.testApp, 'hangul_invitee', { acceptLanguage: 'ko' });
     const page = textOf(await (await reader.get(`/invite/${setup.token}`)).text());
     expect(page).toMatch(/Club A\d+에 가입하기/);
-    expect(page).toContain('멤버(으)로 초대받았어요.');
+    expect(page).toContain('멤버로 초대받았어요.');
   });
 
   test('the list shows states and uses', async () => {

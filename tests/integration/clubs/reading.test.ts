@@ -1,9 +1,9 @@
 /** The book a club reads: choosing it, its schedule, chapter pages and each member's progress. */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readingProgress, readings, scheduleEntries } from '../../../db/schema';
+import { readings, scheduleEntries } from '../../../db/schema';
 import { createClubRow, setProgressRow, startReadingRow } from '../../helpers/fixtures';
-import { DAY, makeWorld, setTimeZone, textOf, type ClubWorld } from './world';
+import { DAY, makeWorld, setTimeZone, storedProgress, textOf, type ClubWorld } from './world';
 
 let world: ClubWorld;
 beforeAll(async () => {
@@ -11,12 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-const progressOf = (readingId: number, userId: number) =>
-  world.testApp.db
-    .select({ position: readingProgress.position })
-    .from(readingProgress)
-    .where(and(eq(readingProgress.readingId, readingId), eq(readingProgress.userId, userId)))
-    .get()?.position ?? 0;
+const progressOf = (readingId: number, userId: number) => storedProgress(world, readingId, userId);
 
 describe('choosing the book', () => {
   test('a moderator picks an edition; the previous reading ends and stays browsable', async () => {
@@ -103,13 +98,27 @@ describe('the schedule', () => {
           [setup.chapterIds[2], Date.UTC(2026, 10, 27, 10)],
         ]),
       );
-      const page = textOf(await (await world.clients.moderator.get(`/clubs/${setup.clubId}/readings/${setup.readingId}/schedule?saved=1`)).text());
+      const html = await (await world.clients.moderator.get(`/clubs/${setup.clubId}/readings/${setup.readingId}/schedule?saved=1`)).text();
+      // The form shows the run as saved, not "chapter 1 → last, no date" again.
+      expect(html).toMatch(/<select id="schedule-from" name="fromOrdinal"><option value="1">[^<]*<\/option><option value="2" selected="">/);
+      expect(html).toContain('value="2026-11-20T19:00"');
+      expect(html).toMatch(/id="schedule-every" name="everyDays" type="number" min="0" max="365" value="7"/);
+      const page = textOf(html);
       expect(page).toContain('The schedule was saved.');
       expect(page).toContain('Asia/Seoul');
       expect(page).toMatch(/November 20, 2026.*7:00\s?PM/);
     } finally {
       setTimeZone(world.testApp, world.ids.moderator, null);
     }
+  });
+
+  test('after dating the first chapters, the form offers the ones after them, a step later', async () => {
+    const setup = world.makeClub({ schedule: false });
+    const url = `/clubs/${setup.clubId}/readings/${setup.readingId}/schedule`;
+    expect((await world.clients.moderator.post(url, { action: 'set', fromOrdinal: 1, toOrdinal: 2, opensAt: '2026-11-20T19:00', everyDays: 3 })).status).toBe(303);
+    const html = await (await world.clients.moderator.get(`${url}?saved=1`)).text();
+    expect(html).toMatch(/name="fromOrdinal">(<option value="[12]">[^<]*<\/option>)+<option value="3" selected="">/);
+    expect(html).toMatch(/name="opensAt" type="datetime-local" value="2026-11-26T19:00"/); // 20th, 23rd, then the 26th
   });
 
   test('one date for one chapter, then clearing it opens it again', async () => {
@@ -159,14 +168,14 @@ describe('the schedule', () => {
     setTimeZone(world.testApp, world.ids.member, 'Asia/Seoul');
     try {
       const english = textOf(await (await world.clients.member.get(`/clubs/${setup.clubId}`)).text());
-      expect(english).toContain('Chapters 1–2 of 3 are open.');
+      expect(english).toContain('Open now: up to “Chapter 2. The second evening” (2 of 3 chapters).');
       // The clock starts at 2026-11-01 09:00 UTC; chapter 3 opens a day later: 18:00 in Seoul.
-      expect(english).toMatch(/Next: chapter 3, “Chapter 3\. The third evening”, opens on November 2, 2026.*6:00\s?PM/);
+      expect(english).toMatch(/Next: “Chapter 3\. The third evening” opens on November 2, 2026.*6:00\s?PM/);
       world.clients.member.acceptLanguage = 'ko';
       world.testApp.sqlite.prepare("update users set locale = 'ko' where id = ?").run(world.ids.member);
       const korean = textOf(await (await world.clients.member.get(`/clubs/${setup.clubId}`)).text());
-      expect(korean).toContain('전체 3장 중 1–2장이 열려 있어요.');
-      expect(korean).toMatch(/다음 장: 3장 「Chapter 3\. The third evening」, 2026년 11월 2일 18:00에 열려요/);
+      expect(korean).toContain('지금 「Chapter 2. The second evening」까지 열려 있어요(전체 3개 장 중 2개).');
+      expect(korean).toMatch(/다음: 「Chapter 3\. The third evening」, 2026년 11월 2일 18:00에 열려요/);
     } finally {
       setTimeZone(world.testApp, world.ids.member, null);
       world.testApp.sqlite.prepare('update users set locale = null where id = ?').run(world.ids.member);

@@ -11,7 +11,7 @@
  * Sample book positions: chapter 1 is positions 1–7, chapter 2 is 8–14, chapter 3 is 15–21.
  */
 import { and, eq } from 'drizzle-orm';
-import { invitations, memberships, users } from '../../../db/schema';
+import { invitations, memberships, readingProgress, users } from '../../../db/schema';
 import { newInvitationToken } from '../../../src/clubs/invitation-token';
 import type { RateLimitRule } from '../../../src/http/rate-limit';
 import { Client, makeTestApp, signUp, type TestApp } from '../../helpers/app';
@@ -92,6 +92,17 @@ export async function makeWorld(options: { rateLimits?: Record<string, RateLimit
     },
     close: () => testApp.close(),
   };
+}
+
+/** A member's stored reading progress (0 when none). */
+export function storedProgress(world: Pick<ClubWorld, 'testApp'>, readingId: number, userId: number): number {
+  return (
+    world.testApp.db
+      .select({ position: readingProgress.position })
+      .from(readingProgress)
+      .where(and(eq(readingProgress.readingId, readingId), eq(readingProgress.userId, userId)))
+      .get()?.position ?? 0
+  );
 }
 
 export function setTimeZone(testApp: TestApp, userId: number, timeZone: string | null) {

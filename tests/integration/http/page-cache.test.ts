@@ -52,7 +52,7 @@ describe('the cached chapter page', () => {
 
   it('retires the club’s pages when someone joins through an invitation link', async () => {
     const { alice, club, url } = await room(0);
-    const members = async () => /Members: (\d+)/.exec(await (await alice.get(url)).text())?.[1];
+    const members = async () => /(\d+) members?\b/.exec(await (await alice.get(url)).text())?.[1];
     expect(await members()).toBe('2');
     const invited = await alice.post(`/clubs/${club.id}/invitations`, { expiresInHours: 24, maxUses: 5, role: 'member' });
     const token = /\/invite\/([a-z2-7]{32})/.exec(await invited.text())?.[1];

@@ -89,7 +89,8 @@ describe('past the posting limit', () => {
     const response = await act();
     expect(response.status).toBe(429);
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await response.text()).toMatch(/\d+ seconds?|\d+초/);
+    // The wait, in words (`{seconds, duration}`): "Please try again in a minute."
+    expect(await response.text()).toMatch(/try again in (?:about )?(?:a|an|\d+) (?:seconds?|minutes?|hours?)|(?:약 )?\d+(?:초|분|시간) 뒤에/);
     expect(counts()).toBe(before);
   });
 });

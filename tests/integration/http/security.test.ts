@@ -121,7 +121,7 @@ describe('rate limits', () => {
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(await refused.text()).toContain(`Please wait ${retryAfter} seconds`);
+    expect(await refused.text()).toContain(`Please try again in ${retryAfter === 60 ? 'a minute' : `${retryAfter} seconds`}.`);
     // Even the right password is refused from that address until the window ends…
     expect((await new Client(testApp, { ip: '203.0.113.1' }).post('/login', { username: 'minji', password: DEFAULT_PASSWORD })).status).toBe(429);
     // …while another address is unaffected.
@@ -202,7 +202,7 @@ describe('rate limits', () => {
     for (let attempt = 1; attempt <= 6; attempt++) await wrongLogin('203.0.113.9', `u${attempt}`);
     const refused = await new Client(testApp, { ip: '203.0.113.9', acceptLanguage: 'ko' }).post('/login', { username: 'x', password: 'y' });
     expect(refused.status).toBe(429);
-    expect(await refused.text()).toMatch(/\d+초 뒤에 다시 시도해 주세요\./);
+    expect(await refused.text()).toMatch(/(약 )?\d+(초|분) 뒤에 다시 시도해 주세요\./);
   });
 });
 

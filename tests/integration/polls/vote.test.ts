@@ -193,7 +193,7 @@ describe('casting a ballot', () => {
     expect((await room.members[0].post(path(id, 'vote'), { choice: b! })).status).toBe(303);
     const limited = await room.members[0].post(path(id, 'vote'), { choice: a! });
     expect(limited.status).toBe(429);
-    expect(await limited.text()).toContain('Please wait');
+    expect(await limited.text()).toContain('Please try again in');
     expect(choicesOf(id, room.ids.member1)).toEqual([{ optionId: b, rank: 1 }]);
     // Another member is not affected.
     expect((await room.members[1].post(path(id, 'vote'), { choice: a! })).status).toBe(303);

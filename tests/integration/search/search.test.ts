@@ -98,7 +98,7 @@ describe('the spoiler matrix: who finds which comment', () => {
       expect(response.status).toBe(200);
       const page = await response.text();
       expect(page).not.toContain('publicword');
-      expect(page).toContain('1 more matching comments further on');
+      expect(page).toContain('1 more matching comment further on');
     }
     const book = await (await pub.visitor.get(`/clubs/${pub.clubId}/search?q=${encodeURIComponent('등불')}`)).text();
     expect(book).toContain('(ahead of you)');

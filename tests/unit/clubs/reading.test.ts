@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from '../../../src/clubs/invitation-token';
-import { bookFraction, chapterFraction, continueOrdinal, invitationState, nextProgress, percent, planOpenings, scheduleSummary } from '../../../src/clubs/reading';
+import { bookFraction, chapterFraction, continueOrdinal, invitationState, nextProgress, percent, planOpenings, scheduleFormDefaults, scheduleSummary } from '../../../src/clubs/reading';
 
 describe('progress', () => {
   test('reports only move forward; a deliberate set may go back', () => {
@@ -33,14 +33,29 @@ describe('progress', () => {
 
   test('continueOrdinal is the chapter holding the next unread paragraph', () => {
     const chapters = [
-      { ordinal: 1, firstPosition: 1, lastPosition: 7, paragraphCount: 7 },
-      { ordinal: 2, firstPosition: 8, lastPosition: 14, paragraphCount: 7 },
+      { ordinal: 1, kind: 'body' as const, firstPosition: 1, lastPosition: 7, paragraphCount: 7 },
+      { ordinal: 2, kind: 'body' as const, firstPosition: 8, lastPosition: 14, paragraphCount: 7 },
     ];
     expect(continueOrdinal(chapters, 0)).toBe(1);
     expect(continueOrdinal(chapters, 6)).toBe(1);
     expect(continueOrdinal(chapters, 7)).toBe(2);
     expect(continueOrdinal(chapters, 14)).toBe(2);
     expect(continueOrdinal([], 3)).toBeNull();
+  });
+
+  test('a new reader starts at the body (the prologue), not at the copyright page', () => {
+    const chapters = [
+      { ordinal: 1, kind: 'front' as const, firstPosition: 1, lastPosition: 12, paragraphCount: 12 },
+      { ordinal: 2, kind: 'body' as const, firstPosition: 13, lastPosition: 17, paragraphCount: 5 },
+      { ordinal: 3, kind: 'body' as const, firstPosition: 18, lastPosition: 30, paragraphCount: 13 },
+      { ordinal: 4, kind: 'back' as const, firstPosition: 31, lastPosition: 32, paragraphCount: 2 },
+    ];
+    expect(continueOrdinal(chapters, 0)).toBe(2);
+    expect(continueOrdinal(chapters, 5)).toBe(2); // some of the front matter read
+    expect(continueOrdinal(chapters, 17)).toBe(3);
+    expect(continueOrdinal(chapters, 31)).toBe(4);
+    // Only front matter is open: that is where to start.
+    expect(continueOrdinal(chapters.slice(0, 1), 0)).toBe(1);
   });
 });
 
@@ -102,5 +117,39 @@ describe('invitations', () => {
     expect(seen.size).toBe(50);
     expect(looksLikeInvitationToken('../../etc/passwd')).toBe(false);
     expect(looksLikeInvitationToken('A'.repeat(32))).toBe(false);
+  });
+});
+
+describe('scheduleFormDefaults', () => {
+  const zone = 'Asia/Seoul';
+  const at = (iso: string) => Date.parse(iso);
+  const book = (dates: (string | null)[]) =>
+    dates.map((date, i) => ({ ordinal: i + 1, kind: (i === 0 ? 'front' : i === dates.length - 1 ? 'back' : 'body') as 'front' | 'body' | 'back', opensAt: date === null ? null : at(date) }));
+
+  test('nothing dated: the whole body onwards, no date', () => {
+    expect(scheduleFormDefaults(book([null, null, null, null, null]), zone)).toEqual({ fromOrdinal: '2', toOrdinal: '5', opensAt: '', everyDays: '0' });
+  });
+
+  test('after saving a run: the chapters after it, one step after its last date', () => {
+    // Chapters 2 and 3 open a week apart, 19:00 in Seoul.
+    expect(scheduleFormDefaults(book([null, '2026-11-05T10:00:00Z', '2026-11-12T10:00:00Z', null, null]), zone)).toEqual({
+      fromOrdinal: '4',
+      toOrdinal: '5',
+      opensAt: '2026-11-19T19:00',
+      everyDays: '7',
+    });
+  });
+
+  test('a run opened all at once offers no date for the next', () => {
+    expect(scheduleFormDefaults(book([null, '2026-11-05T10:00:00Z', '2026-11-05T10:00:00Z', null, null]), zone)).toMatchObject({ fromOrdinal: '4', opensAt: '', everyDays: '0' });
+  });
+
+  test('everything dated: the last run as it was saved', () => {
+    expect(scheduleFormDefaults(book(['2026-11-01T10:00:00Z', '2026-11-05T10:00:00Z', '2026-11-08T10:00:00Z', '2026-11-11T10:00:00Z', '2026-11-14T10:00:00Z']), zone)).toEqual({
+      fromOrdinal: '2',
+      toOrdinal: '5',
+      opensAt: '2026-11-05T19:00',
+      everyDays: '3',
+    });
   });
 });

@@ -6,12 +6,14 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { translate, type MessageKey } from '../../../src/i18n';
+import { PLURAL_CATEGORIES, translate, type MessageKey } from '../../../src/i18n';
 
 const MESSAGES = resolve(import.meta.dirname, '../../../src/i18n/messages');
 const files = readdirSync(MESSAGES).filter((name) => /\.tsx?$/.test(name)).sort();
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+/** `name` or `name, duration` for every placeholder, sorted. */
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)(?:,\s*(\w+))?\}/g)].map((m) => (m[2] ? `${m[1]}, ${m[2]}` : m[1])).sort();
+const CATEGORY = new RegExp(`\\.(${PLURAL_CATEGORIES.join('|')})$`);
 
 describe('message catalogues', () => {
   it('exist, including the foundation ones', () => {
@@ -31,6 +33,22 @@ describe('message catalogues', () => {
         expect(text!.trim(), key).not.toBe('');
       }
       for (const key of Object.keys(en)) expect(placeholders(ko[key]!), key).toEqual(placeholders(en[key]!));
+    });
+
+    it('says every count with a plural family, never "(s)"', async () => {
+      const { en, ko } = await load();
+      for (const [key, text] of [...Object.entries(en), ...Object.entries(ko)]) {
+        // A count printed in a sentence must be able to agree with it ("1 day", "7 days").
+        if (/\{count\}/.test(text!)) expect(key, `${key}: ${text}`).toMatch(CATEGORY);
+        expect(text, key).not.toMatch(/\((?:s|es)\)/i);
+        // The only typed placeholder is `{x, duration}`.
+        expect(text, key).not.toMatch(/\{\w+,(?!\s*duration\})/);
+      }
+      for (const key of Object.keys(en).filter((k) => CATEGORY.test(k))) {
+        const family = key.replace(CATEGORY, '');
+        expect(en, `${family} needs .other`).toHaveProperty([`${family}.other`]);
+        expect(en, `${family} is a family, not also a key`).not.toHaveProperty([family]);
+      }
     });
 
     it('is merged into the catalogue that translate() reads', async () => {

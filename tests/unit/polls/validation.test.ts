@@ -88,7 +88,7 @@ describe('ballots', () => {
     expect(ballotProblem(readBallot({}, 'single'), poll('single'))).toMatchObject({ key: 'polls.error.no_choice' });
     expect(ballotProblem(readBallot({ choice: '99' }, 'single'), poll('single'))).toMatchObject({ key: 'polls.error.unknown_option' });
     expect(ballotProblem(readBallot({ choice: 'abc' }, 'single'), poll('single'))).toMatchObject({ key: 'polls.error.unknown_option' });
-    expect(ballotProblem(readBallot({ choice_11: 'on' }, 'multiple'), poll('multiple', 2, 2))).toEqual({ key: 'polls.error.too_few', params: { min: 2, max: 2 } });
+    expect(ballotProblem(readBallot({ choice_11: 'on' }, 'multiple'), poll('multiple', 2, 2))).toEqual({ key: 'polls.error.too_few', params: { count: 2 } });
     expect(ballotProblem(readBallot({ choice_11: 'on', choice_12: 'on', choice_13: 'on' }, 'multiple'), poll('multiple', 1, 2))).toMatchObject({ key: 'polls.error.too_many' });
     expect(ballotProblem(readBallot({ choice_11: 'on', choice_12: 'on' }, 'multiple'), poll('multiple', 1, 2))).toBeNull();
   });
