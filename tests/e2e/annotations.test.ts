@@ -95,7 +95,10 @@ describe('two readers, one passage', () => {
     expect(await a.page.textContent('#p-3 .comment-count')).toBe('1 comment');
     await screenshot(a.page, 'annotations-a-after-post-1280');
 
-    // B, in chapter 1, opens chapter 2: no mark, no comment, only the count.
+    // B, in chapter 1, opens chapter 2: no mark, no comment, only the count. (Without its live
+    // stream: progress.js reports the paragraphs on B's screen as read, and the live page would
+    // then show their comments at once; tests/e2e/live.test.ts is about that.)
+    await b.page.route('**/live/**', (route) => route.abort());
     await b.page.goto(chapterUrl);
     expect(await b.page.locator('mark.annotated').count()).toBe(0);
     expect(await b.page.locator('text=always').count()).toBe(0);
@@ -109,6 +112,7 @@ describe('two readers, one passage', () => {
 
     // B reads on to the end of chapter 2, then sees the passage marked and opens its thread in place.
     setProgressRow(seed, reading.id, bId, 14);
+    await b.page.unroute('**/live/**');
     await b.page.goto(chapterUrl);
     await b.page.waitForSelector('#p-3 mark.annotated');
     const urlBefore = b.page.url();
