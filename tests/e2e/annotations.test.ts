@@ -95,7 +95,10 @@ describe('two readers, one passage', () => {
     expect(await a.page.textContent('#p-3 .comment-count')).toBe('1 comment');
     await screenshot(a.page, 'annotations-a-after-post-1280');
 
-    // B, in chapter 1, opens chapter 2: no mark, no comment, only the count.
+    // B, in chapter 1, opens chapter 2: no mark, no comment, only the count. (Without its live
+    // stream: progress.js reports the paragraphs on B's screen as read, and the live page would
+    // then show their comments at once; tests/e2e/live.test.ts is about that.)
+    await b.page.route('**/live/**', (route) => route.abort());
     await b.page.goto(chapterUrl);
     expect(await b.page.locator('mark.annotated').count()).toBe(0);
     expect(await b.page.locator('text=always').count()).toBe(0);
@@ -112,6 +115,7 @@ describe('two readers, one passage', () => {
     // opens its thread in place.
     const said = await b.page.evaluate(async (url) => (await fetch(url, { method: 'POST', body: new URLSearchParams({ position: '14', mode: 'forward' }) })).status, `/clubs/${club.id}/readings/${reading.id}/progress`);
     expect(said).toBe(200);
+    await b.page.unroute('**/live/**');
     await b.page.goto(chapterUrl);
     await b.page.waitForSelector('#p-3 mark.annotated');
     const urlBefore = b.page.url();
