@@ -64,6 +64,7 @@ export const ClubHeader: FC<{ page: PageContext; club: ClubHeading; tab: ClubTab
         {currentReadingId ? link(`/clubs/${club.id}/readings/${currentReadingId}`, t('clubs.nav.book'), tab === 'book' || tab === 'chapter') : null}
         {isModerator && currentReadingId ? link(`/clubs/${club.id}/readings/${currentReadingId}/schedule`, t('clubs.nav.schedule'), tab === 'schedule') : null}
         {isModerator ? link(`/clubs/${club.id}/invitations`, t('clubs.nav.invitations'), tab === 'invitations') : null}
+        {isModerator ? link(`/clubs/${club.id}/moderation`, t('moderation.queue.link'), false) : null}
       </nav>
     </header>
   );

@@ -50,6 +50,16 @@ export const ReadingPage: FC<{ page: PageContext; view: ReadingPageView }> = ({ 
               {t('clubs.schedule.edit')}
             </a>
           )}
+          {view.canSetSchedule && (
+            <a class="button button-secondary" href={`/clubs/${club.id}/readings/${reading.id}/edition`}>
+              {t('annotations.edition.title')}
+            </a>
+          )}
+          {view.canSetSchedule && (
+            <a class="button button-secondary" href={`/clubs/${club.id}/orphans`}>
+              {t('annotations.orphans.title')}
+            </a>
+          )}
         </p>
         <h3>{t('clubs.reading.contents')}</h3>
         <ChapterTable page={page} chapters={view.chapters} caption={t('clubs.reading.contents')} bookLang={reading.language} />
