@@ -208,6 +208,7 @@ async function main() {
       NODE_ENV: 'production',
       // The streams case opens many streams per member (as many tabs); the default is 5.
       LIVE_STREAMS_PER_MEMBER: '100000',
+      LIVE_UPDATES: 'true',
     });
     children.push(server.child);
     await waitFor(`${base}/healthz`, server.child, server.output);

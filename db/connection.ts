@@ -47,8 +47,27 @@ export function openDatabase(path: string, options: { migrate?: boolean; synchro
   sqlite.pragma('busy_timeout = 5000');
   cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (options.migrate !== false) migrateAlongsideOthers(db);
   return { db, sqlite };
+}
+
+/**
+ * Applies the pending migrations, when other processes may be starting on the same file at the
+ * same moment (two app processes, or the import CLI beside the server). Drizzle applies them in
+ * one transaction that reads the applied list before it takes the write lock, so the second of
+ * two processes can find a table the first has just created. Its transaction rolls back whole;
+ * trying again reads the list anew, and finds everything already applied.
+ */
+function migrateAlongsideOthers(db: Db, attempts = 5): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 * attempt);
+    }
+  }
 }
 
 /**

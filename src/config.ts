@@ -32,6 +32,8 @@ export interface Config {
   /** Live streams (src/live) one reader may hold open at once, and the whole process. */
   liveStreamsPerMember: number;
   liveStreamsMax: number;
+  /** Whether chapter pages open a live stream (src/live); off until it leaves the reading page alone (docs/live.md). */
+  liveUpdates: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     youngAccountComments: intFrom(env.YOUNG_ACCOUNT_COMMENTS, 3),
     liveStreamsPerMember: intFrom(env.LIVE_STREAMS_PER_MEMBER, 5),
     liveStreamsMax: intFrom(env.LIVE_STREAMS_MAX, 2000),
+    liveUpdates: env.LIVE_UPDATES === 'true',
   };
 }
 
@@ -95,6 +98,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     youngAccountComments: 0,
     liveStreamsPerMember: 5,
     liveStreamsMax: 2000,
+    liveUpdates: true,
     ...overrides,
   };
 }

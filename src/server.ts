@@ -31,6 +31,9 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 });
 const housekeeping = setInterval(() => deleteExpiredSessions(db, Date.now()), 60 * 60 * 1000).unref();
 
+/** Logged when open connections held the shutdown until its fallback timer (tests look for it). */
+const SHUTDOWN_FALLBACK_MESSAGE = 'connections still open';
+
 let closing = false;
 function shutdown(signal: string) {
   if (closing) return;
@@ -44,6 +47,7 @@ function shutdown(signal: string) {
     process.exit(0);
   });
   setTimeout(() => {
+    log({ level: 'warning', message: `${SHUTDOWN_FALLBACK_MESSAGE} after 5 s; exiting anyway` });
     sqlite.close();
     process.exit(0);
   }, 5000).unref();

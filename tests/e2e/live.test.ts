@@ -14,7 +14,7 @@ import { DESKTOP, newContext, PHONE, registerThroughForm, type RunningServer, sc
 
 let server: RunningServer;
 let browser: Browser;
-withServerAndBrowser((started) => ({ server, browser } = started));
+withServerAndBrowser((started) => ({ server, browser } = started), { LIVE_UPDATES: 'true' });
 
 describe('three readers, one live chapter', () => {
   it('A posts; B sees it appear; C sees only the counts change', async () => {
@@ -55,6 +55,7 @@ describe('three readers, one live chapter', () => {
     expect(await c.page.locator(`text=${secret}`).count()).toBe(0);
 
     // A comments on paragraph 3 from its margin.
+    await a.page.click('#p-7 .paragraph-text'); // choose the paragraph: its actions show
     await a.page.click('#p-7 .add-comment');
     await a.page.waitForSelector('#p-7 .threads textarea[name="body"]');
     await a.page.fill('#p-7 .threads textarea[name="body"]', 'The keepers know more than they say.');
