@@ -199,72 +199,93 @@ export const LogPage: FC<{ page: PageContext; title: string; back: { href: strin
   );
 };
 
+/** The frame every site-administration page shares: its title and the links between them. */
+const AdminFrame: FC<{ page: PageContext; title: string; current: 'users' | 'books'; notice: string | null; children?: unknown }> = ({ page, title, current, notice, children }) => {
+  const { t } = page;
+  const sections = [
+    { key: 'users', href: '/admin/users', label: t('moderation.admin.users') },
+    { key: 'books', href: '/admin/books', label: t('moderation.admin.books') },
+  ] as const;
+  return (
+    <Layout page={page} title={title}>
+      <section class="moderation-page">
+        <nav aria-label={t('moderation.log.site')}>
+          <p class="club-tabs">
+            {sections.map((s) => (
+              <a href={s.href} aria-current={s.key === current ? 'page' : undefined} class={s.key === current ? 'club-tab club-tab-active' : 'club-tab'}>
+                {s.label}
+              </a>
+            ))}
+          </p>
+        </nav>
+        <h1>{title}</h1>
+        {notice && <p class="flash" role="status">{notice}</p>}
+        {children}
+      </section>
+    </Layout>
+  );
+};
+
 export const AdminUsersPage: FC<{ page: PageContext; users: AdminUserView[]; notice: string | null }> = ({ page, users, notice }) => {
   const { t } = page;
   return (
-    <Layout page={page} title={t('moderation.admin.users')}>
-      <section class="moderation-page">
-        <p>
-          <a href="/admin/books">{t('moderation.admin.books')}</a>
-        </p>
-        <h1>{t('moderation.admin.users')}</h1>
-        {notice && <p class="flash" role="status">{notice}</p>}
-        <div class="table-scroll">
-          <table>
-            <tbody>
-              {users.map((u) => (
-                <tr>
-                  <td>
-                    {u.displayName} (@{u.username}){u.isAdmin && <> · {t('moderation.admin.is_admin')}</>}
-                  </td>
-                  <td>{u.joined}</td>
-                  <td>{u.suspended ? t('moderation.admin.suspended') : ''}</td>
-                  <td>
-                    {u.canSuspend && (
-                      <form method="post" action={`/admin/users/${u.id}/suspend`} class="inline">
-                        <input type="hidden" name="suspend" value={u.suspended ? 'no' : 'yes'} />
-                        {!u.suspended && <input name="reason" maxlength={500} aria-label={t('moderation.reason')} placeholder={t('moderation.reason')} />}
-                        <button type="submit">{u.suspended ? t('moderation.admin.unsuspend') : t('moderation.admin.suspend')}</button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-    </Layout>
+    <AdminFrame page={page} title={t('moderation.admin.users')} current="users" notice={notice}>
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('moderation.admin.account')}</th>
+              <th scope="col">{t('moderation.admin.joined')}</th>
+              <th scope="col">{t('moderation.admin.status')}</th>
+              <th scope="col">{t('moderation.admin.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr>
+                <td>
+                  {u.displayName} (@{u.username}){u.isAdmin && <> · {t('moderation.admin.is_admin')}</>}
+                </td>
+                <td>{u.joined}</td>
+                <td>{u.suspended ? t('moderation.admin.suspended') : t('moderation.admin.active')}</td>
+                <td>
+                  {u.canSuspend && (
+                    <form method="post" action={`/admin/users/${u.id}/suspend`} class="inline">
+                      <input type="hidden" name="suspend" value={u.suspended ? 'no' : 'yes'} />
+                      {!u.suspended && <input name="reason" maxlength={500} aria-label={t('moderation.reason')} placeholder={t('moderation.reason')} />}
+                      <button type="submit">{u.suspended ? t('moderation.admin.unsuspend') : t('moderation.admin.suspend')}</button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </AdminFrame>
   );
 };
 
 export const AdminBooksPage: FC<{ page: PageContext; books: AdminBookView[]; notice: string | null; error: string | null }> = ({ page, books, notice, error }) => {
   const { t } = page;
   return (
-    <Layout page={page} title={t('moderation.admin.books')}>
-      <section class="moderation-page">
-        <p>
-          <a href="/admin/users">{t('moderation.admin.users')}</a>
-        </p>
-        <h1>{t('moderation.admin.books')}</h1>
-        {notice && <p class="flash" role="status">{notice}</p>}
-        <Errors message={error} />
-        <ul>
-          {books.map((b) => (
-            <li>
-              {b.title}
-              {b.author && <> — {b.author}</>}
-              {b.clubs.length > 0 ? (
-                <span class="muted"> · {t('moderation.admin.read_by', { clubs: b.clubs.join(', ') })}</span>
-              ) : (
-                <form method="post" action={`/admin/books/${b.id}/remove`} class="inline">
-                  <button type="submit">{t('moderation.admin.remove_book')}</button>
-                </form>
-              )}
-            </li>
-          ))}
-        </ul>
-      </section>
-    </Layout>
+    <AdminFrame page={page} title={t('moderation.admin.books')} current="books" notice={notice}>
+      <Errors message={error} />
+      <ul>
+        {books.map((b) => (
+          <li>
+            {b.title}
+            {b.author && <> — {b.author}</>}
+            {b.clubs.length > 0 ? (
+              <span class="muted"> · {t('moderation.admin.read_by', { clubs: b.clubs.join(', ') })}</span>
+            ) : (
+              <form method="post" action={`/admin/books/${b.id}/remove`} class="inline">
+                <button type="submit">{t('moderation.admin.remove_book')}</button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+    </AdminFrame>
   );
 };

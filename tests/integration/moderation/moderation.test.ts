@@ -168,7 +168,13 @@ describe('site administration', () => {
   it('the admin suspends an account: its sessions end at once and sign-in is refused', async () => {
     const r = await setup(); // the owner signed up first, so is the admin
     expect((await r.alice.get('/admin/users')).status).toBe(403);
-    expect((await r.owner.get('/admin/users')).status).toBe(200);
+    const users = await r.owner.get('/admin/users');
+    expect(users.status).toBe(200);
+    const table = await users.text();
+    // A table a screen reader can read: one header row naming each column, then one row per account.
+    expect(table.match(/<th scope="col">/g)).toHaveLength(4);
+    expect(table).toContain('aria-current="page"');
+    expect(table).toContain(`@${r.usernames.bob}`);
     expect((await r.owner.post(`/admin/users/${r.ids.bob}/suspend`, { suspend: 'yes', reason: 'abuse' })).status).toBe(303);
     expect((await r.bob.get('/account')).status).toBe(303);
     const login = await r.bob.post('/login', { username: r.usernames.bob, password: 'correct horse battery' });
