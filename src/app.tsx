@@ -20,7 +20,7 @@ import { clubRoutes, clubUploadRights, signUpInvitations, type ClubPageContribut
 import { InProcessEventBus } from './events';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
 import { createLive } from './live';
-import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
+import { movePollsToEdition, pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
 import { keepSearchIndexCurrent, searchOnChapter, searchOnClubHome, searchRoutes } from './search';
 import { HttpError, renderError } from './http/errors';
 import { limitBody, localeChooser, requestContext, sameOriginOnly } from './http/middleware';
@@ -103,7 +103,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   const live = createLive(deps);
   app.route('/', clubRoutes(deps, deps.config.liveUpdates ? { ...CLUB_PAGES, chapter: [...CLUB_PAGES.chapter, live.onChapter] } : CLUB_PAGES));
   if (deps.config.liveUpdates) app.route('/', live.routes);
-  app.route('/', annotationRoutes(deps));
+  app.route('/', annotationRoutes(deps, [movePollsToEdition]));
   app.route('/', pollRoutes(deps));
   app.route('/', moderationRoutes(deps));
   app.route('/', searchRoutes(deps));

@@ -151,8 +151,14 @@ export function otherEditionsOfBook(db: Db, editionId: number) {
     .filter((e) => e.id !== editionId);
 }
 
-/** Apply a plan in one transaction and say so on the bus. */
-export function applyEditionMove(deps: { db: Db; sqlite: Sqlite; events: EventBus }, plan: EditionMovePlan, actorId: number, now: number): void {
+/**
+ * What another area moves along with the comments, inside the same transaction (the polls
+ * area's chapter polls). Given to {@link applyEditionMove} by the app's composition.
+ */
+export type EditionMoveStep = (db: Db, move: { clubId: number; readingId: number; chapterMap: ReadonlyMap<number, number> }) => void;
+
+/** Apply a plan in one transaction (with every other area's `steps`) and say so on the bus. */
+export function applyEditionMove(deps: { db: Db; sqlite: Sqlite; events: EventBus }, plan: EditionMovePlan, actorId: number, now: number, steps: readonly EditionMoveStep[] = []): void {
   const { db } = deps;
   inTransaction(deps.sqlite, () => {
     for (const move of plan.moves) {
@@ -171,6 +177,7 @@ export function applyEditionMove(deps: { db: Db; sqlite: Sqlite; events: EventBu
         .run();
     }
     moveReadingToEditionRows(db, plan.readingId, plan.editionId, { mapPosition: plan.mapPosition, chapterMap: plan.chapterMap }, now);
+    for (const step of steps) step(db, { clubId: plan.clubId, readingId: plan.readingId, chapterMap: plan.chapterMap });
   });
   deps.events.publish({
     type: 'reading.edition_changed',

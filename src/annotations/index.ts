@@ -12,5 +12,5 @@ export { commentVisibleTo, partitionVisible, type GateComment, type GateViewer }
 export { visibleToSql } from './queries';
 export { gateViewerFor } from './present';
 // Moving a reading to another edition of its book (comments re-anchored, progress moved).
-export { applyEditionMove, otherEditionsOfBook, planEditionMove, type CommentMove, type EditionMovePlan } from './edition-move';
+export { applyEditionMove, otherEditionsOfBook, planEditionMove, type CommentMove, type EditionMovePlan, type EditionMoveStep } from './edition-move';
 export { REANCHOR_MIN_SCORE } from './reanchor';

@@ -6,4 +6,5 @@
 export { pollRoutes } from './routes';
 export { pollsOnChapter, pollsOnClubHome } from './club-pages';
 export { chapterLabel, pollPath } from './present';
+export { movePollsToEdition } from './queries';
 export type * from './types';

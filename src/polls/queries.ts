@@ -9,6 +9,17 @@ import { pollOptions, pollVoteChoices, pollVotes, polls, users, type Poll } from
 export type PollOption = typeof pollOptions.$inferSelect;
 
 /** A poll of this club, or undefined (also for a poll of another club). */
+/**
+ * A reading moved to another edition: its chapter polls follow their chapters (`chapterMap`,
+ * old chapter id → new). A poll whose chapter has no match stays where it was; its votes are kept.
+ * Runs inside the move's transaction.
+ */
+export function movePollsToEdition(db: Db, move: { readingId: number; chapterMap: ReadonlyMap<number, number> }): void {
+  for (const [from, to] of move.chapterMap) {
+    db.update(polls).set({ chapterId: to }).where(and(eq(polls.readingId, move.readingId), eq(polls.chapterId, from))).run();
+  }
+}
+
 export function findPoll(db: Db, clubId: number, pollId: number): Poll | undefined {
   if (!Number.isSafeInteger(pollId) || pollId <= 0) return undefined;
   return db.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.clubId, clubId))).get();

@@ -18,11 +18,11 @@ import { notFound } from '../../http/errors';
 import { pageContext, seeOther, sendPage } from '../../http/page';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import { EditionMovePage, ReanchorQueuePage } from '../../../views/annotations/editions';
-import { applyEditionMove, listReanchorQueue, otherEditionsOfBook, planEditionMove, resolveQueueItem, type QueueResolution } from '../edition-move';
+import { applyEditionMove, listReanchorQueue, otherEditionsOfBook, planEditionMove, resolveQueueItem, type EditionMoveStep, type QueueResolution } from '../edition-move';
 import { REANCHOR_MIN_SCORE } from '../reanchor';
 import type { AnnotationKit, C } from './shared';
 
-export function editionRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> {
+export function editionRoutes(deps: AreaDeps, kit: AnnotationKit, steps: readonly EditionMoveStep[]): Hono<AppEnv> {
   const { db, clock } = deps;
   const app = new Hono<AppEnv>();
 
@@ -60,7 +60,7 @@ export function editionRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
     const target = otherEditionsOfBook(db, reading.editionId).find((e) => e.id === editionId);
     if (!target) throw notFound();
     const plan = planEditionMove(db, { clubId: access.club.id, readingId: reading.id, fromEditionId: reading.editionId, editionId: target.id });
-    applyEditionMove(deps, plan, c.get('user')!.id, clock());
+    applyEditionMove(deps, plan, c.get('user')!.id, clock(), steps);
     return seeOther(c, `/clubs/${access.club.id}/orphans`);
   });
 

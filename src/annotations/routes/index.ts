@@ -16,10 +16,12 @@ import { routesOf } from '../../http/routes';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import { readingRoutes } from './reading';
 import { editionRoutes } from './editions';
+import type { EditionMoveStep } from '../edition-move';
 import { annotationKit } from './shared';
 import { writingRoutes } from './writing';
 
-export function annotationRoutes(deps: AreaDeps): Hono<AppEnv> {
+/** `editionMoveSteps`: what other areas move with a reading's comments to a new edition. */
+export function annotationRoutes(deps: AreaDeps, editionMoveSteps: readonly EditionMoveStep[] = []): Hono<AppEnv> {
   const kit = annotationKit(deps);
-  return routesOf(readingRoutes(deps, kit), writingRoutes(deps, kit), editionRoutes(deps, kit));
+  return routesOf(readingRoutes(deps, kit), writingRoutes(deps, kit), editionRoutes(deps, kit, editionMoveSteps));
 }

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
-import { comments, paragraphs, readingProgress, readings } from '../../../db/schema';
+import { comments, paragraphs, polls, readingProgress, readings } from '../../../db/schema';
 import { applyEditionMove, planEditionMove, REANCHOR_MIN_SCORE } from '../../../src/annotations';
 import { selectorFor } from '../../../src/annotations/selectors';
 import { importBook } from '../../../src/books/store';
@@ -171,6 +171,24 @@ describe('the moderator pages', () => {
     expect((await world.owner.get(`/clubs/${world.clubId}/readings/${otherReading.id}/edition`)).status).toBe(404);
     expect((await otherOwner.post(`/clubs/${other.id}/orphans/${commentByBody('removed passage').id}`, { action: 'leave' })).status).toBe(404);
     expect(testApp.db.select().from(readings).where(eq(readings.id, world.readingId)).get()!.editionId).toBe(world.ed1);
+  });
+
+  it('moves the chapter polls with their chapters, votes kept, in the same move', async () => {
+    const chapter2 = paragraphByText(world.ed1, PARAGRAPHS.mill).chapterId;
+    const fields = { target: `chapter:${chapter2}`, question: 'Was the miller right?', option_1: 'Yes', option_2: 'No', kind: 'single', voters: 'anonymous', resultsVisibility: 'always', opensAt: '', closesAt: '' };
+    const created = await world.owner.post(`/clubs/${world.clubId}/polls`, fields);
+    expect(created.status, await created.clone().text()).toBe(303);
+    const pollId = Number(/\/polls\/(\d+)$/.exec(created.headers.get('location')!)![1]);
+    const option = testApp.sqlite.prepare('select id from poll_options where poll_id = ? order by ordinal').get(pollId) as { id: number };
+    expect((await world.alice.post(`/clubs/${world.clubId}/polls/${pollId}/vote`, { choice: option.id })).status).toBe(303);
+
+    expect((await world.owner.post(editionPath(), { edition_id: world.ed2 })).status).toBe(303);
+    const moved = testApp.db.select().from(polls).where(eq(polls.id, pollId)).get()!;
+    expect(moved.chapterId).toBe(paragraphByText(world.ed2, PARAGRAPHS.millFixed).chapterId);
+    expect(moved.chapterId).not.toBe(chapter2);
+    expect(testApp.sqlite.prepare('select count(*) as n from poll_votes where poll_id = ?').get(pollId)).toEqual({ n: 1 });
+    // And the new edition's chapter page shows it.
+    expect(await (await world.owner.get(`/clubs/${world.clubId}/chapters/2`)).text()).toContain('Was the miller right?');
   });
 
   it('previews, applies, and settles the queue: confirm, leave on the chapter, re-attach', async () => {
