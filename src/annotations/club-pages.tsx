@@ -12,6 +12,8 @@ import type { Child } from 'hono/jsx';
 import { ChapterExtras, Margin, MarginSummary, marginIds, RevealControl } from '../../views/annotations/chapter';
 import { ThreadsContainer } from '../../views/annotations/threads';
 import { RecentDiscussion } from '../../views/annotations/recent';
+import { OwnNotesToPlace } from '../../views/annotations/editions';
+import { countReanchorQueue } from './edition-move';
 import { chapterOpenTo, scheduleOf, type ChapterSlots, type ClubChapterContext, type ClubHomeContext, type ClubHomeSlots, type ParagraphDecorator } from '../clubs';
 import { viewerTimeZone } from '../i18n/zoned-time';
 import { COMMENT_MAX_CHARS, renderCommentBodyCached } from './markdown';
@@ -228,5 +230,10 @@ export function annotationsOnClubHome(ctx: ClubHomeContext): ClubHomeSlots {
       passageExact: row.rootId === row.id || row.rootId === null ? row.passageExact : null,
     };
   });
-  return { recentActivity: <RecentDiscussion t={t} items={items} /> };
+  // A move to another edition that could not place some of the member's private notes: only they can.
+  const ownToPlace = access.isMember && access.userId !== null ? countReanchorQueue(db, access.club.id, reading.id, { privateNotesOf: access.userId }) : 0;
+  return {
+    recentActivity: <RecentDiscussion t={t} items={items} />,
+    ...(ownToPlace > 0 ? { panels: <OwnNotesToPlace t={t} count={ownToPlace} href={`/clubs/${access.club.id}/my-orphans`} /> } : {}),
+  };
 }

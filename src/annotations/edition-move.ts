@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { inTransaction, type Db, type Sqlite } from '../../db/connection';
-import { chapters, comments, editions, paragraphs, type PreviousAnchor, type ReanchorMethod } from '../../db/schema';
+import { chapters, comments, editions, paragraphs, type Comment as CommentRow, type PreviousAnchor, type ReanchorMethod } from '../../db/schema';
 import { moveReadingToEditionRows } from '../clubs';
 import type { EventBus } from '../events';
 import { locatePassage, validateSelector } from './selectors';
@@ -205,19 +205,46 @@ export interface QueueItem {
   newQuote: string | null;
 }
 
-/** Root comments of the reading waiting for a moderator: orphaned, or moved fuzzily. Private notes are not listed. */
-export function listReanchorQueue(db: Db, clubId: number, readingId: number): QueueItem[] {
-  const rows = db
+/**
+ * Whose queue: the moderators' (the club's comments) or one member's (their own private notes,
+ * which no moderator sees). `may` is the policy's `settle` answer for the reader, so a comment
+ * further on than they have read stays out of their queue (and only counts).
+ */
+export interface QueueScope {
+  privateNotesOf: number | null;
+  may: (comment: CommentRow) => boolean;
+}
+
+function scopeCondition(scope: QueueScope) {
+  return scope.privateNotesOf === null ? eq(comments.visibility, 'club') : and(eq(comments.visibility, 'private'), eq(comments.authorId, scope.privateNotesOf));
+}
+
+const waiting = (c: CommentRow) => c.parentId === null && c.deletedAt === null && (c.orphaned || c.reanchorMethod === 'fuzzy');
+
+/** How many root comments of the reading wait in this scope's queue (whether or not the reader may settle them yet). */
+export function countReanchorQueue(db: Db, clubId: number, readingId: number, scope: Pick<QueueScope, 'privateNotesOf'>): number {
+  return db
     .select()
     .from(comments)
-    .where(and(eq(comments.clubId, clubId), eq(comments.readingId, readingId), eq(comments.visibility, 'club')))
+    .where(and(eq(comments.clubId, clubId), eq(comments.readingId, readingId), scopeCondition({ ...scope, may: () => true })))
+    .all()
+    .filter(waiting).length;
+}
+
+/** Root comments of the reading waiting to be settled: orphaned, or moved fuzzily; `ahead` counts those `may` keeps back. */
+export function listReanchorQueue(db: Db, clubId: number, readingId: number, scope: QueueScope): { items: QueueItem[]; ahead: number } {
+  const all = db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.clubId, clubId), eq(comments.readingId, readingId), scopeCondition(scope)))
     .orderBy(asc(comments.anchorPosition), asc(comments.id))
     .all()
-    .filter((c) => c.parentId === null && c.deletedAt === null && (c.orphaned || c.reanchorMethod === 'fuzzy'));
+    .filter(waiting);
+  const rows = all.filter(scope.may);
   const titles = new Map(
     db.select({ id: chapters.id, title: chapters.title }).from(chapters).where(inArray(chapters.id, rows.map((r) => r.previousAnchor?.chapterId ?? r.chapterId).concat(-1))).all().map((c) => [c.id, c.title]),
   );
-  return rows.map((r) => ({
+  const items = rows.map((r) => ({
     id: r.id,
     method: r.reanchorMethod ?? 'orphaned',
     score: r.reanchorScore,
@@ -226,6 +253,7 @@ export function listReanchorQueue(db: Db, clubId: number, readingId: number): Qu
     oldChapterTitle: titles.get(r.previousAnchor?.chapterId ?? r.chapterId) ?? null,
     newQuote: r.orphaned ? null : r.passageExact,
   }));
+  return { items, ahead: all.length - rows.length };
 }
 
 export type QueueResolution =
@@ -235,16 +263,20 @@ export type QueueResolution =
 
 export type ResolveResult = 'ok' | 'not_found' | 'not_applicable' | 'no_paragraph' | 'no_passage';
 
-/** A moderator settles one queued comment (in the reading's current edition); the thread follows its root. */
+/** Settle one queued comment of the scope (in the reading's current edition); the thread follows its root. */
 export function resolveQueueItem(
   deps: { db: Db; sqlite: Sqlite; events: EventBus },
   input: { clubId: number; readingId: number; editionId: number; commentId: number; actorId: number },
   resolution: QueueResolution,
+  scope: QueueScope,
 ): ResolveResult {
   const { db } = deps;
-  const comment = db.select().from(comments).where(and(eq(comments.id, input.commentId), eq(comments.clubId, input.clubId), eq(comments.readingId, input.readingId))).get();
-  if (!comment || comment.parentId !== null || comment.visibility !== 'club' || comment.deletedAt !== null) return 'not_found';
-  if (!comment.orphaned && comment.reanchorMethod !== 'fuzzy') return 'not_found';
+  const comment = db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.id, input.commentId), eq(comments.clubId, input.clubId), eq(comments.readingId, input.readingId), scopeCondition(scope)))
+    .get();
+  if (!comment || !waiting(comment) || !scope.may(comment)) return 'not_found';
   const thread = eq(comments.rootId, comment.id);
   let how: 'confirmed' | 'manual' | 'left_on_chapter';
   if (resolution.action === 'confirm') {

@@ -23,6 +23,9 @@
  *   are never shown to moderators, so they are never moderated either.
  * - `react`: a member, on a live club comment they can see.
  * - `reveal`: a member (the choice is stored per member; visitors see counts only).
+ * - `settle`: place a comment a move to another edition could not place (or placed by a close
+ *   match): moderators and the owner for club comments; the author alone for a private note,
+ *   which no moderator ever sees.
  *
  * @example
  * const viewer = { userId: 7, progressPosition: 120, revealedChapterIds: new Set<number>() };
@@ -32,7 +35,7 @@
 import type { ClubAccess } from '../clubs';
 import { commentVisibleTo, type GateComment, type GateViewer } from './gate';
 
-export const COMMENT_ACTIONS = ['view', 'post', 'reply', 'edit', 'delete', 'hide', 'remove', 'react', 'reveal'] as const;
+export const COMMENT_ACTIONS = ['view', 'post', 'reply', 'edit', 'delete', 'hide', 'remove', 'react', 'reveal', 'settle'] as const;
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];
 
 /** What the policy needs to know about a comment. */
@@ -42,7 +45,7 @@ export interface PolicyComment extends GateComment {
 }
 
 /** Actions that concern one existing comment (the others concern the club). */
-const NEEDS_COMMENT: ReadonlySet<CommentAction> = new Set(['view', 'reply', 'edit', 'delete', 'hide', 'remove', 'react']);
+const NEEDS_COMMENT: ReadonlySet<CommentAction> = new Set(['view', 'reply', 'edit', 'delete', 'hide', 'remove', 'react', 'settle']);
 
 export function commentCan(
   access: ClubAccess | null,
@@ -118,6 +121,9 @@ function decide(reader: Reader, action: CommentAction, comment: PolicyComment | 
       return signedIn && reader.isModerator && comment!.visibility === 'club' && comment!.deletedAt === null && comment!.moderation !== 'removed';
     case 'react':
       return signedIn && reader.isMember && live && comment!.visibility === 'club';
+    case 'settle':
+      if (!signedIn || comment!.deletedAt !== null) return false;
+      return comment!.visibility === 'club' ? reader.isModerator : isAuthor && reader.isMember;
   }
 }
 

@@ -1,5 +1,6 @@
 /** The moderators' pages for moving a reading to another edition and settling re-anchored comments. */
 import type { FC } from 'hono/jsx';
+import type { Translator } from '../../src/i18n';
 import type { PageContext } from '../context';
 import { Layout } from '../layout';
 
@@ -63,17 +64,26 @@ export interface QueueItemView {
   newQuote: string | null;
 }
 
-export const ReanchorQueuePage: FC<{ page: PageContext; clubId: number; items: QueueItemView[]; error: 'no_paragraph' | 'no_passage' | null }> = ({ page, clubId, items, error }) => {
+export const ReanchorQueuePage: FC<{ page: PageContext; basePath: string; ownNotes: boolean; items: QueueItemView[]; ahead: number; error: 'no_paragraph' | 'no_passage' | null }> = ({
+  page,
+  basePath,
+  ownNotes,
+  items,
+  ahead,
+  error,
+}) => {
   const { t } = page;
+  const title = ownNotes ? t('annotations.orphans.own_title') : t('annotations.orphans.title');
   return (
-    <Layout page={page} title={t('annotations.orphans.title')}>
+    <Layout page={page} title={title}>
       <section class="narrow">
-        <h1>{t('annotations.orphans.title')}</h1>
+        <h1>{title}</h1>
         {error ? <p class="form-error" role="alert">{t(`annotations.orphans.error.${error}`)}</p> : null}
-        {items.length === 0 ? <p class="muted">{t('annotations.orphans.empty')}</p> : null}
+        {items.length === 0 && ahead === 0 ? <p class="muted">{t('annotations.orphans.empty')}</p> : null}
+        {ahead > 0 ? <p class="muted">{t('annotations.orphans.ahead', { count: ahead })}</p> : null}
         <ol class="orphan-queue">
           {items.map((item) => {
-            const action = `/clubs/${clubId}/orphans/${item.id}`;
+            const action = `${basePath}/${item.id}`;
             const score = String(item.score ?? 0);
             return (
               <li id={`c-${item.id}`} class={`orphan ${item.method}`}>
@@ -113,3 +123,14 @@ export const ReanchorQueuePage: FC<{ page: PageContext; clubId: number; items: Q
     </Layout>
   );
 };
+
+/** The club home's card for a member whose private notes a move to another edition could not place. */
+export const OwnNotesToPlace: FC<{ t: Translator; count: number; href: string }> = ({ t, count, href }) => (
+  <section class="card" aria-labelledby="own-notes-to-place">
+    <h2 id="own-notes-to-place">{t('annotations.orphans.own_title')}</h2>
+    <p>{t('annotations.orphans.own_notice', { count })}</p>
+    <p>
+      <a href={href}>{t('annotations.orphans.own_link')}</a>
+    </p>
+  </section>
+);

@@ -9,7 +9,7 @@ import { applyEditionMove, planEditionMove, REANCHOR_MIN_SCORE } from '../../../
 import { selectorFor } from '../../../src/annotations/selectors';
 import { importBook } from '../../../src/books/store';
 import { InProcessEventBus, type DomainEvent } from '../../../src/events';
-import { Client, makeTestApp, signUp, type TestApp } from '../../helpers/app';
+import { Client, makeTestApp, signIn, signUp, type TestApp } from '../../helpers/app';
 import { addMemberRow, createClubRow, setProgressRow, startReadingRow, userIdOf } from '../../helpers/fixtures';
 import { editionOneMarkdown, editionTwoMarkdown, PARAGRAPHS } from '../../fixtures/books/two-editions';
 import { byClass, textOf } from './html';
@@ -189,6 +189,43 @@ describe('the moderator pages', () => {
     expect(testApp.sqlite.prepare('select count(*) as n from poll_votes where poll_id = ?').get(pollId)).toEqual({ n: 1 });
     // And the new edition's chapter page shows it.
     expect(await (await world.owner.get(`/clubs/${world.clubId}/chapters/2`)).text()).toContain('Was the miller right?');
+  });
+
+  it('a private note the move could not place goes to its author’s own queue, never the moderators’', async () => {
+    const removed = paragraphByText(world.ed1, PARAGRAPHS.goatsChase);
+    setProgressRow(testApp, world.readingId, world.ids.alice, removed.position);
+    const note = await world.alice.post(`/clubs/${world.clubId}/comments`, { paragraph_id: removed.id, body: 'my own lost note', visibility: 'private' });
+    expect(note.status).toBe(303);
+    expect((await world.owner.post(editionPath(), { edition_id: world.ed2 })).status).toBe(303);
+    const id = commentByBody('my own lost note').id;
+    expect(commentByBody('my own lost note').orphaned).toBe(true);
+
+    // The moderators never see it; its author is told on the club home and places it herself.
+    expect(await (await world.owner.get(`/clubs/${world.clubId}/orphans`)).text()).not.toContain('my own lost note');
+    expect(await (await world.alice.get(`/clubs/${world.clubId}`)).text()).toContain(`/clubs/${world.clubId}/my-orphans`);
+    expect(await (await world.alice.get(`/clubs/${world.clubId}/my-orphans`)).text()).toContain('my own lost note');
+    const bob = await signIn(testApp, 'bob');
+    expect(await (await bob.get(`/clubs/${world.clubId}/my-orphans`)).text()).not.toContain('my own lost note');
+    // Nobody else can settle it: another member's and the owner's queues answer 404 for its id.
+    expect((await bob.post(`/clubs/${world.clubId}/my-orphans/${id}`, { action: 'leave' })).status).toBe(404);
+    expect((await world.owner.post(`/clubs/${world.clubId}/orphans/${id}`, { action: 'leave' })).status).toBe(404);
+    expect(commentByBody('my own lost note').orphaned).toBe(true);
+
+    expect((await world.alice.post(`/clubs/${world.clubId}/my-orphans/${id}`, { action: 'leave' })).status).toBe(303);
+    expect(commentByBody('my own lost note')).toMatchObject({ orphaned: false, reanchorMethod: 'left_on_chapter', paragraphId: null });
+    expect(await (await world.alice.get(`/clubs/${world.clubId}`)).text()).not.toContain(`/clubs/${world.clubId}/my-orphans`);
+  });
+
+  it('a moderator who has not read as far sees how many wait further on, not their words', async () => {
+    expect((await world.owner.post(editionPath(), { edition_id: world.ed2 })).status).toBe(303);
+    const moderatorId = userIdOf(testApp, 'bob');
+    testApp.sqlite.prepare("update memberships set role = 'moderator' where club_id = ? and user_id = ?").run(world.clubId, moderatorId);
+    setProgressRow(testApp, world.readingId, moderatorId, 0);
+    const bob = await signIn(testApp, 'bob');
+    const queue = await (await bob.get(`/clubs/${world.clubId}/orphans`)).text();
+    for (const body of ['removed passage', 'removed paragraph', 'typo passage', 'typo paragraph']) expect(queue).not.toContain(body);
+    expect(queue).toContain('4 more are further on than you have read');
+    expect((await bob.post(`/clubs/${world.clubId}/orphans/${commentByBody('typo passage').id}`, { action: 'confirm' })).status).toBe(404);
   });
 
   it('previews, applies, and settles the queue: confirm, leave on the chapter, re-attach', async () => {

@@ -43,19 +43,19 @@ function comment(overrides: Partial<PolicyComment> = {}): PolicyComment {
 
 const T = true;
 const F = false;
-//                        view post reply edit delete hide remove react reveal
+//                        view post reply edit delete hide remove react reveal settle
 const PUBLIC: Record<Who, boolean[]> = {
-  author: /*          */ [T, T, T, T, T, F, F, T, T],
-  'other member': /*  */ [T, T, T, F, F, F, F, T, T],
-  moderator: /*       */ [T, T, T, F, F, T, T, T, T],
-  owner: /*           */ [T, T, T, F, F, T, T, T, T],
-  'non-member': /*    */ [T, F, F, F, F, F, F, F, F],
-  'signed out': /*    */ [T, F, F, F, F, F, F, F, F],
+  author: /*          */ [T, T, T, T, T, F, F, T, T, F],
+  'other member': /*  */ [T, T, T, F, F, F, F, T, T, F],
+  moderator: /*       */ [T, T, T, F, F, T, T, T, T, T],
+  owner: /*           */ [T, T, T, F, F, T, T, T, T, T],
+  'non-member': /*    */ [T, F, F, F, F, F, F, F, F, F],
+  'signed out': /*    */ [T, F, F, F, F, F, F, F, F, F],
 };
 const PRIVATE: Record<Who, boolean[]> = {
   ...PUBLIC,
-  'non-member': [F, F, F, F, F, F, F, F, F],
-  'signed out': [F, F, F, F, F, F, F, F, F],
+  'non-member': [F, F, F, F, F, F, F, F, F, F],
+  'signed out': [F, F, F, F, F, F, F, F, F, F],
 };
 
 describe.each([
@@ -82,10 +82,10 @@ describe('what changes the answer', () => {
 
   it('private notes: the author only, for everything; moderators can neither see nor moderate them', () => {
     const note = comment({ visibility: 'private' });
-    expect(['view', 'reply', 'edit', 'delete'].map((a) => can('author', a as CommentAction, note))).toEqual([T, T, T, T]);
+    expect(['view', 'reply', 'edit', 'delete', 'settle'].map((a) => can('author', a as CommentAction, note))).toEqual([T, T, T, T, T]);
     expect(can('author', 'react', note)).toBe(false);
     for (const who of ['other member', 'moderator', 'owner'] as const) {
-      for (const action of ['view', 'reply', 'edit', 'delete', 'hide', 'remove', 'react'] as const) expect(can(who, action, note)).toBe(false);
+      for (const action of ['view', 'reply', 'edit', 'delete', 'hide', 'remove', 'react', 'settle'] as const) expect(can(who, action, note)).toBe(false);
     }
   });
 
