@@ -28,7 +28,7 @@ import {
   type ShelfMark,
   type SlotMark,
 } from '../../db/schema';
-import { nominationKey } from './rules';
+import { nominationKey, normaliseForKey } from './rules';
 
 // ---- book picks -----------------------------------------------------------------------------
 
@@ -87,10 +87,17 @@ export function libraryEdition(db: Db, editionId: number) {
   return db.select({ editionId: editions.id, bookId: editions.bookId, title: editions.title, author: editions.author }).from(editions).where(eq(editions.id, editionId)).get();
 }
 
-/** A library book with this normalised title and author (the newest edition), so a typed nomination of a book we have merges with it. */
+/**
+ * The library book a typed nomination names (the newest edition): same normalised title and
+ * author; with no author typed, the one book of that title (several: none, to be safe).
+ */
 export function libraryMatch(db: Db, title: string, author: string) {
-  const key = nominationKey({ bookId: null, title, author });
   const candidates = db.select({ editionId: editions.id, bookId: editions.bookId, title: editions.title, author: editions.author }).from(editions).orderBy(desc(editions.id)).all();
+  if (normaliseForKey(author) === '') {
+    const sameTitle = candidates.filter((c) => normaliseForKey(c.title) === normaliseForKey(title));
+    return new Set(sameTitle.map((c) => c.bookId)).size === 1 ? sameTitle[0] : undefined;
+  }
+  const key = nominationKey({ bookId: null, title, author });
   return candidates.find((c) => nominationKey({ bookId: null, title: c.title, author: c.author ?? '' }) === key);
 }
 
