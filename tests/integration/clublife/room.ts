@@ -4,11 +4,18 @@
  */
 import { eq } from 'drizzle-orm';
 import { comments, users } from '../../../db/schema';
-import type { Client, TestApp } from '../../helpers/app';
+import { makeTestApp, type Client, type TestApp } from '../../helpers/app';
+import type { EventBus } from '../../../src/events';
 import { paragraphsOf } from '../../helpers/fixtures';
-import { makeRoom, roomIn, type PollRoom } from '../polls/room';
+import { roomIn, type PollRoom } from '../polls/room';
 
-export { makeRoom, roomIn, type PollRoom };
+export { roomIn, type PollRoom };
+
+/** The polls room in a fresh app (with `events`, a bus the test listens on). */
+export async function makeRoom(options: { events?: EventBus; visibility?: 'private' | 'public' } = {}): Promise<PollRoom> {
+  const app = makeTestApp({ rateLimits: { postingPerUser: { limit: 10_000, windowMs: 60_000 } }, events: options.events });
+  return roomIn(app, { visibility: options.visibility });
+}
 
 export const DAY = 86_400_000;
 
