@@ -7,6 +7,7 @@ import { ClubLifeCard } from '../../views/clublife/home';
 import { QuestionsSection } from '../../views/clublife/questions';
 import type { ChapterSlots, ClubChapterContext, ClubHomeContext, ClubHomeSlots } from '../clubs';
 import { formatDateTime, viewerTimeZone } from '../i18n/zoned-time';
+import { formatDay } from './rules';
 import { clubLifeCan } from './policy';
 import { pickPhase, questionsView } from './present';
 import { clubMeetings, latestPick } from './queries';
@@ -14,7 +15,7 @@ import type { LifeUi } from './types';
 
 function uiOf(context: { t: LifeUi['t']; locale: LifeUi['locale']; timeZone: string | null }): LifeUi {
   const timeZone = viewerTimeZone(context.timeZone);
-  return { t: context.t, locale: context.locale, timeZone, when: (ms) => formatDateTime(ms, context.locale, timeZone) };
+  return { t: context.t, locale: context.locale, timeZone, when: (ms) => formatDateTime(ms, context.locale, timeZone), day: (ms) => formatDay(ms, context.locale, timeZone) };
 }
 
 export function clubLifeOnChapter(context: ClubChapterContext): ChapterSlots {

@@ -74,3 +74,8 @@ export function averageRating(ratings: readonly (number | null)[]): number | nul
   if (given.length === 0) return null;
   return Math.round((given.reduce((a, b) => a + b, 0) / given.length) * 10) / 10;
 }
+
+/** The day of an instant in `timeZone`, in the reader's language ("December 1, 2026", "2026년 12월 1일"). */
+export function formatDay(ms: number, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(ms);
+}

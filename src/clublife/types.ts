@@ -8,6 +8,8 @@ export interface LifeUi {
   timeZone: string;
   /** Formats an instant in the reader's zone and language. */
   when: (ms: number) => string;
+  /** Formats the day of an instant (no time). */
+  day: (ms: number) => string;
 }
 
 export interface NominationView {

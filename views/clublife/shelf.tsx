@@ -38,7 +38,7 @@ const ShelfEntry: FC<{ ui: LifeUi; entry: ShelfEntryView; clubId: number; error:
     <li class="card shelf-entry" id={`shelf-${id}`}>
       <h3>{entry.title}</h3>
       {entry.author && <p class="muted">{entry.author}</p>}
-      <p class="muted">{t('clublife.shelf.dates', { start: ui.when(entry.startedAt), end: ui.when(entry.endedAt) })}</p>
+      <p class="muted">{t('clublife.shelf.dates', { start: ui.day(entry.startedAt), end: ui.day(entry.endedAt) })}</p>
       <p>
         {t('clublife.shelf.finished', { count: entry.finishedCount })} · {entry.average === null ? t('clublife.shelf.no_rating') : t('clublife.shelf.average', { rating: entry.average })}
       </p>

@@ -44,7 +44,7 @@ export function pickRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
         frame={kit.frame(access)}
         pick={view}
         library={listLibrary(db).map((b) => ({ editionId: b.editionId, title: b.title, author: b.author }))}
-        canOpen={clubLifeCan(access, 'openNominations') && (!view || view.phase === 'ended')}
+        canOpen={clubLifeCan(access, 'openNominations') && (!view || (view.phase === 'ended' && !view.canAdopt))}
         notice={status === 200 ? kit.notice(c) : null}
         values={values}
         errors={errors}

@@ -6,6 +6,7 @@ import { consumePosting, redirectToLogin } from '../../http/guards';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import type { MessageKey } from '../../i18n';
 import { formatDateTime, viewerTimeZone } from '../../i18n/zoned-time';
+import { formatDay } from '../rules';
 import type { LifeRefusal } from '../policy';
 import type { LifeUi } from '../types';
 
@@ -31,7 +32,7 @@ export function lifeKit(deps: AreaDeps) {
   const ui = (c: C): LifeUi => {
     const locale = c.get('locale');
     const timeZone = viewerTimeZone(c.get('user')?.timeZone);
-    return { t: c.get('t'), locale, timeZone, when: (ms) => formatDateTime(ms, locale, timeZone) };
+    return { t: c.get('t'), locale, timeZone, when: (ms) => formatDateTime(ms, locale, timeZone), day: (ms) => formatDay(ms, locale, timeZone) };
   };
 
   const access = (c: C): ClubAccess => clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
