@@ -10,7 +10,8 @@ import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { importBook } from '../../src/books/store';
 import { sampleMarkdownBook } from '../helpers/fixtures';
-import { newContext, registerThroughForm, seriousViolations, shootEverywhere, withServerAndBrowser, type RunningServer } from './harness';
+import { join } from 'node:path';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, RESULTS, seriousViolations, shootEverywhere, switchLocale, withServerAndBrowser, type RunningServer } from './harness';
 import { seedKoreanClub } from './world';
 
 let server: RunningServer;
@@ -68,6 +69,39 @@ describe('club life', () => {
     expect(await seriousViolations(behind.page)).toEqual([]);
     await shootEverywhere(behind.page, 'clublife-meeting-behind');
     await shootEverywhere(ahead.page, 'clublife-meeting-ahead');
+
+    // --- a discussion question at the end of 1.1: the member ahead answers, the one behind sees a count
+    const chapterUrl = `${server.url}/clubs/${clubId}/chapters/${chapter.ordinal}`;
+    await mod.goto(chapterUrl);
+    await mod.fill('#question-body', '주인공은 왜 책방 문을 다시 열었을까요?');
+    await Promise.all([mod.waitForURL(/#question-\d+$/), mod.click('#add-question button[type="submit"]')]);
+    await ahead.page.goto(chapterUrl);
+    await ahead.page.locator('.question textarea[name="body"]').fill('혼자가 아니라는 걸 알았기 때문이에요. ANSWER-TEXT');
+    await Promise.all([ahead.page.waitForURL(/#answer-\d+$/), ahead.page.click('.question button[type="submit"]')]);
+    expect(await ahead.page.textContent('#questions')).toContain('ANSWER-TEXT');
+    await behind.page.goto(chapterUrl);
+    const behindQuestions = await behind.page.textContent('#questions');
+    expect(behindQuestions).toContain('주인공은 왜');
+    expect(behindQuestions).not.toContain('ANSWER-TEXT');
+    expect(behindQuestions).toContain('1 answer. It opens when you reach the end of this chapter.');
+    for (const [page, who] of [
+      [behind.page, 'behind'],
+      [ahead.page, 'ahead'],
+    ] as const) {
+      for (const locale of ['en', 'ko'] as const) {
+        await switchLocale(page, locale);
+        for (const [label, viewport] of [
+          ['390', PHONE],
+          ['1280', DESKTOP],
+        ] as const) {
+          await page.setViewportSize(viewport);
+          if (label === '390') await expectNoOverflow(page);
+          await page.locator('#questions').screenshot({ path: join(RESULTS, `clublife-questions-${who}-${locale}-${label}.png`) });
+        }
+      }
+      await switchLocale(page, 'en');
+      await page.setViewportSize(DESKTOP);
+    }
 
     // --- the next book: nominations
     await mod.goto(`${server.url}/clubs/${clubId}/next-book`);
