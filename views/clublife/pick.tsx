@@ -24,7 +24,12 @@ const Nomination: FC<{ ui: LifeUi; n: NominationView }> = ({ ui, n }) => (
   <li class="nomination" id={`nomination-${n.id}`}>
     <strong>{n.title}</strong>
     {n.author && <span class="muted"> · {ui.t('clublife.pick.by', { author: n.author })}</span>}
-    {n.inLibrary && <span class="badge"> {ui.t('clublife.pick.in_library')}</span>}
+    {n.inLibrary && (
+      <>
+        {' '}
+        <span class="badge">{ui.t('clublife.pick.in_library')}</span>
+      </>
+    )}
     {n.link && (
       <>
         {' '}

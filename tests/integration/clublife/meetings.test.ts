@@ -141,6 +141,21 @@ describe('the private calendar feed', () => {
     expect((await room.anonymous.get(`/calendar/${token2}.ics`)).status).toBe(404);
   });
 
+  it('in Europe/Berlin across the start of summer time: 18:00 local on both sides, the right instants', async () => {
+    setTimeZone(room.app, room.ids.member2, 'Europe/Berlin');
+    const before = Date.UTC(2027, 2, 27, 17, 0); // Saturday 18:00 CET (UTC+1)
+    const after = Date.UTC(2027, 2, 29, 16, 0); // Monday 18:00 CEST (UTC+2)
+    for (const at of [before, after]) await room.moderator.post(`/clubs/${room.clubId}/meetings`, { title: `Berlin ${at}`, place: 'Café', when: 'fixed', startsAt: wall(at) });
+    const html = await (await room.members[1].post(`/clubs/${room.clubId}/meetings/feed`, {})).text();
+    const token = html.match(/\/calendar\/([a-z2-7]{32})\.ics/)![1]!;
+    const text = await (await room.anonymous.get(`/calendar/${token}.ics`)).text();
+    expect(text).toContain('DTSTART;TZID=Europe/Berlin:20270327T180000');
+    expect(text).toContain('DTSTART;TZID=Europe/Berlin:20270329T180000');
+    const events = vevents(text);
+    expect(events.map((e) => e.startDate.toJSDate().getTime())).toEqual([before, after]);
+    expect(events.map((e) => e.startDate.hour)).toEqual([18, 18]);
+  });
+
   it('an outsider’s feed does not carry the club’s meetings', async () => {
     await room.moderator.post(`/clubs/${room.clubId}/meetings`, { title: 'Members only', place: 'Café', when: 'fixed', startsAt: wall(room.app.clock.now + DAY) });
     expect((await room.outsider.post(`/clubs/${room.clubId}/meetings/feed`, {})).status).toBe(404);
