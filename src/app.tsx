@@ -16,6 +16,7 @@ import { accountRoutes } from './account';
 import { annotationRoutes, annotationsOnChapter, annotationsOnClubHome, commentsOpenedByProgress } from './annotations';
 import { authRoutes, sessionLoader } from './auth';
 import { bookRoutes, type ImportPool } from './books';
+import { clubLifeOnChapter, clubLifeOnClubHome, clubLifeRoutes } from './clublife';
 import { clubRoutes, clubUploadRights, signUpInvitations, type ClubPageContributions } from './clubs';
 import { InProcessEventBus } from './events';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
@@ -40,8 +41,8 @@ export const UPLOAD_PATH = /\/upload$/;
  * here; the clubs area never learns who it is.
  */
 const CLUB_PAGES: ClubPageContributions = {
-  chapter: [annotationsOnChapter, pollsOnChapter, searchOnChapter],
-  home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome],
+  chapter: [annotationsOnChapter, pollsOnChapter, searchOnChapter, clubLifeOnChapter],
+  home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome, clubLifeOnClubHome],
   openedByProgress: commentsOpenedByProgress,
 };
 
@@ -105,6 +106,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   if (deps.config.liveUpdates) app.route('/', live.routes);
   app.route('/', annotationRoutes(deps, [movePollsToEdition]));
   app.route('/', pollRoutes(deps));
+  app.route('/', clubLifeRoutes(deps));
   app.route('/', moderationRoutes(deps));
   app.route('/', searchRoutes(deps));
 

@@ -15,7 +15,7 @@ export {
   type ClubAccess,
 } from './access';
 export { chapterOpenTo, clubCan, type ClubAction } from './policy';
-export { chapterBasePath, chapterLabel } from './present';
+export { chapterBasePath, chapterLabel, clubFrame } from './present';
 export { moveReadingToEditionRows, scheduleOf } from './queries';
 export { signUpInvitations } from './invite-signup';
 export type { InvitationState } from './reading';

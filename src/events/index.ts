@@ -76,6 +76,20 @@ export type DomainEvent =
   | (EventBase & { type: 'comment.reanchored'; clubId: number; readingId: number; commentId: number; how: 'confirmed' | 'manual' | 'left_on_chapter' })
   | (EventBase & { type: 'chapters.scheduled'; clubId: number; readingId: number; chapterIds: number[] })
   | (EventBase & { type: 'progress.moved'; clubId: number; readingId: number; userId: number; position: number })
+  // ---- club life (next book, meetings, questions, shelf)
+  | (EventBase & { type: 'nominations.opened'; clubId: number; pickId: number })
+  | (EventBase & { type: 'book.nominated'; clubId: number; pickId: number; nominationId: number; merged: boolean })
+  | (EventBase & { type: 'book_vote.opened'; clubId: number; pickId: number; endsAt: number })
+  | (EventBase & { type: 'book_vote.voted'; clubId: number; pickId: number })
+  | (EventBase & { type: 'book_vote.closed'; clubId: number; pickId: number })
+  | (EventBase & { type: 'meeting.proposed'; clubId: number; meetingId: number })
+  /** A meeting has its time (fixed when proposed, or chosen among candidates): what a reminder listens to. */
+  | (EventBase & { type: 'meeting.scheduled'; clubId: number; meetingId: number; startsAt: number; rescheduled: boolean })
+  | (EventBase & { type: 'meeting.answered'; clubId: number; meetingId: number })
+  /** Anchored at the chapter's end (`anchorPosition`): a listener gates it like a chapter comment. */
+  | (EventBase & { type: 'question.added'; clubId: number; readingId: number; chapterId: number; questionId: number; anchorPosition: number })
+  | (EventBase & { type: 'question.answered'; clubId: number; readingId: number; chapterId: number; questionId: number; answerId: number; parentId: number | null; anchorPosition: number })
+  | (EventBase & { type: 'shelf.marked'; clubId: number; readingId: number })
   // ---- the reader's own settings (they show on every page they load)
   | (EventBase & { type: 'reader.settings_changed'; userId: number; what: 'profile' | 'locale' | 'font' | 'password' })
   // ---- books

@@ -8,3 +8,6 @@ export { pollsOnChapter, pollsOnClubHome } from './club-pages';
 export { chapterLabel, pollPath } from './present';
 export { movePollsToEdition } from './queries';
 export type * from './types';
+// The ranked count (instant runoff with its rounds), for other votes (src/clublife's book vote).
+export { instantRunoff, tallyCounts, type Ballot, type RunoffResult, type RunoffRound } from './tally';
+export { chapterPollsForAgenda, type AgendaPoll } from './agenda';

@@ -11,6 +11,7 @@ import { createApp } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { createRateLimiters, type RateLimitRule } from '../../src/http/rate-limit';
 import type { ImportPool } from '../../src/books/import/pool';
+import type { EventBus } from '../../src/events';
 
 export const ORIGIN = 'http://localhost:3000';
 
@@ -31,7 +32,7 @@ export interface TestApp {
 }
 
 export function makeTestApp(
-  options: { config?: Partial<Config>; rateLimits?: Record<string, RateLimitRule>; now?: number; importPool?: ImportPool } = {},
+  options: { config?: Partial<Config>; rateLimits?: Record<string, RateLimitRule>; now?: number; importPool?: ImportPool; events?: EventBus } = {},
 ): TestApp {
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-test-'));
   const config = testConfig({ databasePath: join(dir, 'test.db'), ...options.config });
@@ -51,6 +52,7 @@ export function makeTestApp(
     rateLimiters: createRateLimiters(options.rateLimits),
     log: (line) => logs.push(line),
     importPool: options.importPool,
+    events: options.events,
   });
   return {
     app,

@@ -7,7 +7,7 @@ import type { PageContext } from '../context';
 
 export type { ChapterRowView, ClubHeading };
 
-export type ClubTab = 'home' | 'book' | 'invitations' | 'schedule' | 'pick' | 'chapter';
+export type ClubTab = 'home' | 'book' | 'invitations' | 'schedule' | 'pick' | 'chapter' | 'life';
 
 export const ROLE_KEYS: Record<ClubRole, MessageKey> = {
   owner: 'clubs.role.owner',

@@ -1,0 +1,379 @@
+/** SQL of club life, one query per scope, no decisions. */
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Db, Sqlite } from '../../db/connection';
+import {
+  bookPicks,
+  books,
+  calendarFeeds,
+  clubs,
+  comments,
+  discussionQuestions,
+  editions,
+  meetingRsvps,
+  meetings,
+  meetingSlots,
+  memberships,
+  nominationBackers,
+  nominations,
+  pickVotes,
+  questionAnswers,
+  readings,
+  shelfMarks,
+  slotMarks,
+  users,
+  type BookPick,
+  type Meeting,
+  type PickMethod,
+  type RsvpAnswer,
+  type ShelfMark,
+  type SlotMark,
+} from '../../db/schema';
+import { nominationKey, normaliseForKey } from './rules';
+
+// ---- book picks -----------------------------------------------------------------------------
+
+export function latestPick(db: Db, clubId: number): BookPick | undefined {
+  return db.select().from(bookPicks).where(eq(bookPicks.clubId, clubId)).orderBy(desc(bookPicks.id)).limit(1).get();
+}
+
+export function pickOfClub(db: Db, clubId: number, pickId: number): BookPick | undefined {
+  return db.select().from(bookPicks).where(and(eq(bookPicks.id, pickId), eq(bookPicks.clubId, clubId))).get();
+}
+
+export function openPick(db: Db, clubId: number, method: PickMethod, userId: number, now: number): BookPick {
+  return db.insert(bookPicks).values({ clubId, method, createdBy: userId, createdAt: now }).returning().get();
+}
+
+export interface NominationRow {
+  id: number;
+  editionId: number | null;
+  title: string;
+  author: string;
+  link: string | null;
+  backers: { userId: number; name: string; reason: string }[];
+}
+
+export function nominationsOf(db: Db, pickId: number): NominationRow[] {
+  const rows = db.select().from(nominations).where(eq(nominations.pickId, pickId)).orderBy(asc(nominations.id)).all();
+  if (rows.length === 0) return [];
+  const backers = db
+    .select({ nominationId: nominationBackers.nominationId, userId: nominationBackers.userId, name: users.displayName, reason: nominationBackers.reason })
+    .from(nominationBackers)
+    .innerJoin(users, eq(users.id, nominationBackers.userId))
+    .where(inArray(nominationBackers.nominationId, rows.map((r) => r.id)))
+    .orderBy(asc(nominationBackers.createdAt))
+    .all();
+  return rows.map((r) => ({
+    id: r.id,
+    editionId: r.editionId,
+    title: r.title,
+    author: r.author,
+    link: r.link,
+    backers: backers.filter((b) => b.nominationId === r.id).map(({ userId, name, reason }) => ({ userId, name, reason })),
+  }));
+}
+
+export interface NewNomination {
+  pickId: number;
+  editionId: number | null;
+  title: string;
+  author: string;
+  link: string | null;
+  reason: string;
+}
+
+/** The library book of an edition, when there is one. */
+export function libraryEdition(db: Db, editionId: number) {
+  return db.select({ editionId: editions.id, bookId: editions.bookId, title: editions.title, author: editions.author }).from(editions).where(eq(editions.id, editionId)).get();
+}
+
+/**
+ * The library book a typed nomination names (the newest edition): same normalised title and
+ * author; with no author typed, the one book of that title (several: none, to be safe).
+ */
+export function libraryMatch(db: Db, title: string, author: string) {
+  const candidates = db.select({ editionId: editions.id, bookId: editions.bookId, title: editions.title, author: editions.author }).from(editions).orderBy(desc(editions.id)).all();
+  if (normaliseForKey(author) === '') {
+    const sameTitle = candidates.filter((c) => normaliseForKey(c.title) === normaliseForKey(title));
+    return new Set(sameTitle.map((c) => c.bookId)).size === 1 ? sameTitle[0] : undefined;
+  }
+  const key = nominationKey({ bookId: null, title, author });
+  return candidates.find((c) => nominationKey({ bookId: null, title: c.title, author: c.author ?? '' }) === key);
+}
+
+/**
+ * Adds a nomination, or merges it into the same book already nominated (the reader then backs
+ * it with their own line). One transaction. Returns the nomination's id and whether it merged.
+ */
+export function addNomination(db: Db, sqlite: Sqlite, input: NewNomination & { bookId: number | null }, userId: number, now: number): { id: number; merged: boolean } {
+  return sqlite
+    .transaction(() => {
+      const dedupeKey = nominationKey({ bookId: input.bookId, title: input.title, author: input.author });
+      const existing = db.select({ id: nominations.id, link: nominations.link }).from(nominations).where(and(eq(nominations.pickId, input.pickId), eq(nominations.dedupeKey, dedupeKey))).get();
+      let id: number;
+      if (existing) {
+        id = existing.id;
+        if (!existing.link && input.link) db.update(nominations).set({ link: input.link }).where(eq(nominations.id, id)).run();
+      } else {
+        id = db
+          .insert(nominations)
+          .values({ pickId: input.pickId, bookId: input.bookId, editionId: input.editionId, title: input.title, author: input.author, link: input.link, dedupeKey, createdBy: userId, createdAt: now })
+          .returning({ id: nominations.id })
+          .get().id;
+      }
+      db.insert(nominationBackers)
+        .values({ nominationId: id, userId, reason: input.reason, createdAt: now })
+        .onConflictDoUpdate({ target: [nominationBackers.nominationId, nominationBackers.userId], set: { reason: input.reason } })
+        .run();
+      return { id, merged: existing !== undefined };
+    })
+    .immediate();
+}
+
+export function startVote(db: Db, pickId: number, method: PickMethod, endsAt: number, now: number): void {
+  db.update(bookPicks).set({ method, votingStartedAt: now, votingEndsAt: endsAt }).where(eq(bookPicks.id, pickId)).run();
+}
+
+export function closeVote(db: Db, pickId: number, now: number): void {
+  db.update(bookPicks).set({ closedAt: now }).where(eq(bookPicks.id, pickId)).run();
+}
+
+export function markAdopted(db: Db, pickId: number, readingId: number): void {
+  db.update(bookPicks).set({ adoptedReadingId: readingId }).where(eq(bookPicks.id, pickId)).run();
+}
+
+/** Every ballot of a pick: nomination ids in rank order, per voter. */
+export function pickBallots(db: Db, pickId: number): { voterId: number; choices: number[] }[] {
+  const rows = db.select().from(pickVotes).where(eq(pickVotes.pickId, pickId)).orderBy(asc(pickVotes.userId), asc(pickVotes.rank)).all();
+  const byVoter = new Map<number, number[]>();
+  for (const r of rows) byVoter.set(r.userId, [...(byVoter.get(r.userId) ?? []), r.nominationId]);
+  return [...byVoter.entries()].map(([voterId, choices]) => ({ voterId, choices }));
+}
+
+export function myPickBallot(db: Db, pickId: number, userId: number): number[] {
+  return db.select({ id: pickVotes.nominationId }).from(pickVotes).where(and(eq(pickVotes.pickId, pickId), eq(pickVotes.userId, userId))).orderBy(asc(pickVotes.rank)).all().map((r) => r.id);
+}
+
+/** Replaces the reader's ballot (nomination ids in rank order) in one transaction. */
+export function writePickBallot(db: Db, sqlite: Sqlite, pickId: number, userId: number, choices: readonly number[]): void {
+  sqlite
+    .transaction(() => {
+      db.delete(pickVotes).where(and(eq(pickVotes.pickId, pickId), eq(pickVotes.userId, userId))).run();
+      choices.forEach((nominationId, i) => db.insert(pickVotes).values({ pickId, userId, nominationId, rank: i + 1 }).run());
+    })
+    .immediate();
+}
+
+// ---- meetings ------------------------------------------------------------------------------
+
+export interface NewMeeting {
+  clubId: number;
+  title: string;
+  place: string;
+  callLink: string | null;
+  startsAt: number | null;
+  durationMinutes: number;
+  readingId: number | null;
+  chapterId: number | null;
+  slots: number[];
+}
+
+export function insertMeeting(db: Db, sqlite: Sqlite, input: NewMeeting, userId: number, now: number): Meeting {
+  return sqlite
+    .transaction(() => {
+      const { slots, ...values } = input;
+      const meeting = db.insert(meetings).values({ ...values, createdBy: userId, createdAt: now }).returning().get();
+      for (const startsAt of slots) db.insert(meetingSlots).values({ meetingId: meeting.id, startsAt }).run();
+      return meeting;
+    })
+    .immediate();
+}
+
+export function meetingOfClub(db: Db, clubId: number, meetingId: number): Meeting | undefined {
+  return db.select().from(meetings).where(and(eq(meetings.id, meetingId), eq(meetings.clubId, clubId))).get();
+}
+
+export function clubMeetings(db: Db, clubId: number): Meeting[] {
+  return db.select().from(meetings).where(eq(meetings.clubId, clubId)).orderBy(desc(meetings.id)).limit(100).all();
+}
+
+export function slotsOf(db: Db, meetingId: number) {
+  return db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, meetingId)).orderBy(asc(meetingSlots.startsAt)).all();
+}
+
+export function marksOf(db: Db, slotIds: number[]) {
+  if (slotIds.length === 0) return [];
+  return db.select().from(slotMarks).where(inArray(slotMarks.slotId, slotIds)).all();
+}
+
+export function writeMarks(db: Db, sqlite: Sqlite, userId: number, marks: readonly { slotId: number; mark: SlotMark }[]): void {
+  sqlite
+    .transaction(() => {
+      for (const { slotId, mark } of marks) {
+        db.insert(slotMarks).values({ slotId, userId, mark }).onConflictDoUpdate({ target: [slotMarks.slotId, slotMarks.userId], set: { mark } }).run();
+      }
+    })
+    .immediate();
+}
+
+export function decideTime(db: Db, meetingId: number, startsAt: number): void {
+  db.update(meetings).set({ startsAt, sequence: sql`${meetings.sequence} + 1` }).where(eq(meetings.id, meetingId)).run();
+}
+
+export function rsvpsOf(db: Db, meetingId: number) {
+  return db
+    .select({ userId: meetingRsvps.userId, answer: meetingRsvps.answer, name: users.displayName })
+    .from(meetingRsvps)
+    .innerJoin(users, eq(users.id, meetingRsvps.userId))
+    .where(eq(meetingRsvps.meetingId, meetingId))
+    .orderBy(asc(users.displayName))
+    .all();
+}
+
+export function writeRsvp(db: Db, meetingId: number, userId: number, answer: RsvpAnswer, now: number): void {
+  db.insert(meetingRsvps).values({ meetingId, userId, answer, updatedAt: now }).onConflictDoUpdate({ target: [meetingRsvps.meetingId, meetingRsvps.userId], set: { answer, updatedAt: now } }).run();
+}
+
+/** Scheduled meetings of every club the user belongs to, for their feed. */
+export function feedMeetings(db: Db, userId: number, since: number) {
+  return db
+    .select({ meeting: meetings, clubName: clubs.name })
+    .from(meetings)
+    .innerJoin(memberships, and(eq(memberships.clubId, meetings.clubId), eq(memberships.userId, userId)))
+    .innerJoin(clubs, eq(clubs.id, meetings.clubId))
+    .where(and(isNotNull(meetings.startsAt), sql`${meetings.startsAt} >= ${since}`))
+    .orderBy(asc(meetings.startsAt))
+    .limit(500)
+    .all();
+}
+
+export function hasFeed(db: Db, userId: number): boolean {
+  return db.select({ userId: calendarFeeds.userId }).from(calendarFeeds).where(eq(calendarFeeds.userId, userId)).get() !== undefined;
+}
+
+export function replaceFeed(db: Db, userId: number, tokenHash: string, now: number): void {
+  db.insert(calendarFeeds).values({ userId, tokenHash, createdAt: now }).onConflictDoUpdate({ target: calendarFeeds.userId, set: { tokenHash, createdAt: now } }).run();
+}
+
+export function revokeFeed(db: Db, userId: number): void {
+  db.delete(calendarFeeds).where(eq(calendarFeeds.userId, userId)).run();
+}
+
+export function feedOwner(db: Db, tokenHash: string) {
+  return db
+    .select({ id: users.id, displayName: users.displayName, timeZone: users.timeZone })
+    .from(calendarFeeds)
+    .innerJoin(users, eq(users.id, calendarFeeds.userId))
+    .where(eq(calendarFeeds.tokenHash, tokenHash))
+    .get();
+}
+
+// ---- questions and answers -----------------------------------------------------------------
+
+export function chapterQuestions(db: Db, readingId: number, chapterId: number) {
+  return db
+    .select()
+    .from(discussionQuestions)
+    .where(and(eq(discussionQuestions.readingId, readingId), eq(discussionQuestions.chapterId, chapterId)))
+    .orderBy(asc(discussionQuestions.id))
+    .all();
+}
+
+export function questionOfClub(db: Db, clubId: number, questionId: number) {
+  return db.select().from(discussionQuestions).where(and(eq(discussionQuestions.id, questionId), eq(discussionQuestions.clubId, clubId))).get();
+}
+
+export function insertQuestion(db: Db, input: { clubId: number; readingId: number; chapterId: number; body: string }, userId: number, now: number) {
+  return db.insert(discussionQuestions).values({ ...input, createdBy: userId, createdAt: now }).returning().get();
+}
+
+export interface AnswerRow {
+  id: number;
+  questionId: number;
+  parentId: number | null;
+  authorId: number;
+  authorName: string;
+  body: string;
+  createdAt: number;
+}
+
+export function answersOf(db: Db, questionIds: number[]): AnswerRow[] {
+  if (questionIds.length === 0) return [];
+  return db
+    .select({
+      id: questionAnswers.id,
+      questionId: questionAnswers.questionId,
+      parentId: questionAnswers.parentId,
+      authorId: questionAnswers.authorId,
+      authorName: users.displayName,
+      body: questionAnswers.body,
+      createdAt: questionAnswers.createdAt,
+    })
+    .from(questionAnswers)
+    .innerJoin(users, eq(users.id, questionAnswers.authorId))
+    .where(inArray(questionAnswers.questionId, questionIds))
+    .orderBy(asc(questionAnswers.id))
+    .all();
+}
+
+export function insertAnswer(db: Db, input: { questionId: number; parentId: number | null; body: string }, userId: number, now: number): number {
+  return db.insert(questionAnswers).values({ ...input, authorId: userId, createdAt: now }).returning({ id: questionAnswers.id }).get().id;
+}
+
+// ---- the chapter's threads (for the agenda; the gate is the annotations area's) -------------
+
+/** Root comments of a chapter that are shown at all (club, not deleted or moderated), with their reply counts. */
+export function chapterThreadRoots(db: Db, readingId: number, chapterId: number) {
+  const replies = db
+    .select({ rootId: comments.rootId, replies: count().as('replies') })
+    .from(comments)
+    .where(and(eq(comments.readingId, readingId), eq(comments.chapterId, chapterId), isNotNull(comments.parentId), isNull(comments.deletedAt), isNull(comments.moderation)))
+    .groupBy(comments.rootId)
+    .as('replies');
+  return db
+    .select({
+      id: comments.id,
+      authorId: comments.authorId,
+      anchorPosition: comments.anchorPosition,
+      visibility: comments.visibility,
+      chapterId: comments.chapterId,
+      paragraphId: comments.paragraphId,
+      body: comments.body,
+      replies: sql<number>`coalesce(${replies.replies}, 0)`,
+    })
+    .from(comments)
+    .leftJoin(replies, eq(replies.rootId, comments.id))
+    .where(and(eq(comments.readingId, readingId), eq(comments.chapterId, chapterId), isNull(comments.parentId), isNull(comments.deletedAt), isNull(comments.moderation), eq(comments.visibility, 'club'), eq(comments.orphaned, false)))
+    .orderBy(desc(sql`coalesce(${replies.replies}, 0)`), asc(comments.id))
+    .all();
+}
+
+// ---- the shelf -----------------------------------------------------------------------------
+
+export function finishedReadings(db: Db, clubId: number) {
+  return db
+    .select({ id: readings.id, editionId: readings.editionId, startedAt: readings.startedAt, endedAt: readings.endedAt, title: editions.title, author: editions.author, bookId: books.id })
+    .from(readings)
+    .innerJoin(editions, eq(editions.id, readings.editionId))
+    .innerJoin(books, eq(books.id, editions.bookId))
+    .where(and(eq(readings.clubId, clubId), isNotNull(readings.endedAt)))
+    .orderBy(desc(readings.endedAt))
+    .all();
+}
+
+export function shelfMarksOf(db: Db, clubId: number, readingIds: number[]) {
+  if (readingIds.length === 0) return [];
+  return db
+    .select({ readingId: shelfMarks.readingId, userId: shelfMarks.userId, mark: shelfMarks.mark, rating: shelfMarks.rating, line: shelfMarks.line, name: users.displayName, progressHidden: memberships.progressHidden })
+    .from(shelfMarks)
+    .innerJoin(users, eq(users.id, shelfMarks.userId))
+    .leftJoin(memberships, and(eq(memberships.clubId, clubId), eq(memberships.userId, shelfMarks.userId)))
+    .where(inArray(shelfMarks.readingId, readingIds))
+    .orderBy(asc(users.displayName))
+    .all();
+}
+
+export function writeShelfMark(db: Db, input: { readingId: number; userId: number; mark: ShelfMark; rating: number | null; line: string }, now: number): void {
+  const set = { mark: input.mark, rating: input.rating, line: input.line, updatedAt: now };
+  db.insert(shelfMarks).values({ ...input, updatedAt: now }).onConflictDoUpdate({ target: [shelfMarks.readingId, shelfMarks.userId], set }).run();
+}

@@ -1,0 +1,152 @@
+/**
+ * Club life in a real browser. A meeting on chapter 1.1 is proposed through the form, two
+ * members RSVP with the buttons, and its agenda differs for the member who is behind (counts,
+ * not text). Then the next book: a round of nominations (one from the library, one typed with a
+ * link), a ranked vote, the moderator ends it and makes the winner the club's reading in one
+ * click. Screenshots at 390 and 1280 px in English and Korean; no CSP violations, nothing wider
+ * than a phone, no serious axe findings.
+ */
+import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { importBook } from '../../src/books/store';
+import { sampleMarkdownBook } from '../helpers/fixtures';
+import { join } from 'node:path';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, RESULTS, seriousViolations, shootEverywhere, switchLocale, withServerAndBrowser, type RunningServer } from './harness';
+import { seedKoreanClub } from './world';
+
+let server: RunningServer;
+let browser: Browser;
+withServerAndBrowser((started) => ({ server, browser } = started));
+
+describe('club life', () => {
+  it('a meeting with RSVPs and a per-reader agenda; then nominate, vote, and the winner becomes the reading', async () => {
+    const moderator = await newContext(browser);
+    const ahead = await newContext(browser);
+    const behind = await newContext(browser);
+    await registerThroughForm(moderator.page, server.url, 'moddy', undefined, '진행자 Moddy');
+    await registerThroughForm(ahead.page, server.url, 'minji', undefined, '민지');
+    await registerThroughForm(behind.page, server.url, 'jisoo', undefined, '지수');
+    const world = seedKoreanClub(server, { owner: 'moddy', members: ['minji', 'jisoo'] });
+    const clubId = world.club.id;
+    const chapter = world.chapter('1.1.');
+    const [minjiId, jisooId] = world.memberIds as [number, number];
+    world.say(chapter, 0, '첫 장면의 등불이 무슨 뜻일까요? THREAD-TEXT', minjiId);
+    world.setProgress(minjiId, chapter.lastPosition);
+    world.setProgress(jisooId, 0);
+    const other = importBook(world.seed, { bytes: new TextEncoder().encode(sampleMarkdownBook({ title: 'Moon Harbour' })), filename: 'moon.md', now: Date.now() });
+    world.close();
+
+    // --- the moderator proposes a meeting on chapter 1.1 from the club home
+    const mod = moderator.page;
+    await mod.goto(`${server.url}/clubs/${clubId}`);
+    await Promise.all([mod.waitForURL(/\/meetings$/), mod.click(`.club-life-card a[href="/clubs/${clubId}/meetings"]`)]);
+    await mod.fill('#meeting-title', '1.1 이야기 나누는 밤');
+    await mod.fill('#meeting-place', '마포 책방 2층');
+    const when = new Date(Date.now() + 3 * 86_400_000);
+    await mod.fill('#meeting-starts', `${when.toISOString().slice(0, 10)}T19:30`);
+    await mod.selectOption('#meeting-chapter', String(chapter.id));
+    await Promise.all([mod.waitForURL(/\/meetings\/\d+/), mod.click('#propose button[type="submit"]')]);
+    const meetingPath = new URL(mod.url()).pathname;
+    expect(await mod.textContent('[role="status"]')).toContain('The meeting is proposed.');
+
+    // --- two members RSVP
+    for (const [member, answer] of [
+      [ahead.page, 'going'],
+      [behind.page, 'maybe'],
+    ] as const) {
+      await member.goto(`${server.url}${meetingPath}`);
+      await Promise.all([member.waitForURL(/done=rsvp/), member.click(`#rsvp button[value="${answer}"]`)]);
+    }
+    await behind.page.reload();
+    expect(await behind.page.textContent('.rsvp-counts')).toBe('Going 1 · maybe 1 · not going 0');
+
+    // --- the agenda: the member who finished 1.1 reads the thread; the one behind sees a count
+    await ahead.page.reload();
+    expect(await ahead.page.textContent('#agenda')).toContain('THREAD-TEXT');
+    const behindAgenda = await behind.page.textContent('#agenda');
+    expect(behindAgenda).not.toContain('THREAD-TEXT');
+    expect(behindAgenda).toMatch(/1 thread in 1\.1\..*\(you have not read it yet\)/);
+    expect(await seriousViolations(behind.page)).toEqual([]);
+    await shootEverywhere(behind.page, 'clublife-meeting-behind');
+    await shootEverywhere(ahead.page, 'clublife-meeting-ahead');
+
+    // --- a discussion question at the end of 1.1: the member ahead answers, the one behind sees a count
+    const chapterUrl = `${server.url}/clubs/${clubId}/chapters/${chapter.ordinal}`;
+    await mod.goto(chapterUrl);
+    await mod.fill('#question-body', '주인공은 왜 책방 문을 다시 열었을까요?');
+    await Promise.all([mod.waitForURL(/#question-\d+$/), mod.click('#add-question button[type="submit"]')]);
+    await ahead.page.goto(chapterUrl);
+    await ahead.page.locator('.question textarea[name="body"]').fill('혼자가 아니라는 걸 알았기 때문이에요. ANSWER-TEXT');
+    await Promise.all([ahead.page.waitForURL(/#answer-\d+$/), ahead.page.click('.question button[type="submit"]')]);
+    expect(await ahead.page.textContent('#questions')).toContain('ANSWER-TEXT');
+    await behind.page.goto(chapterUrl);
+    const behindQuestions = await behind.page.textContent('#questions');
+    expect(behindQuestions).toContain('주인공은 왜');
+    expect(behindQuestions).not.toContain('ANSWER-TEXT');
+    expect(behindQuestions).toContain('1 answer. It opens when you reach the end of this chapter.');
+    for (const [page, who] of [
+      [behind.page, 'behind'],
+      [ahead.page, 'ahead'],
+    ] as const) {
+      for (const locale of ['en', 'ko'] as const) {
+        await switchLocale(page, locale);
+        for (const [label, viewport] of [
+          ['390', PHONE],
+          ['1280', DESKTOP],
+        ] as const) {
+          await page.setViewportSize(viewport);
+          if (label === '390') await expectNoOverflow(page);
+          await page.locator('#questions').screenshot({ path: join(RESULTS, `clublife-questions-${who}-${locale}-${label}.png`) });
+        }
+      }
+      await switchLocale(page, 'en');
+      await page.setViewportSize(DESKTOP);
+    }
+
+    // --- the next book: nominations
+    await mod.goto(`${server.url}/clubs/${clubId}/next-book`);
+    await Promise.all([mod.waitForLoadState('load'), mod.click(`form[action="/clubs/${clubId}/next-book/open"] button`)]);
+    await ahead.page.goto(`${server.url}/clubs/${clubId}/next-book`);
+    await ahead.page.selectOption('#nominate-edition', String(other.editionId));
+    await ahead.page.fill('#nominate-reason', '바다 이야기가 읽고 싶어요');
+    await Promise.all([ahead.page.waitForURL(/done=nominated/), ahead.page.click('#nominate button[type="submit"]')]);
+    await behind.page.goto(`${server.url}/clubs/${clubId}/next-book`);
+    await behind.page.fill('#nominate-title', '소년이 온다');
+    await behind.page.fill('#nominate-author', '한강');
+    await behind.page.fill('#nominate-link', 'javascript:alert(1)');
+    await Promise.all([behind.page.waitForLoadState('load'), behind.page.click('#nominate button[type="submit"]')]);
+    expect(await behind.page.textContent('#nominate-link-error')).toContain('http');
+    expect(await behind.page.inputValue('#nominate-title')).toBe('소년이 온다');
+    await behind.page.fill('#nominate-link', 'https://example.org/human-acts');
+    await Promise.all([behind.page.waitForURL(/done=nominated/), behind.page.click('#nominate button[type="submit"]')]);
+
+    // --- the vote (ranked), two ballots and the moderator's; then the moderator ends it
+    await mod.reload();
+    await Promise.all([mod.waitForLoadState('load'), mod.click('#start-vote button[type="submit"]')]);
+    for (const [page, first] of [
+      [ahead.page, 'Moon Harbour'],
+      [behind.page, 'Moon Harbour'],
+      [mod, '소년이 온다'],
+    ] as const) {
+      await page.goto(`${server.url}/clubs/${clubId}/next-book`);
+      await page.getByLabel(`Rank for ${first}`).selectOption('1');
+      await Promise.all([page.waitForURL(/done=voted/), page.click('#ballot button[type="submit"]')]);
+    }
+    await mod.goto(`${server.url}/clubs/${clubId}/next-book`);
+    await Promise.all([mod.waitForLoadState('load'), mod.click('form[action$="/close"] button')]);
+    expect(await mod.textContent('#results')).toContain('The winner: Moon Harbour');
+    await shootEverywhere(mod, 'clublife-next-book-result', { allowedScrollers: '.poll-rounds-wrap' });
+    await Promise.all([mod.waitForURL(new RegExp(`/clubs/${clubId}\\?done=adopted`)), mod.click('form[action$="/adopt"] button')]);
+    expect(await mod.textContent('main')).toContain('Moon Harbour');
+
+    // The finished Korean book is on the shelf.
+    await mod.goto(`${server.url}/clubs/${clubId}/shelf`);
+    expect(await mod.textContent('.shelf')).toBeTruthy();
+    await shootEverywhere(mod, 'clublife-shelf');
+
+    for (const context of [moderator, ahead, behind]) {
+      expect(context.problems).toEqual([]);
+      await context.context.close();
+    }
+  }, 180_000);
+});
