@@ -18,6 +18,7 @@ import { authRoutes, sessionLoader } from './auth';
 import { bookRoutes, type ImportPool } from './books';
 import { clubRoutes, clubUploadRights, signUpInvitations, type ClubPageContributions } from './clubs';
 import { InProcessEventBus } from './events';
+import { exportRoutes, exportsOnClubHome } from './exports';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
 import { createLive } from './live';
 import { pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
@@ -41,7 +42,7 @@ export const UPLOAD_PATH = /\/upload$/;
  */
 const CLUB_PAGES: ClubPageContributions = {
   chapter: [annotationsOnChapter, pollsOnChapter, searchOnChapter],
-  home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome],
+  home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome, exportsOnClubHome],
   openedByProgress: commentsOpenedByProgress,
 };
 
@@ -107,6 +108,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.route('/', pollRoutes(deps));
   app.route('/', moderationRoutes(deps));
   app.route('/', searchRoutes(deps));
+  app.route('/', exportRoutes(deps));
 
   app.notFound((c) => renderError(c, 404));
   app.onError((error, c) => {

@@ -31,6 +31,7 @@ import * as auth from './messages/auth';
 import * as books from './messages/books';
 import * as clubs from './messages/clubs';
 import * as core from './messages/core';
+import * as exportsMessages from './messages/exports';
 import * as importMessages from './messages/import';
 import * as moderation from './messages/moderation';
 import * as live from './messages/live';
@@ -43,7 +44,7 @@ export const DEFAULT_LOCALE: Locale = 'en';
 /** The cookie that keeps a signed-out reader's language choice. */
 export const LOCALE_COOKIE = 'marginalia_lang';
 
-const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live] as const;
+const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live, exportsMessages] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }

@@ -7,3 +7,7 @@ export { pollRoutes } from './routes';
 export { pollsOnChapter, pollsOnClubHome } from './club-pages';
 export { chapterLabel, pollPath } from './present';
 export type * from './types';
+// For the exports area: a chapter's polls as this reader may see them, and CSV cells that
+// cannot run as spreadsheet formulas.
+export { chapterPollCards } from './present';
+export { csvCell, toCsv } from './csv';
