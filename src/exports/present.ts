@@ -227,13 +227,16 @@ export function annotatedEdition(db: Db, request: EditionRequest): AnnotatedEdit
     return {
       ordinal: chapter.ordinal,
       name: chapterName(t, chapter),
-      paragraphs: paragraphs.map((p) => ({
-        ordinal: p.ordinal,
-        kind: p.kind,
-        depth: p.depth,
-        text: p.text,
-        threads: threadsOf(byParagraph.get(p.id) ?? [], names).sort((a, b) => passageOrder(a) - passageOrder(b)),
-      })),
+      paragraphs: paragraphs
+        .map((p) => ({
+          ordinal: p.ordinal,
+          kind: p.kind,
+          depth: p.depth,
+          text: p.text,
+          threads: threadsOf(byParagraph.get(p.id) ?? [], names).sort((a, b) => passageOrder(a) - passageOrder(b)),
+        }))
+        // The chapter's own heading is already its title; it stays only when someone commented on it.
+        .filter((p) => !(p.ordinal === 1 && p.kind === 'heading' && p.text === chapter.title && p.threads.length === 0)),
       chapterThreads: threadsOf(byParagraph.get(null) ?? [], names),
       polls: cards.map((card) => ({
         question: card.question,

@@ -23,7 +23,7 @@ import { insertComment } from '../annotations';
 import { chapterOpensAt, chapterOpenTo, clubAccessOr404, currentReading, getReading, loadClubAccess } from '../clubs';
 import { getEdition, listChapters, chapterName } from '../books';
 import type { DomainEvent } from '../events';
-import { notFound } from '../http/errors';
+import { notFound, tooManyRequests } from '../http/errors';
 import { validateForm, type FieldErrors } from '../http/forms';
 import { consumePosting, redirectToLogin, refuse } from '../http/guards';
 import { formatBytes } from '../http/middleware';
@@ -192,7 +192,13 @@ export function exportRoutes(deps: AreaDeps): Hono<AppEnv> {
         toWrite.push(note);
       }
     }
-    if (toWrite.length > 0) consumePosting(c, rateLimiters.postingPerUser, now);
+    if (toWrite.length > 0) {
+      // The club's posting rules (a mute, slow mode, young accounts) apply as to writing one
+      // note by hand, then the import counts once against the posting limit.
+      const refusal = c.get('postingGate')?.({ user, clubId: target.clubId, kind: 'comment', now });
+      if (refusal) throw tooManyRequests(refusal.seconds);
+      consumePosting(c, rateLimiters.postingPerUser, now);
+    }
     const written = sqlite
       .transaction(() =>
         toWrite.map((note) => {

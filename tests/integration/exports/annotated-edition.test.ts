@@ -9,7 +9,7 @@ import { EXPORT_ACTIONS, exportCan } from '../../../src/exports/policy';
 import { accessFor } from '../../../src/clubs/access';
 import { createClubRow, importSampleBook, startReadingRow } from '../../helpers/fixtures';
 import { makeRoom, type AnnotationRoom } from '../annotations/room';
-import { createPoll, optionIdsOf } from '../polls/room';
+import { createPoll } from '../polls/room';
 import { postComment } from './world';
 
 let room: AnnotationRoom;
@@ -74,11 +74,12 @@ describe('the annotated edition over HTTP', () => {
     expect((await room.moderator.post(`/clubs/${room.clubId}/comments/${hidden}/moderate`, { action: 'hide', reason: 'off topic' })).status).toBe(303);
     await postComment(room, room.bob, { chapter: 2, paragraph: 2, body: 'Bob in chapter 2' });
 
-    const openPoll = await createPoll(room.moderator as never, room.clubId, { target: `chapter:${room.chapters[0]!.id}`, question: 'Always visible?', resultsVisibility: 'always' });
-    const closedPoll = await createPoll(room.moderator as never, room.clubId, { target: `chapter:${room.chapters[0]!.id}`, question: 'Hidden until close?', resultsVisibility: 'after_close' });
-    const [first] = optionIdsOf({ app: room.testApp } as never, openPoll);
+    const optionIds = (pollId: number) => (room.testApp.sqlite.prepare('select id from poll_options where poll_id = ? order by ordinal').all(pollId) as { id: number }[]).map((row) => row.id);
+    const openPoll = await createPoll(room.moderator, room.clubId, { target: `chapter:${room.chapters[0]!.id}`, question: 'Always visible?', resultsVisibility: 'always' });
+    const closedPoll = await createPoll(room.moderator, room.clubId, { target: `chapter:${room.chapters[0]!.id}`, question: 'Hidden until close?', resultsVisibility: 'after_close' });
+    const [first] = optionIds(openPoll);
     expect((await room.alice.post(`/clubs/${room.clubId}/polls/${openPoll}/vote`, { choice: first! })).status).toBe(303);
-    const [second] = optionIdsOf({ app: room.testApp } as never, closedPoll);
+    const [second] = optionIds(closedPoll);
     expect((await room.alice.post(`/clubs/${room.clubId}/polls/${closedPoll}/vote`, { choice: second! })).status).toBe(303);
 
     const named = await (await room.moderator.get(path(room.clubId, '/print', '?chapter=1&names=names'))).text();
