@@ -6,7 +6,7 @@
  */
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { comments, editions } from '../../../db/schema';
+import { clubMutes, comments, editions } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 import { addMemberRow, createClubRow, startReadingRow } from '../../helpers/fixtures';
 import { makeRoom, type AnnotationRoom } from '../annotations/room';
@@ -225,6 +225,18 @@ describe('importing a Web Annotation file', () => {
     const outsider = await uploadAnnotations(room.outsider, room.readingId, []);
     expect(outsider.status).toBe(422);
     expect(room.testApp.db.select().from(comments).all()).toHaveLength(0);
+  });
+
+  it('a member muted in the club imports nothing there (as when writing a note by hand)', async () => {
+    room = await makeRoom();
+    room.testApp.db.insert(clubMutes).values({ clubId: room.clubId, userId: room.ids.alice, until: room.testApp.clock.now + 3_600_000, reason: 'cool off', createdAt: room.testApp.clock.now }).run();
+    const doc = [{ type: 'Annotation', bodyValue: 'note', target: { source: 'x:y', selector: { type: 'TextQuoteSelector', exact: 'the keepers climbed the hill at dusk, and 등불', prefix: 'Paragraph 2 of chapter 1: ' } } }];
+    const response = await uploadAnnotations(room.alice, room.readingId, doc);
+    expect([403, 429]).toContain(response.status);
+    expect(room.testApp.db.select().from(comments).all()).toHaveLength(0);
+    // The same by hand is refused the same way.
+    const byHand = await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: room.paragraphs(1)[2]!.id, body: 'note', visibility: 'private' });
+    expect(byHand.status).toBe(response.status);
   });
 
   it('an RTL book and a Japanese book export and import in UTF-8 with their text intact', async () => {
