@@ -60,10 +60,10 @@ const root = alias(comments, 'root');
  * Every live comment the member wrote (all clubs, or one), in reading order: club, reading,
  * chapter, paragraph (chapter threads after the chapter's paragraphs), passage, then time.
  * Deleted comments and removed ones (their body is erased) are not there; hidden ones are the
- * author's own words and come along.
+ * author's own words and come along, and so do orphaned ones (with their old edition's place).
  */
 export function ownComments(db: Db, userId: number, clubId: number | null): OwnCommentRow[] {
-  const where = [eq(comments.authorId, userId), isNull(comments.deletedAt), sql`coalesce(${comments.moderation}, '') <> 'removed'`, eq(comments.orphaned, false)];
+  const where = [eq(comments.authorId, userId), isNull(comments.deletedAt), sql`coalesce(${comments.moderation}, '') <> 'removed'`];
   if (clubId !== null) where.push(eq(comments.clubId, clubId));
   return db
     .select({
@@ -72,7 +72,9 @@ export function ownComments(db: Db, userId: number, clubId: number | null): OwnC
       clubName: clubs.name,
       clubLanguage: clubs.language,
       readingId: comments.readingId,
-      editionId: readings.editionId,
+      // The chapter's edition, not the reading's: an orphaned comment (left behind when the
+      // reading moved to another edition) still sits in the old one, and its URLs must say so.
+      editionId: chapters.editionId,
       bookId: editions.bookId,
       bookTitle: editions.title,
       bookAuthor: editions.author,
@@ -112,9 +114,8 @@ export function ownComments(db: Db, userId: number, clubId: number | null): OwnC
     .from(comments)
     .innerJoin(users, eq(users.id, comments.authorId))
     .innerJoin(clubs, eq(clubs.id, comments.clubId))
-    .innerJoin(readings, eq(readings.id, comments.readingId))
-    .innerJoin(editions, eq(editions.id, readings.editionId))
     .innerJoin(chapters, eq(chapters.id, comments.chapterId))
+    .innerJoin(editions, eq(editions.id, chapters.editionId))
     .leftJoin(paragraphs, eq(paragraphs.id, comments.paragraphId))
     .leftJoin(root, and(eq(root.id, comments.rootId), sql`${comments.rootId} <> ${comments.id}`))
     .where(and(...where))

@@ -44,6 +44,8 @@ describe('taking annotations out, and bringing them back', () => {
     const page = member.page;
     await page.goto(`${server.url}/clubs/${world.club.id}`);
     await expect(page.locator('.club-exports').count()).resolves.toBe(1);
+    await page.locator('.club-exports').scrollIntoViewIfNeeded();
+    await screenshot(page, 'exports-club-home-en-1280');
     await Promise.all([page.waitForURL(/\/account\/annotations$/), page.click('.club-exports a[href="/account/annotations"]')]);
     expect(await seriousViolations(page)).toEqual([]);
     await shootEverywhere(page, 'exports-account');
