@@ -19,6 +19,7 @@ import { bookRoutes, type ImportPool } from './books';
 import { clubLifeOnChapter, clubLifeOnClubHome, clubLifeRoutes } from './clublife';
 import { clubRoutes, clubUploadRights, signUpInvitations, type ClubPageContributions } from './clubs';
 import { InProcessEventBus } from './events';
+import { exportRoutes, exportsOnClubHome } from './exports';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
 import { createLive } from './live';
 import { movePollsToEdition, pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
@@ -42,7 +43,7 @@ export const UPLOAD_PATH = /\/upload$/;
  */
 const CLUB_PAGES: ClubPageContributions = {
   chapter: [annotationsOnChapter, pollsOnChapter, searchOnChapter, clubLifeOnChapter],
-  home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome, clubLifeOnClubHome],
+  home: [searchOnClubHome, pollsOnClubHome, annotationsOnClubHome, clubLifeOnClubHome, exportsOnClubHome],
   openedByProgress: commentsOpenedByProgress,
 };
 
@@ -109,6 +110,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.route('/', clubLifeRoutes(deps));
   app.route('/', moderationRoutes(deps));
   app.route('/', searchRoutes(deps));
+  app.route('/', exportRoutes(deps));
 
   app.notFound((c) => renderError(c, 404));
   app.onError((error, c) => {

@@ -8,6 +8,8 @@ export interface LayoutProps {
   contentLang?: string;
   /** Extra scripts from /static, loaded deferred. */
   scripts?: string[];
+  /** Extra stylesheets from /static (for every medium; print rules inside with `@media print`). */
+  styles?: string[];
   bodyClass?: string;
   children?: Child;
 }
@@ -35,7 +37,7 @@ export const LanguageSwitch: FC<{ page: PageContext }> = ({ page }) => (
   </form>
 );
 
-export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = [], bodyClass, children }) => {
+export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = [], styles = [], bodyClass, children }) => {
   const { t, user } = page;
   const fontStep = user?.fontStep ?? 0;
   return (
@@ -48,6 +50,9 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
         <title>{`${title} · ${t('app.name')}`}</title>
         <link rel="stylesheet" href={page.asset('app.css')} />
         <link rel="stylesheet" href={page.asset('print.css')} media="print" />
+        {styles.map((name) => (
+          <link rel="stylesheet" href={page.asset(name)} />
+        ))}
         <script src={page.asset('htmx.min.js')} defer></script>
         <script src={page.asset('swap-focus.js')} defer></script>
         {scripts.map((name) => (

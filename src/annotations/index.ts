@@ -14,3 +14,9 @@ export { gateViewerFor } from './present';
 // Moving a reading to another edition of its book (comments re-anchored, progress moved).
 export { applyEditionMove, otherEditionsOfBook, planEditionMove, type CommentMove, type EditionMovePlan, type EditionMoveStep } from './edition-move';
 export { REANCHOR_MIN_SCORE } from './reanchor';
+// For the exports area: finding an imported passage again (quote selectors), writing an
+// imported note, and drawing bodies in the club's annotated edition.
+export { reanchorPassage, type EditionParagraph } from './reanchor';
+export { MAX_PASSAGE_CHARS, validateSelector, type PassageSelector } from './selectors';
+export { insertComment, type NewComment } from './queries';
+export { COMMENT_MAX_CHARS, extractMentions, normalizeCommentBody, renderCommentBody } from './markdown';

@@ -49,6 +49,7 @@ function sources(): Record<string, string> {
   return {
     'app.css': join(viewsStatic, 'app.css'),
     'print.css': join(viewsStatic, 'print.css'),
+    'annotated-edition.css': join(viewsStatic, 'annotated-edition.css'),
     'reader.js': join(viewsStatic, 'reader.js'),
     'passage.js': join(viewsStatic, 'passage.js'),
     'comments.js': join(viewsStatic, 'comments.js'),

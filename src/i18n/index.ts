@@ -32,6 +32,7 @@ import * as books from './messages/books';
 import * as clubs from './messages/clubs';
 import * as clublife from './messages/clublife';
 import * as core from './messages/core';
+import * as exportsMessages from './messages/exports';
 import * as importMessages from './messages/import';
 import * as moderation from './messages/moderation';
 import * as live from './messages/live';
@@ -44,7 +45,7 @@ export const DEFAULT_LOCALE: Locale = 'en';
 /** The cookie that keeps a signed-out reader's language choice. */
 export const LOCALE_COOKIE = 'marginalia_lang';
 
-const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live, clublife] as const;
+const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live, clublife, exportsMessages] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }

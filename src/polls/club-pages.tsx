@@ -7,8 +7,8 @@ import { ChapterPollsSection, OpenPollsSection } from '../../views/polls/pages';
 import type { ChapterSlots, ClubChapterContext, ClubHomeContext, ClubHomeSlots } from '../clubs';
 import { viewerTimeZone } from '../i18n/zoned-time';
 import { pollCan } from './policy';
-import { pollCard, pollSituation } from './present';
-import { listChapterPolls, listClubPolls, optionsOf } from './queries';
+import { chapterPollCards, pollCard, pollSituation } from './present';
+import { listClubPolls, optionsOf } from './queries';
 import type { PollUi } from './types';
 
 function uiOf(context: { t: PollUi['t']; locale: string; timeZone: string | null }): PollUi {
@@ -19,12 +19,7 @@ function uiOf(context: { t: PollUi['t']; locale: string; timeZone: string | null
 export function pollsOnChapter(context: ClubChapterContext): ChapterSlots {
   const { deps, access, reading, chapter, now } = context;
   const next = `${context.chapterBasePath}/${chapter.ordinal}`;
-  const polls = listChapterPolls(deps.db, reading.id, chapter.id);
-  const options = optionsOf(deps.db, polls.map((p) => p.id));
-  const cards = polls
-    .map((poll) => pollSituation(deps.db, access, poll, now))
-    .filter((situation) => pollCan(access, 'view', situation.facts))
-    .map((situation) => pollCard(deps.db, access, situation, options.get(situation.poll.id) ?? [], next));
+  const cards = chapterPollCards(deps.db, access, reading.id, chapter.id, now, next);
   const newPollHref = pollCan(access, 'create') && reading.endedAt === null ? `/clubs/${access.club.id}/polls/new?chapter=${chapter.id}` : null;
   // The wrapper's id lets the live stream redraw the section for each reader (src/live).
   return {

@@ -11,3 +11,7 @@ export type * from './types';
 // The ranked count (instant runoff with its rounds), for other votes (src/clublife's book vote).
 export { instantRunoff, tallyCounts, type Ballot, type RunoffResult, type RunoffRound } from './tally';
 export { chapterPollsForAgenda, type AgendaPoll } from './agenda';
+// For the exports area: a chapter's polls as this reader may see them, and CSV cells that
+// cannot run as spreadsheet formulas.
+export { chapterPollCards } from './present';
+export { csvCell, toCsv } from './csv';

@@ -12,7 +12,7 @@ import { chapterName, getChapterById, type ChapterKind } from '../books';
 import { chapterBasePath, chapterOpensAt, getReading, progressOf, type ClubAccess } from '../clubs';
 import type { Translator } from '../i18n';
 import { pollCan, pollRefusal, type PollAction, type PollFacts } from './policy';
-import { ballotOf, ballotsOf, type PollOption } from './queries';
+import { ballotOf, ballotsOf, listChapterPolls, optionsOf, type PollOption } from './queries';
 import { instantRunoff, tallyCounts } from './tally';
 import type { PollCardView, PollResultsView } from './types';
 import { pollHasOpened, pollIsClosed, pollResultsVisibleTo, type PollState, type PollViewer } from './visibility';
@@ -173,4 +173,17 @@ export function pollCard(db: Db, access: ClubAccess, situation: PollSituation, o
     voteHint,
     next,
   };
+}
+
+/**
+ * The cards of a chapter's polls this reader may see (the chapter page's panel, and the club's
+ * annotated edition): results only where `pollResultsVisibleTo` allows them.
+ */
+export function chapterPollCards(db: Db, access: ClubAccess, readingId: number, chapterId: number, now: number, next: string): PollCardView[] {
+  const polls = listChapterPolls(db, readingId, chapterId);
+  const options = optionsOf(db, polls.map((p) => p.id));
+  return polls
+    .map((poll) => pollSituation(db, access, poll, now))
+    .filter((situation) => pollCan(access, 'view', situation.facts))
+    .map((situation) => pollCard(db, access, situation, options.get(situation.poll.id) ?? [], next));
 }

@@ -199,6 +199,9 @@ export const AccountPage: FC<{
           </a>
         </p>
         <p>
+          <a href="/account/annotations">{t('exports.title')}</a>
+        </p>
+        <p>
           <a href="/account/delete">{t('account.rights.delete')}</a>
         </p>
       </section>
