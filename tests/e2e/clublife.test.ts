@@ -40,6 +40,8 @@ describe('club life', () => {
     const mod = moderator.page;
     await mod.goto(`${server.url}/clubs/${clubId}`);
     await Promise.all([mod.waitForURL(/\/meetings$/), mod.click(`.club-life-card a[href="/clubs/${clubId}/meetings"]`)]);
+    expect(await seriousViolations(mod)).toEqual([]);
+    await shootEverywhere(mod, 'clublife-meetings-form');
     await mod.fill('#meeting-title', '1.1 이야기 나누는 밤');
     await mod.fill('#meeting-place', '마포 책방 2층');
     const when = new Date(Date.now() + 3 * 86_400_000);
@@ -129,6 +131,10 @@ describe('club life', () => {
       [mod, '소년이 온다'],
     ] as const) {
       await page.goto(`${server.url}/clubs/${clubId}/next-book`);
+      if (page === behind.page) {
+        expect(await seriousViolations(page)).toEqual([]);
+        await shootEverywhere(page, 'clublife-ballot');
+      }
       await page.getByLabel(`Rank for ${first}`).selectOption('1');
       await Promise.all([page.waitForURL(/done=voted/), page.click('#ballot button[type="submit"]')]);
     }

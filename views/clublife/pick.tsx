@@ -21,7 +21,7 @@ export interface PickPageProps {
 }
 
 const Nomination: FC<{ ui: LifeUi; n: NominationView }> = ({ ui, n }) => (
-  <li class="nomination" id={`nomination-${n.id}`}>
+  <div class="nomination" id={`nomination-${n.id}`}>
     <strong>{n.title}</strong>
     {n.author && <span class="muted"> · {ui.t('clublife.pick.by', { author: n.author })}</span>}
     {n.inLibrary && (
@@ -43,7 +43,7 @@ const Nomination: FC<{ ui: LifeUi; n: NominationView }> = ({ ui, n }) => (
         <li>{b.reason ? ui.t('clublife.pick.backed_by', { name: b.name, reason: b.reason }) : ui.t('clublife.pick.backed_by_plain', { name: b.name })}</li>
       ))}
     </ul>
-  </li>
+  </div>
 );
 
 export const PickPage: FC<PickPageProps> = ({ page, ui, frame, pick, library, canOpen, notice, values = {}, errors = {}, endsAtDefault }) => {
@@ -74,7 +74,9 @@ export const PickPage: FC<PickPageProps> = ({ page, ui, frame, pick, library, ca
           ) : (
             <ul class="nominations">
               {pick.nominations.map((n) => (
-                <Nomination ui={ui} n={n} />
+                <li>
+                  <Nomination ui={ui} n={n} />
+                </li>
               ))}
             </ul>
           )}
