@@ -1,6 +1,9 @@
 /** The chapter's discussion questions, after its text: answer first, then everyone's answers (past the spoiler gate). */
 import type { FC } from 'hono/jsx';
 import type { LifeUi, QuestionView } from '../../src/clublife';
+import type { MessageKey } from '../../src/i18n';
+import type { PageContext } from '../context';
+import { LifePage, type LifeFrame } from './parts';
 
 export const QuestionsSection: FC<{ ui: LifeUi; clubId: number; questions: QuestionView[]; addAction: string | null; next: string }> = ({ ui, clubId, questions, addAction, next }) => {
   const { t } = ui;
@@ -72,3 +75,37 @@ export const QuestionsSection: FC<{ ui: LifeUi; clubId: number; questions: Quest
     </section>
   );
 };
+
+/**
+ * A question, answer or reply the server refused (empty, too long): the same form again, on its
+ * own page (422), with what was typed and why it was refused.
+ */
+export const TextAgainPage: FC<{
+  page: PageContext;
+  frame: LifeFrame;
+  title: string;
+  question: string | null;
+  action: string;
+  hidden: Record<string, string>;
+  text: string;
+  maxLength: number;
+  error: MessageKey;
+  submit: string;
+}> = ({ page, frame, title, question, action, hidden, text, maxLength, error, submit }) => (
+  <LifePage page={page} frame={frame} title={title} section="meetings">
+    {question && <p class="question-body">{question}</p>}
+    <form method="post" action={action} class="card stack">
+      {Object.entries(hidden).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <label for="text-again">{title}</label>
+      <textarea id="text-again" name="body" rows={4} maxlength={maxLength} required aria-invalid="true" aria-describedby="text-again-error">
+        {text}
+      </textarea>
+      <p class="form-error" id="text-again-error" role="alert">
+        {page.t(error)}
+      </p>
+      <button type="submit">{submit}</button>
+    </form>
+  </LifePage>
+);

@@ -11,7 +11,8 @@ import { getChapterById } from '../../books';
 import { chapterBasePath, chapterOpensAt, getReading, type ClubAccess } from '../../clubs';
 import { HttpError, notFound } from '../../http/errors';
 import { parseId, readForm, safeNextPath } from '../../http/forms';
-import { seeOther } from '../../http/page';
+import { pageContext, seeOther, sendPage } from '../../http/page';
+import { TextAgainPage } from '../../../views/clublife/questions';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import { clubLifeRefusal } from '../policy';
 import { answerVisibleTo } from '../present';
@@ -38,7 +39,14 @@ export function questionRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
     if (refusal) return kit.refuseWith(c, refusal, true);
     const form = await readForm(c);
     const body = parseText(form.body, LIMITS.question);
-    if (!body.ok) throw new HttpError(403, body.key);
+    if (!body.ok) {
+      const t = c.get('t');
+      return sendPage(
+        c,
+        <TextAgainPage page={pageContext(c)} frame={kit.frame(access)} title={t('clublife.questions.add')} question={null} action={c.req.path} hidden={{ next: String(form.next ?? back) }} text={String(form.body ?? '')} maxLength={LIMITS.question} error={body.key} submit={t('clublife.questions.submit')} />,
+        422,
+      );
+    }
     kit.posting(c);
     const question = insertQuestion(db, { clubId: access.club.id, readingId: reading.id, chapterId: chapter.id, body: body.value }, access.userId!, clock());
     events.publish({ type: 'question.added', actorId: access.userId, clubId: access.club.id, readingId: reading.id, chapterId: chapter.id, questionId: question.id, anchorPosition: chapter.lastPosition });
@@ -65,7 +73,15 @@ export function questionRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
     }
     if (refusal) return kit.refuseWith(c, refusal);
     const body = parseText(form.body, LIMITS.answer);
-    if (!body.ok) throw new HttpError(403, body.key);
+    if (!body.ok) {
+      const t = c.get('t');
+      const hidden: Record<string, string> = { next: String(form.next ?? back), ...(parentId !== null ? { parentId: String(parentId) } : {}) };
+      return sendPage(
+        c,
+        <TextAgainPage page={pageContext(c)} frame={kit.frame(access)} title={parentId !== null ? t('clublife.questions.reply') : t('clublife.questions.answer')} question={question.body} action={c.req.path} hidden={hidden} text={String(form.body ?? '')} maxLength={LIMITS.answer} error={body.key} submit={t('clublife.questions.submit_answer')} />,
+        422,
+      );
+    }
     kit.posting(c);
     const id = insertAnswer(db, { questionId: question.id, parentId, body: body.value }, access.userId!, clock());
     events.publish({ type: 'question.answered', actorId: access.userId, clubId: access.club.id, readingId: question.readingId, chapterId: question.chapterId, questionId: question.id, answerId: id, parentId, anchorPosition: chapter.lastPosition });

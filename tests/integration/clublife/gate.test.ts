@@ -106,6 +106,15 @@ describe('answers, per reader', () => {
     const before = await textOf(reader, chapterPath);
     expect(before).not.toContain('ANSWER-TEXT');
     expect(before).toContain('1 answer. Answer first to see it.');
+    // An answer too long comes back on its own page: 422, why, and what was typed; nothing saved.
+    const tooLong = 'x'.repeat(5_000);
+    const refused = await reader.post(`/clubs/${room.clubId}/questions/${questionId}/answers`, { body: tooLong });
+    expect(refused.status).toBe(422);
+    const again = await refused.text();
+    expect(again).toContain('This is too long.');
+    expect(again).toContain(tooLong);
+    expect(again).toContain('QUESTION-TEXT');
+    expect(await textOf(reader, chapterPath)).toContain('1 answer. Answer first to see it.');
     expect((await reader.post(`/clubs/${room.clubId}/questions/${questionId}/answers`, { body: 'MY-ANSWER' })).status).toBe(303);
     const after = await textOf(reader, chapterPath);
     expect(after).toContain('ANSWER-TEXT');
