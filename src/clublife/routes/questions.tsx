@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import { getChapterById } from '../../books';
 import { chapterBasePath, chapterOpensAt, getReading, type ClubAccess } from '../../clubs';
-import { HttpError, notFound } from '../../http/errors';
+import { notFound } from '../../http/errors';
 import { parseId, readForm, safeNextPath } from '../../http/forms';
 import { pageContext, seeOther, sendPage } from '../../http/page';
 import { TextAgainPage } from '../../../views/clublife/questions';
