@@ -1,7 +1,7 @@
 /**
  * Keeping the search indexes current, and rebuilding them.
  *
- * - Comments: triggers on `comments` (migration `0002_search_fts`) list every inserted,
+ * - Comments: triggers on `comments` (migrations `0004_search_fts`, `0006_search_gate_columns`) list every inserted,
  *   edited, deleted, hidden or removed comment in an outbox in the SAME transaction as the
  *   write — whichever code wrote it (the app, the benchmark's seed, a cascade). The listener
  *   below drains the outbox right after each comment event (the bus delivers synchronously

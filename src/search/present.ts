@@ -18,13 +18,17 @@ import { listChapters } from '../books';
 import { chapterBasePath, chapterLabel, chapterOpenTo, scheduleOf, type ClubAccess } from '../clubs';
 import type { Locale, Translator } from '../i18n';
 import { formatDateTime } from '../i18n/zoned-time';
+import { LruCache } from '../lib/lru-cache';
 import {
   commentMatches,
   drainCommentOutbox,
-  commentMatchCounts,
+  scanCommentMatches,
   indexEdition,
   libraryMatches,
+  BEST_CANDIDATES,
+  MATCHES_READ,
   paragraphMatches,
+  paragraphScores,
   paragraphTexts,
   unindexedEditionIds,
   type CommentMatch,
@@ -62,48 +66,67 @@ export function searchUrl(clubId: number, query: string, order: SearchOrder): st
   return `/clubs/${clubId}/search?${params}`;
 }
 
+/**
+ * An edition's chapters by id, kept per database (an edition's chapters never change once
+ * imported), so a search as you type does not read them at every keystroke.
+ */
+const chapterCaches = new WeakMap<Sqlite, LruCache<number, Map<number, Chapter>>>();
+function chaptersOf(deps: { db: Db; sqlite: Sqlite }, editionId: number): Map<number, Chapter> {
+  let cache = chapterCaches.get(deps.sqlite);
+  if (!cache) chapterCaches.set(deps.sqlite, (cache = new LruCache(64)));
+  return cache.get(editionId) ?? cache.set(editionId, new Map(listChapters(deps.db, editionId).map((c) => [c.id, c])));
+}
+
 /** Whatever is waiting in the comment outbox, and the edition, indexed before a search reads them. */
 function catchUp(sqlite: Sqlite, editionId: number, now: number): void {
   drainCommentOutbox(sqlite);
   indexEdition(sqlite, editionId, now);
 }
 
-function bookResults(sqlite: Sqlite, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, base: string, t: Translator) {
-  const matches = paragraphMatches(sqlite, reading.editionId, query.match!).filter((m) => isOpen(m.chapterId));
+function bookResults(sqlite: Sqlite, editionId: number, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, base: string, t: Translator) {
+  const matches = paragraphMatches(sqlite, editionId, query.match!).filter((m) => isOpen(m.chapterId));
   const visible = matches.filter((m) => paragraphVisibleTo(m, viewer));
-  const shown = visible.slice(0, BOOK_HITS_SHOWN);
+  // Best: bm25 for the first candidates the reader may see (in reading order); newest: reading order.
+  let shown = visible.slice(0, BEST_CANDIDATES);
+  if (order === 'best') {
+    const scores = paragraphScores(sqlite, query.match!, shown.map((m) => m.id));
+    shown = [...shown].sort((a, b) => (scores.get(a.id) ?? 0) - (scores.get(b.id) ?? 0) || a.position - b.position);
+  }
+  shown = shown.slice(0, BOOK_HITS_SHOWN);
+  const rank = new Map(shown.map((m, index) => [m.id, index]));
   const texts = paragraphTexts(sqlite, shown.map((m) => m.id));
   const byChapter = new Map<number, BookChapterView & { rank: number; position: number }>();
-  matches.forEach((m, rank) => {
+  for (const m of matches) {
     const chapter = chapters.get(m.chapterId);
-    if (!chapter) return;
+    if (!chapter) continue;
     const ahead = !paragraphVisibleTo(m, viewer);
     const key = ahead ? -m.chapterId : m.chapterId;
     let group = byChapter.get(key);
-    if (!group) byChapter.set(key, (group = { label: chapterLabel(t, chapter), ahead, matchCount: 0, hits: [], rank, position: chapter.firstPosition }));
+    if (!group) byChapter.set(key, (group = { label: chapterLabel(t, chapter), ahead, matchCount: 0, hits: [], rank: Number.MAX_SAFE_INTEGER, position: chapter.firstPosition }));
     group.matchCount += 1;
-  });
+    group.rank = Math.min(group.rank, rank.get(m.id) ?? Number.MAX_SAFE_INTEGER);
+  }
   for (const m of shown) {
     const chapter = chapters.get(m.chapterId)!;
     byChapter.get(m.chapterId)!.hits.push({ href: `${base}/${chapter.ordinal}#p-${m.ordinal}`, paragraphOrdinal: m.ordinal, snippet: snippetOf(texts.get(m.id) ?? '', query.needles) });
   }
   // What the reader may read first (best match first, or in reading order), then what lies ahead, in reading order.
-  const groups = [...byChapter.values()].sort((a, b) => Number(a.ahead) - Number(b.ahead) || (order === 'best' && !a.ahead ? a.rank - b.rank : a.position - b.position));
+  const groups = [...byChapter.values()].sort((a, b) => Number(a.ahead) - Number(b.ahead) || (order === 'best' && !a.ahead ? a.rank - b.rank : 0) || a.position - b.position);
   if (order === 'newest') for (const group of groups) group.hits.sort((a, b) => a.paragraphOrdinal - b.paragraphOrdinal);
   return {
     chapters: groups.map(({ rank: _rank, position: _position, ...group }) => group),
     visibleCount: visible.length,
     aheadCount: matches.length - visible.length,
+    atLeast: matches.length >= MATCHES_READ,
   };
 }
 
-function discussionResults(db: Db, access: ClubAccess, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, ui: SearchUi) {
-  const clubBase = `/clubs/${access.club.id}`;
+function discussionResults(db: Db, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, clubBase: string, ui: SearchUi) {
   const readingParam = reading.endedAt === null ? '' : `?reading=${reading.id}`;
-  const rows = commentMatches(db, reading.id, query.match!, viewer, order, COMMENT_HITS_SHOWN * 2)
+  const counts = scanCommentMatches(db, reading.id, query.match!, viewer);
+  const rows = commentMatches(db, counts.visibleIds, query.match!, order, COMMENT_HITS_SHOWN * 2)
     .filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId))
     .slice(0, COMMENT_HITS_SHOWN);
-  const counts = commentMatchCounts(db, reading.id, query.match!, viewer);
   const groups = new Map<number, CommentChapterView>();
   for (const row of rows) {
     const chapter = chapters.get(row.chapterId);
@@ -120,7 +143,7 @@ function discussionResults(db: Db, access: ClubAccess, reading: Reading, chapter
       snippet: snippetOf(row.body, query.needles),
     });
   }
-  return { chapters: [...groups.values()], shownCount: rows.length, visibleCount: counts.visible, hiddenCount: counts.hidden };
+  return { chapters: [...groups.values()], shownCount: rows.length, visibleCount: counts.visible, hiddenCount: counts.hidden, atLeast: counts.atLeast };
 }
 
 /** The thread a comment is in, opened on it: the paragraph's threads page, or the chapter's. */
@@ -133,12 +156,12 @@ function threadHref(clubBase: string, readingParam: string, row: CommentMatch): 
 export function clubSearchResults(deps: { db: Db; sqlite: Sqlite }, access: ClubAccess, reading: Reading | undefined, input: string | undefined, order: SearchOrder, ui: SearchUi): ClubSearchResultsView {
   const query = buildSearchQuery(input);
   const orderHrefs = { best: searchUrl(access.club.id, query.text, 'best'), newest: searchUrl(access.club.id, query.text, 'newest') };
-  const nothing = { book: { chapters: [], visibleCount: 0, aheadCount: 0 }, discussion: { chapters: [], shownCount: 0, visibleCount: 0, hiddenCount: 0 } };
+  const nothing = { book: { chapters: [], visibleCount: 0, aheadCount: 0, atLeast: false }, discussion: { chapters: [], shownCount: 0, visibleCount: 0, hiddenCount: 0, atLeast: false } };
   if (!reading) return { query: query.text, order, empty: query.match === null, noReading: true, orderHrefs, ...nothing };
   if (query.match === null) return { query: query.text, order, empty: true, noReading: false, orderHrefs, ...nothing };
   catchUp(deps.sqlite, reading.editionId, ui.now);
   const viewer = gateViewerFor(deps.db, access, reading.id);
-  const chapters = new Map(listChapters(deps.db, reading.editionId).map((c) => [c.id, c]));
+  const chapters = chaptersOf(deps, reading.editionId);
   const schedule = scheduleOf(deps.db, reading.id);
   const isOpen = (chapterId: number) => chapterOpenTo(access, schedule.get(chapterId) ?? null, ui.now);
   const base = chapterBasePath(access.club.id, reading);
@@ -148,8 +171,8 @@ export function clubSearchResults(deps: { db: Db; sqlite: Sqlite }, access: Club
     empty: false,
     noReading: false,
     orderHrefs,
-    book: bookResults(deps.sqlite, reading, chapters, query, order, viewer, isOpen, base, ui.t),
-    discussion: discussionResults(deps.db, access, reading, chapters, query, order, viewer, isOpen, ui),
+    book: bookResults(deps.sqlite, reading.editionId, chapters, query, order, viewer, isOpen, base, ui.t),
+    discussion: discussionResults(deps.db, reading, chapters, query, order, viewer, isOpen, `/clubs/${access.club.id}`, ui),
   };
 }
 

@@ -3,7 +3,7 @@
  * decisions here — who may see a match is `present.ts`'s business, through the annotations
  * area's spoiler gate (its SQL form where the database must filter, see {@link commentMatches}).
  *
- * The FTS5 tables and triggers are in `migrations/0002_search_fts.sql`. Statements go through
+ * The FTS5 tables and triggers are in `migrations/0004_search_fts.sql` and `0006_search_gate_columns.sql`. Statements go through
  * `sqlite.prepare`, which the connection caches by SQL text.
  */
 import { sql } from 'drizzle-orm';
@@ -22,9 +22,7 @@ export function drainCommentOutbox(sqlite: Sqlite, batch = 5000): number {
   const pending = sqlite.prepare('select comment_id as id from search_comment_outbox limit 1');
   if (pending.get() === undefined) return 0;
   const take = sqlite.prepare('select comment_id as id from search_comment_outbox order by comment_id limit ?');
-  const read = sqlite.prepare('select body from comments where id = ? and deleted_at is null and moderation is null');
-  const drop = sqlite.prepare('delete from search_comment_text where rowid = ?');
-  const add = sqlite.prepare('insert into search_comment_text (rowid, body) values (?, ?)');
+  const read = sqlite.prepare(`select ${COMMENT_GATE_COLUMNS}, body from comments where id = ? and deleted_at is null and moderation is null`);
   const done = sqlite.prepare('delete from search_comment_outbox where comment_id = ?');
   let total = 0;
   for (;;) {
@@ -32,9 +30,9 @@ export function drainCommentOutbox(sqlite: Sqlite, batch = 5000): number {
       .transaction(() => {
         const ids = take.all(batch) as { id: number }[];
         for (const { id } of ids) {
-          drop.run(id);
-          const row = read.get(id) as { body: string } | undefined;
-          if (row) add.run(id, indexText(row.body));
+          dropComment(sqlite, id);
+          const row = read.get(id) as CommentGateRow | undefined;
+          if (row) addComment(sqlite, row);
           done.run(id);
         }
         return ids.length;
@@ -45,6 +43,31 @@ export function drainCommentOutbox(sqlite: Sqlite, batch = 5000): number {
   }
 }
 
+/** The columns `search_comment_gate` copies from `comments` (same names; see the migration). */
+const COMMENT_GATE_COLUMNS = 'id, reading_id, chapter_id, anchor_position, author_id, visibility';
+
+interface CommentGateRow {
+  id: number;
+  reading_id: number;
+  chapter_id: number;
+  anchor_position: number;
+  author_id: number;
+  visibility: string;
+  body: string;
+}
+
+function dropComment(sqlite: Sqlite, id: number): void {
+  sqlite.prepare('delete from search_comment_text where rowid = ?').run(id);
+  sqlite.prepare('delete from search_comment_gate where id = ?').run(id);
+}
+
+function addComment(sqlite: Sqlite, row: CommentGateRow): void {
+  sqlite.prepare('insert into search_comment_text (rowid, body) values (?, ?)').run(row.id, indexText(row.body));
+  sqlite
+    .prepare(`insert into search_comment_gate (${COMMENT_GATE_COLUMNS}) values (?, ?, ?, ?, ?, ?)`)
+    .run(row.id, row.reading_id, row.chapter_id, row.anchor_position, row.author_id, row.visibility);
+}
+
 /** Indexes an edition's paragraphs once (editions never change); false when it already was. */
 export function indexEdition(sqlite: Sqlite, editionId: number, now: number): boolean {
   // Asked before every search: answer "already indexed" without opening a write transaction.
@@ -52,10 +75,14 @@ export function indexEdition(sqlite: Sqlite, editionId: number, now: number): bo
   return sqlite
     .transaction(() => {
       if (sqlite.prepare('select 1 from search_indexed_editions where edition_id = ?').get(editionId)) return false;
-      const rows = sqlite.prepare('select id, text from paragraphs where edition_id = ? order by position').all(editionId) as { id: number; text: string }[];
+      const rows = sqlite.prepare('select id, chapter_id, ordinal, position, text from paragraphs where edition_id = ? order by position').all(editionId) as { id: number; chapter_id: number; ordinal: number; position: number; text: string }[];
       if (rows.length === 0 && !sqlite.prepare('select 1 from editions where id = ?').get(editionId)) return false;
       const add = sqlite.prepare('insert into search_paragraph_text (rowid, text) values (?, ?)');
-      for (const row of rows) add.run(row.id, indexText(row.text));
+      const addGate = sqlite.prepare('insert into search_paragraph_gate (id, edition_id, chapter_id, ordinal, position) values (?, ?, ?, ?, ?)');
+      for (const row of rows) {
+        add.run(row.id, indexText(row.text));
+        addGate.run(row.id, editionId, row.chapter_id, row.ordinal, row.position);
+      }
       sqlite.prepare('insert into search_indexed_editions (edition_id, paragraph_count, indexed_at) values (?, ?, ?)').run(editionId, rows.length, now);
       return true;
     })
@@ -73,15 +100,16 @@ export function rebuildSearchIndexes(sqlite: Sqlite, now: number): { editions: n
     .transaction(() => {
       sqlite.exec(`insert into search_paragraph_text (search_paragraph_text) values ('delete-all');
         insert into search_comment_text (search_comment_text) values ('delete-all');
+        delete from search_comment_gate;
+        delete from search_paragraph_gate;
         delete from search_indexed_editions;
         delete from search_comment_outbox;`);
-      const add = sqlite.prepare('insert into search_comment_text (rowid, body) values (?, ?)');
       let count = 0;
       // In pages by id (better-sqlite3 cannot write while a statement is still iterating).
-      const page = sqlite.prepare('select id, body from comments where id > ? and deleted_at is null and moderation is null order by id limit 10000');
+      const page = sqlite.prepare(`select ${COMMENT_GATE_COLUMNS}, body from comments where id > ? and deleted_at is null and moderation is null order by id limit 10000`);
       for (let after = 0; ; ) {
-        const rows = page.all(after) as { id: number; body: string }[];
-        for (const row of rows) add.run(row.id, indexText(row.body));
+        const rows = page.all(after) as CommentGateRow[];
+        for (const row of rows) addComment(sqlite, row);
         count += rows.length;
         if (rows.length === 0) break;
         after = rows[rows.length - 1]!.id;
@@ -97,13 +125,26 @@ export function rebuildSearchIndexes(sqlite: Sqlite, now: number): { editions: n
   return { editions: editions.length, paragraphs, comments };
 }
 
-/** Bytes the two indexes take (their FTS5 segment data). */
+/**
+ * Bytes the indexes take on disk: every b-tree of the FTS5 tables (segments, document sizes,
+ * indexes) and of their gate tables, as SQLite's `dbstat` counts pages.
+ */
 export function searchIndexBytes(sqlite: Sqlite): { paragraphs: number; comments: number } {
-  const size = (table: string) => (sqlite.prepare(`select coalesce(sum(length(block)), 0) as n from ${table}_data`).get() as { n: number }).n;
-  return { paragraphs: size('search_paragraph_text'), comments: size('search_comment_text') };
+  const size = (prefix: string, gate: string) =>
+    (sqlite.prepare(`select coalesce(sum(pgsize), 0) as n from dbstat where name like ? or name = ?`).get(`${prefix}%`, gate) as { n: number }).n;
+  return { paragraphs: size('search_paragraph_text', 'search_paragraph_gate'), comments: size('search_comment_text', 'search_comment_gate') };
 }
 
 // ---------------------------------------------------------------- reading matches
+
+/**
+ * Most matches one search reads for its counts and groups, newest (comments) or first in the
+ * book (paragraphs) first: beyond it the counts say "at least" ("1,000+"), so a word in every
+ * other comment costs what a word in a thousand does.
+ */
+export const MATCHES_READ = 1000;
+/** Most matches a "best match" ordering scores (bm25 costs per match): the newest this many the reader may see. */
+export const BEST_CANDIDATES = 300;
 
 /** A paragraph of an edition that matches (no text: most matches are only counted). */
 export interface ParagraphMatch {
@@ -111,19 +152,31 @@ export interface ParagraphMatch {
   chapterId: number;
   ordinal: number;
   position: number;
-  score: number;
 }
 
-/** Every matching paragraph of one edition, best first (an edition has a few thousand at most). */
-export function paragraphMatches(sqlite: Sqlite, editionId: number, match: string): ParagraphMatch[] {
+/**
+ * Matching paragraphs of one edition in reading order, at most `limit`, read from the index and
+ * its gate table only (never the paragraphs' text).
+ */
+export function paragraphMatches(sqlite: Sqlite, editionId: number, match: string, limit = MATCHES_READ): ParagraphMatch[] {
   return sqlite
     .prepare(
-      `select p.id, p.chapter_id as chapterId, p.ordinal, p.position, bm25(search_paragraph_text) as score
-       from search_paragraph_text join paragraphs p on p.id = search_paragraph_text.rowid
-       where search_paragraph_text match ? and p.edition_id = ?
-       order by score, p.position`,
+      `select g.id, g.chapter_id as chapterId, g.ordinal, g.position
+       from search_paragraph_text join search_paragraph_gate g on g.id = search_paragraph_text.rowid
+       where search_paragraph_text match ? and g.edition_id = ?
+       order by search_paragraph_text.rowid limit ?`,
     )
-    .all(match, editionId) as ParagraphMatch[];
+    .all(match, editionId, limit)
+    .sort((a, b) => (a as ParagraphMatch).position - (b as ParagraphMatch).position) as ParagraphMatch[];
+}
+
+/** The bm25 score of some matching paragraphs (lower is better), by id. */
+export function paragraphScores(sqlite: Sqlite, match: string, ids: readonly number[]): Map<number, number> {
+  if (ids.length === 0) return new Map();
+  const rows = sqlite
+    .prepare(`select rowid as id, bm25(search_paragraph_text) as score from search_paragraph_text where search_paragraph_text match ? and +rowid in (select value from json_each(?))`)
+    .all(match, JSON.stringify(ids)) as { id: number; score: number }[];
+  return new Map(rows.map((row) => [row.id, row.score]));
 }
 
 /** The text of some paragraphs, by id. */
@@ -176,44 +229,64 @@ export interface CommentMatch {
 
 
 
+/** One pass over a reading's matching comments: what the gate lets the viewer see, and counts. */
+export interface CommentMatchScan {
+  /** Ids of the matching comments the viewer may see, newest first. */
+  visibleIds: number[];
+  visible: number;
+  /** Club comments the gate hides from the viewer (others' private notes are in neither count). */
+  hidden: number;
+  /** Only the newest {@link MATCHES_READ} matches were read: the counts are lower bounds. */
+  atLeast: boolean;
+}
+
 /**
- * The best (or newest) `limit` live comments of a reading that match and that the spoiler
- * gate lets `viewer` see. The gate runs in SQL here (`visibleToSql`, the annotations area's
- * own SQL form of `commentVisibleTo`) so the limit counts only visible comments; the caller
- * still passes every row through `commentVisibleTo`.
+ * Reads the matches of a reading's comments once, from the index and its gate table only
+ * (never the comments' bodies): `search_comment_gate` is read under the name `comments`, so the
+ * annotations area's SQL form of `commentVisibleTo` (`visibleToSql`, which names
+ * `"comments"."author_id"` and so on) applies to it as written; a test compares the two.
+ *
+ * At most the newest {@link MATCHES_READ} matches of the whole index are read: the index finds
+ * the id of the last of them first (no table read), and the pass starts there (a rowid range
+ * FTS5 serves itself), so a word in every other comment costs what a word in a thousand does.
  */
-export function commentMatches(db: Db, readingId: number, match: string, viewer: GateViewer, order: SearchOrder, limit: number): CommentMatch[] {
-  // The gate and the order on the matches alone; authors and paragraphs joined for the few kept.
-  const sortKey = order === 'newest' ? sql`-comments.created_at` : sql`bm25(search_comment_text)`;
+export function scanCommentMatches(db: Db, readingId: number, match: string, viewer: GateViewer): CommentMatchScan {
+  const threshold = db.get<{ id: number }>(sql`select rowid as id from search_comment_text where search_comment_text match ${match} order by rowid desc limit 1 offset ${MATCHES_READ - 1}`);
+  const from = threshold?.id ?? 0;
+  const seen = visibleToSql(viewer);
+  const row = db.get<{ visible: number | null; hidden: number | null; ids: string | null }>(sql`
+    select sum(${seen}) as visible, sum(comments.visibility = 'club' and not (${seen})) as hidden, json_group_array(comments.id) filter (where ${seen}) as ids
+    from search_comment_text join search_comment_gate as comments on comments.id = search_comment_text.rowid
+    where search_comment_text match ${match} and search_comment_text.rowid >= ${from} and comments.reading_id = ${readingId}`);
+  const visibleIds = (JSON.parse(row?.ids ?? '[]') as number[]).sort((a, b) => b - a);
+  return { visibleIds, visible: row?.visible ?? 0, hidden: row?.hidden ?? 0, atLeast: threshold !== undefined };
+}
+
+/**
+ * The comments to show of those a scan found visible: the newest `limit` (by id: ids grow with
+ * time), or the best `limit` by bm25 among the newest {@link BEST_CANDIDATES} (bm25 costs per
+ * match, so only those are scored), with what a result shows. The caller still passes every
+ * row through `commentVisibleTo`.
+ */
+export function commentMatches(db: Db, visibleIds: readonly number[], match: string, order: SearchOrder, limit: number): CommentMatch[] {
+  const candidates = visibleIds.slice(0, order === 'newest' ? limit : BEST_CANDIDATES);
+  if (candidates.length === 0) return [];
+  const kept =
+    order === 'newest'
+      ? sql`select value as id, -value as sortKey from json_each(${JSON.stringify(candidates)})`
+      : // `+rowid`: scored while the index is read, not looked up one by one (20× slower).
+        sql`select search_comment_text.rowid as id, bm25(search_comment_text) as sortKey from search_comment_text
+            where search_comment_text match ${match} and +search_comment_text.rowid in (select value from json_each(${JSON.stringify(candidates)}))
+            order by sortKey, id desc limit ${limit}`;
+  // Authors, paragraphs and bodies joined for the few kept only.
   return db.all<CommentMatch>(sql`
     select comments.id, comments.chapter_id as chapterId, comments.paragraph_id as paragraphId, paragraphs.ordinal as paragraphOrdinal,
            comments.author_id as authorId, users.display_name as authorDisplayName, comments.anchor_position as anchorPosition,
            comments.visibility, comments.body, comments.created_at as createdAt
-    from (
-      select comments.id, ${sortKey} as sortKey from search_comment_text join comments on comments.id = search_comment_text.rowid
-      where search_comment_text match ${match} and comments.reading_id = ${readingId}
-        and comments.deleted_at is null and comments.moderation is null and ${visibleToSql(viewer)}
-      order by sortKey, comments.id desc
-      limit ${limit}
-    ) kept
+    from (${kept}) kept
     join comments on comments.id = kept.id
     join users on users.id = comments.author_id
     left join paragraphs on paragraphs.id = comments.paragraph_id
+    where comments.deleted_at is null and comments.moderation is null
     order by kept.sortKey, kept.id desc`);
-}
-
-/**
- * How many live comments of a reading match, split by the gate: those `viewer` may see, and the
- * club comments hidden from them ("N more further on"). Other people's private notes are in
- * neither (the gate's `partitionVisible` counts the same way). One pass over the matches.
- */
-export function commentMatchCounts(db: Db, readingId: number, match: string, viewer: GateViewer): { visible: number; hidden: number } {
-  const visible = visibleToSql(viewer);
-  const row = db.get<{ visible: number | null; hidden: number | null }>(sql`
-    select sum(seen) as visible, sum(club and not seen) as hidden from (
-      select (${visible}) as seen, comments.visibility = 'club' as club
-      from search_comment_text join comments on comments.id = search_comment_text.rowid
-      where search_comment_text match ${match} and comments.reading_id = ${readingId}
-        and comments.deleted_at is null and comments.moderation is null)`);
-  return { visible: row?.visible ?? 0, hidden: row?.hidden ?? 0 };
 }
