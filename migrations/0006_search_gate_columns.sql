@@ -3,9 +3,7 @@
 -- (their bodies and texts) once per match. Both are narrow rowid tables keyed like their index.
 --
 -- `search_comment_gate`: one row per comment in `search_comment_text`, written and dropped with
--- it by the outbox drain (src/search/queries.ts). Its columns are named as in `comments`, so the
--- annotations area's own SQL form of the gate (`visibleToSql`) applies to it unchanged when the
--- table is read under the name `comments`; a test compares it with `commentVisibleTo`.
+-- it by the outbox drain (src/search/queries.ts), with the columns of `comments` the gate reads.
 CREATE TABLE `search_comment_gate` (
   `id` integer PRIMARY KEY NOT NULL,
   `reading_id` integer NOT NULL,
@@ -18,6 +16,14 @@ CREATE TABLE `search_comment_gate` (
 INSERT INTO `search_comment_gate` (`id`, `reading_id`, `chapter_id`, `anchor_position`, `author_id`, `visibility`)
   SELECT `id`, `reading_id`, `chapter_id`, `anchor_position`, `author_id`, `visibility` FROM `comments`
   WHERE `deleted_at` IS NULL AND `moderation` IS NULL AND `id` NOT IN (SELECT `comment_id` FROM `search_comment_outbox`);
+--> statement-breakpoint
+-- `search_reading_versions`: bumped (in the same transaction) whenever the index of a reading's
+-- comments changes, so a process that keeps a search's matches in memory knows when they are
+-- stale, whichever process changed them. Versions only ever grow.
+CREATE TABLE `search_reading_versions` (
+  `reading_id` integer PRIMARY KEY NOT NULL,
+  `version` integer NOT NULL
+);
 --> statement-breakpoint
 -- `search_paragraph_gate`: one row per paragraph in `search_paragraph_text` (written when its
 -- edition is indexed; paragraphs never change), with where it is in the book.

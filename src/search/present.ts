@@ -2,9 +2,10 @@
  * Turning matches into what a search page shows, spoiler-safe. Every decision about what a
  * reader may see comes from elsewhere, asked here:
  *
- * - comments: the annotations area's gate — in SQL to pick the visible best/newest
- *   (`commentMatches`), then `commentVisibleTo` again on every row; other people's private notes
- *   are never shown nor counted; deleted, hidden and removed comments are not in the index;
+ * - comments: the annotations area's gate (`partitionVisible`) over the facts of every match
+ *   read (`matches.ts`), which gives the visible ones to show and the count of club comments
+ *   hidden; `commentVisibleTo` again on every row shown; other people's private notes are
+ *   never shown nor counted; deleted, hidden and removed comments are not in the index;
  * - book text: the same gate, reading a paragraph as a comment by nobody anchored at its
  *   position — so it shows when the reader has read that far or revealed the chapter, exactly
  *   like the discussion of it. Beyond that a chapter shows as "in 3.1 (ahead of you)" with a
@@ -13,28 +14,25 @@
  */
 import type { Db, Sqlite } from '../../db/connection';
 import type { Chapter, Reading } from '../../db/schema';
-import { commentVisibleTo, gateViewerFor, type GateViewer } from '../annotations';
+import { commentVisibleTo, gateViewerFor, partitionVisible, type GateViewer } from '../annotations';
 import { listChapters } from '../books';
 import { chapterBasePath, chapterLabel, chapterOpenTo, scheduleOf, type ClubAccess } from '../clubs';
 import type { Locale, Translator } from '../i18n';
 import { formatDateTime } from '../i18n/zoned-time';
 import { LruCache } from '../lib/lru-cache';
 import {
-  commentMatches,
+  commentsShown,
   drainCommentOutbox,
-  scanCommentMatches,
   indexEdition,
   libraryMatches,
-  BEST_CANDIDATES,
   MATCHES_READ,
-  paragraphMatches,
-  paragraphScores,
   paragraphTexts,
   unindexedEditionIds,
   type CommentMatch,
   type ParagraphMatch,
   type SearchOrder,
 } from './queries';
+import { editionMatches, readingMatches } from './matches';
 import { buildSearchQuery, type SearchQuery } from './query';
 import { snippetOf } from './snippet';
 import type { BookChapterView, ClubSearchResultsView, CommentChapterView, LibrarySearchResultsView } from './types';
@@ -84,15 +82,10 @@ function catchUp(sqlite: Sqlite, editionId: number, now: number): void {
 }
 
 function bookResults(sqlite: Sqlite, editionId: number, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, base: string, t: Translator) {
-  const matches = paragraphMatches(sqlite, editionId, query.match!).filter((m) => isOpen(m.chapterId));
+  const matches = editionMatches(sqlite, editionId, query.match!).filter((m) => isOpen(m.chapterId));
   const visible = matches.filter((m) => paragraphVisibleTo(m, viewer));
-  // Best: bm25 for the first candidates the reader may see (in reading order); newest: reading order.
-  let shown = visible.slice(0, BEST_CANDIDATES);
-  if (order === 'best') {
-    const scores = paragraphScores(sqlite, query.match!, shown.map((m) => m.id));
-    shown = [...shown].sort((a, b) => (scores.get(a.id) ?? 0) - (scores.get(b.id) ?? 0) || a.position - b.position);
-  }
-  shown = shown.slice(0, BOOK_HITS_SHOWN);
+  // Best: by bm25; newest: in reading order (the book has no dates).
+  const shown = (order === 'best' ? [...visible].sort((a, b) => a.score - b.score || a.position - b.position) : visible).slice(0, BOOK_HITS_SHOWN);
   const rank = new Map(shown.map((m, index) => [m.id, index]));
   const texts = paragraphTexts(sqlite, shown.map((m) => m.id));
   const byChapter = new Map<number, BookChapterView & { rank: number; position: number }>();
@@ -121,10 +114,14 @@ function bookResults(sqlite: Sqlite, editionId: number, chapters: Map<number, Ch
   };
 }
 
-function discussionResults(db: Db, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, clubBase: string, ui: SearchUi) {
+function discussionResults(sqlite: Sqlite, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, clubBase: string, ui: SearchUi) {
   const readingParam = reading.endedAt === null ? '' : `?reading=${reading.id}`;
-  const counts = scanCommentMatches(db, reading.id, query.match!, viewer);
-  const rows = commentMatches(db, counts.visibleIds, query.match!, order, COMMENT_HITS_SHOWN * 2)
+  const { facts, atLeast } = readingMatches(sqlite, reading.id, query.match!);
+  // The gate itself over every match: what the reader may see, and how many club comments it hides.
+  const { visible, hiddenCount } = partitionVisible(facts, viewer);
+  // Newest: by id (ids grow with time; the facts come newest first); best: by bm25.
+  const ranked = order === 'best' ? [...visible].sort((a, b) => a.score - b.score || b.id - a.id) : visible;
+  const rows = commentsShown(sqlite, ranked.slice(0, COMMENT_HITS_SHOWN * 2).map((m) => m.id))
     .filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId))
     .slice(0, COMMENT_HITS_SHOWN);
   const groups = new Map<number, CommentChapterView>();
@@ -143,7 +140,7 @@ function discussionResults(db: Db, reading: Reading, chapters: Map<number, Chapt
       snippet: snippetOf(row.body, query.needles),
     });
   }
-  return { chapters: [...groups.values()], shownCount: rows.length, visibleCount: counts.visible, hiddenCount: counts.hidden, atLeast: counts.atLeast };
+  return { chapters: [...groups.values()], shownCount: rows.length, visibleCount: visible.length, hiddenCount, atLeast };
 }
 
 /** The thread a comment is in, opened on it: the paragraph's threads page, or the chapter's. */
@@ -172,7 +169,7 @@ export function clubSearchResults(deps: { db: Db; sqlite: Sqlite }, access: Club
     noReading: false,
     orderHrefs,
     book: bookResults(deps.sqlite, reading.editionId, chapters, query, order, viewer, isOpen, base, ui.t),
-    discussion: discussionResults(deps.db, reading, chapters, query, order, viewer, isOpen, `/clubs/${access.club.id}`, ui),
+    discussion: discussionResults(deps.sqlite, reading, chapters, query, order, viewer, isOpen, `/clubs/${access.club.id}`, ui),
   };
 }
 

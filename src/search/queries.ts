@@ -6,9 +6,8 @@
  * The FTS5 tables and triggers are in `migrations/0004_search_fts.sql` and `0006_search_gate_columns.sql`. Statements go through
  * `sqlite.prepare`, which the connection caches by SQL text.
  */
-import { sql } from 'drizzle-orm';
-import type { Db, Sqlite } from '../../db/connection';
-import { visibleToSql, type GateViewer } from '../annotations';
+import type { Sqlite } from '../../db/connection';
+import type { GateComment } from '../annotations';
 import { indexText } from './tokens';
 
 // ---------------------------------------------------------------- keeping the indexes current
@@ -29,12 +28,19 @@ export function drainCommentOutbox(sqlite: Sqlite, batch = 5000): number {
     const count = sqlite
       .transaction(() => {
         const ids = take.all(batch) as { id: number }[];
+        const readings = new Set<number>();
         for (const { id } of ids) {
+          const before = sqlite.prepare('select reading_id as readingId from search_comment_gate where id = ?').get(id) as { readingId: number } | undefined;
+          if (before) readings.add(before.readingId);
           dropComment(sqlite, id);
           const row = read.get(id) as CommentGateRow | undefined;
-          if (row) addComment(sqlite, row);
+          if (row) {
+            addComment(sqlite, row);
+            readings.add(row.reading_id);
+          }
           done.run(id);
         }
+        for (const readingId of readings) bumpReadingVersion(sqlite, readingId);
         return ids.length;
       })
       .immediate();
@@ -54,6 +60,16 @@ interface CommentGateRow {
   author_id: number;
   visibility: string;
   body: string;
+}
+
+/** Says the index of a reading's comments changed (see `search_reading_versions` in the migration). */
+function bumpReadingVersion(sqlite: Sqlite, readingId: number): void {
+  sqlite.prepare('insert into search_reading_versions (reading_id, version) values (?, 1) on conflict (reading_id) do update set version = version + 1').run(readingId);
+}
+
+/** The version of a reading's comment index (0 before its first comment); it only ever grows. */
+export function readingIndexVersion(sqlite: Sqlite, readingId: number): number {
+  return (sqlite.prepare('select version from search_reading_versions where reading_id = ?').get(readingId) as { version: number } | undefined)?.version ?? 0;
 }
 
 function dropComment(sqlite: Sqlite, id: number): void {
@@ -104,6 +120,9 @@ export function rebuildSearchIndexes(sqlite: Sqlite, now: number): { editions: n
         delete from search_paragraph_gate;
         delete from search_indexed_editions;
         delete from search_comment_outbox;`);
+      // Every reading's matches change: versions move on (never back, so no memory mistakes old for new).
+      sqlite.exec(`insert into search_reading_versions (reading_id, version) select id, 1 from readings where true
+        on conflict (reading_id) do update set version = version + 1`);
       let count = 0;
       // In pages by id (better-sqlite3 cannot write while a statement is still iterating).
       const page = sqlite.prepare(`select ${COMMENT_GATE_COLUMNS}, body from comments where id > ? and deleted_at is null and moderation is null order by id limit 10000`);
@@ -143,8 +162,6 @@ export function searchIndexBytes(sqlite: Sqlite): { paragraphs: number; comments
  * other comment costs what a word in a thousand does.
  */
 export const MATCHES_READ = 1000;
-/** Most matches a "best match" ordering scores (bm25 costs per match): the newest this many the reader may see. */
-export const BEST_CANDIDATES = 300;
 
 /** A paragraph of an edition that matches (no text: most matches are only counted). */
 export interface ParagraphMatch {
@@ -152,6 +169,8 @@ export interface ParagraphMatch {
   chapterId: number;
   ordinal: number;
   position: number;
+  /** bm25: lower is a better match. */
+  score: number;
 }
 
 /**
@@ -161,22 +180,13 @@ export interface ParagraphMatch {
 export function paragraphMatches(sqlite: Sqlite, editionId: number, match: string, limit = MATCHES_READ): ParagraphMatch[] {
   return sqlite
     .prepare(
-      `select g.id, g.chapter_id as chapterId, g.ordinal, g.position
+      `select g.id, g.chapter_id as chapterId, g.ordinal, g.position, bm25(search_paragraph_text) as score
        from search_paragraph_text join search_paragraph_gate g on g.id = search_paragraph_text.rowid
        where search_paragraph_text match ? and g.edition_id = ?
        order by search_paragraph_text.rowid limit ?`,
     )
     .all(match, editionId, limit)
     .sort((a, b) => (a as ParagraphMatch).position - (b as ParagraphMatch).position) as ParagraphMatch[];
-}
-
-/** The bm25 score of some matching paragraphs (lower is better), by id. */
-export function paragraphScores(sqlite: Sqlite, match: string, ids: readonly number[]): Map<number, number> {
-  if (ids.length === 0) return new Map();
-  const rows = sqlite
-    .prepare(`select rowid as id, bm25(search_paragraph_text) as score from search_paragraph_text where search_paragraph_text match ? and +rowid in (select value from json_each(?))`)
-    .all(match, JSON.stringify(ids)) as { id: number; score: number }[];
-  return new Map(rows.map((row) => [row.id, row.score]));
 }
 
 /** The text of some paragraphs, by id. */
@@ -229,64 +239,52 @@ export interface CommentMatch {
 
 
 
-/** One pass over a reading's matching comments: what the gate lets the viewer see, and counts. */
-export interface CommentMatchScan {
-  /** Ids of the matching comments the viewer may see, newest first. */
-  visibleIds: number[];
-  visible: number;
-  /** Club comments the gate hides from the viewer (others' private notes are in neither count). */
-  hidden: number;
-  /** Only the newest {@link MATCHES_READ} matches were read: the counts are lower bounds. */
-  atLeast: boolean;
+/** What the gate reads of a matching comment, and its id. */
+export interface CommentMatchFacts extends GateComment {
+  id: number;
+  /** bm25: lower is a better match. */
+  score: number;
 }
 
 /**
- * Reads the matches of a reading's comments once, from the index and its gate table only
- * (never the comments' bodies): `search_comment_gate` is read under the name `comments`, so the
- * annotations area's SQL form of `commentVisibleTo` (`visibleToSql`, which names
- * `"comments"."author_id"` and so on) applies to it as written; a test compares the two.
+ * The newest {@link MATCHES_READ} matching comments of a reading, with what the spoiler gate
+ * reads of each, from the index and its gate table only (never the comments' bodies). Nothing
+ * here is about a viewer: the caller runs the gate over these, and may keep them (in memory)
+ * until `readingIndexVersion` moves on.
  *
- * At most the newest {@link MATCHES_READ} matches of the whole index are read: the index finds
- * the id of the last of them first (no table read), and the pass starts there (a rowid range
- * FTS5 serves itself), so a word in every other comment costs what a word in a thousand does.
+ * The index finds the id of the last of the newest {@link MATCHES_READ} matches first (no table
+ * read), and the pass starts there (a rowid range FTS5 serves itself), so a word in every other
+ * comment costs what a word in a thousand does; `atLeast` says there may be older ones.
  */
-export function scanCommentMatches(db: Db, readingId: number, match: string, viewer: GateViewer): CommentMatchScan {
-  const threshold = db.get<{ id: number }>(sql`select rowid as id from search_comment_text where search_comment_text match ${match} order by rowid desc limit 1 offset ${MATCHES_READ - 1}`);
-  const from = threshold?.id ?? 0;
-  const seen = visibleToSql(viewer);
-  const row = db.get<{ visible: number | null; hidden: number | null; ids: string | null }>(sql`
-    select sum(${seen}) as visible, sum(comments.visibility = 'club' and not (${seen})) as hidden, json_group_array(comments.id) filter (where ${seen}) as ids
-    from search_comment_text join search_comment_gate as comments on comments.id = search_comment_text.rowid
-    where search_comment_text match ${match} and search_comment_text.rowid >= ${from} and comments.reading_id = ${readingId}`);
-  const visibleIds = (JSON.parse(row?.ids ?? '[]') as number[]).sort((a, b) => b - a);
-  return { visibleIds, visible: row?.visible ?? 0, hidden: row?.hidden ?? 0, atLeast: threshold !== undefined };
+export function commentMatchFacts(sqlite: Sqlite, readingId: number, match: string): { facts: CommentMatchFacts[]; atLeast: boolean } {
+  const threshold = sqlite.prepare('select rowid as id from search_comment_text where search_comment_text match ? order by rowid desc limit 1 offset ?').get(match, MATCHES_READ - 1) as { id: number } | undefined;
+  const rows = sqlite
+    .prepare(
+      `select g.id, g.chapter_id, g.anchor_position, g.author_id, g.visibility = 'private', bm25(search_comment_text)
+       from search_comment_text join search_comment_gate g on g.id = search_comment_text.rowid
+       where search_comment_text match ? and search_comment_text.rowid >= ? and g.reading_id = ?
+       order by search_comment_text.rowid desc`,
+    )
+    .raw()
+    .all(match, threshold?.id ?? 0, readingId) as [number, number, number, number, number, number][];
+  const facts = rows.map(([id, chapterId, anchorPosition, authorId, isPrivate, score]): CommentMatchFacts => ({ id, chapterId, anchorPosition, authorId, visibility: isPrivate ? 'private' : 'club', score }));
+  return { facts, atLeast: threshold !== undefined };
 }
 
-/**
- * The comments to show of those a scan found visible: the newest `limit` (by id: ids grow with
- * time), or the best `limit` by bm25 among the newest {@link BEST_CANDIDATES} (bm25 costs per
- * match, so only those are scored), with what a result shows. The caller still passes every
- * row through `commentVisibleTo`.
- */
-export function commentMatches(db: Db, visibleIds: readonly number[], match: string, order: SearchOrder, limit: number): CommentMatch[] {
-  const candidates = visibleIds.slice(0, order === 'newest' ? limit : BEST_CANDIDATES);
-  if (candidates.length === 0) return [];
-  const kept =
-    order === 'newest'
-      ? sql`select value as id, -value as sortKey from json_each(${JSON.stringify(candidates)})`
-      : // `+rowid`: scored while the index is read, not looked up one by one (20× slower).
-        sql`select search_comment_text.rowid as id, bm25(search_comment_text) as sortKey from search_comment_text
-            where search_comment_text match ${match} and +search_comment_text.rowid in (select value from json_each(${JSON.stringify(candidates)}))
-            order by sortKey, id desc limit ${limit}`;
-  // Authors, paragraphs and bodies joined for the few kept only.
-  return db.all<CommentMatch>(sql`
-    select comments.id, comments.chapter_id as chapterId, comments.paragraph_id as paragraphId, paragraphs.ordinal as paragraphOrdinal,
-           comments.author_id as authorId, users.display_name as authorDisplayName, comments.anchor_position as anchorPosition,
-           comments.visibility, comments.body, comments.created_at as createdAt
-    from (${kept}) kept
-    join comments on comments.id = kept.id
-    join users on users.id = comments.author_id
-    left join paragraphs on paragraphs.id = comments.paragraph_id
-    where comments.deleted_at is null and comments.moderation is null
-    order by kept.sortKey, kept.id desc`);
+/** Some comments, in the order given, with what a result shows (authors and paragraphs joined for these only). */
+export function commentsShown(sqlite: Sqlite, ids: readonly number[]): CommentMatch[] {
+  if (ids.length === 0) return [];
+  return sqlite
+    .prepare(
+      `select comments.id, comments.chapter_id as chapterId, comments.paragraph_id as paragraphId, paragraphs.ordinal as paragraphOrdinal,
+              comments.author_id as authorId, users.display_name as authorDisplayName, comments.anchor_position as anchorPosition,
+              comments.visibility, comments.body, comments.created_at as createdAt
+       from json_each(?) shown
+       join comments on comments.id = shown.value
+       join users on users.id = comments.author_id
+       left join paragraphs on paragraphs.id = comments.paragraph_id
+       where comments.deleted_at is null and comments.moderation is null
+       order by shown.key`,
+    )
+    .all(JSON.stringify(ids)) as CommentMatch[];
 }
