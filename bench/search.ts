@@ -16,7 +16,7 @@
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../db/connection';
@@ -69,6 +69,8 @@ export async function seedSearchAlone(path: string, sizes: { comments: number; b
 
 export interface SearchCaseResult {
   name: string;
+  /** Server CPU time (user + system) per answer: what the load on a shared machine changes least. */
+  server_cpu_ms_per_answer: number;
   rps: number;
   p50_ms: number;
   p95_ms: number;
@@ -77,7 +79,13 @@ export interface SearchCaseResult {
   non2xx: number;
 }
 
-async function measure(name: string, url: string, headers: Record<string, string>, timing: { warmup: number; duration: number }): Promise<SearchCaseResult> {
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function measure(name: string, url: string, headers: Record<string, string>, timing: { warmup: number; duration: number }, serverPid: number): Promise<SearchCaseResult> {
   const run = (duration: number, latencies?: number[]) => {
     const instance = autocannon({ url, duration, connections: 10, headers }) as unknown as Promise<autocannon.Result> & import('node:events').EventEmitter;
     if (latencies) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
@@ -86,10 +94,13 @@ async function measure(name: string, url: string, headers: Record<string, string
   process.stderr.write(`… search: ${name}\n`);
   if (timing.warmup > 0) await run(timing.warmup);
   const latencies: number[] = [];
+  const cpuBefore = cpuSeconds(serverPid);
   const result = await run(timing.duration, latencies);
+  const cpu = cpuSeconds(serverPid) - cpuBefore;
   latencies.sort((a, b) => a - b);
   const at = (share: number) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))]! * 10) / 10 : 0);
-  return { name, rps: Math.round(result.requests.average), p50_ms: at(0.5), p95_ms: at(0.95), p99_ms: at(0.99), errors: result.errors + result.timeouts, non2xx: result.non2xx };
+  const server_cpu_ms_per_answer = Math.round(((cpu * 1000) / Math.max(1, latencies.length)) * 100) / 100;
+  return { name, server_cpu_ms_per_answer, rps: Math.round(result.requests.average), p50_ms: at(0.5), p95_ms: at(0.95), p99_ms: at(0.99), errors: result.errors + result.timeouts, non2xx: result.non2xx };
 }
 
 async function waitFor(url: string, child: ChildProcess, output: string[]): Promise<void> {
@@ -147,7 +158,7 @@ export async function runSearchBench(mode: SearchBenchMode, options: { json?: bo
         if (!response.ok) throw new Error(`search ${q} answered ${response.status}`);
         const text = await response.text();
         summaries[`${q} (${reader.who})`] = [...text.matchAll(/<p class="search-summary">([^<]*)/g)].map((m) => m[1]).join(' / ');
-        cases.push(await measure(`search, ${name}, ${reader.who}`, base + path(q), headers, TIMING[mode]));
+        cases.push(await measure(`search, ${name}, ${reader.who}`, base + path(q), headers, TIMING[mode], child.pid!));
       }
     }
     const result = {
@@ -166,11 +177,12 @@ export async function runSearchBench(mode: SearchBenchMode, options: { json?: bo
       say(`search (${mode}: ${TIMING[mode].warmup}s warm-up, ${TIMING[mode].duration}s per case, 10 connections): ${result.comments} comments, ${result.paragraphs} paragraphs (${Math.round(result.book_bytes / 1024)} KB book)`);
       say(`indexes built in ${result.build_ms} ms; ${Math.round(result.index_bytes.comments / 1024)} KB for comments, ${Math.round(result.index_bytes.paragraphs / 1024)} KB for the book`);
       say();
-      say('case'.padEnd(58) + 'req/s'.padStart(8) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'errors'.padStart(8) + 'non-2xx'.padStart(9));
-      for (const c of cases) say(c.name.padEnd(58) + String(c.rps).padStart(8) + String(c.p50_ms).padStart(9) + String(c.p95_ms).padStart(9) + String(c.p99_ms).padStart(9) + String(c.errors).padStart(8) + String(c.non2xx).padStart(9));
+      say('case'.padEnd(58) + 'req/s'.padStart(8) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'errors'.padStart(8) + 'non-2xx'.padStart(9) + 'CPU ms/answer'.padStart(15));
+      for (const c of cases) say(c.name.padEnd(58) + String(c.rps).padStart(8) + String(c.p50_ms).padStart(9) + String(c.p95_ms).padStart(9) + String(c.p99_ms).padStart(9) + String(c.errors).padStart(8) + String(c.non2xx).padStart(9) + String(c.server_cpu_ms_per_answer).padStart(15));
       say();
       for (const [q, summary] of Object.entries(summaries)) say(`${q}: ${summary}`);
       say(`load average (1, 5, 15 min): ${result.load_average.before} before, ${result.load_average.after} after`);
+      say('CPU ms/answer: the server process\'s CPU time per answer. With 10 connections on one single-threaded server, p95 is about 10 × the time per answer on a quiet machine, so ≤ 30 ms needs about ≤ 3 ms.');
     }
     return result;
   } finally {

@@ -24,7 +24,7 @@ export const MEMORY_ENTRIES = 200;
 
 interface Memory {
   paragraphs: LruCache<string, ParagraphMatch[]>;
-  comments: LruCache<string, { version: number; facts: CommentMatchFacts[]; atLeast: boolean }>;
+  comments: LruCache<string, ReadingMatches & { version: number }>;
 }
 
 const memories = new WeakMap<Sqlite, Memory>();
@@ -42,12 +42,23 @@ export function editionMatches(sqlite: Sqlite, editionId: number, match: string)
   return paragraphs.get(key) ?? paragraphs.set(key, paragraphMatches(sqlite, editionId, match));
 }
 
+/** A reading's matching comments with their gate facts, in both orders a search lists them. */
+export interface ReadingMatches {
+  newestFirst: CommentMatchFacts[];
+  /** By bm25, ties newest first. */
+  bestFirst: CommentMatchFacts[];
+  /** There may be older matches than those read (see `MATCHES_READ`). */
+  atLeast: boolean;
+}
+
 /** The newest matching comments of a reading with their gate facts (see `commentMatchFacts`). */
-export function readingMatches(sqlite: Sqlite, readingId: number, match: string): { facts: CommentMatchFacts[]; atLeast: boolean } {
+export function readingMatches(sqlite: Sqlite, readingId: number, match: string): ReadingMatches {
   const { comments } = memoryOf(sqlite);
   const key = `${readingId}\u0000${match}`;
   const version = readingIndexVersion(sqlite, readingId);
   const kept = comments.get(key);
   if (kept && kept.version === version) return kept;
-  return comments.set(key, { version, ...commentMatchFacts(sqlite, readingId, match) });
+  const { facts, atLeast } = commentMatchFacts(sqlite, readingId, match);
+  const bestFirst = [...facts].sort((a, b) => a.score - b.score || b.id - a.id);
+  return comments.set(key, { version, newestFirst: facts, bestFirst, atLeast });
 }

@@ -116,14 +116,14 @@ function bookResults(sqlite: Sqlite, editionId: number, chapters: Map<number, Ch
 
 function discussionResults(sqlite: Sqlite, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, clubBase: string, ui: SearchUi) {
   const readingParam = reading.endedAt === null ? '' : `?reading=${reading.id}`;
-  const { facts, atLeast } = readingMatches(sqlite, reading.id, query.match!);
-  // The gate itself over every match: what the reader may see, and how many club comments it hides.
-  const { visible, hiddenCount } = partitionVisible(facts, viewer);
-  // Newest: by id (ids grow with time; the facts come newest first); best: by bm25.
-  const ranked = order === 'best' ? [...visible].sort((a, b) => a.score - b.score || b.id - a.id) : visible;
-  const rows = commentsShown(sqlite, ranked.slice(0, COMMENT_HITS_SHOWN * 2).map((m) => m.id))
-    .filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId))
-    .slice(0, COMMENT_HITS_SHOWN);
+  const matches = readingMatches(sqlite, reading.id, query.match!);
+  // The gate itself over every match read: what the reader may see (in the order asked for:
+  // newest by id, ids grow with time; or best by bm25), and how many club comments it hides.
+  const { visible, hiddenCount } = partitionVisible(order === 'best' ? matches.bestFirst : matches.newestFirst, viewer);
+  const listed = visible.filter((m) => isOpen(m.chapterId)).slice(0, COMMENT_HITS_SHOWN);
+  // Bodies, authors and paragraphs for the listed ones only, through the gate once more.
+  const rows = commentsShown(sqlite, listed.map((m) => m.id)).filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId));
+  const atLeast = matches.atLeast;
   const groups = new Map<number, CommentChapterView>();
   for (const row of rows) {
     const chapter = chapters.get(row.chapterId);
