@@ -12,6 +12,7 @@
  *   npm run bench -- --json       one JSON object on stdout, nothing else
  *   npm run bench -- --tiny       a seconds-long run on tiny data (what the test suite runs)
  *   npm run bench -- --profile    also write the server's CPU profile (node --cpu-prof) to bench/profiles/
+ *   npm run bench -- --only search   the search cases alone, on their own data (bench/search.ts)
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -364,7 +365,9 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+// `--only search`: the search cases alone (bench/search.ts), with the same --quick/--tiny/--json/--profile.
+const only = process.argv[process.argv.indexOf('--only') + 1];
+(process.argv.includes('--only') && only === 'search' ? import('./search').then(({ runSearchBench }) => runSearchBench(mode, { json: asJson, profile: args.has('--profile') })) : main()).catch((error) => {
   process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
   process.exit(1);
 });

@@ -6,4 +6,5 @@ export { searchRoutes } from './routes';
 export { searchOnChapter, searchOnClubHome } from './club-pages';
 export { keepSearchIndexCurrent, rebuildSearchIndexes, searchIndexBytes } from './indexing';
 export { buildSearchQuery, QUERY_MAX_CHARS, QUERY_MAX_TERMS } from './query';
+export { MATCHES_READ } from './queries';
 export type * from './types';

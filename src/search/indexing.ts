@@ -1,7 +1,7 @@
 /**
  * Keeping the search indexes current, and rebuilding them.
  *
- * - Comments: triggers on `comments` (migration `0002_search_fts`) list every inserted,
+ * - Comments: triggers on `comments` (migrations `0004_search_fts`, `0006_search_gate_columns`) list every inserted,
  *   edited, deleted, hidden or removed comment in an outbox in the SAME transaction as the
  *   write — whichever code wrote it (the app, the benchmark's seed, a cascade). The listener
  *   below drains the outbox right after each comment event (the bus delivers synchronously
@@ -26,9 +26,18 @@ export function keepSearchIndexCurrent(sqlite: Sqlite, events: EventBus, clock: 
     events.subscribe('comment.edited', drain),
     events.subscribe('comment.deleted', drain),
     events.subscribe('comment.moderated', drain),
+    events.subscribe('comment.flag_hidden', drain),
+    events.subscribe('comment.restored', drain),
+    events.subscribe('comment.flags_cleared', drain),
+    events.subscribe('comment.reanchored', drain),
     // Deleting an account deletes or blanks comments in bulk (see src/account/queries.ts).
     events.subscribe('account.deleted', drain),
     events.subscribe('book.imported', (event) => {
+      indexEdition(sqlite, event.editionId, clock());
+    }),
+    // A reading moved to another edition: its comments were re-anchored (outbox), and its text is that edition's.
+    events.subscribe('reading.edition_changed', (event) => {
+      drain();
       indexEdition(sqlite, event.editionId, clock());
     }),
   ];

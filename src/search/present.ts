@@ -2,9 +2,10 @@
  * Turning matches into what a search page shows, spoiler-safe. Every decision about what a
  * reader may see comes from elsewhere, asked here:
  *
- * - comments: the annotations area's gate — in SQL to pick the visible best/newest
- *   (`commentMatches`), then `commentVisibleTo` again on every row; other people's private notes
- *   are never shown nor counted; deleted, hidden and removed comments are not in the index;
+ * - comments: the annotations area's gate (`partitionVisible`) over the facts of every match
+ *   read (`matches.ts`), which gives the visible ones to show and the count of club comments
+ *   hidden; `commentVisibleTo` again on every row shown; other people's private notes are
+ *   never shown nor counted; deleted, hidden and removed comments are not in the index;
  * - book text: the same gate, reading a paragraph as a comment by nobody anchored at its
  *   position — so it shows when the reader has read that far or revealed the chapter, exactly
  *   like the discussion of it. Beyond that a chapter shows as "in 3.1 (ahead of you)" with a
@@ -13,24 +14,25 @@
  */
 import type { Db, Sqlite } from '../../db/connection';
 import type { Chapter, Reading } from '../../db/schema';
-import { commentVisibleTo, gateViewerFor, type GateViewer } from '../annotations';
+import { commentVisibleTo, gateViewerFor, partitionVisible, type GateViewer } from '../annotations';
 import { listChapters } from '../books';
 import { chapterBasePath, chapterLabel, chapterOpenTo, scheduleOf, type ClubAccess } from '../clubs';
 import type { Locale, Translator } from '../i18n';
 import { formatDateTime } from '../i18n/zoned-time';
+import { LruCache } from '../lib/lru-cache';
 import {
-  commentMatches,
+  commentsShown,
   drainCommentOutbox,
-  commentMatchCounts,
   indexEdition,
   libraryMatches,
-  paragraphMatches,
+  MATCHES_READ,
   paragraphTexts,
   unindexedEditionIds,
   type CommentMatch,
   type ParagraphMatch,
   type SearchOrder,
 } from './queries';
+import { editionMatches, readingMatches } from './matches';
 import { buildSearchQuery, type SearchQuery } from './query';
 import { snippetOf } from './snippet';
 import type { BookChapterView, ClubSearchResultsView, CommentChapterView, LibrarySearchResultsView } from './types';
@@ -62,48 +64,66 @@ export function searchUrl(clubId: number, query: string, order: SearchOrder): st
   return `/clubs/${clubId}/search?${params}`;
 }
 
+/**
+ * An edition's chapters by id, kept per database (an edition's chapters never change once
+ * imported), so a search as you type does not read them at every keystroke.
+ */
+const chapterCaches = new WeakMap<Sqlite, LruCache<number, Map<number, Chapter>>>();
+function chaptersOf(deps: { db: Db; sqlite: Sqlite }, editionId: number): Map<number, Chapter> {
+  let cache = chapterCaches.get(deps.sqlite);
+  if (!cache) chapterCaches.set(deps.sqlite, (cache = new LruCache(64)));
+  return cache.get(editionId) ?? cache.set(editionId, new Map(listChapters(deps.db, editionId).map((c) => [c.id, c])));
+}
+
 /** Whatever is waiting in the comment outbox, and the edition, indexed before a search reads them. */
 function catchUp(sqlite: Sqlite, editionId: number, now: number): void {
   drainCommentOutbox(sqlite);
   indexEdition(sqlite, editionId, now);
 }
 
-function bookResults(sqlite: Sqlite, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, base: string, t: Translator) {
-  const matches = paragraphMatches(sqlite, reading.editionId, query.match!).filter((m) => isOpen(m.chapterId));
+function bookResults(sqlite: Sqlite, editionId: number, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, base: string, t: Translator) {
+  const matches = editionMatches(sqlite, editionId, query.match!).filter((m) => isOpen(m.chapterId));
   const visible = matches.filter((m) => paragraphVisibleTo(m, viewer));
-  const shown = visible.slice(0, BOOK_HITS_SHOWN);
+  // Best: by bm25; newest: in reading order (the book has no dates).
+  const shown = (order === 'best' ? [...visible].sort((a, b) => a.score - b.score || a.position - b.position) : visible).slice(0, BOOK_HITS_SHOWN);
+  const rank = new Map(shown.map((m, index) => [m.id, index]));
   const texts = paragraphTexts(sqlite, shown.map((m) => m.id));
   const byChapter = new Map<number, BookChapterView & { rank: number; position: number }>();
-  matches.forEach((m, rank) => {
+  for (const m of matches) {
     const chapter = chapters.get(m.chapterId);
-    if (!chapter) return;
+    if (!chapter) continue;
     const ahead = !paragraphVisibleTo(m, viewer);
     const key = ahead ? -m.chapterId : m.chapterId;
     let group = byChapter.get(key);
-    if (!group) byChapter.set(key, (group = { label: chapterLabel(t, chapter), ahead, matchCount: 0, hits: [], rank, position: chapter.firstPosition }));
+    if (!group) byChapter.set(key, (group = { label: chapterLabel(t, chapter), ahead, matchCount: 0, hits: [], rank: Number.MAX_SAFE_INTEGER, position: chapter.firstPosition }));
     group.matchCount += 1;
-  });
+    group.rank = Math.min(group.rank, rank.get(m.id) ?? Number.MAX_SAFE_INTEGER);
+  }
   for (const m of shown) {
     const chapter = chapters.get(m.chapterId)!;
     byChapter.get(m.chapterId)!.hits.push({ href: `${base}/${chapter.ordinal}#p-${m.ordinal}`, paragraphOrdinal: m.ordinal, snippet: snippetOf(texts.get(m.id) ?? '', query.needles) });
   }
   // What the reader may read first (best match first, or in reading order), then what lies ahead, in reading order.
-  const groups = [...byChapter.values()].sort((a, b) => Number(a.ahead) - Number(b.ahead) || (order === 'best' && !a.ahead ? a.rank - b.rank : a.position - b.position));
+  const groups = [...byChapter.values()].sort((a, b) => Number(a.ahead) - Number(b.ahead) || (order === 'best' && !a.ahead ? a.rank - b.rank : 0) || a.position - b.position);
   if (order === 'newest') for (const group of groups) group.hits.sort((a, b) => a.paragraphOrdinal - b.paragraphOrdinal);
   return {
     chapters: groups.map(({ rank: _rank, position: _position, ...group }) => group),
     visibleCount: visible.length,
     aheadCount: matches.length - visible.length,
+    atLeast: matches.length >= MATCHES_READ,
   };
 }
 
-function discussionResults(db: Db, access: ClubAccess, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, ui: SearchUi) {
-  const clubBase = `/clubs/${access.club.id}`;
+function discussionResults(sqlite: Sqlite, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, clubBase: string, ui: SearchUi) {
   const readingParam = reading.endedAt === null ? '' : `?reading=${reading.id}`;
-  const rows = commentMatches(db, reading.id, query.match!, viewer, order, COMMENT_HITS_SHOWN * 2)
-    .filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId))
-    .slice(0, COMMENT_HITS_SHOWN);
-  const counts = commentMatchCounts(db, reading.id, query.match!, viewer);
+  const matches = readingMatches(sqlite, reading.id, query.match!);
+  // The gate itself over every match read: what the reader may see (in the order asked for:
+  // newest by id, ids grow with time; or best by bm25), and how many club comments it hides.
+  const { visible, hiddenCount } = partitionVisible(order === 'best' ? matches.bestFirst : matches.newestFirst, viewer);
+  const listed = visible.filter((m) => isOpen(m.chapterId)).slice(0, COMMENT_HITS_SHOWN);
+  // Bodies, authors and paragraphs for the listed ones only, through the gate once more.
+  const rows = commentsShown(sqlite, listed.map((m) => m.id)).filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId));
+  const atLeast = matches.atLeast;
   const groups = new Map<number, CommentChapterView>();
   for (const row of rows) {
     const chapter = chapters.get(row.chapterId);
@@ -120,7 +140,7 @@ function discussionResults(db: Db, access: ClubAccess, reading: Reading, chapter
       snippet: snippetOf(row.body, query.needles),
     });
   }
-  return { chapters: [...groups.values()], shownCount: rows.length, visibleCount: counts.visible, hiddenCount: counts.hidden };
+  return { chapters: [...groups.values()], shownCount: rows.length, visibleCount: visible.length, hiddenCount, atLeast };
 }
 
 /** The thread a comment is in, opened on it: the paragraph's threads page, or the chapter's. */
@@ -133,12 +153,12 @@ function threadHref(clubBase: string, readingParam: string, row: CommentMatch): 
 export function clubSearchResults(deps: { db: Db; sqlite: Sqlite }, access: ClubAccess, reading: Reading | undefined, input: string | undefined, order: SearchOrder, ui: SearchUi): ClubSearchResultsView {
   const query = buildSearchQuery(input);
   const orderHrefs = { best: searchUrl(access.club.id, query.text, 'best'), newest: searchUrl(access.club.id, query.text, 'newest') };
-  const nothing = { book: { chapters: [], visibleCount: 0, aheadCount: 0 }, discussion: { chapters: [], shownCount: 0, visibleCount: 0, hiddenCount: 0 } };
+  const nothing = { book: { chapters: [], visibleCount: 0, aheadCount: 0, atLeast: false }, discussion: { chapters: [], shownCount: 0, visibleCount: 0, hiddenCount: 0, atLeast: false } };
   if (!reading) return { query: query.text, order, empty: query.match === null, noReading: true, orderHrefs, ...nothing };
   if (query.match === null) return { query: query.text, order, empty: true, noReading: false, orderHrefs, ...nothing };
   catchUp(deps.sqlite, reading.editionId, ui.now);
   const viewer = gateViewerFor(deps.db, access, reading.id);
-  const chapters = new Map(listChapters(deps.db, reading.editionId).map((c) => [c.id, c]));
+  const chapters = chaptersOf(deps, reading.editionId);
   const schedule = scheduleOf(deps.db, reading.id);
   const isOpen = (chapterId: number) => chapterOpenTo(access, schedule.get(chapterId) ?? null, ui.now);
   const base = chapterBasePath(access.club.id, reading);
@@ -148,8 +168,8 @@ export function clubSearchResults(deps: { db: Db; sqlite: Sqlite }, access: Club
     empty: false,
     noReading: false,
     orderHrefs,
-    book: bookResults(deps.sqlite, reading, chapters, query, order, viewer, isOpen, base, ui.t),
-    discussion: discussionResults(deps.db, access, reading, chapters, query, order, viewer, isOpen, ui),
+    book: bookResults(deps.sqlite, reading.editionId, chapters, query, order, viewer, isOpen, base, ui.t),
+    discussion: discussionResults(deps.sqlite, reading, chapters, query, order, viewer, isOpen, `/clubs/${access.club.id}`, ui),
   };
 }
 

@@ -52,9 +52,10 @@ export interface ClubSearchResultsView {
   empty: boolean;
   /** The club reads nothing now. */
   noReading: boolean;
-  book: { chapters: BookChapterView[]; visibleCount: number; aheadCount: number };
+  /** `atLeast`: only the first matches were read (see `MATCHES_READ`); the counts are lower bounds ("1,000+"). */
+  book: { chapters: BookChapterView[]; visibleCount: number; aheadCount: number; atLeast: boolean };
   /** `shownCount` of the `visibleCount` matches the reader may see are listed; `hiddenCount` are ahead of them. */
-  discussion: { chapters: CommentChapterView[]; shownCount: number; visibleCount: number; hiddenCount: number };
+  discussion: { chapters: CommentChapterView[]; shownCount: number; visibleCount: number; hiddenCount: number; atLeast: boolean };
   /** Links to the same search in the other order. */
   orderHrefs: Record<SearchOrder, string>;
 }

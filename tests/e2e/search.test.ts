@@ -3,7 +3,9 @@
  * search box; htmx asks as they type (no page load), the results appear in the live region,
  * and the first book result lands on its paragraph (`#p-N`). The same search without
  * JavaScript is a plain page; screenshots of it at 390 px and 1280 px in Korean and English.
- * No CSP violations, no page errors, nothing wider than a phone.
+ * An answer still on its way when the reader typed on never replaces the newer one. Without
+ * JavaScript the form loads the results page. No CSP violations, no page errors, no serious
+ * accessibility violations, nothing wider than a phone.
  */
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -11,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import type { TestApp } from '../helpers/app';
 import { createClubRow, importSampleBook, setProgressRow, startReadingRow, userIdOf } from '../helpers/fixtures';
-import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, withServerAndBrowser } from './harness';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, seriousViolations, shootEverywhere, withServerAndBrowser } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -29,6 +31,11 @@ describe('searching a club', () => {
     const club = createClubRow(seed, { ownerId: userId, name: '등불 모임' });
     const reading = startReadingRow(seed, club.id, book.editionId);
     setProgressRow(seed, reading.id, userId, 7); // chapter 1 read; chapters 2 and 3 ahead
+    // A comment of theirs on chapter 1, so the discussion has a result too.
+    const paragraph = sqlite.prepare('select id, chapter_id as chapterId, position from paragraphs where edition_id = ? and position = 3').get(book.editionId) as { id: number; chapterId: number; position: number };
+    sqlite
+      .prepare("insert into comments (club_id, reading_id, chapter_id, paragraph_id, anchor_position, author_id, body, visibility, created_at) values (?, ?, ?, ?, ?, ?, ?, 'club', ?)")
+      .run(club.id, reading.id, paragraph.chapterId, paragraph.id, paragraph.position, userId, '등불이 흔들리는 장면이 좋았어요. The lantern scene.', Date.now());
     sqlite.close();
 
     await page.goto(`${server.url}/clubs/${club.id}`);
@@ -52,7 +59,48 @@ describe('searching a club', () => {
     // The plain page (what the form loads without JavaScript), in both languages and widths.
     await page.goto(`${server.url}/clubs/${club.id}/search?q=${encodeURIComponent('등불')}`);
     await page.setViewportSize(DESKTOP);
+    expect(await page.textContent('#search-results')).toContain('등불이 흔들리는 장면');
+    expect(await seriousViolations(page)).toEqual([]);
     await shootEverywhere(page, 'search-page');
+
+    // The last answer wins: an answer still on its way when the reader typed on never lands.
+    await page.goto(`${server.url}/clubs/${club.id}`);
+    let releaseSlow = () => {};
+    const slowHeld = new Promise<void>((resolve) => (releaseSlow = resolve));
+    let slowAsked = () => {};
+    const slowSeen = new Promise<void>((resolve) => (slowAsked = resolve));
+    await page.route(/\/search\?q=%EB%B0%94%EB%9E%8C/, async (route) => {
+      slowAsked();
+      await slowHeld; // held until the newer answer is on the page
+      await route.continue().catch(() => {}); // htmx may have aborted it already
+    });
+    await page.locator('#search-q').fill('바람');
+    await slowSeen;
+    await page.locator('#search-q').fill('등불');
+    await page.waitForSelector('#search-results mark:text("등불")');
+    releaseSlow();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('#search-results mark').allTextContents()).not.toContain('바람');
+    expect(await page.locator('#search-results mark').first().textContent()).toBe('등불');
     expect(problems).toEqual([]);
+  });
+
+  it('without JavaScript the form loads the results page', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+    const page = await context.newPage();
+    await registerThroughForm(page, server.url, 'nojs', 'correct horse battery', '스크립트 없이');
+    const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
+    const seed = { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp;
+    const club = sqlite.prepare("select id from clubs where name = '등불 모임'").get() as { id: number };
+    sqlite.prepare("insert into memberships (club_id, user_id, role, joined_at) values (?, ?, 'member', ?)").run(club.id, userIdOf(seed, 'nojs'), Date.now());
+    sqlite.close();
+    await page.goto(`${server.url}/clubs/${club.id}`);
+    await page.locator('#search-q').fill('등불');
+    await Promise.all([page.waitForURL(/\/search\?q=/), page.locator('#search-q').press('Enter')]);
+    expect(new URL(page.url()).pathname).toBe(`/clubs/${club.id}/search`);
+    // Progress 0: the book is found, but only as ahead of them, with no words of it.
+    expect(await page.textContent('#search-results')).toContain('(ahead of you)');
+    expect(await page.locator('#search-results mark').count()).toBe(0);
+    await context.close();
   });
 });

@@ -64,7 +64,10 @@ export const ClubSearchResults: FC<{ t: Translator; results: ClubSearchResultsVi
       <p class="search-summary">
         {nothing
           ? t('search.none', { query: results.query })
-          : t('search.summary', { book: t('search.book.count', { count: book.visibleCount + book.aheadCount }), discussion: t('search.book.count', { count: discussion.visibleCount + discussion.hiddenCount }) })}
+          : t('search.summary', {
+              book: t(book.atLeast ? 'search.count_at_least' : 'search.book.count', { count: book.visibleCount + book.aheadCount }),
+              discussion: t(discussion.atLeast ? 'search.count_at_least' : 'search.book.count', { count: discussion.visibleCount + discussion.hiddenCount }),
+            })}
         {' '}
         <span class="search-order">
           {t('search.order')}:{' '}
@@ -116,7 +119,7 @@ export const ClubSearchResults: FC<{ t: Translator; results: ClubSearchResultsVi
             </ul>
           </div>
         ))}
-        {discussion.hiddenCount > 0 && <p class="muted search-ahead">{t('search.discussion.hidden', { count: discussion.hiddenCount })}</p>}
+        {discussion.hiddenCount > 0 && <p class="muted search-ahead">{t(discussion.atLeast ? 'search.discussion.hidden_at_least' : 'search.discussion.hidden', { count: discussion.hiddenCount })}</p>}
       </section>
     </div>
   );

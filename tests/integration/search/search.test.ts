@@ -8,6 +8,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '../../helpers/app';
+import { HOSTILE_STRINGS } from '../../fixtures/hostile-strings';
+import { randomQueries } from '../../fixtures/random-queries';
 import { makeRoom, type AnnotationRoom } from '../annotations/room';
 
 let room: AnnotationRoom;
@@ -151,6 +153,23 @@ describe('any input', () => {
     for (const raw of ['%ED%A0%80', '%FF', '%', '&q=a&q=b', '[]=x'].map((r) => `/clubs/${room.clubId}/search?q=${r}`)) {
       expect((await room.alice.get(raw)).status, raw).toBe(200);
     }
+  });
+
+  it('fuzz: random and hostile queries, over random and hostile comments, through HTTP (htmx and page), never fail nor echo markup', async () => {
+    for (const body of [...randomQueries(20, 3), ...HOSTILE_STRINGS.slice(0, 20)]) {
+      if (body.trim() === '' || body.length > 2000) continue;
+      await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: para(1).id, body: `정책 ${body}` });
+    }
+    const inputs = [...randomQueries(150, 11), ...HOSTILE_STRINGS];
+    for (const [i, q] of inputs.entries()) {
+      const path = `/clubs/${room.clubId}/search?${new URLSearchParams({ q })}`; // as a browser sends it (lone surrogates become U+FFFD)
+      const response = i % 2 ? await room.alice.htmx(path) : await room.alice.get(path);
+      expect(response.status, JSON.stringify(q)).toBe(200);
+      const text = await response.text();
+      // What they typed (or wrote) comes back as text only: no element of theirs.
+      expect(text, JSON.stringify(q)).not.toMatch(/<(?:img|svg|iframe|object|embed|math|style|base|meta http|form action="javascript|a href="javascript|script(?![^>]*src="\/static\/))/i);
+    }
+    expect(room.testApp.logs.filter((line) => line.level === 'error')).toEqual([]);
   });
 
   it('NFC: a decomposed query finds composed text', async () => {
