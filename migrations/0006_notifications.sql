@@ -1,3 +1,10 @@
+CREATE TABLE `notification_addresses` (
+	`user_id` integer PRIMARY KEY NOT NULL,
+	`email` text NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `notification_mails` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`recipient_id` integer NOT NULL,

@@ -35,6 +35,21 @@ export const LanguageSwitch: FC<{ page: PageContext }> = ({ page }) => (
   </form>
 );
 
+/** The bell: a link to the notifications page with the unread count (from PageContext). */
+export const NotificationBell: FC<{ page: PageContext }> = ({ page }) => {
+  const unread = page.unreadNotifications ?? 0;
+  return (
+    <a href="/notifications" class={unread > 0 ? 'nav-bell nav-bell-unread' : 'nav-bell'} aria-label={unread > 0 ? page.t('notifications.bell.unread', { count: unread }) : page.t('notifications.bell')}>
+      <span aria-hidden="true">{page.t('notifications.bell')}</span>
+      {unread > 0 && (
+        <span class="nav-bell-count" aria-hidden="true">
+          {unread > 99 ? '99+' : String(unread)}
+        </span>
+      )}
+    </a>
+  );
+};
+
 export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = [], bodyClass, children }) => {
   const { t, user } = page;
   const fontStep = user?.fontStep ?? 0;
@@ -68,6 +83,7 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
             <span class="nav-spacer"></span>
             {user ? (
               <>
+                <NotificationBell page={page} />
                 <a href="/account" class="nav-user">
                   {user.displayName}
                 </a>

@@ -127,3 +127,12 @@ export const notificationState = sqliteTable('notification_state', {
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NotificationMailRow = typeof notificationMails.$inferSelect;
+
+/** Where a reader's notification e-mails go (set on the preferences page). */
+export const notificationAddresses = sqliteTable('notification_addresses', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

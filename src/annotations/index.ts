@@ -9,6 +9,7 @@ export { commentEventFacts, commentOfClub, commentSeenBy, deleteCommentAsAuthor,
 // The spoiler gate, for other outputs that show comments (search): the rule, its SQL form, and
 // the viewer a club reader is to it.
 export { commentVisibleTo, partitionVisible, type GateComment, type GateViewer } from './gate';
+export { extractMentions } from './markdown';
 export { visibleToSql } from './queries';
 export { gateViewerFor } from './present';
 // Moving a reading to another edition of its book (comments re-anchored, progress moved).

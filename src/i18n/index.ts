@@ -34,6 +34,7 @@ import * as core from './messages/core';
 import * as importMessages from './messages/import';
 import * as moderation from './messages/moderation';
 import * as live from './messages/live';
+import * as notifications from './messages/notifications';
 import * as polls from './messages/polls';
 import * as search from './messages/search';
 
@@ -43,7 +44,7 @@ export const DEFAULT_LOCALE: Locale = 'en';
 /** The cookie that keeps a signed-out reader's language choice. */
 export const LOCALE_COOKIE = 'marginalia_lang';
 
-const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live] as const;
+const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live, notifications] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }
