@@ -50,14 +50,12 @@ export interface NotifyRoom extends AnnotationRoom {
 }
 
 /** A room whose app sends mail to `inbox` (when given) and never runs notification timers. */
-export async function makeNotifyRoom(options: { inbox?: Inbox; notifications?: NotificationsOptions; testApp?: TestApp } = {}): Promise<NotifyRoom> {
+export async function makeNotifyRoom(options: { inbox?: Inbox; notifications?: NotificationsOptions } = {}): Promise<NotifyRoom> {
   let captured: Notifications | undefined;
-  const testApp =
-    options.testApp ??
-    makeTestApp({
-      config: options.inbox ? { smtpUrl: `smtp://127.0.0.1:${options.inbox.port}`, mailFrom: 'Marginalia <club@example.org>' } : {},
-      appOptions: { notifications: { timers: false, ...options.notifications }, onNotifications: (n) => (captured = n) },
-    });
+  const testApp: TestApp = makeTestApp({
+    config: options.inbox ? { smtpUrl: `smtp://127.0.0.1:${options.inbox.port}`, mailFrom: 'Marginalia <club@example.org>' } : {},
+    appOptions: { notifications: { timers: false, ...options.notifications }, onNotifications: (n) => (captured = n) },
+  });
   const room = await makeRoom({ testApp });
   // The room's own set-up (members joining) notified the moderators: start from a clean slate.
   captured!.service.drain();
@@ -91,4 +89,16 @@ function newestCommentId(room: AnnotationRoom): number {
 export async function listText(client: AnnotationRoom['alice']): Promise<string> {
   const res = await client.get('/notifications');
   return (await res.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+}
+
+/** The value of a header in a raw mail (folded lines unfolded). */
+export function rawHeader(raw: string, name: string): string | null {
+  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line ? line.slice(name.length + 1).trim() : null;
+}
+
+/** The one-click unsubscribe URL of a mail. */
+export function unsubscribeUrlOf(raw: string): URL {
+  return new URL(/<([^>]+)>/.exec(rawHeader(raw, 'List-Unsubscribe') ?? '')![1]!);
 }
