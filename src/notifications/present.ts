@@ -152,6 +152,7 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
       const place = commentPlace(db, t, access, num(facts.commentId), lookups, now);
       if (!place) return { text: t('notifications.comment_gone'), href: clubHref };
       const name = lookups.nameOf(num(facts.actorId));
+      if (place.comment.deletedAt !== null || place.comment.moderation !== null) return { text: t('notifications.comment_gone'), href: place.chapterHref };
       if (!place.readable) {
         return { text: t(row.kind === 'reply' ? 'notifications.reply.ahead' : 'notifications.mention.ahead', { chapter: place.chapterName }), href: place.chapterHref };
       }
