@@ -39,12 +39,14 @@ export const LanguageSwitch: FC<{ page: PageContext }> = ({ page }) => (
 export const NotificationBell: FC<{ page: PageContext }> = ({ page }) => {
   const unread = page.unreadNotifications ?? 0;
   return (
-    <a href="/notifications" class={unread > 0 ? 'nav-bell nav-bell-unread' : 'nav-bell'} aria-label={unread > 0 ? page.t('notifications.bell.unread', { count: unread }) : page.t('notifications.bell')}>
-      <span aria-hidden="true">{page.t('notifications.bell')}</span>
+    <a href="/notifications" class={unread > 0 ? 'nav-bell nav-bell-unread' : 'nav-bell'}>
+      {page.t('notifications.bell')}
       {unread > 0 && (
-        <span class="nav-bell-count" aria-hidden="true">
-          {unread > 99 ? '99+' : String(unread)}
-        </span>
+        <>
+          {' '}
+          <span class="nav-bell-count">{unread > 99 ? '99+' : String(unread)}</span>
+          <span class="visually-hidden">{page.t('notifications.bell.unread_suffix')}</span>
+        </>
       )}
     </a>
   );

@@ -75,7 +75,7 @@ const PreferenceFields: FC<{ page: PageContext; name: string; legend: string; va
       <legend>{legend}</legend>
       {inherit && (
         <div class="field">
-          <label for={`mode-${name}`}>{t('notifications.prefs.own')}</label>
+          <label for={`mode-${name}`}>{t('notifications.prefs.club_setting')}</label>
           <select id={`mode-${name}`} name={`mode_${name}`}>
             <option value="inherit" selected={!own}>
               {t('notifications.prefs.same_as_all')}
@@ -121,6 +121,7 @@ export const PreferencesPage: FC<{ page: PageContext; view: PreferencesView; err
         )}
         <p>{t('notifications.prefs.intro')}</p>
         {!view.emailAvailable && <p class="notice">{t('notifications.prefs.email_off')}</p>}
+        {view.emailAvailable && view.address === '' && <p class="notice">{t('notifications.prefs.address_needed')}</p>}
         <FormErrors page={page} errors={list} />
         <form method="post" action="/notifications/preferences">
           {view.emailAvailable && (

@@ -35,7 +35,7 @@ describe('a reply', () => {
 
     const page = await (await room.alice.get(`/clubs/${room.clubId}`)).text();
     expect(bellOf(page)).toBe('1');
-    expect(page).toContain('aria-label="Notifications, 1 unread"');
+    expect(page).toContain('<span class="visually-hidden"> unread</span>');
 
     const text = await listText(room.alice);
     expect(text).toContain(`${room.usernames.bob} replied to your comment in Chapter 1. The first evening`);
