@@ -40,7 +40,8 @@ export function hasPendingSources(db: Db): boolean {
 // ---------------------------------------------------------------- what the sources are about
 
 export function commentFacts(db: Db, commentId: number) {
-  return db
+  return prepared(db, 'notify-comment-facts', (db) =>
+    db
     .select({
       id: comments.id,
       clubId: comments.clubId,
@@ -57,14 +58,15 @@ export function commentFacts(db: Db, commentId: number) {
       moderation: comments.moderation,
     })
     .from(comments)
-    .where(eq(comments.id, commentId))
-    .get();
+    .where(eq(comments.id, p('commentId')))
+    .prepare(),
+  ).get({ commentId });
 }
 
 export type CommentFactsRow = NonNullable<ReturnType<typeof commentFacts>>;
 
 export function commentAuthor(db: Db, commentId: number): number | null {
-  return db.select({ authorId: comments.authorId }).from(comments).where(eq(comments.id, commentId)).get()?.authorId ?? null;
+  return prepared(db, 'notify-comment-author', (db) => db.select({ authorId: comments.authorId }).from(comments).where(eq(comments.id, p('commentId'))).prepare()).get({ commentId })?.authorId ?? null;
 }
 
 /** Members of the club among these lower-cased usernames. */
@@ -80,11 +82,19 @@ export function membersNamed(db: Db, clubId: number, usernameKeys: string[]): nu
 }
 
 export function clubMembers(db: Db, clubId: number): { userId: number; role: 'owner' | 'moderator' | 'member' }[] {
-  return db.select({ userId: memberships.userId, role: memberships.role }).from(memberships).where(eq(memberships.clubId, clubId)).all();
+  return prepared(db, 'notify-club-members', (db) => db.select({ userId: memberships.userId, role: memberships.role }).from(memberships).where(eq(memberships.clubId, p('clubId'))).prepare()).all({ clubId });
 }
 
 export function isMemberOf(db: Db, clubId: number, userId: number): boolean {
-  return db.select({ userId: memberships.userId }).from(memberships).where(and(eq(memberships.clubId, clubId), eq(memberships.userId, userId))).get() !== undefined;
+  return (
+    prepared(db, 'notify-is-member', (db) =>
+      db
+        .select({ userId: memberships.userId })
+        .from(memberships)
+        .where(and(eq(memberships.clubId, p('clubId')), eq(memberships.userId, p('userId'))))
+        .prepare(),
+    ).get({ clubId, userId }) !== undefined
+  );
 }
 
 export function invitationCreator(db: Db, invitationId: number): number | null {
@@ -117,7 +127,7 @@ export function userBasics(db: Db, userIds: number[]) {
 
 /** Every preference row of a reader: club 0 is "all clubs". */
 export function preferenceRows(db: Db, userId: number): Map<number, Preference> {
-  const rows = db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, userId)).all();
+  const rows = prepared(db, 'notify-preferences', (db) => db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, p('userId'))).prepare()).all({ userId });
   return new Map(rows.map((row) => [row.clubId, { inApp: row.inApp, email: row.email }]));
 }
 
@@ -167,19 +177,34 @@ export interface NewNotification {
 }
 
 export function insertNotification(db: Db, row: NewNotification): number {
-  return db
-    .insert(notifications)
-    .values({ ...row, groupKey: row.groupKey ?? null, updatedAt: row.createdAt })
-    .returning({ id: notifications.id })
-    .get().id;
+  const insert = prepared(db, 'notify-insert', (db) =>
+    db
+      .insert(notifications)
+      .values({
+        recipientId: p('recipientId'),
+        clubId: p('clubId'),
+        kind: p('kind'),
+        facts: p('facts'),
+        groupKey: p('groupKey'),
+        inApp: p('inApp'),
+        mailStatus: p('mailStatus'),
+        createdAt: p('createdAt'),
+        updatedAt: p('createdAt'),
+      })
+      .returning({ id: notifications.id })
+      .prepare(),
+  );
+  return insert.get({ ...row, groupKey: row.groupKey ?? null })!.id;
 }
 
 export function unreadInGroup(db: Db, recipientId: number, groupKey: string): NotificationRow | undefined {
-  return db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.recipientId, recipientId), eq(notifications.groupKey, groupKey), isNull(notifications.readAt)))
-    .get();
+  return prepared(db, 'notify-unread-in-group', (db) =>
+    db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.recipientId, p('recipientId')), eq(notifications.groupKey, p('groupKey')), isNull(notifications.readAt)))
+      .prepare(),
+  ).get({ recipientId, groupKey });
 }
 
 export function updateGrouped(db: Db, id: number, facts: NotificationFacts, now: number): void {
@@ -315,7 +340,7 @@ export function setStateValueIfAbsent(db: Db, key: string, value: string): void 
 // ---------------------------------------------------------------- addresses
 
 export function addressOf(db: Db, userId: number): string | null {
-  return db.select({ email: notificationAddresses.email }).from(notificationAddresses).where(eq(notificationAddresses.userId, userId)).get()?.email ?? null;
+  return prepared(db, 'notify-address', (db) => db.select({ email: notificationAddresses.email }).from(notificationAddresses).where(eq(notificationAddresses.userId, p('userId'))).prepare()).get({ userId })?.email ?? null;
 }
 
 export function saveAddress(db: Db, userId: number, email: string | null, now: number): void {

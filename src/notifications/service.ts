@@ -89,6 +89,9 @@ export class NotificationsService {
       if (this.stopped) return;
       try {
         this.drain();
+        // croner's timers run the jobs on time; asking here too means a job whose last run was
+        // set back (an operator, a restore, a clock jump) is caught up within seconds, once.
+        void this.scheduler.runDue();
       } catch (error) {
         this.deps.log?.({ level: 'error', message: `notification sources: ${(error as Error).message}` });
       }

@@ -63,7 +63,7 @@ export class MailWorker {
   constructor(private readonly options: MailWorkerOptions) {
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.batch = options.batch ?? 100;
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? 8;
   }
 
   /** Sends what is due now, a batch at a time, until nothing is due. */
