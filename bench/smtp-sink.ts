@@ -15,6 +15,7 @@ const sink = new SMTPServer({
     });
   },
 });
+sink.on('error', () => {}); // a client hanging up at the end is not our concern
 sink.listen(0, '127.0.0.1', () => process.stdout.write(`port ${(sink.server.address() as AddressInfo).port}\n`));
 setInterval(() => process.stdout.write(`mails ${received}\n`), 250);
 process.on('SIGTERM', () => sink.close(() => process.exit(0)));

@@ -69,6 +69,7 @@ CREATE TABLE `notifications` (
 --> statement-breakpoint
 CREATE INDEX `notifications_recipient_idx` ON `notifications` (`recipient_id`,`read_at`,`updated_at`);--> statement-breakpoint
 CREATE INDEX `notifications_digest_idx` ON `notifications` (`mail_status`,`recipient_id`);--> statement-breakpoint
+CREATE INDEX `notifications_mail_idx` ON `notifications` (`mail_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `notifications_group_unread_idx` ON `notifications` (`recipient_id`,`group_key`) WHERE group_key is not null and read_at is null;--> statement-breakpoint
 -- The notification sources: each write that may notify someone lists itself here in its own
 -- transaction, whichever code made it (see db/schema/notifications.ts, docs/notifications.md).

@@ -65,6 +65,7 @@ export const notifications = sqliteTable(
   (t) => [
     index('notifications_recipient_idx').on(t.recipientId, t.readAt, t.updatedAt),
     index('notifications_digest_idx').on(t.mailStatus, t.recipientId),
+    index('notifications_mail_idx').on(t.mailId),
     uniqueIndex('notifications_group_unread_idx').on(t.recipientId, t.groupKey).where(sql`group_key is not null and read_at is null`),
   ],
 );

@@ -10,7 +10,7 @@ import type { Sqlite } from '../../db/connection';
 import { inTransaction } from '../../db/connection';
 import { addDays, viewerTimeZone, wallTimeAt, wallTimeToUtc, type WallTime } from '../i18n/zoned-time';
 import { newMessageId, preferenceFor, type NotifyContext } from './fanout';
-import { insertMail, markDigested, recipientsWaitingForDigest, userBasics, waitingForDigest } from './queries';
+import { insertMail, markDigested, markNotMailed, recipientsWaitingForDigest, userBasics, waitingForDigest } from './queries';
 
 /** The local hour digests go out at. */
 export const DIGEST_HOUR = 8;
@@ -35,7 +35,7 @@ export function lastDigestMoment(now: number, timeZone: string, kind: 'daily' | 
  * Makes the digests that are due, a few readers per transaction, yielding to the event loop
  * between batches so pages keep being served. Returns how many digest mails were made.
  */
-export async function buildDueDigests(ctx: NotifyContext, sqlite: Sqlite, now: number, batch = 100): Promise<number> {
+export async function buildDueDigests(ctx: NotifyContext, sqlite: Sqlite, now: number, batch = 25): Promise<number> {
   const recipients = recipientsWaitingForDigest(ctx.db);
   let made = 0;
   for (let start = 0; start < recipients.length; start += batch) {
@@ -48,14 +48,18 @@ export async function buildDueDigests(ctx: NotifyContext, sqlite: Sqlite, now: n
         const moments = { daily: lastDigestMoment(now, timeZone, 'daily'), weekly: lastDigestMoment(now, timeZone, 'weekly') };
         const gathered = { daily: [] as number[], weekly: [] as number[] };
         const modes = new Map<number | null, 'daily' | 'weekly' | null>();
+        const dropped: number[] = [];
         for (const row of waitingForDigest(ctx.db, recipientId, now)) {
           if (!modes.has(row.clubId)) {
             const email = preferenceFor(ctx.db, recipientId, row.clubId).email;
             modes.set(row.clubId, email === 'daily' || email === 'weekly' ? email : null);
           }
-          const kind = modes.get(row.clubId) ?? 'daily';
-          if (row.createdAt <= moments[kind].at) gathered[kind].push(row.id);
+          const kind = modes.get(row.clubId) ?? null;
+          // The reader has since chosen "at once" or "never" for that club: no digest for it.
+          if (kind === null) dropped.push(row.id);
+          else if (row.createdAt <= moments[kind].at) gathered[kind].push(row.id);
         }
+        markNotMailed(ctx.db, dropped);
         for (const kind of ['daily', 'weekly'] as const) {
           if (gathered[kind].length === 0) continue;
           const mailId = insertMail(ctx.db, { recipientId, kind, notificationId: null, clubId: null, periodKey: moments[kind].key, messageId: newMessageId(ctx.mailDomain), now });

@@ -63,8 +63,9 @@ class Lookups {
     return viewer;
   }
 
-  nameOf(userId: number | null): string {
-    if (userId === null) return '';
+  /** A reader's display name; "someone" for an account since deleted. */
+  nameOf(userId: number | null, t: Translator): string {
+    if (userId === null) return t('notifications.someone');
     if (!this.names) {
       const ids = new Set<number>();
       for (const row of this.rows) {
@@ -75,7 +76,7 @@ class Lookups {
       }
       this.names = new Map([...userBasics(this.db, [...ids])].map(([id, user]) => [id, user.displayName]));
     }
-    return this.names.get(userId) ?? '';
+    return this.names.get(userId) ?? t('notifications.someone');
   }
 }
 
@@ -151,7 +152,7 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
     case 'mention': {
       const place = commentPlace(db, t, access, num(facts.commentId), lookups, now);
       if (!place) return { text: t('notifications.comment_gone'), href: clubHref };
-      const name = lookups.nameOf(num(facts.actorId));
+      const name = lookups.nameOf(num(facts.actorId), t);
       if (place.comment.deletedAt !== null || place.comment.moderation !== null) return { text: t('notifications.comment_gone'), href: place.chapterHref };
       if (!place.readable) {
         return { text: t(row.kind === 'reply' ? 'notifications.reply.ahead' : 'notifications.mention.ahead', { chapter: place.chapterName }), href: place.chapterHref };
@@ -206,9 +207,9 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
       };
     }
     case 'member_joined':
-      return { text: t('notifications.member_joined', { name: lookups.nameOf(num(facts.userId)), club }), href: `${clubHref}#members-title` };
+      return { text: t('notifications.member_joined', { name: lookups.nameOf(num(facts.userId), t), club }), href: `${clubHref}#members-title` };
     case 'invitation_accepted':
-      return { text: t('notifications.invitation_accepted', { name: lookups.nameOf(num(facts.userId)), club }), href: `${clubHref}#members-title` };
+      return { text: t('notifications.invitation_accepted', { name: lookups.nameOf(num(facts.userId), t), club }), href: `${clubHref}#members-title` };
     default:
       return null;
   }

@@ -251,12 +251,14 @@ export function markAllRead(db: Db, userId: number, now: number): number {
 
 /** Notifications waiting for a reader's digest, made at or before `cutoff`. */
 export function waitingForDigest(db: Db, recipientId: number, cutoff: number): NotificationRow[] {
-  return db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.recipientId, recipientId), eq(notifications.mailStatus, 'digest'), lte(notifications.createdAt, cutoff)))
-    .orderBy(asc(notifications.createdAt))
-    .all();
+  return prepared(db, 'notify-waiting-for-digest', (db) =>
+    db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.recipientId, p('recipientId')), eq(notifications.mailStatus, 'digest'), lte(notifications.createdAt, p('cutoff'))))
+      .orderBy(asc(notifications.createdAt))
+      .prepare(),
+  ).all({ recipientId, cutoff });
 }
 
 /** Readers with notifications waiting for a digest. */
@@ -273,8 +275,12 @@ export function markDigested(db: Db, ids: number[], mailId: number): void {
   if (ids.length) db.update(notifications).set({ mailStatus: 'digested', mailId }).where(inArray(notifications.id, ids)).run();
 }
 
+export function markNotMailed(db: Db, ids: number[]): void {
+  if (ids.length) db.update(notifications).set({ mailStatus: 'none' }).where(inArray(notifications.id, ids)).run();
+}
+
 export function notificationsOfMail(db: Db, mailId: number): NotificationRow[] {
-  return db.select().from(notifications).where(eq(notifications.mailId, mailId)).orderBy(asc(notifications.createdAt)).all();
+  return prepared(db, 'notify-of-mail', (db) => db.select().from(notifications).where(eq(notifications.mailId, p('mailId'))).orderBy(asc(notifications.createdAt)).prepare()).all({ mailId });
 }
 
 // ---------------------------------------------------------------- the mail outbox

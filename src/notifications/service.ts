@@ -41,7 +41,7 @@ export class NotificationsService {
     const { config } = deps;
     this.transport = options.transport !== undefined ? options.transport : config.smtpUrl && config.mailFrom ? smtpTransport(config.smtpUrl, config.mailFrom) : null;
     this.ctx = { db: deps.db, mailEnabled: this.transport !== null, mailDomain: new URL(config.origin).hostname || 'localhost' };
-    this.worker = this.transport ? new MailWorker({ db: deps.db, transport: this.transport, compose, clock: deps.clock, log: deps.log }) : null;
+    this.worker = this.transport ? new MailWorker({ db: deps.db, sqlite: deps.sqlite, transport: this.transport, compose, clock: deps.clock, log: deps.log }) : null;
     this.scheduler = new Scheduler(deps.sqlite, this.ctx, notificationJobs(this.ctx, deps.sqlite), deps.clock, deps.log);
     // Right after each write the bus hears of, turn its sources into notifications (the
     // triggers already listed them in the write's own transaction; see fanout.ts).

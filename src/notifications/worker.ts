@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../db/connection';
+import { inTransaction, type Db, type Sqlite } from '../../db/connection';
 import { notificationMails, type NotificationMailRow } from '../../db/schema';
 import type { OutgoingMail } from './types';
 
@@ -34,6 +34,7 @@ export interface MailTransport {
 
 export interface MailWorkerOptions {
   db: Db;
+  sqlite: Sqlite;
   transport: MailTransport;
   compose: (row: NotificationMailRow, now: number) => OutgoingMail | null;
   clock: () => number;
@@ -63,21 +64,24 @@ export class MailWorker {
   constructor(private readonly options: MailWorkerOptions) {
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.batch = options.batch ?? 100;
-    this.concurrency = options.concurrency ?? 8;
+    this.concurrency = options.concurrency ?? 16;
   }
 
-  /** Sends what is due now, a batch at a time, until nothing is due. */
+  /**
+   * Sends what is due now until nothing is due: claimed rows go out in groups of
+   * `concurrency`, each group rendered, marked `sending` in ONE transaction, sent in parallel,
+   * and marked in one more (two commits per group instead of two per mail: each commit waits
+   * for the disk). A crash mid-group leaves at most that group `sending`, and so `unconfirmed`.
+   */
   async deliverDue(): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, dropped: 0, recovered: 0, unconfirmed: 0 };
     this.recoverExpired(report);
     for (;;) {
       const claimed = this.claim();
       if (claimed.length === 0) return report;
-      let next = 0;
-      const lanes = Array.from({ length: Math.min(this.concurrency, claimed.length) }, async () => {
-        while (next < claimed.length) await this.deliver(claimed[next++]!, report);
-      });
-      await Promise.all(lanes);
+      for (let start = 0; start < claimed.length; start += this.concurrency) {
+        await this.deliverGroup(claimed.slice(start, start + this.concurrency), report);
+      }
     }
   }
 
@@ -123,39 +127,59 @@ export class MailWorker {
     return rows.map((row) => ({ row, token }));
   }
 
-  private async deliver({ row, token }: { row: NotificationMailRow; token: string }, report: DeliveryReport): Promise<void> {
-    const { db, clock, compose, transport, log } = this.options;
-    const mine = and(eq(notificationMails.id, row.id), eq(notificationMails.claimToken, token));
-    let mail: OutgoingMail | null;
-    try {
-      mail = compose(row, clock());
-    } catch (error) {
-      this.retryLater(row, token, error, report);
-      return;
-    }
-    if (!mail) {
-      db.update(notificationMails).set({ state: 'dropped' }).where(mine).run();
-      report.dropped++;
-      return;
-    }
-    const started = db
-      .update(notificationMails)
-      .set({ state: 'sending', leaseUntil: clock() + this.leaseMs, attempts: sql`${notificationMails.attempts} + 1` })
-      .where(and(mine, eq(notificationMails.state, 'claimed')))
-      .run().changes;
-    if (started === 0) return; // the lease ran out and the row moved on without us
-    try {
-      await transport.send(mail);
-    } catch (error) {
-      this.retryLater(row, token, error, report);
-      return;
-    }
-    db.update(notificationMails)
-      .set({ state: 'sent', sentAt: clock(), lastError: null })
-      .where(and(mine, inArray(notificationMails.state, ['sending', 'unconfirmed'])))
-      .run();
-    report.sent++;
-    log?.({ level: 'info', message: `notification mail ${row.id} sent` });
+  private async deliverGroup(group: { row: NotificationMailRow; token: string }[], report: DeliveryReport): Promise<void> {
+    const { db, sqlite, clock, compose, transport, log } = this.options;
+    const mine = (row: NotificationMailRow, token: string) => and(eq(notificationMails.id, row.id), eq(notificationMails.claimToken, token));
+    const ready: { row: NotificationMailRow; token: string; mail: OutgoingMail }[] = [];
+    const failedToRender: { row: NotificationMailRow; token: string; error: unknown }[] = [];
+    // Rendering is decided now (present.ts), then `sending` is committed for the whole group.
+    inTransaction(sqlite, () => {
+      for (const { row, token } of group) {
+        let mail: OutgoingMail | null;
+        try {
+          mail = compose(row, clock());
+        } catch (error) {
+          failedToRender.push({ row, token, error });
+          continue;
+        }
+        if (!mail) {
+          db.update(notificationMails).set({ state: 'dropped' }).where(mine(row, token)).run();
+          report.dropped++;
+          continue;
+        }
+        const started = db
+          .update(notificationMails)
+          .set({ state: 'sending', leaseUntil: clock() + this.leaseMs, attempts: sql`${notificationMails.attempts} + 1` })
+          .where(and(mine(row, token), eq(notificationMails.state, 'claimed')))
+          .run().changes;
+        if (started > 0) ready.push({ row, token, mail }); // else the lease ran out and the row moved on without us
+      }
+    });
+    for (const { row, token, error } of failedToRender) this.retryLater(row, token, error, report);
+    const outcomes = await Promise.all(
+      ready.map(async (item) => {
+        try {
+          await transport.send(item.mail);
+          return { ...item, error: null as unknown };
+        } catch (error) {
+          return { ...item, error };
+        }
+      }),
+    );
+    inTransaction(sqlite, () => {
+      for (const outcome of outcomes) {
+        if (outcome.error !== null) {
+          this.retryLater(outcome.row, outcome.token, outcome.error, report);
+          continue;
+        }
+        db.update(notificationMails)
+          .set({ state: 'sent', sentAt: clock(), lastError: null })
+          .where(and(mine(outcome.row, outcome.token), inArray(notificationMails.state, ['sending', 'unconfirmed'])))
+          .run();
+        report.sent++;
+      }
+    });
+    if (outcomes.length) log?.({ level: 'info', message: `notification mails sent: ${outcomes.filter((o) => o.error === null).length} of ${outcomes.length}` });
   }
 
   private retryLater(row: NotificationMailRow, token: string, error: unknown, report: DeliveryReport): void {

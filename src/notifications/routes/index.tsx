@@ -15,6 +15,7 @@ import { viewerTimeZone } from '../../i18n/zoned-time';
 import { notificationCan, preferencesCan } from '../policy';
 import { presentNotifications } from '../present';
 import { addressOf, clubsOf, deletePreference, listForRecipient, markAllRead, markRead, notificationById, preferenceRows, saveAddress, savePreference, stopEmail, unreadCount } from '../queries';
+import { notify, type NotifyInput } from '../fanout';
 import { NotificationsService, type NotificationsOptions } from '../service';
 import { DEFAULT_PREFERENCE, type PreferencesView } from '../types';
 import { readUnsubscribeToken, UNSUBSCRIBE_PATH } from '../unsubscribe';
@@ -30,6 +31,8 @@ export interface Notifications {
   service: NotificationsService;
   /** The bell's number for a reader (the page middleware asks it). */
   unreadCount: (userId: number) => number;
+  /** {@link notify} bound to this app (other areas' kinds, e.g. meeting reminders); call it inside your transaction. */
+  notify: (input: NotifyInput, now: number) => number | null;
 }
 
 export function createNotifications(deps: AreaDeps, options: NotificationsOptions = {}): Notifications {
@@ -142,5 +145,5 @@ export function createNotifications(deps: AreaDeps, options: NotificationsOption
     return sendPage(c, <UnsubscribePage page={pageContext(c)} token="" club={null} state="done" />);
   });
 
-  return { routes: app, service, unreadCount: (userId) => unreadCount(db, userId) };
+  return { routes: app, service, unreadCount: (userId) => unreadCount(db, userId), notify: (input, now) => notify(service.ctx, input, now) };
 }
