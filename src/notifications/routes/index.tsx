@@ -51,7 +51,7 @@ export function createNotifications(deps: AreaDeps, options: NotificationsOption
     if (!user) return redirectToLogin(c);
     const items = presentNotifications(db, recipientOf(c), listForRecipient(db, user.id, LIST_LIMIT), clock());
     const done = c.req.query('done') === 'all' ? 'all' : null;
-    return sendPage(c, <NotificationsPage page={pageContext(c)} items={items} unread={items.filter((i) => i.unread).length} done={done} />);
+    return sendPage(c, <NotificationsPage page={pageContext(c)} items={items} unread={unreadCount(db, user.id)} done={done} />);
   });
 
   /** The one notification a reader may act on, or 404 (someone else's is as if it did not exist). */
