@@ -9,6 +9,7 @@
  *
  *   npm run bench                 full run (about 2 minutes)
  *   npm run bench -- --quick      short run
+ *   npm run bench -- --notifications   the notifications case only (bench/notifications.ts)
  *   npm run bench -- --json       one JSON object on stdout, nothing else
  *   npm run bench -- --tiny       a seconds-long run on tiny data (what the test suite runs)
  *   npm run bench -- --profile    also write the server's CPU profile (node --cpu-prof) to bench/profiles/
@@ -183,6 +184,8 @@ async function importTimings(): Promise<Record<string, number>> {
 }
 
 async function main() {
+  // Notifications (bench/notifications.ts): 10,000 members, a day of digests, the chapter page meanwhile.
+  if (args.has('--notifications')) return console.log(JSON.stringify(await (await import('./notifications')).notificationsBench(), null, 2));
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-bench-'));
   const filesDir = join(dir, 'files');
   const databasePath = join(dir, 'bench.db');

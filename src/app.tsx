@@ -23,9 +23,10 @@ import { exportRoutes, exportsOnClubHome } from './exports';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
 import { createLive } from './live';
 import { movePollsToEdition, pollRoutes, pollsOnChapter, pollsOnClubHome } from './polls';
+import { createNotifications, UNSUBSCRIBE_PATH, type NotificationsOptions } from './notifications';
 import { keepSearchIndexCurrent, searchOnChapter, searchOnClubHome, searchRoutes } from './search';
 import { HttpError, renderError } from './http/errors';
-import { limitBody, localeChooser, requestContext, sameOriginOnly } from './http/middleware';
+import { bellCount, limitBody, localeChooser, requestContext, sameOriginOnly } from './http/middleware';
 import { pageContext, sendPage } from './http/page';
 import { DEFAULT_PAGE_CACHE_OPTIONS, invalidateOnEvents, PersonalPageCache } from './http/page-cache';
 import { createRateLimiters } from './http/rate-limit';
@@ -51,6 +52,10 @@ const CLUB_PAGES: ClubPageContributions = {
 export interface AppOptions {
   /** Worker threads that parse uploaded books; the process-wide pool when not given. */
   importPool?: ImportPool;
+  /** The notification mail transport and timers (src/notifications); from the config when not given. */
+  notifications?: NotificationsOptions;
+  /** Hands the notifications service to the caller (tests run its rounds by hand). */
+  onNotifications?: (notifications: ReturnType<typeof createNotifications>) => void;
 }
 
 export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
@@ -63,6 +68,13 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   recordAudit(deps.db, events, deps.clock);
   const postingGate = moderationPostingGate(deps.db, deps.config.youngAccountComments);
   keepSearchIndexCurrent(deps.sqlite, events, deps.clock);
+  // Notifications listen after the audit log, whose rows are one of their sources.
+  const notifications = createNotifications(deps, { timers: deps.config.notificationTimers, ...appDeps.notifications });
+  appDeps.onNotifications?.(notifications);
+  if (appDeps.notifications?.timers ?? deps.config.notificationTimers) {
+    notifications.service.start();
+    deps.onShutdown?.(() => void notifications.service.stop());
+  }
 
   const app = new Hono<AppEnv>();
   const smallBodies = limitBody(deps.config.maxBodyBytes);
@@ -94,7 +106,11 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
     return next();
   });
   app.use(localeChooser());
-  app.use(sameOriginOnly(deps.config.origin));
+  app.use(bellCount(notifications.unreadCount));
+  // RFC 8058 one-click unsubscribe is posted by mail providers, cross-site and without cookies:
+  // only that exact path skips the same-origin check (its signed token is the permission).
+  const sameOrigin = sameOriginOnly(deps.config.origin);
+  app.use((c, next) => (c.req.method === 'POST' && c.req.path === UNSUBSCRIBE_PATH ? next() : sameOrigin(c, next)));
   app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploads(c, next) : smallBodies(c, next)));
 
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
@@ -111,6 +127,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.route('/', moderationRoutes(deps));
   app.route('/', searchRoutes(deps));
   app.route('/', exportRoutes(deps));
+  app.route('/', notifications.routes);
 
   app.notFound((c) => renderError(c, 404));
   app.onError((error, c) => {

@@ -34,6 +34,12 @@ export interface Config {
   liveStreamsMax: number;
   /** Whether chapter pages open a live stream (src/live); off until it leaves the reading page alone (docs/live.md). */
   liveUpdates: boolean;
+  /** Notification e-mail (src/notifications): `smtp://user:pass@host:587` or `smtps://…`; e-mail is off when empty. */
+  smtpUrl: string;
+  /** The sender of notification e-mail, e.g. `Marginalia <reading@example.org>`; e-mail is off when empty. */
+  mailFrom: string;
+  /** Whether the notification worker and scheduler run on timers (the server; tests run them by hand). */
+  notificationTimers: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -75,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveStreamsPerMember: intFrom(env.LIVE_STREAMS_PER_MEMBER, 5),
     liveStreamsMax: intFrom(env.LIVE_STREAMS_MAX, 2000),
     liveUpdates: env.LIVE_UPDATES === 'true',
+    smtpUrl: env.SMTP_URL || '',
+    mailFrom: env.MAIL_FROM || '',
+    notificationTimers: env.NOTIFICATION_TIMERS !== 'false',
   };
 }
 
@@ -99,6 +108,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     liveStreamsPerMember: 5,
     liveStreamsMax: 2000,
     liveUpdates: true,
+    smtpUrl: '',
+    mailFrom: '',
+    notificationTimers: false,
     ...overrides,
   };
 }

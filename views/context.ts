@@ -9,4 +9,6 @@ export interface PageContext {
   currentPath: string;
   /** Resolves a static asset name to its versioned URL. */
   asset: (name: string) => string;
+  /** Unread notifications of the signed-in reader (the bell); undefined when not known. */
+  unreadNotifications?: number;
 }

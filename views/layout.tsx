@@ -37,6 +37,23 @@ export const LanguageSwitch: FC<{ page: PageContext }> = ({ page }) => (
   </form>
 );
 
+/** The bell: a link to the notifications page with the unread count (from PageContext). */
+export const NotificationBell: FC<{ page: PageContext }> = ({ page }) => {
+  const unread = page.unreadNotifications ?? 0;
+  return (
+    <a href="/notifications" class={unread > 0 ? 'nav-bell nav-bell-unread' : 'nav-bell'}>
+      {page.t('notifications.bell')}
+      {unread > 0 && (
+        <>
+          {' '}
+          <span class="nav-bell-count">{unread > 99 ? '99+' : String(unread)}</span>
+          <span class="visually-hidden">{page.t('notifications.bell.unread_suffix')}</span>
+        </>
+      )}
+    </a>
+  );
+};
+
 export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = [], styles = [], bodyClass, children }) => {
   const { t, user } = page;
   const fontStep = user?.fontStep ?? 0;
@@ -73,6 +90,7 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
             <span class="nav-spacer"></span>
             {user ? (
               <>
+                <NotificationBell page={page} />
                 <a href="/account" class="nav-user">
                   {user.displayName}
                 </a>

@@ -5,3 +5,4 @@ export * from './annotations';
 export * from './polls';
 export * from './moderation';
 export * from './clublife';
+export * from './notifications';

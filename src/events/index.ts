@@ -93,7 +93,9 @@ export type DomainEvent =
   // ---- the reader's own settings (they show on every page they load)
   | (EventBase & { type: 'reader.settings_changed'; userId: number; what: 'profile' | 'locale' | 'font' | 'password' })
   // ---- books
-  | (EventBase & { type: 'book.imported'; editionId: number });
+  | (EventBase & { type: 'book.imported'; editionId: number })
+  // ---- notifications (a reader read theirs: the bell on their cached pages changes)
+  | (EventBase & { type: 'notifications.read'; userId: number });
 
 export type DomainEventType = DomainEvent['type'];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

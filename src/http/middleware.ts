@@ -89,3 +89,16 @@ export function localeChooser(): MiddlewareHandler<AppEnv> {
     await next();
   };
 }
+
+/**
+ * Puts the signed-in reader's unread notification count where pages find it (the bell in the
+ * header, through `pageContext`). The count comes from the function given (src/app.tsx passes
+ * the notifications area's), so this shared layer knows no area. Only GET pages need it.
+ */
+export function bellCount(unreadFor: (userId: number) => number): MiddlewareHandler<AppEnv> {
+  return (c, next) => {
+    const user = c.get('user');
+    if (user && c.req.method === 'GET') c.set('unreadNotifications', unreadFor(user.id));
+    return next();
+  };
+}

@@ -53,6 +53,8 @@ export interface AppVariables {
   clientIp: string;
   /** Set by `src/app.tsx` on every request; see `PostingGate` in guards.ts. */
   postingGate?: PostingGate;
+  /** The reader's unread notifications, for the bell (set by `bellCount`). */
+  unreadNotifications?: number;
 }
 
 export interface AppEnv {

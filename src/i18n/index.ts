@@ -36,6 +36,7 @@ import * as exportsMessages from './messages/exports';
 import * as importMessages from './messages/import';
 import * as moderation from './messages/moderation';
 import * as live from './messages/live';
+import * as notifications from './messages/notifications';
 import * as polls from './messages/polls';
 import * as search from './messages/search';
 
@@ -45,7 +46,7 @@ export const DEFAULT_LOCALE: Locale = 'en';
 /** The cookie that keeps a signed-out reader's language choice. */
 export const LOCALE_COOKIE = 'marginalia_lang';
 
-const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live, clublife, exportsMessages] as const;
+const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live, clublife, exportsMessages, notifications] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }

@@ -15,3 +15,7 @@ export { chapterPollsForAgenda, type AgendaPoll } from './agenda';
 // cannot run as spreadsheet formulas.
 export { chapterPollCards } from './present';
 export { csvCell, toCsv } from './csv';
+// For other outputs that mention polls (notifications): the one results rule, and what a reader may see of a poll.
+export { pollHasOpened, pollIsClosed, pollIsOpen, pollResultsVisibleTo, type PollState, type PollViewer } from './visibility';
+export { pollSituation } from './present';
+export { pollCan } from './policy';

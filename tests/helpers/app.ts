@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db, type Sqlite } from '../../db/connection';
-import { createApp } from '../../src/app';
+import { createApp, type AppOptions } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { createRateLimiters, type RateLimitRule } from '../../src/http/rate-limit';
 import type { ImportPool } from '../../src/books/import/pool';
@@ -32,7 +32,14 @@ export interface TestApp {
 }
 
 export function makeTestApp(
-  options: { config?: Partial<Config>; rateLimits?: Record<string, RateLimitRule>; now?: number; importPool?: ImportPool; events?: EventBus } = {},
+  options: {
+    config?: Partial<Config>;
+    rateLimits?: Record<string, RateLimitRule>;
+    now?: number;
+    importPool?: ImportPool;
+    events?: EventBus;
+    appOptions?: Pick<AppOptions, 'notifications' | 'onNotifications'>;
+  } = {},
 ): TestApp {
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-test-'));
   const config = testConfig({ databasePath: join(dir, 'test.db'), ...options.config });
@@ -53,6 +60,7 @@ export function makeTestApp(
     log: (line) => logs.push(line),
     importPool: options.importPool,
     events: options.events,
+    ...options.appOptions,
   });
   return {
     app,

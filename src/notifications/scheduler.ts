@@ -1,0 +1,166 @@
+/**
+ * The area's scheduled jobs, on `croner` patterns, in the app process:
+ * - `chapter-openings` (every 5 minutes): chapters whose scheduled opening passed since the last run;
+ * - `polls` (every 5 minutes): polls that opened at their time, that close within a day (to
+ *   members who have not voted), and that closed by their date;
+ * - `digests` (hourly, at :05): the digests that are due (digests.ts).
+ *
+ * Each job works on the window (last run, now], and writes its notifications and its new
+ * last-run mark in ONE transaction, so a run's work is done exactly once. The last runs are
+ * kept in the database (`notification_state`), so a server that was down catches up with one
+ * run per job at start (its window covers the downtime), not one per missed tick.
+ *
+ * Tests do not start timers: they call {@link Scheduler.runDue} with the moment they choose.
+ */
+import { Cron } from 'croner';
+import { and, eq, gt, isNotNull, isNull, lte } from 'drizzle-orm';
+import type { Sqlite } from '../../db/connection';
+import { inTransaction } from '../../db/connection';
+import { polls, readings, scheduleEntries } from '../../db/schema';
+import { buildDueDigests } from './digests';
+import { notify, pollOpened, pollResultsOpened, type NotifyContext } from './fanout';
+import { clubMembers, setStateValue, stateValue, votersOf } from './queries';
+
+const DAY_MS = 86_400_000;
+
+export interface Job {
+  name: string;
+  pattern: string;
+  run: (from: number, to: number) => void | Promise<void>;
+}
+
+export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite): Job[] {
+  const { db } = ctx;
+  return [
+    {
+      name: 'chapter-openings',
+      pattern: '*/5 * * * *',
+      run: (from, to) => {
+        const opened = db
+          .select({ readingId: scheduleEntries.readingId, chapterId: scheduleEntries.chapterId, clubId: readings.clubId })
+          .from(scheduleEntries)
+          .innerJoin(readings, eq(readings.id, scheduleEntries.readingId))
+          .where(and(gt(scheduleEntries.opensAt, from), lte(scheduleEntries.opensAt, to), isNull(readings.endedAt)))
+          .all();
+        for (const entry of opened) {
+          for (const member of clubMembers(db, entry.clubId)) {
+            notify(ctx, { recipientId: member.userId, clubId: entry.clubId, kind: 'chapter_opened', facts: { readingId: entry.readingId, chapterId: entry.chapterId } }, to);
+          }
+        }
+      },
+    },
+    {
+      name: 'polls',
+      pattern: '*/5 * * * *',
+      run: (from, to) => {
+        for (const poll of db.select().from(polls).where(and(isNotNull(polls.opensAt), gt(polls.opensAt, from), lte(polls.opensAt, to))).all()) {
+          if (poll.closedAt === null) pollOpened(ctx, poll.id, poll.clubId, poll.createdBy, to);
+        }
+        // Closing within a day: the reminder goes out once, when the day-before mark passes.
+        const closing = db
+          .select()
+          .from(polls)
+          .where(and(isNull(polls.closedAt), isNotNull(polls.closesAt), gt(polls.closesAt, to), gt(polls.closesAt, from + DAY_MS), lte(polls.closesAt, to + DAY_MS)))
+          .all();
+        for (const poll of closing) {
+          if (poll.opensAt !== null && poll.opensAt > to) continue;
+          const voters = votersOf(db, poll.id);
+          for (const member of clubMembers(db, poll.clubId)) {
+            if (!voters.has(member.userId)) notify(ctx, { recipientId: member.userId, clubId: poll.clubId, kind: 'poll_closing', facts: { pollId: poll.id } }, to);
+          }
+        }
+        const closedByDate = db.select({ id: polls.id }).from(polls).where(and(isNull(polls.closedAt), gt(polls.closesAt, from), lte(polls.closesAt, to))).all();
+        for (const poll of closedByDate) pollResultsOpened(ctx, poll.id, to);
+      },
+    },
+    {
+      name: 'digests',
+      pattern: '5 * * * *',
+      run: async (_from, to) => {
+        await buildDueDigests(ctx, sqlite, to);
+      },
+    },
+  ];
+}
+
+const lastRunKey = (job: string) => `job:${job}:last_run`;
+
+export class Scheduler {
+  private crons: Cron[] = [];
+  private running = new Set<string>();
+
+  constructor(
+    private readonly sqlite: Sqlite,
+    private readonly ctx: NotifyContext,
+    private readonly jobs: Job[],
+    private readonly clock: () => number,
+    private readonly log?: (line: Record<string, unknown>) => void,
+  ) {}
+
+  /** When the job last ran; a job that never ran starts from now (no notifications for the past). */
+  lastRun(job: Job, now: number): number {
+    const stored = stateValue(this.ctx.db, lastRunKey(job.name));
+    if (stored === undefined) {
+      setStateValue(this.ctx.db, lastRunKey(job.name), String(now));
+      return now;
+    }
+    return Number(stored);
+  }
+
+  /**
+   * Runs every job with a tick due between its last run and `now` — once, whatever the number
+   * of ticks missed. Returns the names of the jobs that ran.
+   */
+  async runDue(now: number = this.clock()): Promise<string[]> {
+    const ran: string[] = [];
+    for (const job of this.jobs) {
+      const last = this.lastRun(job, now);
+      const next = new Cron(job.pattern, { timezone: 'UTC', paused: true }).nextRun(new Date(last));
+      if (next && next.getTime() <= now) {
+        await this.runJob(job, last, now);
+        ran.push(job.name);
+      }
+    }
+    return ran;
+  }
+
+  private async runJob(job: Job, from: number, to: number): Promise<void> {
+    if (this.running.has(job.name)) return;
+    this.running.add(job.name);
+    try {
+      if (job.name === 'digests') {
+        // Digests batch their own transactions (digests.ts) and are idempotent per period.
+        await job.run(from, to);
+        setStateValue(this.ctx.db, lastRunKey(job.name), String(to));
+      } else {
+        inTransaction(this.sqlite, () => {
+          void job.run(from, to);
+          setStateValue(this.ctx.db, lastRunKey(job.name), String(to));
+        });
+      }
+    } catch (error) {
+      this.log?.({ level: 'error', message: `notification job ${job.name} failed: ${(error as Error).message}` });
+    } finally {
+      this.running.delete(job.name);
+    }
+  }
+
+  /** Starts the timers (croner) and catches up at once. */
+  start(): void {
+    void this.runDue();
+    for (const job of this.jobs) {
+      this.crons.push(
+        new Cron(job.pattern, { timezone: 'UTC', protect: true, unref: true }, () => {
+          void this.runDue();
+        }),
+      );
+    }
+  }
+
+  stop(): void {
+    for (const cron of this.crons) cron.stop();
+    this.crons = [];
+  }
+}
+
+

@@ -1,0 +1,54 @@
+/**
+ * One-click unsubscribe (RFC 8058) without signing in: every mail carries a link whose token
+ * says whose e-mail to stop and for which club (0: every club), signed with HMAC-SHA-256. The
+ * key is 32 random bytes made on first use and kept in the database (`notification_state`), so
+ * links survive restarts and every process on the same database agrees on them. Tokens carry
+ * no expiry: an unsubscribe link must keep working as long as the mail may be read, and all
+ * it can do is turn e-mail off. Compared in constant time.
+ */
+import { randomBytes } from 'node:crypto';
+import { hmac } from '@oslojs/crypto/hmac';
+import { SHA256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
+import type { Db } from '../../db/connection';
+import { setStateValueIfAbsent, stateValue } from './queries';
+
+const KEY = 'unsubscribe_key';
+const TOKEN = /^(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+const keys = new WeakMap<Db, Uint8Array>();
+
+function signingKey(db: Db): Uint8Array {
+  let key = keys.get(db);
+  if (!key) {
+    setStateValueIfAbsent(db, KEY, randomBytes(32).toString('hex'));
+    key = new Uint8Array(Buffer.from(stateValue(db, KEY)!, 'hex'));
+    keys.set(db, key);
+  }
+  return key;
+}
+
+function signature(db: Db, userId: number, clubId: number): Uint8Array {
+  return hmac(SHA256, signingKey(db), new TextEncoder().encode(`unsubscribe:${userId}:${clubId}`));
+}
+
+export function unsubscribeToken(db: Db, userId: number, clubId: number): string {
+  return `${userId}.${clubId}.${encodeBase64urlNoPadding(signature(db, userId, clubId))}`;
+}
+
+/** Whose e-mail the token stops (and in which club, 0 = all), or null when it is not ours. */
+export function readUnsubscribeToken(db: Db, token: string | undefined | null): { userId: number; clubId: number } | null {
+  const match = TOKEN.exec(token ?? '');
+  if (!match) return null;
+  const userId = Number(match[1]);
+  const clubId = Number(match[2]);
+  let given: Uint8Array;
+  try {
+    given = decodeBase64urlIgnorePadding(match[3]!);
+  } catch {
+    return null;
+  }
+  return given.length === 32 && constantTimeEqual(given, signature(db, userId, clubId)) ? { userId, clubId } : null;
+}
+
+export const UNSUBSCRIBE_PATH = '/notifications/unsubscribe';
