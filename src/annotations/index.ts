@@ -14,3 +14,20 @@ export { gateViewerFor } from './present';
 // Moving a reading to another edition of its book (comments re-anchored, progress moved).
 export { applyEditionMove, otherEditionsOfBook, planEditionMove, type CommentMove, type EditionMovePlan } from './edition-move';
 export { REANCHOR_MIN_SCORE } from './reanchor';
+// Writing and reading comments without a request (the page handlers and the JSON API share these).
+export {
+  chapterCommentsFor,
+  commentPlaces,
+  deleteOwnComment,
+  editComment,
+  postComment,
+  reactToComment,
+  type CommentData,
+  type CommentPlaces,
+  type CommentWriter,
+  type Place as CommentPlace,
+  type ThreadData,
+  type WriteOutcome,
+} from './service';
+export { COMMENT_MAX_CHARS } from './markdown';
+export { MAX_PASSAGE_CHARS } from './selectors';

@@ -7,3 +7,6 @@ export { pollRoutes } from './routes';
 export { pollsOnChapter, pollsOnClubHome } from './club-pages';
 export { chapterLabel, pollPath } from './present';
 export type * from './types';
+// Polls without a request (the poll pages and the JSON API share these).
+export { cardOf, castBallot, pollFacing, visiblePolls, withdrawBallot, type BallotOutcome } from './service';
+export { OPTIONS_MAX } from './validation';
