@@ -47,9 +47,6 @@ export const en = {
   'api.problem.insufficient_scope': 'This token may only read. Create a token with write access to change anything.',
   'api.problem.validation': 'The request is not valid.',
   'api.problem.not_found': 'There is nothing here, or it is not yours to see.',
-  'api.problem.chapter_not_open': 'This chapter is not open to you yet.',
-  'api.problem.poll_not_open': 'This poll has not opened yet.',
-  'api.problem.poll_closed': 'This poll is closed.',
 } as const;
 
 export const ko: Record<keyof typeof en, string> = {
@@ -100,7 +97,4 @@ export const ko: Record<keyof typeof en, string> = {
   'api.problem.insufficient_scope': '이 토큰은 읽기만 할 수 있어요. 무언가를 바꾸려면 쓰기 권한이 있는 토큰을 만드세요.',
   'api.problem.validation': '요청이 올바르지 않아요.',
   'api.problem.not_found': '여기에는 아무것도 없거나, 볼 수 없는 내용이에요.',
-  'api.problem.chapter_not_open': '이 장은 아직 열리지 않았어요.',
-  'api.problem.poll_not_open': '이 투표는 아직 시작하지 않았어요.',
-  'api.problem.poll_closed': '이 투표는 마감되었어요.',
 };
