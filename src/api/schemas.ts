@@ -135,8 +135,8 @@ export const NewComment = z
         start: z.number().int().min(0),
         end: z.number().int().min(0),
         exact: z.string().max(MAX_PASSAGE_CHARS),
-        prefix: z.string().max(200).default(''),
-        suffix: z.string().max(200).default(''),
+        prefix: z.string().max(200).optional().openapi({ description: 'If given, it must be the text just before the passage (up to 32 characters)' }),
+        suffix: z.string().max(200).optional().openapi({ description: 'If given, it must be the text just after the passage (up to 32 characters)' }),
       })
       .optional()
       .openapi({ description: 'A passage of the paragraph (W3C TextPositionSelector + TextQuoteSelector); it must match the text' }),

@@ -82,7 +82,13 @@ export function commentRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
         visibility: input.visibility,
         ...(input.paragraphId !== undefined ? { paragraph_id: String(input.paragraphId) } : { chapter_id: String(input.chapterId) }),
         ...(input.passage
-          ? { passage_start: String(input.passage.start), passage_end: String(input.passage.end), passage_exact: input.passage.exact, passage_prefix: input.passage.prefix, passage_suffix: input.passage.suffix }
+          ? {
+              passage_start: String(input.passage.start),
+              passage_end: String(input.passage.end),
+              passage_exact: input.passage.exact,
+              ...(input.passage.prefix !== undefined ? { passage_prefix: input.passage.prefix } : {}),
+              ...(input.passage.suffix !== undefined ? { passage_suffix: input.passage.suffix } : {}),
+            }
           : {}),
       };
       const done = settled(postComment(deps, places, writerFor(c, params.clubId, 'comment'), form));
