@@ -32,10 +32,12 @@ export const TokensPage: FC<{ page: PageContext; view: TokensPageView }> = ({ pa
           <div class="card token-created" role="status">
             <h2>{t('api.tokens.created.title')}</h2>
             <p>{t('api.tokens.created.once')}</p>
-            <div class="field">
-              <label for="new-token">{t('api.tokens.created.label', { name: view.created.name })}</label>
-              <input id="new-token" type="text" readonly value={view.created.token} autocomplete="off" spellcheck={false} class="token-value" />
-            </div>
+            <p class="field-hint" id="new-token-label">
+              {t('api.tokens.created.label', { name: view.created.name })}
+            </p>
+            <code id="new-token" class="token-value">
+              {view.created.token}
+            </code>
           </div>
         )}
 

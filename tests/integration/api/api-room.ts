@@ -18,7 +18,7 @@ export interface ApiRoom extends AnnotationRoom {
 export async function createToken(client: Client, fields: { name?: string; scope?: 'read' | 'read write'; expiry?: string } = {}): Promise<string> {
   const response = await client.post('/account/tokens', { name: fields.name ?? 'script', scope: fields.scope ?? 'read write', expiry: fields.expiry ?? '' });
   const html = await response.text();
-  const token = /value="(mgl_[a-z2-7]{32})"/.exec(html)?.[1];
+  const token = /id="new-token"[^>]*>\s*(mgl_[a-z2-7]{32})/.exec(html)?.[1];
   if (response.status !== 200 || !token) throw new Error(`token creation failed with ${response.status}`);
   return token;
 }

@@ -34,7 +34,7 @@ describe('the tokens page', () => {
     expect(created.status).toBe(200);
     expect(created.headers.get('cache-control')).toBe('no-store');
     const html = await created.text();
-    const token = /value="(mgl_[a-z2-7]{32})"/.exec(html)![1]!;
+    const token = /id="new-token"[^>]*>\s*(mgl_[a-z2-7]{32})/.exec(html)![1]!;
     const row = testApp.db.select().from(apiTokens).where(eq(apiTokens.userId, userIdOf(testApp, 'reader'))).get()!;
     expect(row).toMatchObject({ name: 'Obsidian sync', scope: 'read', tokenHash: hashApiToken(token), prefix: token.slice(0, 8), lastUsedAt: null, revokedAt: null });
     expect(row.expiresAt).toBe(testApp.clock.now + 30 * 86_400_000);
