@@ -187,3 +187,15 @@ describe('authenticating the API', () => {
     expect((korean.body as { detail: string }).detail).toBe('여기에는 아무것도 없거나, 볼 수 없는 내용이에요.');
   });
 });
+
+describe('tokens and the account', () => {
+  it('are deleted with the account', async () => {
+    testApp = makeTestApp();
+    const reader = await signUp(testApp, 'leaver');
+    const token = await createToken(reader);
+    const gone = await reader.post('/account/delete', { comments: 'delete', password: 'correct horse battery' });
+    expect(gone.status).toBe(303);
+    expect(testApp.sqlite.prepare('select count(*) as n from api_tokens').get()).toEqual({ n: 0 });
+    expect((await api(testApp, token, 'GET', '/me')).status).toBe(401);
+  });
+});
