@@ -127,7 +127,8 @@ export function apiRoutes(deps: AreaDeps, postingGate?: PostingGate): Hono<AppEn
 function answerError(deps: AreaDeps, error: Error, c: ApiContext): Response {
   const t = c.get('t') ?? translator('en');
   if (error instanceof ApiProblem) {
-    const errors = error.extra.fieldErrors?.map((field) => ({ pointer: field.pointer, detail: translateOr(t, field.message, field.params) }));
+    // Zod's own messages (a wrong type) are not catalogue keys: `t` gives those back as they are.
+    const errors = error.extra.fieldErrors?.map((field) => ({ pointer: field.pointer, detail: t(field.message, field.params) }));
     return problem(c, error.status, error.messageKey ? t(error.messageKey, error.params) : undefined, { errors, headers: error.extra.headers });
   }
   if (error instanceof HttpError) {
@@ -142,10 +143,4 @@ function answerError(deps: AreaDeps, error: Error, c: ApiContext): Response {
   const storage = storageFailure(error);
   deps.log?.({ level: 'error', requestId: c.get('requestId'), message: storage ? `storage ${storage}: ${error.message}` : error.message, stack: error.stack, path: c.req.path });
   return problem(c, storage ? 503 : 500);
-}
-
-/** Zod's own messages (a wrong type) are not catalogue keys: those are said as they are. */
-function translateOr(t: ApiContext['var']['t'], key: MessageKey, params?: Record<string, string | number>): string {
-  const said = t(key, params);
-  return said;
 }

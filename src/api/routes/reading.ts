@@ -76,7 +76,7 @@ export function readingRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
           current: current?.id === reading.id,
           book: { editionId: edition.id, title: edition.title, author: edition.author, language: edition.language, direction: edition.direction, paragraphCount: edition.paragraphCount },
           chapters,
-          progress: clubCan(access, 'recordProgress') ? { position: progressOf(db, reading.id, access.userId), bookPercent: progressData(access, reading).bookPercent } : null,
+          progress: clubCan(access, 'recordProgress') ? (({ position, bookPercent }) => ({ position, bookPercent }))(progressData(access, reading)) : null,
         },
         200,
       );
