@@ -9,7 +9,7 @@
  *   `routes/` and `club-pages.tsx`, and `src/http/{page,errors}`) may import `views/`;
  * - views import areas only through their public modules, and never `db/connection`.
  */
-const AREAS = '(auth|books|clubs|annotations|polls|moderation|account|search|live|clublife|exports|notifications)';
+const AREAS = '(auth|books|clubs|annotations|polls|moderation|account|search|live|clublife|exports|notifications|api)';
 const SHARED = '^src/(http|i18n|events|lib)/|^src/config\\.ts$';
 
 module.exports = {

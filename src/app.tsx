@@ -13,6 +13,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { HomePage } from '../views/home';
 import { accountRoutes } from './account';
+import { API_BASE, apiRoutes, tokenPageRoutes } from './api';
 import { annotationRoutes, annotationsOnChapter, annotationsOnClubHome, commentsOpenedByProgress } from './annotations';
 import { authRoutes, sessionLoader } from './auth';
 import { bookRoutes, type ImportPool } from './books';
@@ -100,6 +101,9 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
 
   app.use(requestContext(deps));
   app.use(securityHeaders({ https }));
+  // The JSON API answers before the session loader and the same-origin check: only bearer
+  // tokens authenticate it, never cookies (src/api/routes/index.ts).
+  app.route(API_BASE, apiRoutes(deps, postingGate));
   app.use(sessionLoader(deps));
   app.use((c, next) => {
     c.set('postingGate', postingGate);
@@ -115,6 +119,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
 
   app.get('/', (c) => sendPage(c, <HomePage page={pageContext(c)} />));
   app.route('/', accountRoutes(deps));
+  app.route('/', tokenPageRoutes(deps));
   app.route('/', authRoutes(deps, signUpInvitations(deps)));
   app.route('/', bookRoutes(deps, clubUploadRights(deps), appDeps.importPool));
   // The live chapter page (src/live): its contribution is bound to this app's open streams.

@@ -6,3 +6,4 @@ export * from './polls';
 export * from './moderation';
 export * from './clublife';
 export * from './notifications';
+export * from './api';

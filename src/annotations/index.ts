@@ -20,3 +20,18 @@ export { reanchorPassage, type EditionParagraph } from './reanchor';
 export { MAX_PASSAGE_CHARS, validateSelector, type PassageSelector } from './selectors';
 export { insertComment, type NewComment } from './queries';
 export { COMMENT_MAX_CHARS, extractMentions, normalizeCommentBody, renderCommentBody } from './markdown';
+// Writing and reading comments without a request (the page handlers and the JSON API share these).
+export {
+  chapterCommentsFor,
+  commentPlaces,
+  deleteOwnComment,
+  editComment,
+  postComment,
+  reactToComment,
+  type CommentData,
+  type CommentPlaces,
+  type CommentWriter,
+  type Place as CommentPlace,
+  type ThreadData,
+  type WriteOutcome,
+} from './service';

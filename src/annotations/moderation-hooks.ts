@@ -10,7 +10,7 @@ import { chapterOpensAt, chapterOpenTo, type ClubAccess } from '../clubs';
 import { commentCan } from './policy';
 import { gateViewerFor } from './present';
 import { commentInClub, deleteComment, moderateComment, restoreComment, type CommentRow } from './queries';
-import { commentFacts } from './routes/shared';
+import { commentFacts } from './service';
 
 export type { CommentRow } from './queries';
 

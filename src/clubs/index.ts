@@ -23,3 +23,7 @@ export { chapterContextFor } from './slots';
 export type { ChapterSlots, ClubChapterContext, OpenedByProgress, ProgressOpeningContext, ClubHomeContext, ClubHomeSlots, ClubPageContributions, ParagraphDecorator } from './slots';
 export type { ChapterProgressView, ChapterRowView, ClubHeading } from './types';
 export { CLUB_DESCRIPTION_MAX, CLUB_LANGUAGES, CLUB_NAME_MAX, INVITATION_MAX_USES, SCHEDULE_MAX_EVERY_DAYS } from './validation';
+// Moving progress and the reader's clubs, without a request (the chapter page and the JSON API).
+export { moveProgress, type ProgressRefusal } from './reading-progress';
+export { listMyClubs, type MyClub } from './queries';
+export { bookFraction, percent } from './reading';

@@ -15,10 +15,12 @@
  * - `set`: "Set my progress here", the deliberate step back.
  */
 import type { Chapter, Edition, Paragraph, Reading } from '../../db/schema';
-import { bodyStartPosition, listChapters, listParagraphs } from '../books';
-import type { AppDeps } from '../http/types';
+import { bodyStartPosition, getEdition, listChapters, listParagraphs } from '../books';
+import type { AppDeps, AreaDeps } from '../http/types';
 import type { Translator } from '../i18n';
-import { progressOf, type ClubAccess } from './access';
+import { chapterOpensAt, progressOf, type ClubAccess } from './access';
+import { clubCan } from './policy';
+import { chapterAtPosition, recordProgress } from './queries';
 import { chapterLabel } from './present';
 import { automaticAdvance, chapterStanding, readingUnits } from './progress-rule.js';
 import { bookFraction, chapterFraction, percent, type ProgressMode } from './reading';
@@ -129,4 +131,33 @@ export function chapterProgressFor(input: {
     automatic: !input.preview && standing === 'reading',
     opens: input.openedByProgress && unread.length > 0 ? input.openedByProgress(input, unread) : new Map<number, number>(),
   };
+}
+
+/** Why a progress move was refused (a translated message on the page, a problem in the API). */
+export type ProgressRefusal = 'position' | 'position_closed' | 'preview' | 'skip';
+
+/**
+ * Moves `access`'s reader's progress in `reading` to `position` (the caller asked `clubCan(access,
+ * 'recordProgress')` first): the position must be in a chapter open to the reader, and an `auto`
+ * report only as far as the shared rule allows. Publishes `progress.moved`. The chapter page's
+ * POST and the JSON API both call this.
+ */
+export function moveProgress(
+  deps: AreaDeps,
+  access: ClubAccess,
+  reading: Reading,
+  report: { position: number; mode: ReportMode; form: Record<string, string | undefined> },
+): { ok: true; stored: number; chapter: Chapter; edition: Edition } | { ok: false; reason: ProgressRefusal } {
+  const { db, clock } = deps;
+  const edition = getEdition(db, reading.editionId)!;
+  const chapter = chapterAtPosition(db, edition.id, report.position);
+  if (!chapter) return { ok: false, reason: 'position' };
+  const now = clock();
+  const opensAt = chapterOpensAt(db, reading.id, chapter.id);
+  if (!clubCan(access, 'readChapter', { opensAt, now })) return { ok: false, reason: 'position_closed' };
+  const verdict = judgeReportFor(deps, { reading, edition, chapter, userId: access.userId!, mode: report.mode, position: report.position, preview: opensAt !== null && opensAt > now, form: report.form });
+  if (!verdict.ok) return { ok: false, reason: verdict.reason };
+  const stored = recordProgress(db, reading.id, access.userId!, verdict.position, verdict.mode, now);
+  deps.events.publish({ type: 'progress.moved', actorId: access.userId, clubId: access.club.id, readingId: reading.id, userId: access.userId!, position: stored });
+  return { ok: true, stored, chapter, edition };
 }

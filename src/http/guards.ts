@@ -50,6 +50,23 @@ export function takePostingToken(c: Ctx, limiter: RateLimiter, now: number): Pos
   if (!user) return null;
   const gated = passPostingGate(c, user, now);
   if (gated) return gated;
+  return countPost(c, limiter, user, now);
+}
+
+/**
+ * {@link takePostingToken} for a request whose path does not say the club and kind of post
+ * (the JSON API): the caller names them. Same gate, same limit, same `Retry-After`.
+ */
+export function takePostingTokenFor(c: Ctx, limiter: RateLimiter, attempt: PostingAttempt): PostingRefusal | null {
+  const refusal = c.get('postingGate')?.(attempt) ?? null;
+  if (refusal) {
+    c.header('Retry-After', String(refusal.seconds));
+    return refusal;
+  }
+  return countPost(c, limiter, attempt.user, attempt.now);
+}
+
+function countPost(c: Ctx, limiter: RateLimiter, user: User, now: number): PostingRefusal | null {
   const verdict = limiter.consume(`user:${user.id}`, now);
   if (verdict.allowed) return null;
   c.header('Retry-After', String(verdict.retryAfterSeconds));

@@ -85,7 +85,9 @@ export class RateLimiter {
  *   an invitation can have), so a club can sign up together from one café's wifi; the
  *   invitation's use count is what bounds them (see src/clubs/invite-signup.ts);
  * - posting (comments, replies, votes, uploads): 30 a minute per reader;
- * - book uploads: 10 an hour per person (each one is parsed, which costs real CPU).
+ * - book uploads: 10 an hour per person (each one is parsed, which costs real CPU);
+ * - JSON API requests: 120 a minute per personal access token (writes count against the
+ *   posting limit as well, like the pages').
  */
 export const DEFAULT_RATE_LIMITS = {
   loginPerIp: { limit: 6, windowMs: 60_000 },
@@ -96,6 +98,7 @@ export const DEFAULT_RATE_LIMITS = {
   registerWithInvitationPerIp: { limit: 100, windowMs: 60 * 60_000 },
   postingPerUser: { limit: 30, windowMs: 60_000 },
   uploadsPerUser: { limit: 10, windowMs: 60 * 60_000 },
+  apiPerToken: { limit: 120, windowMs: 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimiters = { [K in keyof typeof DEFAULT_RATE_LIMITS]: RateLimiter };
@@ -111,5 +114,6 @@ export function createRateLimiters(rules: Partial<Record<keyof typeof DEFAULT_RA
     registerWithInvitationPerIp: new RateLimiter(merged.registerWithInvitationPerIp),
     postingPerUser: new RateLimiter(merged.postingPerUser),
     uploadsPerUser: new RateLimiter(merged.uploadsPerUser),
+    apiPerToken: new RateLimiter(merged.apiPerToken),
   };
 }

@@ -26,6 +26,7 @@
  * translate('en', 'error.429.body', { seconds: 3562 }); // 'Please try again in about an hour.'
  */
 import * as account from './messages/account';
+import * as api from './messages/api';
 import * as annotations from './messages/annotations';
 import * as auth from './messages/auth';
 import * as books from './messages/books';
@@ -46,7 +47,7 @@ export const DEFAULT_LOCALE: Locale = 'en';
 /** The cookie that keeps a signed-out reader's language choice. */
 export const LOCALE_COOKIE = 'marginalia_lang';
 
-const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live, clublife, exportsMessages, notifications] as const;
+const catalogues = [core, auth, account, books, clubs, annotations, polls, importMessages, moderation, search, live, clublife, exportsMessages, notifications, api] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H, ...infer R]
   ? H extends { en: infer E }

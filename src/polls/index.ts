@@ -19,3 +19,6 @@ export { csvCell, toCsv } from './csv';
 export { pollHasOpened, pollIsClosed, pollIsOpen, pollResultsVisibleTo, type PollState, type PollViewer } from './visibility';
 export { pollSituation } from './present';
 export { pollCan } from './policy';
+// Polls without a request (the poll pages and the JSON API share these).
+export { cardOf, castBallot, pollFacing, visiblePolls, withdrawBallot, type BallotOutcome } from './service';
+export { OPTIONS_MAX } from './validation';

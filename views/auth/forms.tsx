@@ -204,6 +204,12 @@ export const AccountPage: FC<{
         <p>
           <a href="/account/delete">{t('account.rights.delete')}</a>
         </p>
+
+        <h2>{t('api.account.title')}</h2>
+        <p class="field-hint">{t('api.account.note')}</p>
+        <p>
+          <a href="/account/tokens">{t('api.account.link')}</a>
+        </p>
       </section>
     </Layout>
   );

@@ -4,12 +4,12 @@
  * that never existed), presenting threads as a fragment or a page, and answering after a change.
  */
 import type { Context } from 'hono';
-import type { Chapter, Paragraph, Reading } from '../../../db/schema';
+import type { Reading } from '../../../db/schema';
 import { MarginSummary } from '../../../views/annotations/chapter';
 import { DiscussionPage, ParagraphCommentsPage } from '../../../views/annotations/pages';
 import { SUMMARY_SWAP, Threads } from '../../../views/annotations/threads';
-import { getChapterById, getEdition, getParagraph } from '../../books';
-import { chapterOpensAt, chapterOpenTo, clubAccessOr404, currentReading, getReading, type ClubAccess } from '../../clubs';
+import { getEdition } from '../../books';
+import { clubAccessOr404, type ClubAccess } from '../../clubs';
 import type { DomainEvent } from '../../events';
 import { notFound } from '../../http/errors';
 import { isHtmx, parseId, safeNextPath, type FormData } from '../../http/forms';
@@ -18,20 +18,17 @@ import type { AppEnv, AreaDeps } from '../../http/types';
 import { viewerTimeZone } from '../../i18n/zoned-time';
 import type { GateViewer } from '../gate';
 import { commentCan } from '../policy';
-import { annotationUrls, buildThreadsView, chapterPageUrl, gateViewerFor, highlightsFor, marginViewFor, readingParamOf, type Presenter } from '../present';
-import { chapterComments, chapterThreadComments, commentInClub, paragraphComments, reactionTallies, type CommentRow } from '../queries';
+import { annotationUrls, buildThreadsView, chapterPageUrl, highlightsFor, marginViewFor, readingParamOf, type Presenter } from '../present';
+import { chapterComments, chapterThreadComments, paragraphComments, reactionTallies, type CommentRow } from '../queries';
+import { commentFacts, commentPlaces, type Place } from '../service';
 import { parseThreadOrder, tallyChapter, type ThreadOrder } from '../threads';
 import type { FormState } from '../types';
 import type { InputRefusal } from '../validation';
 
 export type C = Context<AppEnv>;
 
-/** Where a comment (or a new one) lives: the reading, the chapter, and the paragraph if any. */
-export interface Place {
-  reading: Reading;
-  chapter: Chapter;
-  paragraph: Paragraph | null;
-}
+export type { Place };
+export { commentFacts };
 
 /** A positive integer id from a path or form, or a 404 thrown. */
 export function requireId(value: string | undefined | null): number {
@@ -50,58 +47,18 @@ export function annotationKit(deps: AreaDeps) {
     return clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
   }
 
-  /** `reading` given → that reading of this club; absent → the current one. */
-  function readingOf(access: ClubAccess, requested: string | undefined): Reading {
-    let reading: Reading | undefined;
-    if (requested === undefined || requested === '') reading = currentReading(db, access.club.id);
-    else {
-      const id = parseId(requested);
-      reading = id === null ? undefined : getReading(db, access.club.id, id);
-    }
-    if (!reading) throw notFound();
-    return reading;
-  }
-
-  /** A chapter is part of the conversation only when it is open to this reader (schedule). */
-  function requireOpen(access: ClubAccess, place: Place): void {
-    if (!chapterOpenTo(access, chapterOpensAt(db, place.reading.id, place.chapter.id), clock())) throw notFound();
-  }
-
-  function paragraphPlace(reading: Reading, paragraphId: number | null): Place {
-    const paragraph = paragraphId === null ? undefined : getParagraph(db, paragraphId);
-    if (!paragraph || paragraph.editionId !== reading.editionId) throw notFound();
-    const chapter = getChapterById(db, paragraph.chapterId);
-    if (!chapter) throw notFound();
-    return { reading, chapter, paragraph };
-  }
-
-  function chapterPlace(reading: Reading, chapterId: number | null): Place {
-    const chapter = chapterId === null ? undefined : getChapterById(db, chapterId);
-    if (!chapter || chapter.editionId !== reading.editionId) throw notFound();
-    return { reading, chapter, paragraph: null };
-  }
-
-  /** Where a thread's root lives (replies live where their root does). */
-  function placeOf(reading: Reading, root: Pick<CommentRow, 'paragraphId' | 'chapterId'>): Place {
-    return root.paragraphId !== null ? paragraphPlace(reading, root.paragraphId) : chapterPlace(reading, root.chapterId);
-  }
+  // Finding readings, places and comments is the area's service (shared with the JSON API).
+  const places = commentPlaces(deps);
+  const { readingOf, requireOpen, paragraphPlace, chapterPlace, placeOf } = places;
 
   /** A comment of this club the reader may see, with its place; 404 otherwise. */
   function visibleComment(c: C, access: ClubAccess, commentId: number = requireId(c.req.param('commentId'))): { comment: CommentRow; place: Place; viewer: GateViewer } {
-    const comment = commentInClub(db, access.club.id, commentId);
-    if (!comment) throw notFound();
-    const reading = getReading(db, access.club.id, comment.readingId);
-    if (!reading) throw notFound();
-    const viewer = gateViewerFor(db, access, reading.id);
-    if (!commentCan(access, 'view', comment, viewer)) throw notFound();
-    const place = placeOf(reading, comment);
-    requireOpen(access, place);
-    return { comment, place, viewer };
+    return places.visibleComment(access, commentId);
   }
 
   /** How this reader stands before the spoiler gate in a reading. */
   function gateViewer(access: ClubAccess, reading: Reading): GateViewer {
-    return gateViewerFor(db, access, reading.id);
+    return places.gateViewer(access, reading);
   }
 
   function presenter(c: C, access: ClubAccess, viewer: GateViewer, reading: Reading): Presenter {
@@ -188,9 +145,14 @@ export function annotationKit(deps: AreaDeps) {
     return sendPage(c, <DiscussionPage page={page} chapterTitle={chapter.title} backHref={back} threads={view} />, status);
   }
 
-  /** After a successful change: publish it, then the refreshed threads for htmx, a 303 back for everyone else. */
+  /** After a successful change: publish it, then answer ({@link answerChange}). */
   function afterChange(c: C, p: Presenter, place: Place, form: FormData, event: DomainEvent, anchor?: string) {
     deps.events.publish(event);
+    return answerChange(c, p, place, form, anchor);
+  }
+
+  /** After a change already published: the refreshed threads for htmx, a 303 back for everyone else. */
+  function answerChange(c: C, p: Presenter, place: Place, form: FormData, anchor?: string) {
     if (isHtmx(c)) return respondThreads(c, p, place, { order: parseThreadOrder(form.order), withMargin: true });
     const back = safeNextPath(form.return, backHref(p.access.club.id, place));
     return seeOther(c, anchor && !back.includes('#') ? `${back}${anchor}` : back);
@@ -202,20 +164,5 @@ export function annotationKit(deps: AreaDeps) {
     return respondThreads(c, p, place, { order: parseThreadOrder(form.order), form: state, status: 422 });
   }
 
-  return { clubAccessOf, readingOf, requireOpen, gateViewer, paragraphPlace, chapterPlace, placeOf, visibleComment, presenter, backHref, respondThreads, afterChange, refuseInput };
-}
-
-/** The facts of a comment every comment event carries (ids, anchor, visibility: never its body). */
-export function commentFacts(comment: Pick<CommentRow, 'id' | 'clubId' | 'readingId' | 'chapterId' | 'paragraphId' | 'rootId' | 'authorId' | 'anchorPosition' | 'visibility'>) {
-  return {
-    clubId: comment.clubId,
-    readingId: comment.readingId,
-    chapterId: comment.chapterId,
-    paragraphId: comment.paragraphId,
-    commentId: comment.id,
-    rootId: comment.rootId ?? comment.id,
-    authorId: comment.authorId,
-    anchorPosition: comment.anchorPosition,
-    visibility: comment.visibility,
-  };
+  return { places, clubAccessOf, readingOf, requireOpen, gateViewer, paragraphPlace, chapterPlace, placeOf, visibleComment, presenter, backHref, respondThreads, afterChange, answerChange, refuseInput };
 }

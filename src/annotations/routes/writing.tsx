@@ -9,17 +9,19 @@
  *
  * Each handler: find the place (404 when the reader may not see it), ask the policy (sign in or
  * 403), check the input (`../validation.ts`; 422 with the form re-shown), count the post
- * against the limit (429), write, publish the event, answer (`afterChange`).
+ * against the limit (429), write, publish the event, answer. All but moderation run in
+ * `../service.ts`, which the JSON API calls too; this file turns its outcome into a page.
  */
 import { Hono } from 'hono';
 import type { DomainEvent } from '../../events';
 import { consumePosting, refuse } from '../../http/guards';
-import { readForm } from '../../http/forms';
+import { readForm, type FormData } from '../../http/forms';
 import type { AppEnv, AreaDeps } from '../../http/types';
-import { anchorPositionFor } from '../gate';
+import type { ClubAccess } from '../../clubs';
 import { commentCan, type CommentAction } from '../policy';
-import { commentInClub, deleteComment, editCommentBody, insertComment, moderateComment, toggleReaction } from '../queries';
-import { checkBody, checkModerationAction, checkNewComment, checkReaction, checkReason, excerpt, QUOTE_MAX_CHARS, wantsQuote, type InputRefusal } from '../validation';
+import { moderateComment } from '../queries';
+import { deleteOwnComment, editComment, postComment, reactToComment, type CommentWriter, type WriteOutcome } from '../service';
+import { checkModerationAction, checkReason, type InputRefusal } from '../validation';
 import { commentFacts, requireId, type AnnotationKit, type C } from './shared';
 
 export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> {
@@ -27,71 +29,21 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
   const app = new Hono<AppEnv>();
   const posting = (c: C) => consumePosting(c, rateLimiters.postingPerUser, clock());
 
+  /** Who writes, for the service: the posting limit is counted against this request. */
+  const writerOf = (c: C, access: ClubAccess): CommentWriter => ({ access, authorId: c.get('user')?.id ?? 0, consume: () => posting(c) });
+
+  /** The service's outcome as a page answer: sign in or 403, the form again (422), or the change. */
+  function answer(c: C, access: ClubAccess, form: FormData, outcome: WriteOutcome) {
+    if (outcome.kind === 'refused') return refuse(c);
+    const p = kit.presenter(c, access, outcome.viewer, outcome.place.reading);
+    if (outcome.kind === 'invalid') return kit.refuseInput(c, p, outcome.place, form, outcome.key, outcome.refusal);
+    return kit.answerChange(c, p, outcome.place, form, outcome.anchor ?? undefined);
+  }
+
   app.post('/clubs/:clubId/comments', async (c) => {
     const access = kit.clubAccessOf(c);
     const form = await readForm(c);
-    const author = c.get('user');
-    const parentId = form.parent_id ? requireId(form.parent_id) : null;
-
-    if (parentId !== null) {
-      // A reply: everything about where it lives comes from the thread's root.
-      const { comment: parent, place, viewer } = kit.visibleComment(c, access, parentId);
-      const root = parent.rootId === null || parent.rootId === parent.id ? parent : commentInClub(db, access.club.id, parent.rootId);
-      if (!root) return c.notFound();
-      // Replies in a private note's thread are private too, so the policy's "only the author
-      // replies to a private note" holds for every comment of such a thread.
-      if (!commentCan(access, 'reply', parent, viewer)) return refuse(c);
-      const p = kit.presenter(c, access, viewer, place.reading);
-      const body = checkBody(form);
-      if (!body.ok) return kit.refuseInput(c, p, place, form, `reply-${parentId}`, body.refusal);
-      posting(c);
-      const id = insertComment(db, {
-        clubId: access.club.id,
-        readingId: place.reading.id,
-        chapterId: place.chapter.id,
-        paragraphId: place.paragraph?.id ?? null,
-        parentId,
-        rootId: root.id,
-        anchorPosition: root.anchorPosition,
-        passage: null,
-        quotedText: wantsQuote(form) ? excerpt(parent.body, QUOTE_MAX_CHARS) : null,
-        authorId: author!.id,
-        body: body.value,
-        visibility: root.visibility,
-        createdAt: clock(),
-      });
-      const facts = commentFacts({ ...root, id, rootId: root.id, authorId: author!.id });
-      return kit.afterChange(c, p, place, form, { type: 'comment.posted', actorId: author!.id, ...facts, parentId }, `#c-${id}`);
-    }
-
-    // A new root on a paragraph (or a passage in it) or on the chapter.
-    const reading = kit.readingOf(access, form.reading_id);
-    const paragraphId = form.paragraph_id ? requireId(form.paragraph_id) : null;
-    const place = paragraphId !== null ? kit.paragraphPlace(reading, paragraphId) : form.chapter_id ? kit.chapterPlace(reading, requireId(form.chapter_id)) : null;
-    if (!place) return c.notFound();
-    kit.requireOpen(access, place);
-    const viewer = kit.gateViewer(access, reading);
-    if (!commentCan(access, 'post', null, viewer)) return refuse(c);
-    const p = kit.presenter(c, access, viewer, reading);
-    const checked = checkNewComment(form, place.paragraph?.text ?? null);
-    if (!checked.ok) return kit.refuseInput(c, p, place, form, 'new', checked.refusal);
-    posting(c);
-    const { visibility, passage, body } = checked.value;
-    const anchorPosition = anchorPositionFor(
-      place.paragraph ? { kind: 'paragraph', paragraphPosition: place.paragraph.position } : { kind: 'chapter', chapterLastPosition: place.chapter.lastPosition },
-    );
-    const comment = {
-      clubId: access.club.id,
-      readingId: reading.id,
-      chapterId: place.chapter.id,
-      paragraphId: place.paragraph?.id ?? null,
-      rootId: null,
-      anchorPosition,
-      authorId: author!.id,
-      visibility,
-    };
-    const id = insertComment(db, { ...comment, parentId: null, passage, quotedText: null, body, createdAt: clock() });
-    return kit.afterChange(c, p, place, form, { type: 'comment.posted', actorId: author!.id, ...commentFacts({ ...comment, id }), parentId: null }, `#c-${id}`);
+    return answer(c, access, form, postComment(deps, kit.places, writerOf(c, access), form));
   });
 
   /**
@@ -118,20 +70,17 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
   }
 
   app.post('/clubs/:clubId/comments/:commentId/edit', async (c) => {
-    const act = await actOn(c, ({ can }) => can('edit'));
-    if ('refusal' in act) return act.refusal;
-    const body = checkBody(act.form);
-    if (!body.ok) return act.refused('edit', body.refusal);
-    posting(c);
-    if (body.value !== act.comment.body) editCommentBody(db, act.comment.id, body.value, clock());
-    return act.done({ type: 'comment.edited', ...act.facts });
+    const access = kit.clubAccessOf(c);
+    const commentId = requireId(c.req.param('commentId'));
+    const form = await readForm(c);
+    return answer(c, access, form, editComment(deps, kit.places, writerOf(c, access), commentId, form));
   });
 
   app.post('/clubs/:clubId/comments/:commentId/delete', async (c) => {
-    const act = await actOn(c, ({ can }) => can('delete'));
-    if ('refusal' in act) return act.refusal;
-    deleteComment(db, act.comment.id, clock());
-    return act.done({ type: 'comment.deleted', ...act.facts }, null);
+    const access = kit.clubAccessOf(c);
+    const commentId = requireId(c.req.param('commentId'));
+    const form = await readForm(c);
+    return answer(c, access, form, deleteOwnComment(deps, kit.places, writerOf(c, access), commentId));
   });
 
   app.post('/clubs/:clubId/comments/:commentId/moderate', async (c) => {
@@ -148,13 +97,10 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
   });
 
   app.post('/clubs/:clubId/comments/:commentId/react', async (c) => {
-    const act = await actOn(c, ({ can }) => can('react'));
-    if ('refusal' in act) return act.refusal;
-    const reaction = checkReaction(act.form);
-    if (!reaction.ok) return act.refused('react', reaction.refusal);
-    posting(c);
-    const on = toggleReaction(db, act.comment.id, act.facts.actorId, reaction.value, clock());
-    return act.done({ type: 'reaction.toggled', actorId: act.facts.actorId, clubId: act.access.club.id, readingId: act.comment.readingId, chapterId: act.comment.chapterId, paragraphId: act.comment.paragraphId, commentId: act.comment.id, reaction: reaction.value, on });
+    const access = kit.clubAccessOf(c);
+    const commentId = requireId(c.req.param('commentId'));
+    const form = await readForm(c);
+    return answer(c, access, form, reactToComment(deps, kit.places, writerOf(c, access), commentId, form));
   });
 
   return app;

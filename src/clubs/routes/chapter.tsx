@@ -18,9 +18,8 @@ import type { AppEnv } from '../../http/types';
 import { chapterOpensAt, currentReading, type ClubAccess } from '../access';
 import { chapterOpenTo, clubCan } from '../policy';
 import { chapterBasePath, chapterLabel, clubFrame } from '../present';
-import { chapterAtPosition, recordProgress } from '../queries';
 import { bookFraction, chapterFraction, percent } from '../reading';
-import { chapterProgressFor, judgeReportFor } from '../reading-progress';
+import { chapterProgressFor, moveProgress } from '../reading-progress';
 import { chapterContextFor, mergeDecorators, type ClubChapterContext, type ParagraphDecorator } from '../slots';
 import { progressSchema } from '../validation';
 import { accessOr404, dates, idParam, messagePage, readingOr404, type ClubRouteDeps, type Ctx } from './shared';
@@ -110,17 +109,13 @@ export function chapterRoutes({ deps, pages }: ClubRouteDeps): Hono<AppEnv> {
     const back = `/clubs/${access.club.id}/readings/${reading.id}`;
     const parsed = validateForm(progressSchema, form);
     if (!parsed.ok) return messagePage(c, 'clubs.error.position', back);
-    const edition = getEdition(db, reading.editionId)!;
-    const chapter = chapterAtPosition(db, edition.id, parsed.data.position);
-    if (!chapter) return messagePage(c, 'clubs.error.position', back);
+    const moved = moveProgress(deps, access, reading, { position: parsed.data.position, mode: parsed.data.mode, form });
+    if (!moved.ok) {
+      if (moved.reason === 'preview' || moved.reason === 'skip') return messagePage(c, moved.reason === 'preview' ? 'clubs.error.progress_preview' : 'clubs.error.progress_skip', back, 409);
+      return messagePage(c, moved.reason === 'position' ? 'clubs.error.position' : 'clubs.error.position_closed', back);
+    }
+    const { stored, chapter, edition } = moved;
     const now = clock();
-    const opensAt = chapterOpensAt(db, reading.id, chapter.id);
-    if (!clubCan(access, 'readChapter', { opensAt, now })) return messagePage(c, 'clubs.error.position_closed', back);
-    // An automatic report moves progress only as far as the shared rule allows (reading-progress.ts).
-    const verdict = judgeReportFor(deps, { reading, edition, chapter, userId: access.userId!, mode: parsed.data.mode, position: parsed.data.position, preview: opensAt !== null && opensAt > now, form });
-    if (!verdict.ok) return messagePage(c, verdict.reason === 'preview' ? 'clubs.error.progress_preview' : 'clubs.error.progress_skip', back, 409);
-    const stored = recordProgress(db, reading.id, access.userId!, verdict.position, verdict.mode, now);
-    events.publish({ type: 'progress.moved', actorId: access.userId, clubId: access.club.id, readingId: reading.id, userId: access.userId!, position: stored });
     if (isHtmx(c)) {
       const shown = getChapterByOrdinal(db, edition.id, idParam(form.chapter)) ?? chapter;
       const shownOpensAt = chapterOpensAt(db, reading.id, shown.id);

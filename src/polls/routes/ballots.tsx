@@ -17,14 +17,14 @@ import { pageContext, sendFragment, sendPage } from '../../http/page';
 import type { PollRefusal } from '../policy';
 import { pollPath } from '../present';
 import { pollResultRows, toCsv } from '../csv';
-import { deleteBallot, optionsOf, upsertBallot } from '../queries';
+import { castBallot, withdrawBallot } from '../service';
 import type { BallotFeedback } from '../types';
-import { ballotProblem, readBallot } from '../validation';
+import { readBallot } from '../validation';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import type { C, PollKit } from './shared';
 
 export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
-  const { db, sqlite, clock, events } = deps;
+  const { clock } = deps;
   const { ui, refuseRequest, cardFor, respondWithCard, afterChange } = kit;
   const app = new Hono<AppEnv>();
 
@@ -32,11 +32,10 @@ export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
 
   /** Shared by vote and withdraw: who, which poll, and whether the policy lets them. */
   async function ballotRequest(c: C, action: 'vote' | 'withdraw') {
-    const user = c.get('user');
-    const { access, poll, refusal: decision } = kit.pollFor(c, action);
+    const { access, poll } = kit.pollFor(c, action);
     const form = await readForm(c);
     const next = safeNextPath(form.next, pollPath(access.club.id, poll.id));
-    return { user, access, poll, form, next, decision };
+    return { access, poll, form, next };
   }
 
   /** Refusals of a ballot: the card again with the message and the ballot as typed. */
@@ -56,31 +55,37 @@ export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
     }
   }
 
+  // Casting and withdrawing run in ../service.ts (the JSON API calls it too); here their
+  // outcome becomes the card again (422/429, `Retry-After` like every 429) or the change.
+  const consume = (c: C) => () => takePostingToken(c, deps.rateLimiters.postingPerUser, clock());
+
   app.post('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/vote', async (c) => {
-    const { user, access, poll, form, next, decision } = await ballotRequest(c, 'vote');
+    const { access, poll, form, next } = await ballotRequest(c, 'vote');
     const submission = readBallot(form, poll.kind);
-    if (decision) return refuseBallot(c, access, poll, next, decision, submission);
-
-    const options = optionsOf(db, [poll.id]).get(poll.id) ?? [];
-    const problem = ballotProblem(submission, { kind: poll.kind, minChoices: poll.minChoices, maxChoices: poll.maxChoices, optionIds: options.map((o) => o.id) });
-    if (problem) return respondWithCard(c, access, poll, next, 422, { ...submission, error: problem });
-
-    // Past the limit: the card again with the message, and `Retry-After` like every 429.
-    const limited = takePostingToken(c, deps.rateLimiters.postingPerUser, clock());
-    if (limited) return respondWithCard(c, access, poll, next, 429, { ...submission, error: { key: 'error.429.body', params: { seconds: limited.seconds } } });
-
-    upsertBallot(db, sqlite, poll.id, user!.id, submission.choices, clock());
-    events.publish({ type: 'poll.voted', actorId: user!.id, clubId: access.club.id, pollId: poll.id, withdrawn: false });
-    return afterChange(c, access, poll.id, next);
+    const outcome = castBallot(deps, access, poll, submission, consume(c));
+    switch (outcome.kind) {
+      case 'refused':
+        return refuseBallot(c, access, poll, next, outcome.reason, submission);
+      case 'invalid':
+        return respondWithCard(c, access, poll, next, 422, { ...submission, error: outcome.problem });
+      case 'limited':
+        return respondWithCard(c, access, poll, next, 429, { ...submission, error: { key: 'error.429.body', params: { seconds: outcome.seconds } } });
+      case 'done':
+        return afterChange(c, access, poll.id, next);
+    }
   });
 
   app.post('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/withdraw', async (c) => {
-    const { user, access, poll, next, decision } = await ballotRequest(c, 'withdraw');
-    if (decision) return refuseBallot(c, access, poll, next, decision, { choices: [], ranks: {} });
-    const limited = takePostingToken(c, deps.rateLimiters.postingPerUser, clock());
-    if (limited) return respondWithCard(c, access, poll, next, 429, { choices: [], ranks: {}, error: { key: 'error.429.body', params: { seconds: limited.seconds } } });
-    if (deleteBallot(db, poll.id, user!.id)) events.publish({ type: 'poll.voted', actorId: user!.id, clubId: access.club.id, pollId: poll.id, withdrawn: true });
-    return afterChange(c, access, poll.id, next);
+    const { access, poll, next } = await ballotRequest(c, 'withdraw');
+    const outcome = withdrawBallot(deps, access, poll, consume(c));
+    switch (outcome.kind) {
+      case 'refused':
+        return refuseBallot(c, access, poll, next, outcome.reason, { choices: [], ranks: {} });
+      case 'limited':
+        return respondWithCard(c, access, poll, next, 429, { choices: [], ranks: {}, error: { key: 'error.429.body', params: { seconds: outcome.seconds } } });
+      default:
+        return afterChange(c, access, poll.id, next);
+    }
   });
 
   // ---- export --------------------------------------------------------------------------------

@@ -23,8 +23,9 @@ import { pageContext, seeOther, sendPage } from '../../http/page';
 import type { MessageKey } from '../../i18n';
 import { toDateTimeLocalValue } from '../../i18n/zoned-time';
 import { pollCan, pollRefusal } from '../policy';
-import { chapterLabel, pollPath, pollSituation } from '../present';
-import { deletePoll, hasAnyVote, insertPoll, listClubPolls, optionsOf, reopenPoll, rewritePoll, setClosedAt, setClosesAt } from '../queries';
+import { chapterLabel, pollPath } from '../present';
+import { deletePoll, hasAnyVote, insertPoll, optionsOf, reopenPoll, rewritePoll, setClosedAt, setClosesAt } from '../queries';
+import { visiblePolls } from '../service';
 import { closingDateError, optionKey, optionSlots, parseLocalDate, parseOptions, parsePollForm } from '../validation';
 import type { AppEnv, AreaDeps } from '../../http/types';
 import type { C, PollKit } from './shared';
@@ -41,9 +42,8 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
     const now = clock();
     const t = c.get('t');
     const items: PollListItem[] = [];
-    for (const poll of listClubPolls(db, access.club.id)) {
-      const situation = pollSituation(db, access, poll, now);
-      if (!pollCan(access, 'view', situation.facts)) continue;
+    for (const situation of visiblePolls(db, access, now)) {
+      const poll = situation.poll;
       items.push({
         id: poll.id,
         question: poll.question,
