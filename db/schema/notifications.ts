@@ -32,6 +32,7 @@ export const NOTIFICATION_KINDS = [
   'moderated',
   'member_joined',
   'invitation_accepted',
+  'meeting_soon',
 ] as const;
 
 /** The ids and facts a notification is drawn from at display or send time; never text. */

@@ -8,7 +8,8 @@
  * is not shown at all.
  */
 import type { Db } from '../../db/connection';
-import type { NotificationRow } from '../../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { meetings, type NotificationRow } from '../../db/schema';
 import { commentVisibleTo, gateViewerFor, type GateViewer } from '../annotations';
 import { getChapterById, getParagraph } from '../books';
 import { chapterBasePath, chapterLabel, chapterOpensAt, chapterOpenTo, getReading, loadClubAccess, type ClubAccess } from '../clubs';
@@ -210,6 +211,16 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
       return { text: t('notifications.member_joined', { name: lookups.nameOf(num(facts.userId), t), club }), href: `${clubHref}#members-title` };
     case 'invitation_accepted':
       return { text: t('notifications.invitation_accepted', { name: lookups.nameOf(num(facts.userId), t), club }), href: `${clubHref}#members-title` };
+    case 'meeting_soon': {
+      // A meeting's title and time are the club's, not the book's: no gate to pass; gone when the meeting is.
+      const id = num(facts.meetingId);
+      const meeting = id === null ? undefined : db.select().from(meetings).where(and(eq(meetings.id, id), eq(meetings.clubId, access.club.id))).get();
+      if (!meeting || meeting.startsAt === null) return null;
+      return {
+        text: t('notifications.meeting_soon', { title: meeting.title, when: formatDateTime(meeting.startsAt, recipient.locale, recipient.timeZone), club }),
+        href: `${clubHref}/meetings/${meeting.id}`,
+      };
+    }
     default:
       return null;
   }

@@ -3,6 +3,8 @@
  * - `chapter-openings` (every 5 minutes): chapters whose scheduled opening passed since the last run;
  * - `polls` (every 5 minutes): polls that opened at their time, that close within a day (to
  *   members who have not voted), and that closed by their date;
+ * - `meetings` (every 5 minutes): a club meeting starting within a day, to every member who
+ *   has not said they are not going (club life's meetings, `src/clublife`);
  * - `digests` (hourly, at :05): the digests that are due (digests.ts).
  *
  * Each job works on the window (last run, now], and writes its notifications and its new
@@ -16,7 +18,7 @@ import { Cron } from 'croner';
 import { and, eq, gt, isNotNull, isNull, lte } from 'drizzle-orm';
 import type { Sqlite } from '../../db/connection';
 import { inTransaction } from '../../db/connection';
-import { polls, readings, scheduleEntries } from '../../db/schema';
+import { meetingRsvps, meetings, polls, readings, scheduleEntries } from '../../db/schema';
 import { buildDueDigests } from './digests';
 import { notify, pollOpened, pollResultsOpened, type NotifyContext } from './fanout';
 import { clubMembers, setStateValue, stateValue, votersOf } from './queries';
@@ -71,6 +73,31 @@ export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite): Job[] {
         }
         const closedByDate = db.select({ id: polls.id }).from(polls).where(and(isNull(polls.closedAt), gt(polls.closesAt, from), lte(polls.closesAt, to))).all();
         for (const poll of closedByDate) pollResultsOpened(ctx, poll.id, to);
+      },
+    },
+    {
+      name: 'meetings',
+      pattern: '*/5 * * * *',
+      run: (from, to) => {
+        // The reminder goes out once, when the day-before mark passes (as for closing polls).
+        const soon = db
+          .select({ id: meetings.id, clubId: meetings.clubId })
+          .from(meetings)
+          .where(and(isNotNull(meetings.startsAt), gt(meetings.startsAt, to), gt(meetings.startsAt, from + DAY_MS), lte(meetings.startsAt, to + DAY_MS)))
+          .all();
+        for (const meeting of soon) {
+          const notGoing = new Set(
+            db
+              .select({ userId: meetingRsvps.userId })
+              .from(meetingRsvps)
+              .where(and(eq(meetingRsvps.meetingId, meeting.id), eq(meetingRsvps.answer, 'not_going')))
+              .all()
+              .map((r) => r.userId),
+          );
+          for (const member of clubMembers(db, meeting.clubId)) {
+            if (!notGoing.has(member.userId)) notify(ctx, { recipientId: member.userId, clubId: meeting.clubId, kind: 'meeting_soon', facts: { meetingId: meeting.id } }, to);
+          }
+        }
       },
     },
     {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { comments, invitations, notificationSources, scheduleEntries } from '../../../db/schema';
+import { comments, invitations, meetingRsvps, meetings, notificationSources, scheduleEntries } from '../../../db/schema';
 import { openDatabase } from '../../../db/connection';
 import { createApp } from '../../../src/app';
 import { createPoll, optionIdsOf, pollFields } from '../polls/room';
@@ -299,5 +299,30 @@ describe('the scheduler', () => {
     await room.notifications.service.tick();
     expect(closing('bob')).toBe(1);
     expect(await listText(room.bob)).toContain('you have not voted yet');
+  });
+
+  it('reminds the club of a meeting a day before it starts, once, except members not going', async () => {
+    room = await makeNotifyRoom();
+    const { clock, db } = room.testApp;
+    await room.notifications.service.tick();
+    const meeting = db
+      .insert(meetings)
+      .values({ clubId: room.clubId, title: 'Chapter one night', place: 'Café Lumen', startsAt: clock.now + 30 * HOUR, createdBy: room.ids.moderator, createdAt: clock.now })
+      .returning()
+      .get();
+    db.insert(meetingRsvps).values({ meetingId: meeting.id, userId: room.ids.alice, answer: 'not_going', updatedAt: clock.now }).run();
+    const reminded = (who: 'alice' | 'bob' | 'owner') => notificationsOf(room, room.ids[who]).filter((n) => n.kind === 'meeting_soon').length;
+    clock.advance(5 * HOUR);
+    await room.notifications.service.tick();
+    expect([reminded('alice'), reminded('bob'), reminded('owner')]).toEqual([0, 0, 0]);
+    clock.advance(2 * HOUR);
+    await room.notifications.service.tick();
+    expect([reminded('alice'), reminded('bob'), reminded('owner')]).toEqual([0, 1, 1]);
+    clock.advance(HOUR);
+    await room.notifications.service.tick();
+    expect(reminded('bob')).toBe(1);
+    expect(await listText(room.bob)).toContain('meets soon: “Chapter one night”');
+    const id = notificationsOf(room, room.ids.bob).find((n) => n.kind === 'meeting_soon')!.id;
+    expect((await room.bob.post(`/notifications/${id}/open`)).headers.get('location')).toBe(`/clubs/${room.clubId}/meetings/${meeting.id}`);
   });
 });
