@@ -13,9 +13,8 @@
  *   npm run bench -- --tiny       a seconds-long run on tiny data (what the test suite runs)
  *   npm run bench -- --profile    also write the server's CPU profile (node --cpu-prof) to bench/profiles/
  */
-import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -27,6 +26,7 @@ import { seedSearchClub, type SearchBenchData } from './search-seed';
 import { seedBenchDatabase, type BenchData } from './seed';
 import { streamsCase } from './streams';
 import { freePort } from '../tests/helpers/net';
+import { load1, measure as measureCase, progress as progressTo, rotatingMembers, rssMb, serverEnv, sessionCookie, startProcess, stop, waitFor, type CannonOptions, type CaseResult } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -41,124 +41,10 @@ const SEARCH_SIZES = mode === 'tiny' ? { comments: 2_000, bookBytes: 40_000 } : 
 const say = (line = '') => {
   if (!asJson) process.stdout.write(`${line}\n`);
 };
-const progress = (line: string) => {
-  if (!asJson) process.stderr.write(`… ${line}\n`);
-};
-
-
-async function waitFor(url: string, child: ChildProcess, output: string[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`process exited early:\n${output.join('')}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not yet listening
-    }
-    if (Date.now() > deadline) throw new Error(`no answer from ${url}:\n${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-function startProcess(argv: string[], env: Record<string, string>): { child: ChildProcess; output: string[] } {
-  const output: string[] = [];
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => output.push(String(d)));
-  child.stderr!.on('data', (d) => output.push(String(d)));
-  return { child, output };
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round((kb / 1024) * 10) / 10;
-}
-
-interface CaseResult {
-  name: string;
-  rps: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  errors: number;
-  non2xx: number;
-  /** Share of one core the server used while measured: near 100 means the server was the limit. */
-  server_cpu_pct?: number;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
+const progress = progressTo(asJson);
 let serverPid: number | undefined;
+const measure = (name: string, base: string, options: CannonOptions) => measureCase(name, base, options, TIMING, serverPid, progress);
 
-/** `redirectIsSuccess`: a form post answers 303 See Other when it worked; count only 4xx/5xx then. */
-type CannonOptions = Omit<autocannon.Options, 'url' | 'duration'> & { path: string; redirectIsSuccess?: boolean };
-
-async function measure(name: string, base: string, options: CannonOptions): Promise<CaseResult> {
-  const { path, redirectIsSuccess, ...rest } = options;
-  // Every response's time, for the p95 autocannon's summary does not give.
-  const latencies: number[] = [];
-  const run = (duration: number, record = false) => {
-    const instance = autocannon({ url: base + path, duration, ...rest } as autocannon.Options) as unknown as Promise<autocannon.Result> & import('node:events').EventEmitter;
-    if (record) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
-    return instance;
-  };
-  progress(name);
-  if (TIMING.warmup > 0) await run(TIMING.warmup);
-  const cpuBefore = serverPid ? cpuSeconds(serverPid) : 0;
-  const result = await run(TIMING.duration, true);
-  latencies.sort((a, b) => a - b);
-  const p95_ms = latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))]! * 10) / 10 : 0;
-  const server_cpu_pct = serverPid ? Math.round(((cpuSeconds(serverPid) - cpuBefore) / TIMING.duration) * 100) : undefined;
-  return {
-    server_cpu_pct,
-    name,
-    rps: Math.round(result.requests.average),
-    p50_ms: result.latency.p50,
-    p95_ms,
-    p99_ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: redirectIsSuccess ? result['1xx'] + result['4xx'] + result['5xx'] : result.non2xx,
-  };
-}
-
-function sessionCookie(token: string) {
-  return `marginalia_session=${token}`;
-}
-
-/** Each request as the next member in turn, so posting spreads over the club as it would. */
-function rotatingMembers(tokens: string[], build: (index: number) => { method: 'POST'; path: string; body: string }) {
-  let next = 0;
-  return [
-    {
-      setupRequest: (request: Record<string, unknown>) => {
-        const index = 1 + (next++ % (tokens.length - 1));
-        const { method, path, body } = build(index);
-        return {
-          ...request,
-          method,
-          path,
-          body,
-          headers: {
-            cookie: sessionCookie(tokens[index]!),
-            'content-type': 'application/x-www-form-urlencoded',
-            'sec-fetch-site': 'same-origin',
-          },
-        };
-      },
-    },
-  ];
-}
 
 async function importTimings(): Promise<Record<string, number>> {
   const timings: Record<string, number> = {};
@@ -195,21 +81,11 @@ async function main() {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const profileDir = join(ROOT, 'bench/profiles');
-    const server = startProcess([...(args.has('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/server.ts'], {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ORIGIN: base,
-      DATABASE_PATH: databasePath,
-      IMPORT_CONTENT: 'false',
-      LOG_REQUESTS: 'false',
-      POSTING_RATE_LIMIT: '100000000',
-      YOUNG_ACCOUNT_COMMENTS: '0',
-      FILES_DIR: filesDir,
-      NODE_ENV: 'production',
+    const server = startProcess([...(args.has('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/server.ts'], serverEnv(port, databasePath, filesDir, {
       // The streams case opens many streams per member (as many tabs); the default is 5.
       LIVE_STREAMS_PER_MEMBER: '100000',
       LIVE_UPDATES: 'true',
-    });
+    }));
     children.push(server.child);
     await waitFor(`${base}/healthz`, server.child, server.output);
 
@@ -241,7 +117,6 @@ async function main() {
     if (!fragmentResponse.ok) throw new Error(`thread fragment answered ${fragmentResponse.status}`);
     const fragment = new Uint8Array(await fragmentResponse.arrayBuffer());
     const fragmentBytes = { raw: fragment.length, gzip: gzipSync(fragment).length };
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(filesDir, { recursive: true });
     writeFileSync(join(filesDir, 'chapter.html'), pageBytes);
 
