@@ -44,10 +44,10 @@ export interface CurveSpec {
 export const CURVE_KEYS = ['chapter', 'chapter_render', 'thread', 'posting', 'club_home'] as const;
 export type CurveKey = (typeof CURVE_KEYS)[number];
 export const CURVE_LABELS: Record<CurveKey, string> = {
-  chapter: 'chapter page (members in turn, page cache)',
-  chapter_render: 'chapter page rendered afresh',
-  thread: 'busiest thread fragment',
-  posting: 'posting comments',
+  chapter: 'chapter page',
+  chapter_render: 'chapter page, fresh render',
+  thread: 'busiest thread',
+  posting: 'posting',
   club_home: 'club home',
 };
 

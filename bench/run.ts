@@ -12,6 +12,14 @@
  *   npm run bench -- --json       one JSON object on stdout, nothing else
  *   npm run bench -- --tiny       a seconds-long run on tiny data (what the test suite runs)
  *   npm run bench -- --profile    also write the server's CPU profile (node --cpu-prof) to bench/profiles/
+ *   npm run bench -- --curve      the cost curves instead (bench/curve.ts), about 8 minutes
+ *   npm run bench -- --results=DIR   where results go (default bench/results/, a temporary folder for --tiny)
+ *
+ * Every case reports the server's CPU time per request (from /proc, see bench/lib.ts) and the
+ * load average beside req/s and latency. Results are written as JSON with a chart (SVG, drawn
+ * by bench/report.ts): `latest.json` for this run, `curve.json` for --curve, `latest.svg` for
+ * both. The data are seeded with a fixed random seed, so a rerun on a quiet machine measures
+ * the same pages.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,12 +33,16 @@ import { generateKoreanBook } from '../tests/fixtures/books/korean-book';
 import { seedSearchClub, type SearchBenchData } from './search-seed';
 import { seedBenchDatabase, type BenchData } from './seed';
 import { streamsCase } from './streams';
+import { browserCase, type BrowserResult } from './browser';
+import { curveLines, curveSpecs, runCurvePoint, type CurvePoint } from './curve';
+import { machine, RESULTS_DIR, writeResults } from './report';
 import { freePort } from '../tests/helpers/net';
 import { load1, measure as measureCase, progress as progressTo, rotatingMembers, rssMb, serverEnv, sessionCookie, startProcess, stop, waitFor, type CannonOptions, type CaseResult } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
 const asJson = args.has('--json');
+const resultsArg = process.argv.slice(2).find((arg) => arg.startsWith('--results='))?.slice('--results='.length);
 const mode = args.has('--tiny') ? 'tiny' : args.has('--quick') ? 'quick' : 'full';
 const TIMING = { full: { warmup: 2, duration: 10 }, quick: { warmup: 1, duration: 3 }, tiny: { warmup: 0.2, duration: 0.5 } }[mode];
 const STREAMS = mode === 'tiny' ? 20 : 1000;
@@ -192,14 +204,28 @@ async function main() {
         }),
     });
 
+    // 12: a real browser loads the chapter page, cold and warm, at phone size with the CPU slowed 4×.
+    let browser: BrowserResult | null = null;
+    if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') && !args.has('--no-browser')) {
+      progress('12 Chromium loads the chapter page (390 px, CPU ×4), cold then warm');
+      browser = await browserCase({ base, path: chapterPath, cookie: { name: 'marginalia_session', value: data.tokens[data.tokens.length - 1]! }, paragraphs: SIZES.paragraphs });
+    }
+
     const rss = rssMb(server.child.pid!);
     const import_ms = await importTimings();
     const find = (prefix: string) => cases.find((c) => c.name.startsWith(prefix))!;
     const ratio = (a: string, b: string) => Math.round((find(a).rps / Math.max(1, find(b).rps)) * 100) / 100;
+    /** CPU per request of case a over case b: what a costs the server against b (budget: chapter ≤ 1.5 × static). */
+    const cpuRatio = (a: string, b: string) => Math.round(((find(a).cpu_ms_per_req ?? 0) / Math.max(0.001, find(b).cpu_ms_per_req ?? 0)) * 100) / 100;
     const result = {
       mode,
+      machine: machine(),
+      timing: TIMING,
+      sizes: SIZES,
       cases,
       ratios: { healthz_over_raw: ratio('2 ', '1 '), chapter_over_static: ratio('4 ', '3 '), thread_over_static: ratio('5 ', '3 ') },
+      cpu_ratios: { chapter_over_static: cpuRatio('4 ', '3 '), thread_over_static: cpuRatio('5 ', '3 '), healthz_over_raw: cpuRatio('2 ', '1 ') },
+      browser,
       chapter_bytes: chapterBytes,
       fragment_bytes: fragmentBytes,
       import_ms,
@@ -215,15 +241,23 @@ async function main() {
       streams,
     };
 
+    const resultsAt = resultsDir();
+    const written = await writeResults(resultsAt, 'latest', result, chartInput(resultsAt, result.cases));
     if (asJson) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
       say(`Marginalia benchmark (${mode}: ${TIMING.warmup}s warm-up, ${TIMING.duration}s per case; ${SIZES.members} members, ${SIZES.paragraphs}-paragraph chapter, ${SIZES.comments} comments, ${SIZES.polls} polls)`);
       say();
-      say('case'.padEnd(44) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'errors'.padStart(8) + 'non-2xx'.padStart(9) + 'server CPU'.padStart(12));
-      for (const c of cases) say(c.name.padEnd(44) + String(c.rps).padStart(9) + String(c.p50_ms).padStart(9) + String(c.p95_ms).padStart(9) + String(c.p99_ms).padStart(9) + String(c.errors).padStart(8) + String(c.non2xx).padStart(9) + (c.server_cpu_pct === undefined ? '' : `${c.server_cpu_pct}%`).padStart(12));
+      say(`machine: ${result.machine.cpus} cores, load average ${result.machine.load_average.join(' ')} at the end (per case: the load column)`);
       say();
-      say(`ratios: (2)/(1) ${result.ratios.healthz_over_raw}   (4)/(3) ${result.ratios.chapter_over_static}   (5)/(3) ${result.ratios.thread_over_static}`);
+      for (const line of caseTable(cases)) say(line);
+      say();
+      say(`ratios of req/s: (2)/(1) ${result.ratios.healthz_over_raw}   (4)/(3) ${result.ratios.chapter_over_static}   (5)/(3) ${result.ratios.thread_over_static}`);
+      say(`ratios of server CPU per request: (4)/(3) ${result.cpu_ratios.chapter_over_static} (budget ≤ 1.5)   (5)/(3) ${result.cpu_ratios.thread_over_static}   (2)/(1) ${result.cpu_ratios.healthz_over_raw}`);
+      if (browser) {
+        const b = (load: BrowserResult['cold']) => `FCP ${load.fcp_ms} ms, LCP ${load.lcp_ms} ms, TBT ${load.tbt_ms} ms (${load.long_tasks} long tasks), ${load.dom_nodes} DOM nodes, load ${load.load_ms} ms`;
+        say(`12 Chromium, ${browser.viewport.width} px, CPU ×${browser.cpu_throttling}, ${browser.paragraphs}-paragraph chapter: cold ${b(browser.cold)}; warm ${b(browser.warm)} (budget LCP ≤ 2,500 ms, DOM ≤ 6,000)`);
+      }
       say(`chapter page: ${chapterBytes.raw} bytes raw, ${chapterBytes.gzip} gzipped (${Math.round(chapterBytes.gzip / 1024)} KB); served compressed: ${served}`);
       say(`thread fragment (5): ${fragmentBytes.raw} bytes raw (${Math.round(fragmentBytes.raw / 1024)} KB), ${fragmentBytes.gzip} gzipped`);
       say(`11 live streams: ${streams.streams} streams, ${streams.posts} comments 100 ms apart; delivery to the last stream p50 ${streams.delivery_p50_ms} ms, p95 ${streams.delivery_p95_ms} ms, max ${streams.delivery_max_ms} ms; server memory ${streams.rss_before_mb} → ${streams.rss_after_mb} MB (+${streams.rss_growth_mb}); errors ${streams.errors}`);
@@ -232,6 +266,7 @@ async function main() {
       say(`search matches: ${Object.entries(searchMatches).map(([q, summary]) => `${q}: ${summary}`).join(' | ')}`);
       say(`imports: ${Object.entries(import_ms).map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
       if (args.has('--profile')) say(`server CPU profile written to ${profileDir} (open it in Chrome DevTools)`);
+      say(`results: ${written.json}, chart: ${written.svg}`);
     }
   } finally {
     for (const child of children) await stop(child);
@@ -239,7 +274,63 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+/** Where results go: --results=DIR, else bench/results/ (a temporary folder for tiny runs, which tests make). */
+function resultsDir(): string {
+  if (resultsArg) return resolve(resultsArg);
+  return mode === 'tiny' ? mkdtempSync(join(tmpdir(), 'marginalia-bench-results-')) : RESULTS_DIR;
+}
+
+function caseTable(cases: CaseResult[]): string[] {
+  const lines = ['case'.padEnd(44) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'errors'.padStart(8) + 'non-2xx'.padStart(9) + 'server CPU'.padStart(12) + 'ms CPU/req'.padStart(12) + 'load'.padStart(7)];
+  for (const c of cases) {
+    lines.push(
+      c.name.padEnd(44) + String(c.rps).padStart(9) + String(c.p50_ms).padStart(9) + String(c.p95_ms).padStart(9) + String(c.p99_ms).padStart(9) + String(c.errors).padStart(8) + String(c.non2xx).padStart(9) +
+        (c.server_cpu_pct === undefined ? '' : `${c.server_cpu_pct}%`).padStart(12) + (c.cpu_ms_per_req === undefined ? '' : String(c.cpu_ms_per_req)).padStart(12) + (c.load1 === undefined ? '' : String(c.load1)).padStart(7),
+    );
+  }
+  return lines;
+}
+
+/** The chart shows this run and the other kind's latest results found beside it. */
+function chartInput(dir: string, cases?: CaseResult[], curve?: CurvePoint[]) {
+  const other = (name: string) => {
+    const path = join(dir, `${name}.json`);
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { cases?: CaseResult[]; points?: CurvePoint[] }) : undefined;
+  };
+  return {
+    title: `Marginalia bench (${mode}), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${load1()}`,
+    cases: cases ?? other('latest')?.cases,
+    staticCase: (cases ?? other('latest')?.cases)?.find((c) => c.name.startsWith('3 '))?.name,
+    curve: curve ?? other('curve')?.points,
+  };
+}
+
+/** `--curve`: every point of bench/curve.ts, each on its own fresh database and server. */
+async function curve() {
+  const timing = mode === 'tiny' ? { warmup: 0.2, duration: 0.5 } : mode === 'quick' ? { warmup: 0.5, duration: 2 } : { warmup: 1, duration: 5 };
+  const points: CurvePoint[] = [];
+  const profileDir = args.has('--profile') ? join(ROOT, 'bench/profiles') : undefined;
+  for (const spec of curveSpecs(mode === 'tiny')) points.push(await runCurvePoint(spec, timing, progress, profileDir));
+  const result = { mode, kind: 'curve', machine: machine(), timing, points };
+  const dir = resultsDir();
+  mkdirSync(dir, { recursive: true });
+  const written = await writeResults(dir, 'curve', result, chartInput(dir, undefined, points));
+  // The main run's chart is redrawn from both when it is there.
+  if (existsSync(join(dir, 'latest.json'))) await writeResults(dir, 'latest', JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')), chartInput(dir, undefined, points));
+  if (asJson) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  say(`Marginalia cost curves (${mode}: ${timing.warmup}s warm-up, ${timing.duration}s per case; load average ${result.machine.load_average.join(' ')} at the end)`);
+  say();
+  for (const line of curveLines(points)) say(line);
+  say();
+  for (const line of caseTable(points.flatMap((p) => p.cases))) say(line);
+  say();
+  say(`results: ${written.json}, chart: ${written.svg}`);
+}
+
+(args.has('--curve') ? curve() : main()).catch((error) => {
   process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
   process.exit(1);
 });
