@@ -160,8 +160,8 @@ async function main() {
     await new Promise((r) => setTimeout(r, 300));
     cases.push(await measure('6 posting comments (8 readers running)', base, { path: '/', connections: 8, requests: postComment as never, redirectIsSuccess: true }));
     await readersDone;
-    const readers = JSON.parse(readerLoad.output.join('').trim().split('\n').pop() ?? '{}') as { rps: number; p50: number; p95: number; p99: number; errors: number; non2xx: number };
-    cases.push({ name: '6b chapter readers during posting', rps: Math.round(readers.rps), p50_ms: readers.p50, p95_ms: readers.p95, p99_ms: readers.p99, errors: readers.errors, non2xx: readers.non2xx });
+    const readers = JSON.parse(readerLoad.output.join('').trim().split('\n').pop() ?? '{}') as { total: number; rps: number; p50: number; p95: number; p99: number; errors: number; non2xx: number };
+    cases.push({ name: '6b chapter readers during posting', rps: Math.round(readers.rps), p50_ms: readers.p50, p95_ms: readers.p95, p99_ms: readers.p99, errors: readers.errors, non2xx: readers.non2xx, requests: readers.total, load1: load1() });
 
     // 7: voting (each vote replaces the member's previous one).
     const optionIds = data.pollOptionIds[0]!;

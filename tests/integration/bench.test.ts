@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '../..');
 
 const results = mkdtempSync(join(tmpdir(), 'marginalia-bench-test-'));
-const bench = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--tiny', '--json', `--results=${results}`, ...args], { cwd: ROOT, timeout: 150_000, maxBuffer: 1 << 22 });
+const bench = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--tiny', '--json', `--results=${results}`, ...args], { cwd: ROOT, timeout: 230_000, maxBuffer: 1 << 22 });
 const CASE_KEYS = ['name', 'rps', 'p50_ms', 'p95_ms', 'p99_ms', 'errors', 'non2xx', 'requests', 'load1'];
 
 describe('npm run bench', () => {
@@ -59,7 +59,7 @@ describe('npm run bench', () => {
     expect(Object.keys(result.streams).sort()).toEqual(['delivery_max_ms', 'delivery_p50_ms', 'delivery_p95_ms', 'errors', 'posts', 'rss_after_mb', 'rss_before_mb', 'rss_growth_mb', 'streams']);
     expect(result.streams.errors).toBe(0);
     expect(result.streams.posts).toBeGreaterThan(0);
-  }, 150_000);
+  }, 240_000);
 
   it('--curve runs every point of the cost curves and reports how each case grows', async () => {
     const { stdout } = await bench('--curve');
@@ -84,5 +84,5 @@ describe('npm run bench', () => {
     const svg = readFileSync(join(results, 'latest.svg'), 'utf8');
     expect(svg).toContain('Cost curve: server CPU per request');
     expect(svg).toContain('Server CPU per request');
-  }, 150_000);
+  }, 240_000);
 });
