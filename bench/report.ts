@@ -43,7 +43,7 @@ export function chartSpec(input: ChartInput): TopLevelSpec {
   if (input.cases && staticCpu) {
     const bars = input.cases
       .filter((c) => c.cpu_ms_per_req !== undefined && !c.name.startsWith('1 '))
-      .map((c) => ({ case: c.name.length > 42 ? `${c.name.slice(0, 41)}…` : c.name, ratio: Math.round((c.cpu_ms_per_req! / staticCpu) * 100) / 100, cpu: c.cpu_ms_per_req }));
+      .map((c) => ({ case: c.name.length > 48 ? `${c.name.slice(0, 47)}…` : c.name, ratio: Math.round((c.cpu_ms_per_req! / staticCpu) * 100) / 100, cpu: c.cpu_ms_per_req }));
     panels.push({
       title: 'Server CPU per request, × the static twin (3)',
       width: 420,
@@ -53,13 +53,15 @@ export function chartSpec(input: ChartInput): TopLevelSpec {
         {
           mark: { type: 'bar', color: '#4c78a8' },
           encoding: {
-            y: { field: 'case', type: 'nominal', sort: null, title: null },
-            x: { field: 'ratio', type: 'quantitative', scale: { type: 'log' }, title: 'CPU per request ÷ static file (log)' },
+            y: { field: 'case', type: 'nominal', sort: null, title: null, axis: { labelLimit: 300 } },
+            // Log bars start from a floor, not from zero (log 0 is nowhere).
+            x: { field: 'ratio', type: 'quantitative', stack: null, scale: { type: 'log', domainMin: 0.05 }, title: 'CPU per request ÷ static file (log)' },
+            x2: { datum: 0.05 },
             tooltip: [{ field: 'cpu', title: 'ms CPU' }],
           },
         },
         { mark: { type: 'rule', color: '#e45756', strokeDash: [4, 3] }, encoding: { x: { datum: 1.5 } } },
-        { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y: { field: 'case', type: 'nominal', sort: null }, x: { field: 'ratio', type: 'quantitative' }, text: { field: 'ratio', type: 'quantitative' } } },
+        { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y: { field: 'case', type: 'nominal', sort: null }, x: { field: 'ratio', type: 'quantitative', stack: null }, text: { field: 'ratio', type: 'quantitative' } } },
       ],
     });
   }

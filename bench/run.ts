@@ -14,6 +14,7 @@
  *   npm run bench -- --profile    also write the server's CPU profile (node --cpu-prof) to bench/profiles/
  *   npm run bench -- --curve      the cost curves instead (bench/curve.ts), about 8 minutes
  *   npm run bench -- --results=DIR   where results go (default bench/results/, a temporary folder for --tiny)
+ *   npm run bench -- --chart      only redraw latest.svg from the JSON results already there
  *
  * Every case reports the server's CPU time per request (from /proc, see bench/lib.ts) and the
  * load average beside req/s and latency. Results are written as JSON with a chart (SVG, drawn
@@ -330,7 +331,16 @@ async function curve() {
   say(`results: ${written.json}, chart: ${written.svg}`);
 }
 
-(args.has('--curve') ? curve() : main()).catch((error) => {
+/** `--chart`: redraws latest.svg from latest.json and curve.json (say, after a rerun of one of them). */
+async function chart() {
+  const dir = resultsArg ? resolve(resultsArg) : RESULTS_DIR;
+  const latest = join(dir, 'latest.json');
+  if (!existsSync(latest)) throw new Error(`no ${latest}: run npm run bench first`);
+  const written = await writeResults(dir, 'latest', JSON.parse(readFileSync(latest, 'utf8')), chartInput(dir));
+  say(`chart: ${written.svg}`);
+}
+
+(args.has('--chart') ? chart() : args.has('--curve') ? curve() : main()).catch((error) => {
   process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
   process.exit(1);
 });
