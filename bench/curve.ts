@@ -76,7 +76,7 @@ function membersInTurn(tokens: string[], headers: Record<string, string>) {
   return [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, headers: { ...headers, cookie: sessionCookie(tokens[next++ % tokens.length]!) } }) }];
 }
 
-export async function runCurvePoint(spec: CurveSpec, timing: Timing, say: (line: string) => void, profileDir?: string): Promise<CurvePoint> {
+export async function runCurvePoint(spec: CurveSpec, timing: Timing & { scale: number }, say: (line: string) => void, profileDir?: string): Promise<CurvePoint> {
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-curve-'));
   const databasePath = join(dir, 'curve.db');
   const label = `${spec.axis} ${spec.sizes[spec.axis]}`;
@@ -99,17 +99,20 @@ export async function runCurvePoint(spec: CurveSpec, timing: Timing, say: (line:
     const page = new Uint8Array(await (await fetch(base + chapterPath, { headers: { cookie: member, 'accept-encoding': 'identity' } })).arrayBuffer());
     const fragment = new Uint8Array(await (await fetch(base + threadPath, { headers: { cookie: member, 'hx-request': 'true', 'accept-encoding': 'identity' } })).arrayBuffer());
     const at = (name: string) => `${label}: ${name}`;
+    // A fixed number of requests per case (×1/10 on tiny data), each allowed a minute: on a loaded
+    // machine a time window may see no answer at all, and then there is no CPU per request to show.
+    const n = (full: number) => ({ amount: Math.max(10, Math.round(full * timing.scale)), timeout: 60 });
     const cases: CaseResult[] = [];
-    cases.push(await measure(at('chapter'), base, { path: chapterPath, connections: 10, requests: membersInTurn(data.tokens, gzip) as never }, timing, pid, say));
-    cases.push(await measure(at('chapter_render'), base, { path: chapterPath, connections: 4, headers: { cookie: member, 'x-live-refresh': '1', ...gzip } }, timing, pid, say));
-    cases.push(await measure(at('thread'), base, { path: threadPath, connections: 10, headers: { cookie: member, 'hx-request': 'true', ...gzip } }, timing, pid, say));
+    cases.push(await measure(at('chapter'), base, { path: chapterPath, connections: 10, ...n(600), requests: membersInTurn(data.tokens, gzip) as never }, timing, pid, say));
+    cases.push(await measure(at('chapter_render'), base, { path: chapterPath, connections: 2, ...n(30), headers: { cookie: member, 'x-live-refresh': '1', ...gzip } }, timing, pid, say));
+    cases.push(await measure(at('thread'), base, { path: threadPath, connections: 10, ...n(300), headers: { cookie: member, 'hx-request': 'true', ...gzip } }, timing, pid, say));
     let posted = 0;
     const post = rotatingMembers(data.tokens, (index) => {
       const paragraphId = data.paragraphIds[(index * 7 + posted++) % data.paragraphIds.length]!;
       return { method: 'POST', path: `/clubs/${data.clubId}/comments`, body: new URLSearchParams({ reading_id: String(data.readingId), paragraph_id: String(paragraphId), body: `곡선 댓글 ${posted} — curve comment`, visibility: 'club' }).toString() };
     });
-    cases.push(await measure(at('posting'), base, { path: '/', connections: 8, requests: post as never, redirectIsSuccess: true }, timing, pid, say));
-    cases.push(await measure(at('club_home'), base, { path: `/clubs/${data.clubId}`, connections: 10, requests: membersInTurn(data.tokens, gzip) as never }, timing, pid, say));
+    cases.push(await measure(at('posting'), base, { path: '/', connections: 8, ...n(300), requests: post as never, redirectIsSuccess: true }, timing, pid, say));
+    cases.push(await measure(at('club_home'), base, { path: `/clubs/${data.clubId}`, connections: 4, ...n(100), requests: membersInTurn(data.tokens, gzip) as never }, timing, pid, say));
     return {
       axis: spec.axis,
       sizes: spec.sizes,

@@ -95,8 +95,10 @@ export const round3 = (n: number) => Math.round(n * 1000) / 1000;
 export type CannonOptions = Omit<autocannon.Options, 'url' | 'duration'> & { path: string; redirectIsSuccess?: boolean };
 
 /**
- * One case: a warm-up, then `timing.duration` seconds measured. `pid` is the process whose CPU
- * is counted (the server answering).
+ * One case: a warm-up, then `timing.duration` seconds measured, or exactly `amount` requests
+ * when the options give one (the cost curves: a fixed amount of work whatever the machine's
+ * load, so CPU per request is measured even when the machine is too busy for a time window).
+ * `pid` is the process whose CPU is counted (the server answering).
  */
 export async function measure(name: string, base: string, options: CannonOptions, timing: Timing, pid: number | undefined, say: (line: string) => void = () => {}): Promise<CaseResult> {
   const { path, redirectIsSuccess, ...rest } = options;
@@ -110,7 +112,9 @@ export async function measure(name: string, base: string, options: CannonOptions
   say(name);
   if (timing.warmup > 0) await run(timing.warmup);
   const cpuBefore = pid ? cpuSeconds(pid) : 0;
+  const started = performance.now();
   const result = await run(timing.duration, true);
+  const elapsed = (performance.now() - started) / 1000;
   const cpuUsed = pid ? cpuSeconds(pid) - cpuBefore : 0;
   latencies.sort((a, b) => a - b);
   const p95_ms = latencies.length ? round1(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))]!) : 0;
@@ -123,7 +127,7 @@ export async function measure(name: string, base: string, options: CannonOptions
     p99_ms: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: redirectIsSuccess ? result['1xx'] + result['4xx'] + result['5xx'] : result.non2xx,
-    ...(pid ? { server_cpu_pct: Math.round((cpuUsed / timing.duration) * 100), cpu_ms_per_req: requests > 0 ? round3((cpuUsed * 1000) / requests) : 0 } : {}),
+    ...(pid ? { server_cpu_pct: Math.round((cpuUsed / elapsed) * 100), cpu_ms_per_req: requests > 0 ? round3((cpuUsed * 1000) / requests) : 0 } : {}),
     requests,
     load1: load1(),
   };

@@ -308,7 +308,8 @@ function chartInput(dir: string, cases?: CaseResult[], curve?: CurvePoint[]) {
 
 /** `--curve`: every point of bench/curve.ts, each on its own fresh database and server. */
 async function curve() {
-  const timing = mode === 'tiny' ? { warmup: 0.2, duration: 0.5 } : mode === 'quick' ? { warmup: 0.5, duration: 2 } : { warmup: 1, duration: 5 };
+  // Each case answers a fixed number of requests (bench/curve.ts), `scale` of the full amounts.
+  const timing = mode === 'tiny' ? { warmup: 0.2, duration: 1, scale: 0.1 } : mode === 'quick' ? { warmup: 0.5, duration: 2, scale: 0.3 } : { warmup: 1, duration: 5, scale: 1 };
   const points: CurvePoint[] = [];
   const profileDir = args.has('--profile') ? join(ROOT, 'bench/profiles') : undefined;
   for (const spec of curveSpecs(mode === 'tiny')) points.push(await runCurvePoint(spec, timing, progress, profileDir));

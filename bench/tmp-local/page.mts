@@ -1,0 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../tests/helpers/net';
+import { serverEnv, startProcess, stop, waitFor, sessionCookie } from '../lib';
+import { seedBenchDatabase } from '../seed';
+const dir = mkdtempSync(join(tmpdir(), 'page-'));
+const data = await seedBenchDatabase(join(dir, 'db'), { comments: Number(process.argv[2] ?? 2000), members: 50, paragraphs: 500, polls: 4 });
+const port = await freePort(); const base = `http://127.0.0.1:${port}`;
+const s = startProcess(['--import', 'tsx', 'src/server.ts'], serverEnv(port, join(dir, 'db'), join(dir, 'files')));
+await waitFor(base + '/healthz', s.child, s.output);
+const member = sessionCookie(data.tokens[data.tokens.length - 1]!);
+writeFileSync('/tmp/chapter.html', await (await fetch(`${base}/clubs/${data.clubId}/chapters/${data.chapterOrdinal}`, { headers: { cookie: member } })).text());
+writeFileSync('/tmp/home.html', await (await fetch(`${base}/clubs/${data.clubId}`, { headers: { cookie: member } })).text());
+await stop(s.child);
