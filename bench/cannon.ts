@@ -15,4 +15,4 @@ instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: 
 const result = await instance;
 latencies.sort((a, b) => a - b);
 const p95 = latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))]! * 10) / 10 : 0;
-process.stdout.write(`${JSON.stringify({ rps: result.requests.average, p50: result.latency.p50, p95, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx })}\n`);
+process.stdout.write(`${JSON.stringify({ total: result.requests.total, rps: result.requests.average, p50: result.latency.p50, p95, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx })}\n`);

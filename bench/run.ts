@@ -14,10 +14,18 @@
  *   npm run bench -- --tiny       a seconds-long run on tiny data (what the test suite runs)
  *   npm run bench -- --profile    also write the server's CPU profile (node --cpu-prof) to bench/profiles/
  *   npm run bench -- --only search   the search cases alone, on their own data (bench/search.ts)
+ *   npm run bench -- --curve      the cost curves instead (bench/curve.ts), about 8 minutes
+ *   npm run bench -- --results=DIR   where results go (default bench/results/, a temporary folder for --tiny)
+ *   npm run bench -- --chart      only redraw latest.svg from the JSON results already there
+ *
+ * Every case reports the server's CPU time per request (from /proc, see bench/lib.ts) and the
+ * load average beside req/s and latency. Results are written as JSON with a chart (SVG, drawn
+ * by bench/report.ts): `latest.json` for this run, `curve.json` for --curve, `latest.svg` for
+ * both. The data are seeded with a fixed random seed, so a rerun on a quiet machine measures
+ * the same pages.
  */
-import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -28,11 +36,16 @@ import { generateKoreanBook } from '../tests/fixtures/books/korean-book';
 import { seedSearchClub, type SearchBenchData } from './search-seed';
 import { seedBenchDatabase, type BenchData } from './seed';
 import { streamsCase } from './streams';
+import { browserCase, type BrowserResult } from './browser';
+import { curveLines, curveSpecs, runCurvePoint, type CurvePoint } from './curve';
+import { machine, RESULTS_DIR, writeResults } from './report';
 import { freePort } from '../tests/helpers/net';
+import { load1, measure as measureCase, progress as progressTo, rotatingMembers, rssMb, serverEnv, sessionCookie, startProcess, stop, waitFor, type CannonOptions, type CaseResult } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
 const asJson = args.has('--json');
+const resultsArg = process.argv.slice(2).find((arg) => arg.startsWith('--results='))?.slice('--results='.length);
 const mode = args.has('--tiny') ? 'tiny' : args.has('--quick') ? 'quick' : 'full';
 const TIMING = { full: { warmup: 2, duration: 10 }, quick: { warmup: 1, duration: 3 }, tiny: { warmup: 0.2, duration: 0.5 } }[mode];
 const STREAMS = mode === 'tiny' ? 20 : 1000;
@@ -43,124 +56,10 @@ const SEARCH_SIZES = mode === 'tiny' ? { comments: 2_000, bookBytes: 40_000 } : 
 const say = (line = '') => {
   if (!asJson) process.stdout.write(`${line}\n`);
 };
-const progress = (line: string) => {
-  if (!asJson) process.stderr.write(`… ${line}\n`);
-};
-
-
-async function waitFor(url: string, child: ChildProcess, output: string[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`process exited early:\n${output.join('')}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not yet listening
-    }
-    if (Date.now() > deadline) throw new Error(`no answer from ${url}:\n${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-function startProcess(argv: string[], env: Record<string, string>): { child: ChildProcess; output: string[] } {
-  const output: string[] = [];
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => output.push(String(d)));
-  child.stderr!.on('data', (d) => output.push(String(d)));
-  return { child, output };
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round((kb / 1024) * 10) / 10;
-}
-
-interface CaseResult {
-  name: string;
-  rps: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  errors: number;
-  non2xx: number;
-  /** Share of one core the server used while measured: near 100 means the server was the limit. */
-  server_cpu_pct?: number;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
+const progress = progressTo(asJson);
 let serverPid: number | undefined;
+const measure = (name: string, base: string, options: CannonOptions) => measureCase(name, base, options, TIMING, serverPid, progress);
 
-/** `redirectIsSuccess`: a form post answers 303 See Other when it worked; count only 4xx/5xx then. */
-type CannonOptions = Omit<autocannon.Options, 'url' | 'duration'> & { path: string; redirectIsSuccess?: boolean };
-
-async function measure(name: string, base: string, options: CannonOptions): Promise<CaseResult> {
-  const { path, redirectIsSuccess, ...rest } = options;
-  // Every response's time, for the p95 autocannon's summary does not give.
-  const latencies: number[] = [];
-  const run = (duration: number, record = false) => {
-    const instance = autocannon({ url: base + path, duration, ...rest } as autocannon.Options) as unknown as Promise<autocannon.Result> & import('node:events').EventEmitter;
-    if (record) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
-    return instance;
-  };
-  progress(name);
-  if (TIMING.warmup > 0) await run(TIMING.warmup);
-  const cpuBefore = serverPid ? cpuSeconds(serverPid) : 0;
-  const result = await run(TIMING.duration, true);
-  latencies.sort((a, b) => a - b);
-  const p95_ms = latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))]! * 10) / 10 : 0;
-  const server_cpu_pct = serverPid ? Math.round(((cpuSeconds(serverPid) - cpuBefore) / TIMING.duration) * 100) : undefined;
-  return {
-    server_cpu_pct,
-    name,
-    rps: Math.round(result.requests.average),
-    p50_ms: result.latency.p50,
-    p95_ms,
-    p99_ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: redirectIsSuccess ? result['1xx'] + result['4xx'] + result['5xx'] : result.non2xx,
-  };
-}
-
-function sessionCookie(token: string) {
-  return `marginalia_session=${token}`;
-}
-
-/** Each request as the next member in turn, so posting spreads over the club as it would. */
-function rotatingMembers(tokens: string[], build: (index: number) => { method: 'POST'; path: string; body: string }) {
-  let next = 0;
-  return [
-    {
-      setupRequest: (request: Record<string, unknown>) => {
-        const index = 1 + (next++ % (tokens.length - 1));
-        const { method, path, body } = build(index);
-        return {
-          ...request,
-          method,
-          path,
-          body,
-          headers: {
-            cookie: sessionCookie(tokens[index]!),
-            'content-type': 'application/x-www-form-urlencoded',
-            'sec-fetch-site': 'same-origin',
-          },
-        };
-      },
-    },
-  ];
-}
 
 async function importTimings(): Promise<Record<string, number>> {
   const timings: Record<string, number> = {};
@@ -199,21 +98,11 @@ async function main() {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const profileDir = join(ROOT, 'bench/profiles');
-    const server = startProcess([...(args.has('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/server.ts'], {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ORIGIN: base,
-      DATABASE_PATH: databasePath,
-      IMPORT_CONTENT: 'false',
-      LOG_REQUESTS: 'false',
-      POSTING_RATE_LIMIT: '100000000',
-      YOUNG_ACCOUNT_COMMENTS: '0',
-      FILES_DIR: filesDir,
-      NODE_ENV: 'production',
+    const server = startProcess([...(args.has('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/server.ts'], serverEnv(port, databasePath, filesDir, {
       // The streams case opens many streams per member (as many tabs); the default is 5.
       LIVE_STREAMS_PER_MEMBER: '100000',
       LIVE_UPDATES: 'true',
-    });
+    }));
     children.push(server.child);
     await waitFor(`${base}/healthz`, server.child, server.output);
 
@@ -245,7 +134,6 @@ async function main() {
     if (!fragmentResponse.ok) throw new Error(`thread fragment answered ${fragmentResponse.status}`);
     const fragment = new Uint8Array(await fragmentResponse.arrayBuffer());
     const fragmentBytes = { raw: fragment.length, gzip: gzipSync(fragment).length };
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(filesDir, { recursive: true });
     writeFileSync(join(filesDir, 'chapter.html'), pageBytes);
 
@@ -277,8 +165,8 @@ async function main() {
     await new Promise((r) => setTimeout(r, 300));
     cases.push(await measure('6 posting comments (8 readers running)', base, { path: '/', connections: 8, requests: postComment as never, redirectIsSuccess: true }));
     await readersDone;
-    const readers = JSON.parse(readerLoad.output.join('').trim().split('\n').pop() ?? '{}') as { rps: number; p50: number; p95: number; p99: number; errors: number; non2xx: number };
-    cases.push({ name: '6b chapter readers during posting', rps: Math.round(readers.rps), p50_ms: readers.p50, p95_ms: readers.p95, p99_ms: readers.p99, errors: readers.errors, non2xx: readers.non2xx });
+    const readers = JSON.parse(readerLoad.output.join('').trim().split('\n').pop() ?? '{}') as { total: number; rps: number; p50: number; p95: number; p99: number; errors: number; non2xx: number };
+    cases.push({ name: '6b chapter readers during posting', rps: Math.round(readers.rps), p50_ms: readers.p50, p95_ms: readers.p95, p99_ms: readers.p99, errors: readers.errors, non2xx: readers.non2xx, requests: readers.total, load1: load1() });
 
     // 7: voting (each vote replaces the member's previous one).
     const optionIds = data.pollOptionIds[0]!;
@@ -321,14 +209,28 @@ async function main() {
         }),
     });
 
+    // 12: a real browser loads the chapter page, cold and warm, at phone size with the CPU slowed 4×.
+    let browser: BrowserResult | null = null;
+    if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') && !args.has('--no-browser')) {
+      progress('12 Chromium loads the chapter page (390 px, CPU ×4), cold then warm');
+      browser = await browserCase({ base, path: chapterPath, cookie: { name: 'marginalia_session', value: data.tokens[data.tokens.length - 1]! }, paragraphs: SIZES.paragraphs });
+    }
+
     const rss = rssMb(server.child.pid!);
     const import_ms = await importTimings();
     const find = (prefix: string) => cases.find((c) => c.name.startsWith(prefix))!;
     const ratio = (a: string, b: string) => Math.round((find(a).rps / Math.max(1, find(b).rps)) * 100) / 100;
+    /** CPU per request of case a over case b: what a costs the server against b (budget: chapter ≤ 1.5 × static). */
+    const cpuRatio = (a: string, b: string) => Math.round(((find(a).cpu_ms_per_req ?? 0) / Math.max(0.001, find(b).cpu_ms_per_req ?? 0)) * 100) / 100;
     const result = {
       mode,
+      machine: machine(),
+      timing: TIMING,
+      sizes: SIZES,
       cases,
       ratios: { healthz_over_raw: ratio('2 ', '1 '), chapter_over_static: ratio('4 ', '3 '), thread_over_static: ratio('5 ', '3 ') },
+      cpu_ratios: { chapter_over_static: cpuRatio('4 ', '3 '), thread_over_static: cpuRatio('5 ', '3 '), healthz_over_raw: cpuRatio('2 ', '1 ') },
+      browser,
       chapter_bytes: chapterBytes,
       fragment_bytes: fragmentBytes,
       import_ms,
@@ -344,15 +246,23 @@ async function main() {
       streams,
     };
 
+    const resultsAt = resultsDir();
+    const written = await writeResults(resultsAt, 'latest', result, chartInput(resultsAt, result.cases));
     if (asJson) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
       say(`Marginalia benchmark (${mode}: ${TIMING.warmup}s warm-up, ${TIMING.duration}s per case; ${SIZES.members} members, ${SIZES.paragraphs}-paragraph chapter, ${SIZES.comments} comments, ${SIZES.polls} polls)`);
       say();
-      say('case'.padEnd(44) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'errors'.padStart(8) + 'non-2xx'.padStart(9) + 'server CPU'.padStart(12));
-      for (const c of cases) say(c.name.padEnd(44) + String(c.rps).padStart(9) + String(c.p50_ms).padStart(9) + String(c.p95_ms).padStart(9) + String(c.p99_ms).padStart(9) + String(c.errors).padStart(8) + String(c.non2xx).padStart(9) + (c.server_cpu_pct === undefined ? '' : `${c.server_cpu_pct}%`).padStart(12));
+      say(`machine: ${result.machine.cpus} cores, load average ${result.machine.load_average.join(' ')} at the end (per case: the load column)`);
       say();
-      say(`ratios: (2)/(1) ${result.ratios.healthz_over_raw}   (4)/(3) ${result.ratios.chapter_over_static}   (5)/(3) ${result.ratios.thread_over_static}`);
+      for (const line of caseTable(cases)) say(line);
+      say();
+      say(`ratios of req/s: (2)/(1) ${result.ratios.healthz_over_raw}   (4)/(3) ${result.ratios.chapter_over_static}   (5)/(3) ${result.ratios.thread_over_static}`);
+      say(`ratios of server CPU per request: (4)/(3) ${result.cpu_ratios.chapter_over_static} (budget ≤ 1.5)   (5)/(3) ${result.cpu_ratios.thread_over_static}   (2)/(1) ${result.cpu_ratios.healthz_over_raw}`);
+      if (browser) {
+        const b = (load: BrowserResult['cold']) => `FCP ${load.fcp_ms} ms, LCP ${load.lcp_ms} ms, TBT ${load.tbt_ms} ms (${load.long_tasks} long tasks), ${load.dom_nodes} DOM nodes, load ${load.load_ms} ms`;
+        say(`12 Chromium, ${browser.viewport.width} px, CPU ×${browser.cpu_throttling}, ${browser.paragraphs}-paragraph chapter: cold ${b(browser.cold)}; warm ${b(browser.warm)} (budget LCP ≤ 2,500 ms, DOM ≤ 6,000)`);
+      }
       say(`chapter page: ${chapterBytes.raw} bytes raw, ${chapterBytes.gzip} gzipped (${Math.round(chapterBytes.gzip / 1024)} KB); served compressed: ${served}`);
       say(`thread fragment (5): ${fragmentBytes.raw} bytes raw (${Math.round(fragmentBytes.raw / 1024)} KB), ${fragmentBytes.gzip} gzipped`);
       say(`11 live streams: ${streams.streams} streams, ${streams.posts} comments 100 ms apart; delivery to the last stream p50 ${streams.delivery_p50_ms} ms, p95 ${streams.delivery_p95_ms} ms, max ${streams.delivery_max_ms} ms; server memory ${streams.rss_before_mb} → ${streams.rss_after_mb} MB (+${streams.rss_growth_mb}); errors ${streams.errors}`);
@@ -361,6 +271,7 @@ async function main() {
       say(`search matches: ${Object.entries(searchMatches).map(([q, summary]) => `${q}: ${summary}`).join(' | ')}`);
       say(`imports: ${Object.entries(import_ms).map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
       if (args.has('--profile')) say(`server CPU profile written to ${profileDir} (open it in Chrome DevTools)`);
+      say(`results: ${written.json}, chart: ${written.svg}`);
     }
   } finally {
     for (const child of children) await stop(child);
@@ -368,9 +279,76 @@ async function main() {
   }
 }
 
+/** Where results go: --results=DIR, else bench/results/ (a temporary folder for tiny runs, which tests make). */
+function resultsDir(): string {
+  if (resultsArg) return resolve(resultsArg);
+  return mode === 'tiny' ? mkdtempSync(join(tmpdir(), 'marginalia-bench-results-')) : RESULTS_DIR;
+}
+
+function caseTable(cases: CaseResult[]): string[] {
+  const lines = ['case'.padEnd(44) + 'req/s'.padStart(9) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'errors'.padStart(8) + 'non-2xx'.padStart(9) + 'server CPU'.padStart(12) + 'ms CPU/req'.padStart(12) + 'load'.padStart(7)];
+  for (const c of cases) {
+    lines.push(
+      c.name.padEnd(44) + String(c.rps).padStart(9) + String(c.p50_ms).padStart(9) + String(c.p95_ms).padStart(9) + String(c.p99_ms).padStart(9) + String(c.errors).padStart(8) + String(c.non2xx).padStart(9) +
+        (c.server_cpu_pct === undefined ? '' : `${c.server_cpu_pct}%`).padStart(12) + (c.cpu_ms_per_req === undefined ? '' : String(c.cpu_ms_per_req)).padStart(12) + (c.load1 === undefined ? '' : String(c.load1)).padStart(7),
+    );
+  }
+  return lines;
+}
+
+/** The chart shows this run and the other kind's latest results found beside it. */
+function chartInput(dir: string, cases?: CaseResult[], curve?: CurvePoint[]) {
+  const other = (name: string) => {
+    const path = join(dir, `${name}.json`);
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { cases?: CaseResult[]; points?: CurvePoint[] }) : undefined;
+  };
+  return {
+    title: `Marginalia bench (${mode}), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${load1()}`,
+    cases: cases ?? other('latest')?.cases,
+    staticCase: (cases ?? other('latest')?.cases)?.find((c) => c.name.startsWith('3 '))?.name,
+    curve: curve ?? other('curve')?.points,
+  };
+}
+
+/** `--curve`: every point of bench/curve.ts, each on its own fresh database and server. */
+async function curve() {
+  // Each case answers a fixed number of requests (bench/curve.ts), `scale` of the full amounts.
+  const timing = mode === 'tiny' ? { warmup: 0.2, duration: 1, scale: 0.1 } : mode === 'quick' ? { warmup: 0.5, duration: 2, scale: 0.3 } : { warmup: 1, duration: 5, scale: 1 };
+  const points: CurvePoint[] = [];
+  const profileDir = args.has('--profile') ? join(ROOT, 'bench/profiles') : undefined;
+  for (const spec of curveSpecs(mode === 'tiny')) points.push(await runCurvePoint(spec, timing, progress, profileDir));
+  const result = { mode, kind: 'curve', machine: machine(), timing, points };
+  const dir = resultsDir();
+  mkdirSync(dir, { recursive: true });
+  const written = await writeResults(dir, 'curve', result, chartInput(dir, undefined, points));
+  // The main run's chart is redrawn from both when it is there.
+  if (existsSync(join(dir, 'latest.json'))) await writeResults(dir, 'latest', JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')), chartInput(dir, undefined, points));
+  if (asJson) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  say(`Marginalia cost curves (${mode}: ${timing.warmup}s warm-up, ${timing.duration}s per case; load average ${result.machine.load_average.join(' ')} at the end)`);
+  say();
+  for (const line of curveLines(points)) say(line);
+  say();
+  for (const line of caseTable(points.flatMap((p) => p.cases))) say(line);
+  say();
+  say(`results: ${written.json}, chart: ${written.svg}`);
+}
+
+/** `--chart`: redraws latest.svg from latest.json and curve.json (say, after a rerun of one of them). */
+async function chart() {
+  const dir = resultsArg ? resolve(resultsArg) : RESULTS_DIR;
+  const latest = join(dir, 'latest.json');
+  if (!existsSync(latest)) throw new Error(`no ${latest}: run npm run bench first`);
+  const written = await writeResults(dir, 'latest', JSON.parse(readFileSync(latest, 'utf8')), chartInput(dir));
+  say(`chart: ${written.svg}`);
+}
+
 // `--only search`: the search cases alone (bench/search.ts), with the same --quick/--tiny/--json/--profile.
-const only = process.argv[process.argv.indexOf('--only') + 1];
-(process.argv.includes('--only') && only === 'search' ? import('./search').then(({ runSearchBench }) => runSearchBench(mode, { json: asJson, profile: args.has('--profile') })) : main()).catch((error) => {
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const runSearchOnly = () => import('./search').then(({ runSearchBench }) => runSearchBench(mode, { json: asJson, profile: args.has('--profile') }));
+(only === 'search' ? runSearchOnly() : args.has('--chart') ? chart() : args.has('--curve') ? curve() : main()).catch((error) => {
   process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
   process.exit(1);
 });

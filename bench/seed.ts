@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { openDatabase } from '../db/connection';
-import { chapters, clubs, comments, memberships, paragraphs, pollOptions, polls, pollVoteChoices, pollVotes, readingProgress, readings, users } from '../db/schema';
+import { chapters, clubs, memberships, paragraphs, pollOptions, polls, pollVoteChoices, pollVotes, readingProgress, readings, users } from '../db/schema';
 import { selectorFor } from '../src/annotations/selectors';
 import { hashPassword } from '../src/auth/password';
 import { createSession } from '../src/auth/session';
@@ -22,6 +22,8 @@ export interface BenchData {
   paragraphIds: number[];
   /** The paragraph with the most comments (its thread fragment is a case). */
   busiestParagraphId: number;
+  /** How many comments that paragraph has. */
+  busiestThreadComments: number;
   /** Session tokens of the members, index 0 is the owner. */
   tokens: string[];
   pollIds: number[];
@@ -46,8 +48,22 @@ function chapterMarkdown(paragraphCount: number): string {
   return lines.join('\n');
 }
 
-export async function seedBenchDatabase(path: string, options: { members?: number; paragraphs?: number; comments?: number; polls?: number } = {}): Promise<BenchData> {
+export interface BenchSizes {
+  members?: number;
+  paragraphs?: number;
+  comments?: number;
+  polls?: number;
+  /** Clubs on the site, the bench club included; each other club reads the same edition on its own. */
+  clubs?: number;
+}
+
+/** Each of the other clubs: this many members (taken from the bench members) and comments. */
+const OTHER_CLUB_MEMBERS = 8;
+const OTHER_CLUB_COMMENTS = 60;
+
+export async function seedBenchDatabase(path: string, options: BenchSizes = {}): Promise<BenchData> {
   const memberCount = options.members ?? 50;
+  const clubCount = options.clubs ?? 1;
   const paragraphCount = options.paragraphs ?? 500;
   const commentCount = options.comments ?? 2000;
   const pollCount = options.polls ?? 10;
@@ -84,6 +100,13 @@ export async function seedBenchDatabase(path: string, options: { members?: numbe
     for (const userId of userIds) db.insert(readingProgress).values({ readingId: reading.id, userId, position: lastPosition, updatedAt: now }).run();
 
     // Comments: a skewed spread (some paragraphs are where the club talks most), 60% roots, 40% replies.
+    // Plain prepared statements (a trigger sets a root's root_id): 100,000 rows in seconds.
+    const insertRoot = sqlite.prepare(
+      'insert into comments (club_id, reading_id, chapter_id, paragraph_id, anchor_position, passage_start, passage_end, passage_exact, passage_prefix, passage_suffix, author_id, body, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id',
+    );
+    const insertReply = sqlite.prepare(
+      'insert into comments (club_id, reading_id, chapter_id, paragraph_id, parent_id, root_id, anchor_position, author_id, body, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const commentCounts = new Map<number, number>();
     const roots: { id: number; paragraphId: number; anchorPosition: number }[] = [];
     for (let i = 0; i < commentCount; i++) {
@@ -94,36 +117,39 @@ export async function seedBenchDatabase(path: string, options: { members?: numbe
       if (roots.length === 0 || random() < 0.6) {
         const paragraph = textParagraphs[Math.floor(random() ** 2 * textParagraphs.length)]!;
         const passage = random() < 0.35 ? selectorFor(paragraph.text, 4, Math.min(paragraph.text.length, 4 + 10 + Math.floor(random() * 20))) : null;
-        const row = db
-          .insert(comments)
-          .values({
-            clubId: club.id,
-            readingId: reading.id,
-            chapterId: chapter.id,
-            paragraphId: paragraph.id,
-            anchorPosition: paragraph.position,
-            passageStart: passage?.start ?? null,
-            passageEnd: passage?.end ?? null,
-            passageExact: passage?.exact ?? null,
-            passagePrefix: passage?.prefix ?? null,
-            passageSuffix: passage?.suffix ?? null,
-            authorId,
-            body,
-            createdAt,
-          })
-          .returning({ id: comments.id })
-          .get();
+        const row = insertRoot.get(
+          club.id, reading.id, chapter.id, paragraph.id, paragraph.position,
+          passage?.start ?? null, passage?.end ?? null, passage?.exact ?? null, passage?.prefix ?? null, passage?.suffix ?? null,
+          authorId, body, createdAt,
+        ) as { id: number };
         roots.push({ id: row.id, paragraphId: paragraph.id, anchorPosition: paragraph.position });
         commentCounts.set(paragraph.id, (commentCounts.get(paragraph.id) ?? 0) + 1);
       } else {
         const root = roots[Math.floor(random() * roots.length)]!;
-        db.insert(comments)
-          .values({ clubId: club.id, readingId: reading.id, chapterId: chapter.id, paragraphId: root.paragraphId, parentId: root.id, rootId: root.id, anchorPosition: root.anchorPosition, authorId, body, createdAt })
-          .run();
+        insertReply.run(club.id, reading.id, chapter.id, root.paragraphId, root.id, root.id, root.anchorPosition, authorId, body, createdAt);
         commentCounts.set(root.paragraphId, (commentCounts.get(root.paragraphId) ?? 0) + 1);
       }
     }
-    const busiestParagraphId = [...commentCounts].sort((a, b) => b[1] - a[1])[0]![0];
+
+    // The rest of the site: other clubs reading the same edition, each with a few members and comments.
+    const insertClub = sqlite.prepare("insert into clubs (name, description, language, visibility, created_at) values (?, 'bench', 'ko', 'private', ?) returning id");
+    const insertMembership = sqlite.prepare('insert into memberships (club_id, user_id, role, joined_at) values (?, ?, ?, ?)');
+    const insertReading = sqlite.prepare('insert into readings (club_id, edition_id, started_at) values (?, ?, ?) returning id');
+    const insertProgress = sqlite.prepare('insert into reading_progress (reading_id, user_id, position, updated_at) values (?, ?, ?, ?)');
+    for (let c = 1; c < clubCount; c++) {
+      const otherClub = insertClub.get(`클럽 ${c}`, now) as { id: number };
+      const otherReading = insertReading.get(otherClub.id, editionId, now) as { id: number };
+      const members = Array.from({ length: Math.min(OTHER_CLUB_MEMBERS, userIds.length) }, (_, m) => userIds[(c * 3 + m) % userIds.length]!);
+      [...new Set(members)].forEach((userId, m) => {
+        insertMembership.run(otherClub.id, userId, m === 0 ? 'owner' : 'member', now);
+        insertProgress.run(otherReading.id, userId, lastPosition, now);
+      });
+      for (let i = 0; i < OTHER_CLUB_COMMENTS; i++) {
+        const paragraph = textParagraphs[Math.floor(random() * textParagraphs.length)]!;
+        insertRoot.get(otherClub.id, otherReading.id, chapter.id, paragraph.id, paragraph.position, null, null, null, null, null, members[i % members.length]!, KO[i % 5]!, now - i * 1000);
+      }
+    }
+    const [busiestParagraphId, busiestThreadComments] = [...commentCounts].sort((a, b) => b[1] - a[1])[0]!;
 
     const pollIds: number[] = [];
     const pollOptionIds: number[][] = [];
@@ -158,7 +184,7 @@ export async function seedBenchDatabase(path: string, options: { members?: numbe
       pollIds.push(poll.id);
       pollOptionIds.push(optionIds);
     }
-    return { clubId: club.id, readingId: reading.id, busiestParagraphId, pollIds, pollOptionIds };
+    return { clubId: club.id, readingId: reading.id, busiestParagraphId, busiestThreadComments, pollIds, pollOptionIds };
   })();
 
   sqlite.close();

@@ -63,7 +63,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   const events =
     appDeps.events ??
     new InProcessEventBus((error, event) => appDeps.log?.({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }));
-  const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs });
+  const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs, maxBytes: appDeps.config.pageCacheMb * 1024 * 1024 });
   const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters(), joinRefusal: moderationJoinRefusal(appDeps.db) };
   invalidateOnEvents(pageCache, events);
   recordAudit(deps.db, events, deps.clock);

@@ -27,6 +27,10 @@ export interface Config {
   filesDir: string;
   /** How long others' changes in a club may take to show on a cached chapter page (ms). */
   pageCacheStaleMs: number;
+  /** Memory budgets of the caches, in MB: readers' pages (gzipped), rendered chapter text, comments (rendered bodies and chapters' comment rows). */
+  pageCacheMb: number;
+  textCacheMb: number;
+  commentCacheMb: number;
   /** Comments an account younger than a day may post per 10 minutes (0 = no extra limit). */
   youngAccountComments: number;
   /** Live streams (src/live) one reader may hold open at once, and the whole process. */
@@ -77,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postingPerMinute: intFrom(env.POSTING_RATE_LIMIT, 30),
     filesDir: env.FILES_DIR || '',
     pageCacheStaleMs: intFrom(env.PAGE_CACHE_STALE_MS, 1000),
+    pageCacheMb: intFrom(env.PAGE_CACHE_MB, 64),
+    textCacheMb: intFrom(env.TEXT_CACHE_MB, 32),
+    commentCacheMb: intFrom(env.COMMENT_CACHE_MB, 32),
     youngAccountComments: intFrom(env.YOUNG_ACCOUNT_COMMENTS, 3),
     liveStreamsPerMember: intFrom(env.LIVE_STREAMS_PER_MEMBER, 5),
     liveStreamsMax: intFrom(env.LIVE_STREAMS_MAX, 2000),
@@ -104,6 +111,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     postingPerMinute: 30,
     filesDir: '',
     pageCacheStaleMs: 0,
+    pageCacheMb: 64,
+    textCacheMb: 32,
+    commentCacheMb: 32,
     youngAccountComments: 0,
     liveStreamsPerMember: 5,
     liveStreamsMax: 2000,

@@ -71,6 +71,9 @@ export const comments = sqliteTable(
     index('comments_reading_chapter_idx').on(t.readingId, t.chapterId),
     index('comments_root_idx').on(t.rootId),
     index('comments_club_created_idx').on(t.clubId, t.createdAt),
+    // A member's recent comments (young-account limit and slow mode, on every post): without it
+    // each post scanned every comment of the site.
+    index('comments_author_created_idx').on(t.authorId, t.createdAt),
   ],
 );
 

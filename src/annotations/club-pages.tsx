@@ -19,7 +19,7 @@ import { viewerTimeZone } from '../i18n/zoned-time';
 import { COMMENT_MAX_CHARS, renderCommentBodyCached } from './markdown';
 import { commentCan } from './policy';
 import { commentVisibleTo, type GateComment } from './gate';
-import { chapterComments, commentsAnchoredBetween, reactionTallies, recentLocations, recentReadingComments } from './queries';
+import { chapterThreadComments, commentsAnchoredBetween, reactionTallies, recentLocations, recentReadingComments } from './queries';
 import {
   annotationUrls,
   buildThreadsView,
@@ -34,12 +34,14 @@ import {
 } from './present';
 import { arrangeThreads, tallyChapter } from './threads';
 import type { RecentCommentView } from './types';
+import type { GateRow } from './queries';
+import { chapterRows } from './chapter-rows';
 
 /** How many comments the club home lists. */
 export const RECENT_LIMIT = 10;
 
 /** What the chapter page's parts share for one reader: the gate, the tallies, the urls, the rights. */
-function chapterPresentation(ctx: ClubChapterContext, rows: ReturnType<typeof chapterComments>) {
+function chapterPresentation(ctx: ClubChapterContext, rows: readonly GateRow[]) {
   const { deps, access, reading, chapter, t } = ctx;
   const db = deps.db;
   const viewer = gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
@@ -50,7 +52,8 @@ function chapterPresentation(ctx: ClubChapterContext, rows: ReturnType<typeof ch
   const marginOf = (paragraph: { id: number; ordinal: number }) => marginViewFor(urls, paragraph, tally.byParagraph.get(paragraph.id), tally.busiest, canPost);
 
   const discussion = () => {
-    const threadRows = rows.filter((row) => row.paragraphId === null);
+    // The chapter's own thread is drawn in full (bodies, authors): read only when it has comments.
+    const threadRows = rows.some((row) => row.paragraphId === null) ? chapterThreadComments(db, reading.id, chapter.id) : [];
     const hasThreads = arrangeThreads(threadRows, viewer, 'reading').threads.length > 0;
     const tallies = hasThreads ? reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: null }, viewer.userId) : [];
     return buildThreadsView(p, threadRows, tallies, {
@@ -78,7 +81,7 @@ function chapterPresentation(ctx: ClubChapterContext, rows: ReturnType<typeof ch
 /** The chapter page's margins, the chapter's discussion after the text, and the scripts they need. */
 export function annotationsOnChapter(ctx: ClubChapterContext): ChapterSlots {
   const { reading, chapter, t } = ctx;
-  const shown = chapterPresentation(ctx, chapterComments(ctx.deps.db, reading.id, chapter.id));
+  const shown = chapterPresentation(ctx, chapterRows(ctx.deps.db, ctx.access.club.id, reading.id, chapter.id, ctx.now));
 
   const margin: ParagraphDecorator = (paragraph) => {
     const paragraphTally = shown.tally.byParagraph.get(paragraph.id);
@@ -126,7 +129,7 @@ export interface ChapterChange {
 export function annotationsLive(contexts: readonly ClubChapterContext[], change: ChapterChange): string[] {
   if (contexts.length === 0) return [];
   const first = contexts[0]!;
-  const rows = chapterComments(first.deps.db, first.reading.id, first.chapter.id);
+  const rows = chapterRows(first.deps.db, first.access.club.id, first.reading.id, first.chapter.id, first.now);
   const wanted = change.paragraphIds === 'all' ? null : new Set(change.paragraphIds);
   return contexts.map((ctx) => {
     const shown = chapterPresentation(ctx, rows);

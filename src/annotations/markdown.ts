@@ -254,10 +254,18 @@ export function extractMentions(markdown: string): string[] {
   return [...(env.mentions ?? [])];
 }
 
-/** Rendered bodies by their Markdown, with the mention links each rendering resolved. */
-const renderedBodies = new LruCache<string, { html: string; links: [name: string, href: string | null][] }>(3000);
-/** Longer bodies are rendered every time: the cache stays small (at most ~25 MB). */
+type RenderedBody = { markdown: string; html: string; links: [name: string, href: string | null][] };
+const bodyBytes = (body: RenderedBody) => (body.markdown.length + body.html.length) * 2 + body.links.length * 64 + 120;
+/** Rendered bodies by their Markdown, with the mention links each rendering resolved; 16 MB until the app says. */
+let renderedBodies = new LruCache<string, RenderedBody>(20_000, { maxBytes: 16 * 1024 * 1024, sizeOf: bodyBytes });
+/** Longer bodies are rendered every time. */
 const CACHED_BODY_MAX_CHARS = 4000;
+
+/** The rendered bodies' memory budget (the annotations routes set it from `COMMENT_CACHE_MB`); starts empty. */
+export function setRenderedBodiesBudget(maxBytes: number): void {
+  if (renderedBodies.budget?.maxBytes === maxBytes) return;
+  renderedBodies = new LruCache<string, RenderedBody>(20_000, { maxBytes, sizeOf: bodyBytes });
+}
 
 /**
  * {@link renderCommentBody}, remembered. A body renders to the same HTML as long as its
@@ -278,6 +286,6 @@ export function renderCommentBodyCached(markdown: string, opts: RenderCommentOpt
       return href;
     },
   });
-  renderedBodies.set(markdown, { html, links });
+  renderedBodies.set(markdown, { markdown, html, links });
   return html;
 }

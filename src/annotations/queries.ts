@@ -7,7 +7,7 @@
  * Writes that touch several rows run in one immediate transaction.
  */
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { prepared, type Db } from '../../db/connection';
+import { prepared, type Db, type Sqlite } from '../../db/connection';
 import type { GateViewer } from './gate';
 import { chapters, commentRevisions, comments, memberships, paragraphs, reactions, spoilerReveals, users, type Reaction } from '../../db/schema';
 
@@ -76,6 +76,40 @@ export function chapterComments(db: Db, readingId: number, chapterId: number): C
     .where(and(eq(comments.readingId, readingId), eq(comments.chapterId, chapterId)))
     .orderBy(asc(comments.createdAt), asc(comments.id))
     .all();
+}
+
+/** What the chapter page's margins need of a comment: the gate's facts, its place and its state; no body, no author's name. */
+export interface GateRow {
+  id: number;
+  rootId: number | null;
+  parentId: number | null;
+  chapterId: number;
+  paragraphId: number | null;
+  anchorPosition: number;
+  passageStart: number | null;
+  passageEnd: number | null;
+  authorId: number;
+  visibility: 'club' | 'private';
+  createdAt: number;
+  deletedAt: number | null;
+  moderation: 'hidden' | 'removed' | null;
+}
+
+/**
+ * Every comment of a chapter in one reading as {@link GateRow}s (in no particular order): what the margins
+ * count and mark (the spoiler gate then decides per reader, as for full rows). One plain prepared
+ * statement, no join and no row mapping: it is read on every chapter page render, and a busy
+ * chapter has tens of thousands of comments.
+ */
+export function chapterGateRows(db: Db, readingId: number, chapterId: number): GateRow[] {
+  return prepared(db, 'chapter-gate-rows', (db) =>
+    (db as Db & { $client: Sqlite }).$client.prepare(
+      `select id, root_id as rootId, parent_id as parentId, chapter_id as chapterId, paragraph_id as paragraphId,
+              anchor_position as anchorPosition, passage_start as passageStart, passage_end as passageEnd,
+              author_id as authorId, visibility, created_at as createdAt, deleted_at as deletedAt, moderation
+         from comments where reading_id = ? and chapter_id = ?`,
+    ),
+  ).all(readingId, chapterId) as GateRow[];
 }
 
 /** Every comment on one paragraph (its passages included) in one reading, oldest first. */

@@ -17,7 +17,7 @@
  * const { threads, hiddenCount } = arrangeThreads(rows, viewer, 'reading');
  * const tally = tallyChapter(rows, viewer); // tally.byParagraph.get(pid)?.visible
  */
-import { partitionVisible, type GateComment, type GateViewer } from './gate';
+import { commentVisibleTo, partitionVisible, type GateComment, type GateViewer } from './gate';
 
 export const THREAD_ORDERS = ['reading', 'newest'] as const;
 export type ThreadOrder = (typeof THREAD_ORDERS)[number];
@@ -163,24 +163,28 @@ export function tallyChapter<T extends ThreadRow>(rows: readonly T[], viewer: Ga
     if (!tally) byParagraph.set(paragraphId, (tally = { visible: 0, hidden: 0, passages: [] }));
     return tally;
   };
-  const live = rows.filter(isLive);
-  const { visible } = partitionVisible(live, viewer);
-  const visibleIds = new Set(visible.map((row) => row.id));
-
-  for (const row of live) {
-    const isVisible = visibleIds.has(row.id);
+  // One pass over the rows (a busy chapter has tens of thousands): count, and keep the visible
+  // roots with a passage and each visible thread's size for the marks.
+  const threadSize = new Map<number, number>();
+  const passageRoots: T[] = [];
+  for (const row of rows) {
+    if (!isLive(row)) continue;
+    const isVisible = commentVisibleTo(row, viewer);
     if (!isVisible && row.visibility === 'private') continue; // someone else's note: not even counted
     const target = row.paragraphId === null ? chapterThread : tallyOf(row.paragraphId);
-    if (isVisible) target.visible += 1;
-    else target.hidden += 1;
+    if (!isVisible) {
+      target.hidden += 1;
+      continue;
+    }
+    target.visible += 1;
+    const rootId = rootIdOf(row);
+    threadSize.set(rootId, (threadSize.get(rootId) ?? 0) + 1);
+    if (rootId === row.id && row.paragraphId !== null && row.passageStart !== null && row.passageEnd !== null) passageRoots.push(row);
   }
 
   // Passage marks: visible roots with a passage; the count is the thread's visible live size.
-  const threadSize = new Map<number, number>();
-  for (const row of visible) threadSize.set(rootIdOf(row), (threadSize.get(rootIdOf(row)) ?? 0) + 1);
-  for (const row of visible) {
-    if (rootIdOf(row) !== row.id || row.paragraphId === null || row.passageStart === null || row.passageEnd === null) continue;
-    const passages = tallyOf(row.paragraphId).passages;
+  for (const row of passageRoots) {
+    const passages = tallyOf(row.paragraphId!).passages;
     const same = passages.find((p) => p.start === row.passageStart && p.end === row.passageEnd);
     const size = threadSize.get(row.id) ?? 1;
     const mine = viewer.userId !== null && row.authorId === viewer.userId;
@@ -189,7 +193,7 @@ export function tallyChapter<T extends ThreadRow>(rows: readonly T[], viewer: Ga
       same.private &&= row.visibility === 'private';
       same.mine ||= mine;
     } else {
-      passages.push({ start: row.passageStart, end: row.passageEnd, count: size, private: row.visibility === 'private', mine });
+      passages.push({ start: row.passageStart!, end: row.passageEnd!, count: size, private: row.visibility === 'private', mine });
     }
   }
   let busiest = 0;

@@ -85,7 +85,7 @@ export function cleanFilename(name: string): string {
 
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
 
-/** Chapters kept rendered: about 200 KB each for a 500-paragraph Korean chapter, so ~40 MB at worst. */
+/** Chapters kept rendered: about 200 KB each for a 500-paragraph Korean chapter; bytes bound it too (`TEXT_CACHE_MB`). */
 export const CHAPTER_CACHE_SIZE = 200;
 
 export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: ImportPool): Hono<AppEnv> {
@@ -94,7 +94,7 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
   const mayUploadForClub = (user: { id: number } | null, clubId: number) => user !== null && clubs.clubForUpload(user, clubId) !== null;
   const app = new Hono<AppEnv>();
   const secure = config.origin.startsWith('https://');
-  const chapterCache = new LruCache<number, string>(CHAPTER_CACHE_SIZE);
+  const chapterCache = new LruCache<number, string>(CHAPTER_CACHE_SIZE, { maxBytes: config.textCacheMb * 1024 * 1024, sizeOf: (html) => html.length * 2 });
   const importLimits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, maxFileBytes: config.maxUploadBytes };
   const importPool = parsers ?? defaultImportPool();
 

@@ -18,6 +18,10 @@
  *
  * The cache sits *after* every access check: it never decides who may see a page.
  *
+ * Memory is bounded twice: by a number of pages and by bytes (`maxBytes`, `PAGE_CACHE_MB`,
+ * 64 MB by default; a page counts its gzipped bytes and its key). The least recently used page
+ * goes first.
+ *
  * @example
  * const hit = cache.get(key, { userId, clubId }, now);
  * if (hit) return sendGzip(hit.gzip);
@@ -28,6 +32,8 @@ import { gzipHtml } from './page';
 
 export interface PageCacheOptions {
   maxEntries: number;
+  /** What the kept pages may take in all (gzipped bytes plus keys); 64 MB when not given. */
+  maxBytes?: number;
   othersStaleMs: number;
   maxAgeMs: number;
 }
@@ -39,18 +45,24 @@ export interface PageScope {
 
 interface Entry {
   gzip: Uint8Array<ArrayBuffer>;
+  bytes: number;
   createdAt: number;
   userVersion: number;
   clubVersion: number;
   clubId: number;
 }
 
-export const DEFAULT_PAGE_CACHE_OPTIONS: PageCacheOptions = { maxEntries: 400, othersStaleMs: 1000, maxAgeMs: 15_000 };
+export const DEFAULT_PAGE_CACHE_MB = 64;
+export const DEFAULT_PAGE_CACHE_OPTIONS: PageCacheOptions = { maxEntries: 2000, maxBytes: DEFAULT_PAGE_CACHE_MB * 1024 * 1024, othersStaleMs: 1000, maxAgeMs: 15_000 };
+
+/** What one kept page is counted as: its gzipped bytes, its key, and the entry's own bookkeeping. */
+const entryBytes = (key: string, gzip: Uint8Array) => gzip.byteLength + key.length * 2 + 120;
 
 export class PersonalPageCache {
   private readonly entries = new Map<string, Entry>();
   private readonly userVersions = new Map<number, number>();
   private readonly clubVersions = new Map<number, number>();
+  private totalBytes = 0;
 
   constructor(readonly options: PageCacheOptions = DEFAULT_PAGE_CACHE_OPTIONS) {}
 
@@ -71,7 +83,7 @@ export class PersonalPageCache {
       age < this.options.maxAgeMs &&
       (entry.clubVersion === (this.clubVersions.get(scope.clubId) ?? 0) || age < this.options.othersStaleMs);
     if (!fresh) {
-      this.entries.delete(key);
+      this.remove(key);
       return undefined;
     }
     // Least recently used goes first: re-insert to move this one to the end.
@@ -81,21 +93,38 @@ export class PersonalPageCache {
   }
 
   set(key: string, scope: PageScope, html: string, now: number): { gzip: Uint8Array<ArrayBuffer> } {
+    const gzip = gzipHtml(html);
     const entry: Entry = {
-      gzip: gzipHtml(html),
+      gzip,
+      bytes: entryBytes(key, gzip),
       createdAt: now,
       userVersion: this.userVersions.get(scope.userId) ?? 0,
       clubVersion: this.clubVersions.get(scope.clubId) ?? 0,
       clubId: scope.clubId,
     };
-    this.entries.delete(key);
+    this.remove(key);
+    const maxBytes = this.options.maxBytes ?? DEFAULT_PAGE_CACHE_MB * 1024 * 1024;
+    if (entry.bytes > maxBytes) return entry; // sent, not kept
     this.entries.set(key, entry);
-    while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.totalBytes += entry.bytes;
+    while (this.entries.size > this.options.maxEntries || this.totalBytes > maxBytes) this.remove(this.entries.keys().next().value!);
     return entry;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.totalBytes -= entry.bytes;
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** What the kept pages take, as counted against `maxBytes`. */
+  get bytes(): number {
+    return this.totalBytes;
   }
 }
 

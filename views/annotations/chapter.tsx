@@ -7,6 +7,7 @@
 import type { FC } from 'hono/jsx';
 import type { ChapterExtrasView, MarginView, PassageFormView, RevealView } from '../../src/annotations';
 import type { Translator } from '../../src/i18n';
+import { element, escapeText, markup } from '../html';
 import { pluralComments, THREAD_SWAP, ThreadsContainer, VisibilityField } from './threads';
 
 export type { ChapterExtrasView, MarginView, PassageFormView, RevealView };
@@ -16,47 +17,38 @@ export const marginIds = (paragraphId: number) => ({
   threads: `threads-${paragraphId}`,
 });
 
-/** Counts and links; swapped on its own (by id) after an htmx post so the numbers stay true. */
-export const MarginSummary: FC<{ t: Translator; margin: MarginView }> = ({ t, margin }) => {
+/**
+ * Counts and links; swapped on its own (by id) after an htmx post so the numbers stay true.
+ * Drawn once per paragraph, so built as a string (`../html.ts`); the markup is what the JSX was.
+ */
+export function marginSummaryHtml(t: Translator, margin: MarginView): string {
   const ids = marginIds(margin.paragraphId);
   const target = `#${ids.threads}`;
-  return (
-    <div class={`annotation-summary heat-${margin.heat}`} id={ids.summary}>
-      {margin.visible > 0 && (
-        <a
-          class="comment-count"
-          href={margin.threadsUrl}
-          hx-get={margin.threadsUrl}
-          hx-target={target}
-          hx-swap={THREAD_SWAP}
-          aria-label={`${pluralComments(t, 'annotations.count', margin.visible)} — ${t('annotations.open', { ordinal: margin.ordinal })}`}
-        >
-          {pluralComments(t, 'annotations.count', margin.visible)}
-        </a>
-      )}
-      {margin.hidden > 0 && <span class="hidden-count">{pluralComments(t, 'annotations.hidden', margin.hidden)}</span>}
-      {margin.composeUrl !== null && (
-        <a
-          class="add-comment"
-          href={`${margin.composeUrl}#new-comment-p${margin.paragraphId}`}
-          hx-get={margin.composeUrl}
-          hx-target={target}
-          hx-swap={THREAD_SWAP}
-          aria-label={t('annotations.add.aria', { ordinal: margin.ordinal })}
-        >
-          {t('annotations.add')}
-        </a>
-      )}
-    </div>
-  );
-};
+  let inner = '';
+  if (margin.visible > 0) {
+    const count = pluralComments(t, 'annotations.count', margin.visible);
+    inner += element(
+      'a',
+      { class: 'comment-count', href: margin.threadsUrl, 'hx-get': margin.threadsUrl, 'hx-target': target, 'hx-swap': THREAD_SWAP, 'aria-label': `${count} — ${t('annotations.open', { ordinal: margin.ordinal })}` },
+      escapeText(count),
+    );
+  }
+  if (margin.hidden > 0) inner += element('span', { class: 'hidden-count' }, escapeText(pluralComments(t, 'annotations.hidden', margin.hidden)));
+  if (margin.composeUrl !== null) {
+    inner += element(
+      'a',
+      { class: 'add-comment', href: `${margin.composeUrl}#new-comment-p${margin.paragraphId}`, 'hx-get': margin.composeUrl, 'hx-target': target, 'hx-swap': THREAD_SWAP, 'aria-label': t('annotations.add.aria', { ordinal: margin.ordinal }) },
+      escapeText(t('annotations.add')),
+    );
+  }
+  return element('div', { class: `annotation-summary heat-${margin.heat}`, id: ids.summary }, inner);
+}
 
-export const Margin: FC<{ t: Translator; lang?: string; margin: MarginView }> = ({ t, lang, margin }) => (
-  <div class="annotation-margin" lang={lang}>
-    <MarginSummary t={t} margin={margin} />
-    <div class="threads" id={marginIds(margin.paragraphId).threads}></div>
-  </div>
-);
+export const MarginSummary: FC<{ t: Translator; margin: MarginView }> = ({ t, margin }) => markup(marginSummaryHtml(t, margin));
+
+/** A paragraph's margin: its summary and the (empty) place its threads load into. */
+export const Margin: FC<{ t: Translator; lang?: string; margin: MarginView }> = ({ t, lang, margin }) =>
+  markup(element('div', { class: 'annotation-margin', lang }, marginSummaryHtml(t, margin) + element('div', { class: 'threads', id: marginIds(margin.paragraphId).threads })));
 
 /** One button that reveals (or hides again) the chapter's comments; a plain form, no htmx. */
 const RevealForm: FC<{ reveal: RevealView; action: string; formClass?: string; buttonClass: string; label: string }> = ({ reveal, action, formClass, buttonClass, label }) => (

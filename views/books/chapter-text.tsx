@@ -17,7 +17,7 @@
  * not, so `passage.js` skips `<rt>` when it counts.
  */
 import type { FC } from 'hono/jsx';
-import { raw } from 'hono/html';
+import { childHtml, element, markup } from '../html';
 import { escapeHtml } from '../../src/http/errors';
 import type { BookTextSetting, Highlight, ParagraphDecoration, ParagraphView, RubyView } from '../../src/books';
 
@@ -67,35 +67,38 @@ export function paragraphTextHtml(text: string, highlights: readonly Highlight[]
   return html + markedRange(text, merged, cursor, text.length);
 }
 
+/**
+ * Every paragraph with its decoration. A chapter has hundreds of paragraphs, so the markup is
+ * built as strings (`../html.ts`, escaped exactly as hono/jsx escapes) rather than thousands of
+ * JSX elements; it is the markup described at the top of this file.
+ */
 export const ChapterText: FC<{
   paragraphs: readonly ParagraphView[];
   decorate?: (paragraph: ParagraphView) => ParagraphDecoration | undefined;
   /** The book's language and direction; without it the text inherits both. */
   setting?: BookTextSetting;
-}> = ({ paragraphs, decorate, setting }) => (
-  <div class="reader-text" lang={setting?.lang} dir={setting?.dir}>
-    {paragraphs.map((paragraph) => {
-      const decoration = decorate?.(paragraph);
-      const text = raw(paragraphTextHtml(paragraph.text, decoration?.highlights, paragraph.ruby ?? []));
-      const level = Math.min(6, Math.max(2, paragraph.depth + 1));
-      const Heading = `h${level}` as 'h2';
-      return (
-        <div
-          class={['para', paragraph.kind === 'heading' ? 'para-heading' : '', decoration?.className].filter(Boolean).join(' ')}
-          id={`p-${paragraph.ordinal}`}
-          data-paragraph-id={paragraph.id}
-          data-ordinal={paragraph.ordinal}
-          data-position={paragraph.position}
-        >
-          {paragraph.kind === 'heading' ? <Heading class="paragraph-text">{text}</Heading> : <p class="paragraph-text">{text}</p>}
-          {/* The margin is interface, in the reader's own direction (both UI languages run left to right). */}
-          {decoration?.margin !== undefined && (
-            <div class="margin" dir={setting?.dir === 'rtl' ? 'ltr' : undefined}>
-              {decoration.margin}
-            </div>
-          )}
-        </div>
-      );
-    })}
-  </div>
-);
+}> = ({ paragraphs, decorate, setting }) => {
+  // The margin is interface, in the reader's own direction (both UI languages run left to right).
+  const marginDir = setting?.dir === 'rtl' ? 'ltr' : undefined;
+  let html = '';
+  for (const paragraph of paragraphs) {
+    const decoration = decorate?.(paragraph);
+    const text = paragraphTextHtml(paragraph.text, decoration?.highlights, paragraph.ruby ?? []);
+    const level = Math.min(6, Math.max(2, paragraph.depth + 1));
+    const inner =
+      (paragraph.kind === 'heading' ? element(`h${level}`, { class: 'paragraph-text' }, text) : element('p', { class: 'paragraph-text' }, text)) +
+      (decoration?.margin !== undefined ? element('div', { class: 'margin', dir: marginDir }, childHtml(decoration.margin)) : '');
+    html += element(
+      'div',
+      {
+        class: ['para', paragraph.kind === 'heading' ? 'para-heading' : '', decoration?.className].filter(Boolean).join(' '),
+        id: `p-${paragraph.ordinal}`,
+        'data-paragraph-id': paragraph.id,
+        'data-ordinal': paragraph.ordinal,
+        'data-position': paragraph.position,
+      },
+      inner,
+    );
+  }
+  return markup(element('div', { class: 'reader-text', lang: setting?.lang, dir: setting?.dir }, html));
+};

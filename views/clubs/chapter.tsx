@@ -13,6 +13,7 @@ import type { Child, FC } from 'hono/jsx';
 import { ChapterText, type ParagraphDecoration, type ParagraphView } from '../books/chapter-text';
 import type { PageContext } from '../context';
 import { Layout } from '../layout';
+import { childHtml, element, escapeText, markup } from '../html';
 import { ClubHeader, ProgressMeter, type ClubHeading } from './parts';
 import type { ChapterProgressView } from '../../src/clubs';
 export type { ChapterProgressView };
@@ -74,35 +75,29 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
     // The paragraph's actions (the annotations area's "Comment" and this button) show when the
     // paragraph is chosen (a tap or click on it, keyboard focus, its #p-N in the address) and
     // always without JavaScript; see "Paragraph actions" in app.css.
-    const ours = (
-      <span class="progress-action" lang={page.locale}>
-        <button
-          type="submit"
-          class="progress-here"
-          form={read ? 'progress-set' : 'progress-forward'}
-          name="position"
-          value={String(paragraph.position)}
-          data-opens={read ? undefined : String(opens)}
-          aria-describedby={opens > 0 ? noteId : undefined}
-        >
-          {read ? setLabel : forwardLabel}
-        </button>
-        {opens > 0 && (
-          <span class="progress-opens" id={noteId}>
-            {t('clubs.progress.opens', { count: opens })}
-          </span>
-        )}
-      </span>
-    );
+    // Drawn once per paragraph: built as a string (../html.ts), the markup the JSX was.
+    const ours =
+      element(
+        'span',
+        { class: 'progress-action', lang: page.locale },
+        element(
+          'button',
+          {
+            type: 'submit',
+            class: 'progress-here',
+            form: read ? 'progress-set' : 'progress-forward',
+            name: 'position',
+            value: String(paragraph.position),
+            'data-opens': read ? undefined : String(opens),
+            'aria-describedby': opens > 0 ? noteId : undefined,
+          },
+          escapeText(read ? setLabel : forwardLabel),
+        ) + (opens > 0 ? element('span', { class: 'progress-opens', id: noteId }, escapeText(t('clubs.progress.opens', { count: opens }))) : ''),
+      );
     return {
       highlights: theirs?.highlights,
       className: [theirs?.className, read ? 'para-read' : ''].filter(Boolean).join(' ') || undefined,
-      margin: (
-        <>
-          {theirs?.margin}
-          {ours}
-        </>
-      ),
+      margin: markup((theirs?.margin === undefined ? '' : childHtml(theirs.margin)) + ours),
     };
   };
 

@@ -14,6 +14,8 @@
 import type { Hono } from 'hono';
 import { routesOf } from '../../http/routes';
 import type { AppEnv, AreaDeps } from '../../http/types';
+import { keepChapterRows } from '../chapter-rows';
+import { setRenderedBodiesBudget } from '../markdown';
 import { readingRoutes } from './reading';
 import { editionRoutes } from './editions';
 import type { EditionMoveStep } from '../edition-move';
@@ -22,6 +24,10 @@ import { writingRoutes } from './writing';
 
 /** `editionMoveSteps`: what other areas move with a reading's comments to a new edition. */
 export function annotationRoutes(deps: AreaDeps, editionMoveSteps: readonly EditionMoveStep[] = []): Hono<AppEnv> {
+  // The area's caches, within COMMENT_CACHE_MB: half for chapters' comment rows, half for rendered bodies.
+  const budget = deps.config.commentCacheMb * 1024 * 1024;
+  keepChapterRows(deps.db, deps.events, budget / 2);
+  setRenderedBodiesBudget(budget / 2);
   const kit = annotationKit(deps);
   return routesOf(readingRoutes(deps, kit), writingRoutes(deps, kit), editionRoutes(deps, kit, editionMoveSteps));
 }

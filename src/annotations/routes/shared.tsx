@@ -19,8 +19,9 @@ import { viewerTimeZone } from '../../i18n/zoned-time';
 import type { GateViewer } from '../gate';
 import { commentCan } from '../policy';
 import { annotationUrls, buildThreadsView, chapterPageUrl, highlightsFor, marginViewFor, readingParamOf, type Presenter } from '../present';
-import { chapterComments, chapterThreadComments, paragraphComments, reactionTallies, type CommentRow } from '../queries';
+import { chapterThreadComments, paragraphComments, reactionTallies, type CommentRow } from '../queries';
 import { commentFacts, commentPlaces, type Place } from '../service';
+import { chapterRows } from '../chapter-rows';
 import { parseThreadOrder, tallyChapter, type ThreadOrder } from '../threads';
 import type { FormState } from '../types';
 import type { InputRefusal } from '../validation';
@@ -95,7 +96,7 @@ export function annotationKit(deps: AreaDeps) {
         let margin = null;
         if (paragraph && options.withMargin) {
           // Keep the margin's numbers true after a change (ignored where there is no margin).
-          const tally = tallyChapter(chapterComments(db, reading.id, chapter.id), p.viewer);
+          const tally = tallyChapter(chapterRows(db, p.access.club.id, reading.id, chapter.id, clock()), p.viewer);
           const marginView = marginViewFor(urls, paragraph, tally.byParagraph.get(paragraph.id), tally.busiest, commentCan(p.access, 'post', null, p.viewer));
           margin = (
             <hx-partial hx-target={`#margin-summary-${paragraph.id}`} hx-swap={SUMMARY_SWAP}>

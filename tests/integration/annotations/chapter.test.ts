@@ -212,7 +212,7 @@ describe('the hooks, called directly', () => {
     const paragraphs = chapter2();
     await post(room.alice, { paragraph_id: paragraphs[1]!.id, body: 'one' });
     const one = await chapterQueries(room.ids.owner);
-    expect(one).toBe(2); // the chapter's comments, the reader's reveals
+    expect(one).toBe(2); // the chapter's comment rows (gate facts only), the reader's reveals
 
     for (let i = 0; i < 36; i++) {
       const p = paragraphs[1 + (i % 6)]!;
@@ -226,8 +226,9 @@ describe('the hooks, called directly', () => {
     expect(total).toBe(39);
     await room.owner.post(url(`/comments/${total}/react`), { reaction: 'like' });
     const many = await chapterQueries(room.ids.owner);
-    // The chapter thread now has something to show: its reactions and mention names are loaded once each.
-    expect(many).toBe(one + 2);
+    // The chapter thread now has something to show: its comments in full (bodies, authors), their
+    // reactions and the mention names are loaded once each.
+    expect(many).toBe(one + 3);
   });
 
   it('recent discussion on the club home lists the latest comments the reader may see, with links', async () => {

@@ -69,4 +69,26 @@ describe('PersonalPageCache', () => {
     expect(read(cache.get('a', scope, 3))).toBe(html('a'));
     expect(read(cache.get('c', scope, 3))).toBe(html('c'));
   });
+
+  it('keeps its pages within maxBytes, the least recently used going first', () => {
+    // Incompressible text, so each page's gzip is about its length.
+    const page = (seed: number) => html(Array.from({ length: 2000 }, (_, i) => ((i * 7919 + seed * 104729) % 65521).toString(36)).join(''));
+    const one = new PersonalPageCache({ maxEntries: 100, othersStaleMs: 0, maxAgeMs: 60_000 });
+    one.set('probe', scope, page(0), 1000);
+    const pageBytes = one.bytes;
+    const cache = new PersonalPageCache({ maxEntries: 100, maxBytes: Math.floor(pageBytes * 2.5), othersStaleMs: 0, maxAgeMs: 60_000 });
+    cache.set('a', scope, page(1), 1000);
+    cache.set('b', scope, page(2), 1000);
+    expect(cache.get('a', scope, 1001)).toBeDefined(); // b is now the least recently used
+    cache.set('c', scope, page(3), 1000);
+    expect(cache.size).toBe(2);
+    expect(cache.get('b', scope, 1001)).toBeUndefined();
+    expect(read(cache.get('a', scope, 1001))).toBe(page(1));
+    expect(read(cache.get('c', scope, 1001))).toBe(page(3));
+    expect(cache.bytes).toBeLessThanOrEqual(pageBytes * 2.5);
+    // A page larger than the whole budget is sent, not kept.
+    const tiny = new PersonalPageCache({ maxEntries: 100, maxBytes: 10, othersStaleMs: 0, maxAgeMs: 60_000 });
+    expect(read(tiny.set('k', scope, page(4), 1000))).toBe(page(4));
+    expect(tiny.size).toBe(0);
+  });
 });

@@ -22,4 +22,23 @@ describe('LruCache', () => {
     expect(cache.size).toBe(1);
     expect(() => new LruCache(0)).toThrow();
   });
+
+  it('keeps within its byte budget, evicting the least recently used first, and skips a value larger than the budget', () => {
+    const cache = new LruCache<string, string>(100, { maxBytes: 10, sizeOf: (value) => value.length });
+    cache.set('a', 'xxxx');
+    cache.set('b', 'yyyy');
+    expect(cache.bytes).toBe(8);
+    cache.get('a'); // b is now the least recent
+    cache.set('c', 'zzzz');
+    expect(cache.has('b')).toBe(false);
+    expect(cache.has('a') && cache.has('c')).toBe(true);
+    expect(cache.bytes).toBe(8);
+    cache.set('big', 'x'.repeat(11));
+    expect(cache.has('big')).toBe(false);
+    expect(cache.bytes).toBe(8);
+    cache.set('a', 'x');
+    expect(cache.bytes).toBe(5);
+    cache.clear();
+    expect(cache.bytes).toBe(0);
+  });
 });

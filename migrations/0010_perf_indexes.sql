@@ -1,0 +1,1 @@
+CREATE INDEX `comments_author_created_idx` ON `comments` (`author_id`,`created_at`);
