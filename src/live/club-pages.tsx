@@ -18,7 +18,7 @@ export function streamPath(clubId: number, readingId: number, chapterId: number)
 export function liveOnChapter(hub: LiveHub) {
   return (ctx: ClubChapterContext): ChapterSlots => {
     // Events after this id are news to the page being drawn: the stream replays them.
-    const url = `${streamPath(ctx.access.club.id, ctx.reading.id, ctx.chapter.id)}?since=${hub.currentId()}`;
+    const url = `${streamPath(ctx.access.club.id, ctx.reading.id, ctx.chapter.id)}?since=${hub.currentId(ctx.now)}`;
     return { panels: <LiveConnector t={ctx.t} url={url} />, scripts: ['hx-sse.js', 'live.js'] };
   };
 }

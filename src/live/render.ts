@@ -34,8 +34,38 @@ export interface PageChange {
 const NOTHING: PageChange = { annotations: null, polls: false, threadsOf: null };
 export const EVERYTHING: PageChange = { annotations: { paragraphIds: 'all', discussion: true, reveal: true }, polls: true, threadsOf: null };
 
+/** Where a chapter's paragraphs are in the book (books never change once imported). */
+export interface ChapterLayout {
+  lastPosition: number;
+  paragraphs: readonly { id: number; position: number }[];
+}
+
+/**
+ * What a reader's own progress moving from `from` to `to` changes on their page of this
+ * chapter: the margins of the paragraphs between the two places (their comments open, or close
+ * when the reader sets progress back), the reveal control's count, and — when the chapter's
+ * end is crossed — its own discussion and the polls shown after the chapter. Nothing else is
+ * redrawn (the reader is reading there).
+ */
+export function progressChange(layout: ChapterLayout, from: number, to: number): PageChange | null {
+  const low = Math.min(from, to);
+  const high = Math.max(from, to);
+  if (low === high) return null;
+  const paragraphIds = layout.paragraphs.filter((p) => p.position > low && p.position <= high).map((p) => p.id);
+  const end = low < layout.lastPosition && layout.lastPosition <= high;
+  const first = layout.paragraphs[0]?.position ?? layout.lastPosition;
+  if (paragraphIds.length === 0 && !end && (high < first || low >= layout.lastPosition)) return null;
+  return { annotations: { paragraphIds, discussion: end, reveal: true }, polls: end, threadsOf: null };
+}
+
+/** A stream as {@link changeFor} sees it: where it is, and the reader's progress as it knows it. */
+export interface StreamState extends StreamPlace {
+  viewer: LiveStream['viewer'];
+  progress: number;
+}
+
 /** Does this event change anything on this stream's page? */
-export function changeFor(event: DomainEvent, stream: LiveStream): PageChange | null {
+export function changeFor(event: DomainEvent, stream: StreamState, layout: ChapterLayout): PageChange | null {
   const onThisChapter = (e: { readingId: number; chapterId: number }) => e.readingId === stream.readingId && e.chapterId === stream.chapterId;
   switch (event.type) {
     case 'comment.posted':
@@ -56,13 +86,17 @@ export function changeFor(event: DomainEvent, stream: LiveStream): PageChange | 
     case 'poll.voted':
       return { ...NOTHING, polls: true };
     case 'progress.moved':
-      // What a reader's own progress opens: everything on their page may change.
-      return event.readingId === stream.readingId && event.userId === stream.viewer.user?.id ? EVERYTHING : null;
+      // What a reader's own progress opens (or closes), and only that.
+      return event.readingId === stream.readingId && event.userId === stream.viewer.user?.id ? progressChange(layout, stream.progress, event.position) : null;
     case 'spoilers.revealed':
-      return event.readingId === stream.readingId && event.actorId === stream.viewer.user?.id ? EVERYTHING : null;
+      // The reader chose to see this chapter's comments further on (or to hide them again).
+      return event.readingId === stream.readingId && event.chapterId === stream.chapterId && event.actorId === stream.viewer.user?.id
+        ? { annotations: { paragraphIds: 'all', discussion: true, reveal: true }, polls: false, threadsOf: null }
+        : null;
     case 'club.changed':
-      // A role changed: what someone may do (and see of polls) may change.
-      return event.what === 'role' ? EVERYTHING : null;
+      // A role changed: what that member may do (and see of polls) may change.
+      if (event.what !== 'role' || (event.targetUserId !== undefined && event.targetUserId !== stream.viewer.user?.id)) return null;
+      return EVERYTHING;
     default:
       return null;
   }

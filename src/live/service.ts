@@ -12,11 +12,13 @@
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { DomainEvent, DomainEventType } from '../events';
 import type { AreaDeps } from '../http/types';
+import { getChapterById, listParagraphs } from '../books';
+import { progressOf } from '../clubs';
 import { translator, type Locale } from '../i18n';
 import { presenceFragment } from './club-pages';
 import { formatMessage, LiveHub, MAX_BACKLOG, type LiveStream, type RecordedEvent } from './hub';
-import { namedMembers } from './queries';
-import { changeFor, EVERYTHING, renderGroups, type PageChange } from './render';
+import { chapterChangesSince, namedMembers } from './queries';
+import { changeFor, renderGroups, type ChapterLayout, type PageChange } from './render';
 import type { LiveMessage, StreamPlace, StreamViewer } from './types';
 
 /** The events a chapter page can show; the others get no id and no place in the buffer. */
@@ -41,12 +43,15 @@ const PRESENCE_DELAY_MS = 100;
 interface OpenStream extends LiveStream {
   /** The newest event this stream has been sent (or has seen on the page it came from). */
   lastSeq: number;
+  /** The reader's progress as this stream last drew it (what a move opens is drawn from here). */
+  progress: number;
 }
 
 export class LiveService {
   readonly hub: LiveHub;
   private readonly presenceDue = new Map<string, StreamPlace>();
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly layouts = new Map<number, ChapterLayout>();
 
   constructor(private readonly deps: AreaDeps) {
     this.hub = new LiveHub({ perMember: deps.config.liveStreamsPerMember, max: deps.config.liveStreamsMax });
@@ -70,6 +75,7 @@ export class LiveService {
       viewer,
       groupKey: `${viewer.user?.id ?? 'visitor'}|${viewer.locale}|${viewer.timeZone ?? ''}`,
       lastSeq: 0,
+      progress: viewer.user ? progressOf(this.deps.db, place.readingId, viewer.user.id) : 0,
       send: (message: LiveMessage) => {
         if (closed) return;
         if (pending >= MAX_BACKLOG) {
@@ -104,26 +110,60 @@ export class LiveService {
     }
   }
 
+  /** The paragraphs' places in a chapter (kept: a book's text never changes once imported). */
+  layoutOf(chapterId: number): ChapterLayout {
+    let layout = this.layouts.get(chapterId);
+    if (!layout) {
+      const chapter = getChapterById(this.deps.db, chapterId);
+      layout = {
+        lastPosition: chapter?.lastPosition ?? 0,
+        paragraphs: listParagraphs(this.deps.db, chapterId)
+          .filter((p) => p.kind !== 'heading')
+          .map((p) => ({ id: p.id, position: p.position })),
+      };
+      if (this.layouts.size > 256) this.layouts.clear();
+      this.layouts.set(chapterId, layout);
+    }
+    return layout;
+  }
+
   private replay(stream: OpenStream, lastId: string | null): void {
-    const current = this.hub.currentId();
-    const currentSeq = Number(current.split('-')[1]);
+    const now = this.deps.clock();
+    const currentSeq = this.hub.currentSeq;
     if (lastId === null) {
       stream.lastSeq = currentSeq;
       return;
     }
     const missed = this.hub.since(stream.clubId, lastId);
-    if (missed === 'too-old') {
-      // Older than what we keep: redraw every part of the page once.
+    if (!Array.isArray(missed)) {
+      // Older than what we keep (or from before a restart): ask the database what changed on
+      // this chapter since the id's time, and draw only that.
       stream.lastSeq = currentSeq;
-      this.deliver([[stream]], stream, EVERYTHING, current);
+      if (missed.at === null) return;
+      const changed = chapterChangesSince(this.deps.db, stream.readingId, stream.chapterId, missed.at);
+      if (changed.paragraphIds.length === 0 && !changed.chapter && !changed.polls) return;
+      const change: PageChange = {
+        annotations: changed.paragraphIds.length > 0 || changed.chapter ? { paragraphIds: changed.paragraphIds, discussion: changed.chapter, reveal: true } : null,
+        polls: changed.polls,
+        threadsOf: null,
+      };
+      for (const paragraphId of changed.paragraphIds) stream.send({ event: 'live:threads', data: String(paragraphId) });
+      this.deliver([[stream]], stream, change, this.hub.currentId(now));
       return;
     }
     for (const entry of missed) {
       stream.lastSeq = entry.seq;
-      const change = changeFor(entry.event, stream);
+      const change = this.changeOn(entry.event, stream);
       if (change) this.deliver([[stream]], stream, change, entry.id);
     }
     stream.lastSeq = Math.max(stream.lastSeq, currentSeq);
+  }
+
+  /** What `event` changes on this stream's page; keeps the stream's idea of the reader's progress up to date. */
+  private changeOn(event: DomainEvent, stream: OpenStream): PageChange | null {
+    const change = changeFor(event, stream, this.layoutOf(stream.chapterId));
+    if (event.type === 'progress.moved' && event.readingId === stream.readingId && event.userId === stream.viewer.user?.id) stream.progress = event.position;
+    return change;
   }
 
   private heard(event: DomainEvent): void {
@@ -132,8 +172,12 @@ export class LiveService {
       for (const stream of this.hub.streamsOf(event.clubId)) if (stream.viewer.user?.id === event.userId) stream.close();
       return;
     }
+    if (event.type === 'club.changed' && event.what === 'progress_visibility') {
+      for (const stream of this.hub.streamsOf(event.clubId)) this.presenceChanged(stream);
+      return;
+    }
     if (!SHOWN.has(event.type)) return;
-    const recorded = this.hub.record(event.clubId, event);
+    const recorded = this.hub.record(event.clubId, event, this.deps.clock());
     if (this.hub.streamsOf(event.clubId).length === 0) return;
     setImmediate(() => {
       try {
@@ -150,7 +194,7 @@ export class LiveService {
     for (const stream of this.hub.streamsOf(clubId) as OpenStream[]) {
       if (stream.lastSeq >= recorded.seq) continue;
       stream.lastSeq = recorded.seq;
-      const change = changeFor(recorded.event, stream);
+      const change = this.changeOn(recorded.event, stream);
       if (!change) continue;
       const key = `${stream.readingId}:${stream.chapterId}:${JSON.stringify(change)}`;
       let bucket = buckets.get(key);
