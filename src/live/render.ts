@@ -102,6 +102,21 @@ export function changeFor(event: DomainEvent, stream: StreamState, layout: Chapt
   }
 }
 
+/** Both changes at once (a batch of events drawn together). */
+export function mergeChanges(a: PageChange, b: PageChange): PageChange {
+  let annotations: ChapterChange | null = a.annotations ?? b.annotations;
+  if (a.annotations && b.annotations) {
+    const x = a.annotations;
+    const y = b.annotations;
+    annotations = {
+      paragraphIds: x.paragraphIds === 'all' || y.paragraphIds === 'all' ? 'all' : [...new Set([...x.paragraphIds, ...y.paragraphIds])],
+      discussion: x.discussion || y.discussion,
+      reveal: x.reveal || y.reveal,
+    };
+  }
+  return { annotations, polls: a.polls || b.polls, threadsOf: null };
+}
+
 /** The rendered parts for one group of streams; `null` when the reader may no longer see the chapter. */
 export type GroupRender = { html: string } | null;
 

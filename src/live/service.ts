@@ -18,7 +18,7 @@ import { translator, type Locale } from '../i18n';
 import { presenceFragment } from './club-pages';
 import { formatMessage, LiveHub, MAX_BACKLOG, type LiveStream, type RecordedEvent } from './hub';
 import { chapterChangesSince, namedMembers } from './queries';
-import { changeFor, renderGroups, type ChapterLayout, type PageChange } from './render';
+import { changeFor, mergeChanges, renderGroups, type ChapterLayout, type PageChange } from './render';
 import type { LiveMessage, StreamPlace, StreamViewer } from './types';
 
 /** The events a chapter page can show; the others get no id and no place in the buffer. */
@@ -52,6 +52,7 @@ export class LiveService {
   private readonly presenceDue = new Map<string, StreamPlace>();
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layouts = new Map<number, ChapterLayout>();
+  private readonly queued = new Map<number, RecordedEvent[]>();
 
   constructor(private readonly deps: AreaDeps) {
     this.hub = new LiveHub({ perMember: deps.config.liveStreamsPerMember, max: deps.config.liveStreamsMax });
@@ -87,7 +88,7 @@ export class LiveService {
           return;
         }
         pending += 1;
-        void sse.write(formatMessage(message)).then(() => (pending -= 1));
+        void sse.write(message.bytes ?? formatMessage(message)).then(() => (pending -= 1));
       },
       close: () => {
         if (closed) return;
@@ -147,14 +148,13 @@ export class LiveService {
         polls: changed.polls,
         threadsOf: null,
       };
-      for (const paragraphId of changed.paragraphIds) stream.send({ event: 'live:threads', data: String(paragraphId) });
-      this.deliver([[stream]], stream, change, this.hub.currentId(now));
+      this.deliver([[stream]], stream, change, [this.hub.currentId(now)], changed.paragraphIds);
       return;
     }
     for (const entry of missed) {
       stream.lastSeq = entry.seq;
       const change = this.changeOn(entry.event, stream);
-      if (change) this.deliver([[stream]], stream, change, entry.id);
+      if (change) this.deliver([[stream]], stream, change, [entry.id], change.threadsOf === null ? [] : [change.threadsOf]);
     }
     stream.lastSeq = Math.max(stream.lastSeq, currentSeq);
   }
@@ -179,46 +179,76 @@ export class LiveService {
     if (!SHOWN.has(event.type)) return;
     const recorded = this.hub.record(event.clubId, event, this.deps.clock());
     if (this.hub.streamsOf(event.clubId).length === 0) return;
+    // Events heard before the next turn of the loop are drawn together: under load (a render
+    // takes longer than the gap between posts) one render covers several events.
+    const queue = this.queued.get(event.clubId);
+    if (queue) {
+      queue.push(recorded);
+      return;
+    }
+    this.queued.set(event.clubId, [recorded]);
     setImmediate(() => {
+      const batch = this.queued.get(event.clubId!) ?? [];
+      this.queued.delete(event.clubId!);
       try {
-        this.fanOut(event.clubId!, recorded);
+        this.fanOut(event.clubId!, batch);
       } catch (error) {
         this.deps.log?.({ level: 'error', message: `live: ${(error as Error).message}`, stack: (error as Error).stack });
       }
     });
   }
 
-  /** Draws one event for every stream it concerns, once per group of identical readers. */
-  private fanOut(clubId: number, recorded: RecordedEvent): void {
-    const buckets = new Map<string, { place: StreamPlace; change: PageChange; groups: Map<string, OpenStream[]> }>();
+  /**
+   * Draws a batch of events for every stream they concern: per stream, the union of what the
+   * events change; then once per group of streams whose readers see the same page. Each event
+   * a stream is concerned by gets its own message id, in order; the swaps travel with the
+   * last of them (the earlier ones are id-only messages, which only move the browser's
+   * Last-Event-ID), so a reconnection never replays an event twice nor skips one.
+   */
+  private fanOut(clubId: number, batch: readonly RecordedEvent[]): void {
+    const buckets = new Map<string, { place: StreamPlace; change: PageChange; ids: string[]; threads: number[]; groups: Map<string, OpenStream[]> }>();
     for (const stream of this.hub.streamsOf(clubId) as OpenStream[]) {
-      if (stream.lastSeq >= recorded.seq) continue;
-      stream.lastSeq = recorded.seq;
-      const change = this.changeOn(recorded.event, stream);
-      if (!change) continue;
-      const key = `${stream.readingId}:${stream.chapterId}:${JSON.stringify(change)}`;
+      let merged: PageChange | null = null;
+      const ids: string[] = [];
+      const threads = new Set<number>();
+      for (const recorded of batch) {
+        if (stream.lastSeq >= recorded.seq) continue;
+        stream.lastSeq = recorded.seq;
+        const change = this.changeOn(recorded.event, stream);
+        if (!change) continue;
+        ids.push(recorded.id);
+        if (change.threadsOf !== null) threads.add(change.threadsOf);
+        merged = merged ? mergeChanges(merged, change) : change;
+      }
+      if (!merged) continue;
+      const key = `${stream.readingId}:${stream.chapterId}:${JSON.stringify(merged)}:${ids.join(',')}:${[...threads].join(',')}`;
       let bucket = buckets.get(key);
-      if (!bucket) buckets.set(key, (bucket = { place: stream, change, groups: new Map() }));
+      if (!bucket) buckets.set(key, (bucket = { place: stream, change: merged, ids, threads: [...threads], groups: new Map() }));
       const group = bucket.groups.get(stream.groupKey);
       if (group) group.push(stream);
       else bucket.groups.set(stream.groupKey, [stream]);
     }
-    for (const bucket of buckets.values()) this.deliver([...bucket.groups.values()], bucket.place, bucket.change, recorded.id);
+    for (const bucket of buckets.values()) this.deliver([...bucket.groups.values()], bucket.place, bucket.change, bucket.ids, bucket.threads);
   }
 
-  private deliver(groups: readonly (readonly LiveStream[])[], place: StreamPlace, change: PageChange, id: string): void {
+  /** Renders `change` once per group and writes the same bytes to every stream of the group. */
+  private deliver(groups: readonly (readonly LiveStream[])[], place: StreamPlace, change: PageChange, ids: readonly string[], threads: readonly number[] = []): void {
     const renders = renderGroups(this.deps, place, groups, change, this.deps.clock());
+    const encoder = new TextEncoder();
+    let head = '';
+    for (const paragraphId of threads) head += formatMessage({ event: 'live:threads', data: String(paragraphId) });
+    for (const id of ids.slice(0, -1)) head += `id: ${id}\n\n`;
+    const byHtml = new Map<string, Uint8Array>();
     groups.forEach((streams, index) => {
       const render = renders[index];
-      for (const stream of streams) {
-        if (!render) {
-          // The reader may no longer see this chapter (left, removed, chapter moved later).
-          stream.close();
-          continue;
-        }
-        if (change.threadsOf !== null) stream.send({ event: 'live:threads', data: String(change.threadsOf) });
-        stream.send({ data: render.html, id });
+      if (!render) {
+        // The reader may no longer see this chapter (left, removed, chapter moved later).
+        for (const stream of streams) stream.close();
+        return;
       }
+      let bytes = byHtml.get(render.html);
+      if (!bytes) byHtml.set(render.html, (bytes = encoder.encode(head + formatMessage({ data: render.html, id: ids.at(-1) }))));
+      for (const stream of streams) stream.send({ data: '', bytes });
     });
   }
 

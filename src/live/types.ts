@@ -23,6 +23,8 @@ export interface LiveMessage {
   id?: string;
   /** A comment line that keeps proxies from closing an idle stream; carries nothing. */
   heartbeat?: boolean;
+  /** The message already in the text/event-stream format (encoded once for many streams). */
+  bytes?: Uint8Array;
 }
 
 /** People on a chapter page right now. */
