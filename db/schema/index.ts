@@ -4,3 +4,4 @@ export * from './clubs';
 export * from './annotations';
 export * from './polls';
 export * from './moderation';
+export * from './live';

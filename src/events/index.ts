@@ -76,6 +76,10 @@ export type DomainEvent =
   | (EventBase & { type: 'comment.reanchored'; clubId: number; readingId: number; commentId: number; how: 'confirmed' | 'manual' | 'left_on_chapter' })
   | (EventBase & { type: 'chapters.scheduled'; clubId: number; readingId: number; chapterIds: number[] })
   | (EventBase & { type: 'progress.moved'; clubId: number; readingId: number; userId: number; position: number })
+  // ---- live: meetings (src/live)
+  | (EventBase & { type: 'meeting.started'; clubId: number; meetingId: number; readingId: number; chapterId: number })
+  | (EventBase & { type: 'meeting.spotlighted'; clubId: number; meetingId: number; kind: 'paragraph' | 'thread'; targetId: number })
+  | (EventBase & { type: 'meeting.ended'; clubId: number; meetingId: number })
   // ---- the reader's own settings (they show on every page they load)
   | (EventBase & { type: 'reader.settings_changed'; userId: number; what: 'profile' | 'locale' | 'font' | 'password' })
   // ---- books

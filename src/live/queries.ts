@@ -1,7 +1,7 @@
 /** The live area's own reads: who of the readers on a page are members and may be named; what changed on a chapter since a time. */
-import { and, eq, gt, inArray, isNotNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
-import { comments, memberships, moderationLog, polls, pollVotes, reactions, users } from '../../db/schema';
+import { comments, meetingAttendees, meetingMoments, meetings, memberships, moderationLog, polls, pollVotes, reactions, users, type Meeting } from '../../db/schema';
 
 /** Display names of the club's members among `userIds` who have not hidden their progress. */
 export function namedMembers(db: Db, clubId: number, userIds: readonly number[]): string[] {
@@ -63,4 +63,110 @@ export function chapterChangesSince(db: Db, readingId: number, chapterId: number
     chapter: rows.some((row) => row.paragraphId === null),
     polls: pollChanged,
   };
+}
+
+// ---- meetings
+
+/** The club's running meeting, if any. */
+export function runningMeeting(db: Db, clubId: number): Meeting | undefined {
+  return db.select().from(meetings).where(and(eq(meetings.clubId, clubId), isNull(meetings.endedAt))).get();
+}
+
+/** One meeting of this club (another club's id finds nothing). */
+export function meetingOf(db: Db, clubId: number, meetingId: number): Meeting | undefined {
+  return db.select().from(meetings).where(and(eq(meetings.clubId, clubId), eq(meetings.id, meetingId))).get();
+}
+
+/** Starts a meeting; `null` when one is running already (the unique index decides). */
+export function insertMeeting(db: Db, values: { clubId: number; readingId: number; chapterId: number; startedBy: number; startedAt: number }): number | null {
+  const row = db.insert(meetings).values(values).onConflictDoNothing().returning({ id: meetings.id }).get();
+  return row?.id ?? null;
+}
+
+export function setSpotlight(db: Db, meetingId: number, kind: 'paragraph' | 'thread', targetId: number, at: number): void {
+  db.update(meetings).set({ spotlightKind: kind, spotlightId: targetId }).where(eq(meetings.id, meetingId)).run();
+  addMoment(db, meetingId, kind, targetId, at);
+}
+
+export function addMoment(db: Db, meetingId: number, kind: 'paragraph' | 'thread' | 'poll', targetId: number, at: number): void {
+  db.insert(meetingMoments).values({ meetingId, kind, targetId, at }).onConflictDoNothing().run();
+}
+
+export function endMeeting(db: Db, meetingId: number, at: number): void {
+  db.update(meetings).set({ endedAt: at, spotlightKind: null, spotlightId: null }).where(and(eq(meetings.id, meetingId), isNull(meetings.endedAt))).run();
+}
+
+/** Counts a member as come (once). */
+export function addAttendee(db: Db, meetingId: number, userId: number, at: number): void {
+  db.insert(meetingAttendees).values({ meetingId, userId, joinedAt: at }).onConflictDoNothing().run();
+}
+
+/** A thread's root comment as a spotlight needs it: where it is, never its text. */
+export function threadRoot(db: Db, readingId: number, commentId: number) {
+  return db
+    .select({ id: comments.id, chapterId: comments.chapterId, paragraphId: comments.paragraphId, anchorPosition: comments.anchorPosition, visibility: comments.visibility })
+    .from(comments)
+    .where(
+      and(
+        eq(comments.id, commentId),
+        eq(comments.readingId, readingId),
+        eq(comments.rootId, commentId),
+        eq(comments.visibility, 'club'),
+        isNull(comments.deletedAt),
+        isNull(comments.moderation),
+      ),
+    )
+    .get();
+}
+
+/** The poll's chapter (to tell whether a poll belongs to the meeting). */
+export function pollPlace(db: Db, pollId: number) {
+  return db.select({ readingId: polls.readingId, chapterId: polls.chapterId }).from(polls).where(eq(polls.id, pollId)).get();
+}
+
+/** The club's last ended meetings with who came and what they spotlighted, newest first. */
+export function pastMeetings(db: Db, clubId: number, limit: number) {
+  const rows = db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.clubId, clubId), isNotNull(meetings.endedAt)))
+    .orderBy(desc(meetings.startedAt))
+    .limit(limit)
+    .all();
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const people = db
+    .select({ meetingId: meetingAttendees.meetingId, name: users.displayName })
+    .from(meetingAttendees)
+    .innerJoin(users, eq(users.id, meetingAttendees.userId))
+    .where(inArray(meetingAttendees.meetingId, ids))
+    .orderBy(asc(users.displayName))
+    .all();
+  const moments = db.select().from(meetingMoments).where(inArray(meetingMoments.meetingId, ids)).orderBy(asc(meetingMoments.at), asc(meetingMoments.id)).all();
+  return rows.map((meeting) => ({
+    meeting,
+    names: people.filter((p) => p.meetingId === meeting.id).map((p) => p.name),
+    moments: moments.filter((m) => m.meetingId === meeting.id),
+  }));
+}
+
+/** The chapter's threads a moderator may spotlight (roots shared with the club, live), newest first: where and by whom, never their text. */
+export function spotlightableThreads(db: Db, readingId: number, chapterId: number, limit = 50) {
+  return db
+    .select({ id: comments.id, paragraphId: comments.paragraphId, author: users.displayName, createdAt: comments.createdAt })
+    .from(comments)
+    .innerJoin(users, eq(users.id, comments.authorId))
+    .where(
+      and(
+        eq(comments.readingId, readingId),
+        eq(comments.chapterId, chapterId),
+        eq(comments.rootId, comments.id),
+        eq(comments.visibility, 'club'),
+        isNull(comments.deletedAt),
+        isNull(comments.moderation),
+      ),
+    )
+    .orderBy(desc(comments.createdAt), desc(comments.id))
+    .limit(limit)
+    .all();
 }

@@ -20,6 +20,7 @@ import type { DomainEvent } from '../events';
 import type { AreaDeps } from '../http/types';
 import { translator } from '../i18n';
 import { pollsOnChapter } from '../polls';
+import { meetingFragment } from './club-pages';
 import type { LiveStream } from './hub';
 import type { StreamPlace } from './types';
 
@@ -29,10 +30,12 @@ export interface PageChange {
   polls: boolean;
   /** A paragraph whose open thread the page should fetch again (live.js). */
   threadsOf: number | null;
+  /** The meeting banner (started, spotlight moved, ended). */
+  meeting?: boolean;
 }
 
 const NOTHING: PageChange = { annotations: null, polls: false, threadsOf: null };
-export const EVERYTHING: PageChange = { annotations: { paragraphIds: 'all', discussion: true, reveal: true }, polls: true, threadsOf: null };
+export const EVERYTHING: PageChange = { annotations: { paragraphIds: 'all', discussion: true, reveal: true }, polls: true, threadsOf: null, meeting: true };
 
 /** Where a chapter's paragraphs are in the book (books never change once imported). */
 export interface ChapterLayout {
@@ -55,7 +58,8 @@ export function progressChange(layout: ChapterLayout, from: number, to: number):
   const end = low < layout.lastPosition && layout.lastPosition <= high;
   const first = layout.paragraphs[0]?.position ?? layout.lastPosition;
   if (paragraphIds.length === 0 && !end && (high < first || low >= layout.lastPosition)) return null;
-  return { annotations: { paragraphIds, discussion: end, reveal: true }, polls: end, threadsOf: null };
+  // The meeting banner too: whether the spotlight is ahead of the reader depends on their progress.
+  return { annotations: { paragraphIds, discussion: end, reveal: true }, polls: end, threadsOf: null, meeting: true };
 }
 
 /** A stream as {@link changeFor} sees it: where it is, and the reader's progress as it knows it. */
@@ -85,6 +89,10 @@ export function changeFor(event: DomainEvent, stream: StreamState, layout: Chapt
     case 'poll.deleted':
     case 'poll.voted':
       return { ...NOTHING, polls: true };
+    case 'meeting.started':
+    case 'meeting.spotlighted':
+    case 'meeting.ended':
+      return { ...NOTHING, meeting: true };
     case 'progress.moved':
       // What a reader's own progress opens (or closes), and only that.
       return event.readingId === stream.readingId && event.userId === stream.viewer.user?.id ? progressChange(layout, stream.progress, event.position) : null;
@@ -114,7 +122,7 @@ export function mergeChanges(a: PageChange, b: PageChange): PageChange {
       reveal: x.reveal || y.reveal,
     };
   }
-  return { annotations, polls: a.polls || b.polls, threadsOf: null };
+  return { annotations, polls: a.polls || b.polls, threadsOf: null, meeting: Boolean(a.meeting || b.meeting) };
 }
 
 /** The rendered parts for one group of streams; `null` when the reader may no longer see the chapter. */
@@ -146,6 +154,7 @@ export function renderGroups(deps: AreaDeps, place: StreamPlace, groups: readonl
     if (change.polls) {
       html += `<hx-partial hx-target="#chapter-polls" hx-swap="outerHTML settle:0">${String(pollsOnChapter(ctx).panels ?? '')}</hx-partial>`;
     }
+    if (change.meeting) html += meetingFragment(ctx);
     return { html };
   });
 }

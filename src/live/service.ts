@@ -13,11 +13,11 @@ import type { SSEStreamingApi } from 'hono/streaming';
 import type { DomainEvent, DomainEventType } from '../events';
 import type { AreaDeps } from '../http/types';
 import { getChapterById, listParagraphs } from '../books';
-import { progressOf } from '../clubs';
+import { loadClubAccess, progressOf } from '../clubs';
 import { translator, type Locale } from '../i18n';
 import { presenceFragment } from './club-pages';
 import { formatMessage, LiveHub, MAX_BACKLOG, type LiveStream, type RecordedEvent } from './hub';
-import { chapterChangesSince, namedMembers } from './queries';
+import { addAttendee, addMoment, chapterChangesSince, namedMembers, pollPlace, runningMeeting } from './queries';
 import { changeFor, mergeChanges, renderGroups, type ChapterLayout, type PageChange } from './render';
 import type { LiveMessage, StreamPlace, StreamViewer } from './types';
 
@@ -36,6 +36,9 @@ const SHOWN: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
   'poll.voted',
   'progress.moved',
   'club.changed',
+  'meeting.started',
+  'meeting.spotlighted',
+  'meeting.ended',
 ]);
 
 const PRESENCE_DELAY_MS = 100;
@@ -102,6 +105,7 @@ export class LiveService {
       done();
     });
     this.hub.add(stream);
+    this.attend(stream);
     try {
       stream.send({ data: '', event: 'live:open' });
       this.replay(stream, lastId);
@@ -109,6 +113,30 @@ export class LiveService {
     } finally {
       this.hub.remove(stream);
     }
+  }
+
+  /** A just-started meeting: everyone who has its chapter open now has come. */
+  meetingStarted(meetingId: number, place: StreamPlace): void {
+    const now = this.deps.clock();
+    for (const stream of this.hub.streamsAt(place)) if (stream.viewer.user) addAttendee(this.deps.db, meetingId, stream.viewer.user.id, now);
+  }
+
+  /** A member opening the running meeting's chapter has come (visitors and non-members do not count). */
+  private attend(stream: LiveStream): void {
+    const userId = stream.viewer.user?.id;
+    if (userId === undefined) return;
+    const meeting = runningMeeting(this.deps.db, stream.clubId);
+    if (!meeting || meeting.readingId !== stream.readingId || meeting.chapterId !== stream.chapterId) return;
+    const access = loadClubAccess(this.deps.db, stream.clubId, stream.viewer.user);
+    if (access?.isMember) addAttendee(this.deps.db, meeting.id, userId, this.deps.clock());
+  }
+
+  /** A poll of the meeting's chapter opened or voted in while the meeting runs: part of its record. */
+  private pollDuringMeeting(clubId: number, pollId: number): void {
+    const meeting = runningMeeting(this.deps.db, clubId);
+    if (!meeting) return;
+    const place = pollPlace(this.deps.db, pollId);
+    if (place && place.readingId === meeting.readingId && place.chapterId === meeting.chapterId) addMoment(this.deps.db, meeting.id, 'poll', pollId, this.deps.clock());
   }
 
   /** The paragraphs' places in a chapter (kept: a book's text never changes once imported). */
@@ -176,6 +204,7 @@ export class LiveService {
       for (const stream of this.hub.streamsOf(event.clubId)) this.presenceChanged(stream);
       return;
     }
+    if (event.type === 'poll.opened' || event.type === 'poll.voted' || event.type === 'poll.closed') this.pollDuringMeeting(event.clubId, event.pollId);
     if (!SHOWN.has(event.type)) return;
     const recorded = this.hub.record(event.clubId, event, this.deps.clock());
     if (this.hub.streamsOf(event.clubId).length === 0) return;

@@ -1,0 +1,37 @@
+CREATE TABLE `meeting_attendees` (
+	`meeting_id` integer NOT NULL,
+	`user_id` integer NOT NULL,
+	`joined_at` integer NOT NULL,
+	PRIMARY KEY(`meeting_id`, `user_id`),
+	FOREIGN KEY (`meeting_id`) REFERENCES `meetings`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `meeting_moments` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`meeting_id` integer NOT NULL,
+	`kind` text NOT NULL,
+	`target_id` integer NOT NULL,
+	`at` integer NOT NULL,
+	FOREIGN KEY (`meeting_id`) REFERENCES `meetings`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `meeting_moments_once_idx` ON `meeting_moments` (`meeting_id`,`kind`,`target_id`);--> statement-breakpoint
+CREATE TABLE `meetings` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`club_id` integer NOT NULL,
+	`reading_id` integer NOT NULL,
+	`chapter_id` integer NOT NULL,
+	`started_by` integer,
+	`started_at` integer NOT NULL,
+	`ended_at` integer,
+	`spotlight_kind` text,
+	`spotlight_id` integer,
+	FOREIGN KEY (`club_id`) REFERENCES `clubs`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`reading_id`) REFERENCES `readings`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`chapter_id`) REFERENCES `chapters`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`started_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `meetings_one_running_idx` ON `meetings` (`club_id`) WHERE ended_at is null;--> statement-breakpoint
+CREATE INDEX `meetings_club_idx` ON `meetings` (`club_id`,`started_at`);
