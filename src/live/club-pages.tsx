@@ -30,16 +30,12 @@ export function liveOnChapter(hub: LiveHub, streaming: boolean) {
       addAttendee(ctx.deps.db, meeting.id, ctx.access.userId, ctx.now);
     }
     const banner = <MeetingBanner t={ctx.t} view={meetingBannerFor(ctx.deps, ctx, { readingId: ctx.reading.id, chapterId: ctx.chapter.id })} />;
-    if (!streaming) return { panels: banner };
+    if (!streaming) return { beforeText: banner };
     // Events after this id are news to the page being drawn: the stream replays them.
     const url = `${streamPath(ctx.access.club.id, ctx.reading.id, ctx.chapter.id)}?since=${hub.currentId(ctx.now)}`;
     return {
-      panels: (
-        <>
-          {banner}
-          <LiveConnector t={ctx.t} url={url} />
-        </>
-      ),
+      beforeText: banner,
+      panels: <LiveConnector t={ctx.t} url={url} />,
       scripts: ['hx-sse.js', 'live.js'],
     };
   };
