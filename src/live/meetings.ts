@@ -124,7 +124,7 @@ export function meetingBannerFor(deps: AppDeps, viewer: Viewer, page: { readingI
 /** The club home's record of the last meetings (when, who came, what was spotlighted), without any text of the book or the talk. */
 export function meetingRecordsFor(deps: AppDeps, access: ClubAccess): MeetingRecordView[] {
   if (!meetingCan(access, 'see')) return [];
-  return pastMeetings(deps.db, access.club.id, MEETING_RECORDS).map(({ meeting, names, moments }) => {
+  return pastMeetings(deps.db, access.club.id, MEETING_RECORDS).map(({ meeting, names, unnamed, moments }) => {
     const paragraphs: number[] = [];
     let threads = 0;
     let polls = 0;
@@ -145,6 +145,7 @@ export function meetingRecordsFor(deps: AppDeps, access: ClubAccess): MeetingRec
       chapterUrl: chapter && reading && open ? `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}` : null,
       chapterOrdinal: chapter?.ordinal ?? 0,
       names,
+      unnamed,
       paragraphs,
       threads,
       polls,

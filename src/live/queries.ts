@@ -124,7 +124,7 @@ export function pollPlace(db: Db, pollId: number) {
   return db.select({ readingId: polls.readingId, chapterId: polls.chapterId }).from(polls).where(eq(polls.id, pollId)).get();
 }
 
-/** The club's last ended meetings with who came and what they spotlighted, newest first. */
+/** The club's last ended meetings with who came (named unless they hide their progress) and what they spotlighted, newest first. */
 export function pastMeetings(db: Db, clubId: number, limit: number) {
   const rows = db
     .select()
@@ -136,16 +136,19 @@ export function pastMeetings(db: Db, clubId: number, limit: number) {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const people = db
-    .select({ meetingId: meetingAttendees.meetingId, name: users.displayName })
+    .select({ meetingId: meetingAttendees.meetingId, name: users.displayName, hidden: memberships.progressHidden })
     .from(meetingAttendees)
     .innerJoin(users, eq(users.id, meetingAttendees.userId))
+    .leftJoin(memberships, and(eq(memberships.userId, meetingAttendees.userId), eq(memberships.clubId, clubId)))
     .where(inArray(meetingAttendees.meetingId, ids))
     .orderBy(asc(users.displayName))
     .all();
   const moments = db.select().from(meetingMoments).where(inArray(meetingMoments.meetingId, ids)).orderBy(asc(meetingMoments.at), asc(meetingMoments.id)).all();
   return rows.map((meeting) => ({
     meeting,
-    names: people.filter((p) => p.meetingId === meeting.id).map((p) => p.name),
+    // Named like presence: members who hide their progress (or have left) are only counted.
+    names: people.filter((p) => p.meetingId === meeting.id && p.hidden === false).map((p) => p.name),
+    unnamed: people.filter((p) => p.meetingId === meeting.id && p.hidden !== false).length,
     moments: moments.filter((m) => m.meetingId === meeting.id),
   }));
 }

@@ -67,7 +67,9 @@ export interface MeetingRecordView {
   endedAt: number;
   chapterUrl: string | null;
   chapterOrdinal: number;
+  /** Who came and may be named (not hiding their progress); `unnamed` the others. */
   names: string[];
+  unnamed: number;
   /** Ordinals of the paragraphs spotlighted. */
   paragraphs: number[];
   threads: number;

@@ -105,7 +105,10 @@ export const MeetingRecords: FC<{ t: Translator; locale: string; timeZone: strin
               {t('live.meeting.record_minutes', { count: Math.max(1, Math.round((record.endedAt - record.startedAt) / 60_000)) })}
             </p>
             <p class="muted">
-              {record.names.length > 0 ? t('live.meeting.record_came', { names: record.names.join(', ') }) : t('live.meeting.record_nobody')}
+              {record.names.length > 0 && t('live.meeting.record_came', { names: record.names.join(', ') })}
+              {record.names.length > 0 && record.unnamed > 0 && ' '}
+              {record.unnamed > 0 && t(record.names.length > 0 ? 'live.meeting.record_others' : 'live.meeting.record_unnamed', { count: record.unnamed })}
+              {record.names.length === 0 && record.unnamed === 0 && t('live.meeting.record_nobody')}
             </p>
             {(record.paragraphs.length > 0 || record.threads > 0 || record.polls > 0) && (
               <p class="muted">

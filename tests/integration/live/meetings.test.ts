@@ -150,6 +150,12 @@ describe('the banner follows each reader', () => {
     expect(record).toContain('1 poll');
     expect(record).toContain(room.usernames.bob); // display names default to the username in the room
     expect(record).toContain(room.usernames.alice);
+    // A member who hides their progress is counted, not named (as on the presence line).
+    room.testApp.sqlite.prepare('update memberships set progress_hidden = 1 where club_id = ? and user_id = ?').run(room.clubId, room.ids.alice);
+    const hidden = /<li class="meeting-record"[\s\S]*?<\/li>/.exec(await (await room.owner.get(club())).text())![0];
+    expect(hidden).not.toContain(room.usernames.alice);
+    expect(hidden).toContain('and 1 other');
+    room.testApp.sqlite.prepare('update memberships set progress_hidden = 0 where club_id = ? and user_id = ?').run(room.clubId, room.ids.alice);
     expect(record).not.toContain('THREAD-SECRET');
     expect(home).not.toContain('id="meeting-banner"');
   });
