@@ -83,11 +83,16 @@ export function changeFor(event: DomainEvent, stream: StreamState, layout: Chapt
     case 'reaction.toggled':
       if (!onThisChapter(event)) return null;
       return event.paragraphId === null ? { ...NOTHING, annotations: { paragraphIds: [], discussion: true, reveal: false } } : { ...NOTHING, threadsOf: event.paragraphId };
+    case 'poll.voted':
+      // The voter's own page swapped its card from the vote's answer (and put focus on "You
+      // voted."): redrawing it again under them would take that away. Their other tabs show
+      // their ballot on the next change or load.
+      if (event.actorId !== null && event.actorId === stream.viewer.user?.id) return null;
+      return { ...NOTHING, polls: true };
     case 'poll.opened':
     case 'poll.changed':
     case 'poll.closed':
     case 'poll.deleted':
-    case 'poll.voted':
       return { ...NOTHING, polls: true };
     case 'meeting.started':
     case 'meeting.spotlighted':

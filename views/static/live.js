@@ -6,7 +6,8 @@
  * - says so when the stream is refused or lost (the page keeps working as it is);
  * - keeps the reader's place through every swap: a part the reader is typing in (a comment
  *   being written, a poll choice not yet sent) is not replaced at all, and the element that has
- *   keyboard focus inside a replaced part gets focus back in its new copy.
+ *   keyboard focus inside a replaced part gets focus back in its new copy (a part whose new copy
+ *   has no such element, say a confirmation that just got focus, is not replaced either).
  * Served as a file (CSP-clean: no inline script, no eval). Without it nothing changes.
  */
 (function () {
@@ -87,7 +88,17 @@
         tasks.splice(i, 1);
         continue;
       }
-      if (active && active !== document.body && box.contains(active)) refocus = { box: box.id, replaced: box === active, selector: findAgain(active) };
+      if (active && active !== document.body && box.contains(active)) {
+        var selector = findAgain(active);
+        var fragment = tasks[i].fragment;
+        // The focused element must be in the new copy too (a count's link, a button); when it
+        // is not (a confirmation just said, a form the news removes), the part stays as it is.
+        if (box !== active && !(fragment && fragment.querySelector && fragment.querySelector(selector))) {
+          tasks.splice(i, 1);
+          continue;
+        }
+        refocus = { box: box.id, replaced: box === active, selector: selector };
+      }
     }
   });
   live.addEventListener('htmx:after:swap', function () {
