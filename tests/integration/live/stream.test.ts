@@ -168,6 +168,7 @@ describe('each reader gets what they may see', () => {
   it('after_vote: only the reader who voted gets the results', async () => {
     const pollId = await createPoll(room.moderator, room.clubId, { target: `chapter:${chapter2().id}`, resultsVisibility: 'after_vote', option_1: 'Sea', option_2: 'Hill' });
     const [sea] = optionIdsOf({ app: room.testApp } as never, pollId);
+    await bob.waitFor((m) => m.data.includes(`poll-${pollId}`)); // the poll opening, first
     const before = bob.messages.length;
     const { got } = await nextFor([owner], () => room.bob.post(url(`/polls/${pollId}/vote`), { choice: sea! }));
     const card = (m: SseMessage) => /<section class="poll-card[^"]*" id="poll-(\d+)"[\s\S]*?<\/section>/g;
