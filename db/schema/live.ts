@@ -9,8 +9,8 @@ import { clubs, readings } from './clubs';
  * club (`endedAt` null). `spotlight*` is what the meeting is on now (a paragraph, or a thread by
  * its root comment); the ended meeting stays as the club home's short record.
  */
-export const meetings = sqliteTable(
-  'meetings',
+export const meetingSessions = sqliteTable(
+  'meeting_sessions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     clubId: integer('club_id')
@@ -28,16 +28,16 @@ export const meetings = sqliteTable(
     spotlightKind: text('spotlight_kind', { enum: ['paragraph', 'thread'] }),
     spotlightId: integer('spotlight_id'),
   },
-  (t) => [uniqueIndex('meetings_one_running_idx').on(t.clubId).where(sql`ended_at is null`), index('meetings_club_idx').on(t.clubId, t.startedAt)],
+  (t) => [uniqueIndex('meeting_sessions_one_running_idx').on(t.clubId).where(sql`ended_at is null`), index('meeting_sessions_club_idx').on(t.clubId, t.startedAt)],
 );
 
 /** Who came: members who had the meeting's chapter open while it ran (once each). */
-export const meetingAttendees = sqliteTable(
-  'meeting_attendees',
+export const sessionAttendees = sqliteTable(
+  'meeting_session_attendees',
   {
-    meetingId: integer('meeting_id')
+    meetingId: integer('session_id')
       .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
+      .references(() => meetingSessions.id, { onDelete: 'cascade' }),
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -47,18 +47,18 @@ export const meetingAttendees = sqliteTable(
 );
 
 /** What a meeting spotlighted or discussed, in order: paragraphs, threads (root comment), polls opened or voted on. */
-export const meetingMoments = sqliteTable(
-  'meeting_moments',
+export const sessionMoments = sqliteTable(
+  'meeting_session_moments',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    meetingId: integer('meeting_id')
+    meetingId: integer('session_id')
       .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
+      .references(() => meetingSessions.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: ['paragraph', 'thread', 'poll'] }).notNull(),
     targetId: integer('target_id').notNull(),
     at: integer('at').notNull(),
   },
-  (t) => [uniqueIndex('meeting_moments_once_idx').on(t.meetingId, t.kind, t.targetId)],
+  (t) => [uniqueIndex('meeting_session_moments_once_idx').on(t.meetingId, t.kind, t.targetId)],
 );
 
-export type Meeting = typeof meetings.$inferSelect;
+export type LiveMeeting = typeof meetingSessions.$inferSelect;

@@ -8,7 +8,7 @@
  * reader's progress. Otherwise the banner says the meeting is ahead of them, and nothing of
  * where (no title, no paragraph). It never carries text of the book or of a comment.
  */
-import type { Meeting, Reading } from '../../db/schema';
+import type { LiveMeeting, Reading } from '../../db/schema';
 import { chapterName, getChapterById, getParagraph, listParagraphs } from '../books';
 import { chapterBasePath, chapterOpensAt, chapterOpenTo, getReading, type ClubAccess } from '../clubs';
 import type { AppDeps } from '../http/types';
@@ -21,9 +21,9 @@ export const MEETING_RECORDS = 3;
 
 export function meetingPaths(clubId: number) {
   return {
-    start: `/clubs/${clubId}/meetings`,
-    spotlight: (id: number) => `/clubs/${clubId}/meetings/${id}/spotlight`,
-    end: (id: number) => `/clubs/${clubId}/meetings/${id}/end`,
+    start: `/clubs/${clubId}/meeting-mode`,
+    spotlight: (id: number) => `/clubs/${clubId}/meeting-mode/${id}/spotlight`,
+    end: (id: number) => `/clubs/${clubId}/meeting-mode/${id}/end`,
   };
 }
 
@@ -36,7 +36,7 @@ interface Viewer {
 }
 
 /** Where a spotlight points: its position (for the gate's comparison), the paragraph ordinal, the page anchor. */
-function spotlightPlace(deps: AppDeps, meeting: Meeting): { position: number; ordinal: number | null; anchor: string; kind: 'paragraph' | 'thread' } | null {
+function spotlightPlace(deps: AppDeps, meeting: LiveMeeting): { position: number; ordinal: number | null; anchor: string; kind: 'paragraph' | 'thread' } | null {
   if (meeting.spotlightKind === null || meeting.spotlightId === null) return null;
   if (meeting.spotlightKind === 'paragraph') {
     const paragraph = getParagraph(deps.db, meeting.spotlightId);

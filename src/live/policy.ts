@@ -6,12 +6,12 @@
  * Meetings: only the club's moderators (and owner) start one, spotlight in it and end it; the
  * members see it. A meeting of another club is not there at all (the routes answer 404).
  */
-import type { Meeting } from '../../db/schema';
+import type { LiveMeeting } from '../../db/schema';
 import { chapterOpenTo, type ClubAccess } from '../clubs';
 
 export type MeetingAction = 'see' | 'start' | 'spotlight' | 'end';
 
-export function meetingCan(access: ClubAccess, action: MeetingAction, meeting?: Pick<Meeting, 'clubId' | 'endedAt'>): boolean {
+export function meetingCan(access: ClubAccess, action: MeetingAction, meeting?: Pick<LiveMeeting, 'clubId' | 'endedAt'>): boolean {
   if (meeting && meeting.clubId !== access.club.id) return false;
   switch (action) {
     case 'see':

@@ -1,7 +1,7 @@
 /** The live area's own reads: who of the readers on a page are members and may be named; what changed on a chapter since a time. */
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
-import { comments, meetingAttendees, meetingMoments, meetings, memberships, moderationLog, polls, pollVotes, reactions, users, type Meeting } from '../../db/schema';
+import { comments, sessionAttendees, sessionMoments, meetingSessions, memberships, moderationLog, polls, pollVotes, reactions, users, type LiveMeeting } from '../../db/schema';
 
 /** Display names of the club's members among `userIds` who have not hidden their progress. */
 export function namedMembers(db: Db, clubId: number, userIds: readonly number[]): string[] {
@@ -65,40 +65,40 @@ export function chapterChangesSince(db: Db, readingId: number, chapterId: number
   };
 }
 
-// ---- meetings
+// ---- meetingSessions
 
 /** The club's running meeting, if any. */
-export function runningMeeting(db: Db, clubId: number): Meeting | undefined {
-  return db.select().from(meetings).where(and(eq(meetings.clubId, clubId), isNull(meetings.endedAt))).get();
+export function runningMeeting(db: Db, clubId: number): LiveMeeting | undefined {
+  return db.select().from(meetingSessions).where(and(eq(meetingSessions.clubId, clubId), isNull(meetingSessions.endedAt))).get();
 }
 
 /** One meeting of this club (another club's id finds nothing). */
-export function meetingOf(db: Db, clubId: number, meetingId: number): Meeting | undefined {
-  return db.select().from(meetings).where(and(eq(meetings.clubId, clubId), eq(meetings.id, meetingId))).get();
+export function meetingOf(db: Db, clubId: number, meetingId: number): LiveMeeting | undefined {
+  return db.select().from(meetingSessions).where(and(eq(meetingSessions.clubId, clubId), eq(meetingSessions.id, meetingId))).get();
 }
 
 /** Starts a meeting; `null` when one is running already (the unique index decides). */
 export function insertMeeting(db: Db, values: { clubId: number; readingId: number; chapterId: number; startedBy: number; startedAt: number }): number | null {
-  const row = db.insert(meetings).values(values).onConflictDoNothing().returning({ id: meetings.id }).get();
+  const row = db.insert(meetingSessions).values(values).onConflictDoNothing().returning({ id: meetingSessions.id }).get();
   return row?.id ?? null;
 }
 
 export function setSpotlight(db: Db, meetingId: number, kind: 'paragraph' | 'thread', targetId: number, at: number): void {
-  db.update(meetings).set({ spotlightKind: kind, spotlightId: targetId }).where(eq(meetings.id, meetingId)).run();
+  db.update(meetingSessions).set({ spotlightKind: kind, spotlightId: targetId }).where(eq(meetingSessions.id, meetingId)).run();
   addMoment(db, meetingId, kind, targetId, at);
 }
 
 export function addMoment(db: Db, meetingId: number, kind: 'paragraph' | 'thread' | 'poll', targetId: number, at: number): void {
-  db.insert(meetingMoments).values({ meetingId, kind, targetId, at }).onConflictDoNothing().run();
+  db.insert(sessionMoments).values({ meetingId, kind, targetId, at }).onConflictDoNothing().run();
 }
 
 export function endMeeting(db: Db, meetingId: number, at: number): void {
-  db.update(meetings).set({ endedAt: at, spotlightKind: null, spotlightId: null }).where(and(eq(meetings.id, meetingId), isNull(meetings.endedAt))).run();
+  db.update(meetingSessions).set({ endedAt: at, spotlightKind: null, spotlightId: null }).where(and(eq(meetingSessions.id, meetingId), isNull(meetingSessions.endedAt))).run();
 }
 
 /** Counts a member as come (once). */
 export function addAttendee(db: Db, meetingId: number, userId: number, at: number): void {
-  db.insert(meetingAttendees).values({ meetingId, userId, joinedAt: at }).onConflictDoNothing().run();
+  db.insert(sessionAttendees).values({ meetingId, userId, joinedAt: at }).onConflictDoNothing().run();
 }
 
 /** A thread's root comment as a spotlight needs it: where it is, never its text. */
@@ -124,26 +124,26 @@ export function pollPlace(db: Db, pollId: number) {
   return db.select({ readingId: polls.readingId, chapterId: polls.chapterId }).from(polls).where(eq(polls.id, pollId)).get();
 }
 
-/** The club's last ended meetings with who came (named unless they hide their progress) and what they spotlighted, newest first. */
+/** The club's last ended meetingSessions with who came (named unless they hide their progress) and what they spotlighted, newest first. */
 export function pastMeetings(db: Db, clubId: number, limit: number) {
   const rows = db
     .select()
-    .from(meetings)
-    .where(and(eq(meetings.clubId, clubId), isNotNull(meetings.endedAt)))
-    .orderBy(desc(meetings.startedAt))
+    .from(meetingSessions)
+    .where(and(eq(meetingSessions.clubId, clubId), isNotNull(meetingSessions.endedAt)))
+    .orderBy(desc(meetingSessions.startedAt))
     .limit(limit)
     .all();
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const people = db
-    .select({ meetingId: meetingAttendees.meetingId, name: users.displayName, hidden: memberships.progressHidden })
-    .from(meetingAttendees)
-    .innerJoin(users, eq(users.id, meetingAttendees.userId))
-    .leftJoin(memberships, and(eq(memberships.userId, meetingAttendees.userId), eq(memberships.clubId, clubId)))
-    .where(inArray(meetingAttendees.meetingId, ids))
+    .select({ meetingId: sessionAttendees.meetingId, name: users.displayName, hidden: memberships.progressHidden })
+    .from(sessionAttendees)
+    .innerJoin(users, eq(users.id, sessionAttendees.userId))
+    .leftJoin(memberships, and(eq(memberships.userId, sessionAttendees.userId), eq(memberships.clubId, clubId)))
+    .where(inArray(sessionAttendees.meetingId, ids))
     .orderBy(asc(users.displayName))
     .all();
-  const moments = db.select().from(meetingMoments).where(inArray(meetingMoments.meetingId, ids)).orderBy(asc(meetingMoments.at), asc(meetingMoments.id)).all();
+  const moments = db.select().from(sessionMoments).where(inArray(sessionMoments.meetingId, ids)).orderBy(asc(sessionMoments.at), asc(sessionMoments.id)).all();
   return rows.map((meeting) => ({
     meeting,
     // Named like presence: members who hide their progress (or have left) are only counted.

@@ -59,9 +59,9 @@ export function liveRoutes(deps: AreaDeps, live: LiveService, streaming: boolean
 /**
  * Meeting mode (moderators only; members see the banner):
  *
- *   POST /clubs/:id/meetings                      reading_id, chapter_id   start (one per club)
- *   POST /clubs/:id/meetings/:meetingId/spotlight  paragraph_id | comment_id
- *   POST /clubs/:id/meetings/:meetingId/end
+ *   POST /clubs/:id/meeting-mode                      reading_id, chapter_id   start (one per club)
+ *   POST /clubs/:id/meeting-mode/:meetingId/spotlight  paragraph_id | comment_id
+ *   POST /clubs/:id/meeting-mode/:meetingId/end
  *
  * Each answers 303 to the chapter page (the club home after the end); a meeting of another
  * club is 404 like a missing one; a member who is not a moderator gets 403; a target outside
@@ -81,7 +81,7 @@ function meetingRoutes(app: Hono<AppEnv>, deps: AreaDeps, live: LiveService): vo
     return meeting;
   };
 
-  app.post('/clubs/:id/meetings', async (c) => {
+  app.post('/clubs/:id/meeting-mode', async (c) => {
     const user = c.get('user');
     const access = clubAccessOr404(deps, c.req.param('id'), user);
     if (!user || !meetingCan(access, 'start')) return refuse(c);
@@ -98,7 +98,7 @@ function meetingRoutes(app: Hono<AppEnv>, deps: AreaDeps, live: LiveService): vo
     return seeOther(c, `${back}#meeting-banner`);
   });
 
-  app.post('/clubs/:id/meetings/:meetingId/spotlight', async (c) => {
+  app.post('/clubs/:id/meeting-mode/:meetingId/spotlight', async (c) => {
     const user = c.get('user');
     const access = clubAccessOr404(deps, c.req.param('id'), user);
     const meeting = meetingFor(c, access);
@@ -121,7 +121,7 @@ function meetingRoutes(app: Hono<AppEnv>, deps: AreaDeps, live: LiveService): vo
     return seeOther(c, `${back}#meeting-banner`);
   });
 
-  app.post('/clubs/:id/meetings/:meetingId/end', async (c) => {
+  app.post('/clubs/:id/meeting-mode/:meetingId/end', async (c) => {
     const user = c.get('user');
     const access = clubAccessOr404(deps, c.req.param('id'), user);
     const meeting = meetingFor(c, access);

@@ -19,7 +19,7 @@ let base: string;
 const chapter2 = () => room.chapters[1]!;
 const para = (ordinalInChapter: number) => room.paragraphs(2)[ordinalInChapter]!; // [0] is the heading
 const club = (path = '') => `/clubs/${room.clubId}${path}`;
-const running = () => room.testApp.sqlite.prepare('select * from meetings where club_id = ? and ended_at is null').get(room.clubId) as { id: number } | undefined;
+const running = () => room.testApp.sqlite.prepare('select * from meeting_sessions where club_id = ? and ended_at is null').get(room.clubId) as { id: number } | undefined;
 
 beforeAll(async () => {
   room = await makeRoom();
@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 
 async function start(client: Client, clubId = room.clubId, readingId = room.readingId, chapterId = chapter2().id) {
-  return client.post(`/clubs/${clubId}/meetings`, { reading_id: readingId, chapter_id: chapterId });
+  return client.post(`/clubs/${clubId}/meeting-mode`, { reading_id: readingId, chapter_id: chapterId });
 }
 
 describe('who may run a meeting', () => {
@@ -60,20 +60,20 @@ describe('who may run a meeting', () => {
 
   it("spotlight and end: members 403, a meeting id of another club 404, a target outside the chapter 422", async () => {
     const meeting = running()!;
-    expect((await room.alice.post(club(`/meetings/${meeting.id}/spotlight`), { paragraph_id: para(2).id })).status).toBe(403);
-    expect((await room.alice.post(club(`/meetings/${meeting.id}/end`), {})).status).toBe(403);
-    expect((await room.outsider.post(club(`/meetings/${meeting.id}/end`), {})).status).toBe(404);
+    expect((await room.alice.post(club(`/meeting-mode/${meeting.id}/spotlight`), { paragraph_id: para(2).id })).status).toBe(403);
+    expect((await room.alice.post(club(`/meeting-mode/${meeting.id}/end`), {})).status).toBe(403);
+    expect((await room.outsider.post(club(`/meeting-mode/${meeting.id}/end`), {})).status).toBe(404);
     // The other club's meeting, through this club's path (and this club's meeting through the other's).
-    expect((await other.moderator.post(`/clubs/${other.clubId}/meetings`, { reading_id: other.readingId, chapter_id: other.chapters[1]!.id })).status).toBe(303);
-    const theirs = (room.testApp.sqlite.prepare('select id from meetings where club_id = ?').get(other.clubId) as { id: number }).id;
-    expect((await room.moderator.post(club(`/meetings/${theirs}/spotlight`), { paragraph_id: para(2).id })).status).toBe(404);
-    expect((await room.moderator.post(club(`/meetings/${theirs}/end`), {})).status).toBe(404);
-    expect((await other.moderator.post(`/clubs/${other.clubId}/meetings/${meeting.id}/end`, {})).status).toBe(404);
+    expect((await other.moderator.post(`/clubs/${other.clubId}/meeting-mode`, { reading_id: other.readingId, chapter_id: other.chapters[1]!.id })).status).toBe(303);
+    const theirs = (room.testApp.sqlite.prepare('select id from meeting_sessions where club_id = ?').get(other.clubId) as { id: number }).id;
+    expect((await room.moderator.post(club(`/meeting-mode/${theirs}/spotlight`), { paragraph_id: para(2).id })).status).toBe(404);
+    expect((await room.moderator.post(club(`/meeting-mode/${theirs}/end`), {})).status).toBe(404);
+    expect((await other.moderator.post(`/clubs/${other.clubId}/meeting-mode/${meeting.id}/end`, {})).status).toBe(404);
     // A paragraph of chapter 1 is not this meeting's.
-    const wrong = await room.moderator.post(club(`/meetings/${meeting.id}/spotlight`), { paragraph_id: room.paragraphs(1)[2]!.id });
+    const wrong = await room.moderator.post(club(`/meeting-mode/${meeting.id}/spotlight`), { paragraph_id: room.paragraphs(1)[2]!.id });
     expect(wrong.status).toBe(422);
     expect(await wrong.text()).toContain('Choose a paragraph or a thread');
-    expect((await other.moderator.post(`/clubs/${other.clubId}/meetings/${theirs}/end`, {})).status).toBe(303);
+    expect((await other.moderator.post(`/clubs/${other.clubId}/meeting-mode/${theirs}/end`, {})).status).toBe(303);
   });
 });
 
@@ -100,7 +100,7 @@ describe('the banner follows each reader', () => {
     const counts = [bob.messages.length, alice.messages.length];
     const meeting = running()!;
     // Paragraph 5 of chapter 2 = position 12: Bob has read it, Alice (9) has not.
-    expect((await room.moderator.post(club(`/meetings/${meeting.id}/spotlight`), { paragraph_id: para(5).id })).status).toBe(303);
+    expect((await room.moderator.post(club(`/meeting-mode/${meeting.id}/spotlight`), { paragraph_id: para(5).id })).status).toBe(303);
     const forBob = await bob.waitFor((m) => bob.messages.indexOf(m) >= counts[0]! && partialFor(m, '#meeting-banner') !== null);
     const forAlice = await alice.waitFor((m) => alice.messages.indexOf(m) >= counts[1]! && partialFor(m, '#meeting-banner') !== null);
     const bobBanner = partialFor(forBob, '#meeting-banner')!;
@@ -120,7 +120,7 @@ describe('the banner follows each reader', () => {
     const rootId = (room.testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number }).id;
     const counts = [bob.messages.length, alice.messages.length];
     const meeting = running()!;
-    expect((await room.moderator.post(club(`/meetings/${meeting.id}/spotlight`), { comment_id: rootId })).status).toBe(303);
+    expect((await room.moderator.post(club(`/meeting-mode/${meeting.id}/spotlight`), { comment_id: rootId })).status).toBe(303);
     const forBob = await bob.waitFor((m) => bob.messages.indexOf(m) >= counts[0]! && partialFor(m, '#meeting-banner') !== null);
     const forAlice = await alice.waitFor((m) => alice.messages.indexOf(m) >= counts[1]! && partialFor(m, '#meeting-banner') !== null);
     expect(partialFor(forBob, '#meeting-banner')).toContain(`Now: a thread on paragraph ${para(5).ordinal}`);
@@ -137,7 +137,7 @@ describe('the banner follows each reader', () => {
     await bob.waitFor((m) => bob.messages.indexOf(m) >= count && (partialFor(m, '#chapter-polls') ?? '').includes('poll-bars'));
     const meeting = running()!;
     const before = bob.messages.length;
-    expect((await room.moderator.post(club(`/meetings/${meeting.id}/end`), {})).status).toBe(303);
+    expect((await room.moderator.post(club(`/meeting-mode/${meeting.id}/end`), {})).status).toBe(303);
     const ended = await bob.waitFor((m) => bob.messages.indexOf(m) >= before && partialFor(m, '#meeting-banner') !== null);
     expect(partialFor(ended, '#meeting-banner')).not.toContain('Meeting now');
     bob.close();
