@@ -5,6 +5,9 @@
  * from sending it to its arrival on the LAST stream. Also the server's memory before and after,
  * and errors (a refused stream, a post that failed, a message missing at the end).
  */
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 export interface StreamsResult {
   streams: number;
   posts: number;
@@ -113,4 +116,90 @@ export async function streamsCase(options: Options): Promise<StreamsResult> {
     rss_growth_mb: Math.round((rssAfter - rssBefore) * 10) / 10,
     errors,
   };
+}
+
+/**
+ * The streams case alone (`npx tsx bench/streams.ts [--profile] [--streams N] [--seconds S]`):
+ * seeds the bench club (50 members, a 500-paragraph chapter, 2,000 comments), starts the server
+ * as `npm run bench` does, and prints the case's figures with the load average. `--profile`
+ * runs the server under `node --cpu-prof` (profiles in bench/profiles/).
+ */
+async function alone(): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { loadavg, tmpdir } = await import('node:os');
+  const { join, resolve } = await import('node:path');
+  const { seedBenchDatabase } = await import('./seed');
+  const { freePort } = await import('../tests/helpers/net');
+  const argv = process.argv.slice(2);
+  const option = (name: string, fallback: number) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? Number(argv[at + 1]) : fallback;
+  };
+  const root = resolve(import.meta.dirname, '..');
+  const dir = mkdtempSync(join(tmpdir(), 'marginalia-streams-'));
+  const data = await seedBenchDatabase(join(dir, 'bench.db'), { members: 50, paragraphs: 500, comments: 2000, polls: 10 });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const output: string[] = [];
+  const profile = argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/profiles')}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ORIGIN: base,
+      DATABASE_PATH: join(dir, 'bench.db'),
+      IMPORT_CONTENT: 'false',
+      LOG_REQUESTS: 'false',
+      POSTING_RATE_LIMIT: '100000000',
+      YOUNG_ACCOUNT_COMMENTS: '0',
+      NODE_ENV: 'production',
+      LIVE_STREAMS_PER_MEMBER: '100000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => output.push(String(d)));
+  child.stderr.on('data', (d) => output.push(String(d)));
+  try {
+    for (let tries = 0; ; tries++) {
+      if (child.exitCode !== null || tries > 400) throw new Error(`server did not start:\n${output.join('')}`);
+      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const rssMb = () => Math.round((Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024) * 10) / 10;
+    const cookie = (index: number) => `marginalia_session=${data.tokens[index % data.tokens.length]!}`;
+    let n = 0;
+    const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+    const result = await streamsCase({
+      base,
+      path: `/clubs/${data.clubId}/live/${data.readingId}/${data.chapterId}`,
+      cookieFor: cookie,
+      streams: option('--streams', 1000),
+      durationSeconds: option('--seconds', 10),
+      rssMb,
+      post: (index) =>
+        fetch(`${base}/clubs/${data.clubId}/comments`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: cookie(1 + (index % (data.tokens.length - 1))), 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+          body: new URLSearchParams({ reading_id: String(data.readingId), paragraph_id: String(data.paragraphIds[(index * 13) % data.paragraphIds.length]!), body: `실시간 ${n++} — live`, visibility: 'club' }).toString(),
+        }),
+    });
+    process.stdout.write(`${JSON.stringify({ ...result, load_before: load, load_after: loadavg().map((x) => x.toFixed(2)).join(' ') })}\n`);
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolvePath(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  alone().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

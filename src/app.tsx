@@ -124,8 +124,8 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.route('/', bookRoutes(deps, clubUploadRights(deps), appDeps.importPool));
   // The live chapter page (src/live): its contribution is bound to this app's open streams.
   const live = createLive(deps);
-  app.route('/', clubRoutes(deps, deps.config.liveUpdates ? { ...CLUB_PAGES, chapter: [...CLUB_PAGES.chapter, live.onChapter] } : CLUB_PAGES));
-  if (deps.config.liveUpdates) app.route('/', live.routes);
+  app.route('/', clubRoutes(deps, { ...CLUB_PAGES, chapter: [...CLUB_PAGES.chapter, live.onChapter], home: [live.onClubHome, ...CLUB_PAGES.home] }));
+  app.route('/', live.routes);
   app.route('/', annotationRoutes(deps, [movePollsToEdition]));
   app.route('/', pollRoutes(deps));
   app.route('/', clubLifeRoutes(deps));

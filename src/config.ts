@@ -36,7 +36,7 @@ export interface Config {
   /** Live streams (src/live) one reader may hold open at once, and the whole process. */
   liveStreamsPerMember: number;
   liveStreamsMax: number;
-  /** Whether chapter pages open a live stream (src/live); off until it leaves the reading page alone (docs/live.md). */
+  /** Whether chapter pages open a live stream (src/live); on unless LIVE_UPDATES=false (docs/live.md). */
   liveUpdates: boolean;
   /** Notification e-mail (src/notifications): `smtp://user:pass@host:587` or `smtps://…`; e-mail is off when empty. */
   smtpUrl: string;
@@ -87,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     youngAccountComments: intFrom(env.YOUNG_ACCOUNT_COMMENTS, 3),
     liveStreamsPerMember: intFrom(env.LIVE_STREAMS_PER_MEMBER, 5),
     liveStreamsMax: intFrom(env.LIVE_STREAMS_MAX, 2000),
-    liveUpdates: env.LIVE_UPDATES === 'true',
+    liveUpdates: env.LIVE_UPDATES !== 'false',
     smtpUrl: env.SMTP_URL || '',
     mailFrom: env.MAIL_FROM || '',
     notificationTimers: env.NOTIFICATION_TIMERS !== 'false',

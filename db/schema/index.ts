@@ -7,3 +7,4 @@ export * from './moderation';
 export * from './clublife';
 export * from './notifications';
 export * from './api';
+export * from './live';

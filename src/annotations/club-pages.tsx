@@ -32,7 +32,7 @@ import {
   readingParamOf,
   type Presenter,
 } from './present';
-import { arrangeThreads, tallyChapter } from './threads';
+import { arrangeThreads, isLive, tallyChapter } from './threads';
 import type { RecentCommentView } from './types';
 import type { GateRow } from './queries';
 import { chapterRows } from './chapter-rows';
@@ -131,7 +131,38 @@ export function annotationsLive(contexts: readonly ClubChapterContext[], change:
   const first = contexts[0]!;
   const rows = chapterRows(first.deps.db, first.access.club.id, first.reading.id, first.chapter.id, first.now);
   const wanted = change.paragraphIds === 'all' ? null : new Set(change.paragraphIds);
+  // Margins and the reveal control show counts only: readers the gate treats alike (same
+  // progress within this chapter, same reveal, same rights, same language, and none of their
+  // own comments seen only because they wrote them) get the same bytes, drawn once. The
+  // discussion shows each reader's own comments and reactions: drawn for each reader.
+  const byAuthor = new Map<number, GateRow[]>();
+  if (!change.discussion) {
+    for (const row of rows) {
+      if (!isLive(row)) continue;
+      const list = byAuthor.get(row.authorId);
+      if (list) list.push(row);
+      else byAuthor.set(row.authorId, [row]);
+    }
+  }
+  const drawn = new Map<string, string>();
   return contexts.map((ctx) => {
+    let key: string | null = null;
+    if (!change.discussion) {
+      const viewer = gateViewerFor(ctx.deps.db, ctx.access, ctx.reading.id, ctx.access.isMember ? ctx.progress : 0);
+      const stranger = { ...viewer, userId: null };
+      const own = viewer.userId === null ? [] : (byAuthor.get(viewer.userId) ?? []);
+      const ownCounts = own.some((row) => commentVisibleTo(row, viewer) !== commentVisibleTo(row, stranger));
+      const progress = Math.min(Math.max(viewer.progressPosition, ctx.chapter.firstPosition - 1), ctx.chapter.lastPosition);
+      key = [
+        ownCounts ? `u${viewer.userId}` : `p${progress}`,
+        viewer.revealedChapterIds.has(ctx.chapter.id),
+        commentCan(ctx.access, 'post', null, viewer),
+        commentCan(ctx.access, 'reveal', null, viewer),
+        ctx.locale,
+      ].join('|');
+      const same = drawn.get(key);
+      if (same !== undefined) return same;
+    }
     const shown = chapterPresentation(ctx, rows);
     const parts: string[] = [];
     for (const paragraph of ctx.paragraphs) {
@@ -146,7 +177,9 @@ export function annotationsLive(contexts: readonly ClubChapterContext[], change:
       const reveal = shown.reveal();
       parts.push(partial('#reveal-slot', 'innerHTML', reveal ? <RevealControl t={ctx.t} reveal={reveal} /> : ''));
     }
-    return parts.join('');
+    const html = parts.join('');
+    if (key !== null) drawn.set(key, html);
+    return html;
   });
 }
 

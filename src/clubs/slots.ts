@@ -5,6 +5,7 @@
  * | page    | slot            | what goes there                                              |
  * | ------- | --------------- | ------------------------------------------------------------ |
  * | chapter | `margin`        | per paragraph: highlights in the text, something beside it  |
+ * | chapter | `beforeText`    | a notice above the chapter's text (a meeting running)        |
  * | chapter | `afterText`     | a block after the chapter's text (its discussion, forms)     |
  * | chapter | `panels`        | a section after those blocks (the chapter's polls)           |
  * | chapter | `scripts`       | static scripts the contribution needs                        |
@@ -77,6 +78,7 @@ export type ParagraphDecorator = (paragraph: ParagraphView) => ParagraphDecorati
 
 export interface ChapterSlots {
   margin?: ParagraphDecorator;
+  beforeText?: Child;
   afterText?: Child;
   panels?: Child;
   scripts?: readonly string[];

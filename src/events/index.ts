@@ -90,6 +90,10 @@ export type DomainEvent =
   | (EventBase & { type: 'question.added'; clubId: number; readingId: number; chapterId: number; questionId: number; anchorPosition: number })
   | (EventBase & { type: 'question.answered'; clubId: number; readingId: number; chapterId: number; questionId: number; answerId: number; parentId: number | null; anchorPosition: number })
   | (EventBase & { type: 'shelf.marked'; clubId: number; readingId: number })
+  // ---- live: meetings (src/live)
+  | (EventBase & { type: 'meeting.started'; clubId: number; meetingId: number; readingId: number; chapterId: number })
+  | (EventBase & { type: 'meeting.spotlighted'; clubId: number; meetingId: number; kind: 'paragraph' | 'thread'; targetId: number })
+  | (EventBase & { type: 'meeting.ended'; clubId: number; meetingId: number })
   // ---- the reader's own settings (they show on every page they load)
   | (EventBase & { type: 'reader.settings_changed'; userId: number; what: 'profile' | 'locale' | 'font' | 'password' })
   // ---- books

@@ -3,10 +3,14 @@
  * (htmx's `hx-sse` extension) with the line saying who is reading the chapter now, and the
  * scripts. Without JavaScript the element stays empty and the page is what it always was.
  */
+import { MeetingBanner, MeetingRecords } from '../../views/live/meeting';
 import { LiveConnector, PresenceLine } from '../../views/live/stream';
-import type { ChapterSlots, ClubChapterContext } from '../clubs';
+import type { ChapterSlots, ClubChapterContext, ClubHomeContext, ClubHomeSlots } from '../clubs';
 import type { Translator } from '../i18n';
+import { viewerTimeZone } from '../i18n/zoned-time';
 import type { LiveHub } from './hub';
+import { meetingBannerFor, meetingRecordsFor } from './meetings';
+import { addAttendee, runningMeeting } from './queries';
 import type { PresenceView } from './types';
 
 /** The stream's URL for a chapter of a reading. */
@@ -14,13 +18,50 @@ export function streamPath(clubId: number, readingId: number, chapterId: number)
   return `/clubs/${clubId}/live/${readingId}/${chapterId}`;
 }
 
-/** The chapter page's contribution, bound to this process's streams. */
-export function liveOnChapter(hub: LiveHub) {
+/**
+ * The chapter page's contribution, bound to this process's streams: the meeting banner (a
+ * moderator's "start a meeting here" when none runs), and — when live updates are on — the
+ * element that opens the stream. A member who opens the meeting's chapter counts as come.
+ */
+export function liveOnChapter(hub: LiveHub, streaming: boolean) {
   return (ctx: ClubChapterContext): ChapterSlots => {
+    const meeting = runningMeeting(ctx.deps.db, ctx.access.club.id);
+    if (meeting && ctx.access.isMember && ctx.access.userId !== null && meeting.readingId === ctx.reading.id && meeting.chapterId === ctx.chapter.id) {
+      addAttendee(ctx.deps.db, meeting.id, ctx.access.userId, ctx.now);
+    }
+    const banner = <MeetingBanner t={ctx.t} view={meetingBannerFor(ctx.deps, ctx, { readingId: ctx.reading.id, chapterId: ctx.chapter.id })} />;
+    if (!streaming) return { beforeText: banner };
     // Events after this id are news to the page being drawn: the stream replays them.
-    const url = `${streamPath(ctx.access.club.id, ctx.reading.id, ctx.chapter.id)}?since=${hub.currentId()}`;
-    return { panels: <LiveConnector t={ctx.t} url={url} />, scripts: ['hx-sse.js', 'live.js'] };
+    const url = `${streamPath(ctx.access.club.id, ctx.reading.id, ctx.chapter.id)}?since=${hub.currentId(ctx.now)}`;
+    return {
+      beforeText: banner,
+      panels: <LiveConnector t={ctx.t} url={url} />,
+      scripts: ['hx-sse.js', 'live.js'],
+    };
   };
+}
+
+/** The club home: the running meeting's banner (with its link), and the record of the last meetings. */
+export function liveOnClubHome(ctx: ClubHomeContext): ClubHomeSlots {
+  const records = meetingRecordsFor(ctx.deps, ctx.access);
+  const view = meetingBannerFor(ctx.deps, ctx, null);
+  return {
+    panels: (
+      <>
+        {view?.meeting && <MeetingBanner t={ctx.t} view={view} />}
+        <MeetingRecords t={ctx.t} locale={ctx.locale} timeZone={viewerTimeZone(ctx.timeZone)} records={records} />
+      </>
+    ),
+  };
+}
+
+/** The banner as a fragment the stream swaps in (by its id). */
+export function meetingFragment(ctx: ClubChapterContext): string {
+  return String(
+    <hx-partial hx-target="#meeting-banner" hx-swap="outerHTML settle:0">
+      <MeetingBanner t={ctx.t} view={meetingBannerFor(ctx.deps, ctx, { readingId: ctx.reading.id, chapterId: ctx.chapter.id })} />
+    </hx-partial>,
+  );
 }
 
 /** The presence line as a fragment swapped into the page. */

@@ -6,12 +6,13 @@
  * a heartbeat to each every {@link HEARTBEAT_MS}, and drops one whose client stops reading
  * (more than {@link MAX_BACKLOG} messages waiting) so that it cannot hold memory or others.
  *
- * Every relevant domain event gets an id, `<epoch>-<n>`, monotonic in this process (the
- * epoch changes with each start, so an id from before a restart is never mistaken for a
- * current one), and goes into its club's ring buffer of the last {@link REPLAY_EVENTS}
- * events (ids and facts, never HTML). A reconnecting stream says the last id it saw
- * (`Last-Event-ID`); {@link LiveHub.since} gives back exactly the events after it, or
- * `'too-old'` when they are no longer all in the buffer (the stream then redraws everything).
+ * Every relevant domain event gets an id, `<epoch>-<n>-<time>`, monotonic in this process
+ * (the epoch changes with each start, so an id from before a restart is never mistaken for a
+ * current one; the time, base 36 ms, says when), and goes into its club's ring buffer of the
+ * last {@link REPLAY_EVENTS} events (ids and facts, never HTML). A reconnecting stream says the
+ * last id it saw (`Last-Event-ID`); {@link LiveHub.since} gives back exactly the events after
+ * it, or `{ tooOld, at }` when they are no longer all in the buffer (the stream then asks the
+ * database what changed on its chapter since `at`: a catch-up query, not a redraw).
  */
 import type { DomainEvent } from '../events';
 import type { LiveMessage, StreamPlace, StreamViewer } from './types';
@@ -110,14 +111,18 @@ export class LiveHub {
   }
 
   /** The id the next page should start from: events after it are news to that page. */
-  currentId(): string {
-    return `${this.epoch}-${this.seq}`;
+  currentId(now: number): string {
+    return `${this.epoch}-${this.seq}-${now.toString(36)}`;
+  }
+
+  get currentSeq(): number {
+    return this.seq;
   }
 
   /** Gives the event its id and keeps it in its club's replay buffer. */
-  record(clubId: number, event: DomainEvent): RecordedEvent {
+  record(clubId: number, event: DomainEvent, now: number): RecordedEvent {
     const seq = ++this.seq;
-    const recorded = { id: `${this.epoch}-${seq}`, seq, event };
+    const recorded = { id: `${this.epoch}-${seq}-${now.toString(36)}`, seq, event };
     let buffer = this.buffers.get(clubId);
     if (!buffer) this.buffers.set(clubId, (buffer = []));
     buffer.push(recorded);
@@ -126,20 +131,24 @@ export class LiveHub {
   }
 
   /**
-   * The club's events after `lastId`, oldest first; `'too-old'` when some of them have left the
-   * buffer or the id is from another start of the process (or is not an id at all).
+   * The club's events after `lastId`, oldest first; `tooOld` when some of them have left the
+   * buffer or the id is from another start of the process, with the time the id carries
+   * (`null` when it is not one of our ids at all).
    */
-  since(clubId: number, lastId: string): RecordedEvent[] | 'too-old' {
-    const match = /^([0-9a-z]+)-(\d+)$/.exec(lastId);
-    if (!match || match[1] !== this.epoch) return 'too-old';
+  since(clubId: number, lastId: string): RecordedEvent[] | { tooOld: true; at: number | null } {
+    const match = /^([0-9a-z]+)-(\d+)-([0-9a-z]+)$/.exec(lastId);
+    if (!match) return { tooOld: true, at: null };
+    const at = Number.parseInt(match[3]!, 36);
+    const tooOld = { tooOld: true as const, at: Number.isSafeInteger(at) ? at : null };
+    if (match[1] !== this.epoch) return tooOld;
     const lastSeq = Number(match[2]);
-    if (lastSeq > this.seq) return 'too-old';
+    if (lastSeq > this.seq) return tooOld;
     const buffer = this.buffers.get(clubId) ?? [];
     const newer = buffer.filter((entry) => entry.seq > lastSeq);
     // The buffer holds every event of the club since its first entry: when the first one we
     // hold is newer than lastSeq, events in between may have been dropped.
     const oldest = buffer[0];
-    if (oldest && oldest.seq > lastSeq + 1 && buffer.length >= REPLAY_EVENTS) return 'too-old';
+    if (oldest && oldest.seq > lastSeq + 1 && buffer.length >= REPLAY_EVENTS) return tooOld;
     return newer;
   }
 

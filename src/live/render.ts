@@ -20,6 +20,7 @@ import type { DomainEvent } from '../events';
 import type { AreaDeps } from '../http/types';
 import { translator } from '../i18n';
 import { pollsOnChapter } from '../polls';
+import { meetingFragment } from './club-pages';
 import type { LiveStream } from './hub';
 import type { StreamPlace } from './types';
 
@@ -29,13 +30,46 @@ export interface PageChange {
   polls: boolean;
   /** A paragraph whose open thread the page should fetch again (live.js). */
   threadsOf: number | null;
+  /** The meeting banner (started, spotlight moved, ended). */
+  meeting?: boolean;
 }
 
 const NOTHING: PageChange = { annotations: null, polls: false, threadsOf: null };
-export const EVERYTHING: PageChange = { annotations: { paragraphIds: 'all', discussion: true, reveal: true }, polls: true, threadsOf: null };
+export const EVERYTHING: PageChange = { annotations: { paragraphIds: 'all', discussion: true, reveal: true }, polls: true, threadsOf: null, meeting: true };
+
+/** Where a chapter's paragraphs are in the book (books never change once imported). */
+export interface ChapterLayout {
+  lastPosition: number;
+  paragraphs: readonly { id: number; position: number }[];
+}
+
+/**
+ * What a reader's own progress moving from `from` to `to` changes on their page of this
+ * chapter: the margins of the paragraphs between the two places (their comments open, or close
+ * when the reader sets progress back), the reveal control's count, and — when the chapter's
+ * end is crossed — its own discussion and the polls shown after the chapter. Nothing else is
+ * redrawn (the reader is reading there).
+ */
+export function progressChange(layout: ChapterLayout, from: number, to: number): PageChange | null {
+  const low = Math.min(from, to);
+  const high = Math.max(from, to);
+  if (low === high) return null;
+  const paragraphIds = layout.paragraphs.filter((p) => p.position > low && p.position <= high).map((p) => p.id);
+  const end = low < layout.lastPosition && layout.lastPosition <= high;
+  const first = layout.paragraphs[0]?.position ?? layout.lastPosition;
+  if (paragraphIds.length === 0 && !end && (high < first || low >= layout.lastPosition)) return null;
+  // The meeting banner too: whether the spotlight is ahead of the reader depends on their progress.
+  return { annotations: { paragraphIds, discussion: end, reveal: true }, polls: end, threadsOf: null, meeting: true };
+}
+
+/** A stream as {@link changeFor} sees it: where it is, and the reader's progress as it knows it. */
+export interface StreamState extends StreamPlace {
+  viewer: LiveStream['viewer'];
+  progress: number;
+}
 
 /** Does this event change anything on this stream's page? */
-export function changeFor(event: DomainEvent, stream: LiveStream): PageChange | null {
+export function changeFor(event: DomainEvent, stream: StreamState, layout: ChapterLayout): PageChange | null {
   const onThisChapter = (e: { readingId: number; chapterId: number }) => e.readingId === stream.readingId && e.chapterId === stream.chapterId;
   switch (event.type) {
     case 'comment.posted':
@@ -49,23 +83,51 @@ export function changeFor(event: DomainEvent, stream: LiveStream): PageChange | 
     case 'reaction.toggled':
       if (!onThisChapter(event)) return null;
       return event.paragraphId === null ? { ...NOTHING, annotations: { paragraphIds: [], discussion: true, reveal: false } } : { ...NOTHING, threadsOf: event.paragraphId };
+    case 'poll.voted':
+      // The voter's own page swapped its card from the vote's answer (and put focus on "You
+      // voted."): redrawing it again under them would take that away. Their other tabs show
+      // their ballot on the next change or load.
+      if (event.actorId !== null && event.actorId === stream.viewer.user?.id) return null;
+      return { ...NOTHING, polls: true };
     case 'poll.opened':
     case 'poll.changed':
     case 'poll.closed':
     case 'poll.deleted':
-    case 'poll.voted':
       return { ...NOTHING, polls: true };
+    case 'meeting.started':
+    case 'meeting.spotlighted':
+    case 'meeting.ended':
+      return { ...NOTHING, meeting: true };
     case 'progress.moved':
-      // What a reader's own progress opens: everything on their page may change.
-      return event.readingId === stream.readingId && event.userId === stream.viewer.user?.id ? EVERYTHING : null;
+      // What a reader's own progress opens (or closes), and only that.
+      return event.readingId === stream.readingId && event.userId === stream.viewer.user?.id ? progressChange(layout, stream.progress, event.position) : null;
     case 'spoilers.revealed':
-      return event.readingId === stream.readingId && event.actorId === stream.viewer.user?.id ? EVERYTHING : null;
+      // The reader chose to see this chapter's comments further on (or to hide them again).
+      return event.readingId === stream.readingId && event.chapterId === stream.chapterId && event.actorId === stream.viewer.user?.id
+        ? { annotations: { paragraphIds: 'all', discussion: true, reveal: true }, polls: false, threadsOf: null }
+        : null;
     case 'club.changed':
-      // A role changed: what someone may do (and see of polls) may change.
-      return event.what === 'role' ? EVERYTHING : null;
+      // A role changed: what that member may do (and see of polls) may change.
+      if (event.what !== 'role' || (event.targetUserId !== undefined && event.targetUserId !== stream.viewer.user?.id)) return null;
+      return EVERYTHING;
     default:
       return null;
   }
+}
+
+/** Both changes at once (a batch of events drawn together). */
+export function mergeChanges(a: PageChange, b: PageChange): PageChange {
+  let annotations: ChapterChange | null = a.annotations ?? b.annotations;
+  if (a.annotations && b.annotations) {
+    const x = a.annotations;
+    const y = b.annotations;
+    annotations = {
+      paragraphIds: x.paragraphIds === 'all' || y.paragraphIds === 'all' ? 'all' : [...new Set([...x.paragraphIds, ...y.paragraphIds])],
+      discussion: x.discussion || y.discussion,
+      reveal: x.reveal || y.reveal,
+    };
+  }
+  return { annotations, polls: a.polls || b.polls, threadsOf: null, meeting: Boolean(a.meeting || b.meeting) };
 }
 
 /** The rendered parts for one group of streams; `null` when the reader may no longer see the chapter. */
@@ -97,6 +159,7 @@ export function renderGroups(deps: AreaDeps, place: StreamPlace, groups: readonl
     if (change.polls) {
       html += `<hx-partial hx-target="#chapter-polls" hx-swap="outerHTML settle:0">${String(pollsOnChapter(ctx).panels ?? '')}</hx-partial>`;
     }
+    if (change.meeting) html += meetingFragment(ctx);
     return { html };
   });
 }

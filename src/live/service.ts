@@ -12,11 +12,13 @@
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { DomainEvent, DomainEventType } from '../events';
 import type { AreaDeps } from '../http/types';
+import { getChapterById, listParagraphs } from '../books';
+import { loadClubAccess, progressOf } from '../clubs';
 import { translator, type Locale } from '../i18n';
 import { presenceFragment } from './club-pages';
 import { formatMessage, LiveHub, MAX_BACKLOG, type LiveStream, type RecordedEvent } from './hub';
-import { namedMembers } from './queries';
-import { changeFor, EVERYTHING, renderGroups, type PageChange } from './render';
+import { addAttendee, addMoment, chapterChangesSince, namedMembers, pollPlace, runningMeeting } from './queries';
+import { changeFor, mergeChanges, renderGroups, type ChapterLayout, type PageChange } from './render';
 import type { LiveMessage, StreamPlace, StreamViewer } from './types';
 
 /** The events a chapter page can show; the others get no id and no place in the buffer. */
@@ -34,6 +36,9 @@ const SHOWN: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
   'poll.voted',
   'progress.moved',
   'club.changed',
+  'meeting.started',
+  'meeting.spotlighted',
+  'meeting.ended',
 ]);
 
 const PRESENCE_DELAY_MS = 100;
@@ -41,12 +46,16 @@ const PRESENCE_DELAY_MS = 100;
 interface OpenStream extends LiveStream {
   /** The newest event this stream has been sent (or has seen on the page it came from). */
   lastSeq: number;
+  /** The reader's progress as this stream last drew it (what a move opens is drawn from here). */
+  progress: number;
 }
 
 export class LiveService {
   readonly hub: LiveHub;
   private readonly presenceDue = new Map<string, StreamPlace>();
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly layouts = new Map<number, ChapterLayout>();
+  private readonly queued = new Map<number, RecordedEvent[]>();
 
   constructor(private readonly deps: AreaDeps) {
     this.hub = new LiveHub({ perMember: deps.config.liveStreamsPerMember, max: deps.config.liveStreamsMax });
@@ -70,6 +79,7 @@ export class LiveService {
       viewer,
       groupKey: `${viewer.user?.id ?? 'visitor'}|${viewer.locale}|${viewer.timeZone ?? ''}`,
       lastSeq: 0,
+      progress: viewer.user ? progressOf(this.deps.db, place.readingId, viewer.user.id) : 0,
       send: (message: LiveMessage) => {
         if (closed) return;
         if (pending >= MAX_BACKLOG) {
@@ -81,7 +91,7 @@ export class LiveService {
           return;
         }
         pending += 1;
-        void sse.write(formatMessage(message)).then(() => (pending -= 1));
+        void sse.write(message.bytes ?? formatMessage(message)).then(() => (pending -= 1));
       },
       close: () => {
         if (closed) return;
@@ -95,6 +105,7 @@ export class LiveService {
       done();
     });
     this.hub.add(stream);
+    this.attend(stream);
     try {
       stream.send({ data: '', event: 'live:open' });
       this.replay(stream, lastId);
@@ -104,26 +115,83 @@ export class LiveService {
     }
   }
 
+  /** A just-started meeting: everyone who has its chapter open now has come. */
+  meetingStarted(meetingId: number, place: StreamPlace): void {
+    const now = this.deps.clock();
+    for (const stream of this.hub.streamsAt(place)) if (stream.viewer.user) addAttendee(this.deps.db, meetingId, stream.viewer.user.id, now);
+  }
+
+  /** A member opening the running meeting's chapter has come (visitors and non-members do not count). */
+  private attend(stream: LiveStream): void {
+    const userId = stream.viewer.user?.id;
+    if (userId === undefined) return;
+    const meeting = runningMeeting(this.deps.db, stream.clubId);
+    if (!meeting || meeting.readingId !== stream.readingId || meeting.chapterId !== stream.chapterId) return;
+    const access = loadClubAccess(this.deps.db, stream.clubId, stream.viewer.user);
+    if (access?.isMember) addAttendee(this.deps.db, meeting.id, userId, this.deps.clock());
+  }
+
+  /** A poll of the meeting's chapter opened or voted in while the meeting runs: part of its record. */
+  private pollDuringMeeting(clubId: number, pollId: number): void {
+    const meeting = runningMeeting(this.deps.db, clubId);
+    if (!meeting) return;
+    const place = pollPlace(this.deps.db, pollId);
+    if (place && place.readingId === meeting.readingId && place.chapterId === meeting.chapterId) addMoment(this.deps.db, meeting.id, 'poll', pollId, this.deps.clock());
+  }
+
+  /** The paragraphs' places in a chapter (kept: a book's text never changes once imported). */
+  layoutOf(chapterId: number): ChapterLayout {
+    let layout = this.layouts.get(chapterId);
+    if (!layout) {
+      const chapter = getChapterById(this.deps.db, chapterId);
+      layout = {
+        lastPosition: chapter?.lastPosition ?? 0,
+        paragraphs: listParagraphs(this.deps.db, chapterId)
+          .filter((p) => p.kind !== 'heading')
+          .map((p) => ({ id: p.id, position: p.position })),
+      };
+      if (this.layouts.size > 256) this.layouts.clear();
+      this.layouts.set(chapterId, layout);
+    }
+    return layout;
+  }
+
   private replay(stream: OpenStream, lastId: string | null): void {
-    const current = this.hub.currentId();
-    const currentSeq = Number(current.split('-')[1]);
+    const now = this.deps.clock();
+    const currentSeq = this.hub.currentSeq;
     if (lastId === null) {
       stream.lastSeq = currentSeq;
       return;
     }
     const missed = this.hub.since(stream.clubId, lastId);
-    if (missed === 'too-old') {
-      // Older than what we keep: redraw every part of the page once.
+    if (!Array.isArray(missed)) {
+      // Older than what we keep (or from before a restart): ask the database what changed on
+      // this chapter since the id's time, and draw only that.
       stream.lastSeq = currentSeq;
-      this.deliver([[stream]], stream, EVERYTHING, current);
+      if (missed.at === null) return;
+      const changed = chapterChangesSince(this.deps.db, stream.readingId, stream.chapterId, missed.at);
+      if (changed.paragraphIds.length === 0 && !changed.chapter && !changed.polls) return;
+      const change: PageChange = {
+        annotations: changed.paragraphIds.length > 0 || changed.chapter ? { paragraphIds: changed.paragraphIds, discussion: changed.chapter, reveal: true } : null,
+        polls: changed.polls,
+        threadsOf: null,
+      };
+      this.deliver([[stream]], stream, change, [this.hub.currentId(now)], changed.paragraphIds);
       return;
     }
     for (const entry of missed) {
       stream.lastSeq = entry.seq;
-      const change = changeFor(entry.event, stream);
-      if (change) this.deliver([[stream]], stream, change, entry.id);
+      const change = this.changeOn(entry.event, stream);
+      if (change) this.deliver([[stream]], stream, change, [entry.id], change.threadsOf === null ? [] : [change.threadsOf]);
     }
     stream.lastSeq = Math.max(stream.lastSeq, currentSeq);
+  }
+
+  /** What `event` changes on this stream's page; keeps the stream's idea of the reader's progress up to date. */
+  private changeOn(event: DomainEvent, stream: OpenStream): PageChange | null {
+    const change = changeFor(event, stream, this.layoutOf(stream.chapterId));
+    if (event.type === 'progress.moved' && event.readingId === stream.readingId && event.userId === stream.viewer.user?.id) stream.progress = event.position;
+    return change;
   }
 
   private heard(event: DomainEvent): void {
@@ -132,49 +200,84 @@ export class LiveService {
       for (const stream of this.hub.streamsOf(event.clubId)) if (stream.viewer.user?.id === event.userId) stream.close();
       return;
     }
+    if (event.type === 'club.changed' && event.what === 'progress_visibility') {
+      for (const stream of this.hub.streamsOf(event.clubId)) this.presenceChanged(stream);
+      return;
+    }
+    if (event.type === 'poll.opened' || event.type === 'poll.voted' || event.type === 'poll.closed') this.pollDuringMeeting(event.clubId, event.pollId);
     if (!SHOWN.has(event.type)) return;
-    const recorded = this.hub.record(event.clubId, event);
+    const recorded = this.hub.record(event.clubId, event, this.deps.clock());
     if (this.hub.streamsOf(event.clubId).length === 0) return;
+    // Events heard before the next turn of the loop are drawn together: under load (a render
+    // takes longer than the gap between posts) one render covers several events.
+    const queue = this.queued.get(event.clubId);
+    if (queue) {
+      queue.push(recorded);
+      return;
+    }
+    this.queued.set(event.clubId, [recorded]);
     setImmediate(() => {
+      const batch = this.queued.get(event.clubId!) ?? [];
+      this.queued.delete(event.clubId!);
       try {
-        this.fanOut(event.clubId!, recorded);
+        this.fanOut(event.clubId!, batch);
       } catch (error) {
         this.deps.log?.({ level: 'error', message: `live: ${(error as Error).message}`, stack: (error as Error).stack });
       }
     });
   }
 
-  /** Draws one event for every stream it concerns, once per group of identical readers. */
-  private fanOut(clubId: number, recorded: RecordedEvent): void {
-    const buckets = new Map<string, { place: StreamPlace; change: PageChange; groups: Map<string, OpenStream[]> }>();
+  /**
+   * Draws a batch of events for every stream they concern: per stream, the union of what the
+   * events change; then once per group of streams whose readers see the same page. Each event
+   * a stream is concerned by gets its own message id, in order; the swaps travel with the
+   * last of them (the earlier ones are id-only messages, which only move the browser's
+   * Last-Event-ID), so a reconnection never replays an event twice nor skips one.
+   */
+  private fanOut(clubId: number, batch: readonly RecordedEvent[]): void {
+    const buckets = new Map<string, { place: StreamPlace; change: PageChange; ids: string[]; threads: number[]; groups: Map<string, OpenStream[]> }>();
     for (const stream of this.hub.streamsOf(clubId) as OpenStream[]) {
-      if (stream.lastSeq >= recorded.seq) continue;
-      stream.lastSeq = recorded.seq;
-      const change = changeFor(recorded.event, stream);
-      if (!change) continue;
-      const key = `${stream.readingId}:${stream.chapterId}:${JSON.stringify(change)}`;
+      let merged: PageChange | null = null;
+      const ids: string[] = [];
+      const threads = new Set<number>();
+      for (const recorded of batch) {
+        if (stream.lastSeq >= recorded.seq) continue;
+        stream.lastSeq = recorded.seq;
+        const change = this.changeOn(recorded.event, stream);
+        if (!change) continue;
+        ids.push(recorded.id);
+        if (change.threadsOf !== null) threads.add(change.threadsOf);
+        merged = merged ? mergeChanges(merged, change) : change;
+      }
+      if (!merged) continue;
+      const key = `${stream.readingId}:${stream.chapterId}:${JSON.stringify(merged)}:${ids.join(',')}:${[...threads].join(',')}`;
       let bucket = buckets.get(key);
-      if (!bucket) buckets.set(key, (bucket = { place: stream, change, groups: new Map() }));
+      if (!bucket) buckets.set(key, (bucket = { place: stream, change: merged, ids, threads: [...threads], groups: new Map() }));
       const group = bucket.groups.get(stream.groupKey);
       if (group) group.push(stream);
       else bucket.groups.set(stream.groupKey, [stream]);
     }
-    for (const bucket of buckets.values()) this.deliver([...bucket.groups.values()], bucket.place, bucket.change, recorded.id);
+    for (const bucket of buckets.values()) this.deliver([...bucket.groups.values()], bucket.place, bucket.change, bucket.ids, bucket.threads);
   }
 
-  private deliver(groups: readonly (readonly LiveStream[])[], place: StreamPlace, change: PageChange, id: string): void {
+  /** Renders `change` once per group and writes the same bytes to every stream of the group. */
+  private deliver(groups: readonly (readonly LiveStream[])[], place: StreamPlace, change: PageChange, ids: readonly string[], threads: readonly number[] = []): void {
     const renders = renderGroups(this.deps, place, groups, change, this.deps.clock());
+    const encoder = new TextEncoder();
+    let head = '';
+    for (const paragraphId of threads) head += formatMessage({ event: 'live:threads', data: String(paragraphId) });
+    for (const id of ids.slice(0, -1)) head += `id: ${id}\n\n`;
+    const byHtml = new Map<string, Uint8Array>();
     groups.forEach((streams, index) => {
       const render = renders[index];
-      for (const stream of streams) {
-        if (!render) {
-          // The reader may no longer see this chapter (left, removed, chapter moved later).
-          stream.close();
-          continue;
-        }
-        if (change.threadsOf !== null) stream.send({ event: 'live:threads', data: String(change.threadsOf) });
-        stream.send({ data: render.html, id });
+      if (!render) {
+        // The reader may no longer see this chapter (left, removed, chapter moved later).
+        for (const stream of streams) stream.close();
+        return;
       }
+      let bytes = byHtml.get(render.html);
+      if (!bytes) byHtml.set(render.html, (bytes = encoder.encode(head + formatMessage({ data: render.html, id: ids.at(-1) }))));
+      for (const stream of streams) stream.send({ data: '', bytes });
     });
   }
 

@@ -32,7 +32,8 @@ export interface ClubChapterView {
   paragraphs: readonly ParagraphView[];
   /** Other areas' decoration of each paragraph (see src/clubs/slots.ts), beside the progress buttons. */
   decorate: (paragraph: ParagraphView) => ParagraphDecoration | undefined;
-  /** Blocks after the text, then panels, from other areas. */
+  /** Notices above the text; blocks after the text, then panels, from other areas. */
+  beforeText?: Child[];
   afterText: Child[];
   panels: Child[];
   progress: ChapterProgressView | null;
@@ -161,6 +162,7 @@ export const ClubChapterPage: FC<{ page: PageContext; view: ClubChapterView }> =
               {t('clubs.progress.actions_hint')} <span class="keyboard-hint">{t('clubs.progress.keyboard_hint')}</span>
             </p>
           )}
+          {view.open && view.beforeText}
         </div>
         {view.open ? (
           <>

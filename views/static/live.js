@@ -3,7 +3,11 @@
  * extension on #live (every message swaps `<hx-partial>`s by id); this file only:
  * - fetches an OPEN paragraph thread again when the stream says it changed (`live:threads`),
  *   through the thread's own URL, so its text passes the same checks as a click would;
- * - says so when the stream is refused or lost (the page keeps working as it is).
+ * - says so when the stream is refused or lost (the page keeps working as it is);
+ * - keeps the reader's place through every swap: a part the reader is typing in (a comment
+ *   being written, a poll choice not yet sent) is not replaced at all, and the element that has
+ *   keyboard focus inside a replaced part gets focus back in its new copy (a part whose new copy
+ *   has no such element, say a confirmation that just got focus, is not replaced either).
  * Served as a file (CSP-clean: no inline script, no eval). Without it nothing changes.
  */
 (function () {
@@ -42,6 +46,67 @@
     // X-Live-Refresh: skip the personal page cache, which may hold the thread as it was a
     // moment ago (others' changes otherwise show within PAGE_CACHE_STALE_MS).
     if (url) window.htmx.ajax('GET', url, { target: box, swap: 'innerHTML settle:0', headers: { 'X-Live-Refresh': '1' } });
+  });
+
+  /** Something the reader has entered in `box` and not sent (a draft, a choice), or is typing in. */
+  function typingIn(box) {
+    var active = document.activeElement;
+    if (active && box.contains(active) && /^(TEXTAREA|INPUT|SELECT)$/.test(active.tagName)) return true;
+    var fields = box.querySelectorAll('textarea, input, select');
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === 'hidden' || field.type === 'submit') continue;
+      if (field.tagName === 'SELECT') {
+        for (var j = 0; j < field.options.length; j++) if (field.options[j].selected !== field.options[j].defaultSelected) return true;
+      } else if (field.type === 'checkbox' || field.type === 'radio') {
+        if (field.checked !== field.defaultChecked) return true;
+      } else if (field.value !== field.defaultValue) return true;
+    }
+    return false;
+  }
+
+  /** How to find `el` again inside a fresh copy of `box` (by id, else by its class and link). */
+  function findAgain(el) {
+    if (el.id) return '#' + CSS.escape(el.id);
+    var selector = el.tagName.toLowerCase();
+    if (el.classList.length) selector += '.' + CSS.escape(el.classList[0]);
+    var href = el.getAttribute('href');
+    if (href) selector += '[href="' + CSS.escape(href) + '"]';
+    return selector;
+  }
+
+  var refocus = null;
+  live.addEventListener('htmx:before:swap', function (event) {
+    var tasks = event.detail && event.detail.tasks;
+    if (!tasks) return;
+    var active = document.activeElement;
+    refocus = null;
+    for (var i = tasks.length - 1; i >= 0; i--) {
+      var box = tasks[i].target;
+      if (!box || box === document.body || !box.contains) continue;
+      if (typingIn(box)) {
+        tasks.splice(i, 1);
+        continue;
+      }
+      if (active && active !== document.body && box.contains(active)) {
+        var selector = findAgain(active);
+        var fragment = tasks[i].fragment;
+        // The focused element must be in the new copy too (a count's link, a button); when it
+        // is not (a confirmation just said, a form the news removes), the part stays as it is.
+        if (box !== active && !(fragment && fragment.querySelector && fragment.querySelector(selector))) {
+          tasks.splice(i, 1);
+          continue;
+        }
+        refocus = { box: box.id, replaced: box === active, selector: selector };
+      }
+    }
+  });
+  live.addEventListener('htmx:after:swap', function () {
+    if (!refocus) return;
+    var box = document.getElementById(refocus.box);
+    var again = box && (refocus.replaced ? box : box.querySelector(refocus.selector));
+    refocus = null;
+    if (again && again !== document.activeElement) again.focus({ preventScroll: true });
   });
 
   // htmx started (deferred, before hx-sse.js registered): process the stream's element now

@@ -11,7 +11,7 @@
  * 6. threads opened from a count: the first comment; anything else: the swapped region.
  *
  * Listens on `htmx:before:swap` (the source element still exists then) and lands once the swap
- * is done. Served as a file (CSP-clean), loaded on every page after htmx.
+ * is done. Swaps pushed by the live stream (`#live`) move nothing. Served as a file (CSP-clean), loaded on every page after htmx.
  */
 (function () {
   'use strict';
@@ -45,6 +45,9 @@
     var target = ctx && ctx.target;
     if (!target || !target.id || target === document.body) return;
     var source = ctx.sourceElement && ctx.sourceElement.closest ? ctx.sourceElement : null;
+    // The live stream's swaps (#live, views/live/stream.tsx) are others' news, not the reader's
+    // action: focus stays where the reader is (live.js gives it back inside replaced parts).
+    if (source && source.closest('#live')) return;
     var acted = source ? source.closest('.comment[id^="c-"]') : null;
     var plan = {
       targetId: target.id,

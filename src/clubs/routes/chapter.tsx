@@ -75,6 +75,7 @@ export function chapterRoutes({ deps, pages }: ClubRouteDeps): Hono<AppEnv> {
           moderatorPreview: open && closedToMembers,
           paragraphs,
           decorate: margins.length > 0 ? mergeDecorators(margins) : () => undefined,
+          beforeText: contributions.map((slots) => slots.beforeText),
           afterText: contributions.map((slots) => slots.afterText),
           panels: contributions.map((slots) => slots.panels),
           progress: progressView,

@@ -133,12 +133,28 @@ describe('each reader gets what they may see', () => {
     room.setProgress('owner', 9);
   });
 
+  it("a reader's own progress redraws only the paragraphs it passes, not the whole page", async () => {
+    room.setProgress('alice', 9);
+    const own = await open(room.alice);
+    const { got } = await nextFor([own], () => room.alice.post(`/clubs/${room.clubId}/readings/${room.readingId}/progress`, { position: 11 }));
+    const [, p9, p10, p11, p12] = room.paragraphs(2);
+    expect(got[0]!.data).toContain(`#margin-summary-${p10!.id}`);
+    expect(got[0]!.data).toContain(`#margin-summary-${p11!.id}`);
+    expect(got[0]!.data).not.toContain(`#margin-summary-${p9!.id}`);
+    expect(got[0]!.data).not.toContain(`#margin-summary-${p12!.id}`);
+    expect(got[0]!.data).not.toContain('#discussion');
+    expect(got[0]!.data).not.toContain('#chapter-polls');
+    own.close();
+    room.setProgress('alice', 9);
+  });
+
   it('poll results reach nobody before the poll says so, through the stream or the page', async () => {
     const counts = [bob, owner].map((r) => r.messages.length);
     const pollId = await createPoll(room.moderator, room.clubId, { target: `chapter:${chapter2().id}`, resultsVisibility: 'after_close', option_1: 'Lamp', option_2: 'Moon' });
     await bob.waitFor((m) => bob.messages.indexOf(m) >= counts[0]! && m.data.includes(`poll-${pollId}`));
     const [lamp] = optionIdsOf({ app: room.testApp } as never, pollId);
-    const voted = await nextFor([bob, owner, alice], () => room.bob.post(url(`/polls/${pollId}/vote`), { choice: lamp! }));
+    // (The voter's own streams are not sent their own vote: their page swapped it from the answer.)
+    const voted = await nextFor([owner, alice], () => room.bob.post(url(`/polls/${pollId}/vote`), { choice: lamp! }));
     for (const m of voted.got) {
       expect(partialFor(m, '#chapter-polls')).toContain('poll-results-hidden');
       expect(m.data).not.toContain('poll-bars');
@@ -152,11 +168,16 @@ describe('each reader gets what they may see', () => {
   it('after_vote: only the reader who voted gets the results', async () => {
     const pollId = await createPoll(room.moderator, room.clubId, { target: `chapter:${chapter2().id}`, resultsVisibility: 'after_vote', option_1: 'Sea', option_2: 'Hill' });
     const [sea] = optionIdsOf({ app: room.testApp } as never, pollId);
-    const { got } = await nextFor([bob, owner], () => room.bob.post(url(`/polls/${pollId}/vote`), { choice: sea! }));
+    await bob.waitFor((m) => m.data.includes(`poll-${pollId}`)); // the poll opening, first
+    const before = bob.messages.length;
+    const { got } = await nextFor([owner], () => room.bob.post(url(`/polls/${pollId}/vote`), { choice: sea! }));
     const card = (m: SseMessage) => /<section class="poll-card[^"]*" id="poll-(\d+)"[\s\S]*?<\/section>/g;
     const cardOf = (m: SseMessage) => [...m.data.matchAll(card(m))].find((match) => match[1] === String(pollId))![0];
-    expect(cardOf(got[0]!)).toContain('poll-bars');
-    expect(cardOf(got[1]!)).not.toContain('poll-bars');
+    expect(cardOf(got[0]!)).not.toContain('poll-bars');
+    // The voter sees the results on their page; their own stream is not sent their own vote.
+    const page = await (await room.bob.get(`/clubs/${room.clubId}/chapters/2`)).text();
+    expect(cardOf({ event: '', id: null, data: page })).toContain('poll-bars');
+    expect(bob.messages.slice(before).some((m) => partialFor(m, '#chapter-polls') !== null)).toBe(false);
   });
 });
 
@@ -187,12 +208,25 @@ describe('reconnecting', () => {
     again.close();
   });
 
-  it('an id from before a restart (or too old) redraws the whole page once', async () => {
-    const stream = await openStream(base, streamPath(), room.bob, { 'last-event-id': 'zzzz-5' });
-    const redraw = await stream.waitFor(withId);
-    expect(redraw.data).toContain('#discussion');
-    expect(redraw.data).toContain(`#margin-summary-${para12().id}`);
-    expect(redraw.data).toContain('#chapter-polls');
+  it('an id from before a restart (or too old) catches up from the database: only what changed since its time', async () => {
+    const since = room.testApp.clock.now;
+    room.testApp.clock.advance(1000);
+    const para10 = room.paragraphs(2)[2]!;
+    await post(room.alice, { paragraph_id: para10.id, body: 'while Bob was away' });
+    const stream = await openStream(base, streamPath(), room.bob, { 'last-event-id': `zzzz-5-${since.toString(36)}` });
+    const caughtUp = await stream.waitFor(withId);
+    expect(partialFor(caughtUp, `#margin-summary-${para10.id}`)).toContain('comment-count');
+    expect(caughtUp.data).not.toContain(`#margin-summary-${para12().id}`); // nothing changed there since
+    expect(caughtUp.data).not.toContain('#discussion');
+    expect(caughtUp.data).not.toContain('#chapter-polls');
+    expect(stream.messages.filter(withId)).toHaveLength(1);
+    stream.close();
+  });
+
+  it('an id that is not ours draws nothing (the page stays as it was drawn)', async () => {
+    const stream = await open(room.bob, { 'last-event-id': 'nonsense' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stream.messages.filter(withId)).toHaveLength(0);
     stream.close();
   });
 });
