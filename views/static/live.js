@@ -45,7 +45,15 @@
     var url = link && link.getAttribute('hx-get');
     // X-Live-Refresh: skip the personal page cache, which may hold the thread as it was a
     // moment ago (others' changes otherwise show within PAGE_CACHE_STALE_MS).
-    if (url) window.htmx.ajax('GET', url, { target: box, swap: 'innerHTML settle:0', headers: { 'X-Live-Refresh': '1' } });
+    if (!url || typingIn(box)) return;
+    // Sourced from the stream, so swap-focus.js leaves focus alone; a reader whose focus is in
+    // the thread (the reply they just posted) gets it back in the new copy.
+    var active = document.activeElement;
+    var keep = active && active !== box && box.contains(active) ? findAgain(active) : null;
+    window.htmx.ajax('GET', url, { source: live, target: box, swap: 'innerHTML settle:0', headers: { 'X-Live-Refresh': '1' } }).then(function () {
+      var again = keep && box.querySelector(keep);
+      if (again && again !== document.activeElement) again.focus({ preventScroll: true });
+    });
   });
 
   /** Something the reader has entered in `box` and not sent (a draft, a choice), or is typing in. */
