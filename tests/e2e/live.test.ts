@@ -76,6 +76,9 @@ describe('three readers, one live chapter', () => {
     // B opens that thread; A replies; B's open thread shows the reply without a reload.
     await b.page.click('#p-7 .comment-count');
     await b.page.waitForSelector('#p-7 .threads .comment-body');
+    // Focus went into the thread; B reads on elsewhere (a thread a reader is in is redrawn only
+    // once they leave it, so it never takes their focus away).
+    await b.page.click('h1');
     await a.page.click('#p-7 .threads .comment-root details.comment-action summary');
     await a.page.fill('#p-7 .threads .comment-root textarea[name="body"]', 'And the lamp knows the most.');
     await a.page.click('#p-7 .threads .comment-root form.comment-form button[type="submit"]');

@@ -46,13 +46,21 @@
     // X-Live-Refresh: skip the personal page cache, which may hold the thread as it was a
     // moment ago (others' changes otherwise show within PAGE_CACHE_STALE_MS).
     if (!url || typingIn(box)) return;
-    // Sourced from the stream, so swap-focus.js leaves focus alone; a reader whose focus is in
-    // the thread (the reply they just posted) gets it back in the new copy.
+    // Sourced from the stream, so swap-focus.js leaves focus alone.
+    var refresh = function () {
+      window.htmx.ajax('GET', url, { source: live, target: box, swap: 'innerHTML settle:0', headers: { 'X-Live-Refresh': '1' } });
+    };
     var active = document.activeElement;
-    var keep = active && active !== box && box.contains(active) ? findAgain(active) : null;
-    window.htmx.ajax('GET', url, { source: live, target: box, swap: 'innerHTML settle:0', headers: { 'X-Live-Refresh': '1' } }).then(function () {
-      var again = keep && box.querySelector(keep);
-      if (again && again !== document.activeElement) again.focus({ preventScroll: true });
+    if (!active || active === document.body || !box.contains(active)) return refresh();
+    // The reader is in this thread (on the reply they just posted, say): replacing it now would
+    // take their focus away, so it is refreshed once, when they leave it.
+    if (box.getAttribute('data-live-stale') === 'yes') return;
+    box.setAttribute('data-live-stale', 'yes');
+    box.addEventListener('focusout', function leave(e) {
+      if (e.relatedTarget && box.contains(e.relatedTarget)) return;
+      box.removeEventListener('focusout', leave);
+      box.removeAttribute('data-live-stale');
+      if (!typingIn(box)) refresh();
     });
   });
 
