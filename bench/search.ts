@@ -14,19 +14,17 @@
  * Prints p50/p95/p99, req/s, the index size and build time, and the load average before and
  * after (the machine may be shared: read the figures beside it).
  */
-import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openDatabase } from '../db/connection';
 import { users } from '../db/schema';
 import { hashPassword } from '../src/auth/password';
 import { createSession } from '../src/auth/session';
 import { freePort } from '../tests/helpers/net';
+import { measure, ROOT, startProcess, stop, waitFor, type CaseResult } from './lib';
 import { seedSearchClub, type SearchBenchData } from './search-seed';
-
-const ROOT = resolve(import.meta.dirname, '..');
 
 export type SearchBenchMode = 'full' | 'quick' | 'tiny';
 
@@ -67,54 +65,16 @@ export async function seedSearchAlone(path: string, sizes: { comments: number; b
   return { data, caughtUp: `marginalia_session=${tokens[0]!}`, newcomer: `marginalia_session=${tokens[tokens.length - 1]!}` };
 }
 
-export interface SearchCaseResult {
-  name: string;
+/** A search case: bench/lib.ts's figures, with the server's CPU per answer under the name the search figures use. */
+export type SearchCaseResult = CaseResult & {
   /** Server CPU time (user + system) per answer: what the load on a shared machine changes least. */
   server_cpu_ms_per_answer: number;
-  rps: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  errors: number;
-  non2xx: number;
-}
+};
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function measure(name: string, url: string, headers: Record<string, string>, timing: { warmup: number; duration: number }, serverPid: number): Promise<SearchCaseResult> {
-  const run = (duration: number, latencies?: number[]) => {
-    const instance = autocannon({ url, duration, connections: 10, headers }) as unknown as Promise<autocannon.Result> & import('node:events').EventEmitter;
-    if (latencies) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
-    return instance;
-  };
+async function searchCase(name: string, base: string, path: string, headers: Record<string, string>, timing: { warmup: number; duration: number }, serverPid: number): Promise<SearchCaseResult> {
   process.stderr.write(`… search: ${name}\n`);
-  if (timing.warmup > 0) await run(timing.warmup);
-  const latencies: number[] = [];
-  const cpuBefore = cpuSeconds(serverPid);
-  const result = await run(timing.duration, latencies);
-  const cpu = cpuSeconds(serverPid) - cpuBefore;
-  latencies.sort((a, b) => a - b);
-  const at = (share: number) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))]! * 10) / 10 : 0);
-  const server_cpu_ms_per_answer = Math.round(((cpu * 1000) / Math.max(1, latencies.length)) * 100) / 100;
-  return { name, server_cpu_ms_per_answer, rps: Math.round(result.requests.average), p50_ms: at(0.5), p95_ms: at(0.95), p99_ms: at(0.99), errors: result.errors + result.timeouts, non2xx: result.non2xx };
-}
-
-async function waitFor(url: string, child: ChildProcess, output: string[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output.join('')}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not yet listening
-    }
-    if (Date.now() > deadline) throw new Error(`no answer from ${url}:\n${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  const result = await measure(name, base, { path, connections: 10, headers }, timing, serverPid);
+  return { ...result, server_cpu_ms_per_answer: result.cpu_ms_per_req ?? 0 };
 }
 
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
@@ -132,16 +92,18 @@ export async function runSearchBench(mode: SearchBenchMode, options: { json?: bo
     const seeded = await seedSearchAlone(databasePath, SEARCH_SIZES[mode]);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const output: string[] = [];
     const profileDir = join(ROOT, 'bench/profiles');
-    child = spawn(process.execPath, [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/server.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, DATABASE_PATH: databasePath, IMPORT_CONTENT: 'false', LOG_REQUESTS: 'false', NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const server = startProcess([...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/server.ts'], {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ORIGIN: base,
+      DATABASE_PATH: databasePath,
+      IMPORT_CONTENT: 'false',
+      LOG_REQUESTS: 'false',
+      NODE_ENV: 'production',
     });
-    child.stdout!.on('data', (d) => output.push(String(d)));
-    child.stderr!.on('data', (d) => output.push(String(d)));
-    await waitFor(`${base}/healthz`, child, output);
+    child = server.child;
+    await waitFor(`${base}/healthz`, child, server.output);
 
     const loadBefore = load();
     const path = (q: string) => `/clubs/${seeded.data.clubId}/search?q=${encodeURIComponent(q)}`;
@@ -158,7 +120,7 @@ export async function runSearchBench(mode: SearchBenchMode, options: { json?: bo
         if (!response.ok) throw new Error(`search ${q} answered ${response.status}`);
         const text = await response.text();
         summaries[`${q} (${reader.who})`] = [...text.matchAll(/<p class="search-summary">([^<]*)/g)].map((m) => m[1]).join(' / ');
-        cases.push(await measure(`search, ${name}, ${reader.who}`, base + path(q), headers, TIMING[mode], child.pid!));
+        cases.push(await searchCase(`search, ${name}, ${reader.who}`, base, path(q), headers, TIMING[mode], child.pid!));
       }
     }
     const result = {
@@ -186,11 +148,7 @@ export async function runSearchBench(mode: SearchBenchMode, options: { json?: bo
     }
     return result;
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    if (child) await stop(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }
