@@ -91,14 +91,14 @@ export function localeChooser(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Puts the signed-in reader's unread notification count where pages find it (the bell in the
+ * Gives pages the way to count the signed-in reader's unread notifications (the bell in the
  * header, through `pageContext`). The count comes from the function given (src/app.tsx passes
- * the notifications area's), so this shared layer knows no area. Only GET pages need it.
+ * the notifications area's), so this shared layer knows no area; it is asked only when
+ * `pageContext` is built for drawing, never for a page served from the cache, a redirect or a file.
  */
 export function bellCount(unreadFor: (userId: number) => number): MiddlewareHandler<AppEnv> {
   return (c, next) => {
-    const user = c.get('user');
-    if (user && c.req.method === 'GET') c.set('unreadNotifications', unreadFor(user.id));
+    c.set('unreadFor', unreadFor);
     return next();
   };
 }

@@ -17,7 +17,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
       ? { id: user.id, username: user.username, displayName: user.displayName, isAdmin: user.isAdmin, fontStep: user.fontStep }
       : null,
     currentPath: url.pathname + url.search,
-    unreadNotifications: c.get('unreadNotifications'),
+    unreadNotifications: user ? c.get('unreadFor')?.(user.id) : undefined,
     asset: assetUrl,
   };
 }

@@ -53,8 +53,8 @@ export interface AppVariables {
   clientIp: string;
   /** Set by `src/app.tsx` on every request; see `PostingGate` in guards.ts. */
   postingGate?: PostingGate;
-  /** The reader's unread notifications, for the bell (set by `bellCount`). */
-  unreadNotifications?: number;
+  /** Counts a reader's unread notifications, for the bell (set by `bellCount`, asked by `pageContext`). */
+  unreadFor?: (userId: number) => number;
 }
 
 export interface AppEnv {
