@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, screenshot, seriousViolations, switchLocale, type RunningServer, withServerAndBrowser } from './harness';
+import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, screenshot, seriousViolations, shootWidths, switchLocale, type RunningServer, withServerAndBrowser } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -31,14 +31,7 @@ describe('personal access tokens in the browser', () => {
         expect(token).toMatch(/^mgl_[a-z2-7]{32}$/);
         tokens.push(token);
         expect(await seriousViolations(page)).toEqual([]);
-        for (const [label, viewport] of [
-          ['390', PHONE],
-          ['1280', DESKTOP],
-        ] as const) {
-          await page.setViewportSize(viewport);
-          if (label === '390') await expectNoOverflow(page);
-          await screenshot(page, `api-tokens-created-${locale}-${label}`);
-        }
+        await shootWidths(page, `api-tokens-created-${locale}`);
       }
       await switchLocale(page, 'en');
 

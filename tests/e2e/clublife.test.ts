@@ -10,8 +10,7 @@ import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { importBook } from '../../src/books/store';
 import { sampleMarkdownBook } from '../helpers/fixtures';
-import { join } from 'node:path';
-import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, RESULTS, seriousViolations, shootEverywhere, switchLocale, withServerAndBrowser, type RunningServer } from './harness';
+import { newContext, registerThroughForm, seriousViolations, shootEverywhere, withServerAndBrowser, type RunningServer } from './harness';
 import { seedKoreanClub } from './world';
 
 let server: RunningServer;
@@ -90,19 +89,7 @@ describe('club life', () => {
       [behind.page, 'behind'],
       [ahead.page, 'ahead'],
     ] as const) {
-      for (const locale of ['en', 'ko'] as const) {
-        await switchLocale(page, locale);
-        for (const [label, viewport] of [
-          ['390', PHONE],
-          ['1280', DESKTOP],
-        ] as const) {
-          await page.setViewportSize(viewport);
-          if (label === '390') await expectNoOverflow(page);
-          await page.locator('#questions').screenshot({ path: join(RESULTS, `clublife-questions-${who}-${locale}-${label}.png`) });
-        }
-      }
-      await switchLocale(page, 'en');
-      await page.setViewportSize(DESKTOP);
+      await shootEverywhere(page, `clublife-questions-${who}`, { element: '#questions' });
     }
 
     // --- the next book: nominations

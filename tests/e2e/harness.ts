@@ -153,21 +153,31 @@ export async function switchLocale(page: Page, locale: 'en' | 'ko') {
 }
 
 /**
- * Screenshots of the current page in English and Korean at phone and desktop widths, named
- * `<name>-<locale>-<width>`, checking at phone width that nothing overflows. Ends in English at
+ * Screenshots of the current page (or of one `element` of it) at phone and desktop widths, named
+ * `<name>-<width>`, checking at phone width that nothing overflows. Ends at desktop width.
+ */
+export async function shootWidths(page: Page, name: string, options: { allowedScrollers?: string; element?: string } = {}) {
+  for (const [label, viewport] of [
+    ['390', PHONE],
+    ['1280', DESKTOP],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    if (label === '390') await expectNoOverflow(page, options.allowedScrollers);
+    if (options.element) {
+      mkdirSync(RESULTS, { recursive: true });
+      await page.locator(options.element).screenshot({ path: join(RESULTS, `${name}-${label}.png`) });
+    } else await screenshot(page, `${name}-${label}`);
+  }
+}
+
+/**
+ * {@link shootWidths} in English and Korean, named `<name>-<locale>-<width>`. Ends in English at
  * desktop width.
  */
-export async function shootEverywhere(page: Page, name: string, options: { allowedScrollers?: string } = {}) {
+export async function shootEverywhere(page: Page, name: string, options: { allowedScrollers?: string; element?: string } = {}) {
   for (const locale of ['en', 'ko'] as const) {
     await switchLocale(page, locale);
-    for (const [label, viewport] of [
-      ['390', PHONE],
-      ['1280', DESKTOP],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      if (label === '390') await expectNoOverflow(page, options.allowedScrollers);
-      await screenshot(page, `${name}-${locale}-${label}`);
-    }
+    await shootWidths(page, `${name}-${locale}`, options);
   }
   await switchLocale(page, 'en');
   await page.setViewportSize(DESKTOP);
