@@ -78,7 +78,7 @@ export const ReanchorQueuePage: FC<{ page: PageContext; basePath: string; ownNot
     <Layout page={page} title={title}>
       <section class="narrow">
         <h1>{title}</h1>
-        {error ? <p class="form-error" role="alert">{t(`annotations.orphans.error.${error}`)}</p> : null}
+        {error ? <p class="field-error" role="alert">{t(`annotations.orphans.error.${error}`)}</p> : null}
         {items.length === 0 && ahead === 0 ? <p class="muted">{t('annotations.orphans.empty')}</p> : null}
         {ahead > 0 ? <p class="muted">{t('annotations.orphans.ahead', { count: ahead })}</p> : null}
         <ol class="orphan-queue">

@@ -14,7 +14,7 @@ export interface LifeFrame {
 
 export type LifeSection = 'pick' | 'meetings' | 'shelf';
 
-export const LifePage: FC<{ page: PageContext; frame: LifeFrame; title: string; section: LifeSection; notice?: MessageKey | null; children?: Child }> = ({ page, frame, title, section, notice, children }) => {
+export const LifePage: FC<{ page: PageContext; frame: LifeFrame; title: string; section?: LifeSection; notice?: MessageKey | null; children?: Child }> = ({ page, frame, title, section, notice, children }) => {
   const { t } = page;
   const id = frame.club.id;
   const link = (key: LifeSection, href: string, label: string) => (

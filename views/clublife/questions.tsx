@@ -91,8 +91,13 @@ export const TextAgainPage: FC<{
   maxLength: number;
   error: MessageKey;
   submit: string;
-}> = ({ page, frame, title, question, action, hidden, text, maxLength, error, submit }) => (
-  <LifePage page={page} frame={frame} title={title} section="meetings">
+  /** The chapter the form came from. */
+  back: string;
+}> = ({ page, frame, title, question, action, hidden, text, maxLength, error, submit, back }) => (
+  <LifePage page={page} frame={frame} title={title}>
+    <p>
+      <a href={back}>{page.t('annotations.back_to_chapter')}</a>
+    </p>
     {question && <p class="question-body">{question}</p>}
     <form method="post" action={action} class="card stack">
       {Object.entries(hidden).map(([name, value]) => (
@@ -102,7 +107,7 @@ export const TextAgainPage: FC<{
       <textarea id="text-again" name="body" rows={4} maxlength={maxLength} required aria-invalid="true" aria-describedby="text-again-error">
         {text}
       </textarea>
-      <p class="form-error" id="text-again-error" role="alert">
+      <p class="field-error" id="text-again-error" role="alert">
         {page.t(error)}
       </p>
       <button type="submit">{submit}</button>

@@ -43,7 +43,7 @@ export function questionRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
       const t = c.get('t');
       return sendPage(
         c,
-        <TextAgainPage page={pageContext(c)} frame={kit.frame(access)} title={t('clublife.questions.add')} question={null} action={c.req.path} hidden={{ next: String(form.next ?? back) }} text={String(form.body ?? '')} maxLength={LIMITS.question} error={body.key} submit={t('clublife.questions.submit')} />,
+        <TextAgainPage page={pageContext(c)} frame={kit.frame(access)} title={t('clublife.questions.add')} question={null} action={c.req.path} hidden={{ next: String(form.next ?? back) }} text={String(form.body ?? '')} maxLength={LIMITS.question} error={body.key} submit={t('clublife.questions.submit')} back={back} />,
         422,
       );
     }
@@ -78,7 +78,7 @@ export function questionRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
       const hidden: Record<string, string> = { next: String(form.next ?? back), ...(parentId !== null ? { parentId: String(parentId) } : {}) };
       return sendPage(
         c,
-        <TextAgainPage page={pageContext(c)} frame={kit.frame(access)} title={parentId !== null ? t('clublife.questions.reply') : t('clublife.questions.answer')} question={question.body} action={c.req.path} hidden={hidden} text={String(form.body ?? '')} maxLength={LIMITS.answer} error={body.key} submit={t('clublife.questions.submit_answer')} />,
+        <TextAgainPage page={pageContext(c)} frame={kit.frame(access)} title={parentId !== null ? t('clublife.questions.reply') : t('clublife.questions.answer')} question={question.body} action={c.req.path} hidden={hidden} text={String(form.body ?? '')} maxLength={LIMITS.answer} error={body.key} submit={t('clublife.questions.submit_answer')} back={back} />,
         422,
       );
     }
