@@ -28,6 +28,7 @@
  * cache.set(key, { userId, clubId }, html, now);
  */
 import type { EventBus } from '../events';
+import { LruCache } from '../lib/lru-cache';
 import { gzipHtml } from './page';
 
 export interface PageCacheOptions {
@@ -59,12 +60,14 @@ export const DEFAULT_PAGE_CACHE_OPTIONS: PageCacheOptions = { maxEntries: 2000, 
 const entryBytes = (key: string, gzip: Uint8Array) => gzip.byteLength + key.length * 2 + 120;
 
 export class PersonalPageCache {
-  private readonly entries = new Map<string, Entry>();
+  /** Least recently used first, bounded by `maxEntries` and by `maxBytes` (src/lib's LruCache). */
+  private readonly entries: LruCache<string, Entry>;
   private readonly userVersions = new Map<number, number>();
   private readonly clubVersions = new Map<number, number>();
-  private totalBytes = 0;
 
-  constructor(readonly options: PageCacheOptions = DEFAULT_PAGE_CACHE_OPTIONS) {}
+  constructor(readonly options: PageCacheOptions = DEFAULT_PAGE_CACHE_OPTIONS) {
+    this.entries = new LruCache(options.maxEntries, { maxBytes: options.maxBytes ?? DEFAULT_PAGE_CACHE_MB * 1024 * 1024, sizeOf: (entry) => entry.bytes });
+  }
 
   /** Records that `userId` changed something (in `clubId`, when known). */
   noteChange(userId: number | null, clubId: number | null): void {
@@ -83,39 +86,23 @@ export class PersonalPageCache {
       age < this.options.maxAgeMs &&
       (entry.clubVersion === (this.clubVersions.get(scope.clubId) ?? 0) || age < this.options.othersStaleMs);
     if (!fresh) {
-      this.remove(key);
+      this.entries.delete(key);
       return undefined;
     }
-    // Least recently used goes first: re-insert to move this one to the end.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
     return entry;
   }
 
+  /** Keeps the page (unless it alone is larger than the whole budget: then it is only sent). */
   set(key: string, scope: PageScope, html: string, now: number): { gzip: Uint8Array<ArrayBuffer> } {
     const gzip = gzipHtml(html);
-    const entry: Entry = {
+    return this.entries.set(key, {
       gzip,
       bytes: entryBytes(key, gzip),
       createdAt: now,
       userVersion: this.userVersions.get(scope.userId) ?? 0,
       clubVersion: this.clubVersions.get(scope.clubId) ?? 0,
       clubId: scope.clubId,
-    };
-    this.remove(key);
-    const maxBytes = this.options.maxBytes ?? DEFAULT_PAGE_CACHE_MB * 1024 * 1024;
-    if (entry.bytes > maxBytes) return entry; // sent, not kept
-    this.entries.set(key, entry);
-    this.totalBytes += entry.bytes;
-    while (this.entries.size > this.options.maxEntries || this.totalBytes > maxBytes) this.remove(this.entries.keys().next().value!);
-    return entry;
-  }
-
-  private remove(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.totalBytes -= entry.bytes;
+    });
   }
 
   get size(): number {
@@ -124,7 +111,7 @@ export class PersonalPageCache {
 
   /** What the kept pages take, as counted against `maxBytes`. */
   get bytes(): number {
-    return this.totalBytes;
+    return this.entries.bytes;
   }
 }
 
