@@ -113,7 +113,9 @@
           tasks.splice(i, 1);
           continue;
         }
-        refocus = { box: box.id, replaced: box === active, selector: selector };
+        // swap-focus.js makes a landed-on comment focusable with tabindex="-1"; its new copy
+        // has no tabindex, so it gets the same, or focus() would do nothing.
+        refocus = { box: box.id, replaced: box === active, selector: selector, tabindex: active.getAttribute('tabindex') };
       }
     }
   });
@@ -121,8 +123,11 @@
     if (!refocus) return;
     var box = document.getElementById(refocus.box);
     var again = box && (refocus.replaced ? box : box.querySelector(refocus.selector));
+    var tabindex = refocus.tabindex;
     refocus = null;
-    if (again && again !== document.activeElement) again.focus({ preventScroll: true });
+    if (!again || again === document.activeElement) return;
+    if (tabindex !== null && !again.hasAttribute('tabindex')) again.setAttribute('tabindex', tabindex);
+    again.focus({ preventScroll: true });
   });
 
   // htmx started (deferred, before hx-sse.js registered): process the stream's element now
