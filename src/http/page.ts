@@ -16,10 +16,27 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     user: user
       ? { id: user.id, username: user.username, displayName: user.displayName, isAdmin: user.isAdmin, fontStep: user.fontStep }
       : null,
-    currentPath: url.pathname + url.search,
+    currentPath: returnPath(c, url),
     unreadNotifications: user ? c.get('unreadFor')?.(user.id) : undefined,
     asset: assetUrl,
   };
+}
+
+/**
+ * Where "this page" is for links back to it (the language switch's `next`). A page drawn in
+ * answer to a POST (a refused form, 422) has a URL that GET does not serve, so it is the page
+ * the form was sent from: the Referer's path (sent for our own pages only, `Referrer-Policy:
+ * same-origin`; the POST passed the same-origin check; `/locale` keeps `next` on the site),
+ * else the home page.
+ */
+function returnPath(c: Context<AppEnv>, url: URL): string {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return url.pathname + url.search;
+  try {
+    const from = new URL(c.req.header('referer') ?? '');
+    return from.pathname + from.search;
+  } catch {
+    return '/';
+  }
 }
 
 type Rendered = HtmlEscapedString | Promise<HtmlEscapedString> | null;

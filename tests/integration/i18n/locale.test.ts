@@ -105,6 +105,20 @@ describe('choosing the language', () => {
     expect(html).toContain('<option value="ko" selected="">한국어</option>');
     expect(html).toMatch(/<form method="post" action="\/locale"[^>]*><input type="hidden" name="next" value="\/"/);
   });
+
+  it('on a refused form (a page drawn for a POST), the switch returns to the page the form was on', async () => {
+    const client = await signUp(testApp, 'minji');
+    const nextOf = async (response: Response) => {
+      expect(response.status).toBe(422);
+      return /name="next" value="([^"]*)"/.exec(await response.text())?.[1];
+    };
+    const profile = { displayName: '', locale: 'ko', timeZone: 'Nowhere/Else' };
+    expect(await nextOf(await client.post('/account/profile', profile, { referer: 'http://localhost/account?tab=profile' }))).toBe('/account?tab=profile');
+    // No Referer (a browser told not to send it): the home page, never the POST's own address.
+    expect(await nextOf(await client.post('/account/profile', profile))).toBe('/');
+    // A GET page still returns to itself.
+    expect(/name="next" value="([^"]*)"/.exec(await (await client.get('/account?tab=x')).text())?.[1]).toBe('/account?tab=x');
+  });
 });
 
 describe('error pages in the reader’s language', () => {
