@@ -65,6 +65,7 @@ export const Layout: FC<LayoutProps> = ({ page, title, contentLang, scripts = []
         <meta name="color-scheme" content="light dark" />
         <meta name="htmx-config" content='{"includeIndicatorCSS":false,"defaultTimeout":30000,"defaultSettleDelay":0}' />
         <title>{`${title} · ${t('app.name')}`}</title>
+        <link rel="icon" href={page.asset('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={page.asset('app.css')} />
         <link rel="stylesheet" href={page.asset('print.css')} media="print" />
         {styles.map((name) => (

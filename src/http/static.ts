@@ -48,6 +48,7 @@ function sources(): Record<string, string> {
   const htmx = join(dirname(require.resolve('htmx.org/package.json')), 'dist/htmx.min.js');
   return {
     'app.css': join(viewsStatic, 'app.css'),
+    'favicon.svg': join(viewsStatic, 'favicon.svg'),
     'print.css': join(viewsStatic, 'print.css'),
     'annotated-edition.css': join(viewsStatic, 'annotated-edition.css'),
     'reader.js': join(viewsStatic, 'reader.js'),
@@ -116,6 +117,11 @@ export function staticRoutes(headers: Readonly<Record<string, string>>, filesDir
   app.get('/static/:name', (c, next) => {
     const asset = allAssets().get(c.req.param('name'));
     return asset ? assetResponse(c.req.raw, asset, headers, 'public, max-age=31536000, immutable') : next();
+  });
+  // Browsers ask for /favicon.ico on their own (feed readers, a PDF of the page): the same icon.
+  app.get('/favicon.ico', (c, next) => {
+    const asset = allAssets().get('favicon.svg');
+    return asset ? assetResponse(c.req.raw, asset, headers, 'public, max-age=86400') : next();
   });
   if (filesDir) {
     const files = new Map<string, Asset | null>();

@@ -254,6 +254,19 @@ describe('security headers', () => {
     expect((await testApp.app.request(htmx!)).headers.get('content-type')).toMatch(/^text\/javascript/);
   });
 
+  it('every page names the icon, and /favicon.ico (asked for by browsers on their own) answers with it', async () => {
+    const home = await (await testApp.app.request('/')).text();
+    const icon = home.match(/<link rel="icon" href="(\/static\/favicon\.svg\?v=[0-9a-f]+)" type="image\/svg\+xml"/)?.[1];
+    expect(icon).toBeDefined();
+    const [named, asked] = [await testApp.app.request(icon!), await testApp.app.request('/favicon.ico')];
+    for (const response of [named, asked]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/svg+xml');
+      expectSecurityHeaders(response);
+    }
+    expect(await asked.text()).toBe(await named.text());
+  });
+
   it('are on /healthz', async () => {
     expectSecurityHeaders(await testApp.app.request('/healthz'));
   });
