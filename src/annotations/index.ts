@@ -19,7 +19,7 @@ export { REANCHOR_MIN_SCORE } from './reanchor';
 export { reanchorPassage, type EditionParagraph } from './reanchor';
 export { MAX_PASSAGE_CHARS, validateSelector, type PassageSelector } from './selectors';
 export { insertComment, type NewComment } from './queries';
-export { COMMENT_MAX_CHARS, extractMentions, normalizeCommentBody, renderCommentBody } from './markdown';
+export { COMMENT_MAX_CHARS, commentPlainText, extractMentions, normalizeCommentBody, renderCommentBody } from './markdown';
 // Writing and reading comments without a request (the page handlers and the JSON API share these).
 export {
   chapterCommentsFor,

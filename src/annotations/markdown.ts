@@ -254,6 +254,30 @@ export function extractMentions(markdown: string): string[] {
   return [...(env.mentions ?? [])];
 }
 
+/**
+ * A body as the words a reader sees, without Markdown's marks: for places that quote a comment
+ * as plain text (search snippets, notification and agenda excerpts). Read from the same token
+ * stream as the HTML (so `**bold**` gives `bold`, a link gives its label, inline code and code
+ * blocks give their text, and a `*` that is not emphasis stays); blocks and line breaks become
+ * single spaces. With `max`, at most that many characters (code points), cut with "…".
+ */
+export function commentPlainText(markdown: string, max = Infinity): string {
+  const words: string[] = [];
+  for (const token of md.parse(scrubControls(markdown), {})) {
+    if (token.type === 'inline') {
+      for (const child of token.children ?? []) {
+        if (child.type === 'text' || child.type === 'code_inline') words.push(child.content);
+        else if (child.type === 'softbreak' || child.type === 'hardbreak') words.push(' ');
+      }
+    } else if (token.type === 'code_block' || token.type === 'fence') words.push(' ', token.content, ' ');
+    else if (token.nesting === -1 && token.block) words.push(' ');
+  }
+  const plain = words.join('').replace(/\s+/g, ' ').trim();
+  if (plain.length <= max) return plain;
+  const chars = [...plain];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('').trimEnd()}…` : plain;
+}
+
 type RenderedBody = { markdown: string; html: string; links: [name: string, href: string | null][] };
 const bodyBytes = (body: RenderedBody) => (body.markdown.length + body.html.length) * 2 + body.links.length * 64 + 120;
 /** Rendered bodies by their Markdown, with the mention links each rendering resolved; 16 MB until the app says. */

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/connection';
 import type { BookPick, Chapter, Meeting, Reading } from '../../db/schema';
-import { commentVisibleTo, gateViewerFor, type GateComment, type GateViewer } from '../annotations';
+import { commentPlainText, commentVisibleTo, gateViewerFor, type GateComment, type GateViewer } from '../annotations';
 import { getChapterById } from '../books';
 import { chapterBasePath, chapterLabel, chapterOpensAt, getReading, type ClubAccess } from '../clubs';
 import type { Translator } from '../i18n';
@@ -178,12 +178,11 @@ export function agendaView(db: Db, access: ClubAccess, t: Translator, meeting: P
   const reached = reachedEnd(chapter, viewer);
   const answers = answersOf(db, questions.map((q) => q.id));
   const base = `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}`;
-  const excerpt = (body: string) => ([...body].length > EXCERPT ? `${[...body].slice(0, EXCERPT).join('')}…` : body);
   return {
     chapterLabel: chapterLabel(t, chapter),
     chapterHref: base,
     reached,
-    threads: visibleRoots.slice(0, BUSIEST).map((r) => ({ href: `${base}#c-${r.id}`, excerpt: excerpt(r.body), replies: r.replies })),
+    threads: visibleRoots.slice(0, BUSIEST).map((r) => ({ href: `${base}#c-${r.id}`, excerpt: commentPlainText(r.body, EXCERPT), replies: r.replies })),
     hiddenThreads: roots.length - visibleRoots.length,
     polls: polls.visible,
     hiddenPolls: polls.hiddenCount,

@@ -10,7 +10,7 @@
 import type { Db } from '../../db/connection';
 import { and, eq } from 'drizzle-orm';
 import { meetings, type NotificationRow } from '../../db/schema';
-import { commentVisibleTo, gateViewerFor, type GateViewer } from '../annotations';
+import { commentPlainText, commentVisibleTo, gateViewerFor, type GateViewer } from '../annotations';
 import { getChapterById, getParagraph } from '../books';
 import { chapterBasePath, chapterLabel, chapterOpensAt, chapterOpenTo, getReading, loadClubAccess, type ClubAccess } from '../clubs';
 import type { Translator } from '../i18n';
@@ -30,13 +30,7 @@ const EXCERPT_MAX = 140;
 
 /** A plain, short quote of a comment's Markdown (never HTML: views escape it). */
 export function plainExcerpt(markdown: string): string {
-  const plain = markdown
-    .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[`*_#>~|]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length > EXCERPT_MAX ? `${plain.slice(0, EXCERPT_MAX - 1)}…` : plain;
+  return commentPlainText(markdown, EXCERPT_MAX);
 }
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) ? value : null);

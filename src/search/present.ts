@@ -14,7 +14,7 @@
  */
 import type { Db, Sqlite } from '../../db/connection';
 import type { Chapter, Reading } from '../../db/schema';
-import { commentVisibleTo, gateViewerFor, partitionVisible, type GateViewer } from '../annotations';
+import { commentPlainText, commentVisibleTo, gateViewerFor, partitionVisible, type GateViewer } from '../annotations';
 import { listChapters } from '../books';
 import { chapterBasePath, chapterLabel, chapterOpenTo, scheduleOf, type ClubAccess } from '../clubs';
 import type { Locale, Translator } from '../i18n';
@@ -137,7 +137,7 @@ function discussionResults(sqlite: Sqlite, reading: Reading, chapters: Map<numbe
       createdLabel: formatDateTime(row.createdAt, ui.locale, ui.timeZone),
       isPrivate: row.visibility === 'private',
       where: row.paragraphOrdinal !== null ? ui.t('search.discussion.paragraph', { ordinal: row.paragraphOrdinal }) : ui.t('search.discussion.chapter_thread'),
-      snippet: snippetOf(row.body, query.needles),
+      snippet: snippetOf(commentPlainText(row.body), query.needles),
     });
   }
   return { chapters: [...groups.values()], shownCount: rows.length, visibleCount: visible.length, hiddenCount, atLeast };

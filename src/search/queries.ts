@@ -7,7 +7,7 @@
  * `sqlite.prepare`, which the connection caches by SQL text.
  */
 import type { Sqlite } from '../../db/connection';
-import type { GateComment } from '../annotations';
+import { commentPlainText, type GateComment } from '../annotations';
 import { indexText } from './tokens';
 
 // ---------------------------------------------------------------- keeping the indexes current
@@ -78,7 +78,7 @@ function dropComment(sqlite: Sqlite, id: number): void {
 }
 
 function addComment(sqlite: Sqlite, row: CommentGateRow): void {
-  sqlite.prepare('insert into search_comment_text (rowid, body) values (?, ?)').run(row.id, indexText(row.body));
+  sqlite.prepare('insert into search_comment_text (rowid, body) values (?, ?)').run(row.id, indexText(commentPlainText(row.body)));
   sqlite
     .prepare(`insert into search_comment_gate (${COMMENT_GATE_COLUMNS}) values (?, ?, ?, ?, ?, ?)`)
     .run(row.id, row.reading_id, row.chapter_id, row.anchor_position, row.author_id, row.visibility);

@@ -204,6 +204,14 @@ describe('the index follows the discussion', () => {
     expect(outbox.n).toBe(0);
   });
 
+  it('quotes a comment as the words a reader sees, not its Markdown', async () => {
+    await post(room.alice, { paragraph_id: para(2).id, body: '이 **책을 고르는 기준**이 [좋았어요](https://example.org/a) `markword`' });
+    const page = await html(room.alice, '기준');
+    expect(page).toContain('책을 고르는 <mark>기준</mark>이 좋았어요 markword');
+    expect(page).not.toContain('**');
+    expect(page).not.toContain('example.org/a');
+  });
+
   it('links land on the thread, opened on the comment', async () => {
     const page = await html(room.alice, 'alphaword');
     expect(page).toContain(`/clubs/${room.clubId}/paragraphs/${para(1).id}/comments#c-${ids.aliceEarly}`);

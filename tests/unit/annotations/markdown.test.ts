@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   COMMENT_ALLOWED_TAGS,
   COMMENT_MAX_CHARS,
+  commentPlainText,
   extractMentions,
   normalizeCommentBody,
   renderCommentBody,
@@ -264,5 +265,30 @@ describe('normalizeCommentBody', () => {
     const emoji = '🎉'.repeat(COMMENT_MAX_CHARS / 2);
     expect(normalizeCommentBody(emoji).ok).toBe(true);
     expect(normalizeCommentBody(`${emoji}!`)).toEqual({ ok: false, error: 'too_long' });
+  });
+});
+
+describe('commentPlainText: a body as the words a reader sees', () => {
+  it.each([
+    ['이 문단에서 **책을 고르는 기준**이 좋았어요.', '이 문단에서 책을 고르는 기준이 좋았어요.'],
+    ['*emphasis* and _this_ and [the label](https://example.org/x)', 'emphasis and this and the label'],
+    ['> quoted\n\nanswer', 'quoted answer'],
+    ['- one\n- two', 'one two'],
+    ['`a*b*c` stays as typed', 'a*b*c stays as typed'],
+    ['```\nline one\nline two\n```\nafter', 'line one line two after'],
+    ['2 * 3 * 4 is not emphasis', '2 * 3 * 4 is not emphasis'],
+    ['# not a heading (headings are off)', '# not a heading (headings are off)'],
+    ['<b>raw html</b> is text', '<b>raw html</b> is text'],
+    ['hi @mina, see https://example.org', 'hi @mina, see https://example.org'],
+    ['line\nbreak', 'line break'],
+  ])('%j → %j', (markdown, plain) => {
+    expect(commentPlainText(markdown)).toBe(plain);
+  });
+
+  it('cuts at `max` code points with an ellipsis, never inside a surrogate pair', () => {
+    expect(commentPlainText('short', 10)).toBe('short');
+    const cut = commentPlainText('😀'.repeat(20), 10);
+    expect([...cut]).toHaveLength(10);
+    expect(cut.endsWith('😀…')).toBe(true);
   });
 });
