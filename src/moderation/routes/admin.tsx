@@ -1,6 +1,7 @@
 /**
  * Site administration (admins only) and the reader's own moderation record.
  *
+ *   GET  /admin                          the first tab (every account)
  *   GET  /admin/users                    every account
  *   POST /admin/users/:userId/suspend    suspend=yes|no (+ reason): sessions end at once, sign-in refused
  *   GET  /admin/books                    the library, with the clubs reading each book
@@ -39,6 +40,7 @@ export function adminRoutes(deps: AreaDeps): Hono<AppEnv> {
     return sendPage(c, <AdminUsersPage page={pageContext(c)} users={users} notice={notice} />, status);
   }
 
+  app.get('/admin', (c) => (adminCan(c.get('user'), 'listUsers') ? seeOther(c, '/admin/users') : refuse(c, '/admin')));
   app.get('/admin/users', (c) => (adminCan(c.get('user'), 'listUsers') ? usersPage(c) : refuse(c, '/admin/users')));
 
   app.post('/admin/users/:userId/suspend', async (c) => {

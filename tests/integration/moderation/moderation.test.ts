@@ -168,6 +168,10 @@ describe('site administration', () => {
   it('the admin suspends an account: its sessions end at once and sign-in is refused', async () => {
     const r = await setup(); // the owner signed up first, so is the admin
     expect((await r.alice.get('/admin/users')).status).toBe(403);
+    expect((await r.alice.get('/admin')).status).toBe(403);
+    const index = await r.owner.get('/admin');
+    expect(index.status).toBe(303);
+    expect(index.headers.get('location')).toBe('/admin/users');
     const users = await r.owner.get('/admin/users');
     expect(users.status).toBe(200);
     const table = await users.text();
