@@ -17,6 +17,8 @@ const BODIES = [
   'The keepers climbed the hill; Loopt의 등불.', // 4
   'A café at dusk.', // 5
   '책방에서 만나요.', // 6
+  '정책 기업 이야기', // 7: the words 정책 then 기업
+  '정책기업', // 8: one run, not the two words
 ];
 
 let fresh: FreshDatabase;
@@ -66,14 +68,14 @@ const TOKENS = "tokens @@ to_tsquery('marginalia_search', $1)";
 
 describe('search on PostgreSQL', () => {
   it('finds a two-syllable Korean word (정책) through the bigram index, and not 책정 or 정 alone', async () => {
-    expect(await found(TOKENS, ["'정책'"])).toEqual([0, 1]);
+    expect(await found(TOKENS, ["'정책'"])).toEqual([0, 1, 7, 8]);
     const explained = await plan(TOKENS, ["'정책'"]);
     expect(explained).toContain('Bitmap Index Scan on search_comment_text_tokens_idx');
     expect(explained).not.toContain('Seq Scan');
   });
 
   it('finds a one-syllable Korean query as a prefix (정), through the same index', async () => {
-    expect(await found(TOKENS, ["'정':*"])).toEqual([0, 1, 2, 3]);
+    expect(await found(TOKENS, ["'정':*"])).toEqual([0, 1, 2, 3, 7, 8]);
     expect(await plan(TOKENS, ["'정':*"])).toContain('Bitmap Index Scan on search_comment_text_tokens_idx');
   });
 
@@ -94,6 +96,11 @@ describe('search on PostgreSQL', () => {
   it('finds an English substring of three or more letters by trigram, in any case', async () => {
     expect(await found('body ILIKE $1', ['%loopt%'])).toEqual([4]);
     expect(await plan('body ILIKE $1', ['%loopt%'])).toContain('Bitmap Index Scan on search_comment_text_trgm_idx');
+  });
+
+  it('tells a phrase across words (정책 기업) from the same letters in one run, by the run ends', async () => {
+    expect(await found(TOKENS, ["'정책' <-> '책' <-> '기업'"])).toEqual([7]);
+    expect(await found(TOKENS, ["'정책' <-> '책기' <-> '기업'"])).toEqual([8]);
   });
 
   it('mixes Korean and English in one query', async () => {
