@@ -9,7 +9,6 @@
  * that opens while an event is being drawn gets it from the replay or from the drawing,
  * whichever comes first.
  */
-import type { SSEStreamingApi } from 'hono/streaming';
 import type { DomainEvent, DomainEventType } from '../events';
 import type { AreaDeps } from '../http/types';
 import { getChapterById, listParagraphs } from '../books';
@@ -18,6 +17,7 @@ import { translator, type Locale } from '../i18n';
 import { presenceFragment } from './club-pages';
 import { formatMessage, LiveHub, MAX_BACKLOG, type LiveStream, type RecordedEvent } from './hub';
 import { addAttendee, addMoment, chapterChangesSince, namedMembers, pollPlace, runningMeeting } from './queries';
+import type { StreamSink } from './sink';
 import { changeFor, mergeChanges, renderGroups, type ChapterLayout, type PageChange } from './render';
 import type { LiveMessage, StreamPlace, StreamViewer } from './types';
 
@@ -68,11 +68,15 @@ export class LiveService {
    * Runs one stream until it ends: registers it, replays what it missed since `lastId` (the
    * `Last-Event-ID` of a reconnection, or the id the page was drawn at), and waits.
    */
-  async run(sse: SSEStreamingApi, place: StreamPlace, viewer: StreamViewer, lastId: string | null): Promise<void> {
+  async run(sink: StreamSink, place: StreamPlace, viewer: StreamViewer, lastId: string | null): Promise<void> {
     let done!: () => void;
     const ended = new Promise<void>((resolve) => (done = resolve));
     let pending = 0;
     let closed = false;
+    // One callback for every write of this stream (no closure per message).
+    const written = () => {
+      pending -= 1;
+    };
     const stream: OpenStream = {
       ...place,
       id: this.hub.newStreamId(),
@@ -86,21 +90,21 @@ export class LiveService {
           // A client that stopped reading: drop it rather than hold its backlog (it
           // reconnects with its Last-Event-ID and catches up).
           closed = true;
-          sse.abort();
+          sink.abort();
           done();
           return;
         }
         pending += 1;
-        void sse.write(message.bytes ?? formatMessage(message)).then(() => (pending -= 1));
+        sink.write(message.bytes ?? formatMessage(message), written);
       },
       close: () => {
         if (closed) return;
         closed = true;
-        void sse.close();
+        sink.close();
         done();
       },
     };
-    sse.onAbort(() => {
+    sink.onGone(() => {
       closed = true;
       done();
     });
