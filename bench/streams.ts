@@ -7,6 +7,7 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { get as httpGet, type ClientRequest } from 'node:http';
 import { load1, round1, type CaseResult } from './lib';
 
 export interface StreamsResult {
@@ -23,7 +24,7 @@ export interface StreamsResult {
   server_cpu_ms_per_post: number;
   /** The bench process's own CPU (reading the 1,000 streams): it shares the machine's cores with the server. */
   client_cpu_ms_per_post: number;
-  /** The chapter page measured the same way without any stream open, then with all of them open. */
+  /** The chapter page measured the same way with all the streams open, then once they have closed. */
   chapter_without_streams: CaseResult | null;
   chapter_with_streams: CaseResult | null;
   /** The machine's 1-minute load average when the posts ended. */
@@ -51,40 +52,52 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export async function streamsCase(options: Options): Promise<StreamsResult> {
-  const chapterWithout = options.chapterPage ? await options.chapterPage('chapter page, no stream open') : null;
+  // A first run of the chapter page warms the server up (JIT, caches), so that the two runs
+  // compared below differ only by the streams.
+  if (options.chapterPage) await options.chapterPage('chapter page, warm-up');
   const rssBefore = options.rssMb();
   let errors = 0;
   /** Per stream: arrival times of its messages with an id (one per post, in order). */
   const arrivals: number[][] = [];
-  const aborts: AbortController[] = [];
-  const opened = await Promise.all(
-    Array.from({ length: options.streams }, async (_, index) => {
-      const abort = new AbortController();
-      aborts.push(abort);
-      const times: number[] = [];
-      arrivals[index] = times;
-      const response = await fetch(options.base + options.path, { headers: { accept: 'text/event-stream', cookie: options.cookieFor(index) }, signal: abort.signal });
-      if (!response.ok || !response.body) {
-        errors += 1;
-        return;
-      }
-      void (async () => {
-        const decoder = new TextDecoder();
-        let rest = '';
-        try {
-          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-            const now = performance.now();
-            const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-            rest = lines.pop() ?? '';
-            for (const line of lines) if (line.startsWith('id: ')) times.push(now);
-          }
-        } catch {
-          // aborted at the end
-        }
-      })();
-    }),
+  const requests: ClientRequest[] = [];
+  // The streams are read with node:http and counted on bytes (an id line is "\nid: "): 1,000
+  // readers in one process must cost little, or the bench measures itself (fetch's Web
+  // Streams and decoding cost about as much CPU per post as the server's whole fan-out).
+  const ID_LINE = Buffer.from('\nid: ');
+  const url = new URL(options.base + options.path);
+  await Promise.all(
+    Array.from(
+      { length: options.streams },
+      (_, index) =>
+        new Promise<void>((opened) => {
+          const times: number[] = [];
+          arrivals[index] = times;
+          const request = httpGet(url, { agent: false, headers: { accept: 'text/event-stream', cookie: options.cookieFor(index) } }, (response) => {
+            if (response.statusCode !== 200) {
+              errors += 1;
+              response.resume();
+              opened();
+              return;
+            }
+            // The last bytes of the previous chunk, so an id line cut in two is still found once.
+            let tail = Buffer.from('\n');
+            response.on('data', (chunk: Buffer) => {
+              const now = performance.now();
+              const bytes = Buffer.concat([tail, chunk]);
+              for (let at = bytes.indexOf(ID_LINE); at >= 0; at = bytes.indexOf(ID_LINE, at + 1)) times.push(now);
+              tail = bytes.subarray(Math.max(0, bytes.length - (ID_LINE.length - 1)));
+            });
+            response.on('error', () => {});
+            opened();
+          });
+          request.on('error', () => {
+            errors += 1;
+            opened();
+          });
+          requests.push(request);
+        }),
+    ),
   );
-  void opened;
   await new Promise((r) => setTimeout(r, 1000));
 
   const sentAt: number[] = [];
@@ -124,7 +137,10 @@ export async function streamsCase(options: Options): Promise<StreamsResult> {
   }
   const rssAfter = options.rssMb();
   const chapterWith = options.chapterPage ? await options.chapterPage(`chapter page, ${options.streams} streams open`) : null;
-  for (const abort of aborts) abort.abort();
+  for (const request of requests) request.destroy();
+  // The same page on the same data once the streams are gone.
+  await new Promise((r) => setTimeout(r, 1000));
+  const chapterWithout = options.chapterPage ? await options.chapterPage('chapter page, no stream open') : null;
   delivery.sort((a, b) => a - b);
   return {
     streams: options.streams,
