@@ -24,7 +24,7 @@ export interface StreamsResult {
   server_cpu_ms_per_post: number;
   /** The bench process's own CPU (reading the 1,000 streams): it shares the machine's cores with the server. */
   client_cpu_ms_per_post: number;
-  /** The chapter page measured the same way with all the streams open, then once they have closed. */
+  /** The chapter page measured the same way (before the posts) without a stream open, then with all of them open. */
   chapter_without_streams: CaseResult | null;
   chapter_with_streams: CaseResult | null;
   /** The machine's 1-minute load average when the posts ended. */
@@ -52,9 +52,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export async function streamsCase(options: Options): Promise<StreamsResult> {
-  // A first run of the chapter page warms the server up (JIT, caches), so that the two runs
-  // compared below differ only by the streams.
+  // The chapter page, on a warmed-up server (JIT, caches), without a stream and then with all
+  // of them open, before any post: the same data and no work left over from the posts, so the
+  // two runs differ only by the open streams.
   if (options.chapterPage) await options.chapterPage('chapter page, warm-up');
+  const chapterWithout = options.chapterPage ? await options.chapterPage('chapter page, no stream open') : null;
   const rssBefore = options.rssMb();
   let errors = 0;
   /** Per stream: arrival times of its messages with an id (one per post, in order). */
@@ -99,6 +101,7 @@ export async function streamsCase(options: Options): Promise<StreamsResult> {
     ),
   );
   await new Promise((r) => setTimeout(r, 1000));
+  const chapterWith = options.chapterPage ? await options.chapterPage(`chapter page, ${options.streams} streams open`) : null;
 
   const sentAt: number[] = [];
   const posts = Math.round(options.durationSeconds * 10);
@@ -136,11 +139,7 @@ export async function streamsCase(options: Options): Promise<StreamsResult> {
     if (last > 0) delivery.push(last - sentAt[i]!);
   }
   const rssAfter = options.rssMb();
-  const chapterWith = options.chapterPage ? await options.chapterPage(`chapter page, ${options.streams} streams open`) : null;
   for (const request of requests) request.destroy();
-  // The same page on the same data once the streams are gone.
-  await new Promise((r) => setTimeout(r, 1000));
-  const chapterWithout = options.chapterPage ? await options.chapterPage('chapter page, no stream open') : null;
   delivery.sort((a, b) => a - b);
   return {
     streams: options.streams,
