@@ -326,12 +326,16 @@ export class LiveService {
       else userIds.add(id);
     }
     const presence = { count: userIds.size + visitors, names: namedMembers(this.deps.db, place.clubId, [...userIds]) };
-    const byLocale = new Map<Locale, string>();
+    // One message per language, encoded once for all its streams.
+    const byLocale = new Map<Locale, LiveMessage>();
     for (const stream of streams) {
       const locale = stream.viewer.locale;
-      let html = byLocale.get(locale);
-      if (html === undefined) byLocale.set(locale, (html = presenceFragment(translator(locale), presence)));
-      stream.send({ data: html });
+      let message = byLocale.get(locale);
+      if (message === undefined) {
+        const data = presenceFragment(translator(locale), presence);
+        byLocale.set(locale, (message = { data, bytes: new TextEncoder().encode(formatMessage({ data })) }));
+      }
+      stream.send(message);
     }
   }
 }
