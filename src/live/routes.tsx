@@ -48,8 +48,11 @@ export function liveRoutes(deps: AreaDeps, live: LiveService, streaming: boolean
     c.header('Cache-Control', 'no-store');
     // Tells nginx and similar proxies not to buffer the stream.
     c.header('X-Accel-Buffering', 'no');
-    return respondWithStream(c, (sink) =>
-      live.run(sink, { clubId: access.club.id, readingId: reading.id, chapterId: chapter.id }, { user, locale: c.get('locale'), timeZone: viewerTimeZone(user?.timeZone) }, lastId),
+    return respondWithStream(
+      c,
+      (sink) =>
+        live.run(sink, { clubId: access.club.id, readingId: reading.id, chapterId: chapter.id }, { user, locale: c.get('locale'), timeZone: viewerTimeZone(user?.timeZone) }, lastId),
+      (error) => deps.log?.({ level: 'error', message: `live stream: ${error.message}`, stack: error.stack }),
     );
   });
 

@@ -86,7 +86,7 @@ const ALREADY_SENT = 'x-hono-already-sent';
  * is touched once so that it is a plain Response: `@hono/node-server` 2.1.8 checks the mark
  * only on plain ones (on its lightweight cached responses it would write the head again).
  */
-export function respondWithStream(c: Context, run: (sink: StreamSink) => Promise<void>): Response {
+export function respondWithStream(c: Context, run: (sink: StreamSink) => Promise<void>, onError: (error: Error) => void): Response {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   if (!outgoing || typeof outgoing.writeHead !== 'function') return streamSSE(c, (sse) => run(sseSink(sse)));
   const answer = c.body(null, 200, { [ALREADY_SENT]: 'true' });
@@ -94,6 +94,10 @@ export function respondWithStream(c: Context, run: (sink: StreamSink) => Promise
   headers.delete(ALREADY_SENT);
   void answer.body;
   const sink = nodeSink(outgoing, headers);
-  void run(sink).finally(() => sink.close());
+  // A failure ends this stream (the page falls back to what it is) and is logged; it never
+  // becomes an unhandled rejection.
+  run(sink)
+    .catch((error: unknown) => onError(error instanceof Error ? error : new Error(String(error))))
+    .finally(() => sink.close());
   return answer;
 }
