@@ -271,7 +271,7 @@ async function main() {
       say(`thread fragment (5): ${fragmentBytes.raw} bytes raw (${Math.round(fragmentBytes.raw / 1024)} KB), ${fragmentBytes.gzip} gzipped`);
       say(`11 live streams: ${streams.streams} streams, ${streams.posts} comments 100 ms apart; delivery to the last stream p50 ${streams.delivery_p50_ms} ms, p95 ${streams.delivery_p95_ms} ms, max ${streams.delivery_max_ms} ms; server memory ${streams.rss_before_mb} → ${streams.rss_after_mb} MB (+${streams.rss_growth_mb}); errors ${streams.errors}`);
       const page = (r: CaseResult | null) => (r ? `${r.rps} req/s, p50 ${r.p50_ms} ms, p95 ${r.p95_ms} ms, ${r.cpu_ms_per_req} ms CPU/req (load ${r.load1})` : 'not measured');
-      say(`11 live streams: server CPU ${streams.server_cpu_ms_per_post} ms per post (all streams), bench client ${streams.client_cpu_ms_per_post} ms per post; load ${streams.load1}`);
+      say(`11 live streams: server CPU ${streams.server_cpu_ms_per_post} ms per post (all streams; ${streams.batches_per_stream} drawn messages per stream for ${streams.posts} posts), bench client ${streams.client_cpu_ms_per_post} ms per post; load ${streams.load1}`);
       say(`11 chapter page without streams: ${page(streams.chapter_without_streams)}; with ${streams.streams} open: ${page(streams.chapter_with_streams)}`);
       say(`server memory after the run: ${rss} MB resident`);
       say(`search (8–10): ${searchData.comments} comments and ${searchData.paragraphs} paragraphs (${Math.round(searchData.book_bytes / 1024)} KB book); indexes built in ${searchData.build_ms} ms; ${Math.round(searchData.index_bytes.comments / 1024)} KB for comments, ${Math.round(searchData.index_bytes.paragraphs / 1024)} KB for the book`);

@@ -22,6 +22,12 @@ export interface StreamsResult {
   errors: number;
   /** The server's CPU time (user + system) while the posts were delivered, per post (all its streams). */
   server_cpu_ms_per_post: number;
+  /**
+   * Messages with swaps each stream received, on average: `posts` when every post was drawn on
+   * its own, fewer when the server fell behind and drew several together (which also lowers the
+   * CPU per post: compare CPU per post at similar batches).
+   */
+  batches_per_stream: number;
   /** The bench process's own CPU (reading the 1,000 streams): it shares the machine's cores with the server. */
   client_cpu_ms_per_post: number;
   /** The chapter page measured the same way (before the posts) without a stream open, then with all of them open. */
@@ -61,6 +67,8 @@ export async function streamsCase(options: Options): Promise<StreamsResult> {
   let errors = 0;
   /** Per stream: arrival times of its messages with an id (one per post, in order). */
   const arrivals: number[][] = [];
+  /** Per stream: messages with swaps received (posts drawn together under load arrive as one). */
+  const drawn: number[] = [];
   const requests: ClientRequest[] = [];
   // The streams are read with node:http and counted on bytes (an id line is "\nid: "): 1,000
   // readers in one process must cost little, or the bench measures itself (fetch's Web
@@ -86,7 +94,12 @@ export async function streamsCase(options: Options): Promise<StreamsResult> {
             response.on('data', (chunk: Buffer) => {
               const now = performance.now();
               const bytes = Buffer.concat([tail, chunk]);
-              for (let at = bytes.indexOf(ID_LINE); at >= 0; at = bytes.indexOf(ID_LINE, at + 1)) times.push(now);
+              for (let at = bytes.indexOf(ID_LINE); at >= 0; at = bytes.indexOf(ID_LINE, at + 1)) {
+                times.push(now);
+                // An id after a data line ends a message with swaps (one per batch of events);
+                // an id after a blank line is an id-only message (an earlier event of the batch).
+                if (at > 0 && bytes[at - 1] !== 0x0a) drawn[index] = (drawn[index] ?? 0) + 1;
+              }
               tail = bytes.subarray(Math.max(0, bytes.length - (ID_LINE.length - 1)));
             });
             response.on('error', () => {});
@@ -152,6 +165,7 @@ export async function streamsCase(options: Options): Promise<StreamsResult> {
     rss_growth_mb: Math.round((rssAfter - rssBefore) * 10) / 10,
     errors,
     server_cpu_ms_per_post: round1((serverCpu * 1000) / posts),
+    batches_per_stream: round1(drawn.reduce((sum, n) => sum + n, 0) / Math.max(1, options.streams)),
     client_cpu_ms_per_post: round1((clientCpu.user + clientCpu.system) / 1000 / posts),
     chapter_without_streams: chapterWithout,
     chapter_with_streams: chapterWith,

@@ -57,6 +57,7 @@ describe('npm run bench', () => {
     expect(result.search.index_bytes.paragraphs).toBeGreaterThan(0);
     expect(Object.keys(result.search.matches).sort()).toEqual(['Loopt', '책방', '정책'].sort());
     expect(Object.keys(result.streams).sort()).toEqual([
+      'batches_per_stream',
       'chapter_with_streams',
       'chapter_without_streams',
       'client_cpu_ms_per_post',
