@@ -14,6 +14,7 @@
  *   npm run bench -- --tiny       a seconds-long run on tiny data (what the test suite runs)
  *   npm run bench -- --profile    also write the server's CPU profile (node --cpu-prof) to bench/profiles/
  *   npm run bench -- --only search   the search cases alone, on their own data (bench/search.ts)
+ *   npm run bench -- --only streams  the live streams case alone (bench/streams.ts: --streams N --seconds S --no-chapter --profile)
  *   npm run bench -- --curve      the cost curves instead (bench/curve.ts), about 8 minutes
  *   npm run bench -- --results=DIR   where results go (default bench/results/, a temporary folder for --tiny)
  *   npm run bench -- --chart      only redraw latest.svg from the JSON results already there
@@ -40,7 +41,7 @@ import { browserCase, type BrowserResult } from './browser';
 import { curveLines, curveSpecs, runCurvePoint, type CurvePoint } from './curve';
 import { machine, RESULTS_DIR, writeResults } from './report';
 import { freePort } from '../tests/helpers/net';
-import { load1, measure as measureCase, progress as progressTo, rotatingMembers, rssMb, serverEnv, sessionCookie, startProcess, stop, waitFor, type CannonOptions, type CaseResult } from './lib';
+import { cpuSeconds, load1, measure as measureCase, progress as progressTo, rotatingMembers, rssMb, serverEnv, sessionCookie, startProcess, stop, waitFor, type CannonOptions, type CaseResult } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -200,6 +201,9 @@ async function main() {
       streams: STREAMS,
       durationSeconds: TIMING.duration,
       rssMb: () => rssMb(server.child.pid!),
+      serverCpuSeconds: () => cpuSeconds(server.child.pid!),
+      // The chapter page's own figures (as case 4) without streams, then with all of them open.
+      chapterPage: (name) => measure(`11 ${name}`, base, { path: chapterPath, connections: 10, headers: { cookie: member, ...gzipAccept } }),
       post: (index) =>
         fetch(`${base}/clubs/${data.clubId}/comments`, {
           method: 'POST',
@@ -266,6 +270,9 @@ async function main() {
       say(`chapter page: ${chapterBytes.raw} bytes raw, ${chapterBytes.gzip} gzipped (${Math.round(chapterBytes.gzip / 1024)} KB); served compressed: ${served}`);
       say(`thread fragment (5): ${fragmentBytes.raw} bytes raw (${Math.round(fragmentBytes.raw / 1024)} KB), ${fragmentBytes.gzip} gzipped`);
       say(`11 live streams: ${streams.streams} streams, ${streams.posts} comments 100 ms apart; delivery to the last stream p50 ${streams.delivery_p50_ms} ms, p95 ${streams.delivery_p95_ms} ms, max ${streams.delivery_max_ms} ms; server memory ${streams.rss_before_mb} → ${streams.rss_after_mb} MB (+${streams.rss_growth_mb}); errors ${streams.errors}`);
+      const page = (r: CaseResult | null) => (r ? `${r.rps} req/s, p50 ${r.p50_ms} ms, p95 ${r.p95_ms} ms, ${r.cpu_ms_per_req} ms CPU/req (load ${r.load1})` : 'not measured');
+      say(`11 live streams: server CPU ${streams.server_cpu_ms_per_post} ms per post (all streams; ${streams.batches_per_stream} drawn messages per stream for ${streams.posts} posts), bench client ${streams.client_cpu_ms_per_post} ms per post; load ${streams.load1}`);
+      say(`11 chapter page without streams: ${page(streams.chapter_without_streams)}; with ${streams.streams} open: ${page(streams.chapter_with_streams)}`);
       say(`server memory after the run: ${rss} MB resident`);
       say(`search (8–10): ${searchData.comments} comments and ${searchData.paragraphs} paragraphs (${Math.round(searchData.book_bytes / 1024)} KB book); indexes built in ${searchData.build_ms} ms; ${Math.round(searchData.index_bytes.comments / 1024)} KB for comments, ${Math.round(searchData.index_bytes.paragraphs / 1024)} KB for the book`);
       say(`search matches: ${Object.entries(searchMatches).map(([q, summary]) => `${q}: ${summary}`).join(' | ')}`);
@@ -348,7 +355,8 @@ async function chart() {
 // `--only search`: the search cases alone (bench/search.ts), with the same --quick/--tiny/--json/--profile.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const runSearchOnly = () => import('./search').then(({ runSearchBench }) => runSearchBench(mode, { json: asJson, profile: args.has('--profile') }));
-(only === 'search' ? runSearchOnly() : args.has('--chart') ? chart() : args.has('--curve') ? curve() : main()).catch((error) => {
+const runStreamsOnly = () => import('./streams').then(({ streamsAlone }) => streamsAlone());
+(only === 'search' ? runSearchOnly() : only === 'streams' ? runStreamsOnly() : args.has('--chart') ? chart() : args.has('--curve') ? curve() : main()).catch((error) => {
   process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
   process.exit(1);
 });

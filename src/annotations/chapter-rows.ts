@@ -9,14 +9,20 @@
  * visibility; it only saves reading the same rows again.
  *
  * Kept rows are retired like the personal page cache's pages: any domain event in the club
- * (a comment posted, edited, deleted, moderated, moved…) retires that club's chapters at once,
- * and nothing is older than {@link ROWS_MAX_AGE_MS}. Memory is bounded by `COMMENT_CACHE_MB`
+ * (a comment edited, deleted, moderated, moved…) retires that club's chapters at once, and
+ * nothing is older than {@link ROWS_MAX_AGE_MS}. One event is cheaper: a comment *posted*
+ * changes no row that exists, it adds one, to its own chapter. The kept rows of that chapter
+ * then stay, and the new comment's row is read by its id and added on next use (a live
+ * meeting posts several comments a second on one chapter, and every post was re-reading the
+ * chapter's thousands of rows for the streams' redraw). The rows are the database's, never a
+ * decision: the gate still runs on them for every reader. Memory is bounded by `COMMENT_CACHE_MB`
  * (half of it; rendered comment bodies have the other half), least recently used first.
  */
 import type { Db } from '../../db/connection';
 import type { EventBus } from '../events';
 import { LruCache } from '../lib/lru-cache';
-import { chapterGateRows, type GateRow } from './queries';
+import type { DomainEvent } from '../events';
+import { chapterGateRows, gateRowsByIds, type GateRow } from './queries';
 
 /** Nothing kept is older than this (changes that arrive without an event show within it). */
 export const ROWS_MAX_AGE_MS = 15_000;
@@ -28,6 +34,8 @@ interface Kept {
   clubId: number;
   version: number;
   at: number;
+  /** Comments posted on this chapter since `rows` were read: added on next use. */
+  posted: number[];
 }
 
 export class ChapterRowsCache {
@@ -43,13 +51,36 @@ export class ChapterRowsCache {
     this.clubVersions.set(clubId, (this.clubVersions.get(clubId) ?? 0) + 1);
   }
 
+  /**
+   * What `event` changes: a comment posted adds its row to its chapter's kept rows (the other
+   * chapters of the club are untouched); every other event of a club retires its chapters.
+   */
+  noteEvent(event: DomainEvent): void {
+    if (event.clubId === null) return;
+    if (event.type === 'comment.posted') {
+      const hit = this.kept.get(`${event.readingId}:${event.chapterId}`);
+      if (!hit || hit.clubId !== event.clubId || hit.version !== (this.clubVersions.get(event.clubId) ?? 0)) return;
+      hit.posted.push(event.commentId);
+      return;
+    }
+    this.noteChange(event.clubId);
+  }
+
   rows(db: Db, clubId: number, readingId: number, chapterId: number, now: number): readonly GateRow[] {
     const key = `${readingId}:${chapterId}`;
     const version = this.clubVersions.get(clubId) ?? 0;
     const hit = this.kept.get(key);
-    if (hit && hit.clubId === clubId && hit.version === version && now - hit.at >= 0 && now - hit.at < ROWS_MAX_AGE_MS) return hit.rows;
+    if (hit && hit.clubId === clubId && hit.version === version && now - hit.at >= 0 && now - hit.at < ROWS_MAX_AGE_MS) {
+      if (hit.posted.length === 0) return hit.rows;
+      // Rows read after a comment was written may hold it already: add each one once.
+      const held = new Set(hit.rows.map((row) => row.id));
+      const added = gateRowsByIds(db, readingId, chapterId, hit.posted).filter((row) => !held.has(row.id));
+      const rows = added.length > 0 ? [...hit.rows, ...added] : hit.rows;
+      this.kept.set(key, { rows, clubId, version, at: hit.at, posted: [] });
+      return rows;
+    }
     const rows = chapterGateRows(db, readingId, chapterId);
-    this.kept.set(key, { rows, clubId, version, at: now });
+    this.kept.set(key, { rows, clubId, version, at: now, posted: [] });
     return rows;
   }
 
@@ -67,9 +98,7 @@ const caches = new WeakMap<Db, ChapterRowsCache>();
 export function keepChapterRows(db: Db, events: EventBus, maxBytes: number): ChapterRowsCache {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new ChapterRowsCache(maxBytes)));
-  events.subscribe('*', (event) => {
-    if (event.clubId !== null) cache.noteChange(event.clubId);
-  });
+  events.subscribe('*', (event) => cache.noteEvent(event));
   return cache;
 }
 

@@ -112,6 +112,24 @@ export function chapterGateRows(db: Db, readingId: number, chapterId: number): G
   ).all(readingId, chapterId) as GateRow[];
 }
 
+/** The {@link GateRow}s of these comments, when they are of this chapter in this reading (comments just posted). */
+export function gateRowsByIds(db: Db, readingId: number, chapterId: number, ids: readonly number[]): GateRow[] {
+  const statement = prepared(db, 'gate-row-by-id', (db) =>
+    (db as Db & { $client: Sqlite }).$client.prepare(
+      `select id, root_id as rootId, parent_id as parentId, chapter_id as chapterId, paragraph_id as paragraphId,
+              anchor_position as anchorPosition, passage_start as passageStart, passage_end as passageEnd,
+              author_id as authorId, visibility, created_at as createdAt, deleted_at as deletedAt, moderation
+         from comments where id = ? and reading_id = ? and chapter_id = ?`,
+    ),
+  );
+  const rows: GateRow[] = [];
+  for (const id of new Set(ids)) {
+    const row = statement.get(id, readingId, chapterId) as GateRow | undefined;
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
 /** Every comment on one paragraph (its passages included) in one reading, oldest first. */
 export function paragraphComments(db: Db, readingId: number, paragraphId: number): CommentRow[] {
   return prepared(db, 'paragraph-comments', (db) =>

@@ -153,7 +153,9 @@ export class LiveHub {
   }
 
   private beat(): void {
-    for (const set of this.byClub.values()) for (const stream of set) stream.send({ data: '', heartbeat: true });
+    // The same bytes for every stream, encoded once.
+    const message: LiveMessage = { data: '', heartbeat: true, bytes: new TextEncoder().encode(formatMessage({ data: '', heartbeat: true })) };
+    for (const set of this.byClub.values()) for (const stream of set) stream.send(message);
   }
 
   /** Ends every stream (shutdown) and refuses new ones. */

@@ -14,7 +14,8 @@
  * all of them.
  */
 import { annotationsLive, type ChapterChange } from '../annotations';
-import { getChapterById, listParagraphs } from '../books';
+import type { Paragraph } from '../../db/schema';
+import { getChapterById } from '../books';
 import { chapterContextFor, chapterOpensAt, chapterOpenTo, getReading, loadClubAccess, type ClubChapterContext } from '../clubs';
 import type { DomainEvent } from '../events';
 import type { AreaDeps } from '../http/types';
@@ -137,13 +138,20 @@ export type GroupRender = { html: string } | null;
  * Draws `change` for each group of streams on one chapter (all of `groups` share `place`):
  * one context per group, built as the chapter page builds it, then one batched call per area.
  */
-export function renderGroups(deps: AreaDeps, place: StreamPlace, groups: readonly (readonly LiveStream[])[], change: PageChange, now: number): GroupRender[] {
+export function renderGroups(
+  deps: AreaDeps,
+  place: StreamPlace,
+  groups: readonly (readonly LiveStream[])[],
+  change: PageChange,
+  now: number,
+  /** The chapter's paragraphs (kept by the service: the text of an edition never changes). */
+  paragraphs: readonly Paragraph[],
+): GroupRender[] {
   const { db } = deps;
   const reading = getReading(db, place.clubId, place.readingId);
   const chapter = getChapterById(db, place.chapterId);
   if (!reading || !chapter) return groups.map(() => null);
   const opensAt = chapterOpensAt(db, reading.id, chapter.id);
-  const paragraphs = change.annotations ? listParagraphs(db, chapter.id) : [];
   const contexts: (ClubChapterContext | null)[] = groups.map((streams) => {
     const { user, locale, timeZone } = streams[0]!.viewer;
     const access = loadClubAccess(db, place.clubId, user);

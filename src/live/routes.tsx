@@ -10,7 +10,6 @@
  * `Last-Event-ID` (a reconnection) or `since` (the page's own id) says what was seen already.
  */
 import { Hono, type Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { MeetingErrorPage } from '../../views/live/meeting';
 import { getChapterById, getParagraph } from '../books';
 import { chapterBasePath, chapterOpensAt, clubAccessOr404, getReading, type ClubAccess } from '../clubs';
@@ -24,6 +23,7 @@ import { viewerTimeZone } from '../i18n/zoned-time';
 import { liveCan, meetingCan } from './policy';
 import { endMeeting, insertMeeting, meetingOf, setSpotlight, threadRoot } from './queries';
 import type { LiveService } from './service';
+import { respondWithStream } from './sink';
 
 export function liveRoutes(deps: AreaDeps, live: LiveService, streaming: boolean): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -48,8 +48,11 @@ export function liveRoutes(deps: AreaDeps, live: LiveService, streaming: boolean
     c.header('Cache-Control', 'no-store');
     // Tells nginx and similar proxies not to buffer the stream.
     c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, (sse) =>
-      live.run(sse, { clubId: access.club.id, readingId: reading.id, chapterId: chapter.id }, { user, locale: c.get('locale'), timeZone: viewerTimeZone(user?.timeZone) }, lastId),
+    return respondWithStream(
+      c,
+      (sink) =>
+        live.run(sink, { clubId: access.club.id, readingId: reading.id, chapterId: chapter.id }, { user, locale: c.get('locale'), timeZone: viewerTimeZone(user?.timeZone) }, lastId),
+      (error) => deps.log?.({ level: 'error', message: `live stream: ${error.message}`, stack: error.stack }),
     );
   });
 

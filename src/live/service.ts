@@ -9,15 +9,17 @@
  * that opens while an event is being drawn gets it from the replay or from the drawing,
  * whichever comes first.
  */
-import type { SSEStreamingApi } from 'hono/streaming';
 import type { DomainEvent, DomainEventType } from '../events';
 import type { AreaDeps } from '../http/types';
 import { getChapterById, listParagraphs } from '../books';
+import type { Paragraph } from '../../db/schema';
+import { LruCache } from '../lib/lru-cache';
 import { loadClubAccess, progressOf } from '../clubs';
 import { translator, type Locale } from '../i18n';
 import { presenceFragment } from './club-pages';
 import { formatMessage, LiveHub, MAX_BACKLOG, type LiveStream, type RecordedEvent } from './hub';
 import { addAttendee, addMoment, chapterChangesSince, namedMembers, pollPlace, runningMeeting } from './queries';
+import type { StreamSink } from './sink';
 import { changeFor, mergeChanges, renderGroups, type ChapterLayout, type PageChange } from './render';
 import type { LiveMessage, StreamPlace, StreamViewer } from './types';
 
@@ -55,9 +57,19 @@ export class LiveService {
   private readonly presenceDue = new Map<string, StreamPlace>();
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly layouts = new Map<number, ChapterLayout>();
+  /**
+   * The paragraphs of chapters with open streams, for the redraws (a book's text never changes
+   * once imported): re-reading a 500-paragraph chapter's rows, text and all, was a third of each
+   * redraw. Bounded by count and by bytes (a quarter of `TEXT_CACHE_MB`).
+   */
+  private readonly paragraphs: LruCache<number, readonly Paragraph[]>;
   private readonly queued = new Map<number, RecordedEvent[]>();
 
   constructor(private readonly deps: AreaDeps) {
+    this.paragraphs = new LruCache(64, {
+      maxBytes: (deps.config.textCacheMb * 1024 * 1024) / 4,
+      sizeOf: (list) => list.reduce((bytes, paragraph) => bytes + 200 + paragraph.text.length * 2, 0),
+    });
     this.hub = new LiveHub({ perMember: deps.config.liveStreamsPerMember, max: deps.config.liveStreamsMax });
     this.hub.onPlaceChanged = (place) => this.presenceChanged(place);
     deps.events.subscribe('*', (event) => this.heard(event));
@@ -68,11 +80,15 @@ export class LiveService {
    * Runs one stream until it ends: registers it, replays what it missed since `lastId` (the
    * `Last-Event-ID` of a reconnection, or the id the page was drawn at), and waits.
    */
-  async run(sse: SSEStreamingApi, place: StreamPlace, viewer: StreamViewer, lastId: string | null): Promise<void> {
+  async run(sink: StreamSink, place: StreamPlace, viewer: StreamViewer, lastId: string | null): Promise<void> {
     let done!: () => void;
     const ended = new Promise<void>((resolve) => (done = resolve));
     let pending = 0;
     let closed = false;
+    // One callback for every write of this stream (no closure per message).
+    const written = () => {
+      pending -= 1;
+    };
     const stream: OpenStream = {
       ...place,
       id: this.hub.newStreamId(),
@@ -86,21 +102,21 @@ export class LiveService {
           // A client that stopped reading: drop it rather than hold its backlog (it
           // reconnects with its Last-Event-ID and catches up).
           closed = true;
-          sse.abort();
+          sink.abort();
           done();
           return;
         }
         pending += 1;
-        void sse.write(message.bytes ?? formatMessage(message)).then(() => (pending -= 1));
+        sink.write(message.bytes ?? formatMessage(message), written);
       },
       close: () => {
         if (closed) return;
         closed = true;
-        void sse.close();
+        sink.close();
         done();
       },
     };
-    sse.onAbort(() => {
+    sink.onGone(() => {
       closed = true;
       done();
     });
@@ -140,13 +156,18 @@ export class LiveService {
   }
 
   /** The paragraphs' places in a chapter (kept: a book's text never changes once imported). */
+  /** A chapter's paragraphs, kept while the chapter has streams to redraw. */
+  paragraphsOf(chapterId: number): readonly Paragraph[] {
+    return this.paragraphs.get(chapterId) ?? this.paragraphs.set(chapterId, listParagraphs(this.deps.db, chapterId));
+  }
+
   layoutOf(chapterId: number): ChapterLayout {
     let layout = this.layouts.get(chapterId);
     if (!layout) {
       const chapter = getChapterById(this.deps.db, chapterId);
       layout = {
         lastPosition: chapter?.lastPosition ?? 0,
-        paragraphs: listParagraphs(this.deps.db, chapterId)
+        paragraphs: this.paragraphsOf(chapterId)
           .filter((p) => p.kind !== 'heading')
           .map((p) => ({ id: p.id, position: p.position })),
       };
@@ -262,7 +283,7 @@ export class LiveService {
 
   /** Renders `change` once per group and writes the same bytes to every stream of the group. */
   private deliver(groups: readonly (readonly LiveStream[])[], place: StreamPlace, change: PageChange, ids: readonly string[], threads: readonly number[] = []): void {
-    const renders = renderGroups(this.deps, place, groups, change, this.deps.clock());
+    const renders = renderGroups(this.deps, place, groups, change, this.deps.clock(), change.annotations ? this.paragraphsOf(place.chapterId) : []);
     const encoder = new TextEncoder();
     let head = '';
     for (const paragraphId of threads) head += formatMessage({ event: 'live:threads', data: String(paragraphId) });
@@ -305,12 +326,16 @@ export class LiveService {
       else userIds.add(id);
     }
     const presence = { count: userIds.size + visitors, names: namedMembers(this.deps.db, place.clubId, [...userIds]) };
-    const byLocale = new Map<Locale, string>();
+    // One message per language, encoded once for all its streams.
+    const byLocale = new Map<Locale, LiveMessage>();
     for (const stream of streams) {
       const locale = stream.viewer.locale;
-      let html = byLocale.get(locale);
-      if (html === undefined) byLocale.set(locale, (html = presenceFragment(translator(locale), presence)));
-      stream.send({ data: html });
+      let message = byLocale.get(locale);
+      if (message === undefined) {
+        const data = presenceFragment(translator(locale), presence);
+        byLocale.set(locale, (message = { data, bytes: new TextEncoder().encode(formatMessage({ data })) }));
+      }
+      stream.send(message);
     }
   }
 }

@@ -56,9 +56,33 @@ describe('npm run bench', () => {
     expect(result.search.index_bytes.comments).toBeGreaterThan(0);
     expect(result.search.index_bytes.paragraphs).toBeGreaterThan(0);
     expect(Object.keys(result.search.matches).sort()).toEqual(['Loopt', '책방', '정책'].sort());
-    expect(Object.keys(result.streams).sort()).toEqual(['delivery_max_ms', 'delivery_p50_ms', 'delivery_p95_ms', 'errors', 'posts', 'rss_after_mb', 'rss_before_mb', 'rss_growth_mb', 'streams']);
+    expect(Object.keys(result.streams).sort()).toEqual([
+      'batches_per_stream',
+      'chapter_with_streams',
+      'chapter_without_streams',
+      'client_cpu_ms_per_post',
+      'delivery_max_ms',
+      'delivery_p50_ms',
+      'delivery_p95_ms',
+      'errors',
+      'load1',
+      'posts',
+      'rss_after_mb',
+      'rss_before_mb',
+      'rss_growth_mb',
+      'server_cpu_ms_per_post',
+      'streams',
+    ]);
     expect(result.streams.errors).toBe(0);
     expect(result.streams.posts).toBeGreaterThan(0);
+    expect(result.streams.server_cpu_ms_per_post).toBeGreaterThan(0);
+    // The chapter page is measured without streams and with them open, like case 4.
+    for (const page of [result.streams.chapter_without_streams, result.streams.chapter_with_streams]) {
+      expect(Object.keys(page)).toEqual(expect.arrayContaining([...CASE_KEYS, 'cpu_ms_per_req']));
+      expect(page.errors).toBe(0);
+      expect(page.non2xx).toBe(0);
+      expect(page.rps).toBeGreaterThan(0);
+    }
   }, 240_000);
 
   it('--curve runs every point of the cost curves and reports how each case grows', async () => {

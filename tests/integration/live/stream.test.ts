@@ -181,6 +181,37 @@ describe('each reader gets what they may see', () => {
   });
 });
 
+describe('one render per class of readers', () => {
+  it('readers the gate treats alike get the same bytes; a reader behind, or one whose own comment counts, gets their own', async () => {
+    const [bob, moderator, owner, alice] = await Promise.all([open(room.bob), open(room.moderator), open(room.owner), open(room.alice)]);
+    const { got } = await nextFor([bob, moderator, owner, alice], () => post(room.alice, { paragraph_id: para12().id, body: 'CLASS-SECRET margins only' }));
+    const [toBob, toModerator, toOwner, toAlice] = got;
+    // Bob and the moderator have both read past the chapter: one class, byte-identical messages.
+    expect(toModerator!.data).toBe(toBob!.data);
+    expect(toModerator!.id).toBe(toBob!.id);
+    // The owner (position 9) is behind paragraph 12: another class, the count further on only.
+    expect(toOwner!.data).not.toBe(toBob!.data);
+    expect(partialFor(toOwner!, `#margin-summary-${para12().id}`)).toContain('hidden-count');
+    // Alice is at the owner's position, but sees her own comment: not the owner's class.
+    expect(toAlice!.data).not.toBe(toOwner!.data);
+    expect(partialFor(toAlice!, `#margin-summary-${para12().id}`)).toContain('comment-count');
+    for (const m of got) expect(m.data).not.toContain('CLASS-SECRET');
+    for (const reader of [bob, moderator, owner, alice]) reader.close();
+  });
+
+  it('the stream is answered with the headers every page has, as text/event-stream', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${base}${streamPath()}`, { headers: { accept: 'text/event-stream', cookie: room.bob.cookieHeader }, signal: abort.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('x-hono-already-sent')).toBeNull();
+    abort.abort();
+  });
+});
+
 describe('reconnecting', () => {
   it('Last-Event-ID replays exactly the events missed, once each, in order', async () => {
     const first = await open(room.bob);

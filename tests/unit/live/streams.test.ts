@@ -8,6 +8,7 @@ import type { SSEStreamingApi } from 'hono/streaming';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HEARTBEAT_MS, MAX_BACKLOG } from '../../../src/live/hub';
 import { LiveService } from '../../../src/live/service';
+import { sseSink } from '../../../src/live/sink';
 import type { AreaDeps } from '../../../src/http/types';
 import { makeTestApp } from '../../helpers/app';
 import { InProcessEventBus } from '../../../src/events';
@@ -30,7 +31,7 @@ function fakeSse(options: { stuck: boolean }) {
       onAbort = listener;
     },
   };
-  return { sse: sse as unknown as SSEStreamingApi, written, isAborted: () => aborted };
+  return { sse: sseSink(sse as unknown as SSEStreamingApi), written, isAborted: () => aborted };
 }
 
 afterEach(() => {
