@@ -225,7 +225,7 @@ export const MeetingPage: FC<{ page: PageContext; ui: LifeUi; frame: LifeFrame; 
       {meeting.icsHref && (
         <p>
           <a href={meeting.icsHref} download>
-            {t('clublife.meeting.download_ics')}
+            {t(meeting.cancellation ? 'clublife.meeting.download_ics_cancelled' : 'clublife.meeting.download_ics')}
           </a>
         </p>
       )}
@@ -289,7 +289,7 @@ const Rsvp: FC<{ ui: LifeUi; meeting: MeetingView }> = ({ ui, meeting }) => {
   const { t } = ui;
   return (
     <section class="card rsvp" id="rsvp" aria-labelledby="rsvp-title">
-      <h3 id="rsvp-title">{t('clublife.rsvp.title')}</h3>
+      <h3 id="rsvp-title">{t(meeting.cancellation ? 'clublife.rsvp.title_closed' : 'clublife.rsvp.title')}</h3>
       <p class="rsvp-counts">{t('clublife.rsvp.counts', { going: meeting.rsvp.going, maybe: meeting.rsvp.maybe, not_going: meeting.rsvp.not_going })}</p>
       {meeting.going.length > 0 && <p class="muted">{t('clublife.rsvp.who_goes', { names: meeting.going.join(', ') })}</p>}
       {meeting.myRsvp && <p>{t('clublife.rsvp.yours', { answer: t(`clublife.rsvp.${meeting.myRsvp}`) })}</p>}

@@ -178,7 +178,7 @@ describe('cancelling a meeting', () => {
     const feedHtml = await (await room.members[0].post(`/clubs/${room.clubId}/meetings/feed`, {})).text();
     const token = /\/calendar\/([a-z2-7]{32})\.ics/.exec(feedHtml)![1]!;
     const sequenceBefore = vevents(await (await room.anonymous.get(`/calendar/${token}.ics`)).text())[0]!.sequence;
-    expect(await textOf(room.members[0], `/clubs/${room.clubId}`)).toContain('Chapter one night');
+    expect(await textOf(room.members[0], `/clubs/${room.clubId}`)).toContain('Next meeting: Chapter one night');
 
     // A reason over 500 characters: 422, the reason kept, nothing written.
     const long = 'x'.repeat(501);
