@@ -89,6 +89,7 @@ describe('club life', () => {
     await Promise.all([mod.waitForURL(/done=edited/), mod.click('#edit-meeting button[type="submit"]')]);
     expect(await mod.textContent('[role="status"]')).toContain('The meeting is updated.');
     expect(await mod.textContent('.meeting-facts dd')).not.toBe(whenBefore);
+    await shootEverywhere(mod, 'clublife-meeting-edited');
     await Promise.all([mod.waitForURL(/\/edit$/), mod.click(`a[href="${meetingPath}/edit"]`)]);
     await mod.fill('#cancel-reason', '책방 사정으로 다음 주로 미뤄요.');
     await Promise.all([mod.waitForURL(/done=cancelled/), mod.click('#cancel-meeting button[type="submit"]')]);
