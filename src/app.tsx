@@ -128,7 +128,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.route('/', live.routes);
   app.route('/', annotationRoutes(deps, [movePollsToEdition]));
   app.route('/', pollRoutes(deps));
-  app.route('/', clubLifeRoutes(deps));
+  app.route('/', clubLifeRoutes(deps, { notify: notifications.notify }));
   app.route('/', moderationRoutes(deps));
   app.route('/', searchRoutes(deps));
   app.route('/', exportRoutes(deps));

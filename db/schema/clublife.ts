@@ -107,6 +107,10 @@ export const meetings = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** Bumped on every change: the ICS SEQUENCE. */
     sequence: integer('sequence').notNull().default(0),
+    /** Set when a moderator cancels it (it stays visible, marked cancelled); null again when restored. */
+    cancelledAt: integer('cancelled_at'),
+    /** The moderator's reason (≤ 500 characters, may be empty); null when not cancelled. */
+    cancelReason: text('cancel_reason'),
   },
   (t) => [index('meetings_club_idx').on(t.clubId)],
 );

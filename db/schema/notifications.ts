@@ -33,6 +33,7 @@ export const NOTIFICATION_KINDS = [
   'member_joined',
   'invitation_accepted',
   'meeting_soon',
+  'meeting_changed',
 ] as const;
 
 /** The ids and facts a notification is drawn from at display or send time; never text. */

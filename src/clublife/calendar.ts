@@ -8,9 +8,13 @@
  * are turned into that zone's wall time by `luxon` (ical-generator formats a plain `Date` in
  * the server's own zone, which is wrong whenever the two differ).
  *
+ * A cancelled meeting stays in the file with `STATUS:CANCELLED` and a higher SEQUENCE (RFC 5545
+ * §3.8.1.11), which is how a calendar that already holds it learns of the cancellation; every
+ * other meeting is `STATUS:CONFIRMED`, so a restored one is confirmed again.
+ *
  * Pure apart from the clock passed in; the routes load the rows.
  */
-import ical, { ICalCalendarMethod } from 'ical-generator';
+import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import { DateTime } from 'luxon';
 
@@ -24,6 +28,8 @@ export interface CalendarMeeting {
   startsAt: number;
   durationMinutes: number;
   sequence: number;
+  /** Cancelled by a moderator: written `STATUS:CANCELLED` (with its bumped SEQUENCE), so subscribed calendars mark or drop it. */
+  cancelled: boolean;
   /** Absolute URL of the meeting page. */
   url: string;
 }
@@ -49,6 +55,7 @@ export function calendarText(meetings: readonly CalendarMeeting[], options: Cale
     calendar.createEvent({
       id: `meeting-${meeting.id}@${options.host}`,
       sequence: meeting.sequence,
+      status: meeting.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
       start: at(meeting.startsAt),
       end: at(meeting.startsAt + meeting.durationMinutes * 60_000),
       timezone: zone === 'UTC' ? null : zone,

@@ -33,7 +33,7 @@ export function clubLifeOnClubHome(context: ClubHomeContext): ClubHomeSlots {
   const { deps, access, now } = context;
   if (!clubLifeCan(access, 'view')) return {};
   const next = clubMeetings(deps.db, access.club.id)
-    .filter((m) => m.startsAt !== null && m.startsAt >= now)
+    .filter((m) => m.cancelledAt === null && m.startsAt !== null && m.startsAt >= now)
     .sort((a, b) => a.startsAt! - b.startsAt!)[0];
   const pick = latestPick(deps.db, access.club.id);
   return {

@@ -4,6 +4,6 @@
  * area, the winner becoming the reading), meetings (candidate times, RSVP, ICS and a private
  * feed), discussion questions at a chapter's end, and the shelf of finished readings.
  */
-export { clubLifeRoutes } from './routes';
+export { clubLifeRoutes, type ClubLifeOptions } from './routes';
 export { clubLifeOnChapter, clubLifeOnClubHome } from './club-pages';
 export type * from './types';

@@ -11,6 +11,10 @@
  * | `proposeMeeting` `decideTime` `addQuestion` | owners and moderators                                      |
  * | `markSlot`                               | members, while the meeting's time is not decided              |
  * | `rsvp`                                   | members, once the meeting has a time                          |
+ * | `editMeeting` `cancelMeeting`            | owners and moderators, before the meeting starts              |
+ * | `restoreMeeting`                         | owners and moderators, a cancelled meeting not yet started    |
+ *
+ * A cancelled meeting takes no marks, no RSVP, no decision and no edit (`wrong_phase`).
  * | `answer`                                 | members, in a chapter open to them                            |
  * | `reply`                                  | members who may see the answer (`answerVisible`)              |
  * | `markShelf`                              | members, on a finished reading                                |
@@ -33,6 +37,9 @@ export const LIFE_ACTIONS = [
   'markSlot',
   'decideTime',
   'rsvp',
+  'editMeeting',
+  'cancelMeeting',
+  'restoreMeeting',
   'addQuestion',
   'answer',
   'reply',
@@ -40,7 +47,9 @@ export const LIFE_ACTIONS = [
 ] as const;
 export type LifeAction = (typeof LIFE_ACTIONS)[number];
 
-const MODERATOR_ACTIONS: ReadonlySet<LifeAction> = new Set(['openNominations', 'startVote', 'closeVote', 'adoptWinner', 'proposeMeeting', 'decideTime', 'addQuestion']);
+const MODERATOR_ACTIONS: ReadonlySet<LifeAction> = new Set(['openNominations', 'startVote', 'closeVote', 'adoptWinner', 'proposeMeeting', 'decideTime', 'editMeeting', 'cancelMeeting', 'restoreMeeting', 'addQuestion']);
+/** Meeting actions a cancelled meeting refuses. */
+const CLOSED_WHEN_CANCELLED: ReadonlySet<LifeAction> = new Set(['markSlot', 'decideTime', 'rsvp', 'editMeeting', 'cancelMeeting']);
 /** Actions that need no existing thing (a new round, a new meeting, the page). */
 const CLUB_LEVEL: ReadonlySet<LifeAction> = new Set(['view', 'openNominations', 'proposeMeeting']);
 
@@ -51,6 +60,10 @@ export interface LifeTarget {
   phase?: 'nominating' | 'voting' | 'ended';
   /** Meetings: whether the time is decided. */
   timeDecided?: boolean;
+  /** Meetings: when it starts (null or absent: not decided). */
+  startsAt?: number | null;
+  /** Meetings: cancelled by a moderator. */
+  cancelled?: boolean;
   /** Questions and answers: when the chapter opens to members (null: open). */
   chapterOpensAt?: number | null;
   /** Replies: the answer replied to is visible to this reader. */
@@ -68,6 +81,7 @@ export function clubLifeRefusal(access: ClubAccess | null, action: LifeAction, t
   if (access.userId === null) return 'sign_in';
   if (!access.isMember) return 'forbidden';
   if (MODERATOR_ACTIONS.has(action) && !access.isModerator) return 'forbidden';
+  if (CLOSED_WHEN_CANCELLED.has(action) && target!.cancelled) return 'wrong_phase';
   switch (action) {
     case 'nominate':
       return target!.phase === 'nominating' ? null : 'wrong_phase';
@@ -83,6 +97,11 @@ export function clubLifeRefusal(access: ClubAccess | null, action: LifeAction, t
       return target!.timeDecided ? 'wrong_phase' : null;
     case 'rsvp':
       return target!.timeDecided ? null : 'wrong_phase';
+    case 'editMeeting':
+    case 'cancelMeeting':
+      return startsLater(target!) ? null : 'wrong_phase';
+    case 'restoreMeeting':
+      return target!.cancelled && startsLater(target!) ? null : 'wrong_phase';
     case 'addQuestion':
     case 'answer':
       return chapterOpenTo(access, target!.chapterOpensAt ?? null, target!.now) ? null : 'chapter_not_open';
@@ -94,6 +113,11 @@ export function clubLifeRefusal(access: ClubAccess | null, action: LifeAction, t
     default:
       return null;
   }
+}
+
+/** Not started yet: still choosing a time, or starting after `now`. */
+function startsLater(target: LifeTarget): boolean {
+  return target.startsAt === null || target.startsAt === undefined || target.startsAt > target.now;
 }
 
 export function clubLifeCan(access: ClubAccess | null, action: LifeAction, target?: LifeTarget): boolean {

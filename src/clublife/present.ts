@@ -26,7 +26,7 @@ import {
   type NominationRow,
 } from './queries';
 import { averageRating, booksPerYear, dateWinners, rsvpCounts, tallySlots } from './rules';
-import type { AgendaView, MeetingView, NominationView, PickView, QuestionView, ShelfView } from './types';
+import type { AgendaView, MeetingSummary, MeetingView, NominationView, PickView, QuestionView, ShelfView } from './types';
 
 // ---- the next book -------------------------------------------------------------------------
 
@@ -193,13 +193,23 @@ export function agendaView(db: Db, access: ClubAccess, t: Translator, meeting: P
 
 // ---- meetings ------------------------------------------------------------------------------
 
+/** A meeting as the policy sees it. */
+export function meetingTarget(meeting: Meeting, now: number): LifeTarget {
+  return { clubId: meeting.clubId, timeDecided: meeting.startsAt !== null, startsAt: meeting.startsAt, cancelled: meeting.cancelledAt !== null, now };
+}
+
+/** A meeting in a list. */
+export function meetingSummary(meeting: Meeting): MeetingSummary {
+  return { id: meeting.id, title: meeting.title, startsAt: meeting.startsAt, place: meeting.place, href: `/clubs/${meeting.clubId}/meetings/${meeting.id}`, cancelled: meeting.cancelledAt !== null };
+}
+
 export function meetingView(db: Db, access: ClubAccess, t: Translator, meeting: Meeting, now: number): MeetingView {
   const slots = slotsOf(db, meeting.id);
   const marks = marksOf(db, slots.map((s) => s.id));
   const tallies = tallySlots(slots, marks);
   const winners = new Set(dateWinners(tallies).map((w) => w.slotId));
   const rsvps = rsvpsOf(db, meeting.id);
-  const target: LifeTarget = { clubId: meeting.clubId, timeDecided: meeting.startsAt !== null, now };
+  const target = meetingTarget(meeting, now);
   const href = `/clubs/${meeting.clubId}/meetings/${meeting.id}`;
   return {
     id: meeting.id,
@@ -218,6 +228,11 @@ export function meetingView(db: Db, access: ClubAccess, t: Translator, meeting: 
     canMark: clubLifeCan(access, 'markSlot', target),
     canDecide: clubLifeCan(access, 'decideTime', target),
     canRsvp: clubLifeCan(access, 'rsvp', target),
+    cancelled: meeting.cancelledAt !== null,
+    cancellation: meeting.cancelledAt !== null ? { at: meeting.cancelledAt, reason: meeting.cancelReason ?? '' } : null,
+    canEdit: clubLifeCan(access, 'editMeeting', target),
+    canCancel: clubLifeCan(access, 'cancelMeeting', target),
+    canRestore: clubLifeCan(access, 'restoreMeeting', target),
     icsHref: meeting.startsAt !== null ? `${href}/meeting.ics` : null,
     agenda: agendaView(db, access, t, meeting, now),
   };

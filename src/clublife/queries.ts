@@ -220,6 +220,29 @@ export function decideTime(db: Db, meetingId: number, startsAt: number): void {
   db.update(meetings).set({ startsAt, sequence: sql`${meetings.sequence} + 1` }).where(eq(meetings.id, meetingId)).run();
 }
 
+export type MeetingChanges = Partial<Pick<Meeting, 'title' | 'place' | 'callLink' | 'startsAt' | 'durationMinutes' | 'readingId' | 'chapterId'>>;
+
+/** Writes a moderator's changes and bumps the ICS SEQUENCE (calendar apps then take the new copy). Returns the new sequence. */
+export function updateMeeting(db: Db, meetingId: number, changes: MeetingChanges): number {
+  return db.update(meetings).set({ ...changes, sequence: sql`${meetings.sequence} + 1` }).where(eq(meetings.id, meetingId)).returning({ sequence: meetings.sequence }).get()!.sequence;
+}
+
+/** Cancels (`at` a time, with the reason) or restores (`at` null) a meeting, bumping the SEQUENCE. */
+export function setMeetingCancelled(db: Db, meetingId: number, at: number | null, reason: string | null): void {
+  db.update(meetings).set({ cancelledAt: at, cancelReason: at === null ? null : reason, sequence: sql`${meetings.sequence} + 1` }).where(eq(meetings.id, meetingId)).run();
+}
+
+/** Members who said they are going or might come (still members of the club): who hears of a new time or a cancellation. */
+export function attendeesOf(db: Db, meetingId: number, clubId: number): number[] {
+  return db
+    .select({ userId: meetingRsvps.userId })
+    .from(meetingRsvps)
+    .innerJoin(memberships, and(eq(memberships.userId, meetingRsvps.userId), eq(memberships.clubId, clubId)))
+    .where(and(eq(meetingRsvps.meetingId, meetingId), inArray(meetingRsvps.answer, ['going', 'maybe'])))
+    .all()
+    .map((r) => r.userId);
+}
+
 export function rsvpsOf(db: Db, meetingId: number) {
   return db
     .select({ userId: meetingRsvps.userId, answer: meetingRsvps.answer, name: users.displayName })

@@ -72,6 +72,8 @@ export interface MeetingSummary {
   startsAt: number | null;
   place: string;
   href: string;
+  /** Cancelled by a moderator (it stays listed, marked so). */
+  cancelled: boolean;
 }
 
 export interface MeetingView extends MeetingSummary {
@@ -87,6 +89,11 @@ export interface MeetingView extends MeetingSummary {
   canMark: boolean;
   canDecide: boolean;
   canRsvp: boolean;
+  /** Cancelled: when, and the moderator's reason ('' for none). */
+  cancellation: { at: number; reason: string } | null;
+  canEdit: boolean;
+  canCancel: boolean;
+  canRestore: boolean;
   icsHref: string | null;
   agenda: AgendaView | null;
 }

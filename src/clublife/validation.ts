@@ -3,7 +3,7 @@
  *
  * Limits (characters as code points): title 1–200, author 0–200, link 0–500 (http or https
  * only), why 0–300; meeting title 1–120, place 0–200, call link 0–500 (http/https), 1–8
- * candidate times, duration 15–600 minutes; a question 1–500; an answer or reply 1–2000;
+ * candidate times, duration 15–600 minutes; a cancellation's reason 0–500; a question 1–500; an answer or reply 1–2000;
  * a shelf line 0–300, a rating 1–5 or none; a vote ends 1 hour to 60 days from now.
  */
 import { cleanText, parseId, type FieldErrors, type FormData } from '../http/forms';
@@ -21,6 +21,7 @@ export const LIMITS = {
   question: 500,
   answer: 2000,
   line: 300,
+  cancelReason: 500,
 } as const;
 
 const HOUR = 3_600_000;
@@ -107,19 +108,21 @@ export function parsePickBallot(form: FormData, method: PickMethod, nominationId
   return { ok: true, data: ranked.sort((a, b) => a.rank - b.rank).map((r) => r.id) };
 }
 
-export interface MeetingInput {
+export interface MeetingDetails {
   title: string;
   place: string;
   callLink: string | null;
-  startsAt: number | null;
-  slots: number[];
   durationMinutes: number;
   chapterId: number | null;
 }
 
-/** `when` = `fixed` (one `startsAt`) or `poll` (`slot_1`…`slot_8`). Times are wall times in the reader's zone, in the future. */
-export function parseMeeting(form: FormData, now: number, timeZone: string): Result<MeetingInput> {
-  const errors: FieldErrors = {};
+export interface MeetingInput extends MeetingDetails {
+  startsAt: number | null;
+  slots: number[];
+}
+
+/** What a meeting says apart from its time (proposing and editing): title, place or call link, length, chapter. Adds to `errors`. */
+function readMeetingDetails(form: FormData, errors: FieldErrors): MeetingDetails {
   const title = cleanText(form.title);
   const place = cleanText(form.place);
   const callLink = checkLink(form.callLink ?? '');
@@ -131,6 +134,21 @@ export function parseMeeting(form: FormData, now: number, timeZone: string): Res
   const duration = Number(form.durationMinutes || 90);
   if (!Number.isInteger(duration) || duration < 15 || duration > 600) errors.durationMinutes = 'clublife.error.duration';
   const chapterId = form.chapterId ? parseId(form.chapterId) : null;
+  return { title, place, callLink: callLink === 'bad' ? null : callLink, durationMinutes: duration, chapterId };
+}
+
+/** A fixed time (`startsAt`, a wall time in the reader's zone), in the future. Adds to `errors`. */
+function readStartsAt(form: FormData, now: number, timeZone: string, errors: FieldErrors): number | null {
+  const startsAt = zonedWallTimeToUtc(cleanText(form.startsAt), timeZone);
+  if (startsAt === null) errors.startsAt = 'clublife.error.date';
+  else if (startsAt <= now) errors.startsAt = 'clublife.error.past';
+  return startsAt;
+}
+
+/** `when` = `fixed` (one `startsAt`) or `poll` (`slot_1`…`slot_8`). Times are wall times in the reader's zone, in the future. */
+export function parseMeeting(form: FormData, now: number, timeZone: string): Result<MeetingInput> {
+  const errors: FieldErrors = {};
+  const details = readMeetingDetails(form, errors);
   let startsAt: number | null = null;
   const slots: number[] = [];
   if (form.when === 'poll') {
@@ -143,12 +161,30 @@ export function parseMeeting(form: FormData, now: number, timeZone: string): Res
     }
     if (slots.length < 2 && !Object.keys(errors).some((k) => k.startsWith('slot_'))) errors.slot_1 = 'clublife.error.two_slots';
   } else {
-    startsAt = zonedWallTimeToUtc(cleanText(form.startsAt), timeZone);
-    if (startsAt === null) errors.startsAt = 'clublife.error.date';
-    else if (startsAt <= now) errors.startsAt = 'clublife.error.past';
+    startsAt = readStartsAt(form, now, timeZone, errors);
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, data: { title, place, callLink: callLink === 'bad' ? null : callLink, startsAt, slots: slots.sort((a, b) => a - b), durationMinutes: duration, chapterId } };
+  return { ok: true, data: { ...details, startsAt, slots: slots.sort((a, b) => a - b) } };
+}
+
+/**
+ * The edit form of a meeting: the same details and limits as proposing, and, for a meeting with
+ * a fixed time, its time (in the future). A meeting still choosing among candidate times keeps
+ * its candidates (`startsAt` is null here).
+ */
+export function parseMeetingEdit(form: FormData, fixedTime: boolean, now: number, timeZone: string): Result<MeetingDetails & { startsAt: number | null }> {
+  const errors: FieldErrors = {};
+  const details = readMeetingDetails(form, errors);
+  const startsAt = fixedTime ? readStartsAt(form, now, timeZone, errors) : null;
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, data: { ...details, startsAt } };
+}
+
+/** A cancellation's reason: optional, up to {@link LIMITS.cancelReason} characters. */
+export function parseCancelReason(form: FormData): Result<string> {
+  const reason = cleanText(form.reason);
+  if (length(reason) > LIMITS.cancelReason) return { ok: false, errors: { reason: 'clublife.error.too_long' } };
+  return { ok: true, data: reason };
 }
 
 export function parseMarks(form: FormData, slotIds: readonly number[]): { slotId: number; mark: SlotMark }[] | null {

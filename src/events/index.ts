@@ -86,6 +86,11 @@ export type DomainEvent =
   /** A meeting has its time (fixed when proposed, or chosen among candidates): what a reminder listens to. */
   | (EventBase & { type: 'meeting.scheduled'; clubId: number; meetingId: number; startsAt: number; rescheduled: boolean })
   | (EventBase & { type: 'meeting.answered'; clubId: number; meetingId: number })
+  /** A moderator changed a meeting's details (a new time is `meeting.scheduled` with `rescheduled: true` as well); `sequence` is its new ICS SEQUENCE. */
+  | (EventBase & { type: 'meeting.edited'; clubId: number; meetingId: number; sequence: number })
+  /** Cancelled (it stays visible, RSVP closed) or restored by a moderator. */
+  | (EventBase & { type: 'meeting.cancelled'; clubId: number; meetingId: number; startsAt: number | null })
+  | (EventBase & { type: 'meeting.restored'; clubId: number; meetingId: number; startsAt: number | null })
   /** Anchored at the chapter's end (`anchorPosition`): a listener gates it like a chapter comment. */
   | (EventBase & { type: 'question.added'; clubId: number; readingId: number; chapterId: number; questionId: number; anchorPosition: number })
   | (EventBase & { type: 'question.answered'; clubId: number; readingId: number; chapterId: number; questionId: number; answerId: number; parentId: number | null; anchorPosition: number })

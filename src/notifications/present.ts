@@ -33,6 +33,9 @@ export function plainExcerpt(markdown: string): string {
   return commentPlainText(markdown, EXCERPT_MAX);
 }
 
+/** A plain text (a meeting's cancellation reason) cut to the excerpt's length. */
+const shortened = (text: string): string => (text.length > EXCERPT_MAX ? `${text.slice(0, EXCERPT_MAX - 1)}…` : text);
+
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) ? value : null);
 
 /** Per rendering, the facts several notifications of one club share. */
@@ -214,6 +217,20 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
         text: t('notifications.meeting_soon', { title: meeting.title, when: formatDateTime(meeting.startsAt, recipient.locale, recipient.timeZone), club }),
         href: `${clubHref}/meetings/${meeting.id}`,
       };
+    }
+    case 'meeting_changed': {
+      // Club life (src/clublife): a new time, a cancellation or a restoring, to those who said going or maybe.
+      // The new time is in the facts (what it was changed to then); the reason is read from the meeting now.
+      const id = num(facts.meetingId);
+      const meeting = id === null ? undefined : db.select().from(meetings).where(and(eq(meetings.id, id), eq(meetings.clubId, access.club.id))).get();
+      if (!meeting) return null;
+      const href = `${clubHref}/meetings/${meeting.id}`;
+      const title = meeting.title;
+      if (facts.change === 'cancelled') return { text: t('notifications.meeting_changed.cancelled', { club, title }), href, excerpt: meeting.cancelledAt !== null && meeting.cancelReason ? shortened(meeting.cancelReason) : null };
+      if (facts.change === 'restored') return { text: t('notifications.meeting_changed.restored', { club, title }), href };
+      const startsAt = num(facts.startsAt);
+      if (startsAt === null) return null;
+      return { text: t('notifications.meeting_changed.time', { club, title, when: formatDateTime(startsAt, recipient.locale, recipient.timeZone) }), href };
     }
     default:
       return null;

@@ -83,7 +83,7 @@ export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite): Job[] {
         const soon = db
           .select({ id: meetings.id, clubId: meetings.clubId })
           .from(meetings)
-          .where(and(isNotNull(meetings.startsAt), gt(meetings.startsAt, to), gt(meetings.startsAt, from + DAY_MS), lte(meetings.startsAt, to + DAY_MS)))
+          .where(and(isNotNull(meetings.startsAt), isNull(meetings.cancelledAt), gt(meetings.startsAt, to), gt(meetings.startsAt, from + DAY_MS), lte(meetings.startsAt, to + DAY_MS)))
           .all();
         for (const meeting of soon) {
           const notGoing = new Set(

@@ -1,7 +1,8 @@
 /**
  * Club life in a real browser. A meeting on chapter 1.1 is proposed through the form, two
  * members RSVP with the buttons, and its agenda differs for the member who is behind (counts,
- * not text). Then the next book: a round of nominations (one from the library, one typed with a
+ * not text). The moderator moves it a day later and then cancels it with a reason: the member
+ * sees it cancelled with no RSVP buttons, and the one going was told of both. Then the next book: a round of nominations (one from the library, one typed with a
  * link), a ranked vote, the moderator ends it and makes the winner the club's reading in one
  * click. Screenshots at 390 and 1280 px in English and Korean; no CSP violations, nothing wider
  * than a phone, no serious axe findings.
@@ -70,6 +71,42 @@ describe('club life', () => {
     expect(await seriousViolations(behind.page)).toEqual([]);
     await shootEverywhere(behind.page, 'clublife-meeting-behind');
     await shootEverywhere(ahead.page, 'clublife-meeting-ahead');
+
+    // --- the moderator moves the meeting a day later (a bad link first comes back with the input kept), then cancels it
+    await mod.goto(`${server.url}${meetingPath}`);
+    const whenBefore = await mod.textContent('.meeting-facts dd');
+    await Promise.all([mod.waitForURL(/\/edit$/), mod.click(`a[href="${meetingPath}/edit"]`)]);
+    expect(await mod.inputValue('#meeting-title')).toBe('1.1 이야기 나누는 밤');
+    expect(await seriousViolations(mod)).toEqual([]);
+    await shootEverywhere(mod, 'clublife-meeting-edit');
+    const later = new Date(when.getTime() + 86_400_000);
+    await mod.fill('#meeting-starts', `${later.toISOString().slice(0, 10)}T20:00`);
+    await mod.fill('#meeting-call', 'javascript:alert(1)');
+    await Promise.all([mod.waitForLoadState('load'), mod.click('#edit-meeting button[type="submit"]')]);
+    expect(await mod.textContent('#meeting-call-error')).toContain('http');
+    expect(await mod.inputValue('#meeting-starts')).toBe(`${later.toISOString().slice(0, 10)}T20:00`);
+    await mod.fill('#meeting-call', '');
+    await Promise.all([mod.waitForURL(/done=edited/), mod.click('#edit-meeting button[type="submit"]')]);
+    expect(await mod.textContent('[role="status"]')).toContain('The meeting is updated.');
+    expect(await mod.textContent('.meeting-facts dd')).not.toBe(whenBefore);
+    await shootEverywhere(mod, 'clublife-meeting-edited');
+    await Promise.all([mod.waitForURL(/\/edit$/), mod.click(`a[href="${meetingPath}/edit"]`)]);
+    await mod.fill('#cancel-reason', '책방 사정으로 다음 주로 미뤄요.');
+    await Promise.all([mod.waitForURL(/done=cancelled/), mod.click('#cancel-meeting button[type="submit"]')]);
+    expect(await mod.textContent('#cancelled')).toContain('책방 사정으로 다음 주로 미뤄요.');
+    await behind.page.goto(`${server.url}${meetingPath}`);
+    expect(await behind.page.locator('#rsvp button').count()).toBe(0);
+    expect(await seriousViolations(behind.page)).toEqual([]);
+    await shootEverywhere(behind.page, 'clublife-meeting-cancelled');
+    await behind.page.goto(`${server.url}/clubs/${clubId}/meetings`);
+    expect(await behind.page.textContent('.meeting-cancelled')).toContain('Cancelled');
+    await shootEverywhere(behind.page, 'clublife-meetings-cancelled');
+    // The member who said going heard of both: the new time and the cancellation.
+    await ahead.page.goto(`${server.url}/notifications`);
+    const told = await ahead.page.textContent('main');
+    expect(told).toContain('moved to');
+    expect(told).toContain('is cancelled');
+    await shootEverywhere(ahead.page, 'clublife-meeting-changed-notifications');
 
     // --- a discussion question at the end of 1.1: the member ahead answers, the one behind sees a count
     const chapterUrl = `${server.url}/clubs/${clubId}/chapters/${chapter.ordinal}`;

@@ -14,6 +14,8 @@ export interface MeetingsPageProps {
   upcoming: MeetingSummary[];
   choosing: MeetingSummary[];
   past: MeetingSummary[];
+  /** Cancelled meetings that had not happened yet (out of "upcoming", still listed). */
+  cancelled: MeetingSummary[];
   canPropose: boolean;
   chapters: { id: number; label: string }[];
   feed: { active: boolean; newLink: string | null };
@@ -25,8 +27,14 @@ export interface MeetingsPageProps {
 const MeetingList: FC<{ ui: LifeUi; items: MeetingSummary[] }> = ({ ui, items }) => (
   <ul class="meeting-list">
     {items.map((m) => (
-      <li>
+      <li class={m.cancelled ? 'meeting-cancelled' : undefined}>
         <a href={m.href}>{m.title}</a>
+        {m.cancelled && (
+          <>
+            {' '}
+            <span class="badge badge-cancelled">{ui.t('clublife.meeting.cancelled_mark')}</span>
+          </>
+        )}
         {m.startsAt !== null && <span class="muted"> · {ui.when(m.startsAt)}</span>}
         {m.place && <span class="muted"> · {m.place}</span>}
       </li>
@@ -34,14 +42,50 @@ const MeetingList: FC<{ ui: LifeUi; items: MeetingSummary[] }> = ({ ui, items })
   </ul>
 );
 
-export const MeetingsPage: FC<MeetingsPageProps> = ({ page, ui, frame, upcoming, choosing, past, canPropose, chapters, feed, notice, values = {}, errors = {} }) => {
+/** The fields a meeting has whatever its time: title, place, call link (proposing and editing share them). */
+const DetailFields: FC<{ t: LifeUi['t']; values: Record<string, string>; err: (k: string) => string | undefined }> = ({ t, values, err }) => (
+  <>
+    <Field id="meeting-title" label={t('clublife.meetings.field.title')} error={err('title')}>
+      <input id="meeting-title" name="title" required maxlength={120} value={values.title ?? ''} aria-describedby={err('title') ? 'meeting-title-error' : undefined} />
+    </Field>
+    <Field id="meeting-place" label={t('clublife.meetings.field.place')} error={err('place')}>
+      <input id="meeting-place" name="place" maxlength={200} value={values.place ?? ''} aria-describedby={err('place') ? 'meeting-place-error' : undefined} />
+    </Field>
+    <Field id="meeting-call" label={t('clublife.meetings.field.call_link')} error={err('callLink')}>
+      <input id="meeting-call" name="callLink" type="url" maxlength={500} value={values.callLink ?? ''} aria-describedby={err('callLink') ? 'meeting-call-error' : undefined} />
+    </Field>
+  </>
+);
+
+/** Length and agenda chapter (proposing and editing share them). */
+const LengthAndChapter: FC<{ t: LifeUi['t']; values: Record<string, string>; err: (k: string) => string | undefined; chapters: { id: number; label: string }[] }> = ({ t, values, err, chapters }) => (
+  <>
+    <Field id="meeting-duration" label={t('clublife.meetings.field.duration')} error={err('durationMinutes')}>
+      <input id="meeting-duration" name="durationMinutes" type="number" min={15} max={600} value={values.durationMinutes ?? '90'} aria-describedby={err('durationMinutes') ? 'meeting-duration-error' : undefined} />
+    </Field>
+    {chapters.length > 0 && (
+      <Field id="meeting-chapter" label={t('clublife.meetings.field.chapter')}>
+        <select id="meeting-chapter" name="chapterId">
+          <option value="">{t('clublife.meetings.no_chapter')}</option>
+          {chapters.map((c) => (
+            <option value={String(c.id)} selected={values.chapterId === String(c.id)}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+    )}
+  </>
+);
+
+export const MeetingsPage: FC<MeetingsPageProps> = ({ page, ui, frame, upcoming, choosing, past, cancelled, canPropose, chapters, feed, notice, values = {}, errors = {} }) => {
   const { t } = page;
   const base = `/clubs/${frame.club.id}/meetings`;
   const err = (k: string) => (errors[k] ? t(errors[k]!) : undefined);
   const when = values.when === 'poll' ? 'poll' : 'fixed';
   return (
     <LifePage page={page} frame={frame} title={t('clublife.meetings.title')} section="meetings" notice={notice}>
-      {upcoming.length + choosing.length + past.length === 0 && <p class="muted">{t('clublife.meetings.none')}</p>}
+      {upcoming.length + choosing.length + past.length + cancelled.length === 0 && <p class="muted">{t('clublife.meetings.none')}</p>}
       {upcoming.length > 0 && (
         <section>
           <h3>{t('clublife.meetings.upcoming')}</h3>
@@ -52,6 +96,12 @@ export const MeetingsPage: FC<MeetingsPageProps> = ({ page, ui, frame, upcoming,
         <section>
           <h3>{t('clublife.meetings.choosing')}</h3>
           <MeetingList ui={ui} items={choosing} />
+        </section>
+      )}
+      {cancelled.length > 0 && (
+        <section>
+          <h3>{t('clublife.meetings.cancelled')}</h3>
+          <MeetingList ui={ui} items={cancelled} />
         </section>
       )}
       {past.length > 0 && (
@@ -65,15 +115,7 @@ export const MeetingsPage: FC<MeetingsPageProps> = ({ page, ui, frame, upcoming,
         <form method="post" action={base} class="card stack" id="propose">
           <h3>{t('clublife.meetings.new')}</h3>
           <FormErrors page={page} errors={Object.values(errors).map((k) => t(k!))} />
-          <Field id="meeting-title" label={t('clublife.meetings.field.title')} error={err('title')}>
-            <input id="meeting-title" name="title" required maxlength={120} value={values.title ?? ''} />
-          </Field>
-          <Field id="meeting-place" label={t('clublife.meetings.field.place')} error={err('place')}>
-            <input id="meeting-place" name="place" maxlength={200} value={values.place ?? ''} />
-          </Field>
-          <Field id="meeting-call" label={t('clublife.meetings.field.call_link')} error={err('callLink')}>
-            <input id="meeting-call" name="callLink" type="url" maxlength={500} value={values.callLink ?? ''} />
-          </Field>
+          <DetailFields t={t} values={values} err={err} />
           <fieldset>
             <legend>{t('clublife.meetings.field.when')}</legend>
             <label class="choice">
@@ -92,21 +134,7 @@ export const MeetingsPage: FC<MeetingsPageProps> = ({ page, ui, frame, upcoming,
             ))}
             <p class="muted">{t('clublife.meetings.zone_note', { zone: ui.timeZone })}</p>
           </fieldset>
-          <Field id="meeting-duration" label={t('clublife.meetings.field.duration')} error={err('durationMinutes')}>
-            <input id="meeting-duration" name="durationMinutes" type="number" min={15} max={600} value={values.durationMinutes ?? '90'} />
-          </Field>
-          {chapters.length > 0 && (
-            <Field id="meeting-chapter" label={t('clublife.meetings.field.chapter')}>
-              <select id="meeting-chapter" name="chapterId">
-                <option value="">{t('clublife.meetings.no_chapter')}</option>
-                {chapters.map((c) => (
-                  <option value={String(c.id)} selected={values.chapterId === String(c.id)}>
-                    {c.label}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          )}
+          <LengthAndChapter t={t} values={values} err={err} chapters={chapters} />
           <button type="submit">{t('clublife.meetings.create')}</button>
         </form>
       )}
@@ -157,6 +185,21 @@ export const MeetingPage: FC<{ page: PageContext; ui: LifeUi; frame: LifeFrame; 
           {t(error)}
         </p>
       )}
+      {meeting.cancellation && (
+        <div class="card meeting-cancellation" id="cancelled">
+          <p>
+            <strong>{t('clublife.meeting.cancelled', { date: ui.when(meeting.cancellation.at) })}</strong>
+          </p>
+          {meeting.cancellation.reason && <p class="cancel-reason">{t('clublife.meeting.cancel_reason', { reason: meeting.cancellation.reason })}</p>}
+          {meeting.canRestore && (
+            <form method="post" action={`${meeting.href}/restore`} class="inline-form">
+              <button type="submit" class="button-secondary">
+                {t('clublife.meeting.restore')}
+              </button>
+            </form>
+          )}
+        </div>
+      )}
       <dl class="meeting-facts">
         <dt>{t('clublife.meeting.when')}</dt>
         <dd>
@@ -182,8 +225,13 @@ export const MeetingPage: FC<{ page: PageContext; ui: LifeUi; frame: LifeFrame; 
       {meeting.icsHref && (
         <p>
           <a href={meeting.icsHref} download>
-            {t('clublife.meeting.download_ics')}
+            {t(meeting.cancellation ? 'clublife.meeting.download_ics_cancelled' : 'clublife.meeting.download_ics')}
           </a>
+        </p>
+      )}
+      {(meeting.canEdit || meeting.canCancel) && (
+        <p class="meeting-manage">
+          <a href={`${meeting.href}/edit`}>{t('clublife.meeting.manage')}</a>
         </p>
       )}
       {meeting.slots.length > 0 && meeting.startsAt === null && <SlotPoll ui={ui} meeting={meeting} />}
@@ -241,7 +289,7 @@ const Rsvp: FC<{ ui: LifeUi; meeting: MeetingView }> = ({ ui, meeting }) => {
   const { t } = ui;
   return (
     <section class="card rsvp" id="rsvp" aria-labelledby="rsvp-title">
-      <h3 id="rsvp-title">{t('clublife.rsvp.title')}</h3>
+      <h3 id="rsvp-title">{t(meeting.cancellation ? 'clublife.rsvp.title_closed' : 'clublife.rsvp.title')}</h3>
       <p class="rsvp-counts">{t('clublife.rsvp.counts', { going: meeting.rsvp.going, maybe: meeting.rsvp.maybe, not_going: meeting.rsvp.not_going })}</p>
       {meeting.going.length > 0 && <p class="muted">{t('clublife.rsvp.who_goes', { names: meeting.going.join(', ') })}</p>}
       {meeting.myRsvp && <p>{t('clublife.rsvp.yours', { answer: t(`clublife.rsvp.${meeting.myRsvp}`) })}</p>}
@@ -318,5 +366,67 @@ export const Agenda: FC<{ ui: LifeUi; agenda: AgendaView | null }> = ({ ui, agen
         </>
       )}
     </section>
+  );
+};
+
+export interface MeetingEditPageProps {
+  page: PageContext;
+  ui: LifeUi;
+  frame: LifeFrame;
+  meeting: MeetingView;
+  chapters: { id: number; label: string }[];
+  /** The form's values: the meeting's own, or what was sent. */
+  values: Record<string, string>;
+  errors?: FieldErrors;
+  /** The cancellation form's reason and error, when it was refused. */
+  cancel?: { reason: string; error: MessageKey | null };
+}
+
+/** A moderator's page for one meeting: change its details (and a fixed meeting's time), or cancel it with a reason. */
+export const MeetingEditPage: FC<MeetingEditPageProps> = ({ page, ui, frame, meeting, chapters, values, errors = {}, cancel }) => {
+  const { t } = page;
+  const err = (k: string) => (errors[k] ? t(errors[k]!) : undefined);
+  const fixed = meeting.startsAt !== null;
+  return (
+    <LifePage page={page} frame={frame} title={t('clublife.edit.title', { title: meeting.title })} section="meetings">
+      <p>
+        <a href={meeting.href}>{t('clublife.edit.back')}</a>
+      </p>
+      {meeting.canEdit && (
+        <form method="post" action={`${meeting.href}/edit`} class="card stack" id="edit-meeting">
+          <h3>{t('clublife.edit.details')}</h3>
+          <FormErrors page={page} errors={Object.values(errors).map((k) => t(k!))} />
+          <DetailFields t={t} values={values} err={err} />
+          {fixed ? (
+            <Field id="meeting-starts" label={t('clublife.meetings.field.starts_at')} error={err('startsAt')}>
+              <input id="meeting-starts" name="startsAt" type="datetime-local" required value={values.startsAt ?? ''} aria-describedby={err('startsAt') ? 'meeting-starts-error meeting-zone' : 'meeting-zone'} />
+            </Field>
+          ) : (
+            <p class="muted">{t('clublife.edit.slots_kept')}</p>
+          )}
+          {fixed && (
+            <p class="muted" id="meeting-zone">
+              {t('clublife.meetings.zone_note', { zone: ui.timeZone })} {t('clublife.edit.time_note')}
+            </p>
+          )}
+          <LengthAndChapter t={t} values={values} err={err} chapters={chapters} />
+          <button type="submit">{t('clublife.edit.save')}</button>
+        </form>
+      )}
+      {meeting.canCancel && (
+        <form method="post" action={`${meeting.href}/cancel`} class="card stack" id="cancel-meeting">
+          <h3>{t('clublife.cancel.title')}</h3>
+          <p class="muted">{t('clublife.cancel.help')}</p>
+          <Field id="cancel-reason" label={t('clublife.cancel.reason')} error={cancel?.error ? t(cancel.error) : undefined}>
+            <textarea id="cancel-reason" name="reason" rows={3} maxlength={500} aria-describedby={cancel?.error ? 'cancel-reason-error' : undefined}>
+              {cancel?.reason ?? ''}
+            </textarea>
+          </Field>
+          <button type="submit" class="button-danger">
+            {t('clublife.cancel.submit')}
+          </button>
+        </form>
+      )}
+    </LifePage>
   );
 };

@@ -11,9 +11,14 @@ import { meetingRoutes } from './meetings';
 import { pickRoutes } from './pick';
 import { questionRoutes } from './questions';
 import { shelfRoutes } from './shelf';
-import { lifeKit } from './shared';
+import { lifeKit, type MeetingNotifier } from './shared';
 
-export function clubLifeRoutes(deps: AreaDeps): Hono<AppEnv> {
+export interface ClubLifeOptions {
+  /** Tells members of a meeting's new time or cancellation (the notifications area's bound `notify`); nobody is told without it. */
+  notify?: MeetingNotifier;
+}
+
+export function clubLifeRoutes(deps: AreaDeps, options: ClubLifeOptions = {}): Hono<AppEnv> {
   const kit = lifeKit(deps);
-  return routesOf(pickRoutes(deps, kit), meetingRoutes(deps, kit), questionRoutes(deps, kit), shelfRoutes(deps, kit));
+  return routesOf(pickRoutes(deps, kit), meetingRoutes(deps, kit, options.notify ?? null), questionRoutes(deps, kit), shelfRoutes(deps, kit));
 }

@@ -7,37 +7,60 @@
  *   POST /clubs/:clubId/meetings/:meetingId/marks  a member marks candidate times yes / if need be / no
  *   POST /clubs/:clubId/meetings/:meetingId/decide a moderator fixes one candidate time
  *   POST /clubs/:clubId/meetings/:meetingId/rsvp   going / maybe / not going
+ *   GET  /clubs/:clubId/meetings/:meetingId/edit   a moderator's form: details (and a fixed time), and cancelling
+ *   POST /clubs/:clubId/meetings/:meetingId/edit   save the changes (SEQUENCE bumped; a new time is `meeting.scheduled`, rescheduled)
+ *   POST /clubs/:clubId/meetings/:meetingId/cancel cancel with an optional reason (it stays listed, answers close)
+ *   POST /clubs/:clubId/meetings/:meetingId/restore a cancelled meeting that has not started is on again
  *   GET  /clubs/:clubId/meetings/:meetingId/meeting.ics   the meeting as an iCalendar file
  *   POST /clubs/:clubId/meetings/feed              make (or replace) the reader's private feed link
  *   POST /clubs/:clubId/meetings/feed/revoke       turn the feed off
  *   GET  /calendar/:token.ics                      the feed (the token is the permission)
  */
 import { Hono } from 'hono';
-import { MeetingPage, MeetingsPage } from '../../../views/clublife/meetings';
+import { MeetingEditPage, MeetingPage, MeetingsPage } from '../../../views/clublife/meetings';
 import { chapterLabel, currentReading, type ClubAccess } from '../../clubs';
-import { listChapters } from '../../books';
+import { getChapterById, listChapters } from '../../books';
+import { inTransaction } from '../../../db/connection';
 import { notFound } from '../../http/errors';
 import { parseId, readForm, type FieldErrors, type FormData } from '../../http/forms';
+import type { MessageKey, Translator } from '../../i18n';
 import { pageContext, seeOther, sendPage } from '../../http/page';
 import type { AppEnv, AreaDeps } from '../../http/types';
-import { viewerTimeZone } from '../../i18n/zoned-time';
+import { toDateTimeLocalValue, viewerTimeZone } from '../../i18n/zoned-time';
 import { calendarText, type CalendarMeeting } from '../calendar';
 import { hashFeedToken, newFeedToken } from '../feed-token';
 import { clubLifeCan, clubLifeRefusal, type LifeTarget } from '../policy';
-import { meetingView } from '../present';
-import { clubMeetings, decideTime, feedMeetings, feedOwner, hasFeed, insertMeeting, meetingOfClub, replaceFeed, revokeFeed, slotsOf, writeMarks, writeRsvp } from '../queries';
-import { parseMarks, parseMeeting, parseRsvp } from '../validation';
+import { meetingSummary, meetingTarget, meetingView } from '../present';
+import {
+  attendeesOf,
+  clubMeetings,
+  decideTime,
+  feedMeetings,
+  feedOwner,
+  hasFeed,
+  insertMeeting,
+  meetingOfClub,
+  replaceFeed,
+  revokeFeed,
+  setMeetingCancelled,
+  slotsOf,
+  updateMeeting,
+  writeMarks,
+  writeRsvp,
+  type MeetingChanges,
+} from '../queries';
+import { parseCancelReason, parseMarks, parseMeeting, parseMeetingEdit, parseRsvp } from '../validation';
 import type { Meeting } from '../../../db/schema';
-import type { C, LifeKit } from './shared';
+import type { C, LifeKit, MeetingNotifier } from './shared';
 
 /** Past meetings stay in the feed for this long. */
 const FEED_PAST_MS = 90 * 86_400_000;
 
-export function meetingRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
+export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotifier | null): Hono<AppEnv> {
   const { db, sqlite, clock, events } = deps;
   const app = new Hono<AppEnv>();
 
-  const target = (m: Meeting): LifeTarget => ({ clubId: m.clubId, timeDecided: m.startsAt !== null, now: clock() });
+  const target = (m: Meeting): LifeTarget => meetingTarget(m, clock());
 
   function meetingFor(c: C, access: ClubAccess): Meeting {
     const meeting = meetingOfClub(db, access.club.id, kit.idParam(c, 'meetingId'));
@@ -45,20 +68,42 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
     return meeting;
   }
 
+  /**
+   * The agenda's chapter: one of the current reading's (anything else is ignored), or — when
+   * editing — the chapter the meeting already names, kept even if its reading has since ended.
+   */
+  function agendaChapter(access: ClubAccess, chapterId: number | null, meeting: Meeting | null): { readingId: number | null; chapterId: number | null } {
+    if (chapterId === null) return { readingId: null, chapterId: null };
+    if (meeting && meeting.chapterId === chapterId) return { readingId: meeting.readingId, chapterId };
+    const reading = currentReading(db, access.club.id);
+    const ok = reading !== undefined && listChapters(db, reading.editionId).some((ch) => ch.id === chapterId);
+    return ok ? { readingId: reading!.id, chapterId } : { readingId: null, chapterId: null };
+  }
+
+  /** The chapters a meeting may talk about: the current reading's, and the one it already names. */
+  function chapterChoices(access: ClubAccess, t: Translator, meeting: Meeting | null): { id: number; label: string }[] {
+    const reading = currentReading(db, access.club.id);
+    const choices = reading ? listChapters(db, reading.editionId).map((ch) => ({ id: ch.id, label: chapterLabel(t, ch) })) : [];
+    if (meeting?.chapterId != null && !choices.some((ch) => ch.id === meeting.chapterId)) {
+      const own = getChapterById(db, meeting.chapterId);
+      if (own) choices.unshift({ id: own.id, label: chapterLabel(t, own) });
+    }
+    return choices;
+  }
+
   function renderList(c: C, access: ClubAccess, status: 200 | 422 = 200, values?: FormData, errors?: FieldErrors, newLink: string | null = null) {
     const now = clock();
-    const all = clubMeetings(db, access.club.id).map((m) => ({ id: m.id, title: m.title, startsAt: m.startsAt, place: m.place, href: `/clubs/${m.clubId}/meetings/${m.id}` }));
-    const reading = currentReading(db, access.club.id);
-    const t = c.get('t');
-    const chapters = reading ? listChapters(db, reading.editionId).map((ch) => ({ id: ch.id, label: chapterLabel(t, ch) })) : [];
+    const all = clubMeetings(db, access.club.id).map(meetingSummary);
+    const chapters = chapterChoices(access, c.get('t'), null);
     return sendPage(
       c,
       <MeetingsPage
         page={pageContext(c)}
         ui={kit.ui(c)}
         frame={kit.frame(access)}
-        upcoming={all.filter((m) => m.startsAt !== null && m.startsAt >= now).sort((a, b) => a.startsAt! - b.startsAt!)}
-        choosing={all.filter((m) => m.startsAt === null)}
+        upcoming={all.filter((m) => !m.cancelled && m.startsAt !== null && m.startsAt >= now).sort((a, b) => a.startsAt! - b.startsAt!)}
+        choosing={all.filter((m) => !m.cancelled && m.startsAt === null)}
+        cancelled={all.filter((m) => m.cancelled && (m.startsAt === null || m.startsAt >= now))}
         past={all.filter((m) => m.startsAt !== null && m.startsAt < now)}
         canPropose={clubLifeCan(access, 'proposeMeeting')}
         chapters={chapters}
@@ -85,15 +130,11 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
     const form = await readForm(c);
     const parsed = parseMeeting(form, clock(), kit.ui(c).timeZone);
     if (!parsed.ok) return renderList(c, access, 422, form, parsed.errors);
-    const reading = currentReading(db, access.club.id);
-    const chapterId = parsed.data.chapterId;
-    // The agenda's chapter must be one of the current reading's (anything else is ignored).
-    const chapterOk = chapterId !== null && reading !== undefined && listChapters(db, reading.editionId).some((ch) => ch.id === chapterId);
     kit.posting(c);
     const meeting = insertMeeting(
       db,
       sqlite,
-      { clubId: access.club.id, ...parsed.data, readingId: chapterOk ? reading!.id : null, chapterId: chapterOk ? chapterId : null },
+      { clubId: access.club.id, ...parsed.data, ...agendaChapter(access, parsed.data.chapterId, null) },
       access.userId!,
       clock(),
     );
@@ -154,11 +195,123 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
     return seeOther(c, `/clubs/${access.club.id}/meetings/${meeting.id}?done=rsvp#rsvp`);
   });
 
-  const calendarMeeting = (c: C, m: Meeting, clubName: string): CalendarMeeting => ({
+  // ---- changing a meeting (moderators) -------------------------------------------------------
+
+  /** The edit form filled with the meeting as it is (times in the reader's zone). */
+  function valuesOf(c: C, m: Meeting): Record<string, string> {
+    return {
+      title: m.title,
+      place: m.place,
+      callLink: m.callLink ?? '',
+      startsAt: m.startsAt !== null ? toDateTimeLocalValue(m.startsAt, kit.ui(c).timeZone) : '',
+      durationMinutes: String(m.durationMinutes),
+      chapterId: m.chapterId !== null ? String(m.chapterId) : '',
+    };
+  }
+
+  function renderEdit(c: C, access: ClubAccess, meeting: Meeting, status: 200 | 422 = 200, values?: FormData, errors?: FieldErrors, cancel?: { reason: string; error: MessageKey | null }) {
+    const t = c.get('t');
+    return sendPage(
+      c,
+      <MeetingEditPage
+        page={pageContext(c)}
+        ui={kit.ui(c)}
+        frame={kit.frame(access)}
+        meeting={meetingView(db, access, t, meeting, clock())}
+        chapters={chapterChoices(access, t, meeting)}
+        values={values ?? valuesOf(c, meeting)}
+        errors={errors}
+        cancel={cancel}
+      />,
+      status,
+    );
+  }
+
+  /** Tells those who said going or maybe (not the moderator who did it), in the write's own transaction. */
+  function tellAttendees(meeting: Meeting, actorId: number, facts: { change: 'time' | 'cancelled' | 'restored'; startsAt: number | null }, now: number) {
+    if (!notify) return;
+    for (const recipientId of attendeesOf(db, meeting.id, meeting.clubId)) {
+      if (recipientId !== actorId) notify({ recipientId, clubId: meeting.clubId, kind: 'meeting_changed', facts: { meetingId: meeting.id, ...facts } }, now);
+    }
+  }
+
+  app.get('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/edit', (c) => {
+    const access = kit.access(c);
+    const meeting = meetingFor(c, access);
+    // The page is for whoever may edit or cancel; a cancelled meeting answers why not (wrong_phase).
+    const refusal = clubLifeRefusal(access, 'editMeeting', target(meeting));
+    if (refusal) return kit.refuseWith(c, refusal, true);
+    return renderEdit(c, access, meeting);
+  });
+
+  app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/edit', async (c) => {
+    const access = kit.access(c);
+    const meeting = meetingFor(c, access);
+    const refusal = clubLifeRefusal(access, 'editMeeting', target(meeting));
+    if (refusal) return kit.refuseWith(c, refusal, true);
+    const form = await readForm(c);
+    const now = clock();
+    const parsed = parseMeetingEdit(form, meeting.startsAt !== null, now, kit.ui(c).timeZone);
+    if (!parsed.ok) return renderEdit(c, access, meeting, 422, form, parsed.errors);
+    const { startsAt, chapterId, ...details } = parsed.data;
+    const wanted: MeetingChanges = { ...details, ...agendaChapter(access, chapterId, meeting), ...(startsAt !== null ? { startsAt } : {}) };
+    const changes = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => meeting[key as keyof MeetingChanges] !== value)) as MeetingChanges;
+    const back = `/clubs/${access.club.id}/meetings/${meeting.id}`;
+    if (Object.keys(changes).length === 0) return seeOther(c, `${back}?done=unchanged`);
+    kit.posting(c);
+    const moved = changes.startsAt !== undefined;
+    const sequence = inTransaction(sqlite, () => {
+      const next = updateMeeting(db, meeting.id, changes);
+      if (moved) tellAttendees(meeting, access.userId!, { change: 'time', startsAt: changes.startsAt! }, now);
+      return next;
+    });
+    events.publish({ type: 'meeting.edited', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, sequence });
+    if (moved) events.publish({ type: 'meeting.scheduled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: changes.startsAt!, rescheduled: true });
+    return seeOther(c, `${back}?done=edited`);
+  });
+
+  app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/cancel', async (c) => {
+    const access = kit.access(c);
+    const meeting = meetingFor(c, access);
+    const refusal = clubLifeRefusal(access, 'cancelMeeting', target(meeting));
+    if (refusal) return kit.refuseWith(c, refusal, true);
+    const form = await readForm(c);
+    const reason = parseCancelReason(form);
+    if (!reason.ok) return renderEdit(c, access, meeting, 422, undefined, undefined, { reason: form.reason ?? '', error: reason.errors.reason ?? null });
+    kit.posting(c);
+    const now = clock();
+    inTransaction(sqlite, () => {
+      setMeetingCancelled(db, meeting.id, now, reason.data);
+      tellAttendees(meeting, access.userId!, { change: 'cancelled', startsAt: meeting.startsAt }, now);
+    });
+    events.publish({ type: 'meeting.cancelled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: meeting.startsAt });
+    return seeOther(c, `/clubs/${access.club.id}/meetings/${meeting.id}?done=cancelled`);
+  });
+
+  app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/restore', (c) => {
+    const access = kit.access(c);
+    const meeting = meetingFor(c, access);
+    const refusal = clubLifeRefusal(access, 'restoreMeeting', target(meeting));
+    if (refusal) return kit.refuseWith(c, refusal, true);
+    kit.posting(c);
+    const now = clock();
+    inTransaction(sqlite, () => {
+      setMeetingCancelled(db, meeting.id, null, null);
+      tellAttendees(meeting, access.userId!, { change: 'restored', startsAt: meeting.startsAt }, now);
+    });
+    events.publish({ type: 'meeting.restored', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: meeting.startsAt });
+    return seeOther(c, `/clubs/${access.club.id}/meetings/${meeting.id}?done=restored`);
+  });
+
+  // ---- the calendar ------------------------------------------------------------------------
+
+  const calendarMeeting = (c: C, m: Meeting, clubName: string, t: Translator): CalendarMeeting => ({
     id: m.id,
     clubId: m.clubId,
     clubName,
-    title: m.title,
+    // Some calendar apps ignore STATUS in a subscribed feed: the title says it too.
+    title: m.cancelledAt !== null ? t('clublife.ics.cancelled_title', { title: m.title }) : m.title,
+    cancelled: m.cancelledAt !== null,
     place: m.place,
     callLink: m.callLink,
     startsAt: m.startsAt!,
@@ -181,7 +334,7 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
     if (refusal) return kit.refuseWith(c, refusal);
     if (meeting.startsAt === null) throw notFound();
     const host = new URL(c.req.url).hostname;
-    const text = calendarText([calendarMeeting(c, meeting, access.club.name)], { name: meeting.title, timeZone: kit.ui(c).timeZone, host, now: clock() });
+    const text = calendarText([calendarMeeting(c, meeting, access.club.name, c.get('t'))], { name: meeting.title, timeZone: kit.ui(c).timeZone, host, now: clock() });
     return sendCalendar(c, text, `meeting-${meeting.id}.ics`);
   });
 
@@ -211,7 +364,7 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
     const rows = feedMeetings(db, owner.id, clock() - FEED_PAST_MS);
     const name = c.get('t')('clublife.feed.calendar_name', { name: owner.displayName });
     const text = calendarText(
-      rows.map((r) => calendarMeeting(c, r.meeting, r.clubName)),
+      rows.map((r) => calendarMeeting(c, r.meeting, r.clubName, c.get('t'))),
       { name, timeZone: viewerTimeZone(owner.timeZone), host: new URL(c.req.url).hostname, now: clock() },
     );
     return sendCalendar(c, text, 'meetings.ics');

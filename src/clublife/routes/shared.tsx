@@ -12,6 +12,12 @@ import type { LifeUi } from '../types';
 
 export type C = Context<AppEnv>;
 
+/**
+ * The notifications area's `notify`, bound to this app (src/app.tsx hands it over): called inside
+ * the write's own transaction to tell members a meeting moved, was cancelled or is on again.
+ */
+export type MeetingNotifier = (input: { recipientId: number; clubId: number; kind: 'meeting_changed'; facts: { meetingId: number; change: 'time' | 'cancelled' | 'restored'; startsAt: number | null } }, now: number) => unknown;
+
 /** Notices a redirect may ask a page to show (`?done=…`); anything else shows nothing. */
 const NOTICES = {
   nominated: 'clublife.pick.nominated',
@@ -21,6 +27,10 @@ const NOTICES = {
   created: 'clublife.meetings.created',
   marks: 'clublife.slots.saved',
   rsvp: 'clublife.rsvp.saved',
+  edited: 'clublife.edit.saved',
+  unchanged: 'clublife.edit.unchanged',
+  cancelled: 'clublife.cancel.done',
+  restored: 'clublife.restore.done',
   revoked: 'clublife.feed.revoked',
   answered: 'clublife.questions.answered',
   shelf: 'clublife.shelf.saved',

@@ -53,6 +53,9 @@ const CASES: { name: string; moderator: boolean; run: (c: Client, clubId: number
   { name: 'RSVP', moderator: false, run: (c, id, i) => c.post(`/clubs/${id}/meetings/${i.meetingId}/rsvp`, { answer: 'going' }) },
   { name: 'make a feed', moderator: false, run: (c, id) => c.post(`/clubs/${id}/meetings/feed`, {}) },
   { name: 'propose a meeting', moderator: true, run: (c, id) => c.post(`/clubs/${id}/meetings`, { title: 'M', place: 'P', when: 'fixed', startsAt: '2030-01-01T10:00' }) },
+  { name: 'open a meeting’s edit page', moderator: true, run: (c, id, i) => c.get(`/clubs/${id}/meetings/${i.meetingId}/edit`) },
+  // Renaming the poll meeting (its candidate times stay; cancelling is in meeting-changes.test.ts, as it would close the RSVP cases here).
+  { name: 'edit a meeting', moderator: true, run: (c, id, i) => c.post(`/clubs/${id}/meetings/${i.pollMeetingId}/edit`, { title: `Poll ${Math.random()}`, place: 'Café' }) },
 ];
 
 function expected(role: Role, visibility: 'private' | 'public', moderatorOnly: boolean): Outcome {
@@ -85,6 +88,10 @@ describe('ids from another club are 404, like missing ids', () => {
     { name: 'RSVP', run: (c, id, o) => c.post(`/clubs/${id}/meetings/${o.meetingId}/rsvp`, { answer: 'going' }) },
     { name: 'mark a slot', run: (c, id, o) => c.post(`/clubs/${id}/meetings/${o.pollMeetingId}/marks`, {}) },
     { name: 'decide a time', run: (c, id, o) => c.post(`/clubs/${id}/meetings/${o.pollMeetingId}/decide`, { slotId: '1' }) },
+    { name: 'edit page of a meeting', run: (c, id, o) => c.get(`/clubs/${id}/meetings/${o.meetingId}/edit`) },
+    { name: 'edit a meeting', run: (c, id, o) => c.post(`/clubs/${id}/meetings/${o.meetingId}/edit`, { title: 'X', place: 'Y', startsAt: '2030-01-01T10:00' }) },
+    { name: 'cancel a meeting', run: (c, id, o) => c.post(`/clubs/${id}/meetings/${o.meetingId}/cancel`, { reason: 'x' }) },
+    { name: 'restore a meeting', run: (c, id, o) => c.post(`/clubs/${id}/meetings/${o.meetingId}/restore`, {}) },
     { name: 'nominate', run: (c, id, o) => c.post(`/clubs/${id}/next-book/${o.pickId}/nominate`, { title: 'X' }) },
     { name: 'start the vote', run: (c, id, o) => c.post(`/clubs/${id}/next-book/${o.pickId}/start-vote`, {}) },
     { name: 'vote', run: (c, id, o) => c.post(`/clubs/${id}/next-book/${o.pickId}/vote`, {}) },

@@ -6,14 +6,15 @@ import { eq } from 'drizzle-orm';
 import { comments, users } from '../../../db/schema';
 import { makeTestApp, type Client, type TestApp } from '../../helpers/app';
 import type { EventBus } from '../../../src/events';
+import type { AppOptions } from '../../../src/app';
 import { paragraphsOf } from '../../helpers/fixtures';
 import { roomIn, type PollRoom } from '../polls/room';
 
 export { roomIn, type PollRoom };
 
-/** The polls room in a fresh app (with `events`, a bus the test listens on). */
-export async function makeRoom(options: { events?: EventBus; visibility?: 'private' | 'public' } = {}): Promise<PollRoom> {
-  const app = makeTestApp({ rateLimits: { postingPerUser: { limit: 10_000, windowMs: 60_000 } }, events: options.events });
+/** The polls room in a fresh app (with `events`, a bus the test listens on; `appOptions`, e.g. to get the notifications service). */
+export async function makeRoom(options: { events?: EventBus; visibility?: 'private' | 'public'; appOptions?: Pick<AppOptions, 'notifications' | 'onNotifications'> } = {}): Promise<PollRoom> {
+  const app = makeTestApp({ rateLimits: { postingPerUser: { limit: 10_000, windowMs: 60_000 } }, events: options.events, appOptions: options.appOptions });
   return roomIn(app, { visibility: options.visibility });
 }
 

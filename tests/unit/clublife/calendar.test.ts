@@ -6,7 +6,7 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { calendarText, type CalendarMeeting } from '../../../src/clublife/calendar';
 
-const meeting = (id: number, startsAt: number): CalendarMeeting => ({ id, clubId: 1, clubName: '등불 모임', title: `Meeting ${id}`, place: 'Café, upstairs; room 2', callLink: null, startsAt, durationMinutes: 120, sequence: 0, url: `https://example.org/clubs/1/meetings/${id}` });
+const meeting = (id: number, startsAt: number): CalendarMeeting => ({ id, clubId: 1, clubName: '등불 모임', title: `Meeting ${id}`, place: 'Café, upstairs; room 2', callLink: null, startsAt, durationMinutes: 120, sequence: 0, cancelled: false, url: `https://example.org/clubs/1/meetings/${id}` });
 
 function parse(text: string) {
   const component = new ICAL.Component(ICAL.parse(text));
@@ -48,5 +48,16 @@ describe('calendarText', () => {
     const text = calendarText([meeting(1, BEFORE)], { name: 'Feed', timeZone: 'Mars/Olympus', host: 'example.org', now: 0 });
     expect(text).toContain('DTSTART:20261024T160000Z');
     expect(parse(text)[0]!.startDate.toJSDate().getTime()).toBe(BEFORE);
+  });
+});
+
+describe('a cancelled meeting', () => {
+  it('is written STATUS:CANCELLED with its SEQUENCE; the others are CONFIRMED', () => {
+    const text = calendarText([{ ...meeting(1, BEFORE), cancelled: true, sequence: 3 }, meeting(2, AFTER)], { name: 'Feed', timeZone: 'Asia/Seoul', host: 'example.org', now: 0 });
+    const [a, b] = parse(text);
+    expect(a!.component.getFirstPropertyValue('status')).toBe('CANCELLED');
+    expect(a!.sequence).toBe(3);
+    expect(b!.component.getFirstPropertyValue('status')).toBe('CONFIRMED');
+    expect(b!.sequence).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import type { ClubAccess } from '../../../src/clubs';
 type Role = ClubRole | 'visitor' | 'signed_out';
 const ROLES: Role[] = ['owner', 'moderator', 'member', 'visitor', 'signed_out'];
 const NOW = Date.UTC(2026, 10, 1);
+const DAY = 86_400_000;
 
 function accessOf(role: Role, visibility: 'private' | 'public'): ClubAccess | null {
   const club: Club = { id: 1, name: 'C', description: '', language: 'ko', visibility, createdAt: 0 };
@@ -42,7 +43,12 @@ function goodTarget(action: LifeAction, clubId: number): LifeTarget {
     case 'decideTime':
       return { ...base, timeDecided: false };
     case 'rsvp':
-      return { ...base, timeDecided: true };
+      return { ...base, timeDecided: true, startsAt: NOW + DAY, cancelled: false };
+    case 'editMeeting':
+    case 'cancelMeeting':
+      return { ...base, timeDecided: true, startsAt: NOW + DAY, cancelled: false };
+    case 'restoreMeeting':
+      return { ...base, timeDecided: true, startsAt: NOW + DAY, cancelled: true };
     case 'reply':
       return { ...base, chapterOpensAt: null, answerVisible: true };
     case 'markShelf':
@@ -52,7 +58,7 @@ function goodTarget(action: LifeAction, clubId: number): LifeTarget {
   }
 }
 
-const MODERATOR_ONLY: LifeAction[] = ['openNominations', 'startVote', 'closeVote', 'adoptWinner', 'proposeMeeting', 'decideTime', 'addQuestion'];
+const MODERATOR_ONLY: LifeAction[] = ['openNominations', 'startVote', 'closeVote', 'adoptWinner', 'proposeMeeting', 'decideTime', 'editMeeting', 'cancelMeeting', 'restoreMeeting', 'addQuestion'];
 
 function expected(role: Role, visibility: 'private' | 'public', action: LifeAction): string | null {
   if (visibility === 'private' && (role === 'visitor' || role === 'signed_out')) return 'not_found';
@@ -95,6 +101,27 @@ describe('states', () => {
     expect(clubLifeRefusal(member, 'markSlot', t({ timeDecided: true }))).toBe('wrong_phase');
     expect(clubLifeRefusal(member, 'rsvp', t({ timeDecided: false }))).toBe('wrong_phase');
     expect(clubLifeRefusal(moderator, 'decideTime', t({ timeDecided: true }))).toBe('wrong_phase');
+  });
+  it('a cancelled meeting takes no marks, RSVP, decision, edit or second cancel; only a restore', () => {
+    const cancelled = { timeDecided: true, startsAt: NOW + DAY, cancelled: true };
+    expect(clubLifeRefusal(member, 'rsvp', t(cancelled))).toBe('wrong_phase');
+    expect(clubLifeRefusal(moderator, 'editMeeting', t(cancelled))).toBe('wrong_phase');
+    expect(clubLifeRefusal(moderator, 'cancelMeeting', t(cancelled))).toBe('wrong_phase');
+    expect(clubLifeRefusal(moderator, 'restoreMeeting', t(cancelled))).toBeNull();
+    expect(clubLifeRefusal(member, 'markSlot', t({ timeDecided: false, startsAt: null, cancelled: true }))).toBe('wrong_phase');
+    expect(clubLifeRefusal(moderator, 'decideTime', t({ timeDecided: false, startsAt: null, cancelled: true }))).toBe('wrong_phase');
+    // Not cancelled: nothing to restore.
+    expect(clubLifeRefusal(moderator, 'restoreMeeting', t({ timeDecided: true, startsAt: NOW + DAY, cancelled: false }))).toBe('wrong_phase');
+  });
+  it('a meeting that has started is history: no edit, cancel or restore; one still choosing a time can be edited', () => {
+    for (const startsAt of [NOW, NOW - DAY]) {
+      expect(clubLifeRefusal(moderator, 'editMeeting', t({ timeDecided: true, startsAt, cancelled: false }))).toBe('wrong_phase');
+      expect(clubLifeRefusal(moderator, 'cancelMeeting', t({ timeDecided: true, startsAt, cancelled: false }))).toBe('wrong_phase');
+      expect(clubLifeRefusal(moderator, 'restoreMeeting', t({ timeDecided: true, startsAt, cancelled: true }))).toBe('wrong_phase');
+    }
+    expect(clubLifeRefusal(moderator, 'editMeeting', t({ timeDecided: false, startsAt: null, cancelled: false }))).toBeNull();
+    expect(clubLifeRefusal(moderator, 'cancelMeeting', t({ timeDecided: false, startsAt: null, cancelled: false }))).toBeNull();
+    expect(clubLifeRefusal(member, 'editMeeting', t({ timeDecided: false, startsAt: null, cancelled: false }))).toBe('forbidden');
   });
   it('answers wait for the chapter to open (moderators read every chapter); a hidden answer cannot be replied to', () => {
     expect(clubLifeRefusal(member, 'answer', t({ chapterOpensAt: NOW + 1 }))).toBe('chapter_not_open');
