@@ -92,6 +92,8 @@ export const meetings = pgTable(
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: millis('created_at').notNull(),
     sequence: integer('sequence').notNull().default(0),
+    cancelledAt: millis('cancelled_at'),
+    cancelReason: text('cancel_reason'),
   },
   (t) => [index('meetings_club_idx').on(t.clubId)],
 );
