@@ -1,10 +1,14 @@
 /** Turning a request's context into what views need, and sending whole pages. */
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { PageContext } from '../../views/context';
 import type { PageScope, PersonalPageCache } from './page-cache';
+import { LOCALE_COOKIE } from '../i18n';
+import { cookieFrom } from './forms';
 import { assetUrl } from './static';
+import { answerKey } from './warm-answers';
 import type { AppEnv } from './types';
 
 export function pageContext(c: Context<AppEnv>): PageContext {
@@ -78,8 +82,11 @@ export function seeOther(c: Context<AppEnv>, location: string) {
  * Sends a signed-in reader's page (or thread fragment) from the personal page cache, rendering
  * it on a miss.
  * Call it only after every access check has passed; the cache decides nothing about access.
+ * `remember`: the checks before this call depended only on the database and the request's
+ * session, path and language, so the same request may be answered again from the cache before
+ * the middleware chain while the database is unchanged (src/http/warm-answers.ts).
  */
-export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCache, scope: PageScope, now: number, render: () => Promise<string>, variant = '') {
+export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCache, scope: PageScope, now: number, render: () => Promise<string>, variant = '', options: { remember?: boolean } = {}) {
   // Keyed by path, not query: a reader cannot push others' pages out with made-up query strings.
   // `variant` tells apart what one path answers in several forms (a fragment, an order).
   const key = `${scope.userId}|${c.get('locale')}|${c.req.path}${variant ? `|${variant}` : ''}`;
@@ -91,7 +98,28 @@ export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCa
   c.header('Content-Type', 'text/html; charset=UTF-8');
   if (acceptsGzip(c)) {
     c.header('Content-Encoding', 'gzip');
-    return c.body(page.gzip);
+    const response = c.body(page.gzip);
+    if (options.remember && !fresh) rememberAnswer(c, cache, key, scope, response);
+    return response;
   }
   return c.body(new Uint8Array(gunzipSync(page.gzip)));
+}
+
+/** Remembers what was decided for this request (warm-answers.ts), when it is one the warm path could be asked. */
+function rememberAnswer(c: Context<AppEnv>, cache: PersonalPageCache, pageKey: string, scope: PageScope, response: Response) {
+  const session = c.get('session');
+  const stamp = c.get('dataStamp');
+  const url = c.req.url;
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  if (!session || session.userId !== scope.userId || !stamp || c.req.method !== 'GET' || c.req.header('hx-request') !== undefined || url.includes('?', pathStart)) return;
+  const cookies = c.req.header('cookie') ?? '';
+  const localeCookie = cookieFrom(cookies, LOCALE_COOKIE);
+  // The warm path reads the language cookie its own way: remember only when both readings agree.
+  if (localeCookie !== getCookie(c, LOCALE_COOKIE)) return;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie') return;
+    if (name !== 'x-request-id') headers[name] = value;
+  }
+  cache.remember(answerKey(session.id, url.slice(pathStart), localeCookie, c.req.header('accept-language')), { pageKey, scope, stamp, headers: Object.freeze(headers) });
 }
