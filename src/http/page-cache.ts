@@ -111,7 +111,7 @@ export class PersonalPageCache {
 
   /** Keeps the page (unless it alone is larger than the whole budget: then it is only sent). */
   set(key: string, scope: PageScope, html: string, now: number): { gzip: Uint8Array<ArrayBuffer> } {
-    const gzip = gzipHtml(html);
+    const gzip = gzipHtml(html, 6);
     return this.entries.set(key, {
       gzip,
       bytes: entryBytes(key, gzip),
