@@ -115,3 +115,34 @@ export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
 export function inTransaction<T>(sqlite: Sqlite, work: () => T): T {
   return sqlite.transaction(work).immediate();
 }
+
+const stamps = new WeakMap<Sqlite, () => string>();
+
+/**
+ * A stamp that moves whenever anything in the database may have changed: a row written by this
+ * connection (`total_changes()`, which counts every insert, update and delete it made, rolled
+ * back or not) or a commit by any other connection, another process included (`data_version`).
+ * Caches of facts read from the database (the session of a cookie, the answer to a request)
+ * keep the stamp read *before* they read, and are worth nothing once it has moved: a sign-out,
+ * a ban or a role change written anywhere takes effect on the very next request. Costs one
+ * statements (well under a microsecond).
+ *
+ * @example
+ * const stamp = changeStamp(sqlite);
+ * const before = stamp();
+ * const facts = readFacts();
+ * // … later: facts still hold exactly when stamp() === before
+ */
+export function changeStamp(sqlite: Sqlite): () => string {
+  let stamp = stamps.get(sqlite);
+  if (!stamp) {
+    // Prepared past the statement cache (cacheStatements), which would hand the same statement
+    // to anyone preparing the same text and switch `pluck` off; plucked, the two cost ~0.3 µs.
+    const prepare = (source: string) => Database.prototype.prepare.call(sqlite, source).pluck();
+    const changes = prepare('select total_changes()');
+    const version = prepare('pragma data_version');
+    stamp = () => `${changes.get() as number}.${version.get() as number}`;
+    stamps.set(sqlite, stamp);
+  }
+  return stamp;
+}

@@ -15,7 +15,7 @@ import { HomePage } from '../views/home';
 import { accountRoutes } from './account';
 import { API_BASE, apiRoutes, tokenPageRoutes } from './api';
 import { annotationRoutes, annotationsOnChapter, annotationsOnClubHome, commentsOpenedByProgress } from './annotations';
-import { authRoutes, sessionLoader } from './auth';
+import { authRoutes, SessionCache, sessionCookieName, sessionLoader } from './auth';
 import { bookRoutes, type ImportPool } from './books';
 import { clubLifeOnChapter, clubLifeOnClubHome, clubLifeRoutes } from './clublife';
 import { clubRoutes, clubUploadRights, signUpInvitations, type ClubPageContributions } from './clubs';
@@ -35,6 +35,8 @@ import { securityHeaderSet, securityHeaders } from './http/security';
 import { storageFailure, storageUnavailable } from './http/storage-errors';
 import { staticRoutes } from './http/static';
 import type { AppDeps, AppEnv, AreaDeps } from './http/types';
+import { warmAnswers } from './http/warm-answers';
+import { changeStamp } from '../db/connection';
 
 /** Paths that accept a book upload and so take the larger upload limit. */
 export const UPLOAD_PATH = /\/upload$/;
@@ -104,7 +106,9 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   // The JSON API answers before the session loader and the same-origin check: only bearer
   // tokens authenticate it, never cookies (src/api/routes/index.ts).
   app.route(API_BASE, apiRoutes(deps, postingGate));
-  app.use(sessionLoader(deps));
+  // Validated sessions are kept while the database is unchanged; warm answers (below) use them too.
+  const sessions = new SessionCache(deps.db, deps.sqlite);
+  app.use(sessionLoader(deps, sessions));
   app.use((c, next) => {
     c.set('postingGate', postingGate);
     return next();
@@ -154,10 +158,14 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
 
   // Load balancers ask /healthz constantly: answer it before routing at all (it is still also a
   // route, for HEAD and for anything that walks the router).
+  // A reader's chapter page again, unchanged since the pipeline decided it, is answered from the
+  // page cache before routing too (src/http/warm-answers.ts says when, and why that is safe).
   const routed = app.fetch;
+  const warm = warmAnswers({ cache: pageCache, stamp: changeStamp(deps.sqlite), recognise: (token, now) => sessions.recognise(token, now), sessionCookie: sessionCookieName(https), clock: deps.clock, log: deps.log });
   app.fetch = (request, env, executionCtx) => {
     const url = request.url;
-    return request.method === 'GET' && url.endsWith('/healthz') && url.indexOf('/', url.indexOf('//') + 2) === url.length - 8 ? health() : routed(request, env, executionCtx);
+    if (request.method === 'GET' && url.endsWith('/healthz') && url.indexOf('/', url.indexOf('//') + 2) === url.length - 8) return health();
+    return warm(request) ?? routed(request, env, executionCtx);
   };
   return app;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 /** PostgreSQL mirror of db/schema/annotations.ts (what each column means is written there). */
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { millis } from './columns';
@@ -50,6 +51,10 @@ export const comments = pgTable(
     index('comments_root_idx').on(t.rootId),
     index('comments_club_created_idx').on(t.clubId, t.createdAt),
     index('comments_author_created_idx').on(t.authorId, t.createdAt),
+    index('comments_reading_created_idx').on(t.readingId, t.createdAt, t.id),
+    index('comments_waiting_idx')
+      .on(t.readingId)
+      .where(sql`${t.parentId} is null and ${t.deletedAt} is null and (${t.orphaned} = true or ${t.reanchorMethod} = 'fuzzy')`),
   ],
 );
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
 import { chapters, paragraphs } from './books';
@@ -74,6 +75,14 @@ export const comments = sqliteTable(
     // A member's recent comments (young-account limit and slow mode, on every post): without it
     // each post scanned every comment of the site.
     index('comments_author_created_idx').on(t.authorId, t.createdAt),
+    // A reading's newest comments (the club home's recent discussion): walked newest first and
+    // stopped at the limit, instead of sorting every comment of the reading on every visit.
+    index('comments_reading_created_idx').on(t.readingId, t.createdAt, t.id),
+    // Root comments waiting in the re-anchoring queue (counted on every club home visit): only
+    // those are in it, so the count does not grow with the reading's comments.
+    index('comments_waiting_idx')
+      .on(t.readingId)
+      .where(sql`${t.parentId} is null and ${t.deletedAt} is null and (${t.orphaned} = 1 or ${t.reanchorMethod} = 'fuzzy')`),
   ],
 );
 

@@ -4,7 +4,7 @@
  * The matching itself is `reanchor.ts`; the clubs half is the clubs index's
  * `moveReadingToEditionRows`.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { inTransaction, type Db, type Sqlite } from '../../db/connection';
 import { chapters, comments, editions, paragraphs, type Comment as CommentRow, type PreviousAnchor, type ReanchorMethod } from '../../db/schema';
 import { moveReadingToEditionRows } from '../clubs';
@@ -219,16 +219,21 @@ function scopeCondition(scope: QueueScope) {
   return scope.privateNotesOf === null ? eq(comments.visibility, 'club') : and(eq(comments.visibility, 'private'), eq(comments.authorId, scope.privateNotesOf));
 }
 
+/** {@link waiting} in SQL: the exact condition of the partial index `comments_waiting_idx` (db/schema/annotations.ts). */
+const WAITING_SQL = sql`${comments.parentId} is null and ${comments.deletedAt} is null and (${comments.orphaned} = 1 or ${comments.reanchorMethod} = 'fuzzy')`;
+
 const waiting = (c: CommentRow) => c.parentId === null && c.deletedAt === null && (c.orphaned || c.reanchorMethod === 'fuzzy');
 
 /** How many root comments of the reading wait in this scope's queue (whether or not the reader may settle them yet). */
 export function countReanchorQueue(db: Db, clubId: number, readingId: number, scope: Pick<QueueScope, 'privateNotesOf'>): number {
-  return db
-    .select()
+  // The same condition as `waiting`, counted in SQL on the partial index of waiting roots
+  // (`comments_waiting_idx`): the club home asks it on every visit, whatever the reading's size.
+  const row = db
+    .select({ count: sql<number>`count(*)` })
     .from(comments)
-    .where(and(eq(comments.clubId, clubId), eq(comments.readingId, readingId), scopeCondition({ ...scope, may: () => true })))
-    .all()
-    .filter(waiting).length;
+    .where(and(eq(comments.readingId, readingId), WAITING_SQL, eq(comments.clubId, clubId), scopeCondition({ ...scope, may: () => true })))
+    .get();
+  return row?.count ?? 0;
 }
 
 /** Root comments of the reading waiting to be settled: orphaned, or moved fuzzily; `ahead` counts those `may` keeps back. */

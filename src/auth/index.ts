@@ -8,6 +8,7 @@ export { deleteExpiredSessions, type Session } from './session';
 export { updateFontStep } from './users';
 export { deleteUserSessions as endSessionsOf } from './session';
 export { verifyPasswordOrDummy } from './password';
-export { clearSessionCookie } from './cookie';
+export { clearSessionCookie, sessionCookieName } from './cookie';
+export { SessionCache } from './session-cache';
 export { USERNAME_COOLING_OFF_MS } from './users';
 export type { SignUpInvitation, SignUpInvitations } from './types';

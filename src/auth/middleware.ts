@@ -2,17 +2,21 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from '../http/types';
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from './cookie';
-import { validateSessionToken } from './session';
+import { SessionCache } from './session-cache';
 
-/** Loads the session and user from the cookie, renewing the cookie when the expiry slid. */
-export function sessionLoader(deps: AppDeps): MiddlewareHandler<AppEnv> {
+/**
+ * Loads the session and user from the cookie, renewing the cookie when the expiry slid.
+ * Validated sessions are kept while the database is unchanged (`sessions`, see session-cache.ts);
+ * pass the same cache to whatever else recognises cookies (src/app.tsx's warm page answers).
+ */
+export function sessionLoader(deps: AppDeps, sessions = new SessionCache(deps.db, deps.sqlite)): MiddlewareHandler<AppEnv> {
   const secure = deps.config.origin.startsWith('https://');
   return async (c, next) => {
     c.set('user', null);
     c.set('session', null);
     const token = readSessionCookie(c, secure);
     if (token) {
-      const validated = validateSessionToken(deps.db, token, deps.clock());
+      const validated = sessions.validate(token, deps.clock());
       if (validated) {
         c.set('user', validated.user);
         c.set('session', validated.session);

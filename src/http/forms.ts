@@ -70,3 +70,30 @@ export function safeNextPath(next: string | undefined | null, fallback = '/'): s
 export function isHtmx(c: Context): boolean {
   return c.req.header('hx-request') === 'true';
 }
+
+/**
+ * The value of cookie `name` in a `Cookie` header, read as Hono's `getCookie` reads a plain
+ * cookie (the first of that name, whitespace trimmed, quotes dropped, percent-decoded), without
+ * parsing the others; undefined when it is not there. For paths that answer before Hono's
+ * context exists (src/http/warm-answers.ts).
+ */
+export function cookieFrom(header: string, name: string): string | undefined {
+  if (header.indexOf(name) === -1) return undefined;
+  for (let start = 0; start < header.length; ) {
+    let stop = header.indexOf(';', start);
+    if (stop === -1) stop = header.length;
+    const equals = header.indexOf('=', start);
+    if (equals !== -1 && equals < stop && header.slice(start, equals).trim() === name) {
+      let value = header.slice(equals + 1, stop).trim();
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      if (!value.includes('%')) return value;
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+    start = stop + 1;
+  }
+  return undefined;
+}

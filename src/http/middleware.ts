@@ -7,6 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { randomUUID } from 'node:crypto';
+import { changeStamp } from '../../db/connection';
 import { LOCALE_COOKIE, negotiateLocale, translator } from '../i18n';
 import { HttpError } from './errors';
 import { isSameOriginRequest } from './security';
@@ -15,6 +16,7 @@ import type { AppDeps, AppEnv } from './types';
 /** Request id, client address, and one log line per request (method, path, status, time; never bodies or cookies). */
 export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const trustProxy = deps.config.trustProxy;
+  const stamp = changeStamp(deps.sqlite);
   return async (c, next) => {
     const started = performance.now();
     const requestId = randomUUID();
@@ -25,6 +27,13 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',').pop()?.trim() : undefined;
     const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
     c.set('clientIp', forwarded || incoming?.socket?.remoteAddress || 'local');
+    // Before anything reads the database: facts read later are at least this new (warm-answers.ts).
+    // A database that cannot answer leaves it unset, and the error page still gets its request id.
+    try {
+      c.set('dataStamp', stamp());
+    } catch {
+      // nothing is remembered for this request
+    }
     await next();
     if (deps.log) {
       deps.log({

@@ -30,6 +30,7 @@
 import type { EventBus } from '../events';
 import { LruCache } from '../lib/lru-cache';
 import { gzipHtml } from './page';
+import type { RememberedAnswer } from './warm-answers';
 
 export interface PageCacheOptions {
   maxEntries: number;
@@ -62,11 +63,27 @@ const entryBytes = (key: string, gzip: Uint8Array) => gzip.byteLength + key.leng
 export class PersonalPageCache {
   /** Least recently used first, bounded by `maxEntries` and by `maxBytes` (src/lib's LruCache). */
   private readonly entries: LruCache<string, Entry>;
+  /** What the full pipeline decided for a request's inputs (src/http/warm-answers.ts), as many as pages. */
+  private readonly answers: LruCache<string, RememberedAnswer>;
   private readonly userVersions = new Map<number, number>();
   private readonly clubVersions = new Map<number, number>();
 
   constructor(readonly options: PageCacheOptions = DEFAULT_PAGE_CACHE_OPTIONS) {
     this.entries = new LruCache(options.maxEntries, { maxBytes: options.maxBytes ?? DEFAULT_PAGE_CACHE_MB * 1024 * 1024, sizeOf: (entry) => entry.bytes });
+    this.answers = new LruCache(options.maxEntries);
+  }
+
+  /** Remembers what the full pipeline decided for a request (see warm-answers.ts). */
+  remember(answerKey: string, answer: RememberedAnswer): void {
+    this.answers.set(answerKey, answer);
+  }
+
+  answer(answerKey: string): RememberedAnswer | undefined {
+    return this.answers.get(answerKey);
+  }
+
+  get hasAnswers(): boolean {
+    return this.answers.size > 0;
   }
 
   /** Records that `userId` changed something (in `clubId`, when known). */
@@ -94,7 +111,7 @@ export class PersonalPageCache {
 
   /** Keeps the page (unless it alone is larger than the whole budget: then it is only sent). */
   set(key: string, scope: PageScope, html: string, now: number): { gzip: Uint8Array<ArrayBuffer> } {
-    const gzip = gzipHtml(html);
+    const gzip = gzipHtml(html, 6);
     return this.entries.set(key, {
       gzip,
       bytes: entryBytes(key, gzip),

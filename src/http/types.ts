@@ -51,6 +51,8 @@ export interface AppVariables {
   locale: Locale;
   t: Translator;
   clientIp: string;
+  /** The database's change stamp when the request began (`changeStamp`, set by `requestContext`). */
+  dataStamp?: string;
   /** Set by `src/app.tsx` on every request; see `PostingGate` in guards.ts. */
   postingGate?: PostingGate;
   /** Counts a reader's unread notifications, for the bell (set by `bellCount`, asked by `pageContext`). */

@@ -46,9 +46,14 @@ export function marginSummaryHtml(t: Translator, margin: MarginView): string {
 
 export const MarginSummary: FC<{ t: Translator; margin: MarginView }> = ({ t, margin }) => markup(marginSummaryHtml(t, margin));
 
-/** A paragraph's margin: its summary and the (empty) place its threads load into. */
+/**
+ * A paragraph's margin: its summary. The place its threads load into (`<div class="threads"
+ * id="threads-N">`, the summary links' `hx-target`) is made only when a thread is first opened,
+ * right after the summary, by comments.js: 500 paragraphs need no 500 empty holders (the DOM
+ * budget of issue #20), and without JavaScript the links open the thread's own page.
+ */
 export const Margin: FC<{ t: Translator; lang?: string; margin: MarginView }> = ({ t, lang, margin }) =>
-  markup(element('div', { class: 'annotation-margin', lang }, marginSummaryHtml(t, margin) + element('div', { class: 'threads', id: marginIds(margin.paragraphId).threads })));
+  markup(element('div', { class: 'annotation-margin', lang }, marginSummaryHtml(t, margin)));
 
 /** One button that reveals (or hides again) the chapter's comments; a plain form, no htmx. */
 const RevealForm: FC<{ reveal: RevealView; action: string; formClass?: string; buttonClass: string; label: string }> = ({ reveal, action, formClass, buttonClass, label }) => (

@@ -2,6 +2,10 @@
  * comments.js — small conveniences around comment threads. Served as a file (CSP-clean: no
  * inline script, no eval). Every page works without it; it only saves clicks.
  *
+ * - Opening a paragraph's threads from its margin (the count or "Comment", whose htmx target is
+ *   `#threads-N`) first makes that place, right after the margin's summary, when it is not
+ *   there yet: pages do not carry an empty holder per paragraph. This runs in the capture
+ *   phase, before htmx's own click handler looks for the target.
  * - "Close" in a paragraph's margin folds its threads away again ([data-close-threads]).
  * - "Cancel" in the passage form hides and clears it ([data-passage-cancel]).
  * - Clicking a commented passage (<mark class="annotated">) opens that paragraph's threads,
@@ -15,6 +19,22 @@
     var el = node && node.nodeType === 1 ? node : node && node.parentElement;
     return el ? el.closest(selector) : null;
   }
+
+  document.addEventListener(
+    'click',
+    function (event) {
+      var opener = closestEl(event.target, '.annotation-summary [hx-target^="#threads-"]');
+      if (!opener) return;
+      var id = opener.getAttribute('hx-target').slice(1);
+      if (!/^threads-\d+$/.test(id) || document.getElementById(id)) return;
+      var holder = document.createElement('div');
+      holder.className = 'threads';
+      holder.id = id;
+      var summary = opener.closest('.annotation-summary');
+      summary.parentNode.insertBefore(holder, summary.nextSibling);
+    },
+    true,
+  );
 
   document.addEventListener('click', function (event) {
     var close = closestEl(event.target, '[data-close-threads]');

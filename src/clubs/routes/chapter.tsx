@@ -35,7 +35,9 @@ export function chapterRoutes({ deps, pages }: ClubRouteDeps): Hono<AppEnv> {
   function sendChapter(c: Ctx, access: ClubAccess, reading: Reading, ordinalParam: string | undefined) {
     const user = c.get('user');
     if (!user || isHtmx(c)) return sendHtml(c, renderChapter(c, access, reading, ordinalParam));
-    return sendPersonalPage(c, deps.pageCache!, { userId: user.id, clubId: access.club.id }, clock(), async () => renderChapter(c, access, reading, ordinalParam));
+    // What decided this page before the cache (club access, the reading) is read from the database
+    // only, so an unchanged database may answer the same request again (src/http/warm-answers.ts).
+    return sendPersonalPage(c, deps.pageCache!, { userId: user.id, clubId: access.club.id }, clock(), async () => renderChapter(c, access, reading, ordinalParam), '', { remember: true });
   }
 
   function renderChapter(c: Ctx, access: ClubAccess, reading: Reading, ordinalParam: string | undefined): string {

@@ -6,7 +6,7 @@
  * Adding a column, an index or a table to one schema only fails here (and the row types, checked
  * by `tsc`, fail the type check).
  */
-import { getTableName, is, SQL, StringChunk, type InferInsertModel, type InferSelectModel } from 'drizzle-orm';
+import { Column, getTableName, is, SQL, StringChunk, type InferInsertModel, type InferSelectModel } from 'drizzle-orm';
 import { getTableConfig as getPgTableConfig, index as pgIndex, integer as pgInteger, pgTable, text as pgText, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import {
   getTableConfig as getSqliteTableConfig,
@@ -50,11 +50,17 @@ const rowTypesMatch: [RowTypeMismatch] extends [never] ? true : { tablesWithDiff
 // ---- The database shape: compared at run time through getTableConfig. ----
 
 /** The text of a partial index's condition (written as a plain `sql` string in both schemas). */
+/**
+ * A partial index's condition as text: columns by name, and a boolean compared with `true` /
+ * `false` (PostgreSQL) read as SQLite's integer `1` / `0`.
+ */
 function sqlText(value: SQL | undefined): string | null {
   if (!value) return null;
   return value.queryChunks
-    .map((chunk) => (is(chunk, StringChunk) ? chunk.value.join('') : String(chunk)))
+    .map((chunk) => (is(chunk, StringChunk) ? chunk.value.join('') : is(chunk, Column) ? `"${chunk.name}"` : String(chunk)))
     .join('')
+    .replace(/= true\b/g, '= 1')
+    .replace(/= false\b/g, '= 0')
     .trim();
 }
 

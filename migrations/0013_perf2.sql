@@ -1,0 +1,2 @@
+CREATE INDEX `comments_reading_created_idx` ON `comments` (`reading_id`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `comments_waiting_idx` ON `comments` (`reading_id`) WHERE "comments"."parent_id" is null and "comments"."deleted_at" is null and ("comments"."orphaned" = 1 or "comments"."reanchor_method" = 'fuzzy');
