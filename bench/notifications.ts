@@ -153,7 +153,9 @@ export async function notificationsBench(options: { members?: number; idleSecond
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // BENCH_SERVER_ARGS: extra node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...serverArgs, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, DATABASE_PATH: dbPath, IMPORT_CONTENT: 'false', LOG_REQUESTS: 'false', SMTP_URL: `smtp://127.0.0.1:${smtpPort}/?pool=true&maxConnections=8`, MAIL_FROM: 'Marginalia <bench@example.org>' },
     stdio: ['ignore', 'pipe', 'pipe'],

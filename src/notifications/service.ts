@@ -107,6 +107,7 @@ export class NotificationsService {
     if (this.interval !== null) clearInterval(this.interval);
     this.interval = null;
     this.scheduler.stop();
+    this.worker?.stop();
     await this.delivering;
     this.transport?.close?.();
   }
