@@ -24,6 +24,7 @@ import { lastDigestMoment } from '../src/notifications/digests';
 import { importSampleBook, paragraphsOf } from '../tests/helpers/fixtures';
 import type { TestApp } from '../tests/helpers/app';
 import { freePort } from '../tests/helpers/net';
+import { cpuSeconds } from './lib';
 import { sql } from 'drizzle-orm';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -41,6 +42,12 @@ export interface NotificationsBenchResult {
   chapter_during_p99_worst_ms: number;
   chapter_during_p99_median_ms: number;
   chapter_during_windows: number;
+  /** The server's own CPU (user + system) per chapter page while idle, in ms. */
+  chapter_idle_cpu_ms_per_req: number;
+  chapter_idle_rps: number;
+  chapter_during_rps_median: number;
+  /** The server's CPU from the trigger to the last mail sent, less what the pages served meanwhile cost at the idle rate: the digests' own CPU. */
+  digests_server_cpu_s: number;
   load_average: number[];
 }
 
@@ -127,7 +134,7 @@ async function seed(path: string, members: number, clubSize: number) {
 
 async function chapterWindow(url: string, cookie: string, seconds: number) {
   const result = await autocannon({ url, connections: 10, duration: seconds, headers: { cookie, 'accept-encoding': 'gzip' } });
-  return { p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.non2xx };
+  return { p99: result.latency.p99, rps: result.requests.average, requests: result.requests.total, errors: result.errors + result.non2xx };
 }
 
 export async function notificationsBench(options: { members?: number; idleSeconds?: number } = {}): Promise<NotificationsBenchResult> {
@@ -175,11 +182,14 @@ export async function notificationsBench(options: { members?: number; idleSecond
     const chapter = `${base}/clubs/${seeded.clubId}/chapters/1`;
     const cookie = `marginalia_session=${seeded.token}`;
     await chapterWindow(chapter, cookie, 1); // warm-up
+    const cpuBeforeIdle = cpuSeconds(child.pid!);
     const idle = await chapterWindow(chapter, cookie, options.idleSeconds ?? 10);
+    const idleCpuPerReq = (cpuSeconds(child.pid!) - cpuBeforeIdle) / Math.max(1, idle.requests);
 
     // Set the digests' last run back a day: the server catches up within its 5-second loop.
     const { db, sqlite } = openDatabase(dbPath, { migrate: false });
     const trigger = performance.now();
+    const cpuAtTrigger = cpuSeconds(child.pid!);
     db.update(notificationState).set({ value: String(seeded.digestAt - 86_400_000 + 60_000) }).where(sql`key = 'job:digests:last_run'`).run();
     const digestRows = () => (db.select({ n: sql<number>`count(*)` }).from(notificationMails).where(sql`kind = 'daily'`).get()?.n ?? 0) as number;
     const sentRows = () => (db.select({ n: sql<number>`count(*)` }).from(notificationMails).where(sql`state = 'sent'`).get()?.n ?? 0) as number;
@@ -191,10 +201,14 @@ export async function notificationsBench(options: { members?: number; idleSecond
     }, 100);
     let sendMs = 0;
     const windows: number[] = [];
+    const rates: number[] = [];
+    let pagesDuring = 0;
     const deadline = performance.now() + 240_000;
     while (performance.now() < deadline) {
       const window = await chapterWindow(chapter, cookie, 5);
       windows.push(window.p99);
+      rates.push(window.rps);
+      pagesDuring += window.requests;
       const rows = digestRows();
       if (rows > 0 && sentRows() >= rows) {
         await new Promise((r) => setTimeout(r, 500)); // the sink's count comes every 250 ms
@@ -204,6 +218,7 @@ export async function notificationsBench(options: { members?: number; idleSecond
       }
     }
     clearInterval(building);
+    const cpuDuring = cpuSeconds(child.pid!) - cpuAtTrigger;
     const digests = digestRows();
     sqlite.close();
     const sorted = [...windows].sort((a, b) => a - b);
@@ -220,6 +235,10 @@ export async function notificationsBench(options: { members?: number; idleSecond
       chapter_during_p99_worst_ms: sorted.at(-1) ?? 0,
       chapter_during_p99_median_ms: sorted[Math.floor(sorted.length / 2)] ?? 0,
       chapter_during_windows: windows.length,
+      chapter_idle_cpu_ms_per_req: Math.round(idleCpuPerReq * 1000 * 100) / 100,
+      chapter_idle_rps: Math.round(idle.rps),
+      chapter_during_rps_median: Math.round([...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)] ?? 0),
+      digests_server_cpu_s: Math.round((cpuDuring - pagesDuring * idleCpuPerReq) * 10) / 10,
       load_average: loadavg().map((l) => Math.round(l * 10) / 10),
     };
   } finally {

@@ -1,0 +1,11 @@
+import { spawn } from 'node:child_process';
+import { smtpTransport } from '../src/notifications/worker';
+const sink = spawn(process.execPath, ['--import', 'tsx', 'bench/smtp-sink.ts'], { cwd: '/work/wt-notify2', stdio: ['ignore', 'pipe', 'inherit'] });
+const port = await new Promise<number>((r) => sink.stdout!.on('data', (c) => { const m = /port (\d+)/.exec(String(c)); if (m) r(Number(m[1])); }));
+const t = smtpTransport(`smtp://127.0.0.1:${port}/?pool=true&maxConnections=${process.argv[2] ?? 8}`, 'a@example.org');
+const html = '<html><body>' + 'x'.repeat(3000) + '</body></html>';
+const N = 3000; const started = performance.now(); let next = 0;
+const inflight = Number(process.argv[3] ?? 32);
+await Promise.all(Array.from({ length: inflight }, async () => { while (next < N) { next++; await t.send({ to: 'b@example.org', subject: 's', text: 'x'.repeat(1500), html, messageId: `<${next}@x>`, headers: {} }); } }));
+console.log('mails/s', Math.round(N / ((performance.now() - started) / 1000)), 'cpu', process.cpuUsage());
+t.close?.(); sink.kill();
