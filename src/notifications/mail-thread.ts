@@ -114,7 +114,7 @@ export class MailThread {
   private started(): workerThreads.Worker {
     if (this.worker) return this.worker;
     const { Worker } = workerThreads;
-    const worker = new Worker(new URL('./mail-thread-start.mjs', import.meta.url), { workerData: { ...this.data, marginaliaMailThread: true } });
+    const worker = new Worker(new URL('./mail-thread-boot.mjs', import.meta.url), { workerData: { ...this.data, marginaliaMailThread: true } });
     worker.on('message', (message: FromThread) => {
       if ('type' in message) return this.log?.(message.line);
       const waiter = this.waiting.get(message.id);
