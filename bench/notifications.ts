@@ -11,7 +11,7 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../db/connection';
@@ -24,6 +24,7 @@ import { lastDigestMoment } from '../src/notifications/digests';
 import { importSampleBook, paragraphsOf } from '../tests/helpers/fixtures';
 import type { TestApp } from '../tests/helpers/app';
 import { freePort } from '../tests/helpers/net';
+import { cpuSeconds } from './lib';
 import { sql } from 'drizzle-orm';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -41,6 +42,14 @@ export interface NotificationsBenchResult {
   chapter_during_p99_worst_ms: number;
   chapter_during_p99_median_ms: number;
   chapter_during_windows: number;
+  /** The server's main thread (the one serving pages): its CPU per chapter page idle and during the run, in ms. */
+  chapter_idle_main_cpu_ms_per_req: number;
+  chapter_during_main_cpu_ms_per_req: number;
+  chapter_idle_rps: number;
+  chapter_during_rps_median: number;
+  /** CPU of the server's main thread and of its other threads (the mail thread, libuv's pool, V8's helpers) from the trigger to the last mail sent. */
+  run_main_thread_cpu_s: number;
+  run_other_threads_cpu_s: number;
   load_average: number[];
 }
 
@@ -125,9 +134,15 @@ async function seed(path: string, members: number, clubSize: number) {
   return { notifications: count, fanoutMs, token, clubId: clubIds[0]!, digestAt };
 }
 
+/** CPU seconds (user + system) of one thread of a process (`/proc/<pid>/task/<tid>/stat`); the main thread's id is the pid. */
+function threadCpuSeconds(pid: number, tid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function chapterWindow(url: string, cookie: string, seconds: number) {
   const result = await autocannon({ url, connections: 10, duration: seconds, headers: { cookie, 'accept-encoding': 'gzip' } });
-  return { p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.non2xx };
+  return { p99: result.latency.p99, rps: result.requests.average, requests: result.requests.total, errors: result.errors + result.non2xx };
 }
 
 export async function notificationsBench(options: { members?: number; idleSeconds?: number } = {}): Promise<NotificationsBenchResult> {
@@ -153,7 +168,9 @@ export async function notificationsBench(options: { members?: number; idleSecond
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // BENCH_SERVER_ARGS: extra node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...serverArgs, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, DATABASE_PATH: dbPath, IMPORT_CONTENT: 'false', LOG_REQUESTS: 'false', SMTP_URL: `smtp://127.0.0.1:${smtpPort}/?pool=true&maxConnections=8`, MAIL_FROM: 'Marginalia <bench@example.org>' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -173,11 +190,16 @@ export async function notificationsBench(options: { members?: number; idleSecond
     const chapter = `${base}/clubs/${seeded.clubId}/chapters/1`;
     const cookie = `marginalia_session=${seeded.token}`;
     await chapterWindow(chapter, cookie, 1); // warm-up
+    const pid = child.pid!;
+    const mainBeforeIdle = threadCpuSeconds(pid, pid);
     const idle = await chapterWindow(chapter, cookie, options.idleSeconds ?? 10);
+    const idleMainPerReq = (threadCpuSeconds(pid, pid) - mainBeforeIdle) / Math.max(1, idle.requests);
 
     // Set the digests' last run back a day: the server catches up within its 5-second loop.
     const { db, sqlite } = openDatabase(dbPath, { migrate: false });
     const trigger = performance.now();
+    const cpuAtTrigger = cpuSeconds(pid);
+    const mainAtTrigger = threadCpuSeconds(pid, pid);
     db.update(notificationState).set({ value: String(seeded.digestAt - 86_400_000 + 60_000) }).where(sql`key = 'job:digests:last_run'`).run();
     const digestRows = () => (db.select({ n: sql<number>`count(*)` }).from(notificationMails).where(sql`kind = 'daily'`).get()?.n ?? 0) as number;
     const sentRows = () => (db.select({ n: sql<number>`count(*)` }).from(notificationMails).where(sql`state = 'sent'`).get()?.n ?? 0) as number;
@@ -189,10 +211,14 @@ export async function notificationsBench(options: { members?: number; idleSecond
     }, 100);
     let sendMs = 0;
     const windows: number[] = [];
+    const rates: number[] = [];
+    let pagesDuring = 0;
     const deadline = performance.now() + 240_000;
     while (performance.now() < deadline) {
       const window = await chapterWindow(chapter, cookie, 5);
       windows.push(window.p99);
+      rates.push(window.rps);
+      pagesDuring += window.requests;
       const rows = digestRows();
       if (rows > 0 && sentRows() >= rows) {
         await new Promise((r) => setTimeout(r, 500)); // the sink's count comes every 250 ms
@@ -202,6 +228,8 @@ export async function notificationsBench(options: { members?: number; idleSecond
       }
     }
     clearInterval(building);
+    const cpuDuring = cpuSeconds(pid) - cpuAtTrigger;
+    const mainDuring = threadCpuSeconds(pid, pid) - mainAtTrigger;
     const digests = digestRows();
     sqlite.close();
     const sorted = [...windows].sort((a, b) => a - b);
@@ -218,6 +246,12 @@ export async function notificationsBench(options: { members?: number; idleSecond
       chapter_during_p99_worst_ms: sorted.at(-1) ?? 0,
       chapter_during_p99_median_ms: sorted[Math.floor(sorted.length / 2)] ?? 0,
       chapter_during_windows: windows.length,
+      chapter_idle_main_cpu_ms_per_req: Math.round(idleMainPerReq * 1000 * 100) / 100,
+      chapter_during_main_cpu_ms_per_req: Math.round((mainDuring / Math.max(1, pagesDuring)) * 1000 * 100) / 100,
+      chapter_idle_rps: Math.round(idle.rps),
+      chapter_during_rps_median: Math.round([...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)] ?? 0),
+      run_main_thread_cpu_s: Math.round(mainDuring * 10) / 10,
+      run_other_threads_cpu_s: Math.round((cpuDuring - mainDuring) * 10) / 10,
       load_average: loadavg().map((l) => Math.round(l * 10) / 10),
     };
   } finally {

@@ -9,8 +9,8 @@
 import type { Sqlite } from '../../db/connection';
 import { inTransaction } from '../../db/connection';
 import { addDays, viewerTimeZone, wallTimeAt, wallTimeToUtc, type WallTime } from '../i18n/zoned-time';
-import { newMessageId, preferenceFor, type NotifyContext } from './fanout';
-import { insertMail, markDigested, markNotMailed, recipientsWaitingForDigest, userBasics, waitingForDigest } from './queries';
+import { newMessageId, preferenceIn, type NotifyContext } from './fanout';
+import { insertMail, markDigested, markNotMailed, preferenceRows, recipientsWaitingForDigest, userBasics, waitingForDigest } from './queries';
 
 /** The local hour digests go out at. */
 export const DIGEST_HOUR = 8;
@@ -31,47 +31,68 @@ export function lastDigestMoment(now: number, timeZone: string, kind: 'daily' | 
   return { at: wallTimeToUtc(day, timeZone), key: `${kind === 'weekly' ? 'W' : 'D'}${dateKey(day)}` };
 }
 
+/** How long one transaction of the digests job may hold the event loop (and SQLite's write lock). */
+export const DIGEST_SLICE_MS = 4;
+
 /**
- * Makes the digests that are due, a few readers per transaction, yielding to the event loop
- * between batches so pages keep being served. Returns how many digest mails were made.
+ * Makes the digests that are due, as many readers per transaction as fit in `sliceMs` (at
+ * least one), yielding to the event loop between transactions so pages keep being served.
+ * Returns how many digest mails were made.
  */
-export async function buildDueDigests(ctx: NotifyContext, sqlite: Sqlite, now: number, batch = 25): Promise<number> {
+export async function buildDueDigests(ctx: NotifyContext, sqlite: Sqlite, now: number, sliceMs = DIGEST_SLICE_MS): Promise<number> {
   const recipients = recipientsWaitingForDigest(ctx.db);
+  // Readers share a handful of time zones: each zone's last 08:00 is worked out once per run.
+  const moments = new Map<string, Record<'daily' | 'weekly', { at: number; key: string }>>();
+  const momentsIn = (timeZone: string) => {
+    let found = moments.get(timeZone);
+    if (!found) moments.set(timeZone, (found = { daily: lastDigestMoment(now, timeZone, 'daily'), weekly: lastDigestMoment(now, timeZone, 'weekly') }));
+    return found;
+  };
+  const CHUNK = 16; // readers whose names, zones and languages are read in one query
   let made = 0;
-  for (let start = 0; start < recipients.length; start += batch) {
-    const slice = recipients.slice(start, start + batch);
+  let next = 0;
+  while (next < recipients.length) {
     made += inTransaction(sqlite, () => {
+      const started = performance.now();
       let count = 0;
-      const users = userBasics(ctx.db, slice);
-      for (const recipientId of slice) {
-        const timeZone = viewerTimeZone(users.get(recipientId)?.timeZone);
-        const moments = { daily: lastDigestMoment(now, timeZone, 'daily'), weekly: lastDigestMoment(now, timeZone, 'weekly') };
-        const gathered = { daily: [] as number[], weekly: [] as number[] };
-        const modes = new Map<number | null, 'daily' | 'weekly' | null>();
-        const dropped: number[] = [];
-        for (const row of waitingForDigest(ctx.db, recipientId, now)) {
-          if (!modes.has(row.clubId)) {
-            const email = preferenceFor(ctx.db, recipientId, row.clubId).email;
-            modes.set(row.clubId, email === 'daily' || email === 'weekly' ? email : null);
-          }
-          const kind = modes.get(row.clubId) ?? null;
-          // The reader has since chosen "at once" or "never" for that club: no digest for it.
-          if (kind === null) dropped.push(row.id);
-          else if (row.createdAt <= moments[kind].at) gathered[kind].push(row.id);
-        }
-        markNotMailed(ctx.db, dropped);
-        for (const kind of ['daily', 'weekly'] as const) {
-          if (gathered[kind].length === 0) continue;
-          const mailId = insertMail(ctx.db, { recipientId, kind, notificationId: null, clubId: null, periodKey: moments[kind].key, messageId: newMessageId(ctx.mailDomain), now });
-          // Already made for this period (another process, a second run): the rest waits for the next.
-          if (mailId === null) continue;
-          markDigested(ctx.db, gathered[kind], mailId);
-          count++;
-        }
-      }
+      do {
+        const chunk = recipients.slice(next, next + CHUNK);
+        next += chunk.length;
+        const users = userBasics(ctx.db, chunk);
+        for (const recipientId of chunk) count += digestsOf(ctx, recipientId, momentsIn(viewerTimeZone(users.get(recipientId)?.timeZone)), now);
+      } while (next < recipients.length && performance.now() - started < sliceMs);
       return count;
     });
     await new Promise((resolve) => setImmediate(resolve));
   }
   return made;
+}
+
+/** One reader's due digests (daily, weekly): the mail rows, and their notifications marked. */
+function digestsOf(ctx: NotifyContext, recipientId: number, moments: Record<'daily' | 'weekly', { at: number; key: string }>, now: number): number {
+  const preferences = preferenceRows(ctx.db, recipientId);
+  const gathered = { daily: [] as number[], weekly: [] as number[] };
+  const modes = new Map<number | null, 'daily' | 'weekly' | null>();
+  const dropped: number[] = [];
+  for (const row of waitingForDigest(ctx.db, recipientId, now)) {
+    if (!modes.has(row.clubId)) {
+      const email = preferenceIn(preferences, row.clubId).email;
+      modes.set(row.clubId, email === 'daily' || email === 'weekly' ? email : null);
+    }
+    const kind = modes.get(row.clubId) ?? null;
+    // The reader has since chosen "at once" or "never" for that club: no digest for it.
+    if (kind === null) dropped.push(row.id);
+    else if (row.createdAt <= moments[kind].at) gathered[kind].push(row.id);
+  }
+  markNotMailed(ctx.db, dropped);
+  let count = 0;
+  for (const kind of ['daily', 'weekly'] as const) {
+    if (gathered[kind].length === 0) continue;
+    const mailId = insertMail(ctx.db, { recipientId, kind, notificationId: null, clubId: null, periodKey: moments[kind].key, messageId: newMessageId(ctx.mailDomain), now });
+    // Already made for this period (another process, a second run): the rest waits for the next.
+    if (mailId === null) continue;
+    markDigested(ctx.db, gathered[kind], mailId);
+    count++;
+  }
+  return count;
 }

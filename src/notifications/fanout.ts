@@ -59,7 +59,11 @@ export interface NotifyInput {
 
 /** A reader's preference in a club: the club's own, else "all clubs", else the default. */
 export function preferenceFor(db: Db, userId: number, clubId: number | null): Preference {
-  const rows = preferenceRows(db, userId);
+  return preferenceIn(preferenceRows(db, userId), clubId);
+}
+
+/** The same, from a reader's preference rows already read (club 0 is "all clubs"). */
+export function preferenceIn(rows: ReadonlyMap<number, Preference>, clubId: number | null): Preference {
   return (clubId !== null ? rows.get(clubId) : undefined) ?? rows.get(0) ?? DEFAULT_PREFERENCE;
 }
 

@@ -113,13 +113,20 @@ export function logEntry(db: Db, logId: number) {
   return db.select().from(moderationLog).where(eq(moderationLog.id, logId)).get();
 }
 
-export function userBasics(db: Db, userIds: number[]) {
-  if (userIds.length === 0) return new Map<number, { id: number; username: string; displayName: string; locale: string | null; timeZone: string | null }>();
-  const rows = db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, locale: users.locale, timeZone: users.timeZone })
-    .from(users)
-    .where(inArray(users.id, userIds))
-    .all();
+export type UserBasics = { id: number; username: string; displayName: string; locale: string | null; timeZone: string | null };
+
+/** `(select value from json_each(:name))`: a list of ids as ONE parameter, so the statement is prepared once whatever the list's length. */
+const idList = (name: string) => sql`(select value from json_each(${p(name)}))`;
+
+export function userBasics(db: Db, userIds: number[]): Map<number, UserBasics> {
+  if (userIds.length === 0) return new Map();
+  const rows: UserBasics[] = prepared(db, 'notify-user-basics', (db) =>
+    db
+      .select({ id: users.id, username: users.username, displayName: users.displayName, locale: users.locale, timeZone: users.timeZone })
+      .from(users)
+      .where(inArray(users.id, idList('ids')))
+      .prepare(),
+  ).all({ ids: JSON.stringify(userIds) });
   return new Map(rows.map((row) => [row.id, row]));
 }
 
@@ -272,11 +279,19 @@ export function recipientsWaitingForDigest(db: Db): number[] {
 }
 
 export function markDigested(db: Db, ids: number[], mailId: number): void {
-  if (ids.length) db.update(notifications).set({ mailStatus: 'digested', mailId }).where(inArray(notifications.id, ids)).run();
+  if (ids.length === 0) return;
+  prepared(db, 'notify-mark-digested', (db) =>
+    db
+      .update(notifications)
+      .set({ mailStatus: 'digested', mailId: sql`${p('mailId')}` })
+      .where(inArray(notifications.id, idList('ids')))
+      .prepare(),
+  ).run({ ids: JSON.stringify(ids), mailId });
 }
 
 export function markNotMailed(db: Db, ids: number[]): void {
-  if (ids.length) db.update(notifications).set({ mailStatus: 'none' }).where(inArray(notifications.id, ids)).run();
+  if (ids.length === 0) return;
+  prepared(db, 'notify-mark-not-mailed', (db) => db.update(notifications).set({ mailStatus: 'none' }).where(inArray(notifications.id, idList('ids'))).prepare()).run({ ids: JSON.stringify(ids) });
 }
 
 export function notificationsOfMail(db: Db, mailId: number): NotificationRow[] {
@@ -289,22 +304,24 @@ export function insertMail(
   db: Db,
   row: { recipientId: number; kind: 'instant' | 'daily' | 'weekly'; notificationId: number | null; clubId: number | null; periodKey: string | null; messageId: string; now: number },
 ): number | null {
-  const inserted = db
-    .insert(notificationMails)
-    .values({
-      recipientId: row.recipientId,
-      kind: row.kind,
-      notificationId: row.notificationId,
-      clubId: row.clubId,
-      periodKey: row.periodKey,
-      messageId: row.messageId,
-      nextAttemptAt: row.now,
-      createdAt: row.now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: notificationMails.id })
-    .get();
-  return inserted?.id ?? null;
+  const insert = prepared(db, 'notify-insert-mail', (db) =>
+    db
+      .insert(notificationMails)
+      .values({
+        recipientId: p('recipientId'),
+        kind: p('kind'),
+        notificationId: p('notificationId'),
+        clubId: p('clubId'),
+        periodKey: p('periodKey'),
+        messageId: p('messageId'),
+        nextAttemptAt: p('now'),
+        createdAt: p('now'),
+      })
+      .onConflictDoNothing()
+      .returning({ id: notificationMails.id })
+      .prepare(),
+  );
+  return insert.get(row)?.id ?? null;
 }
 
 export function setMailOfNotification(db: Db, notificationId: number, mailId: number): void {

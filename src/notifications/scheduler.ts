@@ -31,7 +31,8 @@ export interface Job {
   run: (from: number, to: number) => void | Promise<void>;
 }
 
-export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite): Job[] {
+/** `digests`: where the digests are built (the mail thread's, when mail is sent there); in this thread by default. */
+export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite, digests: (now: number) => Promise<unknown> = (now) => buildDueDigests(ctx, sqlite, now)): Job[] {
   const { db } = ctx;
   return [
     {
@@ -104,7 +105,7 @@ export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite): Job[] {
       name: 'digests',
       pattern: '5 * * * *',
       run: async (_from, to) => {
-        await buildDueDigests(ctx, sqlite, to);
+        await digests(to);
       },
     },
   ];

@@ -11,6 +11,7 @@ import { drainSources, type NotifyContext } from './fanout';
 import { hasPendingSources } from './queries';
 import { notificationJobs, Scheduler } from './scheduler';
 import type { OutgoingMail } from './types';
+import { MailThread } from './mail-thread';
 import { MailWorker, smtpTransport, type DeliveryReport, type MailTransport } from './worker';
 
 export interface NotificationsOptions {
@@ -20,13 +21,24 @@ export interface NotificationsOptions {
   timers?: boolean;
   /** How often the worker looks for due mail and left-over sources. */
   workerIntervalMs?: number;
+  /**
+   * Send mail and build digests in a thread of their own (mail-thread.ts) rather than in the
+   * app's. By default when the timers run, SMTP is configured from the environment (no
+   * transport given) and the database is a file.
+   */
+  mailThread?: boolean;
 }
+
+/** The mail thread's nice value: below the pages, which keep the cores when both want them. */
+const MAIL_THREAD_NICE = 10;
 
 export type Composer = (row: NotificationMailRow, now: number) => OutgoingMail | null;
 
 export class NotificationsService {
   readonly ctx: NotifyContext;
   readonly worker: MailWorker | null;
+  /** The mail thread, when mail is sent there (then `worker` is null in this thread). */
+  readonly thread: MailThread | null;
   readonly scheduler: Scheduler;
   private readonly transport: MailTransport | null;
   private interval: ReturnType<typeof setInterval> | null = null;
@@ -39,10 +51,16 @@ export class NotificationsService {
     private readonly options: NotificationsOptions = {},
   ) {
     const { config } = deps;
-    this.transport = options.transport !== undefined ? options.transport : config.smtpUrl && config.mailFrom ? smtpTransport(config.smtpUrl, config.mailFrom) : null;
-    this.ctx = { db: deps.db, mailEnabled: this.transport !== null, mailDomain: new URL(config.origin).hostname || 'localhost' };
+    const configured = Boolean(config.smtpUrl && config.mailFrom);
+    const threaded = (options.mailThread ?? options.timers ?? false) && options.transport === undefined && configured && config.databasePath !== ':memory:';
+    this.thread = threaded
+      ? new MailThread({ databasePath: config.databasePath, synchronous: config.databaseSynchronous, origin: config.origin, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, nice: MAIL_THREAD_NICE }, deps.log)
+      : null;
+    this.transport = threaded ? null : options.transport !== undefined ? options.transport : configured ? smtpTransport(config.smtpUrl, config.mailFrom) : null;
+    this.ctx = { db: deps.db, mailEnabled: threaded || this.transport !== null, mailDomain: new URL(config.origin).hostname || 'localhost' };
     this.worker = this.transport ? new MailWorker({ db: deps.db, sqlite: deps.sqlite, transport: this.transport, compose, clock: deps.clock, log: deps.log }) : null;
-    this.scheduler = new Scheduler(deps.sqlite, this.ctx, notificationJobs(this.ctx, deps.sqlite), deps.clock, deps.log);
+    const digests = this.thread ? (now: number) => this.thread!.buildDigests(now) : undefined;
+    this.scheduler = new Scheduler(deps.sqlite, this.ctx, notificationJobs(this.ctx, deps.sqlite, digests), deps.clock, deps.log);
     // Right after each write the bus hears of, turn its sources into notifications (the
     // triggers already listed them in the write's own transaction; see fanout.ts).
     deps.events.subscribe('*', () => {
@@ -62,8 +80,9 @@ export class NotificationsService {
 
   /** Sends what is due (one round at a time). */
   deliver(): Promise<DeliveryReport | null> {
-    if (!this.worker) return Promise.resolve(null);
-    const round = (this.delivering ?? Promise.resolve()).then(() => this.worker!.deliverDue());
+    const worker = this.thread ?? this.worker;
+    if (!worker) return Promise.resolve(null);
+    const round = (this.delivering ?? Promise.resolve()).then(() => (this.thread ? this.thread.deliver() : this.worker!.deliverDue()));
     this.delivering = round.catch(() => null);
     return round;
   }
@@ -107,7 +126,8 @@ export class NotificationsService {
     if (this.interval !== null) clearInterval(this.interval);
     this.interval = null;
     this.scheduler.stop();
-    await this.delivering;
+    this.worker?.stop();
+    await Promise.all([this.delivering, this.thread?.stop().catch((error: Error) => this.deps.log?.({ level: 'error', message: `notification mail thread: ${error.message}` }))]);
     this.transport?.close?.();
   }
 }

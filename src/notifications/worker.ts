@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { inTransaction, type Db, type Sqlite } from '../../db/connection';
+import { inTransaction, prepared, type Db, type Sqlite } from '../../db/connection';
 import { notificationMails, type NotificationMailRow } from '../../db/schema';
 import type { OutgoingMail } from './types';
 
@@ -30,6 +30,8 @@ export interface MailTransport {
   /** Resolves once the server accepted the mail; rejects when it did not. */
   send(mail: OutgoingMail): Promise<void>;
   close?(): void;
+  /** How many mails it takes in flight at once (the worker's default otherwise). */
+  concurrency?: number;
 }
 
 export interface MailWorkerOptions {
@@ -42,7 +44,10 @@ export interface MailWorkerOptions {
   /** How long a claim holds before another worker may look at the row again. */
   leaseMs?: number;
   batch?: number;
+  /** Mails handed to the transport at once (a pooled transport queues what its connections cannot take yet). */
   concurrency?: number;
+  /** How long one rendering transaction may take before the rest waits for the next turn. */
+  sliceMs?: number;
 }
 
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 12 * 3600_000];
@@ -56,32 +61,72 @@ export interface DeliveryReport {
   unconfirmed: number;
 }
 
+type Claimed = { row: NotificationMailRow; token: string };
+type Ready = Claimed & { mail: OutgoingMail };
+type Outcome = Ready & { error: unknown };
+
+/** How long one rendering transaction may hold the event loop (and SQLite's write lock). */
+export const RENDER_SLICE_MS = 4;
+
+const p = (name: string) => sql.placeholder(name);
+
 export class MailWorker {
   private readonly leaseMs: number;
   private readonly batch: number;
   private readonly concurrency: number;
+  private readonly sliceMs: number;
+  private stopping = false;
 
   constructor(private readonly options: MailWorkerOptions) {
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.batch = options.batch ?? 100;
-    this.concurrency = options.concurrency ?? 16;
+    this.concurrency = options.concurrency ?? options.transport.concurrency ?? 16;
+    this.sliceMs = options.sliceMs ?? RENDER_SLICE_MS;
+  }
+
+  /** Claims nothing more; `deliverDue` marks what is in flight, hands back what it claimed, and returns. */
+  stop(): void {
+    this.stopping = true;
   }
 
   /**
-   * Sends what is due now until nothing is due: claimed rows go out in groups of
-   * `concurrency`, each group rendered, marked `sending` in ONE transaction, sent in parallel,
-   * and marked in one more (two commits per group instead of two per mail: each commit waits
-   * for the disk). A crash mid-group leaves at most that group `sending`, and so `unconfirmed`.
+   * Sends what is due now until nothing is due, keeping up to `concurrency` mails in flight.
+   * Each turn is ONE transaction, kept within `sliceMs`: it marks the mails the server has
+   * answered since the last turn (`sent`, or a retry), then renders the next few and commits
+   * them `sending` — and only after that commit are they handed to the transport. A turn
+   * starts once half the slots are free, so each commit covers several mails (each commit
+   * waits for the disk) and the loop yields to the event loop between turns. A crash leaves
+   * at most the mails in flight `sending`, and so `unconfirmed`.
    */
   async deliverDue(): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, dropped: 0, recovered: 0, unconfirmed: 0 };
     this.recoverExpired(report);
+    const queue: Claimed[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const answered: Outcome[] = [];
+    const lowWater = Math.max(1, Math.floor(this.concurrency / 2));
+    let exhausted = false;
     for (;;) {
-      const claimed = this.claim();
-      if (claimed.length === 0) return report;
-      for (let start = 0; start < claimed.length; start += this.concurrency) {
-        await this.deliverGroup(claimed.slice(start, start + this.concurrency), report);
+      if (this.stopping && queue.length > 0) this.release(queue.splice(0));
+      if (queue.length === 0 && !exhausted && !this.stopping) {
+        const claimed = this.claim();
+        if (claimed.length === 0) exhausted = true;
+        queue.push(...claimed);
       }
+      const room = queue.length > 0 && inFlight.size < lowWater ? this.concurrency - inFlight.size : 0;
+      if (room > 0 || answered.length >= lowWater || (answered.length > 0 && inFlight.size === 0)) {
+        for (const item of this.turn(answered.splice(0), queue, room, report)) {
+          const sending: Promise<void> = this.options.transport.send(item.mail).then(
+            () => void answered.push({ ...item, error: null }),
+            (error: unknown) => void answered.push({ ...item, error: error ?? new Error('refused') }),
+          );
+          inFlight.add(sending);
+          void sending.finally(() => inFlight.delete(sending));
+        }
+      }
+      if (inFlight.size === 0 && answered.length === 0 && queue.length === 0 && (exhausted || this.stopping)) return report;
+      if (queue.length > 0 && inFlight.size < lowWater) await new Promise((resolve) => setImmediate(resolve));
+      else if (inFlight.size > 0) await Promise.race(inFlight);
     }
   }
 
@@ -104,7 +149,7 @@ export class MailWorker {
     for (const mail of lost) log?.({ level: 'warning', message: `notification mail ${mail.id} ${mail.messageId} may have been sent before a crash; not sending it again` });
   }
 
-  private claim(): { row: NotificationMailRow; token: string }[] {
+  private claim(): Claimed[] {
     const { db, clock } = this.options;
     const now = clock();
     const token = randomBytes(9).toString('base64url');
@@ -127,59 +172,80 @@ export class MailWorker {
     return rows.map((row) => ({ row, token }));
   }
 
-  private async deliverGroup(group: { row: NotificationMailRow; token: string }[], report: DeliveryReport): Promise<void> {
-    const { db, sqlite, clock, compose, transport, log } = this.options;
-    const mine = (row: NotificationMailRow, token: string) => and(eq(notificationMails.id, row.id), eq(notificationMails.claimToken, token));
-    const ready: { row: NotificationMailRow; token: string; mail: OutgoingMail }[] = [];
-    const failedToRender: { row: NotificationMailRow; token: string; error: unknown }[] = [];
-    // Rendering is decided now (present.ts), then `sending` is committed for the whole group.
+  /** Claimed rows not rendered when the worker stops: back to pending (nothing reached the server). */
+  private release(rows: Claimed[]): void {
+    const { db, sqlite } = this.options;
     inTransaction(sqlite, () => {
-      for (const { row, token } of group) {
-        let mail: OutgoingMail | null;
-        try {
-          mail = compose(row, clock());
-        } catch (error) {
-          failedToRender.push({ row, token, error });
-          continue;
-        }
-        if (!mail) {
-          db.update(notificationMails).set({ state: 'dropped' }).where(mine(row, token)).run();
-          report.dropped++;
-          continue;
-        }
-        const started = db
-          .update(notificationMails)
-          .set({ state: 'sending', leaseUntil: clock() + this.leaseMs, attempts: sql`${notificationMails.attempts} + 1` })
-          .where(and(mine(row, token), eq(notificationMails.state, 'claimed')))
-          .run().changes;
-        if (started > 0) ready.push({ row, token, mail }); // else the lease ran out and the row moved on without us
+      for (const { row, token } of rows) {
+        db.update(notificationMails)
+          .set({ state: 'pending', claimToken: null, leaseUntil: null })
+          .where(and(eq(notificationMails.id, row.id), eq(notificationMails.claimToken, token), eq(notificationMails.state, 'claimed')))
+          .run();
       }
     });
-    for (const { row, token, error } of failedToRender) this.retryLater(row, token, error, report);
-    const outcomes = await Promise.all(
-      ready.map(async (item) => {
-        try {
-          await transport.send(item.mail);
-          return { ...item, error: null as unknown };
-        } catch (error) {
-          return { ...item, error };
-        }
-      }),
+  }
+
+  /**
+   * One transaction: marks what the server answered, then renders up to `room` mails from the
+   * queue (decided now, present.ts) while the slice lasts, and marks them `sending`. Returns
+   * the mails to hand to the transport once this has committed.
+   */
+  private turn(answered: Outcome[], queue: Claimed[], room: number, report: DeliveryReport): Ready[] {
+    const { db, sqlite, clock, compose, log } = this.options;
+    const ready: Ready[] = [];
+    const markSent = prepared(db, 'mail-worker-sent', (db) =>
+      db
+        .update(notificationMails)
+        .set({ state: 'sent', sentAt: sql`${p('now')}`, lastError: null })
+        .where(and(eq(notificationMails.id, p('id')), eq(notificationMails.claimToken, p('token')), inArray(notificationMails.state, ['sending', 'unconfirmed'])))
+        .prepare(),
+    );
+    const markSending = prepared(db, 'mail-worker-sending', (db) =>
+      db
+        .update(notificationMails)
+        .set({ state: 'sending', leaseUntil: sql`${p('leaseUntil')}`, attempts: sql`${notificationMails.attempts} + 1` })
+        .where(and(eq(notificationMails.id, p('id')), eq(notificationMails.claimToken, p('token')), eq(notificationMails.state, 'claimed')))
+        .prepare(),
+    );
+    const markDropped = prepared(db, 'mail-worker-dropped', (db) =>
+      db
+        .update(notificationMails)
+        .set({ state: 'dropped' })
+        .where(and(eq(notificationMails.id, p('id')), eq(notificationMails.claimToken, p('token'))))
+        .prepare(),
     );
     inTransaction(sqlite, () => {
-      for (const outcome of outcomes) {
+      const started = performance.now();
+      let sent = 0;
+      for (const outcome of answered) {
         if (outcome.error !== null) {
           this.retryLater(outcome.row, outcome.token, outcome.error, report);
           continue;
         }
-        db.update(notificationMails)
-          .set({ state: 'sent', sentAt: clock(), lastError: null })
-          .where(and(mine(outcome.row, outcome.token), inArray(notificationMails.state, ['sending', 'unconfirmed'])))
-          .run();
+        markSent.run({ id: outcome.row.id, token: outcome.token, now: clock() });
         report.sent++;
+        sent++;
+      }
+      if (answered.length) log?.({ level: 'info', message: `notification mails sent: ${sent} of ${answered.length}` });
+      while (ready.length < room && queue.length > 0 && (ready.length === 0 || performance.now() - started < this.sliceMs)) {
+        const { row, token } = queue.shift()!;
+        let mail: OutgoingMail | null;
+        try {
+          mail = compose(row, clock());
+        } catch (error) {
+          this.retryLater(row, token, error, report);
+          continue;
+        }
+        if (!mail) {
+          markDropped.run({ id: row.id, token });
+          report.dropped++;
+          continue;
+        }
+        // Else the lease ran out and the row moved on without us.
+        if (markSending.run({ id: row.id, token, leaseUntil: clock() + this.leaseMs }).changes > 0) ready.push({ row, token, mail });
       }
     });
-    if (outcomes.length) log?.({ level: 'info', message: `notification mails sent: ${outcomes.filter((o) => o.error === null).length} of ${outcomes.length}` });
+    return ready;
   }
 
   private retryLater(row: NotificationMailRow, token: string, error: unknown, report: DeliveryReport): void {
@@ -203,15 +269,39 @@ export class MailWorker {
   }
 }
 
-/** SMTP through nodemailer: `SMTP_URL` (smtp:// or smtps://, user and password in it), `MAIL_FROM`. */
-export function smtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+/**
+ * SMTP through nodemailer: `SMTP_URL` (smtp:// or smtps://, user and password in it, and any of
+ * nodemailer's URL options), `MAIL_FROM`. The connections are pooled unless the URL says
+ * `pool=false` (a connection, greeting and handshake per mail otherwise), and the worker keeps
+ * four mails per pooled connection in flight (`maxConnections`, nodemailer's default 5), so a
+ * connection that finishes one finds the next already waiting.
+ */
+export function smtpTransport(url: string, from: string, idleMs = 250): MailTransport {
+  const pooled = !/[?&]pool=(false|0|no)(&|$)/i.test(url);
+  const withPool = /[?&]pool=/i.test(url) ? url : `${url}${url.includes('?') ? '&' : '?'}pool=true`;
+  const connections = pooled ? Number(/[?&]maxConnections=(\d+)/.exec(url)?.[1] ?? 5) : 1;
+  // The pool is opened for a burst of mail and closed once idle: connections are not held
+  // open between the worker's rounds (an SMTP server drops idle clients anyway).
+  let transporter: ReturnType<typeof nodemailer.createTransport> | null = null;
+  let busy = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const closeNow = () => {
+    clearTimeout(idle);
+    transporter?.close();
+    transporter = null;
+  };
   return {
+    concurrency: Math.max(8, 4 * connections),
     async send(mail) {
-      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, headers: mail.headers });
+      clearTimeout(idle);
+      transporter ??= nodemailer.createTransport(withPool);
+      busy++;
+      try {
+        await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, headers: mail.headers });
+      } finally {
+        if (--busy === 0) idle = setTimeout(closeNow, idleMs).unref();
+      }
     },
-    close() {
-      transporter.close();
-    },
+    close: closeNow,
   };
 }
