@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { deleteExpiredSessions } from './auth';
 import { loadConfig } from './config';
 import { createRateLimiters } from './http/rate-limit';
+import { databaseRateCounters } from './http/rate-counters';
 
 const config = loadConfig();
 const { db, sqlite } = openDatabase(config.databasePath, { synchronous: config.databaseSynchronous });
@@ -23,7 +24,8 @@ if (config.importContent) {
   await importContentFolder({ db, sqlite, config, log });
 }
 
-const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } });
+// In the database, so every app process on it counts against the same limits (docs/operations.md).
+const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } }, databaseRateCounters(db));
 const shutdownHooks: (() => void)[] = [];
 const app = createApp({ db, sqlite, config, clock: Date.now, log, rateLimiters, onShutdown: (hook) => shutdownHooks.push(hook) });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
