@@ -67,9 +67,13 @@ const caches = new WeakMap<Db, ChapterRowsCache>();
 export function keepChapterRows(db: Db, events: EventBus, maxBytes: number): ChapterRowsCache {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new ChapterRowsCache(maxBytes)));
-  events.subscribe('*', (event) => {
-    if (event.clubId !== null) cache.noteChange(event.clubId);
-  });
+  events.subscribe(
+    '*',
+    (event) => {
+      if (event.clubId !== null) cache.noteChange(event.clubId);
+    },
+    'every-process',
+  );
   return cache;
 }
 

@@ -10,9 +10,11 @@
  * row *before* the update on both engines, which is what makes the `case` tests right.
  *
  * Windows that ended are pruned by whichever process counts first after a minute has passed.
+ * Writes go through `writer` (the app passes `sideWriter`, db/connection.ts: a connection whose
+ * commits do not wait for the disk; a lost count only forgives).
  *
  * @example
- * const limiters = createRateLimiters(rules, databaseRateCounters(db));
+ * const limiters = createRateLimiters(rules, databaseRateCounters(db, sideWriter({ db, sqlite })));
  */
 import { and, eq, lte, sql } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/connection';
@@ -22,7 +24,7 @@ import type { CounterWindow, RateCounterStore, RateLimitRule } from './rate-limi
 const p = (name: string) => sql.placeholder(name);
 const PRUNE_EVERY_MS = 60_000;
 
-export function databaseRateCounters(db: Db): RateCounterStore {
+export function databaseRateCounters(db: Db, writer: () => Db = () => db): RateCounterStore {
   let prunedAt = Number.NEGATIVE_INFINITY;
   const read = prepared(db, 'rate-read', (db) =>
     db
@@ -33,7 +35,7 @@ export function databaseRateCounters(db: Db): RateCounterStore {
   );
   // `ended` is "the stored window ended by now": started_at and ends_at in `excluded` are the new window's.
   const ended = sql`${counters.endsAt} <= excluded.started_at`;
-  const count = prepared(db, 'rate-count', (db) =>
+  const count = (db: Db) => prepared(db, 'rate-count', (db) =>
     db
       .insert(counters)
       .values({ limiter: p('limiter'), key: p('key'), startedAt: p('now'), endsAt: p('endsAt'), count: 1 })
@@ -48,31 +50,32 @@ export function databaseRateCounters(db: Db): RateCounterStore {
       .returning({ startedAt: counters.startedAt, count: counters.count })
       .prepare(),
   );
-  const refund = prepared(db, 'rate-refund', (db) =>
+  const refund = (db: Db) => prepared(db, 'rate-refund', (db) =>
     db
       .update(counters)
       .set({ count: sql`case when ${counters.count} > ${p('limit')} then ${p('limit')} - 1 when ${counters.count} > 0 then ${counters.count} - 1 else 0 end` })
       .where(and(eq(counters.limiter, p('limiter')), eq(counters.key, p('key'))))
       .prepare(),
   );
-  const reset = prepared(db, 'rate-reset', (db) =>
+  const reset = (db: Db) => prepared(db, 'rate-reset', (db) =>
     db
       .delete(counters)
       .where(and(eq(counters.limiter, p('limiter')), eq(counters.key, p('key'))))
       .prepare(),
   );
-  const prune = prepared(db, 'rate-prune', (db) => db.delete(counters).where(lte(counters.endsAt, p('now'))).prepare());
+  const prune = (db: Db) => prepared(db, 'rate-prune', (db) => db.delete(counters).where(lte(counters.endsAt, p('now'))).prepare());
 
   return {
     read: (limiter, key) => read.get({ limiter, key }),
     count(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow {
+      const to = writer();
       if (now - prunedAt >= PRUNE_EVERY_MS) {
         prunedAt = now;
-        prune.run({ now });
+        prune(to).run({ now });
       }
-      return count.get({ limiter, key, now, endsAt: now + rule.windowMs, cap: rule.limit + 1 })!;
+      return count(to).get({ limiter, key, now, endsAt: now + rule.windowMs, cap: rule.limit + 1 })!;
     },
-    refund: (limiter, key, limit) => void refund.run({ limiter, key, limit }),
-    reset: (limiter, key) => void reset.run({ limiter, key }),
+    refund: (limiter, key, limit) => void refund(writer()).run({ limiter, key, limit }),
+    reset: (limiter, key) => void reset(writer()).run({ limiter, key }),
   };
 }
