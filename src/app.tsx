@@ -19,7 +19,7 @@ import { authRoutes, sessionLoader } from './auth';
 import { bookRoutes, type ImportPool } from './books';
 import { clubLifeOnChapter, clubLifeOnClubHome, clubLifeRoutes } from './clublife';
 import { clubRoutes, clubUploadRights, signUpInvitations, type ClubPageContributions } from './clubs';
-import { InProcessEventBus } from './events';
+import { InProcessEventBus, type EventBus } from './events';
 import { exportRoutes, exportsOnClubHome } from './exports';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
 import { createLive } from './live';
@@ -62,7 +62,7 @@ export interface AppOptions {
 }
 
 export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
-  const events =
+  const events: EventBus =
     appDeps.events ??
     new InProcessEventBus((error, event) => appDeps.log?.({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }));
   const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs, maxBytes: appDeps.config.pageCacheMb * 1024 * 1024 });
@@ -101,6 +101,14 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.get('/healthz', health);
   app.route('/', staticRoutes(headerSet, deps.config.filesDir));
 
+  // Other processes' events first, so this request sees their writes in every cache here.
+  const catchUp = events.catchUp?.bind(events);
+  if (catchUp) {
+    app.use((_c, next) => {
+      catchUp();
+      return next();
+    });
+  }
   app.use(requestContext(deps));
   app.use(securityHeaders({ https }));
   // The JSON API answers before the session loader and the same-origin check: only bearer

@@ -127,6 +127,13 @@ export interface EventBus {
   /** Listen to one type of event, or to every event with `'*'`, in `scope`. Returns the unsubscribe. */
   subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>, scope: ListenerScope): () => void;
   subscribe(type: '*', listener: Listener, scope: ListenerScope): () => void;
+  /**
+   * Hears now what other processes published that this one has not heard yet (the
+   * cross-process bus; nothing to do in one process). `createApp` calls it as each request
+   * starts, so a reader whose comment was posted through another process a moment ago finds it
+   * on the next page, whichever process draws it.
+   */
+  catchUp?(): void;
 }
 
 interface Subscription {

@@ -89,6 +89,10 @@ export class CrossProcessEventBus implements EventBus {
     return this.local.subscribe(type as '*', listener as Listener, scope);
   }
 
+  catchUp(): void {
+    this.poll();
+  }
+
   /**
    * Reads the log past this process's place and delivers the other processes' events, in
    * order; returns how many were delivered. Runs on the timer; call it to be told sooner.
