@@ -20,8 +20,11 @@ import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from './connection';
 import { jobClaims } from './schema';
 
+/** A claim not marked done within this is presumed abandoned (its process died mid-run). */
+export const DEFAULT_LEASE_MS = 15 * 60_000;
+
 /** True when this caller now holds the claim on `job`'s `tick` (for `leaseMs`), false when someone else has it or ran it. */
-export function claimTick(db: Db, job: string, tick: number, owner: string, now: number, leaseMs = 0): boolean {
+export function claimTick(db: Db, job: string, tick: number, owner: string, now: number, leaseMs = DEFAULT_LEASE_MS): boolean {
   const claimed = db
     .insert(jobClaims)
     .values({ job, tick, owner, claimedAt: now, leaseUntil: now + leaseMs })
