@@ -32,7 +32,7 @@ import { pageContext, sendPage } from './http/page';
 import { DEFAULT_PAGE_CACHE_OPTIONS, invalidateOnEvents, PersonalPageCache } from './http/page-cache';
 import { createRateLimiters } from './http/rate-limit';
 import { databaseRateCounters } from './http/rate-counters';
-import { sideWriter } from '../db/connection';
+import { lightWriter } from '../db/connection';
 import { securityHeaderSet, securityHeaders } from './http/security';
 import { storageFailure, storageUnavailable } from './http/storage-errors';
 import { staticRoutes } from './http/static';
@@ -66,7 +66,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
     appDeps.events ??
     new InProcessEventBus((error, event) => appDeps.log?.({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }));
   const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs, maxBytes: appDeps.config.pageCacheMb * 1024 * 1024 });
-  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters({}, databaseRateCounters(appDeps.db, sideWriter(appDeps))), joinRefusal: moderationJoinRefusal(appDeps.db) };
+  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters({}, databaseRateCounters(appDeps.db, lightWriter(appDeps))), joinRefusal: moderationJoinRefusal(appDeps.db) };
   invalidateOnEvents(pageCache, events);
   recordAudit(deps.db, events, deps.clock);
   const postingGate = moderationPostingGate(deps.db, deps.config.youngAccountComments);

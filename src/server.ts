@@ -4,7 +4,7 @@
  * server, then the database, so no write is cut off half-way.
  */
 import { serve } from '@hono/node-server';
-import { openDatabase, sideWriter } from '../db/connection';
+import { openDatabase, lightWriter } from '../db/connection';
 import { createApp } from './app';
 import { deleteExpiredSessions } from './auth';
 import { loadConfig } from './config';
@@ -26,10 +26,10 @@ if (config.importContent) {
 }
 
 // In the database, so every app process on it counts against the same limits (docs/operations.md).
-const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } }, databaseRateCounters(db, sideWriter({ db, sqlite })));
+const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } }, databaseRateCounters(db, lightWriter({ db, sqlite })));
 const shutdownHooks: (() => void)[] = [];
 // Domain events reach the other app processes on this database through its shared log (src/events/shared.ts).
-const events = new CrossProcessEventBus(databaseEventLog(db, sideWriter({ db, sqlite })), {
+const events = new CrossProcessEventBus(databaseEventLog(db, lightWriter({ db, sqlite })), {
   clock: Date.now,
   pollMs: config.eventsPollMs,
   onListenerError: (error, event) => log({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }),

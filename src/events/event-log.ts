@@ -4,15 +4,15 @@
  * {@link EventLog} asks; see there for PostgreSQL.
  */
 import { desc, gt, lt, sql } from 'drizzle-orm';
-import { prepared, type Db } from '../../db/connection';
+import { prepared, type Db, type LightWrite } from '../../db/connection';
 import { sharedEvents } from '../../db/schema';
 import type { DomainEvent } from './index';
 import type { EventLog } from './shared';
 
 const p = (name: string) => sql.placeholder(name);
 
-/** Appends and prunes through `writer` (the app passes `sideWriter`, db/connection.ts); reads on `db`. */
-export function databaseEventLog(db: Db, writer: () => Db = () => db): EventLog {
+/** Appends and prunes through `write` (the app passes `lightWriter`, db/connection.ts). */
+export function databaseEventLog(db: Db, write: LightWrite = (work) => work(db)): EventLog {
   const append = (db: Db) => prepared(db, 'events-append', (db) => db.insert(sharedEvents).values({ origin: p('origin'), payload: p('payload'), createdAt: p('now') }).prepare());
   const after = prepared(db, 'events-after', (db) =>
     db
@@ -26,9 +26,9 @@ export function databaseEventLog(db: Db, writer: () => Db = () => db): EventLog 
   const last = prepared(db, 'events-last', (db) => db.select({ id: sharedEvents.id }).from(sharedEvents).orderBy(desc(sharedEvents.id)).limit(1).prepare());
   const prune = (db: Db) => prepared(db, 'events-prune', (db) => db.delete(sharedEvents).where(lt(sharedEvents.createdAt, p('before'))).prepare());
   return {
-    append: (origin, event, now) => void append(writer()).run({ origin, payload: JSON.stringify(event), now }),
+    append: (origin, event, now) => void write((db) => append(db).run({ origin, payload: JSON.stringify(event), now })),
     after: (id, limit) => after.all({ id, limit }).map((row) => ({ id: row.id, origin: row.origin, event: JSON.parse(row.payload) as DomainEvent })),
     lastId: () => last.get()?.id ?? 0,
-    prune: (before) => void prune(writer()).run({ before }),
+    prune: (before) => void write((db) => prune(db).run({ before })),
   };
 }

@@ -10,21 +10,21 @@
  * row *before* the update on both engines, which is what makes the `case` tests right.
  *
  * Windows that ended are pruned by whichever process counts first after a minute has passed.
- * Writes go through `writer` (the app passes `sideWriter`, db/connection.ts: a connection whose
- * commits do not wait for the disk; a lost count only forgives).
+ * Writes go through `write` (the app passes `lightWriter`, db/connection.ts: commits that do not
+ * wait for the disk; a lost count only forgives).
  *
  * @example
- * const limiters = createRateLimiters(rules, databaseRateCounters(db, sideWriter({ db, sqlite })));
+ * const limiters = createRateLimiters(rules, databaseRateCounters(db, lightWriter({ db, sqlite })));
  */
 import { and, eq, lte, sql } from 'drizzle-orm';
-import { prepared, type Db } from '../../db/connection';
+import { prepared, type Db, type LightWrite } from '../../db/connection';
 import { rateLimitCounters as counters } from '../../db/schema';
 import type { CounterWindow, RateCounterStore, RateLimitRule } from './rate-limit';
 
 const p = (name: string) => sql.placeholder(name);
 const PRUNE_EVERY_MS = 60_000;
 
-export function databaseRateCounters(db: Db, writer: () => Db = () => db): RateCounterStore {
+export function databaseRateCounters(db: Db, write: LightWrite = (work) => work(db)): RateCounterStore {
   let prunedAt = Number.NEGATIVE_INFINITY;
   const read = prepared(db, 'rate-read', (db) =>
     db
@@ -68,14 +68,15 @@ export function databaseRateCounters(db: Db, writer: () => Db = () => db): RateC
   return {
     read: (limiter, key) => read.get({ limiter, key }),
     count(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow {
-      const to = writer();
-      if (now - prunedAt >= PRUNE_EVERY_MS) {
-        prunedAt = now;
-        prune(to).run({ now });
-      }
-      return count(to).get({ limiter, key, now, endsAt: now + rule.windowMs, cap: rule.limit + 1 })!;
+      return write((db) => {
+        if (now - prunedAt >= PRUNE_EVERY_MS) {
+          prunedAt = now;
+          prune(db).run({ now });
+        }
+        return count(db).get({ limiter, key, now, endsAt: now + rule.windowMs, cap: rule.limit + 1 })!;
+      });
     },
-    refund: (limiter, key, limit) => void refund(writer()).run({ limiter, key, limit }),
-    reset: (limiter, key) => void reset(writer()).run({ limiter, key }),
+    refund: (limiter, key, limit) => void write((db) => refund(db).run({ limiter, key, limit })),
+    reset: (limiter, key) => void write((db) => reset(db).run({ limiter, key })),
   };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inTransaction, openDatabase, sideWriter, type OpenedDatabase } from '../../../db/connection';
+import { inTransaction, openDatabase, lightWriter, type OpenedDatabase } from '../../../db/connection';
 import { claimTick, finishClaim, pruneClaims } from '../../../db/job-claims';
 import { jobClaims, sharedSecrets } from '../../../db/schema';
 
@@ -56,23 +56,36 @@ describe('job claims', () => {
   });
 });
 
-describe('the side writer', () => {
-  it('writes through its own connection, visible at once to the main one, and falls back to the main one inside a transaction', () => {
+describe('the light writer', () => {
+  it('commits one write with synchronous=NORMAL and puts FULL back; inside a transaction the write joins it as it is', () => {
     const [a] = onFile();
-    const writer = sideWriter(a);
-    expect(writer()).not.toBe(a.db);
-    writer().insert(sharedSecrets).values({ name: 'k', value: 'v', createdAt: T0 }).run();
-    expect(a.db.select().from(sharedSecrets).all()).toHaveLength(1);
-    inTransaction(a.sqlite, () => {
-      expect(writer()).toBe(a.db);
-      writer().insert(sharedSecrets).values({ name: 'in-transaction', value: 'v', createdAt: T0 }).run();
-    });
-    expect(a.db.select().from(sharedSecrets).all()).toHaveLength(2);
+    const write = lightWriter(a);
+    const mode = () => a.sqlite.pragma('synchronous', { simple: true });
+    expect(mode()).toBe(2);
+    expect(write(() => mode())).toBe(1);
+    write((db) => db.insert(sharedSecrets).values({ name: 'k', value: 'v', createdAt: T0 }).run());
+    expect(mode()).toBe(2);
+    expect(() =>
+      write(() => {
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(mode()).toBe(2);
+    expect(() =>
+      inTransaction(a.sqlite, () => {
+        expect(write(() => mode())).toBe(2);
+        write((db) => db.insert(sharedSecrets).values({ name: 'in-transaction', value: 'v', createdAt: T0 }).run());
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(a.db.select({ name: sharedSecrets.name }).from(sharedSecrets).all()).toEqual([{ name: 'k' }]);
   });
 
-  it('is the main connection for an in-memory database', () => {
-    const memory = openDatabase(':memory:');
-    opened.push(memory);
-    expect(sideWriter(memory)()).toBe(memory.db);
+  it('leaves a connection already at NORMAL alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marginalia-shared-'));
+    dirs.push(dir);
+    const normal = openDatabase(join(dir, 'test.db'), { synchronous: 'normal' });
+    opened.push(normal);
+    expect(lightWriter(normal)(() => normal.sqlite.pragma('synchronous', { simple: true }))).toBe(1);
   });
 });

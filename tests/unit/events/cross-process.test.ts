@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, sideWriter, type OpenedDatabase } from '../../../db/connection';
+import { openDatabase, lightWriter, type OpenedDatabase } from '../../../db/connection';
 import { sharedEvents } from '../../../db/schema';
 import { CrossProcessEventBus, databaseEventLog, InProcessEventBus, type DomainEvent } from '../../../src/events';
 
@@ -13,7 +13,7 @@ function twoProcesses() {
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-events-'));
   const clock = { now: Date.UTC(2026, 10, 1) };
   const opened: OpenedDatabase[] = [openDatabase(join(dir, 'test.db')), openDatabase(join(dir, 'test.db'))];
-  const buses = opened.map((o, i) => new CrossProcessEventBus(databaseEventLog(o.db, sideWriter(o)), { clock: () => clock.now, origin: `p${i}` }));
+  const buses = opened.map((o, i) => new CrossProcessEventBus(databaseEventLog(o.db, lightWriter(o)), { clock: () => clock.now, origin: `p${i}` }));
   const heard = buses.map(() => ({ everywhere: [] as string[], once: [] as string[] }));
   buses.forEach((bus, i) => {
     bus.subscribe('*', (event) => heard[i]!.everywhere.push(`${event.type}:${event.actorId}`), 'every-process');
