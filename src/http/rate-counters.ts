@@ -10,6 +10,10 @@
  * row *before* the update on both engines, which is what makes the `case` tests right.
  *
  * Windows that ended are pruned by whichever process counts first after a minute has passed.
+ * When the database cannot take a write (a full disk, a read-only file: `src/http/storage-errors.ts`),
+ * counting goes on in this process's memory, so the limits still hold (per process) and what
+ * only reads — a sign-in check, an API read — keeps working.
+ *
  * Writes go through `write` (the app passes `lightWriter`, db/connection.ts: commits that do not
  * wait for the disk; a lost count only forgives).
  *
@@ -19,7 +23,8 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import { prepared, type Db, type LightWrite } from '../../db/connection';
 import { rateLimitCounters as counters } from '../../db/schema';
-import type { CounterWindow, RateCounterStore, RateLimitRule } from './rate-limit';
+import { storageFailure } from './storage-errors';
+import { MemoryRateCounters, type CounterWindow, type RateCounterStore, type RateLimitRule } from './rate-limit';
 
 const p = (name: string) => sql.placeholder(name);
 const PRUNE_EVERY_MS = 60_000;
@@ -65,18 +70,42 @@ export function databaseRateCounters(db: Db, write: LightWrite = (work) => work(
   );
   const prune = (db: Db) => prepared(db, 'rate-prune', (db) => db.delete(counters).where(lte(counters.endsAt, p('now'))).prepare());
 
+  const fallback = new MemoryRateCounters();
   return {
-    read: (limiter, key) => read.get({ limiter, key }),
-    count(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow {
-      return write((db) => {
-        if (now - prunedAt >= PRUNE_EVERY_MS) {
-          prunedAt = now;
-          prune(db).run({ now });
-        }
-        return count(db).get({ limiter, key, now, endsAt: now + rule.windowMs, cap: rule.limit + 1 })!;
-      });
+    read: (limiter, key) => {
+      const stored = read.get({ limiter, key });
+      const kept = fallback.read(limiter, key);
+      return kept && (!stored || kept.count > stored.count) ? kept : stored;
     },
-    refund: (limiter, key, limit) => void write((db) => refund(db).run({ limiter, key, limit })),
-    reset: (limiter, key) => void write((db) => reset(db).run({ limiter, key })),
+    count(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow {
+      try {
+        return write((db) => {
+          if (now - prunedAt >= PRUNE_EVERY_MS) {
+            prunedAt = now;
+            prune(db).run({ now });
+          }
+          return count(db).get({ limiter, key, now, endsAt: now + rule.windowMs, cap: rule.limit + 1 })!;
+        });
+      } catch (error) {
+        if (!storageFailure(error)) throw error;
+        return fallback.count(limiter, key, now, rule);
+      }
+    },
+    refund(limiter, key, limit) {
+      fallback.refund(limiter, key, limit);
+      try {
+        write((db) => refund(db).run({ limiter, key, limit }));
+      } catch {
+        // Counted in memory, given back there.
+      }
+    },
+    reset(limiter, key) {
+      fallback.reset(limiter, key);
+      try {
+        write((db) => reset(db).run({ limiter, key }));
+      } catch {
+        // Nothing stored to forget.
+      }
+    },
   };
 }

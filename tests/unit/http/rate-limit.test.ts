@@ -166,3 +166,16 @@ describe('rate limits in the database, shared by several processes', () => {
     expect(db.select({ key: rateLimitCounters.key }).from(rateLimitCounters).all().map((r) => r.key).sort()).toEqual(['10.0.1.1', '10.0.1.2']);
   });
 });
+
+describe('rate limits when the database cannot take a write', () => {
+  it('count in memory instead, so the limit still holds and the request is not refused for the disk', () => {
+    const { db, sqlite } = openDatabase(':memory:');
+    const limiters = createRateLimiters({ loginPerIp: { limit: 2, windowMs: 60_000 } }, databaseRateCounters(db));
+    expect(limiters.loginPerIp.consume('10.0.0.1', T0).allowed).toBe(true);
+    sqlite.pragma('query_only = ON'); // writes now fail as on a read-only file (SQLITE_READONLY)
+    expect(limiters.loginPerIp.consume('10.0.0.1', T0 + 1).allowed).toBe(true);
+    expect(limiters.loginPerIp.consume('10.0.0.1', T0 + 2).allowed).toBe(true);
+    expect(limiters.loginPerIp.consume('10.0.0.1', T0 + 3).allowed).toBe(false);
+    expect(limiters.loginPerIp.check('10.0.0.1', T0 + 4).allowed).toBe(false);
+  });
+});
