@@ -19,7 +19,7 @@ import { authRoutes, SessionCache, sessionCookieName, sessionLoader } from './au
 import { bookRoutes, type ImportPool } from './books';
 import { clubLifeOnChapter, clubLifeOnClubHome, clubLifeRoutes } from './clublife';
 import { clubRoutes, clubUploadRights, signUpInvitations, type ClubPageContributions } from './clubs';
-import { InProcessEventBus } from './events';
+import { InProcessEventBus, type EventBus } from './events';
 import { exportRoutes, exportsOnClubHome } from './exports';
 import { moderationJoinRefusal, moderationPostingGate, moderationRoutes, recordAudit } from './moderation';
 import { createLive } from './live';
@@ -31,6 +31,8 @@ import { bellCount, limitBody, localeChooser, requestContext, sameOriginOnly } f
 import { pageContext, sendPage } from './http/page';
 import { DEFAULT_PAGE_CACHE_OPTIONS, invalidateOnEvents, PersonalPageCache } from './http/page-cache';
 import { createRateLimiters } from './http/rate-limit';
+import { databaseRateCounters } from './http/rate-counters';
+import { lightWriter } from '../db/connection';
 import { securityHeaderSet, securityHeaders } from './http/security';
 import { storageFailure, storageUnavailable } from './http/storage-errors';
 import { staticRoutes } from './http/static';
@@ -62,11 +64,11 @@ export interface AppOptions {
 }
 
 export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
-  const events =
+  const events: EventBus =
     appDeps.events ??
     new InProcessEventBus((error, event) => appDeps.log?.({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }));
   const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs, maxBytes: appDeps.config.pageCacheMb * 1024 * 1024 });
-  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters(), joinRefusal: moderationJoinRefusal(appDeps.db) };
+  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters({}, databaseRateCounters(appDeps.db, lightWriter(appDeps))), joinRefusal: moderationJoinRefusal(appDeps.db) };
   invalidateOnEvents(pageCache, events);
   recordAudit(deps.db, events, deps.clock);
   const postingGate = moderationPostingGate(deps.db, deps.config.youngAccountComments);
@@ -101,6 +103,14 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   app.get('/healthz', health);
   app.route('/', staticRoutes(headerSet, deps.config.filesDir));
 
+  // Other processes' events first, so this request sees their writes in every cache here.
+  const catchUp = events.catchUp?.bind(events);
+  if (catchUp) {
+    app.use((_c, next) => {
+      catchUp();
+      return next();
+    });
+  }
   app.use(requestContext(deps));
   app.use(securityHeaders({ https }));
   // The JSON API answers before the session loader and the same-origin check: only bearer

@@ -44,6 +44,8 @@ export interface Config {
   mailFrom: string;
   /** Whether the notification worker and scheduler run on timers (the server; tests run them by hand). */
   notificationTimers: boolean;
+  /** How often each process reads the shared event log for other processes' events (ms; docs/operations.md). */
+  eventsPollMs: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -91,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || '',
     mailFrom: env.MAIL_FROM || '',
     notificationTimers: env.NOTIFICATION_TIMERS !== 'false',
+    eventsPollMs: Math.max(10, intFrom(env.EVENTS_POLL_MS, 150)),
   };
 }
 
@@ -121,6 +124,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     smtpUrl: '',
     mailFrom: '',
     notificationTimers: false,
+    eventsPollMs: 150,
     ...overrides,
   };
 }

@@ -4,11 +4,13 @@
  * server, then the database, so no write is cut off half-way.
  */
 import { serve } from '@hono/node-server';
-import { openDatabase } from '../db/connection';
+import { openDatabase, lightWriter } from '../db/connection';
 import { createApp } from './app';
 import { deleteExpiredSessions } from './auth';
 import { loadConfig } from './config';
+import { CrossProcessEventBus, databaseEventLog } from './events';
 import { createRateLimiters } from './http/rate-limit';
+import { databaseRateCounters } from './http/rate-counters';
 
 const config = loadConfig();
 const { db, sqlite } = openDatabase(config.databasePath, { synchronous: config.databaseSynchronous });
@@ -23,9 +25,19 @@ if (config.importContent) {
   await importContentFolder({ db, sqlite, config, log });
 }
 
-const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } });
+// In the database, so every app process on it counts against the same limits (docs/operations.md).
+const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } }, databaseRateCounters(db, lightWriter({ db, sqlite })));
 const shutdownHooks: (() => void)[] = [];
-const app = createApp({ db, sqlite, config, clock: Date.now, log, rateLimiters, onShutdown: (hook) => shutdownHooks.push(hook) });
+// Domain events reach the other app processes on this database through its shared log (src/events/shared.ts).
+const events = new CrossProcessEventBus(databaseEventLog(db, lightWriter({ db, sqlite })), {
+  clock: Date.now,
+  pollMs: config.eventsPollMs,
+  onListenerError: (error, event) => log({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }),
+  onLogError: (error) => log({ level: 'error', message: `shared event log: ${(error as Error).message}` }),
+});
+events.start();
+shutdownHooks.push(() => events.stop());
+const app = createApp({ db, sqlite, config, clock: Date.now, log, rateLimiters, events, onShutdown: (hook) => shutdownHooks.push(hook) });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log({ level: 'notice', message: `Marginalia listening on http://${info.address}:${info.port} (origin ${config.origin})` });
 });

@@ -8,3 +8,4 @@ export * from './clublife';
 export * from './notifications';
 export * from './api';
 export * from './live';
+export * from './shared';

@@ -98,7 +98,7 @@ const caches = new WeakMap<Db, ChapterRowsCache>();
 export function keepChapterRows(db: Db, events: EventBus, maxBytes: number): ChapterRowsCache {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new ChapterRowsCache(maxBytes)));
-  events.subscribe('*', (event) => cache.noteEvent(event));
+  events.subscribe('*', (event) => cache.noteEvent(event), 'every-process');
   return cache;
 }
 

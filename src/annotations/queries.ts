@@ -428,7 +428,8 @@ export function toggleReaction(db: Db, commentId: number, userId: number, reacti
         .where(and(eq(reactions.commentId, commentId), eq(reactions.userId, userId), eq(reactions.reaction, reaction)))
         .run();
       if (removed.changes > 0) return false;
-      tx.insert(reactions).values({ commentId, userId, reaction, createdAt: now }).run();
+      // Insert-or-ignore: a toggle racing in another process that just put it on leaves it on.
+      tx.insert(reactions).values({ commentId, userId, reaction, createdAt: now }).onConflictDoNothing().run();
       return true;
     },
     { behavior: 'immediate' },

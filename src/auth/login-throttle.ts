@@ -22,10 +22,13 @@
  * of the owner's: 10 + 3 × 5 = 25 per 15 minutes (100 an hour, ASVS 2.2.1's ceiling).
  *
  * Each attempt is counted *before* the slow password check, so many parallel guesses cannot
- * all pass the check first; a successful sign-in gives its own attempt back. The counters live
- * in memory like every rate limit here, and so do the device key and the known addresses: a
- * restart forgets all of them, which only forgives (and makes a browser untrusted until its
- * next sign-in).
+ * all pass the check first; a successful sign-in gives its own attempt back. Counting is one
+ * atomic step per counter, and an attempt one counter refuses gives back what the others
+ * counted, so several app processes on one database (each counter is a row there, see
+ * src/http/rate-counters.ts) never let more through than one would. The device-cookie key and
+ * the known addresses are in a {@link LoginTrustStore}: the database's in the app
+ * (`databaseLoginTrust`, src/auth/login-trust.ts), so a browser trusted by one process is
+ * trusted by every other and after a restart; memory in unit tests.
  *
  * @example
  * const throttle = new LoginThrottle(limits);
@@ -56,13 +59,50 @@ export type LoginVerdict =
   | { allowed: true; attempt: CountedAttempt }
   | { allowed: false; retryAfterSeconds: number; messageKey: MessageKey };
 
-export class LoginThrottle {
-  /** Signs device cookies; new on every start, so a restart makes every browser untrusted again. */
-  private readonly deviceKey = randomBytes(32);
+/**
+ * What makes a client trusted, kept where every process sees it; the one engine-specific piece
+ * of the throttle.
+ */
+export interface LoginTrustStore {
+  /** The key that signs device cookies: the same in every process that shares this store. */
+  deviceKey(): Buffer;
+  /** When `usernameKey` last signed in from `address`, if it did. */
+  lastSignInFrom(usernameKey: string, address: string): number | undefined;
+  /** Remembers a sign-in from `address`, keeping the account's {@link KNOWN_ADDRESSES_PER_ACCOUNT} latest addresses. */
+  rememberAddress(usernameKey: string, address: string, now: number): void;
+}
+
+/** Trust in this process's memory: a new device key on every start, addresses forgotten on restart. */
+export class MemoryLoginTrust implements LoginTrustStore {
+  private readonly key = randomBytes(32);
   /** usernameKey → address → when that account last signed in from there. */
   private readonly knownAddresses = new Map<string, Map<string, number>>();
 
-  constructor(private readonly limits: LoginLimiters) {}
+  deviceKey(): Buffer {
+    return this.key;
+  }
+
+  lastSignInFrom(usernameKey: string, address: string): number | undefined {
+    return this.knownAddresses.get(usernameKey)?.get(address);
+  }
+
+  rememberAddress(usernameKey: string, address: string, now: number): void {
+    let addresses = this.knownAddresses.get(usernameKey);
+    if (addresses) this.knownAddresses.delete(usernameKey); // re-inserted below: the map stays in order of last use
+    else addresses = new Map();
+    addresses.delete(address);
+    addresses.set(address, now);
+    while (addresses.size > KNOWN_ADDRESSES_PER_ACCOUNT) addresses.delete(addresses.keys().next().value!);
+    this.knownAddresses.set(usernameKey, addresses);
+    while (this.knownAddresses.size > MAX_ACCOUNTS_REMEMBERED) this.knownAddresses.delete(this.knownAddresses.keys().next().value!);
+  }
+}
+
+export class LoginThrottle {
+  constructor(
+    private readonly limits: LoginLimiters,
+    private readonly trust: LoginTrustStore = new MemoryLoginTrust(),
+  ) {}
 
   /** Before the password check: refuses, or counts the attempt against every limit that applies. */
   begin(input: { address: string; usernameKey: string; deviceCookie: string | undefined; now: number }): LoginVerdict {
@@ -77,13 +117,18 @@ export class LoginThrottle {
     ];
     if (!trusted) applicable.push([this.limits.loginPerUsername, usernameKey, 'auth.error.untrusted_throttled']);
 
+    // Count on every counter, each in one atomic step; when one refuses, give back what the
+    // others counted, so a refused attempt counts nowhere (as if it had only been checked).
+    const counted: [RateLimiter, string][] = [];
     for (const [limiter, key, messageKey] of applicable) {
-      const verdict = limiter.check(key, now);
-      if (!verdict.allowed) return { allowed: false, retryAfterSeconds: verdict.retryAfterSeconds, messageKey };
+      const verdict = limiter.consume(key, now);
+      if (!verdict.allowed) {
+        for (const [done, doneKey] of counted) done.refund(doneKey);
+        return { allowed: false, retryAfterSeconds: verdict.retryAfterSeconds, messageKey };
+      }
+      counted.push([limiter, key]);
     }
-    // No await between the checks above and the counting below: parallel requests see each other.
-    for (const [limiter, key] of applicable) limiter.consume(key, now);
-    return { allowed: true, attempt: { address, usernameKey, counted: applicable.map(([limiter, key]) => [limiter, key]) } };
+    return { allowed: true, attempt: { address, usernameKey, counted } };
   }
 
   /**
@@ -92,7 +137,7 @@ export class LoginThrottle {
    */
   succeeded(attempt: Pick<CountedAttempt, 'address' | 'usernameKey'> & { counted?: CountedAttempt['counted'] }, now: number): string {
     for (const [limiter, key] of attempt.counted ?? []) limiter.refund(key);
-    this.rememberAddress(attempt.usernameKey, attempt.address, now);
+    this.trust.rememberAddress(attempt.usernameKey, attempt.address, now);
     return this.issueDeviceCookie(attempt.usernameKey, now);
   }
 
@@ -116,22 +161,11 @@ export class LoginThrottle {
   }
 
   private mac(usernameKey: string, issued: string, id: string): string {
-    return createHmac('sha256', this.deviceKey).update(`${usernameKey}\n${issued}\n${id}`).digest('base64url');
+    return createHmac('sha256', this.trust.deviceKey()).update(`${usernameKey}\n${issued}\n${id}`).digest('base64url');
   }
 
   private isKnownAddress(usernameKey: string, address: string, now: number): boolean {
-    const at = this.knownAddresses.get(usernameKey)?.get(address);
+    const at = this.trust.lastSignInFrom(usernameKey, address);
     return at !== undefined && now - at < KNOWN_ADDRESS_MS;
-  }
-
-  private rememberAddress(usernameKey: string, address: string, now: number): void {
-    let addresses = this.knownAddresses.get(usernameKey);
-    if (addresses) this.knownAddresses.delete(usernameKey); // re-inserted below: the map stays in order of last use
-    else addresses = new Map();
-    addresses.delete(address);
-    addresses.set(address, now);
-    while (addresses.size > KNOWN_ADDRESSES_PER_ACCOUNT) addresses.delete(addresses.keys().next().value!);
-    this.knownAddresses.set(usernameKey, addresses);
-    while (this.knownAddresses.size > MAX_ACCOUNTS_REMEMBERED) this.knownAddresses.delete(this.knownAddresses.keys().next().value!);
   }
 }

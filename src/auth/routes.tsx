@@ -19,6 +19,7 @@ import { isLocale, LOCALE_COOKIE } from '../i18n';
 import { clearSessionCookie, writeSessionCookie } from './cookie';
 import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { LoginThrottle } from './login-throttle';
+import { databaseLoginTrust } from './login-trust';
 import type { SignUpInvitations } from './types';
 import { hashPassword, verifyPasswordOrDummy } from './password';
 import { createSession, deleteSession, deleteUserSessions } from './session';
@@ -35,7 +36,7 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
     events.publish({ type: 'reader.settings_changed', actorId: userId, clubId: null, userId, what });
   const secure = config.origin.startsWith('https://');
   const app = new Hono<AppEnv>();
-  const throttle = new LoginThrottle(limits);
+  const throttle = new LoginThrottle(limits, databaseLoginTrust(db));
 
   /** Signing in (or up) over an existing session, or signing out, ends the session in use. */
   function endCurrentSession(c: Context<AppEnv>) {

@@ -21,14 +21,17 @@ export function createUser(
   input: { username: string; displayName: string; passwordHash: string; locale: string | null },
   now: number,
 ): User | null {
+  // The unique username key decides a taken name (insert-or-ignore), not a look first: two
+  // sign-ups for one name reaching two processes at once get one account and one "taken".
   return db.transaction((tx) => {
-    if (tx.select({ id: users.id }).from(users).where(eq(users.usernameKey, input.username.toLowerCase())).get()) return null;
     const isFirst = (tx.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
-    return tx
+    const created = tx
       .insert(users)
       .values({ ...input, usernameKey: input.username.toLowerCase(), isAdmin: isFirst, createdAt: now })
+      .onConflictDoNothing({ target: users.usernameKey })
       .returning()
       .get();
+    return created ?? null;
   }, { behavior: 'immediate' });
 }
 

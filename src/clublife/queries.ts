@@ -109,18 +109,16 @@ export function addNomination(db: Db, sqlite: Sqlite, input: NewNomination & { b
   return sqlite
     .transaction(() => {
       const dedupeKey = nominationKey({ bookId: input.bookId, title: input.title, author: input.author });
-      const existing = db.select({ id: nominations.id, link: nominations.link }).from(nominations).where(and(eq(nominations.pickId, input.pickId), eq(nominations.dedupeKey, dedupeKey))).get();
-      let id: number;
-      if (existing) {
-        id = existing.id;
-        if (!existing.link && input.link) db.update(nominations).set({ link: input.link }).where(eq(nominations.id, id)).run();
-      } else {
-        id = db
-          .insert(nominations)
-          .values({ pickId: input.pickId, bookId: input.bookId, editionId: input.editionId, title: input.title, author: input.author, link: input.link, dedupeKey, createdBy: userId, createdAt: now })
-          .returning({ id: nominations.id })
-          .get().id;
-      }
+      // The unique (pick, dedupe key) index decides a merge (insert-or-ignore, then the row that is there).
+      const inserted = db
+        .insert(nominations)
+        .values({ pickId: input.pickId, bookId: input.bookId, editionId: input.editionId, title: input.title, author: input.author, link: input.link, dedupeKey, createdBy: userId, createdAt: now })
+        .onConflictDoNothing({ target: [nominations.pickId, nominations.dedupeKey] })
+        .returning({ id: nominations.id })
+        .get();
+      const existing = inserted ? undefined : db.select({ id: nominations.id, link: nominations.link }).from(nominations).where(and(eq(nominations.pickId, input.pickId), eq(nominations.dedupeKey, dedupeKey))).get()!;
+      const id = inserted?.id ?? existing!.id;
+      if (existing && !existing.link && input.link) db.update(nominations).set({ link: input.link }).where(eq(nominations.id, id)).run();
       db.insert(nominationBackers)
         .values({ nominationId: id, userId, reason: input.reason, createdAt: now })
         .onConflictDoUpdate({ target: [nominationBackers.nominationId, nominationBackers.userId], set: { reason: input.reason } })

@@ -11,12 +11,21 @@
  * Areas publish right after their write has committed (better-sqlite3 writes are
  * synchronous, so "after the call returned" is "after commit"). {@link InProcessEventBus}
  * delivers synchronously, in subscription order; a listener that throws is reported and does
- * not undo the change or stop the other listeners. A cross-process transport implements the
- * same {@link EventBus} interface.
+ * not undo the change or stop the other listeners. {@link CrossProcessEventBus}
+ * (`./shared.ts`) also hands every event to the other app processes on the same database.
+ *
+ * With several processes, every listener says which of two jobs it does ({@link ListenerScope}):
+ * - `'every-process'`: it keeps this process's own memory current (the page cache, the
+ *   chapters' comment rows, the live streams), so it hears every event, wherever it happened;
+ * - `'once'`: it writes to the database (the audit log, the search index, notifications), so
+ *   it hears only the events of its own process: across the site it runs once per event.
+ * Events of this process reach both kinds synchronously, as before; another process's reach
+ * the `'every-process'` listeners here a moment later, in order, each once.
  *
  * @example
  * const bus = new InProcessEventBus();
- * bus.subscribe('comment.posted', (event) => index(event.commentId));
+ * bus.subscribe('comment.posted', (event) => index(event.commentId), 'once');
+ * bus.subscribe('*', (event) => cache.noteChange(event.clubId), 'every-process');
  * bus.publish({ type: 'comment.posted', actorId: 7, clubId: 3, commentId: 41, … });
  */
 
@@ -110,24 +119,64 @@ export type DomainEventType = DomainEvent['type'];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
 export type Listener<E extends DomainEvent = DomainEvent> = (event: E) => void;
 
-/** What areas publish on and listeners subscribe to; a cross-process transport implements it too. */
+/**
+ * Where a listener runs when several app processes share the database (see the file comment):
+ * in `'every-process'` (it keeps process memory current) or `'once'` for the whole site (it
+ * writes, and hears only the events published in its own process).
+ */
+export type ListenerScope = 'every-process' | 'once';
+
+/** What areas publish on and listeners subscribe to; {@link CrossProcessEventBus} implements it too. */
 export interface EventBus {
   publish(event: DomainEvent): void;
-  /** Listen to one type of event, or to every event with `'*'`. Returns the unsubscribe. */
-  subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>): () => void;
-  subscribe(type: '*', listener: Listener): () => void;
+  /** Listen to one type of event, or to every event with `'*'`, in `scope`. Returns the unsubscribe. */
+  subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>, scope: ListenerScope): () => void;
+  subscribe(type: '*', listener: Listener, scope: ListenerScope): () => void;
+  /**
+   * Hears now what other processes published that this one has not heard yet (the
+   * cross-process bus; nothing to do in one process). `createApp` calls it as each request
+   * starts, so a reader whose comment was posted through another process a moment ago finds it
+   * on the next page, whichever process draws it.
+   */
+  catchUp?(): void;
+}
+
+interface Subscription {
+  listener: Listener;
+  scope: ListenerScope;
 }
 
 /** Synchronous delivery inside this process, in subscription order. */
 export class InProcessEventBus implements EventBus {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Map<string, Set<Subscription>>();
 
   /** `onListenerError` hears what a listener threw (the change itself has already happened). */
   constructor(private readonly onListenerError: (error: unknown, event: DomainEvent) => void = () => {}) {}
 
+  /** An event of this process: every listener hears it. */
   publish(event: DomainEvent): void {
+    this.deliver(event, false);
+  }
+
+  /** An event another process published (and its own listeners heard): only the `'every-process'` listeners hear it here. */
+  deliverFromElsewhere(event: DomainEvent): void {
+    this.deliver(event, true);
+  }
+
+  subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>, scope: ListenerScope): () => void;
+  subscribe(type: '*', listener: Listener, scope: ListenerScope): () => void;
+  subscribe(type: string, listener: Listener<never>, scope: ListenerScope): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    const subscription: Subscription = { listener: listener as Listener, scope };
+    set.add(subscription);
+    return () => set.delete(subscription);
+  }
+
+  private deliver(event: DomainEvent, fromElsewhere: boolean): void {
     for (const key of [event.type, '*']) {
-      for (const listener of this.listeners.get(key) ?? []) {
+      for (const { listener, scope } of this.listeners.get(key) ?? []) {
+        if (fromElsewhere && scope === 'once') continue;
         try {
           listener(event);
         } catch (error) {
@@ -136,13 +185,7 @@ export class InProcessEventBus implements EventBus {
       }
     }
   }
-
-  subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>): () => void;
-  subscribe(type: '*', listener: Listener): () => void;
-  subscribe(type: string, listener: Listener<never>): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    set.add(listener as Listener);
-    return () => set.delete(listener as Listener);
-  }
 }
+
+export { CrossProcessEventBus, type CrossProcessOptions, type EventLog, type LoggedEvent } from './shared';
+export { databaseEventLog } from './event-log';

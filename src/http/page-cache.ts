@@ -139,5 +139,5 @@ export class PersonalPageCache {
  * same way as comments.
  */
 export function invalidateOnEvents(cache: PersonalPageCache, events: EventBus): () => void {
-  return events.subscribe('*', (event) => cache.noteChange(event.actorId, event.clubId));
+  return events.subscribe('*', (event) => cache.noteChange(event.actorId, event.clubId), 'every-process');
 }

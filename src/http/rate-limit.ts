@@ -1,6 +1,10 @@
 /**
- * Fixed-window rate limiting in memory. One process serves the app (SQLite allows one writer
- * anyway), so counters in memory are exact; they reset on restart, which only forgives.
+ * Fixed-window rate limiting, with the counters in a {@link RateCounterStore}: the database's
+ * (`databaseRateCounters`, src/http/rate-counters.ts) in the app, so every app process on one
+ * database counts against the same limits; memory for a limiter on its own (unit tests). A
+ * window starts at the first event counted for a key and lasts `windowMs`; the store starts,
+ * counts or restarts it in one atomic step, so parallel requests in several processes never
+ * count past the limit.
  *
  * @example
  * const limiter = new RateLimiter({ limit: 6, windowMs: 60_000 });
@@ -18,22 +22,85 @@ export interface RateVerdict {
   retryAfterSeconds: number;
 }
 
-export class RateLimiter {
-  private readonly windows = new Map<string, { startedAt: number; count: number }>();
+/** A key's current window: when it started and how many events it counted (at most limit + 1). */
+export interface CounterWindow {
+  startedAt: number;
+  count: number;
+}
 
-  constructor(readonly rule: RateLimitRule) {}
+/**
+ * Where the counters live; the one engine-specific piece of rate limiting. Every method is one
+ * atomic step on one (limiter, key) row.
+ */
+export interface RateCounterStore {
+  /** The key's window as it stands (ended or not), or undefined. */
+  read(limiter: string, key: string): CounterWindow | undefined;
+  /**
+   * Starts a window at `now` (count 1) when the key has none or its window ended; otherwise
+   * counts one more event, stopping at `rule.limit + 1`. Returns the window after the step.
+   */
+  count(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow;
+  /** Gives back one counted event (one refused, at limit + 1, was never counted), never below zero. */
+  refund(limiter: string, key: string, limit: number): void;
+  reset(limiter: string, key: string): void;
+}
+
+/** Counters in this process's memory: for a limiter used on its own; the app uses the database's. */
+export class MemoryRateCounters implements RateCounterStore {
+  private readonly windows = new Map<string, CounterWindow & { endsAt: number }>();
+
+  read(limiter: string, key: string): CounterWindow | undefined {
+    return this.windows.get(`${limiter}\n${key}`);
+  }
+
+  count(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow {
+    const id = `${limiter}\n${key}`;
+    let window = this.windows.get(id);
+    if (!window || window.endsAt <= now) {
+      window = { startedAt: now, endsAt: now + rule.windowMs, count: 0 };
+      this.windows.set(id, window);
+      if (this.windows.size > 50_000) this.sweep(now);
+    }
+    window.count = Math.min(window.count + 1, rule.limit + 1);
+    return { startedAt: window.startedAt, count: window.count };
+  }
+
+  refund(limiter: string, key: string, limit: number): void {
+    const window = this.windows.get(`${limiter}\n${key}`);
+    if (window) window.count = Math.max(0, Math.min(window.count, limit) - 1);
+  }
+
+  reset(limiter: string, key: string): void {
+    this.windows.delete(`${limiter}\n${key}`);
+  }
+
+  private sweep(now: number) {
+    for (const [id, window] of this.windows) if (window.endsAt <= now) this.windows.delete(id);
+  }
+}
+
+export class RateLimiter {
+  /**
+   * @param name tells this limiter's counters apart from other limiters' in a shared store
+   *   (`createRateLimiters` names each after its rule).
+   */
+  constructor(
+    readonly rule: RateLimitRule,
+    private readonly store: RateCounterStore = new MemoryRateCounters(),
+    readonly name = 'limit',
+  ) {}
 
   /** Looks without counting: is `key` already over its limit? */
   check(key: string, now: number): RateVerdict {
-    return this.verdict(this.current(key, now), now);
+    const window = this.store.read(this.name, key);
+    if (!window || now - window.startedAt >= this.rule.windowMs) return { allowed: true, remaining: this.rule.limit, retryAfterSeconds: 0 };
+    return this.verdict(window, window.count < this.rule.limit, now);
   }
 
   /** Counts one event for `key` and says whether it was within the limit. */
   consume(key: string, now: number): RateVerdict {
-    const window = this.current(key, now);
-    if (window.count < this.rule.limit) window.count += 1;
-    else return this.verdict(window, now);
-    return { allowed: true, remaining: this.rule.limit - window.count, retryAfterSeconds: 0 };
+    const window = this.store.count(this.name, key, now, this.rule);
+    return this.verdict(window, window.count <= this.rule.limit, now);
   }
 
   /**
@@ -42,35 +109,19 @@ export class RateLimiter {
    * refund it when the attempt succeeds.
    */
   refund(key: string): void {
-    const window = this.windows.get(key);
-    if (window && window.count > 0) window.count -= 1;
+    this.store.refund(this.name, key, this.rule.limit);
   }
 
   reset(key: string): void {
-    this.windows.delete(key);
+    this.store.reset(this.name, key);
   }
 
-  private current(key: string, now: number) {
-    let window = this.windows.get(key);
-    if (!window || now - window.startedAt >= this.rule.windowMs) {
-      window = { startedAt: now, count: 0 };
-      this.windows.set(key, window);
-      if (this.windows.size > 50_000) this.sweep(now);
-    }
-    return window;
-  }
-
-  private verdict(window: { startedAt: number; count: number }, now: number): RateVerdict {
-    const allowed = window.count < this.rule.limit;
+  private verdict(window: CounterWindow, allowed: boolean, now: number): RateVerdict {
     return {
       allowed,
       remaining: Math.max(0, this.rule.limit - window.count),
       retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((window.startedAt + this.rule.windowMs - now) / 1000)),
     };
-  }
-
-  private sweep(now: number) {
-    for (const [key, window] of this.windows) if (now - window.startedAt >= this.rule.windowMs) this.windows.delete(key);
   }
 }
 
@@ -103,17 +154,14 @@ export const DEFAULT_RATE_LIMITS = {
 
 export type RateLimiters = { [K in keyof typeof DEFAULT_RATE_LIMITS]: RateLimiter };
 
-export function createRateLimiters(rules: Partial<Record<keyof typeof DEFAULT_RATE_LIMITS, RateLimitRule>> = {}): RateLimiters {
+/**
+ * The app's limiters, each with its rule (the defaults, or `rules`), counting in `store`: pass
+ * the database's (`databaseRateCounters(db)`) so that every process counts together; without
+ * one, each call gets counters of its own in memory.
+ */
+export function createRateLimiters(rules: Partial<Record<keyof typeof DEFAULT_RATE_LIMITS, RateLimitRule>> = {}, store: RateCounterStore = new MemoryRateCounters()): RateLimiters {
   const merged = { ...DEFAULT_RATE_LIMITS, ...rules };
-  return {
-    loginPerIp: new RateLimiter(merged.loginPerIp),
-    loginPerClient: new RateLimiter(merged.loginPerClient),
-    loginPerUsername: new RateLimiter(merged.loginPerUsername),
-    passwordChangePerUser: new RateLimiter(merged.passwordChangePerUser),
-    registerPerIp: new RateLimiter(merged.registerPerIp),
-    registerWithInvitationPerIp: new RateLimiter(merged.registerWithInvitationPerIp),
-    postingPerUser: new RateLimiter(merged.postingPerUser),
-    uploadsPerUser: new RateLimiter(merged.uploadsPerUser),
-    apiPerToken: new RateLimiter(merged.apiPerToken),
-  };
+  const limiters = {} as Record<keyof typeof DEFAULT_RATE_LIMITS, RateLimiter>;
+  for (const name of Object.keys(DEFAULT_RATE_LIMITS) as (keyof typeof DEFAULT_RATE_LIMITS)[]) limiters[name] = new RateLimiter(merged[name], store, name);
+  return limiters;
 }

@@ -72,7 +72,7 @@ export class LiveService {
     });
     this.hub = new LiveHub({ perMember: deps.config.liveStreamsPerMember, max: deps.config.liveStreamsMax });
     this.hub.onPlaceChanged = (place) => this.presenceChanged(place);
-    deps.events.subscribe('*', (event) => this.heard(event));
+    deps.events.subscribe('*', (event) => this.heard(event), 'every-process');
     deps.onShutdown?.(() => this.hub.closeAll());
   }
 

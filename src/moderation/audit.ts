@@ -55,8 +55,13 @@ export function auditEntryFor(event: DomainEvent, now: number): NewLogEntry | nu
 
 /** Subscribes the audit log to the bus. */
 export function recordAudit(db: Db, events: EventBus, clock: () => number): () => void {
-  return events.subscribe('*', (event) => {
-    const entry = auditEntryFor(event, clock());
-    if (entry) insertLogEntry(db, entry);
-  });
+  // Written once for the whole site: by the process where the event happened.
+  return events.subscribe(
+    '*',
+    (event) => {
+      const entry = auditEntryFor(event, clock());
+      if (entry) insertLogEntry(db, entry);
+    },
+    'once',
+  );
 }

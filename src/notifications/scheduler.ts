@@ -12,12 +12,19 @@
  * kept in the database (`notification_state`), so a server that was down catches up with one
  * run per job at start (its window covers the downtime), not one per missed tick.
  *
+ * Several app processes on one database each run these timers; each job's due tick (the first
+ * after its last run) is claimed in the database first (`claimTick`, db/job-claims.ts), so one
+ * process runs it and the others skip it — catch-up after downtime included. A transactional
+ * job claims inside its transaction; the digests claim with a lease.
+ *
  * Tests do not start timers: they call {@link Scheduler.runDue} with the moment they choose.
  */
 import { Cron } from 'croner';
 import { and, eq, gt, isNotNull, isNull, lte } from 'drizzle-orm';
 import type { Sqlite } from '../../db/connection';
 import { inTransaction } from '../../db/connection';
+import { claimTick, finishClaim, pruneClaims } from '../../db/job-claims';
+import { hostname } from 'node:os';
 import { meetingRsvps, meetings, polls, readings, scheduleEntries } from '../../db/schema';
 import { buildDueDigests } from './digests';
 import { notify, pollOpened, pollResultsOpened, type NotifyContext } from './fanout';
@@ -112,10 +119,16 @@ export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite, digests: (n
 }
 
 const lastRunKey = (job: string) => `job:${job}:last_run`;
+/** How long a digest run holds its claim before another process may take it over. */
+const DIGEST_LEASE_MS = 30 * 60_000;
+const CLAIMS_KEPT_MS = 7 * DAY_MS;
 
 export class Scheduler {
   private crons: Cron[] = [];
   private running = new Set<string>();
+  /** This process's name on its claims. */
+  private readonly owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly sqlite: Sqlite,
@@ -144,30 +157,44 @@ export class Scheduler {
     for (const job of this.jobs) {
       const last = this.lastRun(job, now);
       const next = new Cron(job.pattern, { timezone: 'UTC', paused: true }).nextRun(new Date(last));
-      if (next && next.getTime() <= now) {
-        await this.runJob(job, last, now);
-        ran.push(job.name);
-      }
+      if (next && next.getTime() <= now && (await this.runJob(job, next.getTime(), now))) ran.push(job.name);
+    }
+    if (now - this.prunedAt >= DAY_MS) {
+      this.prunedAt = now;
+      pruneClaims(this.ctx.db, now - CLAIMS_KEPT_MS);
     }
     return ran;
   }
 
-  private async runJob(job: Job, from: number, to: number): Promise<void> {
-    if (this.running.has(job.name)) return;
+  /**
+   * Runs `job` for its due `tick` up to `to`, when this process claims the tick; the window
+   * starts at the last run as read under the claim. True when it ran here.
+   */
+  private async runJob(job: Job, tick: number, to: number): Promise<boolean> {
+    if (this.running.has(job.name)) return false;
     this.running.add(job.name);
+    const { db } = this.ctx;
     try {
       if (job.name === 'digests') {
         // Digests batch their own transactions (digests.ts) and are idempotent per period.
-        await job.run(from, to);
-        setStateValue(this.ctx.db, lastRunKey(job.name), String(to));
-      } else {
+        if (!claimTick(db, job.name, tick, this.owner, to, DIGEST_LEASE_MS)) return false;
+        await job.run(this.lastRun(job, to), to);
         inTransaction(this.sqlite, () => {
-          void job.run(from, to);
-          setStateValue(this.ctx.db, lastRunKey(job.name), String(to));
+          setStateValue(db, lastRunKey(job.name), String(to));
+          finishClaim(db, job.name, tick, to);
         });
+        return true;
       }
+      return inTransaction(this.sqlite, () => {
+        if (!claimTick(db, job.name, tick, this.owner, to)) return false;
+        void job.run(this.lastRun(job, to), to);
+        setStateValue(db, lastRunKey(job.name), String(to));
+        finishClaim(db, job.name, tick, to);
+        return true;
+      });
     } catch (error) {
       this.log?.({ level: 'error', message: `notification job ${job.name} failed: ${(error as Error).message}` });
+      return false;
     } finally {
       this.running.delete(job.name);
     }

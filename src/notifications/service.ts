@@ -62,12 +62,17 @@ export class NotificationsService {
     const digests = this.thread ? (now: number) => this.thread!.buildDigests(now) : undefined;
     this.scheduler = new Scheduler(deps.sqlite, this.ctx, notificationJobs(this.ctx, deps.sqlite, digests), deps.clock, deps.log);
     // Right after each write the bus hears of, turn its sources into notifications (the
-    // triggers already listed them in the write's own transaction; see fanout.ts).
-    deps.events.subscribe('*', () => {
-      if (!hasPendingSources(deps.db)) return;
-      this.drain();
-      if (this.interval !== null) this.kick();
-    });
+    // triggers already listed them in the write's own transaction; see fanout.ts). In the
+    // process that wrote ('once'): the others' sources are theirs to drain.
+    deps.events.subscribe(
+      '*',
+      () => {
+        if (!hasPendingSources(deps.db)) return;
+        this.drain();
+        if (this.interval !== null) this.kick();
+      },
+      'once',
+    );
   }
 
   get mailEnabled(): boolean {

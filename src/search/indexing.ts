@@ -16,30 +16,35 @@ import type { Sqlite } from '../../db/connection';
 import type { EventBus } from '../events';
 import { drainCommentOutbox, indexEdition } from './queries';
 
-/** Subscribes the search indexes to the domain events; returns the unsubscribe. */
+/**
+ * Subscribes the search indexes to the domain events; returns the unsubscribe. The index is in
+ * the database, so it is kept by the process where the change happened (`'once'`).
+ */
 export function keepSearchIndexCurrent(sqlite: Sqlite, events: EventBus, clock: () => number = Date.now): () => void {
   const drain = () => {
     drainCommentOutbox(sqlite);
   };
   const stops = [
-    events.subscribe('comment.posted', drain),
-    events.subscribe('comment.edited', drain),
-    events.subscribe('comment.deleted', drain),
-    events.subscribe('comment.moderated', drain),
-    events.subscribe('comment.flag_hidden', drain),
-    events.subscribe('comment.restored', drain),
-    events.subscribe('comment.flags_cleared', drain),
-    events.subscribe('comment.reanchored', drain),
+    events.subscribe('comment.posted', drain, 'once'),
+    events.subscribe('comment.edited', drain, 'once'),
+    events.subscribe('comment.deleted', drain, 'once'),
+    events.subscribe('comment.moderated', drain, 'once'),
+    events.subscribe('comment.flag_hidden', drain, 'once'),
+    events.subscribe('comment.restored', drain, 'once'),
+    events.subscribe('comment.flags_cleared', drain, 'once'),
+    events.subscribe('comment.reanchored', drain, 'once'),
     // Deleting an account deletes or blanks comments in bulk (see src/account/queries.ts).
-    events.subscribe('account.deleted', drain),
-    events.subscribe('book.imported', (event) => {
-      indexEdition(sqlite, event.editionId, clock());
-    }),
+    events.subscribe('account.deleted', drain, 'once'),
+    events.subscribe('book.imported', (event) => void indexEdition(sqlite, event.editionId, clock()), 'once'),
     // A reading moved to another edition: its comments were re-anchored (outbox), and its text is that edition's.
-    events.subscribe('reading.edition_changed', (event) => {
-      drain();
-      indexEdition(sqlite, event.editionId, clock());
-    }),
+    events.subscribe(
+      'reading.edition_changed',
+      (event) => {
+        drain();
+        indexEdition(sqlite, event.editionId, clock());
+      },
+      'once',
+    ),
   ];
   return () => stops.forEach((stop) => stop());
 }

@@ -6,10 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db, type Sqlite } from '../../db/connection';
+import { openDatabase, lightWriter, type Db, type Sqlite } from '../../db/connection';
 import { createApp, type AppOptions } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { createRateLimiters, type RateLimitRule } from '../../src/http/rate-limit';
+import { databaseRateCounters } from '../../src/http/rate-counters';
 import type { ImportPool } from '../../src/books/import/pool';
 import type { EventBus } from '../../src/events';
 
@@ -56,7 +57,7 @@ export function makeTestApp(
     sqlite,
     config,
     clock: () => clock.now,
-    rateLimiters: createRateLimiters(options.rateLimits),
+    rateLimiters: createRateLimiters(options.rateLimits, databaseRateCounters(db, lightWriter({ db, sqlite }))),
     log: (line) => logs.push(line),
     importPool: options.importPool,
     events: options.events,

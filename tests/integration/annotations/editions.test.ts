@@ -94,7 +94,7 @@ describe('moving a reading to a corrected edition', () => {
     const before = commentByBody('typo passage');
     const events = new InProcessEventBus();
     const seen: DomainEvent[] = [];
-    events.subscribe('*', (event) => void seen.push(event));
+    events.subscribe('*', (event) => void seen.push(event), 'once');
     applyEditionMove({ ...testApp, events }, plan, world.ids.owner, testApp.clock.now);
     expect(seen).toEqual([expect.objectContaining({ type: 'reading.edition_changed', readingId: world.readingId, fromEditionId: world.ed1, editionId: world.ed2, exact: 4, fuzzy: 2, orphaned: 2 })]);
 

@@ -31,9 +31,13 @@ function vevents(text: string) {
 async function watchedRoom() {
   const seen: DomainEvent[] = [];
   const events = new InProcessEventBus();
-  events.subscribe('*', (event) => {
-    if (event.type.startsWith('meeting.')) seen.push(event);
-  });
+  events.subscribe(
+    '*',
+    (event) => {
+      if (event.type.startsWith('meeting.')) seen.push(event);
+    },
+    'every-process',
+  );
   let service: Notifications | null = null;
   room = await makeRoom({ events, appOptions: { notifications: { transport: null, timers: false }, onNotifications: (n) => (service = n) } });
   return { seen, notifications: () => service! };

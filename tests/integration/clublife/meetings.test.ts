@@ -69,7 +69,7 @@ describe('meetings', () => {
     room.app.close();
     const seen: DomainEvent[] = [];
     const events = new InProcessEventBus();
-    events.subscribe('meeting.scheduled', (event) => seen.push(event));
+    events.subscribe('meeting.scheduled', (event) => seen.push(event), 'once');
     room = await makeRoom({ events });
     const t1 = room.app.clock.now + 2 * DAY;
     const t2 = t1 + DAY;

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../../db/connection';
 import { createRateLimiters } from '../../../src/http/rate-limit';
+import { databaseRateCounters } from '../../../src/http/rate-counters';
 import { DEVICE_COOKIE_MAX_AGE_MS, KNOWN_ADDRESS_MS, LoginThrottle, type LoginVerdict } from '../../../src/auth/login-throttle';
+import { databaseLoginTrust } from '../../../src/auth/login-trust';
 
 const T0 = Date.UTC(2026, 10, 1);
 
-function fresh() {
-  return new LoginThrottle(createRateLimiters());
+/** A throttle as one app process has it: counters and trust in the database `db`. */
+function onDatabase(db: Db) {
+  return new LoginThrottle(createRateLimiters({}, databaseRateCounters(db)), databaseLoginTrust(db));
 }
+
+const kinds: [string, () => LoginThrottle][] = [
+  ['in memory', () => new LoginThrottle(createRateLimiters())],
+  ['in the database', () => onDatabase(openDatabase(':memory:').db)],
+];
 
 /** One attempt that fails (or succeeds, returning the device cookie). */
 function attempt(throttle: LoginThrottle, input: { address: string; usernameKey?: string; deviceCookie?: string; now?: number }, succeed = false): LoginVerdict & { cookie?: string } {
@@ -15,7 +27,7 @@ function attempt(throttle: LoginThrottle, input: { address: string; usernameKey?
   return verdict;
 }
 
-describe('LoginThrottle', () => {
+describe.each(kinds)('LoginThrottle %s', (_kind, fresh) => {
   it('soft-locks untrusted clients of one account after 10 failures from many addresses, and only them', () => {
     const throttle = fresh();
     const owner = attempt(throttle, { address: '198.51.100.7' }, true);
@@ -70,5 +82,38 @@ describe('LoginThrottle', () => {
     for (let i = 0; i < 20; i++) expect(attempt(throttle, { address: '198.51.100.8', usernameKey: 'minji' }, true).allowed).toBe(true);
     for (let i = 0; i < 5; i++) expect(attempt(throttle, { address: '198.51.100.8', usernameKey: 'minji' }).allowed).toBe(true);
     expect(attempt(throttle, { address: '198.51.100.8', usernameKey: 'minji' }).allowed).toBe(false);
+  });
+});
+
+describe('LoginThrottle in several processes on one database', () => {
+  it('trusts in one process the browser and the address another process saw sign in, and counts failures together', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marginalia-throttle-'));
+    const first = openDatabase(join(dir, 'test.db'));
+    const second = openDatabase(join(dir, 'test.db'));
+    try {
+      const [a, b] = [onDatabase(first.db), onDatabase(second.db)];
+      const cookie = attempt(a, { address: '198.51.100.7' }, true).cookie!;
+      // Ten strangers, spread over both processes, fill the account's untrusted limit…
+      for (let i = 0; i < 10; i++) expect(attempt(i % 2 ? a : b, { address: `203.0.113.${i}` }).allowed).toBe(true);
+      expect(attempt(b, { address: '203.0.113.77' })).toMatchObject({ allowed: false, messageKey: 'auth.error.untrusted_throttled' });
+      expect(attempt(a, { address: '203.0.113.78' }).allowed).toBe(false);
+      // …while the owner's browser and address, seen by the first process, pass in the second.
+      expect(attempt(b, { address: '192.0.2.99', deviceCookie: cookie }).allowed).toBe(true);
+      expect(attempt(b, { address: '198.51.100.7' }).allowed).toBe(true);
+    } finally {
+      first.sqlite.close();
+      second.sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an attempt one counter refuses is given back to the counters that had counted it', () => {
+    const throttle = onDatabase(openDatabase(':memory:').db);
+    // Five failures on one account fill that client's counter (5 per 15 minutes); the address has 5 of its 6 a minute.
+    for (let i = 0; i < 5; i++) expect(attempt(throttle, { address: '203.0.113.5', usernameKey: 'user0', now: T0 + i }).allowed).toBe(true);
+    // The sixth is refused by the client's counter, after the address's had counted it: given back.
+    expect(attempt(throttle, { address: '203.0.113.5', usernameKey: 'user0', now: T0 + 10 })).toMatchObject({ allowed: false, messageKey: 'error.429.body' });
+    expect(attempt(throttle, { address: '203.0.113.5', usernameKey: 'user1', now: T0 + 11 }).allowed).toBe(true);
+    expect(attempt(throttle, { address: '203.0.113.5', usernameKey: 'user2', now: T0 + 12 }).allowed).toBe(false);
   });
 });

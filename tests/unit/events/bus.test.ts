@@ -9,9 +9,9 @@ describe('the in-process event bus', () => {
   it('delivers an event to the listeners of its type and of every type, in subscription order', () => {
     const bus = new InProcessEventBus();
     const heard: string[] = [];
-    bus.subscribe('*', (event) => heard.push(`all:${event.type}`));
-    bus.subscribe('member.joined', (event) => heard.push(`joined:${event.userId}`));
-    bus.subscribe('poll.voted', (event) => heard.push(`voted:${event.pollId}`));
+    bus.subscribe('*', (event) => heard.push(`all:${event.type}`), 'every-process');
+    bus.subscribe('member.joined', (event) => heard.push(`joined:${event.userId}`), 'once');
+    bus.subscribe('poll.voted', (event) => heard.push(`voted:${event.pollId}`), 'every-process');
     bus.publish(joined);
     bus.publish(voted);
     expect(heard).toEqual(['joined:7', 'all:member.joined', 'voted:1', 'all:poll.voted']);
@@ -20,7 +20,7 @@ describe('the in-process event bus', () => {
   it('stops delivering after unsubscribe', () => {
     const bus = new InProcessEventBus();
     let count = 0;
-    const off = bus.subscribe('member.joined', () => (count += 1));
+    const off = bus.subscribe('member.joined', () => (count += 1), 'once');
     bus.publish(joined);
     off();
     bus.publish(joined);
@@ -31,10 +31,14 @@ describe('the in-process event bus', () => {
     const errors: string[] = [];
     const bus = new InProcessEventBus((error, event) => errors.push(`${event.type}: ${(error as Error).message}`));
     let heard = 0;
-    bus.subscribe('member.joined', () => {
-      throw new Error('boom');
-    });
-    bus.subscribe('member.joined', () => (heard += 1));
+    bus.subscribe(
+      'member.joined',
+      () => {
+        throw new Error('boom');
+      },
+      'once',
+    );
+    bus.subscribe('member.joined', () => (heard += 1), 'every-process');
     expect(() => bus.publish(joined)).not.toThrow();
     expect(heard).toBe(1);
     expect(errors).toEqual(['member.joined: boom']);

@@ -1,0 +1,140 @@
+/**
+ * The domain events across app processes on one database: every event published here is
+ * delivered at once to this process's listeners (as {@link InProcessEventBus} does), then
+ * appended to an {@link EventLog} that every process follows. Each process reads the log in
+ * order, a few times a second (or when told to: {@link CrossProcessEventBus.poll} is the
+ * wake-up hint a PostgreSQL `LISTEN` can call), and hands the events of the OTHER processes to
+ * its own `'every-process'` listeners — its page cache, its chapters' comment rows, its live
+ * streams. `'once'` listeners (the audit log, the search index, notifications) have already
+ * run in the process that published, so each of them runs once in the whole site.
+ *
+ * Each process keeps its place in the log in memory, starting at the log's end when it starts
+ * (a new process has nothing cached to retire), so it delivers each event once. Rows older than
+ * {@link CrossProcessOptions.keepMs} are pruned by whoever follows.
+ *
+ * @example
+ * const events = new CrossProcessEventBus(databaseEventLog(db), { clock: Date.now });
+ * events.start();
+ * onShutdown(() => events.stop());
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { InProcessEventBus, type DomainEvent, type DomainEventType, type EventBus, type EventOf, type Listener, type ListenerScope } from './index';
+
+export interface LoggedEvent {
+  id: number;
+  origin: string;
+  event: DomainEvent;
+}
+
+/**
+ * The log the processes share; the engine-specific piece (`databaseEventLog`,
+ * src/events/event-log.ts). Its one promise beyond storage: a reader asking for the rows after
+ * `id` never later finds a row with a smaller id appear — ids become visible in order. SQLite
+ * gives that for free (one writer at a time, ids assigned in commit order); on PostgreSQL,
+ * where sequence values are taken before commit, appends must be serialised (e.g. a
+ * transaction-level advisory lock) or readers must wait out gaps.
+ */
+export interface EventLog {
+  append(origin: string, event: DomainEvent, now: number): void;
+  /** Up to `limit` rows with ids above `id`, in id order. */
+  after(id: number, limit: number): LoggedEvent[];
+  /** The largest id in the log (0 when empty). */
+  lastId(): number;
+  /** Deletes the rows created before `before`. */
+  prune(before: number): void;
+}
+
+export interface CrossProcessOptions {
+  clock: () => number;
+  /** This process's name in the log; a fresh one (host, pid, random) by default. */
+  origin?: string;
+  /** How often the log is read (ms). */
+  pollMs?: number;
+  /** How long rows stay in the log (ms); a process away longer than this misses events. */
+  keepMs?: number;
+  onListenerError?: (error: unknown, event: DomainEvent) => void;
+  /** Hears a failure to append or read the log (the write the event reports has happened). */
+  onLogError?: (error: unknown) => void;
+}
+
+const BATCH = 500;
+const PRUNE_EVERY_MS = 60_000;
+
+export class CrossProcessEventBus implements EventBus {
+  readonly origin: string;
+  private readonly local: InProcessEventBus;
+  private cursor = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private prunedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly options: CrossProcessOptions,
+  ) {
+    this.origin = options.origin ?? `${hostname()}:${process.pid}:${randomBytes(6).toString('base64url')}`;
+    this.local = new InProcessEventBus(options.onListenerError);
+    this.cursor = this.guard(() => log.lastId()) ?? 0;
+  }
+
+  /** Delivers to this process's listeners (all of them), then appends the event for the others. */
+  publish(event: DomainEvent): void {
+    this.local.publish(event);
+    this.guard(() => this.log.append(this.origin, event, this.options.clock()));
+  }
+
+  subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>, scope: ListenerScope): () => void;
+  subscribe(type: '*', listener: Listener, scope: ListenerScope): () => void;
+  subscribe(type: string, listener: Listener<never>, scope: ListenerScope): () => void {
+    return this.local.subscribe(type as '*', listener as Listener, scope);
+  }
+
+  catchUp(): void {
+    this.poll();
+  }
+
+  /**
+   * Reads the log past this process's place and delivers the other processes' events, in
+   * order; returns how many were delivered. Runs on the timer; call it to be told sooner.
+   */
+  poll(): number {
+    let delivered = 0;
+    for (;;) {
+      const rows = this.guard(() => this.log.after(this.cursor, BATCH)) ?? [];
+      for (const row of rows) {
+        this.cursor = row.id;
+        if (row.origin === this.origin) continue;
+        this.local.deliverFromElsewhere(row.event);
+        delivered += 1;
+      }
+      if (rows.length < BATCH) break;
+    }
+    const now = this.options.clock();
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      this.guard(() => this.log.prune(now - (this.options.keepMs ?? 10 * 60_000)));
+    }
+    return delivered;
+  }
+
+  /** Follows the log on a timer (unref'd: it never keeps the process alive). */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 150);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private guard<T>(work: () => T): T | undefined {
+    try {
+      return work();
+    } catch (error) {
+      this.options.onLogError?.(error);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, lightWriter, type OpenedDatabase } from '../../../db/connection';
+import { sharedEvents } from '../../../db/schema';
+import { CrossProcessEventBus, databaseEventLog, InProcessEventBus, type DomainEvent } from '../../../src/events';
+
+const joined = (userId: number): DomainEvent => ({ type: 'member.joined', actorId: userId, clubId: 3, userId, via: 'public' });
+
+/** Two "processes": two connections to one file, each with its bus and a clock the test moves. */
+function twoProcesses() {
+  const dir = mkdtempSync(join(tmpdir(), 'marginalia-events-'));
+  const clock = { now: Date.UTC(2026, 10, 1) };
+  const opened: OpenedDatabase[] = [openDatabase(join(dir, 'test.db')), openDatabase(join(dir, 'test.db'))];
+  const buses = opened.map((o, i) => new CrossProcessEventBus(databaseEventLog(o.db, lightWriter(o)), { clock: () => clock.now, origin: `p${i}` }));
+  const heard = buses.map(() => ({ everywhere: [] as string[], once: [] as string[] }));
+  buses.forEach((bus, i) => {
+    bus.subscribe('*', (event) => heard[i]!.everywhere.push(`${event.type}:${event.actorId}`), 'every-process');
+    bus.subscribe('member.joined', (event) => heard[i]!.once.push(`${event.type}:${event.actorId}`), 'once');
+  });
+  cleanups.push(() => {
+    for (const o of opened) o.sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { buses, heard, clock, db: opened[0]!.db };
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+describe('the cross-process event bus', () => {
+  it("delivers this process's events at once to all its listeners, and the others' to its every-process listeners only, in order, once", () => {
+    const { buses, heard } = twoProcesses();
+    const [a, b] = buses as [CrossProcessEventBus, CrossProcessEventBus];
+    a.publish(joined(1));
+    b.publish(joined(2));
+    a.publish({ type: 'poll.voted', actorId: 3, clubId: 3, pollId: 9, withdrawn: false });
+    expect(heard[0]).toEqual({ everywhere: ['member.joined:1', 'poll.voted:3'], once: ['member.joined:1'] });
+    expect(heard[1]).toEqual({ everywhere: ['member.joined:2'], once: ['member.joined:2'] });
+
+    expect(b.poll()).toBe(2);
+    expect(a.poll()).toBe(1);
+    expect(b.poll()).toBe(0);
+    expect(a.poll()).toBe(0);
+    // 'once' listeners ran once in the whole site; every process's memory heard everything, each event once.
+    expect(heard[0]).toEqual({ everywhere: ['member.joined:1', 'poll.voted:3', 'member.joined:2'], once: ['member.joined:1'] });
+    expect(heard[1]).toEqual({ everywhere: ['member.joined:2', 'member.joined:1', 'poll.voted:3'], once: ['member.joined:2'] });
+  });
+
+  it('a process that starts later begins at the end of the log', () => {
+    const { buses, db, clock } = twoProcesses();
+    buses[0]!.publish(joined(1));
+    const late = new CrossProcessEventBus(databaseEventLog(db), { clock: () => clock.now, origin: 'late' });
+    const heard: DomainEvent[] = [];
+    late.subscribe('*', (event) => void heard.push(event), 'every-process');
+    expect(late.poll()).toBe(0);
+    buses[0]!.publish(joined(4));
+    expect(late.poll()).toBe(1);
+    expect(heard).toEqual([joined(4)]);
+  });
+
+  it('delivers long backlogs whole, and prunes rows older than it keeps them', () => {
+    const { buses, heard, clock, db } = twoProcesses();
+    for (let i = 0; i < 1200; i++) buses[0]!.publish(joined(i));
+    expect(buses[1]!.poll()).toBe(1200);
+    expect(heard[1]!.everywhere.at(-1)).toBe('member.joined:1199');
+    clock.now += 11 * 60_000;
+    buses[0]!.publish(joined(5000));
+    buses[1]!.poll();
+    expect(db.select().from(sharedEvents).all()).toHaveLength(1);
+  });
+
+  it('the in-process bus hands events from elsewhere to every-process listeners only', () => {
+    const bus = new InProcessEventBus();
+    const heard: string[] = [];
+    bus.subscribe('*', () => void heard.push('every-process'), 'every-process');
+    bus.subscribe('*', () => void heard.push('once'), 'once');
+    bus.deliverFromElsewhere(joined(1));
+    expect(heard).toEqual(['every-process']);
+  });
+});
