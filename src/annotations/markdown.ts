@@ -262,6 +262,22 @@ export function extractMentions(markdown: string): string[] {
  * single spaces. With `max`, at most that many characters (code points), cut with "…".
  */
 export function commentPlainText(markdown: string, max = Infinity): string {
+  const plain = MARKDOWN_MARKS.test(markdown) || BLOCK_MARKS.test(markdown) ? wordsOf(markdown) : scrubControls(markdown).replace(/\s+/g, ' ').trim();
+  if (plain.length <= max) return plain;
+  const chars = [...plain];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('').trimEnd()}…` : plain;
+}
+
+/**
+ * A body without any of these reads the same as text (most comments: parsing one costs tens of
+ * microseconds, and a search shows twenty). Inline marks, entities and escapes, …
+ */
+const MARKDOWN_MARKS = /[\\`*_~[\]<>&]/;
+/** … and lines that open a list or a quote. */
+const BLOCK_MARKS = /^[ \t]*(?:[-+>]|\d{1,9}[.)])(?:[ \t]|$)/m;
+
+/** The words of `markdown` read from markdown-it's tokens (exported for the test that the shortcut gives the same). */
+export function wordsOf(markdown: string): string {
   const words: string[] = [];
   for (const token of md.parse(scrubControls(markdown), {})) {
     if (token.type === 'inline') {
@@ -272,10 +288,7 @@ export function commentPlainText(markdown: string, max = Infinity): string {
     } else if (token.type === 'code_block' || token.type === 'fence') words.push(' ', token.content, ' ');
     else if (token.nesting === -1 && token.block) words.push(' ');
   }
-  const plain = words.join('').replace(/\s+/g, ' ').trim();
-  if (plain.length <= max) return plain;
-  const chars = [...plain];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('').trimEnd()}…` : plain;
+  return words.join('').replace(/\s+/g, ' ').trim();
 }
 
 type RenderedBody = { markdown: string; html: string; links: [name: string, href: string | null][] };

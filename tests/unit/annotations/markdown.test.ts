@@ -5,6 +5,7 @@ import {
   COMMENT_MAX_CHARS,
   commentPlainText,
   extractMentions,
+  wordsOf,
   normalizeCommentBody,
   renderCommentBody,
 } from '../../../src/annotations/markdown.js';
@@ -283,6 +284,23 @@ describe('commentPlainText: a body as the words a reader sees', () => {
     ['line\nbreak', 'line break'],
   ])('%j → %j', (markdown, plain) => {
     expect(commentPlainText(markdown)).toBe(plain);
+  });
+
+  it('gives what parsing gives for bodies it reads without parsing', () => {
+    const bodies = [
+      ...HOSTILE_STRINGS,
+      '~~~\nfenced\n~~~',
+      '    indented code\nafter',
+      'www.example.com and https://example.org/a?b=c',
+      'two spaces  \nthen a break',
+      'a line\n===\nnot a heading',
+      '---\nnot a rule',
+      '1) a list\n2) more',
+      '+ plus list',
+      '정책 이야기 — 책방의 정책이 흥미로웠어요.\n\n새 문단이에요.',
+      '\t tab-indented text',
+    ];
+    for (const body of bodies) expect(commentPlainText(body), JSON.stringify(body)).toBe(wordsOf(body));
   });
 
   it('cuts at `max` code points with an ellipsis, never inside a surrogate pair', () => {
