@@ -107,12 +107,11 @@ function columnNames(columns: readonly unknown[]): string[] {
   return columns.map((column) => (column as { name: string }).name);
 }
 
-function sqliteShape(table: SQLiteTable): Shape {
-  const config = getSqliteTableConfig(table);
+/** Keys, indexes and foreign keys: read the same way from either engine's table config. */
+type KeyConfig = Pick<ReturnType<typeof getSqliteTableConfig>, 'primaryKeys' | 'indexes' | 'foreignKeys'> | Pick<ReturnType<typeof getPgTableConfig>, 'primaryKeys' | 'indexes' | 'foreignKeys'>;
+
+function keysShape(config: KeyConfig): Omit<Shape, 'columns'> {
   return {
-    columns: Object.fromEntries(
-      config.columns.map((column) => [column.name, columnShape(sqliteKind(column), column, (column as { autoIncrement?: boolean }).autoIncrement === true)]),
-    ),
     primaryKeys: config.primaryKeys.map((key) => columnNames(key.columns)),
     indexes: Object.fromEntries(
       config.indexes.map((index) => [index.config.name, { columns: columnNames(index.config.columns), unique: index.config.unique, where: sqlText(index.config.where) }]),
@@ -129,23 +128,21 @@ function sqliteShape(table: SQLiteTable): Shape {
   };
 }
 
+function sqliteShape(table: SQLiteTable): Shape {
+  const config = getSqliteTableConfig(table);
+  return {
+    columns: Object.fromEntries(
+      config.columns.map((column) => [column.name, columnShape(sqliteKind(column), column, (column as { autoIncrement?: boolean }).autoIncrement === true)]),
+    ),
+    ...keysShape(config),
+  };
+}
+
 function pgShape(table: PgTable): Shape {
   const config = getPgTableConfig(table);
   return {
     columns: Object.fromEntries(config.columns.map((column) => [column.name, columnShape(pgKind(column), column, column.generatedIdentity?.type === 'byDefault')])),
-    primaryKeys: config.primaryKeys.map((key) => columnNames(key.columns)),
-    indexes: Object.fromEntries(
-      config.indexes.map((index) => [index.config.name, { columns: columnNames(index.config.columns), unique: index.config.unique, where: sqlText(index.config.where) }]),
-    ),
-    foreignKeys: Object.fromEntries(
-      config.foreignKeys.map((key) => {
-        const reference = key.reference();
-        return [
-          columnNames(reference.columns).join(','),
-          { to: `${getTableName(reference.foreignTable)}(${columnNames(reference.foreignColumns).join(',')})`, onDelete: key.onDelete ?? 'no action', onUpdate: key.onUpdate ?? 'no action' },
-        ];
-      }),
-    ),
+    ...keysShape(config),
   };
 }
 
