@@ -32,13 +32,12 @@ import { pageContext, sendPage } from './http/page';
 import { DEFAULT_PAGE_CACHE_OPTIONS, invalidateOnEvents, PersonalPageCache } from './http/page-cache';
 import { createRateLimiters } from './http/rate-limit';
 import { databaseRateCounters } from './http/rate-counters';
-import { lightWriter } from '../db/connection';
 import { securityHeaderSet, securityHeaders } from './http/security';
 import { storageFailure, storageUnavailable } from './http/storage-errors';
 import { staticRoutes } from './http/static';
 import type { AppDeps, AppEnv, AreaDeps } from './http/types';
 import { warmAnswers } from './http/warm-answers';
-import { changeStamp } from '../db/connection';
+import { changeStamp, lightWriter } from '../db/connection';
 
 /** Paths that accept a book upload and so take the larger upload limit. */
 export const UPLOAD_PATH = /\/upload$/;

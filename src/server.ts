@@ -4,7 +4,7 @@
  * server, then the database, so no write is cut off half-way.
  */
 import { serve } from '@hono/node-server';
-import { openDatabase, lightWriter } from '../db/connection';
+import { changeStamp, lightWriter, openDatabase } from '../db/connection';
 import { createApp } from './app';
 import { deleteExpiredSessions } from './auth';
 import { loadConfig } from './config';
@@ -26,11 +26,15 @@ if (config.importContent) {
 }
 
 // In the database, so every app process on it counts against the same limits (docs/operations.md).
-const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } }, databaseRateCounters(db, lightWriter({ db, sqlite })));
+// Shared rows are written without waiting for the disk (lightWriter, db/connection.ts).
+const write = lightWriter({ db, sqlite });
+const rateLimiters = createRateLimiters({ postingPerUser: { limit: config.postingPerMinute, windowMs: 60_000 } }, databaseRateCounters(db, write));
 const shutdownHooks: (() => void)[] = [];
 // Domain events reach the other app processes on this database through its shared log (src/events/shared.ts).
-const events = new CrossProcessEventBus(databaseEventLog(db, lightWriter({ db, sqlite })), {
+// The log is read only when the database changed since the last read (changeStamp).
+const events = new CrossProcessEventBus(databaseEventLog(db, write), {
   clock: Date.now,
+  stamp: changeStamp(sqlite),
   pollMs: config.eventsPollMs,
   onListenerError: (error, event) => log({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }),
   onLogError: (error) => log({ level: 'error', message: `shared event log: ${(error as Error).message}` }),

@@ -56,6 +56,12 @@ export interface CrossProcessOptions {
   onListenerError?: (error: unknown, event: DomainEvent) => void;
   /** Hears a failure to append or read the log (the write the event reports has happened). */
   onLogError?: (error: unknown) => void;
+  /**
+   * A stamp that moves whenever the database may hold a row this process has not read
+   * (`changeStamp`, db/connection.ts). While it stands, {@link CrossProcessEventBus.poll} skips
+   * the read: every request asks, and most find nothing new.
+   */
+  stamp?: () => string;
 }
 
 const BATCH = 500;
@@ -67,6 +73,8 @@ export class CrossProcessEventBus implements EventBus {
   private cursor = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private prunedAt = Number.NEGATIVE_INFINITY;
+  /** The stamp read before the last read of the log. */
+  private readAt: string | undefined;
 
   constructor(
     private readonly log: EventLog,
@@ -99,15 +107,24 @@ export class CrossProcessEventBus implements EventBus {
    */
   poll(): number {
     let delivered = 0;
-    for (;;) {
-      const rows = this.guard(() => this.log.after(this.cursor, BATCH)) ?? [];
-      for (const row of rows) {
-        this.cursor = row.id;
-        if (row.origin === this.origin) continue;
-        this.local.deliverFromElsewhere(row.event);
-        delivered += 1;
+    // Read before the log, so a commit landing after the read moves it for the next poll.
+    const stamp = this.options.stamp?.();
+    if (stamp === undefined || stamp !== this.readAt) {
+      this.readAt = stamp;
+      for (;;) {
+        const rows = this.guard(() => this.log.after(this.cursor, BATCH));
+        if (!rows) {
+          this.readAt = undefined; // read again next time
+          break;
+        }
+        for (const row of rows) {
+          this.cursor = row.id;
+          if (row.origin === this.origin) continue;
+          this.local.deliverFromElsewhere(row.event);
+          delivered += 1;
+        }
+        if (rows.length < BATCH) break;
       }
-      if (rows.length < BATCH) break;
     }
     const now = this.options.clock();
     if (now - this.prunedAt >= PRUNE_EVERY_MS) {

@@ -2,18 +2,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, lightWriter, type OpenedDatabase } from '../../../db/connection';
+import { changeStamp, openDatabase, lightWriter, type OpenedDatabase } from '../../../db/connection';
 import { sharedEvents } from '../../../db/schema';
 import { CrossProcessEventBus, databaseEventLog, InProcessEventBus, type DomainEvent } from '../../../src/events';
 
 const joined = (userId: number): DomainEvent => ({ type: 'member.joined', actorId: userId, clubId: 3, userId, via: 'public' });
 
-/** Two "processes": two connections to one file, each with its bus and a clock the test moves. */
+/** Two "processes": two connections to one file, each with its bus (reading the log when its stamp moved) and a clock the test moves. */
 function twoProcesses() {
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-events-'));
   const clock = { now: Date.UTC(2026, 10, 1) };
   const opened: OpenedDatabase[] = [openDatabase(join(dir, 'test.db')), openDatabase(join(dir, 'test.db'))];
-  const buses = opened.map((o, i) => new CrossProcessEventBus(databaseEventLog(o.db, lightWriter(o)), { clock: () => clock.now, origin: `p${i}` }));
+  const reads = opened.map(() => 0);
+  const buses = opened.map((o, i) => {
+    const log = databaseEventLog(o.db, lightWriter(o));
+    const counted = { ...log, after: (id: number, limit: number) => (reads[i]!++, log.after(id, limit)) };
+    return new CrossProcessEventBus(counted, { clock: () => clock.now, origin: `p${i}`, stamp: changeStamp(o.sqlite) });
+  });
   const heard = buses.map(() => ({ everywhere: [] as string[], once: [] as string[] }));
   buses.forEach((bus, i) => {
     bus.subscribe('*', (event) => heard[i]!.everywhere.push(`${event.type}:${event.actorId}`), 'every-process');
@@ -23,7 +28,7 @@ function twoProcesses() {
     for (const o of opened) o.sqlite.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { buses, heard, clock, db: opened[0]!.db };
+  return { buses, heard, clock, reads, db: opened[0]!.db };
 }
 
 const cleanups: (() => void)[] = [];
@@ -48,6 +53,19 @@ describe('the cross-process event bus', () => {
     // 'once' listeners ran once in the whole site; every process's memory heard everything, each event once.
     expect(heard[0]).toEqual({ everywhere: ['member.joined:1', 'poll.voted:3', 'member.joined:2'], once: ['member.joined:1'] });
     expect(heard[1]).toEqual({ everywhere: ['member.joined:2', 'member.joined:1', 'poll.voted:3'], once: ['member.joined:2'] });
+  });
+
+  it('reads the log only when the database changed since its last read', () => {
+    const { buses, reads } = twoProcesses();
+    const [a, b] = buses as [CrossProcessEventBus, CrossProcessEventBus];
+    b.poll();
+    const before = reads[1]!;
+    expect(b.poll()).toBe(0);
+    expect(b.poll()).toBe(0);
+    expect(reads[1]).toBe(before); // nothing written anywhere: no read
+    a.publish(joined(7));
+    expect(b.poll()).toBe(1); // another connection committed: read, and found it
+    expect(reads[1]).toBe(before + 1);
   });
 
   it('a process that starts later begins at the end of the log', () => {
