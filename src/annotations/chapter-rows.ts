@@ -36,7 +36,11 @@ interface Kept {
   at: number;
   /** Comments posted on this chapter since `rows` were read: added on next use. */
   posted: number[];
+  /** The largest id in `rows`: a comment with a larger one was written after they were read (ids only grow). */
+  maxId: number;
 }
+
+const maxIdOf = (rows: readonly GateRow[]) => rows.reduce((max, row) => (row.id > max ? row.id : max), 0);
 
 export class ChapterRowsCache {
   private readonly kept: LruCache<string, Kept>;
@@ -72,15 +76,14 @@ export class ChapterRowsCache {
     const hit = this.kept.get(key);
     if (hit && hit.clubId === clubId && hit.version === version && now - hit.at >= 0 && now - hit.at < ROWS_MAX_AGE_MS) {
       if (hit.posted.length === 0) return hit.rows;
-      // Rows read after a comment was written may hold it already: add each one once.
-      const held = new Set(hit.rows.map((row) => row.id));
-      const added = gateRowsByIds(db, readingId, chapterId, hit.posted).filter((row) => !held.has(row.id));
+      // Rows read after a comment was written hold it already: add only those written after.
+      const added = gateRowsByIds(db, readingId, chapterId, hit.posted).filter((row) => row.id > hit.maxId);
       const rows = added.length > 0 ? [...hit.rows, ...added] : hit.rows;
-      this.kept.set(key, { rows, clubId, version, at: hit.at, posted: [] });
+      this.kept.set(key, { rows, clubId, version, at: hit.at, posted: [], maxId: Math.max(hit.maxId, maxIdOf(added)) });
       return rows;
     }
     const rows = chapterGateRows(db, readingId, chapterId);
-    this.kept.set(key, { rows, clubId, version, at: now, posted: [] });
+    this.kept.set(key, { rows, clubId, version, at: now, posted: [], maxId: maxIdOf(rows) });
     return rows;
   }
 

@@ -29,6 +29,7 @@
 import MarkdownIt, { type StateCore, type Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { LruCache } from '../lib/lru-cache';
+import { excerpt } from '../lib/excerpt';
 
 /** Longest comment body, in UTF-16 code units (what `<textarea maxlength>` counts). */
 export const COMMENT_MAX_CHARS = 10_000;
@@ -259,13 +260,12 @@ export function extractMentions(markdown: string): string[] {
  * as plain text (search snippets, notification and agenda excerpts). Read from the same token
  * stream as the HTML (so `**bold**` gives `bold`, a link gives its label, inline code and code
  * blocks give their text, and a `*` that is not emphasis stays); blocks and line breaks become
- * single spaces. With `max`, at most that many characters (code points), cut with "…".
+ * single spaces. With `max`, at most that many characters (code points), the last an "…" when cut
+ * (`excerpt`, the same cut a reply's quote gets).
  */
 export function commentPlainText(markdown: string, max = Infinity): string {
   const plain = MARKDOWN_MARKS.test(markdown) || BLOCK_MARKS.test(markdown) ? wordsOf(markdown) : scrubControls(markdown).replace(/\s+/g, ' ').trim();
-  if (plain.length <= max) return plain;
-  const chars = [...plain];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('').trimEnd()}…` : plain;
+  return plain.length <= max ? plain : excerpt(plain, max - 1);
 }
 
 /**

@@ -105,8 +105,4 @@ export function wantsQuote(form: FormData): boolean {
 }
 
 /** The start of a comment, for a reply's quote: whole characters, an ellipsis when cut. */
-export function excerpt(text: string, max: number): string {
-  const characters = [...text];
-  if (characters.length <= max) return text;
-  return `${characters.slice(0, max).join('').trimEnd()}…`;
-}
+export { excerpt } from '../lib/excerpt';

@@ -6,6 +6,7 @@
  * const parsed = validateForm(registerSchema, await readForm(c));
  * if (!parsed.ok) return renderForm(parsed.errors); // errors: { username: 'auth.error.username_format' }
  */
+import { parse as parseCookie } from 'hono/utils/cookie';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { MessageKey } from '../i18n';
@@ -72,28 +73,10 @@ export function isHtmx(c: Context): boolean {
 }
 
 /**
- * The value of cookie `name` in a `Cookie` header, read as Hono's `getCookie` reads a plain
- * cookie (the first of that name, whitespace trimmed, quotes dropped, percent-decoded), without
- * parsing the others; undefined when it is not there. For paths that answer before Hono's
- * context exists (src/http/warm-answers.ts).
+ * The value of cookie `name` in a `Cookie` header, read by the parser Hono's `getCookie` uses
+ * (only that cookie is parsed); undefined when it is not there. For paths that answer before
+ * Hono's context exists (src/http/warm-answers.ts).
  */
 export function cookieFrom(header: string, name: string): string | undefined {
-  if (header.indexOf(name) === -1) return undefined;
-  for (let start = 0; start < header.length; ) {
-    let stop = header.indexOf(';', start);
-    if (stop === -1) stop = header.length;
-    const equals = header.indexOf('=', start);
-    if (equals !== -1 && equals < stop && header.slice(start, equals).trim() === name) {
-      let value = header.slice(equals + 1, stop).trim();
-      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-      if (!value.includes('%')) return value;
-      try {
-        return decodeURIComponent(value);
-      } catch {
-        return value;
-      }
-    }
-    start = stop + 1;
-  }
-  return undefined;
+  return parseCookie(header, name)[name];
 }

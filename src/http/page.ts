@@ -1,6 +1,5 @@
 /** Turning a request's context into what views need, and sending whole pages. */
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { PageContext } from '../../views/context';
@@ -130,11 +129,9 @@ function rememberAnswer(c: Context<AppEnv>, cache: PersonalPageCache, pageKey: s
   const stamp = c.get('dataStamp');
   const url = c.req.url;
   const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-  if (!session || session.userId !== scope.userId || !stamp || c.req.method !== 'GET' || c.req.header('hx-request') !== undefined || url.includes('?', pathStart)) return;
+  if (!session || session.userId !== scope.userId || !stamp || c.req.method !== 'GET' || c.req.header('hx-request') !== undefined || c.req.header('x-live-refresh') !== undefined || url.includes('?', pathStart)) return;
   const cookies = c.req.header('cookie') ?? '';
   const localeCookie = cookieFrom(cookies, LOCALE_COOKIE);
-  // The warm path reads the language cookie its own way: remember only when both readings agree.
-  if (localeCookie !== getCookie(c, LOCALE_COOKIE)) return;
   const headers: Record<string, string> = {};
   for (const [name, value] of response.headers) {
     if (name === 'set-cookie') return;

@@ -153,9 +153,7 @@ export class LiveHub {
   }
 
   private beat(): void {
-    // The same bytes for every stream, encoded once.
-    const message: LiveMessage = { data: '', heartbeat: true, bytes: new TextEncoder().encode(formatMessage({ data: '', heartbeat: true })) };
-    for (const set of this.byClub.values()) for (const stream of set) stream.send(message);
+    for (const set of this.byClub.values()) for (const stream of set) stream.send(HEARTBEAT);
   }
 
   /** Ends every stream (shutdown) and refuses new ones. */
@@ -176,3 +174,6 @@ export function formatMessage(message: LiveMessage): string {
   if (message.id) text += `id: ${message.id}\n`;
   return `${text}\n`;
 }
+
+/** The heartbeat: the same bytes for every stream, encoded once. */
+const HEARTBEAT: LiveMessage = { data: '', heartbeat: true, bytes: new TextEncoder().encode(formatMessage({ data: '', heartbeat: true })) };

@@ -10,6 +10,7 @@
 import type { Db } from '../../db/connection';
 import { and, eq } from 'drizzle-orm';
 import { meetings, type NotificationRow } from '../../db/schema';
+import { excerpt } from '../lib/excerpt';
 import { commentPlainText, commentVisibleTo, gateViewerFor, type GateViewer } from '../annotations';
 import { getChapterById, getParagraph } from '../books';
 import { chapterBasePath, chapterLabel, chapterOpensAt, chapterOpenTo, getReading, loadClubAccess, type ClubAccess } from '../clubs';
@@ -34,7 +35,6 @@ export function plainExcerpt(markdown: string): string {
 }
 
 /** A plain text (a meeting's cancellation reason) cut to the excerpt's length. */
-const shortened = (text: string): string => (text.length > EXCERPT_MAX ? `${text.slice(0, EXCERPT_MAX - 1)}…` : text);
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) ? value : null);
 
@@ -226,7 +226,7 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
       if (!meeting) return null;
       const href = `${clubHref}/meetings/${meeting.id}`;
       const title = meeting.title;
-      if (facts.change === 'cancelled') return { text: t('notifications.meeting_changed.cancelled', { club, title }), href, excerpt: meeting.cancelledAt !== null && meeting.cancelReason ? shortened(meeting.cancelReason) : null };
+      if (facts.change === 'cancelled') return { text: t('notifications.meeting_changed.cancelled', { club, title }), href, excerpt: meeting.cancelledAt !== null && meeting.cancelReason ? excerpt(meeting.cancelReason, EXCERPT_MAX - 1) : null };
       if (facts.change === 'restored') return { text: t('notifications.meeting_changed.restored', { club, title }), href };
       const startsAt = num(facts.startsAt);
       if (startsAt === null) return null;
