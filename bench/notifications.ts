@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openDatabase } from '../db/connection';
+import { execute, openDatabase, transaction } from '../db/connection';
 import { comments, memberships, notificationAddresses, notificationMails, notificationPreferences, notifications, notificationState, readingProgress, readings, reactions, users, clubs } from '../db/schema';
 import { createApp } from '../src/app';
 import { createSession } from '../src/auth/session';
@@ -59,42 +59,42 @@ async function seed(path: string, members: number, clubSize: number) {
   const digestAt = lastDigestMoment(now, 'Asia/Seoul', 'daily').at;
   const eventsAt = digestAt - 12 * 3600_000; // "yesterday", before the last 08:00 in Seoul
   const fake = { db, sqlite, clock: { now: eventsAt, advance() {} } } as unknown as TestApp;
-  const book = importSampleBook(fake, { chapters: 3, paragraphsPerChapter: 40 });
-  const paragraphs = paragraphsOf(fake, book.chapters[0]!.id).slice(1);
+  const book = await importSampleBook(fake, { chapters: 3, paragraphsPerChapter: 40 });
+  const paragraphs = (await paragraphsOf(fake, book.chapters[0]!.id)).slice(1);
   let random = 7;
   // The high bits of a linear congruential generator (its low bits cycle quickly).
   const next = (n: number) => Math.floor(((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
   const clubCount = members / clubSize;
   const userIds: number[] = [];
   const clubIds: number[] = [];
-  sqlite.transaction(() => {
+  await transaction(db, async (db) => {
     for (let i = 0; i < members; i++) {
-      userIds.push(db.insert(users).values({ username: `m${i}`, usernameKey: `m${i}`, displayName: i % 2 ? `Member ${i}` : `회원 ${i}`, passwordHash: 'x', locale: i % 2 ? 'en' : 'ko', timeZone: 'Asia/Seoul', createdAt: eventsAt }).returning({ id: users.id }).get().id);
+      userIds.push((await db.insert(users).values({ username: `m${i}`, usernameKey: `m${i}`, displayName: i % 2 ? `Member ${i}` : `회원 ${i}`, passwordHash: 'x', locale: i % 2 ? 'en' : 'ko', timeZone: 'Asia/Seoul', createdAt: eventsAt })
+        .returning({ id: users.id }))[0]!.id);
     }
     for (let c = 0; c < clubCount; c++) {
-      const clubId = db.insert(clubs).values({ name: `Club ${c}`, language: 'ko', visibility: 'private', createdAt: eventsAt }).returning({ id: clubs.id }).get().id;
+      const clubId = (await db.insert(clubs).values({ name: `Club ${c}`, language: 'ko', visibility: 'private', createdAt: eventsAt }).returning({ id: clubs.id }))[0]!.id;
       clubIds.push(clubId);
-      const reading = db.insert(readings).values({ clubId, editionId: book.editionId, startedAt: eventsAt }).returning().get();
+      const [reading] = await db.insert(readings).values({ clubId, editionId: book.editionId, startedAt: eventsAt }).returning();
       for (let m = 0; m < clubSize; m++) {
         const userId = userIds[c * clubSize + m]!;
-        db.insert(memberships).values({ clubId, userId, role: m === 0 ? 'owner' : 'member', joinedAt: eventsAt - 86_400_000 }).run();
-        db.insert(readingProgress).values({ readingId: reading.id, userId, position: 1000, updatedAt: eventsAt }).run();
+        await db.insert(memberships).values({ clubId, userId, role: m === 0 ? 'owner' : 'member', joinedAt: eventsAt - 86_400_000 });
+        await db.insert(readingProgress).values({ readingId: reading!.id, userId, position: 1000, updatedAt: eventsAt });
       }
     }
     for (const userId of userIds) {
-      db.insert(notificationPreferences).values({ userId, clubId: 0, inApp: true, email: 'daily', updatedAt: eventsAt }).run();
-      db.insert(notificationAddresses).values({ userId, email: `m${userId}@example.org`, updatedAt: eventsAt }).run();
+      await db.insert(notificationPreferences).values({ userId, clubId: 0, inApp: true, email: 'daily', updatedAt: eventsAt });
+      await db.insert(notificationAddresses).values({ userId, email: `m${userId}@example.org`, updatedAt: eventsAt });
     }
-  })();
+  });
   // The joins above were set-up, not news.
-  sqlite.prepare('delete from notification_sources').run();
+  await execute(db, sql`delete from notification_sources`);
 
   // A day of events, through the triggers and the app's own fan-out.
   const started = performance.now();
   let captured: Notifications | undefined;
   createApp({
     db,
-    sqlite,
     config: testConfig({ databasePath: path, smtpUrl: 'smtp://unused', mailFrom: 'bench@example.org' }),
     clock: () => eventsAt,
     notifications: { timers: false, transport: { send: async () => {} } },
@@ -102,34 +102,34 @@ async function seed(path: string, members: number, clubSize: number) {
   });
   for (let c = 0; c < clubCount; c++) {
     const clubId = clubIds[c]!;
-    const readingId = (sqlite.prepare('select id from readings where club_id = ?').get(clubId) as { id: number }).id;
+    const [{ id: readingId }] = (await db.select({ id: readings.id }).from(readings).where(sql`club_id = ${clubId}`)) as [{ id: number }];
     const memberOf = () => userIds[c * clubSize + next(clubSize)]!;
-    sqlite.transaction(() => {
+    await transaction(db, async (db) => {
       const roots: { id: number; author: number }[] = [];
       for (let k = 0; k < clubSize; k++) {
         const paragraph = paragraphs[next(paragraphs.length)]!;
         const author = userIds[c * clubSize + k]!; // every member wrote one comment that day
-        const id = db.insert(comments).values({ clubId, readingId, chapterId: book.chapters[0]!.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, authorId: author, body: `Root ${k}: the lantern and the hill`, createdAt: eventsAt }).returning({ id: comments.id }).get().id;
+        const [{ id }] = (await db.insert(comments).values({ clubId, readingId, chapterId: book.chapters[0]!.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, authorId: author, body: `Root ${k}: the lantern and the hill`, createdAt: eventsAt }).returning({ id: comments.id })) as [{ id: number }];
         roots.push({ id, author });
       }
       for (let k = 0; k < 2 * clubSize; k++) {
         const root = roots[next(roots.length)]!;
         const mention = k % 4 === 0 ? ` @m${c * clubSize + next(clubSize)}` : '';
-        const paragraphId = db.select({ p: comments.paragraphId, a: comments.anchorPosition }).from(comments).where(sql`id = ${root.id}`).get()!;
-        db.insert(comments).values({ clubId, readingId, chapterId: book.chapters[0]!.id, paragraphId: paragraphId.p, parentId: root.id, rootId: root.id, anchorPosition: paragraphId.a, authorId: memberOf(), body: `A reply${mention}, about the keepers`, createdAt: eventsAt }).run();
+        const [paragraphId] = (await db.select({ p: comments.paragraphId, a: comments.anchorPosition }).from(comments).where(sql`id = ${root.id}`)) as [{ p: number | null; a: number }];
+        await db.insert(comments).values({ clubId, readingId, chapterId: book.chapters[0]!.id, paragraphId: paragraphId.p, parentId: root.id, rootId: root.id, anchorPosition: paragraphId.a, authorId: memberOf(), body: `A reply${mention}, about the keepers`, createdAt: eventsAt });
       }
       for (let k = 0; k < 2 * clubSize; k++) {
-        db.insert(reactions).values({ commentId: roots[next(roots.length)]!.id, userId: memberOf(), reaction: 'like', createdAt: eventsAt }).onConflictDoNothing().run();
+        await db.insert(reactions).values({ commentId: roots[next(roots.length)]!.id, userId: memberOf(), reaction: 'like', createdAt: eventsAt }).onConflictDoNothing();
       }
-    })();
+    });
   }
-  captured!.service.drain();
+  await captured!.service.drain();
   const fanoutMs = Math.round(performance.now() - started);
-  const count = (db.select({ n: sql<number>`count(*)` }).from(notifications).get()?.n ?? 0) as number;
+  const count = ((await db.select({ n: sql<number>`count(*)` }).from(notifications))[0]?.n ?? 0) as number;
   // Every job has run just now: nothing to catch up at start.
-  for (const job of ['chapter-openings', 'polls', 'digests']) db.insert(notificationState).values({ key: `job:${job}:last_run`, value: String(now) }).onConflictDoUpdate({ target: notificationState.key, set: { value: String(now) } }).run();
+  for (const job of ['chapter-openings', 'polls', 'digests']) await db.insert(notificationState).values({ key: `job:${job}:last_run`, value: String(now) }).onConflictDoUpdate({ target: notificationState.key, set: { value: String(now) } });
   const reader = userIds[1]!;
-  const token = createSession(db, reader, now).token;
+  const token = (await createSession(db, reader, now)).token;
   sqlite.close();
   return { notifications: count, fanoutMs, token, clubId: clubIds[0]!, digestAt };
 }
@@ -200,13 +200,13 @@ export async function notificationsBench(options: { members?: number; idleSecond
     const trigger = performance.now();
     const cpuAtTrigger = cpuSeconds(pid);
     const mainAtTrigger = threadCpuSeconds(pid, pid);
-    db.update(notificationState).set({ value: String(seeded.digestAt - 86_400_000 + 60_000) }).where(sql`key = 'job:digests:last_run'`).run();
-    const digestRows = () => (db.select({ n: sql<number>`count(*)` }).from(notificationMails).where(sql`kind = 'daily'`).get()?.n ?? 0) as number;
-    const sentRows = () => (db.select({ n: sql<number>`count(*)` }).from(notificationMails).where(sql`state = 'sent'`).get()?.n ?? 0) as number;
+    await db.update(notificationState).set({ value: String(seeded.digestAt - 86_400_000 + 60_000) }).where(sql`key = 'job:digests:last_run'`);
+    const digestRows = async () => ((await db.select({ n: sql<number>`count(*)` }).from(notificationMails).where(sql`kind = 'daily'`))[0]?.n ?? 0) as number;
+    const sentRows = async () => ((await db.select({ n: sql<number>`count(*)` }).from(notificationMails).where(sql`state = 'sent'`))[0]?.n ?? 0) as number;
     let buildMs = 0;
-    const building = setInterval(() => {
+    const building = setInterval(async () => {
       // Built: the digests job has marked its run (it does so after the last batch).
-      const mark = db.select({ value: notificationState.value }).from(notificationState).where(sql`key = 'job:digests:last_run'`).get()?.value;
+      const mark = (await db.select({ value: notificationState.value }).from(notificationState).where(sql`key = 'job:digests:last_run'`))[0]?.value;
       if (buildMs === 0 && mark !== undefined && Number(mark) > seeded.digestAt) buildMs = Math.round(performance.now() - trigger);
     }, 100);
     let sendMs = 0;
@@ -219,8 +219,8 @@ export async function notificationsBench(options: { members?: number; idleSecond
       windows.push(window.p99);
       rates.push(window.rps);
       pagesDuring += window.requests;
-      const rows = digestRows();
-      if (rows > 0 && sentRows() >= rows) {
+      const rows = await digestRows();
+      if (rows > 0 && (await sentRows()) >= rows) {
         await new Promise((r) => setTimeout(r, 500)); // the sink's count comes every 250 ms
         sendMs = Math.round(performance.now() - trigger);
         if (buildMs === 0) buildMs = sendMs;
@@ -230,7 +230,7 @@ export async function notificationsBench(options: { members?: number; idleSecond
     clearInterval(building);
     const cpuDuring = cpuSeconds(pid) - cpuAtTrigger;
     const mainDuring = threadCpuSeconds(pid, pid) - mainAtTrigger;
-    const digests = digestRows();
+    const digests = await digestRows();
     sqlite.close();
     const sorted = [...windows].sort((a, b) => a - b);
     return {

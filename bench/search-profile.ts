@@ -20,7 +20,7 @@ if (!existsSync(path)) {
 }
 const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { clubId: number; caughtUp: string; newcomer: string };
 const { db, sqlite } = openDatabase(path);
-const app = createApp({ db, sqlite, config: testConfig({ logRequests: false }), clock: Date.now });
+const app = createApp({ db, config: testConfig({ logRequests: false }), clock: Date.now });
 for (const [who, cookie] of [['caught up', meta.caughtUp], ['read nothing', meta.newcomer]] as const) for (const q of (process.argv[4] ?? '정책,Loopt,책방').split(',')) {
   const url = `/clubs/${meta.clubId}/search?q=${encodeURIComponent(q)}`;
   const headers = { cookie, 'hx-request': 'true' };

@@ -29,7 +29,7 @@ export interface SearchBenchData {
   book_bytes: number;
 }
 
-export function seedSearchClub(path: string, options: { comments: number; bookBytes: number }): SearchBenchData {
+export async function seedSearchClub(path: string, options: { comments: number; bookBytes: number }): Promise<SearchBenchData> {
   const { db, sqlite } = openDatabase(path);
   const memberIds = (sqlite.prepare('select id from users order by id').all() as { id: number }[]).map((u) => u.id);
   const now = Date.now();
@@ -39,7 +39,7 @@ export function seedSearchClub(path: string, options: { comments: number; bookBy
 
   const bytes = new TextEncoder().encode(generateKoreanBook({ targetBytes: options.bookBytes }).text);
   const book = parseBook({ bytes, filename: 'search-bench.txt' });
-  const stored = storeParsedBook({ db, sqlite }, book, { hash: contentHash(bytes), filename: 'search-bench.txt', userId: null, now });
+  const stored = await storeParsedBook({ db }, book, { hash: contentHash(bytes), filename: 'search-bench.txt', userId: null, now });
   const paragraphs = sqlite.prepare("select id, chapter_id as chapterId, position, text from paragraphs where edition_id = ? and kind = 'text' order by position").all(stored.editionId) as { id: number; chapterId: number; position: number; text: string }[];
   const last = paragraphs[paragraphs.length - 1]!.position;
 
@@ -67,9 +67,9 @@ export function seedSearchClub(path: string, options: { comments: number; bookBy
     .immediate();
 
   const started = performance.now();
-  rebuildSearchIndexes(sqlite, now);
+  await rebuildSearchIndexes(db, now);
   const build_ms = Math.round(performance.now() - started);
-  const index_bytes = searchIndexBytes(sqlite);
+  const index_bytes = await searchIndexBytes(db);
   sqlite.close();
   return { clubId, comments: options.comments, paragraphs: paragraphs.length, build_ms, index_bytes, book_bytes: bytes.length };
 }

@@ -50,14 +50,13 @@ export async function seedSearchAlone(path: string, sizes: { comments: number; b
   const { db, sqlite } = openDatabase(path);
   const now = Date.now();
   const passwordHash = await hashPassword('benchmark password');
-  const tokens = sqlite.transaction(() =>
-    Array.from({ length: sizes.members }, (_, i) => {
-      const id = db.insert(users).values({ username: `reader${i}`, usernameKey: `reader${i}`, displayName: `독자 ${i}`, passwordHash, isAdmin: i === 0, createdAt: now }).returning({ id: users.id }).get().id;
-      return createSession(db, id, now).token;
-    }),
-  )();
+  const tokens: string[] = [];
+  for (let i = 0; i < sizes.members; i++) {
+    const [{ id }] = (await db.insert(users).values({ username: `reader${i}`, usernameKey: `reader${i}`, displayName: `독자 ${i}`, passwordHash, isAdmin: i === 0, createdAt: now }).returning({ id: users.id })) as [{ id: number }];
+    tokens.push((await createSession(db, id, now)).token);
+  }
   sqlite.close();
-  const data = seedSearchClub(path, sizes);
+  const data = await seedSearchClub(path, sizes);
   // The last member has read nothing: every match is ahead of them (counts, never words).
   const reopened = openDatabase(path).sqlite;
   reopened.prepare('update reading_progress set position = 0 where user_id = (select max(id) from users)').run();

@@ -1,12 +1,15 @@
 /**
  * The benchmark's own data, built in a fresh database: a club of 50 members reading a
  * 500-paragraph chapter with 2,000 comments and replies over it (passages and paragraphs,
- * Korean and English), and 10 polls with votes. Everything goes through the app's own
- * storage functions where they exist, so the data has the shape real use gives it.
+ * Korean and English), and 10 polls with votes. The book and the sessions go through the app's
+ * own storage functions, so the data has the shape real use gives it; the many rows of
+ * comments, memberships and votes are written with plain prepared SQLite statements in one
+ * transaction (100,000 rows in seconds). The bench seeds SQLite; `--engine pg` copies the
+ * seeded file into PostgreSQL (db/copy-to-pg.ts, what `npm run migrate-to-pg` runs).
  */
 import { eq } from 'drizzle-orm';
 import { openDatabase } from '../db/connection';
-import { chapters, clubs, memberships, paragraphs, pollOptions, polls, pollVoteChoices, pollVotes, readingProgress, readings, users } from '../db/schema';
+import { chapters, paragraphs } from '../db/schema';
 import { selectorFor } from '../src/annotations/selectors';
 import { hashPassword } from '../src/auth/password';
 import { createSession } from '../src/auth/session';
@@ -73,34 +76,32 @@ export async function seedBenchDatabase(path: string, options: BenchSizes = {}):
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
   const passwordHash = await hashPassword('benchmark password');
+  const insertUser = sqlite.prepare('insert into users (username, username_key, display_name, password_hash, is_admin, created_at) values (?, ?, ?, ?, ?, ?) returning id');
   const userIds = sqlite.transaction(() =>
-    Array.from({ length: memberCount }, (_, i) =>
-      db
-        .insert(users)
-        .values({ username: `member${i}`, usernameKey: `member${i}`, displayName: i % 2 ? `Member ${i}` : `회원 ${i}`, passwordHash, isAdmin: i === 0, createdAt: now })
-        .returning({ id: users.id })
-        .get().id,
-    ),
+    Array.from({ length: memberCount }, (_, i) => (insertUser.get(`member${i}`, `member${i}`, i % 2 ? `Member ${i}` : `회원 ${i}`, passwordHash, i === 0 ? 1 : 0, now) as { id: number }).id),
   )();
-  const tokens = userIds.map((id) => createSession(db, id, now).token);
+  const tokens: string[] = [];
+  for (const id of userIds) tokens.push((await createSession(db, id, now)).token);
 
-  const stored = importBook({ db, sqlite }, { bytes: new TextEncoder().encode(chapterMarkdown(paragraphCount)), filename: 'bench.md', now });
+  const stored = await importBook({ db }, { bytes: new TextEncoder().encode(chapterMarkdown(paragraphCount)), filename: 'bench.md', now });
   const editionId = stored.editionId;
-  const chapter = db.select().from(chapters).where(eq(chapters.editionId, editionId)).orderBy(chapters.ordinal).all().find((c) => c.paragraphCount >= paragraphCount)!;
-  const chapterParagraphs = db.select().from(paragraphs).where(eq(paragraphs.chapterId, chapter.id)).orderBy(paragraphs.ordinal).all();
+  const chapter = (await db.select().from(chapters).where(eq(chapters.editionId, editionId)).orderBy(chapters.ordinal)).find((c) => c.paragraphCount >= paragraphCount)!;
+  const chapterParagraphs = await db.select().from(paragraphs).where(eq(paragraphs.chapterId, chapter.id)).orderBy(paragraphs.ordinal);
   const textParagraphs = chapterParagraphs.filter((p) => p.kind === 'text');
-  const lastPosition = db.select().from(paragraphs).where(eq(paragraphs.editionId, editionId)).all().reduce((max, p) => Math.max(max, p.position), 0);
+  const lastPosition = (await db.select().from(paragraphs).where(eq(paragraphs.editionId, editionId))).reduce((max, p) => Math.max(max, p.position), 0);
 
+  const insertClub = sqlite.prepare("insert into clubs (name, description, language, visibility, created_at) values (?, 'bench', 'ko', 'private', ?) returning id");
+  const insertMembership = sqlite.prepare('insert into memberships (club_id, user_id, role, joined_at) values (?, ?, ?, ?)');
+  const insertReading = sqlite.prepare('insert into readings (club_id, edition_id, started_at) values (?, ?, ?) returning id');
+  const insertProgress = sqlite.prepare('insert into reading_progress (reading_id, user_id, position, updated_at) values (?, ?, ?, ?)');
   const data = sqlite.transaction(() => {
-    const club = db.insert(clubs).values({ name: '벤치마크 클럽', description: 'bench', language: 'ko', visibility: 'private', createdAt: now }).returning().get();
-    userIds.forEach((userId, i) =>
-      db.insert(memberships).values({ clubId: club.id, userId, role: i === 0 ? 'owner' : i < 3 ? 'moderator' : 'member', joinedAt: now }).run(),
-    );
-    const reading = db.insert(readings).values({ clubId: club.id, editionId, startedAt: now }).returning().get();
-    for (const userId of userIds) db.insert(readingProgress).values({ readingId: reading.id, userId, position: lastPosition, updatedAt: now }).run();
+    const club = insertClub.get('벤치마크 클럽', now) as { id: number };
+    userIds.forEach((userId, i) => insertMembership.run(club.id, userId, i === 0 ? 'owner' : i < 3 ? 'moderator' : 'member', now));
+    const reading = insertReading.get(club.id, editionId, now) as { id: number };
+    for (const userId of userIds) insertProgress.run(reading.id, userId, lastPosition, now);
 
     // Comments: a skewed spread (some paragraphs are where the club talks most), 60% roots, 40% replies.
-    // Plain prepared statements (a trigger sets a root's root_id): 100,000 rows in seconds.
+    // A trigger sets a root's root_id.
     const insertRoot = sqlite.prepare(
       'insert into comments (club_id, reading_id, chapter_id, paragraph_id, anchor_position, passage_start, passage_end, passage_exact, passage_prefix, passage_suffix, author_id, body, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id',
     );
@@ -132,10 +133,6 @@ export async function seedBenchDatabase(path: string, options: BenchSizes = {}):
     }
 
     // The rest of the site: other clubs reading the same edition, each with a few members and comments.
-    const insertClub = sqlite.prepare("insert into clubs (name, description, language, visibility, created_at) values (?, 'bench', 'ko', 'private', ?) returning id");
-    const insertMembership = sqlite.prepare('insert into memberships (club_id, user_id, role, joined_at) values (?, ?, ?, ?)');
-    const insertReading = sqlite.prepare('insert into readings (club_id, edition_id, started_at) values (?, ?, ?) returning id');
-    const insertProgress = sqlite.prepare('insert into reading_progress (reading_id, user_id, position, updated_at) values (?, ?, ?, ?)');
     for (let c = 1; c < clubCount; c++) {
       const otherClub = insertClub.get(`클럽 ${c}`, now) as { id: number };
       const otherReading = insertReading.get(otherClub.id, editionId, now) as { id: number };
@@ -151,35 +148,26 @@ export async function seedBenchDatabase(path: string, options: BenchSizes = {}):
     }
     const [busiestParagraphId, busiestThreadComments] = [...commentCounts].sort((a, b) => b[1] - a[1])[0]!;
 
+    const insertPoll = sqlite.prepare(
+      'insert into polls (club_id, reading_id, chapter_id, question, kind, min_choices, max_choices, voters, results_visibility, created_by, created_at) values (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) returning id',
+    );
+    const insertOption = sqlite.prepare('insert into poll_options (poll_id, ordinal, label) values (?, ?, ?) returning id');
+    const insertVote = sqlite.prepare('insert into poll_votes (poll_id, user_id, created_at, updated_at) values (?, ?, ?, ?) returning id');
+    const insertChoice = sqlite.prepare('insert into poll_vote_choices (vote_id, option_id, rank) values (?, ?, ?)');
     const pollIds: number[] = [];
     const pollOptionIds: number[][] = [];
     for (let p = 0; p < pollCount; p++) {
       const kind = (['single', 'multiple', 'ranked'] as const)[p % 3]!;
-      const poll = db
-        .insert(polls)
-        .values({
-          clubId: club.id,
-          readingId: reading.id,
-          chapterId: p % 2 ? chapter.id : null,
-          question: `질문 ${p + 1}: 이 장의 결말은 설득력이 있었나요?`,
-          kind,
-          minChoices: 1,
-          maxChoices: kind === 'multiple' ? 3 : kind === 'ranked' ? 4 : 1,
-          voters: p % 2 ? 'public' : 'anonymous',
-          resultsVisibility: 'always',
-          createdBy: userIds[0]!,
-          createdAt: now,
-        })
-        .returning({ id: polls.id })
-        .get();
-      const optionIds = Array.from({ length: 4 }, (_, o) =>
-        db.insert(pollOptions).values({ pollId: poll.id, ordinal: o + 1, label: `선택지 ${o + 1} / Option ${o + 1}` }).returning({ id: pollOptions.id }).get().id,
-      );
+      const poll = insertPoll.get(
+        club.id, reading.id, p % 2 ? chapter.id : null, `질문 ${p + 1}: 이 장의 결말은 설득력이 있었나요?`, kind,
+        kind === 'multiple' ? 3 : kind === 'ranked' ? 4 : 1, p % 2 ? 'public' : 'anonymous', 'always', userIds[0]!, now,
+      ) as { id: number };
+      const optionIds = Array.from({ length: 4 }, (_, o) => (insertOption.get(poll.id, o + 1, `선택지 ${o + 1} / Option ${o + 1}`) as { id: number }).id);
       for (const userId of userIds.slice(0, Math.floor(memberCount * 0.8))) {
-        const vote = db.insert(pollVotes).values({ pollId: poll.id, userId, createdAt: now, updatedAt: now }).returning({ id: pollVotes.id }).get();
+        const vote = insertVote.get(poll.id, userId, now, now) as { id: number };
         const shuffled = [...optionIds].sort(() => random() - 0.5);
         const picks = kind === 'single' ? 1 : kind === 'multiple' ? 1 + Math.floor(random() * 3) : 4;
-        shuffled.slice(0, picks).forEach((optionId, rank) => db.insert(pollVoteChoices).values({ voteId: vote.id, optionId, rank: rank + 1 }).run());
+        shuffled.slice(0, picks).forEach((optionId, rank) => insertChoice.run(vote.id, optionId, rank + 1));
       }
       pollIds.push(poll.id);
       pollOptionIds.push(optionIds);

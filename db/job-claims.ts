@@ -10,10 +10,10 @@
  * unfinished past its lease (a process that died mid-run) may be taken by the next process.
  *
  * @example
- * inTransaction(sqlite, () => {
- *   if (!claimTick(db, 'polls', tick, owner, now)) return;
- *   runPolls(from, now);
- *   finishClaim(db, 'polls', tick, now);
+ * await transaction(db, async (tx) => {
+ *   if (!(await claimTick(tx, 'polls', tick, owner, now))) return;
+ *   await runPolls(tx, from, now);
+ *   await finishClaim(tx, 'polls', tick, now);
  * });
  */
 import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
@@ -24,8 +24,8 @@ import { jobClaims } from './schema';
 export const DEFAULT_LEASE_MS = 15 * 60_000;
 
 /** True when this caller now holds the claim on `job`'s `tick` (for `leaseMs`), false when someone else has it or ran it. */
-export function claimTick(db: Db, job: string, tick: number, owner: string, now: number, leaseMs = DEFAULT_LEASE_MS): boolean {
-  const claimed = db
+export async function claimTick(db: Db, job: string, tick: number, owner: string, now: number, leaseMs = DEFAULT_LEASE_MS): Promise<boolean> {
+  const [claimed] = await db
     .insert(jobClaims)
     .values({ job, tick, owner, claimedAt: now, leaseUntil: now + leaseMs })
     .onConflictDoUpdate({
@@ -33,19 +33,18 @@ export function claimTick(db: Db, job: string, tick: number, owner: string, now:
       set: { owner: sql`excluded.owner`, claimedAt: sql`excluded.claimed_at`, leaseUntil: sql`excluded.lease_until` },
       setWhere: and(isNull(jobClaims.doneAt), lte(jobClaims.leaseUntil, sql`excluded.claimed_at`)),
     })
-    .returning({ owner: jobClaims.owner })
-    .get();
+    .returning({ owner: jobClaims.owner });
   return claimed?.owner === owner;
 }
 
-export function finishClaim(db: Db, job: string, tick: number, now: number): void {
-  db.update(jobClaims)
+export async function finishClaim(db: Db, job: string, tick: number, now: number): Promise<void> {
+  await db
+    .update(jobClaims)
     .set({ doneAt: now })
-    .where(and(eq(jobClaims.job, job), eq(jobClaims.tick, tick)))
-    .run();
+    .where(and(eq(jobClaims.job, job), eq(jobClaims.tick, tick)));
 }
 
 /** Forgets claims made before `before` (their ticks are long past every job's last run). */
-export function pruneClaims(db: Db, before: number): void {
-  db.delete(jobClaims).where(lt(jobClaims.claimedAt, before)).run();
+export async function pruneClaims(db: Db, before: number): Promise<void> {
+  await db.delete(jobClaims).where(lt(jobClaims.claimedAt, before));
 }

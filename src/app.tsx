@@ -5,8 +5,8 @@
  * own, so tests create as many isolated apps as they like.
  *
  * @example
- * const { db, sqlite } = openDatabase(':memory:');
- * const app = createApp({ db, sqlite, config: testConfig(), clock: Date.now });
+ * const { db } = openDatabase(':memory:');
+ * const app = createApp({ db, config: testConfig(), clock: Date.now });
  * const res = await app.request('/healthz');
  */
 import { Hono } from 'hono';
@@ -37,7 +37,8 @@ import { storageFailure, storageUnavailable } from './http/storage-errors';
 import { staticRoutes } from './http/static';
 import type { AppDeps, AppEnv, AreaDeps } from './http/types';
 import { warmAnswers } from './http/warm-answers';
-import { changeStamp, lightWriter } from '../db/connection';
+import { sql } from 'drizzle-orm';
+import { changeStamp, lightWriter, rows } from '../db/connection';
 
 /** Paths that accept a book upload and so take the larger upload limit. */
 export const UPLOAD_PATH = /\/upload$/;
@@ -67,17 +68,17 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
     appDeps.events ??
     new InProcessEventBus((error, event) => appDeps.log?.({ level: 'error', message: `event listener failed on ${event.type}: ${(error as Error).message}` }));
   const pageCache = appDeps.pageCache ?? new PersonalPageCache({ ...DEFAULT_PAGE_CACHE_OPTIONS, othersStaleMs: appDeps.config.pageCacheStaleMs, maxBytes: appDeps.config.pageCacheMb * 1024 * 1024 });
-  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters({}, databaseRateCounters(appDeps.db, lightWriter(appDeps))), joinRefusal: moderationJoinRefusal(appDeps.db) };
+  const deps: AreaDeps = { ...appDeps, pageCache, events, rateLimiters: appDeps.rateLimiters ?? createRateLimiters({}, databaseRateCounters(appDeps.db, lightWriter(appDeps.db))), joinRefusal: moderationJoinRefusal(appDeps.db) };
   invalidateOnEvents(pageCache, events);
   recordAudit(deps.db, events, deps.clock);
   const postingGate = moderationPostingGate(deps.db, deps.config.youngAccountComments);
-  keepSearchIndexCurrent(deps.sqlite, events, deps.clock);
+  keepSearchIndexCurrent(deps.db, events, deps.clock);
   // Notifications listen after the audit log, whose rows are one of their sources.
   const notifications = createNotifications(deps, { timers: deps.config.notificationTimers, ...appDeps.notifications });
   appDeps.onNotifications?.(notifications);
   if (appDeps.notifications?.timers ?? deps.config.notificationTimers) {
     notifications.service.start();
-    deps.onShutdown?.(() => void notifications.service.stop());
+    deps.onShutdown?.(() => notifications.service.stop());
   }
 
   const app = new Hono<AppEnv>();
@@ -89,11 +90,10 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
 
   // Health check and static files come first: they need no session or language, and answering
   // them with one prebuilt header object keeps them on the server's fast path.
-  const ping = deps.sqlite.prepare('select 1');
   const plainText = { ...headerSet, 'Content-Type': 'text/plain; charset=UTF-8', 'Cache-Control': 'no-store' };
-  const health = () => {
+  const health = async () => {
     try {
-      ping.get();
+      await rows(deps.db, sql`select 1`);
       return new Response('ok', { headers: plainText });
     } catch {
       return new Response('database unavailable', { status: 503, headers: plainText });
@@ -105,8 +105,8 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   // Other processes' events first, so this request sees their writes in every cache here.
   const catchUp = events.catchUp?.bind(events);
   if (catchUp) {
-    app.use((_c, next) => {
-      catchUp();
+    app.use(async (_c, next) => {
+      await catchUp();
       return next();
     });
   }
@@ -116,7 +116,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   // tokens authenticate it, never cookies (src/api/routes/index.ts).
   app.route(API_BASE, apiRoutes(deps, postingGate));
   // Validated sessions are kept while the database is unchanged; warm answers (below) use them too.
-  const sessions = new SessionCache(deps.db, deps.sqlite);
+  const sessions = new SessionCache(deps.db);
   app.use(sessionLoader(deps, sessions));
   app.use((c, next) => {
     c.set('postingGate', postingGate);
@@ -170,7 +170,7 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   // A reader's chapter page again, unchanged since the pipeline decided it, is answered from the
   // page cache before routing too (src/http/warm-answers.ts says when, and why that is safe).
   const routed = app.fetch;
-  const warm = warmAnswers({ cache: pageCache, stamp: changeStamp(deps.sqlite), recognise: (token, now) => sessions.recognise(token, now), sessionCookie: sessionCookieName(https), clock: deps.clock, log: deps.log });
+  const warm = warmAnswers({ cache: pageCache, stamp: changeStamp(deps.db), recognise: (token, now) => sessions.recognise(token, now), sessionCookie: sessionCookieName(https), clock: deps.clock, log: deps.log });
   app.fetch = (request, env, executionCtx) => {
     const url = request.url;
     if (request.method === 'GET' && url.endsWith('/healthz') && url.indexOf('/', url.indexOf('//') + 2) === url.length - 8) return health();

@@ -8,6 +8,11 @@ export interface Config {
   /** The public origin (scheme://host[:port]); CSRF checks and the Secure cookie follow it. */
   origin: string;
   databasePath: string;
+  /**
+   * `DATABASE_URL`: a `postgres://…` (or `postgresql://…`) URL runs the app on PostgreSQL
+   * (db/connection-pg.ts); unset, on the SQLite file at `databasePath`.
+   */
+  databaseUrl: string | null;
   /** `full`: every acknowledged commit survives a power cut; `normal`: only a crash of the app (README, "Backups and durability"). */
   databaseSynchronous: 'full' | 'normal';
   /** Folder of books imported on first start. */
@@ -73,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     origin,
     databasePath: env.DATABASE_PATH || 'data/marginalia.db',
+    databaseUrl: databaseUrlFrom(env.DATABASE_URL),
     databaseSynchronous: synchronousFrom(env.DATABASE_SYNCHRONOUS),
     contentDir: env.CONTENT_DIR || 'content',
     importContent: env.IMPORT_CONTENT !== 'false',
@@ -104,6 +110,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     host: '127.0.0.1',
     origin: 'http://localhost:3000',
     databasePath: ':memory:',
+    databaseUrl: null,
     databaseSynchronous: 'full',
     contentDir: 'content',
     importContent: false,
@@ -127,4 +134,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     eventsPollMs: 150,
     ...overrides,
   };
+}
+
+/** A PostgreSQL URL, or null (SQLite); anything else is refused at start-up rather than guessed at. */
+function databaseUrlFrom(value: string | undefined): string | null {
+  if (!value) return null;
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new Error(`DATABASE_URL must be a postgres:// URL (unset it to use the SQLite file at DATABASE_PATH); got ${value.split(':')[0]}:…`);
+  return value;
 }

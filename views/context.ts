@@ -10,5 +10,5 @@ export interface PageContext {
   /** Resolves a static asset name to its versioned URL. */
   asset: (name: string) => string;
   /** Unread notifications of the signed-in reader (the bell); undefined when not known. */
-  unreadNotifications?: number;
+  unreadNotifications?: number | Promise<number>;
 }

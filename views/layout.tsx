@@ -37,9 +37,9 @@ export const LanguageSwitch: FC<{ page: PageContext }> = ({ page }) => (
   </form>
 );
 
-/** The bell: a link to the notifications page with the unread count (from PageContext). */
-export const NotificationBell: FC<{ page: PageContext }> = ({ page }) => {
-  const unread = page.unreadNotifications ?? 0;
+/** The bell: a link to the notifications page with the unread count (from PageContext, counted while the page is drawn). */
+export const NotificationBell: FC<{ page: PageContext }> = async ({ page }) => {
+  const unread = (await page.unreadNotifications) ?? 0;
   return (
     <a href="/notifications" class={unread > 0 ? 'nav-bell nav-bell-unread' : 'nav-bell'}>
       {page.t('notifications.bell')}

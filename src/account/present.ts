@@ -17,17 +17,25 @@ export const EXPORT_VERSION = 1;
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-export function buildExport(db: Db, userId: number, now: number): AccountExport | null {
-  const user = profileRow(db, userId);
+export async function buildExport(db: Db, userId: number, now: number): Promise<AccountExport | null> {
+  const user = await profileRow(db, userId);
   if (!user) return null;
+  const memberships = await membershipRows(db, userId);
+  const progress = await progressRows(db, userId);
+  const comments = await commentRows(db, userId);
+  const revisionList = await revisionRows(db, userId);
+  const reactions = await reactionRows(db, userId);
+  const ballots = await publicVoteRows(db, userId);
+  const flags = await flagRows(db, userId);
+  const bookmarks = await bookmarkRows(db, userId);
   const revisions = new Map<number, { body: string; createdAt: string | null }[]>();
-  for (const r of revisionRows(db, userId)) {
+  for (const r of revisionList) {
     const list = revisions.get(r.commentId) ?? [];
     list.push({ body: r.body, createdAt: iso(r.createdAt) });
     revisions.set(r.commentId, list);
   }
   const votes = new Map<number, AccountExport['votes'][number]>();
-  for (const v of publicVoteRows(db, userId)) {
+  for (const v of ballots) {
     let vote = votes.get(v.pollId);
     if (!vote) {
       vote = { pollId: v.pollId, club: v.clubName, question: v.question, kind: v.kind, votedAt: iso(v.votedAt), choices: [] };
@@ -47,9 +55,9 @@ export function buildExport(db: Db, userId: number, now: number): AccountExport 
       fontStep: user.fontStep,
       createdAt: iso(user.createdAt),
     },
-    memberships: membershipRows(db, userId).map((m) => ({ club: m.clubName, role: m.role, progressHidden: m.progressHidden, joinedAt: iso(m.joinedAt) })),
-    progress: progressRows(db, userId).map((p) => ({ club: p.clubName, book: p.editionTitle, position: p.position, updatedAt: iso(p.updatedAt) })),
-    comments: commentRows(db, userId).map((c) => ({
+    memberships: memberships.map((m) => ({ club: m.clubName, role: m.role, progressHidden: m.progressHidden, joinedAt: iso(m.joinedAt) })),
+    progress: progress.map((p) => ({ club: p.clubName, book: p.editionTitle, position: p.position, updatedAt: iso(p.updatedAt) })),
+    comments: comments.map((c) => ({
       id: c.id,
       club: c.clubName,
       book: c.editionTitle,
@@ -68,9 +76,9 @@ export function buildExport(db: Db, userId: number, now: number): AccountExport 
       moderation: c.moderation,
       revisions: revisions.get(c.id) ?? [],
     })),
-    reactions: reactionRows(db, userId).map((r) => ({ commentId: r.commentId, reaction: r.reaction, createdAt: iso(r.createdAt) })),
+    reactions: reactions.map((r) => ({ commentId: r.commentId, reaction: r.reaction, createdAt: iso(r.createdAt) })),
     votes: [...votes.values()],
-    flags: flagRows(db, userId).map((f) => ({ commentId: f.commentId, reason: f.reason, createdAt: iso(f.createdAt) })),
-    bookmarks: bookmarkRows(db, userId).map((b) => ({ book: b.editionTitle, chapterOrdinal: b.chapterOrdinal, paragraphOrdinal: b.paragraphOrdinal, updatedAt: iso(b.updatedAt) })),
+    flags: flags.map((f) => ({ commentId: f.commentId, reason: f.reason, createdAt: iso(f.createdAt) })),
+    bookmarks: bookmarks.map((b) => ({ book: b.editionTitle, chapterOrdinal: b.chapterOrdinal, paragraphOrdinal: b.paragraphOrdinal, updatedAt: iso(b.updatedAt) })),
   };
 }

@@ -1,6 +1,6 @@
 /** SQL for a member's own data: what the export reads and what deleting the account changes. */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/connection';
+import { first, type Db } from '../../db/connection';
 import {
   bookmarks,
   chapters,
@@ -25,33 +25,31 @@ import {
   type User,
 } from '../../db/schema';
 
-export function profileRow(db: Db, userId: number): User | undefined {
-  return db.select().from(users).where(eq(users.id, userId)).get();
+export async function profileRow(db: Db, userId: number): Promise<User | undefined> {
+  return first(await db.select().from(users).where(eq(users.id, userId)).limit(1));
 }
 
-export function membershipRows(db: Db, userId: number) {
-  return db
+export async function membershipRows(db: Db, userId: number) {
+  return await db
     .select({ clubId: clubs.id, clubName: clubs.name, role: memberships.role, progressHidden: memberships.progressHidden, joinedAt: memberships.joinedAt })
     .from(memberships)
     .innerJoin(clubs, eq(clubs.id, memberships.clubId))
     .where(eq(memberships.userId, userId))
-    .orderBy(memberships.joinedAt)
-    .all();
+    .orderBy(memberships.joinedAt);
 }
 
-export function progressRows(db: Db, userId: number) {
-  return db
+export async function progressRows(db: Db, userId: number) {
+  return await db
     .select({ readingId: readings.id, clubName: clubs.name, editionTitle: editions.title, position: readingProgress.position, updatedAt: readingProgress.updatedAt })
     .from(readingProgress)
     .innerJoin(readings, eq(readings.id, readingProgress.readingId))
     .innerJoin(clubs, eq(clubs.id, readings.clubId))
     .innerJoin(editions, eq(editions.id, readings.editionId))
-    .where(eq(readingProgress.userId, userId))
-    .all();
+    .where(eq(readingProgress.userId, userId));
 }
 
-export function commentRows(db: Db, userId: number) {
-  return db
+export async function commentRows(db: Db, userId: number) {
+  return await db
     .select({
       id: comments.id,
       clubName: clubs.name,
@@ -78,32 +76,29 @@ export function commentRows(db: Db, userId: number) {
     .innerJoin(editions, eq(editions.id, chapters.editionId))
     .leftJoin(paragraphs, eq(paragraphs.id, comments.paragraphId))
     .where(eq(comments.authorId, userId))
-    .orderBy(comments.createdAt, comments.id)
-    .all();
+    .orderBy(comments.createdAt, comments.id);
 }
 
 /** Earlier bodies of the member's own comments. */
-export function revisionRows(db: Db, userId: number) {
-  return db
+export async function revisionRows(db: Db, userId: number) {
+  return await db
     .select({ commentId: commentRevisions.commentId, body: commentRevisions.body, createdAt: commentRevisions.createdAt })
     .from(commentRevisions)
     .innerJoin(comments, eq(comments.id, commentRevisions.commentId))
     .where(eq(comments.authorId, userId))
-    .orderBy(commentRevisions.createdAt, commentRevisions.id)
-    .all();
+    .orderBy(commentRevisions.createdAt, commentRevisions.id);
 }
 
-export function reactionRows(db: Db, userId: number) {
-  return db
+export async function reactionRows(db: Db, userId: number) {
+  return await db
     .select({ commentId: reactions.commentId, reaction: reactions.reaction, createdAt: reactions.createdAt })
     .from(reactions)
-    .where(eq(reactions.userId, userId))
-    .all();
+    .where(eq(reactions.userId, userId));
 }
 
 /** Ballots in polls whose voters are public (an anonymous poll's ballot is not tied to anyone by design). */
-export function publicVoteRows(db: Db, userId: number) {
-  return db
+export async function publicVoteRows(db: Db, userId: number) {
+  return await db
     .select({ pollId: polls.id, question: polls.question, clubName: clubs.name, kind: polls.kind, votedAt: pollVotes.updatedAt, option: pollOptions.label, rank: pollVoteChoices.rank })
     .from(pollVotes)
     .innerJoin(polls, eq(polls.id, pollVotes.pollId))
@@ -111,30 +106,27 @@ export function publicVoteRows(db: Db, userId: number) {
     .innerJoin(pollVoteChoices, eq(pollVoteChoices.voteId, pollVotes.id))
     .innerJoin(pollOptions, eq(pollOptions.id, pollVoteChoices.optionId))
     .where(and(eq(pollVotes.userId, userId), eq(polls.voters, 'public')))
-    .orderBy(pollVotes.pollId, pollVoteChoices.rank)
-    .all();
+    .orderBy(pollVotes.pollId, pollVoteChoices.rank);
 }
 
-export function flagRows(db: Db, userId: number) {
-  return db
+export async function flagRows(db: Db, userId: number) {
+  return await db
     .select({ commentId: commentFlags.commentId, reason: commentFlags.reason, createdAt: commentFlags.createdAt })
     .from(commentFlags)
-    .where(eq(commentFlags.flaggerId, userId))
-    .all();
+    .where(eq(commentFlags.flaggerId, userId));
 }
 
-export function bookmarkRows(db: Db, userId: number) {
-  return db
+export async function bookmarkRows(db: Db, userId: number) {
+  return await db
     .select({ editionTitle: editions.title, chapterOrdinal: bookmarks.chapterOrdinal, paragraphOrdinal: bookmarks.paragraphOrdinal, updatedAt: bookmarks.updatedAt })
     .from(bookmarks)
     .innerJoin(editions, eq(editions.id, bookmarks.editionId))
-    .where(eq(bookmarks.userId, userId))
-    .all();
+    .where(eq(bookmarks.userId, userId));
 }
 
 /** Clubs where this member is the only owner (deleting the account would leave them ownerless). */
-export function clubsOnlyOwnedBy(db: Db, userId: number): { id: number; name: string }[] {
-  return db
+export async function clubsOnlyOwnedBy(db: Db, userId: number): Promise<{ id: number; name: string }[]> {
+  return await db
     .select({ id: clubs.id, name: clubs.name })
     .from(memberships)
     .innerJoin(clubs, eq(clubs.id, memberships.clubId))
@@ -144,15 +136,14 @@ export function clubsOnlyOwnedBy(db: Db, userId: number): { id: number; name: st
         eq(memberships.role, 'owner'),
         sql`not exists (select 1 from memberships m2 where m2.club_id = ${memberships.clubId} and m2.role = 'owner' and m2.user_id <> ${userId})`,
       ),
-    )
-    .all();
+    );
 }
 
 /** Clubs the member belongs to or wrote in: their pages change when the account goes. */
-export function clubsTouchedBy(db: Db, userId: number): number[] {
+export async function clubsTouchedBy(db: Db, userId: number): Promise<number[]> {
   const ids = new Set<number>();
-  for (const r of db.select({ id: memberships.clubId }).from(memberships).where(eq(memberships.userId, userId)).all()) ids.add(r.id);
-  for (const r of db.selectDistinct({ id: comments.clubId }).from(comments).where(eq(comments.authorId, userId)).all()) ids.add(r.id);
+  for (const r of await db.select({ id: memberships.clubId }).from(memberships).where(eq(memberships.userId, userId))) ids.add(r.id);
+  for (const r of await db.selectDistinct({ id: comments.clubId }).from(comments).where(eq(comments.authorId, userId))) ids.add(r.id);
   return [...ids];
 }
 
@@ -162,40 +153,41 @@ export type CommentChoice = 'delete' | 'keep';
 export const FORMER_MEMBER_NAME = '(former member · 탈퇴한 회원)';
 
 /**
- * Deletes an account in one transaction (the caller wraps it). Comments and ballots that must
+ * Deletes an account; call it with a transaction's handle (the caller opens the transaction). Comments and ballots that must
  * survive move to a fresh "former member" tombstone row, which has no personal data, cannot
  * sign in and is not the deleted user; then the user row goes, and its cascades take what is left.
  */
-export function deleteAccount(db: Db, user: User, choice: CommentChoice, now: number, tombstoneKey: string): { tombstoneId: number } {
+export async function deleteAccount(db: Db, user: User, choice: CommentChoice, now: number, tombstoneKey: string): Promise<{ tombstoneId: number }> {
   const userId = user.id;
-  const tombstone = db
-    .insert(users)
-    .values({
-      username: tombstoneKey,
-      usernameKey: tombstoneKey,
-      displayName: FORMER_MEMBER_NAME,
-      passwordHash: '!',
-      locale: null,
-      timeZone: null,
-      isAdmin: false,
-      createdAt: now,
-      suspendedAt: now,
-    })
-    .returning({ id: users.id })
-    .get();
+  const tombstone = first(
+    await db
+      .insert(users)
+      .values({
+        username: tombstoneKey,
+        usernameKey: tombstoneKey,
+        displayName: FORMER_MEMBER_NAME,
+        passwordHash: '!',
+        locale: null,
+        timeZone: null,
+        isAdmin: false,
+        createdAt: now,
+        suspendedAt: now,
+      })
+      .returning({ id: users.id }),
+  )!; // an insert without a conflict target always gives its row
 
-  db.delete(sessions).where(eq(sessions.userId, userId)).run();
+  await db.delete(sessions).where(eq(sessions.userId, userId));
 
   // Private notes are always deleted (with their revisions, by cascade).
-  db.delete(comments).where(and(eq(comments.authorId, userId), eq(comments.visibility, 'private'))).run();
+  await db.delete(comments).where(and(eq(comments.authorId, userId), eq(comments.visibility, 'private')));
 
   if (choice === 'delete') {
-    const own = db.select({ id: comments.id, rootId: comments.rootId }).from(comments).where(eq(comments.authorId, userId)).all();
+    const own = await db.select({ id: comments.id, rootId: comments.rootId }).from(comments).where(eq(comments.authorId, userId));
     const ownIds = new Set(own.map((r) => r.id));
     const rootIds = [...new Set(own.map((r) => r.rootId ?? r.id))];
     // A comment of theirs that is an ancestor of someone else's reply stays as a placeholder.
     const thread = rootIds.length
-      ? db.select({ id: comments.id, parentId: comments.parentId, authorId: comments.authorId }).from(comments).where(inArray(comments.rootId, rootIds)).all()
+      ? await db.select({ id: comments.id, parentId: comments.parentId, authorId: comments.authorId }).from(comments).where(inArray(comments.rootId, rootIds))
       : [];
     const parentOf = new Map(thread.map((r) => [r.id, r.parentId]));
     const withOthersReplies = new Set<number>();
@@ -211,36 +203,36 @@ export function deleteAccount(db: Db, user: User, choice: CommentChoice, now: nu
     const placeholders = ownList.filter((id) => withOthersReplies.has(id));
     const gone = ownList.filter((id) => !withOthersReplies.has(id));
     if (placeholders.length) {
-      db.delete(commentRevisions).where(inArray(commentRevisions.commentId, placeholders)).run();
-      db.update(comments)
+      await db.delete(commentRevisions).where(inArray(commentRevisions.commentId, placeholders));
+      await db
+        .update(comments)
         .set({ authorId: tombstone.id, body: '', quotedText: null, deletedAt: now })
-        .where(inArray(comments.id, placeholders))
-        .run();
+        .where(inArray(comments.id, placeholders));
     }
     // No one else's comment descends from these, so deleting them orphans nobody.
-    if (gone.length) db.delete(comments).where(inArray(comments.id, gone)).run();
+    if (gone.length) await db.delete(comments).where(inArray(comments.id, gone));
   } else {
-    db.update(comments).set({ authorId: tombstone.id }).where(eq(comments.authorId, userId)).run();
+    await db.update(comments).set({ authorId: tombstone.id }).where(eq(comments.authorId, userId));
   }
 
   // Ballots stay counted; they now belong to the tombstone (one ballot per poll, as before).
-  db.update(pollVotes).set({ userId: tombstone.id }).where(eq(pollVotes.userId, userId)).run();
+  await db.update(pollVotes).set({ userId: tombstone.id }).where(eq(pollVotes.userId, userId));
 
-  db.delete(reactions).where(eq(reactions.userId, userId)).run();
-  db.delete(commentFlags).where(eq(commentFlags.flaggerId, userId)).run();
-  db.delete(readingProgress).where(eq(readingProgress.userId, userId)).run();
-  db.delete(spoilerReveals).where(eq(spoilerReveals.userId, userId)).run();
-  db.delete(bookmarks).where(eq(bookmarks.userId, userId)).run();
-  db.delete(memberships).where(eq(memberships.userId, userId)).run();
+  await db.delete(reactions).where(eq(reactions.userId, userId));
+  await db.delete(commentFlags).where(eq(commentFlags.flaggerId, userId));
+  await db.delete(readingProgress).where(eq(readingProgress.userId, userId));
+  await db.delete(spoilerReveals).where(eq(spoilerReveals.userId, userId));
+  await db.delete(bookmarks).where(eq(bookmarks.userId, userId));
+  await db.delete(memberships).where(eq(memberships.userId, userId));
 
-  db.insert(deletedUsernames)
+  await db
+    .insert(deletedUsernames)
     .values({ usernameKey: user.usernameKey, deletedAt: now })
-    .onConflictDoUpdate({ target: deletedUsernames.usernameKey, set: { deletedAt: now } })
-    .run();
+    .onConflictDoUpdate({ target: deletedUsernames.usernameKey, set: { deletedAt: now } });
 
   // `set null` columns (moderation log, invitations, polls, editions, mutes, bans) and the
   // remaining cascades (mutes and bans of this member) are handled by the foreign keys.
-  db.delete(users).where(eq(users.id, userId)).run();
+  await db.delete(users).where(eq(users.id, userId));
   return { tombstoneId: tombstone.id };
 }
 

@@ -1,6 +1,7 @@
 /** Members' rights: downloading one's data and deleting one's account. */
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
+import { transaction } from '../../db/connection';
 import { DeleteAccountPage, GoodbyePage } from '../../views/account/pages';
 import { clearSessionCookie, verifyPasswordOrDummy } from '../auth';
 import { tooManyRequests } from '../http/errors';
@@ -13,15 +14,15 @@ import { clubsOnlyOwnedBy, clubsTouchedBy, deleteAccount } from './queries';
 import { checkCommentChoice, PASSWORD_FIELD_MAX } from './validation';
 
 export function accountRoutes(deps: AreaDeps): Hono<AppEnv> {
-  const { db, sqlite, clock, events, rateLimiters: limits, config, pageCache } = deps;
+  const { db, clock, events, rateLimiters: limits, config, pageCache } = deps;
   const secure = config.origin.startsWith('https://');
   const app = new Hono<AppEnv>();
 
-  app.get('/account/export', (c) => {
+  app.get('/account/export', async (c) => {
     const user = c.get('user');
     if (!user) return redirectToLogin(c, '/account');
     const now = clock();
-    const data = buildExport(db, user.id, now);
+    const data = await buildExport(db, user.id, now);
     if (!data) return redirectToLogin(c, '/account');
     const date = new Date(now).toISOString().slice(0, 10);
     c.header('Content-Type', 'application/json; charset=utf-8');
@@ -30,9 +31,10 @@ export function accountRoutes(deps: AreaDeps): Hono<AppEnv> {
     return c.body(JSON.stringify(data, null, 2));
   });
 
-  const render = (c: Parameters<typeof pageContext>[0], choice: string, errors: FieldErrors, status: 200 | 409 | 422 = 200) => {
+  const render = async (c: Parameters<typeof pageContext>[0], choice: string, errors: FieldErrors, status: 200 | 409 | 422 = 200) => {
     const user = c.get('user')!;
-    const view = { username: user.username, soleOwnerOf: clubsOnlyOwnedBy(db, user.id).map((club) => club.name), choice };
+    const soleOwnerOf = (await clubsOnlyOwnedBy(db, user.id)).map((club) => club.name);
+    const view = { username: user.username, soleOwnerOf, choice };
     return sendPage(c, <DeleteAccountPage page={pageContext(c)} view={view} errors={errors} />, status);
   };
 
@@ -51,31 +53,29 @@ export function accountRoutes(deps: AreaDeps): Hono<AppEnv> {
     if (choice !== 'delete' && choice !== 'keep') errors.comments = choice;
     if (password.length === 0 || password.length > PASSWORD_FIELD_MAX) errors.password = 'account.error.password';
     if (Object.keys(errors).length) return render(c, form.comments ?? '', errors, 422);
-    if (clubsOnlyOwnedBy(db, user.id).length) return render(c, form.comments ?? '', {}, 409);
+    if ((await clubsOnlyOwnedBy(db, user.id)).length) return render(c, form.comments ?? '', {}, 409);
 
-    const verdict = limits.passwordChangePerUser.check(user.usernameKey, clock());
+    // Counted before the slow check, in one step: parallel guesses cannot all pass a look first.
+    const verdict = await limits.passwordChangePerUser.consume(user.usernameKey, clock());
     if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
-    limits.passwordChangePerUser.consume(user.usernameKey, clock());
     if (!(await verifyPasswordOrDummy(user.passwordHash, password))) {
       return render(c, form.comments ?? '', { password: 'account.error.password' }, 422);
     }
-    limits.passwordChangePerUser.refund(user.usernameKey);
+    await limits.passwordChangePerUser.refund(user.usernameKey);
 
     const now = clock();
     const tombstoneKey = `~former-${randomBytes(8).toString('hex')}`;
-    const touched = clubsTouchedBy(db, user.id);
-    const refused = sqlite
-      .transaction(() => {
-        // Checked again inside the transaction: someone may have changed roles meanwhile.
-        if (clubsOnlyOwnedBy(db, user.id).length) return true;
-        deleteAccount(db, user, choice as 'delete' | 'keep', now, tombstoneKey);
-        return false;
-      })
-      .immediate();
+    const touched = await clubsTouchedBy(db, user.id);
+    const refused = await transaction(db, async (tx) => {
+      // Checked again inside the transaction: someone may have changed roles meanwhile.
+      if ((await clubsOnlyOwnedBy(tx, user.id)).length) return true;
+      await deleteAccount(tx, user, choice as 'delete' | 'keep', now, tombstoneKey);
+      return false;
+    });
     if (refused) return render(c, form.comments ?? '', {}, 409);
 
     clearSessionCookie(c, secure);
-    events.publish({ type: 'account.deleted', actorId: user.id, clubId: null, userId: user.id });
+    await events.publish({ type: 'account.deleted', actorId: user.id, clubId: null, userId: user.id });
     // The event names no club; every club the member was in shows their name or comments.
     for (const clubId of touched) pageCache.noteChange(null, clubId);
     return seeOther(c, '/goodbye');

@@ -17,6 +17,11 @@
  * chapter's thousands of rows for the streams' redraw). The rows are the database's, never a
  * decision: the gate still runs on them for every reader. Memory is bounded by `COMMENT_CACHE_MB`
  * (half of it; rendered comment bodies have the other half), least recently used first.
+ *
+ * Reading is asynchronous, so a comment can be posted while a chapter's rows are being read:
+ * its id is noted for the read in flight too (`reading`), and becomes a posted id of the rows
+ * the read keeps, so it is added on next use like any other (ids the read already holds are
+ * skipped, as ever, by `maxId`).
  */
 import type { Db } from '../../db/connection';
 import type { EventBus } from '../events';
@@ -45,6 +50,8 @@ const maxIdOf = (rows: readonly GateRow[]) => rows.reduce((max, row) => (row.id 
 export class ChapterRowsCache {
   private readonly kept: LruCache<string, Kept>;
   private readonly clubVersions = new Map<number, number>();
+  /** For each chapter whose rows are being read: the comments posted on it meanwhile, one list per read. */
+  private readonly reading = new Map<string, Set<number[]>>();
 
   constructor(maxBytes: number) {
     this.kept = new LruCache<string, Kept>(10_000, { maxBytes, sizeOf: (entry) => 200 + entry.rows.length * ROW_BYTES });
@@ -62,7 +69,9 @@ export class ChapterRowsCache {
   noteEvent(event: DomainEvent): void {
     if (event.clubId === null) return;
     if (event.type === 'comment.posted') {
-      const hit = this.kept.get(`${event.readingId}:${event.chapterId}`);
+      const key = `${event.readingId}:${event.chapterId}`;
+      for (const posted of this.reading.get(key) ?? []) posted.push(event.commentId);
+      const hit = this.kept.get(key);
       if (!hit || hit.clubId !== event.clubId || hit.version !== (this.clubVersions.get(event.clubId) ?? 0)) return;
       hit.posted.push(event.commentId);
       return;
@@ -70,21 +79,36 @@ export class ChapterRowsCache {
     this.noteChange(event.clubId);
   }
 
-  rows(db: Db, clubId: number, readingId: number, chapterId: number, now: number): readonly GateRow[] {
+  async rows(db: Db, clubId: number, readingId: number, chapterId: number, now: number): Promise<readonly GateRow[]> {
     const key = `${readingId}:${chapterId}`;
     const version = this.clubVersions.get(clubId) ?? 0;
     const hit = this.kept.get(key);
     if (hit && hit.clubId === clubId && hit.version === version && now - hit.at >= 0 && now - hit.at < ROWS_MAX_AGE_MS) {
       if (hit.posted.length === 0) return hit.rows;
       // Rows read after a comment was written hold it already: add only those written after.
-      const added = gateRowsByIds(db, readingId, chapterId, hit.posted).filter((row) => row.id > hit.maxId);
+      const { result: found, postedMeanwhile } = await this.whileReading(key, () => gateRowsByIds(db, readingId, chapterId, hit.posted));
+      const added = found.filter((row) => row.id > hit.maxId);
       const rows = added.length > 0 ? [...hit.rows, ...added] : hit.rows;
-      this.kept.set(key, { rows, clubId, version, at: hit.at, posted: [], maxId: Math.max(hit.maxId, maxIdOf(added)) });
+      this.kept.set(key, { rows, clubId, version, at: hit.at, posted: postedMeanwhile, maxId: Math.max(hit.maxId, maxIdOf(added)) });
       return rows;
     }
-    const rows = chapterGateRows(db, readingId, chapterId);
-    this.kept.set(key, { rows, clubId, version, at: now, posted: [], maxId: maxIdOf(rows) });
+    const { result: rows, postedMeanwhile } = await this.whileReading(key, () => chapterGateRows(db, readingId, chapterId));
+    this.kept.set(key, { rows, clubId, version, at: now, posted: postedMeanwhile, maxId: maxIdOf(rows) });
     return rows;
+  }
+
+  /** Runs `read` for the chapter `key`, noting the comments posted on it until it is done. */
+  private async whileReading<T>(key: string, read: () => Promise<T>): Promise<{ result: T; postedMeanwhile: number[] }> {
+    const postedMeanwhile: number[] = [];
+    let reads = this.reading.get(key);
+    if (!reads) this.reading.set(key, (reads = new Set()));
+    reads.add(postedMeanwhile);
+    try {
+      return { result: await read(), postedMeanwhile };
+    } finally {
+      reads.delete(postedMeanwhile);
+      if (reads.size === 0) this.reading.delete(key);
+    }
   }
 
   get bytes(): number {
@@ -106,7 +130,7 @@ export function keepChapterRows(db: Db, events: EventBus, maxBytes: number): Cha
 }
 
 /** A chapter's rows: kept ones when the app keeps them, else straight from the database. */
-export function chapterRows(db: Db, clubId: number, readingId: number, chapterId: number, now: number): readonly GateRow[] {
+export function chapterRows(db: Db, clubId: number, readingId: number, chapterId: number, now: number): Promise<readonly GateRow[]> {
   const cache = caches.get(db);
   return cache ? cache.rows(db, clubId, readingId, chapterId, now) : chapterGateRows(db, readingId, chapterId);
 }

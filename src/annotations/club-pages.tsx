@@ -18,7 +18,7 @@ import { chapterOpenTo, scheduleOf, type ChapterSlots, type ClubChapterContext, 
 import { viewerTimeZone } from '../i18n/zoned-time';
 import { COMMENT_MAX_CHARS, renderCommentBodyCached } from './markdown';
 import { commentCan } from './policy';
-import { commentVisibleTo, type GateComment } from './gate';
+import { commentVisibleTo, type GateComment, type GateViewer } from './gate';
 import { chapterThreadComments, commentsAnchoredBetween, reactionTallies, recentLocations, recentReadingComments } from './queries';
 import {
   annotationUrls,
@@ -40,22 +40,26 @@ import { chapterRows } from './chapter-rows';
 /** How many comments the club home lists. */
 export const RECENT_LIMIT = 10;
 
-/** What the chapter page's parts share for one reader: the gate, the tallies, the urls, the rights. */
-function chapterPresentation(ctx: ClubChapterContext, rows: readonly GateRow[]) {
+/** How the reader of a chapter page stands before the spoiler gate (their progress is the page's). */
+function chapterViewer(ctx: ClubChapterContext): Promise<GateViewer> {
+  return gateViewerFor(ctx.deps.db, ctx.access, ctx.reading.id, ctx.access.isMember ? ctx.progress : 0);
+}
+
+/** What the chapter page's parts share for one reader (`viewer`, from {@link chapterViewer}): the gate, the tallies, the urls, the rights. */
+function chapterPresentation(ctx: ClubChapterContext, rows: readonly GateRow[], viewer: GateViewer) {
   const { deps, access, reading, chapter, t } = ctx;
   const db = deps.db;
-  const viewer = gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
   const tally = tallyChapter(rows, viewer);
   const urls = annotationUrls(access.club.id, readingParamOf(reading));
   const canPost = commentCan(access, 'post', null, viewer);
   const p: Presenter = { db, access, viewer, reading, t, locale: ctx.locale, timeZone: viewerTimeZone(ctx.timeZone) };
   const marginOf = (paragraph: { id: number; ordinal: number }) => marginViewFor(urls, paragraph, tally.byParagraph.get(paragraph.id), tally.busiest, canPost);
 
-  const discussion = () => {
+  const discussion = async () => {
     // The chapter's own thread is drawn in full (bodies, authors): read only when it has comments.
-    const threadRows = rows.some((row) => row.paragraphId === null) ? chapterThreadComments(db, reading.id, chapter.id) : [];
+    const threadRows = rows.some((row) => row.paragraphId === null) ? await chapterThreadComments(db, reading.id, chapter.id) : [];
     const hasThreads = arrangeThreads(threadRows, viewer, 'reading').threads.length > 0;
-    const tallies = hasThreads ? reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: null }, viewer.userId) : [];
+    const tallies = hasThreads ? await reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: null }, viewer.userId) : [];
     return buildThreadsView(p, threadRows, tallies, {
       scope: { kind: 'chapter', chapterId: chapter.id },
       order: 'reading',
@@ -79,9 +83,10 @@ function chapterPresentation(ctx: ClubChapterContext, rows: readonly GateRow[]) 
 }
 
 /** The chapter page's margins, the chapter's discussion after the text, and the scripts they need. */
-export function annotationsOnChapter(ctx: ClubChapterContext): ChapterSlots {
+export async function annotationsOnChapter(ctx: ClubChapterContext): Promise<ChapterSlots> {
   const { reading, chapter, t } = ctx;
-  const shown = chapterPresentation(ctx, chapterRows(ctx.deps.db, ctx.access.club.id, reading.id, chapter.id, ctx.now));
+  const rows = await chapterRows(ctx.deps.db, ctx.access.club.id, reading.id, chapter.id, ctx.now);
+  const shown = chapterPresentation(ctx, rows, await chapterViewer(ctx));
 
   const margin: ParagraphDecorator = (paragraph) => {
     const paragraphTally = shown.tally.byParagraph.get(paragraph.id);
@@ -98,7 +103,7 @@ export function annotationsOnChapter(ctx: ClubChapterContext): ChapterSlots {
     <ChapterExtras
       t={t}
       extras={{
-        discussion: shown.discussion(),
+        discussion: await shown.discussion(),
         passageForm: shown.canPost ? { postUrl: shown.urls.comments, readingId: reading.id } : null,
         reveal: shown.reveal(),
         commentMaxChars: COMMENT_MAX_CHARS,
@@ -126,10 +131,10 @@ export interface ChapterChange {
  * them; each reader's parts pass that reader's gate and rights, exactly as in
  * {@link annotationsOnChapter}, which draws the same components.
  */
-export function annotationsLive(contexts: readonly ClubChapterContext[], change: ChapterChange): string[] {
+export async function annotationsLive(contexts: readonly ClubChapterContext[], change: ChapterChange): Promise<string[]> {
   if (contexts.length === 0) return [];
   const first = contexts[0]!;
-  const rows = chapterRows(first.deps.db, first.access.club.id, first.reading.id, first.chapter.id, first.now);
+  const rows = await chapterRows(first.deps.db, first.access.club.id, first.reading.id, first.chapter.id, first.now);
   const wanted = change.paragraphIds === 'all' ? null : new Set(change.paragraphIds);
   // Margins and the reveal control show counts only: readers the gate treats alike (same
   // progress within this chapter, same reveal, same rights, same language, and none of their
@@ -145,10 +150,15 @@ export function annotationsLive(contexts: readonly ClubChapterContext[], change:
     }
   }
   const drawn = new Map<string, string>();
-  return contexts.map((ctx) => {
+  const fragments: string[] = [];
+  // One reader after another: readers drawn alike reuse what an earlier one got (`drawn`).
+  for (const ctx of contexts) fragments.push(await drawFor(ctx));
+  return fragments;
+
+  async function drawFor(ctx: ClubChapterContext): Promise<string> {
+    const viewer = await chapterViewer(ctx);
     let key: string | null = null;
     if (!change.discussion) {
-      const viewer = gateViewerFor(ctx.deps.db, ctx.access, ctx.reading.id, ctx.access.isMember ? ctx.progress : 0);
       const stranger = { ...viewer, userId: null };
       const own = viewer.userId === null ? [] : (byAuthor.get(viewer.userId) ?? []);
       const ownCounts = own.some((row) => commentVisibleTo(row, viewer) !== commentVisibleTo(row, stranger));
@@ -163,14 +173,14 @@ export function annotationsLive(contexts: readonly ClubChapterContext[], change:
       const same = drawn.get(key);
       if (same !== undefined) return same;
     }
-    const shown = chapterPresentation(ctx, rows);
+    const shown = chapterPresentation(ctx, rows, viewer);
     const parts: string[] = [];
     for (const paragraph of ctx.paragraphs) {
       if (paragraph.kind === 'heading' || (wanted && !wanted.has(paragraph.id))) continue;
       parts.push(partial(`#${marginIds(paragraph.id).summary}`, 'outerHTML', <MarginSummary t={ctx.t} margin={shown.marginOf(paragraph)} />));
     }
     if (change.discussion) {
-      const discussion = shown.discussion();
+      const discussion = await shown.discussion();
       parts.push(partial(`#${discussion.containerId}`, 'outerHTML', <ThreadsContainer t={ctx.t} view={discussion} />));
     }
     if (change.discussion || change.reveal) {
@@ -180,7 +190,7 @@ export function annotationsLive(contexts: readonly ClubChapterContext[], change:
     const html = parts.join('');
     if (key !== null) drawn.set(key, html);
     return html;
-  });
+  }
 }
 
 function partial(target: string, swap: string, content: Child): string {
@@ -197,12 +207,12 @@ function partial(target: string, swap: string, content: Child): string {
  * (reveals, own comments and private notes included); one query whatever the number of
  * positions. Positions at or before the current progress open nothing.
  */
-export function commentsOpenedByProgress(ctx: Pick<ClubChapterContext, 'deps' | 'access' | 'reading' | 'progress'>, positions: readonly number[]): Map<number, number> {
+export async function commentsOpenedByProgress(ctx: Pick<ClubChapterContext, 'deps' | 'access' | 'reading' | 'progress'>, positions: readonly number[]): Promise<Map<number, number>> {
   const { deps, access, reading } = ctx;
   const opened = new Map<number, number>(positions.map((position) => [position, 0]));
   const furthest = Math.max(ctx.progress, ...positions);
   if (!access.isMember || furthest <= ctx.progress) return opened;
-  const now = gateViewerFor(deps.db, access, reading.id, ctx.progress);
+  const now = await gateViewerFor(deps.db, access, reading.id, ctx.progress);
   const sorted = [...new Set(positions)].filter((position) => position > ctx.progress).sort((a, b) => a - b);
   /** The first of `sorted` at which the gate lets `comment` through (the gate only opens as progress grows). */
   const opensAt = (comment: GateComment): number | undefined => {
@@ -216,7 +226,7 @@ export function commentsOpenedByProgress(ctx: Pick<ClubChapterContext, 'deps' | 
     return sorted[low];
   };
   const firstOpening = new Map<number, number>();
-  for (const comment of commentsAnchoredBetween(deps.db, reading.id, ctx.progress, furthest)) {
+  for (const comment of await commentsAnchoredBetween(deps.db, reading.id, ctx.progress, furthest)) {
     if (commentVisibleTo(comment, now)) continue;
     const at = opensAt(comment);
     if (at !== undefined) firstOpening.set(at, (firstOpening.get(at) ?? 0) + 1);
@@ -230,20 +240,20 @@ export function commentsOpenedByProgress(ctx: Pick<ClubChapterContext, 'deps' | 
 }
 
 /** Recent discussion on the club home: the latest comments this reader may see, spoiler-safe. */
-export function annotationsOnClubHome(ctx: ClubHomeContext): ClubHomeSlots {
+export async function annotationsOnClubHome(ctx: ClubHomeContext): Promise<ClubHomeSlots> {
   const { deps, access, reading, t } = ctx;
   if (!reading) return {};
   const db = deps.db;
-  const viewer = gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
+  const viewer = await gateViewerFor(db, access, reading.id, access.isMember ? ctx.progress : 0);
   // The query applies the spoiler gate in SQL (the same rule, see visibleToSql); the policy
   // decides again, and a chapter whose opening date was moved later keeps its discussion hidden.
-  const candidates = recentReadingComments(db, reading.id, viewer, RECENT_LIMIT * 3);
-  const schedule = scheduleOf(db, reading.id);
+  const candidates = await recentReadingComments(db, reading.id, viewer, RECENT_LIMIT * 3);
+  const schedule = await scheduleOf(db, reading.id);
   const rows = candidates
     .filter((row) => chapterOpenTo(access, schedule.get(row.chapterId) ?? null, ctx.now) && commentCan(access, 'view', row, viewer))
     .slice(0, RECENT_LIMIT);
-  const locations = recentLocations(db, rows);
-  const mentionHref = mentionLinker(db, access.club.id, rows);
+  const locations = await recentLocations(db, rows);
+  const mentionHref = await mentionLinker(db, access.club.id, rows);
   const p = { locale: ctx.locale, timeZone: viewerTimeZone(ctx.timeZone) };
   const items: RecentCommentView[] = rows.map((row) => {
     const where = locations.get(row.id);
@@ -267,7 +277,7 @@ export function annotationsOnClubHome(ctx: ClubHomeContext): ClubHomeSlots {
     };
   });
   // A move to another edition that could not place some of the member's private notes: only they can.
-  const ownToPlace = access.isMember && access.userId !== null ? countReanchorQueue(db, access.club.id, reading.id, { privateNotesOf: access.userId }) : 0;
+  const ownToPlace = access.isMember && access.userId !== null ? await countReanchorQueue(db, access.club.id, reading.id, { privateNotesOf: access.userId }) : 0;
   return {
     recentActivity: <RecentDiscussion t={t} items={items} />,
     ...(ownToPlace > 0 ? { panels: <OwnNotesToPlace t={t} count={ownToPlace} href={`/clubs/${access.club.id}/my-orphans`} /> } : {}),

@@ -4,8 +4,8 @@
  * The matching itself is `reanchor.ts`; the clubs half is the clubs index's
  * `moveReadingToEditionRows`.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { inTransaction, type Db, type Sqlite } from '../../db/connection';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { engineOf, first, transaction, type Db } from '../../db/connection';
 import { chapters, comments, editions, paragraphs, type Comment as CommentRow, type PreviousAnchor, type ReanchorMethod } from '../../db/schema';
 import { moveReadingToEditionRows } from '../clubs';
 import type { EventBus } from '../events';
@@ -32,21 +32,20 @@ export interface EditionMovePlan {
   mapPosition: (position: number) => number;
 }
 
-function editionParagraphs(db: Db, editionId: number): EditionParagraph[] {
+function editionParagraphs(db: Db, editionId: number): Promise<EditionParagraph[]> {
   return db
     .select({ id: paragraphs.id, text: paragraphs.text, position: paragraphs.position, chapterId: paragraphs.chapterId })
     .from(paragraphs)
     .where(eq(paragraphs.editionId, editionId))
-    .orderBy(asc(paragraphs.position))
-    .all();
+    .orderBy(asc(paragraphs.position));
 }
 
 /** The dry run: where every root comment of the reading would go. No writes. */
-export function planEditionMove(db: Db, input: { clubId: number; readingId: number; fromEditionId: number; editionId: number }): EditionMovePlan {
-  const oldParagraphs = editionParagraphs(db, input.fromEditionId);
-  const newParagraphs = editionParagraphs(db, input.editionId);
-  const oldChapters = db.select().from(chapters).where(eq(chapters.editionId, input.fromEditionId)).all();
-  const newChapters = db.select().from(chapters).where(eq(chapters.editionId, input.editionId)).orderBy(asc(chapters.ordinal)).all();
+export async function planEditionMove(db: Db, input: { clubId: number; readingId: number; fromEditionId: number; editionId: number }): Promise<EditionMovePlan> {
+  const oldParagraphs = await editionParagraphs(db, input.fromEditionId);
+  const newParagraphs = await editionParagraphs(db, input.editionId);
+  const oldChapters = await db.select().from(chapters).where(eq(chapters.editionId, input.fromEditionId));
+  const newChapters = await db.select().from(chapters).where(eq(chapters.editionId, input.editionId)).orderBy(asc(chapters.ordinal));
   const oldRange = { min: oldParagraphs[0]?.position ?? 0, max: oldParagraphs[oldParagraphs.length - 1]?.position ?? 0 };
 
   const chapterMap = new Map<number, number>();
@@ -55,19 +54,24 @@ export function planEditionMove(db: Db, input: { clubId: number; readingId: numb
     if (match) chapterMap.set(chapter.id, match.id);
   }
 
-  const roots = db
-    .select()
-    .from(comments)
-    .where(and(eq(comments.readingId, input.readingId), eq(comments.clubId, input.clubId)))
-    .all()
-    .filter((c) => c.parentId === null);
+  const roots = (
+    await db
+      .select()
+      .from(comments)
+      .where(and(eq(comments.readingId, input.readingId), eq(comments.clubId, input.clubId)))
+      .orderBy(asc(comments.id))
+  ).filter((c) => c.parentId === null);
   // Comments orphaned by an earlier move still point into an older edition: load those texts too.
   const known = new Map(oldParagraphs.map((p) => [p.id, p]));
   const missing = roots.map((c) => c.paragraphId).filter((id): id is number => id !== null && !known.has(id));
   if (missing.length > 0) {
-    for (const p of db.select().from(paragraphs).where(inArray(paragraphs.id, missing)).all()) known.set(p.id, p);
+    for (const p of await db.select().from(paragraphs).where(inArray(paragraphs.id, missing))) known.set(p.id, p);
   }
-  const chapterTitles = new Map(db.select({ id: chapters.id, title: chapters.title, ordinal: chapters.ordinal, editionId: chapters.editionId }).from(chapters).where(inArray(chapters.id, [...new Set(roots.map((c) => c.chapterId))].concat(-1))).all().map((c) => [c.id, c]));
+  const rootChapters = await db
+    .select({ id: chapters.id, title: chapters.title, ordinal: chapters.ordinal, editionId: chapters.editionId })
+    .from(chapters)
+    .where(inArray(chapters.id, [...new Set(roots.map((c) => c.chapterId))].concat(-1)));
+  const chapterTitles = new Map(rootChapters.map((c) => [c.id, c]));
   const newById = new Map(newParagraphs.map((p) => [p.id, p]));
 
   const moves: CommentMove[] = [];
@@ -140,46 +144,46 @@ export function planEditionMove(db: Db, input: { clubId: number; readingId: numb
 }
 
 /** Editions the reading may move to: the other editions of the same book. */
-export function otherEditionsOfBook(db: Db, editionId: number) {
-  const edition = db.select().from(editions).where(eq(editions.id, editionId)).get();
+export async function otherEditionsOfBook(db: Db, editionId: number) {
+  const edition = first(await db.select().from(editions).where(eq(editions.id, editionId)).limit(1));
   if (!edition) return [];
-  return db
+  const sameBook = await db
     .select({ id: editions.id, title: editions.title, sourceName: editions.sourceName, importedAt: editions.importedAt, paragraphCount: editions.paragraphCount })
     .from(editions)
     .where(eq(editions.bookId, edition.bookId))
-    .all()
-    .filter((e) => e.id !== editionId);
+    .orderBy(asc(editions.id));
+  return sameBook.filter((e) => e.id !== editionId);
 }
 
 /**
  * What another area moves along with the comments, inside the same transaction (the polls
- * area's chapter polls). Given to {@link applyEditionMove} by the app's composition.
+ * area's chapter polls). Given to {@link applyEditionMove} by the app's composition; `db` is
+ * the transaction's handle, for every query of the step.
  */
-export type EditionMoveStep = (db: Db, move: { clubId: number; readingId: number; chapterMap: ReadonlyMap<number, number> }) => void;
+export type EditionMoveStep = (db: Db, move: { clubId: number; readingId: number; chapterMap: ReadonlyMap<number, number> }) => void | Promise<void>;
 
 /** Apply a plan in one transaction (with every other area's `steps`) and say so on the bus. */
-export function applyEditionMove(deps: { db: Db; sqlite: Sqlite; events: EventBus }, plan: EditionMovePlan, actorId: number, now: number, steps: readonly EditionMoveStep[] = []): void {
-  const { db } = deps;
-  inTransaction(deps.sqlite, () => {
+export async function applyEditionMove(deps: { db: Db; events: EventBus }, plan: EditionMovePlan, actorId: number, now: number, steps: readonly EditionMoveStep[] = []): Promise<void> {
+  await transaction(deps.db, async (tx) => {
     for (const move of plan.moves) {
       const common = { reanchorScore: move.score, reanchorMethod: move.method, previousAnchor: move.previous };
       if (move.to === null) {
-        db.update(comments).set({ ...common, orphaned: true }).where(eq(comments.rootId, move.commentId)).run();
+        await tx.update(comments).set({ ...common, orphaned: true }).where(eq(comments.rootId, move.commentId));
         continue;
       }
       const anchor = { chapterId: move.to.chapterId, paragraphId: move.to.paragraphId, anchorPosition: move.to.anchorPosition };
       // The thread follows its root: replies copy the root's anchor.
-      db.update(comments).set({ ...common, ...anchor, orphaned: false }).where(eq(comments.rootId, move.commentId)).run();
+      await tx.update(comments).set({ ...common, ...anchor, orphaned: false }).where(eq(comments.rootId, move.commentId));
       const p = move.to.passage;
-      db.update(comments)
+      await tx
+        .update(comments)
         .set({ passageStart: p?.start ?? null, passageEnd: p?.end ?? null, passageExact: p?.exact ?? null, passagePrefix: p?.prefix ?? null, passageSuffix: p?.suffix ?? null })
-        .where(eq(comments.id, move.commentId))
-        .run();
+        .where(eq(comments.id, move.commentId));
     }
-    moveReadingToEditionRows(db, plan.readingId, plan.editionId, { mapPosition: plan.mapPosition, chapterMap: plan.chapterMap }, now);
-    for (const step of steps) step(db, { clubId: plan.clubId, readingId: plan.readingId, chapterMap: plan.chapterMap });
+    await moveReadingToEditionRows(tx, plan.readingId, plan.editionId, { mapPosition: plan.mapPosition, chapterMap: plan.chapterMap }, now);
+    for (const step of steps) await step(tx, { clubId: plan.clubId, readingId: plan.readingId, chapterMap: plan.chapterMap });
   });
-  deps.events.publish({
+  await deps.events.publish({
     type: 'reading.edition_changed',
     actorId,
     clubId: plan.clubId,
@@ -219,36 +223,46 @@ function scopeCondition(scope: QueueScope) {
   return scope.privateNotesOf === null ? eq(comments.visibility, 'club') : and(eq(comments.visibility, 'private'), eq(comments.authorId, scope.privateNotesOf));
 }
 
-/** {@link waiting} in SQL: the exact condition of the partial index `comments_waiting_idx` (db/schema/annotations.ts). */
-const WAITING_SQL = sql`${comments.parentId} is null and ${comments.deletedAt} is null and (${comments.orphaned} = 1 or ${comments.reanchorMethod} = 'fuzzy')`;
+/**
+ * {@link waiting} in SQL: the exact condition of the partial index `comments_waiting_idx`
+ * (db/schema/annotations.ts, db/schema-pg/annotations.ts), word for word, so the planner sees
+ * the query is within the index: `orphaned = 1` on SQLite, `orphaned = true` on PostgreSQL.
+ */
+const WAITING_SQL = {
+  sqlite: sql`${comments.parentId} is null and ${comments.deletedAt} is null and (${comments.orphaned} = 1 or ${comments.reanchorMethod} = 'fuzzy')`,
+  pg: sql`${comments.parentId} is null and ${comments.deletedAt} is null and (${comments.orphaned} = true or ${comments.reanchorMethod} = 'fuzzy')`,
+} satisfies Record<ReturnType<typeof engineOf>, SQL>;
 
 const waiting = (c: CommentRow) => c.parentId === null && c.deletedAt === null && (c.orphaned || c.reanchorMethod === 'fuzzy');
 
 /** How many root comments of the reading wait in this scope's queue (whether or not the reader may settle them yet). */
-export function countReanchorQueue(db: Db, clubId: number, readingId: number, scope: Pick<QueueScope, 'privateNotesOf'>): number {
+export async function countReanchorQueue(db: Db, clubId: number, readingId: number, scope: Pick<QueueScope, 'privateNotesOf'>): Promise<number> {
   // The same condition as `waiting`, counted in SQL on the partial index of waiting roots
   // (`comments_waiting_idx`): the club home asks it on every visit, whatever the reading's size.
-  const row = db
-    .select({ count: sql<number>`count(*)` })
-    .from(comments)
-    .where(and(eq(comments.readingId, readingId), WAITING_SQL, eq(comments.clubId, clubId), scopeCondition({ ...scope, may: () => true })))
-    .get();
+  const row = first(
+    await db
+      .select({ count: sql<number>`count(*)`.mapWith(Number) })
+      .from(comments)
+      .where(and(eq(comments.readingId, readingId), WAITING_SQL[engineOf(db)], eq(comments.clubId, clubId), scopeCondition({ ...scope, may: () => true }))),
+  );
   return row?.count ?? 0;
 }
 
 /** Root comments of the reading waiting to be settled: orphaned, or moved fuzzily; `ahead` counts those `may` keeps back. */
-export function listReanchorQueue(db: Db, clubId: number, readingId: number, scope: QueueScope): { items: QueueItem[]; ahead: number } {
-  const all = db
-    .select()
-    .from(comments)
-    .where(and(eq(comments.clubId, clubId), eq(comments.readingId, readingId), scopeCondition(scope)))
-    .orderBy(asc(comments.anchorPosition), asc(comments.id))
-    .all()
-    .filter(waiting);
+export async function listReanchorQueue(db: Db, clubId: number, readingId: number, scope: QueueScope): Promise<{ items: QueueItem[]; ahead: number }> {
+  const all = (
+    await db
+      .select()
+      .from(comments)
+      .where(and(eq(comments.clubId, clubId), eq(comments.readingId, readingId), scopeCondition(scope)))
+      .orderBy(asc(comments.anchorPosition), asc(comments.id))
+  ).filter(waiting);
   const rows = all.filter(scope.may);
-  const titles = new Map(
-    db.select({ id: chapters.id, title: chapters.title }).from(chapters).where(inArray(chapters.id, rows.map((r) => r.previousAnchor?.chapterId ?? r.chapterId).concat(-1))).all().map((c) => [c.id, c.title]),
-  );
+  const oldChapters = await db
+    .select({ id: chapters.id, title: chapters.title })
+    .from(chapters)
+    .where(inArray(chapters.id, rows.map((r) => r.previousAnchor?.chapterId ?? r.chapterId).concat(-1)));
+  const titles = new Map(oldChapters.map((c) => [c.id, c.title]));
   const items = rows.map((r) => ({
     id: r.id,
     method: r.reanchorMethod ?? 'orphaned',
@@ -269,38 +283,40 @@ export type QueueResolution =
 export type ResolveResult = 'ok' | 'not_found' | 'not_applicable' | 'no_paragraph' | 'no_passage';
 
 /** Settle one queued comment of the scope (in the reading's current edition); the thread follows its root. */
-export function resolveQueueItem(
-  deps: { db: Db; sqlite: Sqlite; events: EventBus },
+export async function resolveQueueItem(
+  deps: { db: Db; events: EventBus },
   input: { clubId: number; readingId: number; editionId: number; commentId: number; actorId: number },
   resolution: QueueResolution,
   scope: QueueScope,
-): ResolveResult {
+): Promise<ResolveResult> {
   const { db } = deps;
-  const comment = db
-    .select()
-    .from(comments)
-    .where(and(eq(comments.id, input.commentId), eq(comments.clubId, input.clubId), eq(comments.readingId, input.readingId), scopeCondition(scope)))
-    .get();
+  const comment = first(
+    await db
+      .select()
+      .from(comments)
+      .where(and(eq(comments.id, input.commentId), eq(comments.clubId, input.clubId), eq(comments.readingId, input.readingId), scopeCondition(scope)))
+      .limit(1),
+  );
   if (!comment || !waiting(comment) || !scope.may(comment)) return 'not_found';
   const thread = eq(comments.rootId, comment.id);
   let how: 'confirmed' | 'manual' | 'left_on_chapter';
   if (resolution.action === 'confirm') {
     if (comment.orphaned) return 'not_applicable';
-    db.update(comments).set({ reanchorMethod: 'confirmed' }).where(thread).run();
+    await db.update(comments).set({ reanchorMethod: 'confirmed' }).where(thread);
     how = 'confirmed';
   } else if (resolution.action === 'leave') {
-    const newChapters = db.select().from(chapters).where(eq(chapters.editionId, input.editionId)).orderBy(asc(chapters.ordinal)).all();
-    const old = db.select().from(chapters).where(eq(chapters.id, comment.chapterId)).get();
+    const newChapters = await db.select().from(chapters).where(eq(chapters.editionId, input.editionId)).orderBy(asc(chapters.ordinal));
+    const old = first(await db.select().from(chapters).where(eq(chapters.id, comment.chapterId)).limit(1));
     const target = (old ? matchChapter(old, newChapters) : null) ?? newChapters[0];
     if (!target) return 'not_applicable';
-    inTransaction(deps.sqlite, () => {
-      db.update(comments).set({ chapterId: target.id, paragraphId: null, anchorPosition: target.lastPosition, orphaned: false, reanchorMethod: 'left_on_chapter' }).where(thread).run();
-      db.update(comments).set({ passageStart: null, passageEnd: null, passageExact: null, passagePrefix: null, passageSuffix: null }).where(eq(comments.id, comment.id)).run();
+    await transaction(db, async (tx) => {
+      await tx.update(comments).set({ chapterId: target.id, paragraphId: null, anchorPosition: target.lastPosition, orphaned: false, reanchorMethod: 'left_on_chapter' }).where(thread);
+      await tx.update(comments).set({ passageStart: null, passageEnd: null, passageExact: null, passagePrefix: null, passageSuffix: null }).where(eq(comments.id, comment.id));
     });
     how = 'left_on_chapter';
   } else {
-    const chapter = db.select().from(chapters).where(and(eq(chapters.editionId, input.editionId), eq(chapters.ordinal, resolution.chapterOrdinal))).get();
-    const paragraph = chapter && db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, chapter.id), eq(paragraphs.ordinal, resolution.paragraphOrdinal))).get();
+    const chapter = first(await db.select().from(chapters).where(and(eq(chapters.editionId, input.editionId), eq(chapters.ordinal, resolution.chapterOrdinal))).limit(1));
+    const paragraph = chapter && first(await db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, chapter.id), eq(paragraphs.ordinal, resolution.paragraphOrdinal))).limit(1));
     if (!chapter || !paragraph) return 'no_paragraph';
     let passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null = null;
     if (resolution.exact !== '') {
@@ -309,15 +325,15 @@ export function resolveQueueItem(
       if (!checked || !checked.ok) return 'no_passage';
       passage = checked.selector;
     }
-    inTransaction(deps.sqlite, () => {
-      db.update(comments).set({ chapterId: chapter.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, orphaned: false, reanchorMethod: 'manual', reanchorScore: 1 }).where(thread).run();
-      db.update(comments)
+    await transaction(db, async (tx) => {
+      await tx.update(comments).set({ chapterId: chapter.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, orphaned: false, reanchorMethod: 'manual', reanchorScore: 1 }).where(thread);
+      await tx
+        .update(comments)
         .set({ passageStart: passage?.start ?? null, passageEnd: passage?.end ?? null, passageExact: passage?.exact ?? null, passagePrefix: passage?.prefix ?? null, passageSuffix: passage?.suffix ?? null })
-        .where(eq(comments.id, comment.id))
-        .run();
+        .where(eq(comments.id, comment.id));
     });
     how = 'manual';
   }
-  deps.events.publish({ type: 'comment.reanchored', actorId: input.actorId, clubId: input.clubId, readingId: input.readingId, commentId: comment.id, how });
+  await deps.events.publish({ type: 'comment.reanchored', actorId: input.actorId, clubId: input.clubId, readingId: input.readingId, commentId: comment.id, how });
   return 'ok';
 }

@@ -15,30 +15,30 @@ import { commentFacts } from './service';
 export type { CommentRow } from './queries';
 
 /** A comment of the club the reader may see right now (gate + schedule), or null (treat as 404). */
-export function commentSeenBy(db: Db, access: ClubAccess, commentId: number, now: number): CommentRow | null {
-  const comment = commentInClub(db, access.club.id, commentId);
+export async function commentSeenBy(db: Db, access: ClubAccess, commentId: number, now: number): Promise<CommentRow | null> {
+  const comment = await commentInClub(db, access.club.id, commentId);
   if (!comment) return null;
-  const viewer = gateViewerFor(db, access, comment.readingId);
+  const viewer = await gateViewerFor(db, access, comment.readingId);
   if (!commentCan(access, 'view', comment, viewer)) return null;
-  if (!chapterOpenTo(access, chapterOpensAt(db, comment.readingId, comment.chapterId), now)) return null;
+  if (!chapterOpenTo(access, await chapterOpensAt(db, comment.readingId, comment.chapterId), now)) return null;
   return comment;
 }
 
 /** A comment of the club, whoever looks (for the system: the flag threshold, the queue's rows). */
-export function commentOfClub(db: Db, clubId: number, commentId: number): CommentRow | null {
-  return commentInClub(db, clubId, commentId) ?? null;
+export async function commentOfClub(db: Db, clubId: number, commentId: number): Promise<CommentRow | null> {
+  return (await commentInClub(db, clubId, commentId)) ?? null;
 }
 
 /** Hide (body kept for the author and moderators), remove (body erased) or restore a hidden comment. */
-export function setCommentModeration(db: Db, commentId: number, state: 'hidden' | 'removed' | 'restored', reason: string, moderatorId: number | null): boolean {
+export async function setCommentModeration(db: Db, commentId: number, state: 'hidden' | 'removed' | 'restored', reason: string, moderatorId: number | null): Promise<boolean> {
   if (state === 'restored') return restoreComment(db, commentId);
-  moderateComment(db, commentId, state, reason, moderatorId);
+  await moderateComment(db, commentId, state, reason, moderatorId);
   return true;
 }
 
 /** The author takes back a comment (account deletion): the same placeholder rule as the delete button. */
-export function deleteCommentAsAuthor(db: Db, commentId: number, now: number): void {
-  deleteComment(db, commentId, now);
+export async function deleteCommentAsAuthor(db: Db, commentId: number, now: number): Promise<void> {
+  await deleteComment(db, commentId, now);
 }
 
 /** The facts comment events carry (ids, anchor, visibility). */

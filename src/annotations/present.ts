@@ -21,7 +21,7 @@ import { REASON_MAX_CHARS } from './validation';
 import { arrangeThreads, heatLevel, type ParagraphTally, type ThreadOrder } from './threads';
 
 /** How a reader stands before the spoiler gate in one reading. */
-export function gateViewerFor(db: Db, access: ClubAccess, readingId: number, progress?: number): GateViewer {
+export async function gateViewerFor(db: Db, access: ClubAccess, readingId: number, progress?: number): Promise<GateViewer> {
   // Only members have a progress and reveals that count: a visitor of a public club (or a
   // former member) reads from position 0 and sees counts, plus anything they wrote themselves.
   if (!access.isMember || access.userId === null) {
@@ -29,8 +29,8 @@ export function gateViewerFor(db: Db, access: ClubAccess, readingId: number, pro
   }
   return {
     userId: access.userId,
-    progressPosition: progress ?? progressOf(db, readingId, access.userId),
-    revealedChapterIds: revealedChapterIds(db, readingId, access.userId),
+    progressPosition: progress ?? (await progressOf(db, readingId, access.userId)),
+    revealedChapterIds: await revealedChapterIds(db, readingId, access.userId),
   };
 }
 
@@ -84,9 +84,9 @@ export interface Presenter {
 }
 
 /** `@name` → the member list entry on the club home, for members of this club only. */
-export function mentionLinker(db: Db, clubId: number, rows: readonly { body: string }[]): (name: string) => string | null {
+export async function mentionLinker(db: Db, clubId: number, rows: readonly { body: string }[]): Promise<(name: string) => string | null> {
   if (!rows.some((row) => row.body.includes('@'))) return () => null;
-  const members = memberUsernames(db, clubId);
+  const members = await memberUsernames(db, clubId);
   return (name) => (members.has(name) ? `/clubs/${clubId}#member-${name}` : null);
 }
 
@@ -118,13 +118,13 @@ export interface ThreadsOptions {
  * The view of a scope's threads for this reader. `rows` are ALL comments of the scope (the
  * gate runs here, through `arrangeThreads`); `tallies` their reaction counts.
  */
-export function buildThreadsView(p: Presenter, rows: readonly CommentRow[], tallies: readonly ReactionTally[], options: ThreadsOptions): ThreadsView {
+export async function buildThreadsView(p: Presenter, rows: readonly CommentRow[], tallies: readonly ReactionTally[], options: ThreadsOptions): Promise<ThreadsView> {
   const clubId = p.access.club.id;
   const urls = annotationUrls(clubId, readingParamOf(p.reading));
   const arranged = arrangeThreads(rows, p.viewer, options.order);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const reactions = groupReactions(tallies);
-  const mentionHref = mentionLinker(p.db, clubId, rows);
+  const mentionHref = await mentionLinker(p.db, clubId, rows);
   const shownIds = new Set<number>();
   for (const thread of arranged.threads) {
     if (thread.root.kind === 'comment') shownIds.add(thread.root.row.id);
@@ -171,8 +171,8 @@ export function buildThreadsView(p: Presenter, rows: readonly CommentRow[], tall
  * One comment with the thread settings its forms need (a fragment loads them on demand): the
  * same decisions as the comment got in {@link buildThreadsView}.
  */
-export function commentFormsView(p: Presenter, row: CommentRow, tallies: readonly ReactionTally[], options: ThreadsOptions): { view: ThreadsView; comment: CommentView } {
-  const view = buildThreadsView(p, [], [], options);
+export async function commentFormsView(p: Presenter, row: CommentRow, tallies: readonly ReactionTally[], options: ThreadsOptions): Promise<{ view: ThreadsView; comment: CommentView }> {
+  const view = await buildThreadsView(p, [], [], options);
   const urls = annotationUrls(p.access.club.id, readingParamOf(p.reading));
   const extras = { byId: new Map(), shownIds: new Set<number>(), reactions: groupReactions(tallies), mentionHref: () => null, urls, can: commentActionsFor(p.access, p.viewer)(row) };
   return { view, comment: commentView(p, row, extras) };

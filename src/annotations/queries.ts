@@ -4,10 +4,10 @@
  * Reads return every row of a scope (a chapter, a paragraph, a thread) in ONE query; the
  * spoiler gate and the policy decide afterwards what a reader sees (`present.ts`); the one
  * query that must filter in SQL uses the gate's own rule ({@link visibleToSql}).
- * Writes that touch several rows run in one immediate transaction.
+ * Writes that touch several rows run in one transaction.
  */
-import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { prepared, type Db, type Sqlite } from '../../db/connection';
+import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { first, prepared, transaction, type Db } from '../../db/connection';
 import type { GateViewer } from './gate';
 import { chapters, commentRevisions, comments, memberships, paragraphs, reactions, spoilerReveals, users, type Reaction } from '../../db/schema';
 
@@ -71,11 +71,10 @@ function selectComments(db: Db) {
 }
 
 /** Every comment of a chapter in one reading (paragraphs, passages and the chapter thread), oldest first. */
-export function chapterComments(db: Db, readingId: number, chapterId: number): CommentRow[] {
+export function chapterComments(db: Db, readingId: number, chapterId: number): Promise<CommentRow[]> {
   return selectComments(db)
     .where(and(eq(comments.readingId, readingId), eq(comments.chapterId, chapterId)))
-    .orderBy(asc(comments.createdAt), asc(comments.id))
-    .all();
+    .orderBy(asc(comments.createdAt), asc(comments.id));
 }
 
 /** What the chapter page's margins need of a comment: the gate's facts, its place and its state; no body, no author's name. */
@@ -95,65 +94,81 @@ export interface GateRow {
   moderation: 'hidden' | 'removed' | null;
 }
 
+const gateColumns = {
+  id: comments.id,
+  rootId: comments.rootId,
+  parentId: comments.parentId,
+  chapterId: comments.chapterId,
+  paragraphId: comments.paragraphId,
+  anchorPosition: comments.anchorPosition,
+  passageStart: comments.passageStart,
+  passageEnd: comments.passageEnd,
+  authorId: comments.authorId,
+  visibility: comments.visibility,
+  createdAt: comments.createdAt,
+  deletedAt: comments.deletedAt,
+  moderation: comments.moderation,
+};
+
 /**
  * Every comment of a chapter in one reading as {@link GateRow}s (in no particular order): what the margins
- * count and mark (the spoiler gate then decides per reader, as for full rows). One plain prepared
- * statement, no join and no row mapping: it is read on every chapter page render, and a busy
- * chapter has tens of thousands of comments.
+ * count and mark (the spoiler gate then decides per reader, as for full rows). One prepared
+ * query of the comments table alone, no join: it is read on every chapter page render (unless
+ * kept, chapter-rows.ts), and a busy chapter has tens of thousands of comments.
  */
-export function chapterGateRows(db: Db, readingId: number, chapterId: number): GateRow[] {
+export function chapterGateRows(db: Db, readingId: number, chapterId: number): Promise<GateRow[]> {
   return prepared(db, 'chapter-gate-rows', (db) =>
-    (db as Db & { $client: Sqlite }).$client.prepare(
-      `select id, root_id as rootId, parent_id as parentId, chapter_id as chapterId, paragraph_id as paragraphId,
-              anchor_position as anchorPosition, passage_start as passageStart, passage_end as passageEnd,
-              author_id as authorId, visibility, created_at as createdAt, deleted_at as deletedAt, moderation
-         from comments where reading_id = ? and chapter_id = ?`,
-    ),
-  ).all(readingId, chapterId) as GateRow[];
+    db
+      .select(gateColumns)
+      .from(comments)
+      .where(and(eq(comments.readingId, sql.placeholder('readingId')), eq(comments.chapterId, sql.placeholder('chapterId'))))
+      .prepare(),
+  ).execute({ readingId, chapterId });
 }
 
 /** The {@link GateRow}s of these comments, when they are of this chapter in this reading (comments just posted). */
-export function gateRowsByIds(db: Db, readingId: number, chapterId: number, ids: readonly number[]): GateRow[] {
-  const statement = prepared(db, 'gate-row-by-id', (db) =>
-    (db as Db & { $client: Sqlite }).$client.prepare(
-      `select id, root_id as rootId, parent_id as parentId, chapter_id as chapterId, paragraph_id as paragraphId,
-              anchor_position as anchorPosition, passage_start as passageStart, passage_end as passageEnd,
-              author_id as authorId, visibility, created_at as createdAt, deleted_at as deletedAt, moderation
-         from comments where id = ? and reading_id = ? and chapter_id = ?`,
-    ),
+export async function gateRowsByIds(db: Db, readingId: number, chapterId: number, ids: readonly number[]): Promise<GateRow[]> {
+  const byId = prepared(db, 'gate-row-by-id', (db) =>
+    db
+      .select(gateColumns)
+      .from(comments)
+      .where(and(eq(comments.id, sql.placeholder('id')), eq(comments.readingId, sql.placeholder('readingId')), eq(comments.chapterId, sql.placeholder('chapterId'))))
+      .prepare(),
   );
   const rows: GateRow[] = [];
+  // A few ids at a time (the posts since the chapter's rows were kept): one prepared lookup each.
   for (const id of new Set(ids)) {
-    const row = statement.get(id, readingId, chapterId) as GateRow | undefined;
+    const row = first(await byId.execute({ id, readingId, chapterId }));
     if (row) rows.push(row);
   }
   return rows;
 }
 
 /** Every comment on one paragraph (its passages included) in one reading, oldest first. */
-export function paragraphComments(db: Db, readingId: number, paragraphId: number): CommentRow[] {
+export function paragraphComments(db: Db, readingId: number, paragraphId: number): Promise<CommentRow[]> {
   return prepared(db, 'paragraph-comments', (db) =>
     selectComments(db)
       .where(and(eq(comments.readingId, sql.placeholder('readingId')), eq(comments.paragraphId, sql.placeholder('paragraphId'))))
       .orderBy(asc(comments.createdAt), asc(comments.id))
       .prepare(),
-  ).all({ readingId, paragraphId });
+  ).execute({ readingId, paragraphId });
 }
 
 /** The chapter's own discussion thread (comments anchored to no paragraph), oldest first. */
-export function chapterThreadComments(db: Db, readingId: number, chapterId: number): CommentRow[] {
+export function chapterThreadComments(db: Db, readingId: number, chapterId: number): Promise<CommentRow[]> {
   return selectComments(db)
     .where(and(eq(comments.readingId, readingId), eq(comments.chapterId, chapterId), isNull(comments.paragraphId)))
-    .orderBy(asc(comments.createdAt), asc(comments.id))
-    .all();
+    .orderBy(asc(comments.createdAt), asc(comments.id));
 }
 
 /** A comment of this club, or undefined: an id from another club does not exist here. */
-export function commentInClub(db: Db, clubId: number, commentId: number): CommentRow | undefined {
+export async function commentInClub(db: Db, clubId: number, commentId: number): Promise<CommentRow | undefined> {
   if (!Number.isSafeInteger(commentId) || commentId <= 0) return undefined;
-  return selectComments(db)
-    .where(and(eq(comments.id, commentId), eq(comments.clubId, clubId)))
-    .get();
+  return first(
+    await selectComments(db)
+      .where(and(eq(comments.id, commentId), eq(comments.clubId, clubId)))
+      .limit(1),
+  );
 }
 
 /**
@@ -164,8 +179,10 @@ export function commentInClub(db: Db, clubId: number, commentId: number): Commen
  */
 export function visibleToSql(viewer: GateViewer): SQL {
   const revealed = [...viewer.revealedChapterIds];
-  const isAuthor = viewer.userId !== null ? eq(comments.authorId, viewer.userId) : sql`0`;
-  const progress = Number.isFinite(viewer.progressPosition) ? sql`${comments.anchorPosition} <= ${viewer.progressPosition}` : sql`0`;
+  // "Never", written so both engines read it as a condition (PostgreSQL takes no integer for one).
+  const never = sql`1 = 0`;
+  const isAuthor = viewer.userId !== null ? eq(comments.authorId, viewer.userId) : never;
+  const progress = Number.isFinite(viewer.progressPosition) ? sql`${comments.anchorPosition} <= ${viewer.progressPosition}` : never;
   const clubComment = or(isAuthor, progress, revealed.length > 0 ? inArray(comments.chapterId, revealed) : undefined)!;
   return or(and(eq(comments.visibility, 'private'), isAuthor), and(eq(comments.visibility, 'club'), clubComment))!;
 }
@@ -174,12 +191,11 @@ export function visibleToSql(viewer: GateViewer): SQL {
  * The latest live comments of a reading the viewer may see, newest first: the gate runs in
  * SQL here ({@link visibleToSql}), so the newest `limit` visible ones come back in one query.
  */
-export function recentReadingComments(db: Db, readingId: number, viewer: GateViewer, limit: number): CommentRow[] {
+export function recentReadingComments(db: Db, readingId: number, viewer: GateViewer, limit: number): Promise<CommentRow[]> {
   return selectComments(db)
     .where(and(eq(comments.readingId, readingId), isNull(comments.deletedAt), isNull(comments.moderation), visibleToSql(viewer)))
     .orderBy(desc(comments.createdAt), desc(comments.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /**
@@ -199,32 +215,29 @@ export function commentsAnchoredBetween(db: Db, readingId: number, after: number
         isNull(comments.deletedAt),
         isNull(comments.moderation),
       ),
-    )
-    .all();
+    );
 }
 
 /** Comments of a reading the viewer may see (every state), for checking {@link visibleToSql} against the gate. */
-export function visibleCommentIds(db: Db, readingId: number, viewer: GateViewer): number[] {
-  return db
+export async function visibleCommentIds(db: Db, readingId: number, viewer: GateViewer): Promise<number[]> {
+  const found = await db
     .select({ id: comments.id })
     .from(comments)
     .where(and(eq(comments.readingId, readingId), visibleToSql(viewer)))
-    .orderBy(asc(comments.id))
-    .all()
-    .map((row) => row.id);
+    .orderBy(asc(comments.id));
+  return found.map((row) => row.id);
 }
 
 /** Where each comment sits (chapter ordinal and title, paragraph ordinal), in one query. */
-export function recentLocations(db: Db, rows: readonly { id: number }[]) {
+export async function recentLocations(db: Db, rows: readonly { id: number }[]) {
   const map = new Map<number, { chapterOrdinal: number; chapterTitle: string; paragraphOrdinal: number | null }>();
   if (rows.length === 0) return map;
-  const found = db
+  const found = await db
     .select({ id: comments.id, chapterOrdinal: chapters.ordinal, chapterTitle: chapters.title, paragraphOrdinal: paragraphs.ordinal })
     .from(comments)
     .innerJoin(chapters, eq(chapters.id, comments.chapterId))
     .leftJoin(paragraphs, eq(paragraphs.id, comments.paragraphId))
-    .where(inArray(comments.id, rows.map((row) => row.id)))
-    .all();
+    .where(inArray(comments.id, rows.map((row) => row.id)));
   for (const row of found) map.set(row.id, { chapterOrdinal: row.chapterOrdinal, chapterTitle: row.chapterTitle, paragraphOrdinal: row.paragraphOrdinal });
   return map;
 }
@@ -238,39 +251,36 @@ export interface ReactionTally {
 }
 
 /** Reaction counts for all comments of a chapter (or of one paragraph) in one query. */
-export function reactionTallies(
+export async function reactionTallies(
   db: Db,
   scope: { readingId: number; chapterId: number; paragraphId?: number | null },
   viewerId: number | null,
-): ReactionTally[] {
+): Promise<ReactionTally[]> {
   const inScope = [eq(comments.readingId, scope.readingId), eq(comments.chapterId, scope.chapterId)];
   if (scope.paragraphId !== undefined) inScope.push(scope.paragraphId === null ? isNull(comments.paragraphId) : eq(comments.paragraphId, scope.paragraphId));
-  const rows = db
+  const rows = await db
     .select({
       commentId: reactions.commentId,
       reaction: reactions.reaction,
-      count: sql<number>`count(*)`,
-      mine: sql<number>`max(${reactions.userId} = ${viewerId ?? -1})`,
+      count: sql<number>`count(*)`.mapWith(Number),
+      // 1 when one of the rows is the viewer's (a comparison's max is no number on PostgreSQL: case when is).
+      mine: sql<number>`max(case when ${reactions.userId} = ${viewerId ?? -1} then 1 else 0 end)`.mapWith(Number),
     })
     .from(reactions)
     .innerJoin(comments, eq(comments.id, reactions.commentId))
     .where(and(...inScope))
-    .groupBy(reactions.commentId, reactions.reaction)
-    .all();
-  return rows.map((row) => ({ ...row, count: Number(row.count), mine: Number(row.mine) === 1 }));
+    .groupBy(reactions.commentId, reactions.reaction);
+  return rows.map((row) => ({ ...row, mine: row.mine === 1 }));
 }
 
 /** Lower-cased usernames of the club's members: who an `@mention` may link to. */
-export function memberUsernames(db: Db, clubId: number): Set<string> {
-  return new Set(
-    db
-      .select({ key: users.usernameKey })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.clubId, clubId))
-      .all()
-      .map((row) => row.key),
-  );
+export async function memberUsernames(db: Db, clubId: number): Promise<Set<string>> {
+  const members = await db
+    .select({ key: users.usernameKey })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.clubId, clubId));
+  return new Set(members.map((row) => row.key));
 }
 
 /** A comment to write: `rootId` null for a new root (it becomes its own root). */
@@ -283,7 +293,7 @@ export type NewComment = Pick<
  * One statement, prepared once: a new root gets its `root_id` from the database trigger
  * `comments_root_is_itself` (migration 0001), so no transaction is needed around it.
  */
-export function insertComment(db: Db, input: NewComment): number {
+export async function insertComment(db: Db, input: NewComment): Promise<number> {
   const insert = prepared(db, 'insert-comment', (db) => {
     const p = (name: string) => sql.placeholder(name);
     return db
@@ -310,7 +320,7 @@ export function insertComment(db: Db, input: NewComment): number {
       .returning({ id: comments.id })
       .prepare();
   });
-  const row = insert.get({
+  const [row] = await insert.execute({
     clubId: input.clubId,
     readingId: input.readingId,
     chapterId: input.chapterId,
@@ -333,39 +343,37 @@ export function insertComment(db: Db, input: NewComment): number {
 }
 
 /** Replace a body, keeping the old one as a revision. */
-export function editCommentBody(db: Db, commentId: number, body: string, now: number): void {
-  db.transaction(
-    (tx) => {
-      const current = tx.select({ body: comments.body, editedAt: comments.editedAt, createdAt: comments.createdAt }).from(comments).where(eq(comments.id, commentId)).get();
-      if (!current) return;
-      tx.insert(commentRevisions).values({ commentId, body: current.body, createdAt: current.editedAt ?? current.createdAt }).run();
-      tx.update(comments).set({ body, editedAt: now }).where(eq(comments.id, commentId)).run();
-    },
-    { behavior: 'immediate' },
-  );
+export async function editCommentBody(db: Db, commentId: number, body: string, now: number): Promise<void> {
+  await transaction(db, async (tx) => {
+    const current = first(
+      await tx.select({ body: comments.body, editedAt: comments.editedAt, createdAt: comments.createdAt }).from(comments).where(eq(comments.id, commentId)).limit(1),
+    );
+    if (!current) return;
+    await tx.insert(commentRevisions).values({ commentId, body: current.body, createdAt: current.editedAt ?? current.createdAt });
+    await tx.update(comments).set({ body, editedAt: now }).where(eq(comments.id, commentId));
+  });
 }
 
-export function revisionsOf(db: Db, commentId: number) {
-  return db.select().from(commentRevisions).where(eq(commentRevisions.commentId, commentId)).orderBy(desc(commentRevisions.createdAt), desc(commentRevisions.id)).all();
+/** The earlier bodies of a comment, newest first. */
+export function revisionsOf(db: Db, commentId: number): Promise<(typeof commentRevisions.$inferSelect)[]> {
+  return db.select().from(commentRevisions).where(eq(commentRevisions.commentId, commentId)).orderBy(desc(commentRevisions.createdAt), desc(commentRevisions.id));
 }
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Comments that answer this one: replies quoting it, or, for a root, its whole thread. */
-function childCount(tx: Tx, commentId: number): number {
-  return (
-    tx
-      .select({ n: sql<number>`count(*)` })
+async function childCount(tx: Db, commentId: number): Promise<number> {
+  const row = first(
+    await tx
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(comments)
-      .where(and(sql`${comments.id} <> ${commentId}`, or(eq(comments.parentId, commentId), eq(comments.rootId, commentId))))
-      .get()?.n ?? 0
+      .where(and(ne(comments.id, commentId), or(eq(comments.parentId, commentId), eq(comments.rootId, commentId)))),
   );
+  return row?.n ?? 0;
 }
 
 /** Erase what a comment said: its body, its history, its reactions and the quotes of it. */
-function eraseContent(tx: Tx, commentId: number): void {
-  tx.delete(commentRevisions).where(eq(commentRevisions.commentId, commentId)).run();
-  tx.update(comments).set({ quotedText: null }).where(eq(comments.parentId, commentId)).run();
+async function eraseContent(tx: Db, commentId: number): Promise<void> {
+  await tx.delete(commentRevisions).where(eq(commentRevisions.commentId, commentId));
+  await tx.update(comments).set({ quotedText: null }).where(eq(comments.parentId, commentId));
 }
 
 /**
@@ -373,91 +381,84 @@ function eraseContent(tx: Tx, commentId: number): void {
  * history, reactions and quotes of it erased) so the conversation keeps its shape; without
  * replies the row goes. A placeholder root whose last reply goes is removed with it.
  */
-export function deleteComment(db: Db, commentId: number, now: number): 'placeholder' | 'gone' {
-  return db.transaction(
-    (tx) => {
-      const row = tx.select({ rootId: comments.rootId }).from(comments).where(eq(comments.id, commentId)).get();
-      if (!row) return 'gone';
-      let outcome: 'placeholder' | 'gone';
-      if (childCount(tx, commentId) > 0) {
-        eraseContent(tx, commentId);
-        tx.delete(reactions).where(eq(reactions.commentId, commentId)).run();
-        tx.update(comments).set({ body: '', deletedAt: now }).where(eq(comments.id, commentId)).run();
-        outcome = 'placeholder';
-      } else {
-        tx.update(comments).set({ quotedText: null }).where(eq(comments.parentId, commentId)).run();
-        tx.delete(comments).where(eq(comments.id, commentId)).run();
-        outcome = 'gone';
-      }
-      const rootId = row.rootId;
-      if (rootId !== null && rootId !== commentId) {
-        const root = tx.select({ deletedAt: comments.deletedAt }).from(comments).where(eq(comments.id, rootId)).get();
-        if (root && root.deletedAt !== null && childCount(tx, rootId) === 0) tx.delete(comments).where(eq(comments.id, rootId)).run();
-      }
-      return outcome;
-    },
-    { behavior: 'immediate' },
-  );
+export function deleteComment(db: Db, commentId: number, now: number): Promise<'placeholder' | 'gone'> {
+  return transaction(db, async (tx) => {
+    const row = first(await tx.select({ rootId: comments.rootId }).from(comments).where(eq(comments.id, commentId)).limit(1));
+    if (!row) return 'gone';
+    let outcome: 'placeholder' | 'gone';
+    if ((await childCount(tx, commentId)) > 0) {
+      await eraseContent(tx, commentId);
+      await tx.delete(reactions).where(eq(reactions.commentId, commentId));
+      await tx.update(comments).set({ body: '', deletedAt: now }).where(eq(comments.id, commentId));
+      outcome = 'placeholder';
+    } else {
+      await tx.update(comments).set({ quotedText: null }).where(eq(comments.parentId, commentId));
+      await tx.delete(comments).where(eq(comments.id, commentId));
+      outcome = 'gone';
+    }
+    const rootId = row.rootId;
+    if (rootId !== null && rootId !== commentId) {
+      const root = first(await tx.select({ deletedAt: comments.deletedAt }).from(comments).where(eq(comments.id, rootId)).limit(1));
+      if (root && root.deletedAt !== null && (await childCount(tx, rootId)) === 0) await tx.delete(comments).where(eq(comments.id, rootId));
+    }
+    return outcome;
+  });
 }
 
 /** A moderator hides (body kept, not shown) or removes (body erased) a comment, with a reason. */
-export function moderateComment(db: Db, commentId: number, action: 'hidden' | 'removed', reason: string, moderatorId: number | null): void {
-  db.transaction(
-    (tx) => {
-      if (action === 'removed') {
-        eraseContent(tx, commentId);
-        tx.update(comments).set({ body: '' }).where(eq(comments.id, commentId)).run();
-      }
-      tx.update(comments).set({ moderation: action, moderationReason: reason, moderatedBy: moderatorId }).where(eq(comments.id, commentId)).run();
-    },
-    { behavior: 'immediate' },
-  );
+export async function moderateComment(db: Db, commentId: number, action: 'hidden' | 'removed', reason: string, moderatorId: number | null): Promise<void> {
+  await transaction(db, async (tx) => {
+    if (action === 'removed') {
+      await eraseContent(tx, commentId);
+      await tx.update(comments).set({ body: '' }).where(eq(comments.id, commentId));
+    }
+    await tx.update(comments).set({ moderation: action, moderationReason: reason, moderatedBy: moderatorId }).where(eq(comments.id, commentId));
+  });
 }
 
 /** A moderator restores a hidden comment: it shows again as it was (a removed body is gone for good). */
-export function restoreComment(db: Db, commentId: number): boolean {
-  return db.update(comments).set({ moderation: null, moderationReason: null, moderatedBy: null }).where(and(eq(comments.id, commentId), eq(comments.moderation, 'hidden'))).run().changes > 0;
+export async function restoreComment(db: Db, commentId: number): Promise<boolean> {
+  const restored = await db
+    .update(comments)
+    .set({ moderation: null, moderationReason: null, moderatedBy: null })
+    .where(and(eq(comments.id, commentId), eq(comments.moderation, 'hidden')))
+    .returning({ id: comments.id });
+  return restored.length > 0;
 }
 
 /** Adds the reaction, or takes it back when it was already there. Returns whether it is on now. */
-export function toggleReaction(db: Db, commentId: number, userId: number, reaction: Reaction, now: number): boolean {
-  return db.transaction(
-    (tx) => {
-      const removed = tx
-        .delete(reactions)
-        .where(and(eq(reactions.commentId, commentId), eq(reactions.userId, userId), eq(reactions.reaction, reaction)))
-        .run();
-      if (removed.changes > 0) return false;
-      // Insert-or-ignore: a toggle racing in another process that just put it on leaves it on.
-      tx.insert(reactions).values({ commentId, userId, reaction, createdAt: now }).onConflictDoNothing().run();
-      return true;
-    },
-    { behavior: 'immediate' },
-  );
+export function toggleReaction(db: Db, commentId: number, userId: number, reaction: Reaction, now: number): Promise<boolean> {
+  return transaction(db, async (tx) => {
+    const removed = await tx
+      .delete(reactions)
+      .where(and(eq(reactions.commentId, commentId), eq(reactions.userId, userId), eq(reactions.reaction, reaction)))
+      .returning({ commentId: reactions.commentId });
+    if (removed.length > 0) return false;
+    // Insert-or-ignore: a toggle racing in another process that just put it on leaves it on.
+    await tx.insert(reactions).values({ commentId, userId, reaction, createdAt: now }).onConflictDoNothing();
+    return true;
+  });
 }
 
-export function revealChapter(db: Db, readingId: number, userId: number, chapterId: number, now: number): void {
-  db.insert(spoilerReveals).values({ readingId, userId, chapterId, createdAt: now }).onConflictDoNothing().run();
+export async function revealChapter(db: Db, readingId: number, userId: number, chapterId: number, now: number): Promise<void> {
+  await db.insert(spoilerReveals).values({ readingId, userId, chapterId, createdAt: now }).onConflictDoNothing();
 }
 
-export function unrevealChapter(db: Db, readingId: number, userId: number, chapterId: number): void {
-  db.delete(spoilerReveals)
-    .where(and(eq(spoilerReveals.readingId, readingId), eq(spoilerReveals.userId, userId), eq(spoilerReveals.chapterId, chapterId)))
-    .run();
+export async function unrevealChapter(db: Db, readingId: number, userId: number, chapterId: number): Promise<void> {
+  await db
+    .delete(spoilerReveals)
+    .where(and(eq(spoilerReveals.readingId, readingId), eq(spoilerReveals.userId, userId), eq(spoilerReveals.chapterId, chapterId)));
 }
 
 /** Chapters whose discussion this reader chose to reveal ahead of their progress. */
-export function revealedChapterIds(db: Db, readingId: number, userId: number | null): Set<number> {
+export async function revealedChapterIds(db: Db, readingId: number, userId: number | null): Promise<Set<number>> {
   if (userId === null) return new Set();
-  return new Set(
-    prepared(db, 'revealed-chapters', (db) =>
-      db
-        .select({ chapterId: spoilerReveals.chapterId })
-        .from(spoilerReveals)
-        .where(and(eq(spoilerReveals.readingId, sql.placeholder('readingId')), eq(spoilerReveals.userId, sql.placeholder('userId'))))
-        .prepare(),
-    )
-      .all({ readingId, userId })
-      .map((row) => row.chapterId),
-  );
+  const revealed = await prepared(db, 'revealed-chapters', (db) =>
+    db
+      .select({ chapterId: spoilerReveals.chapterId })
+      .from(spoilerReveals)
+      .where(and(eq(spoilerReveals.readingId, sql.placeholder('readingId')), eq(spoilerReveals.userId, sql.placeholder('userId'))))
+      .prepare(),
+  ).execute({ readingId, userId });
+  return new Set(revealed.map((row) => row.chapterId));
 }

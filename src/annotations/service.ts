@@ -12,7 +12,7 @@
  *
  * @example
  * const places = commentPlaces(deps);
- * const outcome = postComment(deps, places, { access, authorId: user.id, consume }, form);
+ * const outcome = await postComment(deps, places, { access, authorId: user.id, consume }, form);
  * if (outcome.kind === 'done') redirectTo(`#c-${outcome.id}`);
  */
 import type { Chapter, Paragraph, Reading } from '../../db/schema';
@@ -45,56 +45,56 @@ export function commentPlaces(deps: Deps) {
   const { db, clock } = deps;
 
   /** `reading` given → that reading of this club; absent → the current one. */
-  function readingOf(access: ClubAccess, requested: string | undefined): Reading {
+  async function readingOf(access: ClubAccess, requested: string | undefined): Promise<Reading> {
     let reading: Reading | undefined;
-    if (requested === undefined || requested === '') reading = currentReading(db, access.club.id);
+    if (requested === undefined || requested === '') reading = await currentReading(db, access.club.id);
     else {
       const id = parseId(requested);
-      reading = id === null ? undefined : getReading(db, access.club.id, id);
+      reading = id === null ? undefined : await getReading(db, access.club.id, id);
     }
     if (!reading) throw notFound();
     return reading;
   }
 
   /** A chapter is part of the conversation only when it is open to this reader (schedule). */
-  function requireOpen(access: ClubAccess, place: Place): void {
-    if (!chapterOpenTo(access, chapterOpensAt(db, place.reading.id, place.chapter.id), clock())) throw notFound();
+  async function requireOpen(access: ClubAccess, place: Place): Promise<void> {
+    if (!chapterOpenTo(access, await chapterOpensAt(db, place.reading.id, place.chapter.id), clock())) throw notFound();
   }
 
-  function paragraphPlace(reading: Reading, paragraphId: number | null): Place {
-    const paragraph = paragraphId === null ? undefined : getParagraph(db, paragraphId);
+  async function paragraphPlace(reading: Reading, paragraphId: number | null): Promise<Place> {
+    const paragraph = paragraphId === null ? undefined : await getParagraph(db, paragraphId);
     if (!paragraph || paragraph.editionId !== reading.editionId) throw notFound();
-    const chapter = getChapterById(db, paragraph.chapterId);
+    const chapter = await getChapterById(db, paragraph.chapterId);
     if (!chapter) throw notFound();
     return { reading, chapter, paragraph };
   }
 
-  function chapterPlace(reading: Reading, chapterId: number | null): Place {
-    const chapter = chapterId === null ? undefined : getChapterById(db, chapterId);
+  async function chapterPlace(reading: Reading, chapterId: number | null): Promise<Place> {
+    const chapter = chapterId === null ? undefined : await getChapterById(db, chapterId);
     if (!chapter || chapter.editionId !== reading.editionId) throw notFound();
     return { reading, chapter, paragraph: null };
   }
 
   /** Where a thread's root lives (replies live where their root does). */
-  function placeOf(reading: Reading, root: Pick<CommentRow, 'paragraphId' | 'chapterId'>): Place {
+  function placeOf(reading: Reading, root: Pick<CommentRow, 'paragraphId' | 'chapterId'>): Promise<Place> {
     return root.paragraphId !== null ? paragraphPlace(reading, root.paragraphId) : chapterPlace(reading, root.chapterId);
   }
 
   /** How this reader stands before the spoiler gate in a reading. */
-  function gateViewer(access: ClubAccess, reading: Reading): GateViewer {
+  function gateViewer(access: ClubAccess, reading: Reading): Promise<GateViewer> {
     return gateViewerFor(db, access, reading.id);
   }
 
   /** A comment of this club the reader may see, with its place; 404 otherwise. */
-  function visibleComment(access: ClubAccess, commentId: number): { comment: CommentRow; place: Place; viewer: GateViewer } {
-    const comment = commentInClub(db, access.club.id, commentId);
+  async function visibleComment(access: ClubAccess, commentId: number): Promise<{ comment: CommentRow; place: Place; viewer: GateViewer }> {
+    const comment = await commentInClub(db, access.club.id, commentId);
     if (!comment) throw notFound();
-    const reading = getReading(db, access.club.id, comment.readingId);
+    const reading = await getReading(db, access.club.id, comment.readingId);
     if (!reading) throw notFound();
-    const viewer = gateViewer(access, reading);
+    const viewer = await gateViewer(access, reading);
     if (!commentCan(access, 'view', comment, viewer)) throw notFound();
-    const place = placeOf(reading, comment);
-    requireOpen(access, place);
+    const place = await placeOf(reading, comment);
+    await requireOpen(access, place);
     return { comment, place, viewer };
   }
 
@@ -116,11 +116,11 @@ export function commentFacts(comment: Pick<CommentRow, 'id' | 'clubId' | 'readin
   };
 }
 
-/** Who writes: their club access, their id, and how one post is counted (throws 429 past the limit). */
+/** Who writes: their club access, their id, and how one post is counted (throws, or rejects, with 429 past the limit). */
 export interface CommentWriter {
   access: ClubAccess;
   authorId: number;
-  consume: () => void;
+  consume: () => void | Promise<void>;
 }
 
 /** What became of a write. `refused`: the policy said no (sign in, or 403). `invalid`: the input (422). */
@@ -134,23 +134,23 @@ export type WriteOutcome =
  * reply. `form` carries the page form's fields (`body`, `visibility`, `paragraph_id`,
  * `chapter_id`, `reading_id`, `passage_*`, `parent_id`, `quote`).
  */
-export function postComment(deps: AreaDeps, places: CommentPlaces, writer: CommentWriter, form: FormData): WriteOutcome {
+export async function postComment(deps: AreaDeps, places: CommentPlaces, writer: CommentWriter, form: FormData): Promise<WriteOutcome> {
   const { db, clock } = deps;
   const { access, authorId } = writer;
   const parentId = form.parent_id ? requireId(form.parent_id) : null;
 
   if (parentId !== null) {
     // A reply: everything about where it lives comes from the thread's root.
-    const { comment: parent, place, viewer } = places.visibleComment(access, parentId);
-    const root = parent.rootId === null || parent.rootId === parent.id ? parent : commentInClub(db, access.club.id, parent.rootId);
+    const { comment: parent, place, viewer } = await places.visibleComment(access, parentId);
+    const root = parent.rootId === null || parent.rootId === parent.id ? parent : await commentInClub(db, access.club.id, parent.rootId);
     if (!root) throw notFound();
     // Replies in a private note's thread are private too, so the policy's "only the author
     // replies to a private note" holds for every comment of such a thread.
     if (!commentCan(access, 'reply', parent, viewer)) return { kind: 'refused' };
     const body = checkBody(form);
     if (!body.ok) return { kind: 'invalid', key: `reply-${parentId}`, refusal: body.refusal, place, viewer };
-    writer.consume();
-    const id = insertComment(db, {
+    await writer.consume();
+    const id = await insertComment(db, {
       clubId: access.club.id,
       readingId: place.reading.id,
       chapterId: place.chapter.id,
@@ -169,16 +169,16 @@ export function postComment(deps: AreaDeps, places: CommentPlaces, writer: Comme
     return published(deps, { kind: 'done', id, place, viewer, anchor: `#c-${id}`, event: { type: 'comment.posted', actorId: authorId, ...facts, parentId } });
   }
 
-  const reading = places.readingOf(access, form.reading_id);
+  const reading = await places.readingOf(access, form.reading_id);
   const paragraphId = form.paragraph_id ? requireId(form.paragraph_id) : null;
-  const place = paragraphId !== null ? places.paragraphPlace(reading, paragraphId) : form.chapter_id ? places.chapterPlace(reading, requireId(form.chapter_id)) : null;
+  const place = paragraphId !== null ? await places.paragraphPlace(reading, paragraphId) : form.chapter_id ? await places.chapterPlace(reading, requireId(form.chapter_id)) : null;
   if (!place) throw notFound();
-  places.requireOpen(access, place);
-  const viewer = places.gateViewer(access, reading);
+  await places.requireOpen(access, place);
+  const viewer = await places.gateViewer(access, reading);
   if (!commentCan(access, 'post', null, viewer)) return { kind: 'refused' };
   const checked = checkNewComment(form, place.paragraph?.text ?? null);
   if (!checked.ok) return { kind: 'invalid', key: 'new', refusal: checked.refusal, place, viewer };
-  writer.consume();
+  await writer.consume();
   const { visibility, passage, body } = checked.value;
   const anchorPosition = anchorPositionFor(
     place.paragraph ? { kind: 'paragraph', paragraphPosition: place.paragraph.position } : { kind: 'chapter', chapterLastPosition: place.chapter.lastPosition },
@@ -193,37 +193,37 @@ export function postComment(deps: AreaDeps, places: CommentPlaces, writer: Comme
     authorId,
     visibility,
   };
-  const id = insertComment(db, { ...comment, parentId: null, passage, quotedText: null, body, createdAt: clock() });
+  const id = await insertComment(db, { ...comment, parentId: null, passage, quotedText: null, body, createdAt: clock() });
   return published(deps, { kind: 'done', id, place, viewer, anchor: `#c-${id}`, event: { type: 'comment.posted', actorId: authorId, ...commentFacts({ ...comment, id }), parentId: null } });
 }
 
 /** The author edits a comment's body (the old one kept as a revision). */
-export function editComment(deps: AreaDeps, places: CommentPlaces, writer: CommentWriter, commentId: number, form: FormData): WriteOutcome {
-  const { comment, place, viewer } = places.visibleComment(writer.access, commentId);
+export async function editComment(deps: AreaDeps, places: CommentPlaces, writer: CommentWriter, commentId: number, form: FormData): Promise<WriteOutcome> {
+  const { comment, place, viewer } = await places.visibleComment(writer.access, commentId);
   if (!commentCan(writer.access, 'edit', comment, viewer)) return { kind: 'refused' };
   const body = checkBody(form);
   if (!body.ok) return { kind: 'invalid', key: `edit-${comment.id}`, refusal: body.refusal, place, viewer };
-  writer.consume();
-  if (body.value !== comment.body) editCommentBody(deps.db, comment.id, body.value, deps.clock());
+  await writer.consume();
+  if (body.value !== comment.body) await editCommentBody(deps.db, comment.id, body.value, deps.clock());
   return published(deps, { kind: 'done', id: comment.id, place, viewer, anchor: `#c-${comment.id}`, event: { type: 'comment.edited', actorId: writer.authorId, ...commentFacts(comment) } });
 }
 
 /** The author deletes a comment (a placeholder stays where others answered it). */
-export function deleteOwnComment(deps: AreaDeps, places: CommentPlaces, writer: CommentWriter, commentId: number): WriteOutcome {
-  const { comment, place, viewer } = places.visibleComment(writer.access, commentId);
+export async function deleteOwnComment(deps: AreaDeps, places: CommentPlaces, writer: CommentWriter, commentId: number): Promise<WriteOutcome> {
+  const { comment, place, viewer } = await places.visibleComment(writer.access, commentId);
   if (!commentCan(writer.access, 'delete', comment, viewer)) return { kind: 'refused' };
-  deleteComment(deps.db, comment.id, deps.clock());
+  await deleteComment(deps.db, comment.id, deps.clock());
   return published(deps, { kind: 'done', id: comment.id, place, viewer, anchor: null, event: { type: 'comment.deleted', actorId: writer.authorId, ...commentFacts(comment) } });
 }
 
 /** Toggles one reaction from the fixed set on a comment; the event says whether it is now on. */
-export function reactToComment(deps: AreaDeps, places: CommentPlaces, writer: CommentWriter, commentId: number, form: FormData): WriteOutcome & { on?: boolean } {
-  const { comment, place, viewer } = places.visibleComment(writer.access, commentId);
+export async function reactToComment(deps: AreaDeps, places: CommentPlaces, writer: CommentWriter, commentId: number, form: FormData): Promise<WriteOutcome & { on?: boolean }> {
+  const { comment, place, viewer } = await places.visibleComment(writer.access, commentId);
   if (!commentCan(writer.access, 'react', comment, viewer)) return { kind: 'refused' };
   const reaction = checkReaction(form);
   if (!reaction.ok) return { kind: 'invalid', key: `react-${comment.id}`, refusal: reaction.refusal, place, viewer };
-  writer.consume();
-  const on = toggleReaction(deps.db, comment.id, writer.authorId, reaction.value, deps.clock());
+  await writer.consume();
+  const on = await toggleReaction(deps.db, comment.id, writer.authorId, reaction.value, deps.clock());
   const event: DomainEvent = {
     type: 'reaction.toggled',
     actorId: writer.authorId,
@@ -235,11 +235,12 @@ export function reactToComment(deps: AreaDeps, places: CommentPlaces, writer: Co
     reaction: reaction.value,
     on,
   };
-  return { ...published(deps, { kind: 'done', id: comment.id, place, viewer, anchor: `#c-${comment.id}`, event }), on };
+  return { ...(await published(deps, { kind: 'done', id: comment.id, place, viewer, anchor: `#c-${comment.id}`, event })), on };
 }
 
-function published<T extends Extract<WriteOutcome, { kind: 'done' }>>(deps: AreaDeps, outcome: T): T {
-  deps.events.publish(outcome.event);
+/** Says the change on the bus (once it is written) and gives the outcome back. */
+async function published<T extends Extract<WriteOutcome, { kind: 'done' }>>(deps: AreaDeps, outcome: T): Promise<T> {
+  await deps.events.publish(outcome.event);
   return outcome;
 }
 
@@ -284,12 +285,12 @@ export interface ThreadData {
  * reader may see them: the gate and the arranging of the pages (`arrangeThreads`), with
  * `hiddenCount` the live comments further on than the reader (a count, nothing of them).
  */
-export function chapterCommentsFor(deps: Deps, access: ClubAccess, place: Place, viewer: GateViewer): { threads: ThreadData[]; hiddenCount: number; canPost: boolean } {
+export async function chapterCommentsFor(deps: Deps, access: ClubAccess, place: Place, viewer: GateViewer): Promise<{ threads: ThreadData[]; hiddenCount: number; canPost: boolean }> {
   const { db } = deps;
   const { reading, chapter } = place;
-  const rows = chapterComments(db, reading.id, chapter.id);
+  const rows = await chapterComments(db, reading.id, chapter.id);
   const arranged = arrangeThreads(rows, viewer, 'reading');
-  const tallies = reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: null }, viewer.userId);
+  const tallies = await reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: null }, viewer.userId);
   const reactionsOf = new Map<number, CommentData['reactions']>();
   for (const tally of tallies) {
     const list = reactionsOf.get(tally.commentId) ?? [];

@@ -32,9 +32,9 @@
  *
  * @example
  * const throttle = new LoginThrottle(limits);
- * const verdict = throttle.begin({ address, usernameKey, deviceCookie, now });
+ * const verdict = await throttle.begin({ address, usernameKey, deviceCookie, now });
  * if (!verdict.allowed) throw new HttpError(429, verdict.messageKey, …);
- * if (await passwordIsRight()) setDeviceCookie(throttle.succeeded(verdict.attempt, now));
+ * if (await passwordIsRight()) setDeviceCookie(await throttle.succeeded(verdict.attempt, now));
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MessageKey } from '../i18n';
@@ -61,15 +61,15 @@ export type LoginVerdict =
 
 /**
  * What makes a client trusted, kept where every process sees it; the one engine-specific piece
- * of the throttle.
+ * of the throttle. The database's answers are promises; the memory's are plain values.
  */
 export interface LoginTrustStore {
   /** The key that signs device cookies: the same in every process that shares this store. */
-  deviceKey(): Buffer;
+  deviceKey(): Buffer | Promise<Buffer>;
   /** When `usernameKey` last signed in from `address`, if it did. */
-  lastSignInFrom(usernameKey: string, address: string): number | undefined;
+  lastSignInFrom(usernameKey: string, address: string): number | undefined | Promise<number | undefined>;
   /** Remembers a sign-in from `address`, keeping the account's {@link KNOWN_ADDRESSES_PER_ACCOUNT} latest addresses. */
-  rememberAddress(usernameKey: string, address: string, now: number): void;
+  rememberAddress(usernameKey: string, address: string, now: number): void | Promise<void>;
 }
 
 /** Trust in this process's memory: a new device key on every start, addresses forgotten on restart. */
@@ -105,10 +105,10 @@ export class LoginThrottle {
   ) {}
 
   /** Before the password check: refuses, or counts the attempt against every limit that applies. */
-  begin(input: { address: string; usernameKey: string; deviceCookie: string | undefined; now: number }): LoginVerdict {
+  async begin(input: { address: string; usernameKey: string; deviceCookie: string | undefined; now: number }): Promise<LoginVerdict> {
     const { address, usernameKey, now } = input;
-    const device = this.deviceIdFor(input.deviceCookie, usernameKey, now);
-    const trusted = device !== null || this.isKnownAddress(usernameKey, address, now);
+    const device = await this.deviceIdFor(input.deviceCookie, usernameKey, now);
+    const trusted = device !== null || (await this.isKnownAddress(usernameKey, address, now));
     const client = device !== null ? `device:${device}` : `ip:${address}`;
 
     const applicable: [RateLimiter, string, MessageKey][] = [
@@ -121,9 +121,9 @@ export class LoginThrottle {
     // others counted, so a refused attempt counts nowhere (as if it had only been checked).
     const counted: [RateLimiter, string][] = [];
     for (const [limiter, key, messageKey] of applicable) {
-      const verdict = limiter.consume(key, now);
+      const verdict = await limiter.consume(key, now);
       if (!verdict.allowed) {
-        for (const [done, doneKey] of counted) done.refund(doneKey);
+        for (const [done, doneKey] of counted) await done.refund(doneKey);
         return { allowed: false, retryAfterSeconds: verdict.retryAfterSeconds, messageKey };
       }
       counted.push([limiter, key]);
@@ -135,37 +135,37 @@ export class LoginThrottle {
    * The password was right: gives the attempt back, remembers the address for this account, and
    * returns a new device cookie value for the browser. Also called after a sign-up.
    */
-  succeeded(attempt: Pick<CountedAttempt, 'address' | 'usernameKey'> & { counted?: CountedAttempt['counted'] }, now: number): string {
-    for (const [limiter, key] of attempt.counted ?? []) limiter.refund(key);
-    this.trust.rememberAddress(attempt.usernameKey, attempt.address, now);
+  async succeeded(attempt: Pick<CountedAttempt, 'address' | 'usernameKey'> & { counted?: CountedAttempt['counted'] }, now: number): Promise<string> {
+    for (const [limiter, key] of attempt.counted ?? []) await limiter.refund(key);
+    await this.trust.rememberAddress(attempt.usernameKey, attempt.address, now);
     return this.issueDeviceCookie(attempt.usernameKey, now);
   }
 
   /** `<issued, base36>.<random id>.<HMAC of username, issued and id>`: the username stays out of the cookie. */
-  issueDeviceCookie(usernameKey: string, now: number): string {
+  async issueDeviceCookie(usernameKey: string, now: number): Promise<string> {
     const issued = now.toString(36);
     const id = randomBytes(12).toString('base64url');
-    return `${issued}.${id}.${this.mac(usernameKey, issued, id)}`;
+    return `${issued}.${id}.${await this.mac(usernameKey, issued, id)}`;
   }
 
   /** The device's id when `cookie` was issued to this username's sign-in and has not expired. */
-  private deviceIdFor(cookie: string | undefined, usernameKey: string, now: number): string | null {
+  private async deviceIdFor(cookie: string | undefined, usernameKey: string, now: number): Promise<string | null> {
     if (!cookie || cookie.length > 200) return null;
     const [issued, id, mac, extra] = cookie.split('.');
     if (!issued || !id || !mac || extra !== undefined) return null;
     const issuedAt = Number.parseInt(issued, 36);
     if (!Number.isFinite(issuedAt) || issuedAt > now || now - issuedAt > DEVICE_COOKIE_MAX_AGE_MS) return null;
-    const expected = Buffer.from(this.mac(usernameKey, issued, id));
+    const expected = Buffer.from(await this.mac(usernameKey, issued, id));
     const presented = Buffer.from(mac);
     return expected.length === presented.length && timingSafeEqual(expected, presented) ? id : null;
   }
 
-  private mac(usernameKey: string, issued: string, id: string): string {
-    return createHmac('sha256', this.trust.deviceKey()).update(`${usernameKey}\n${issued}\n${id}`).digest('base64url');
+  private async mac(usernameKey: string, issued: string, id: string): Promise<string> {
+    return createHmac('sha256', await this.trust.deviceKey()).update(`${usernameKey}\n${issued}\n${id}`).digest('base64url');
   }
 
-  private isKnownAddress(usernameKey: string, address: string, now: number): boolean {
-    const at = this.trust.lastSignInFrom(usernameKey, address);
+  private async isKnownAddress(usernameKey: string, address: string, now: number): Promise<boolean> {
+    const at = await this.trust.lastSignInFrom(usernameKey, address);
     return at !== undefined && now - at < KNOWN_ADDRESS_MS;
   }
 }

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, lt, notInArray, or, sql } from 'drizzle-orm';
-import { prepared, type Db } from '../../db/connection';
+import { first, prepared, transaction, type Db } from '../../db/connection';
 import { loginKnownAddresses as known, sharedSecrets } from '../../db/schema';
 import { KNOWN_ADDRESS_MS, KNOWN_ADDRESSES_PER_ACCOUNT, type LoginTrustStore } from './login-throttle';
 
@@ -26,29 +26,33 @@ export function databaseLoginTrust(db: Db): LoginTrustStore {
       .prepare(),
   );
   return {
-    deviceKey() {
+    async deviceKey() {
       if (key) return key;
-      db.insert(sharedSecrets).values({ name: DEVICE_KEY, value: randomBytes(32).toString('base64'), createdAt: Date.now() }).onConflictDoNothing().run();
-      const stored = db.select({ value: sharedSecrets.value }).from(sharedSecrets).where(eq(sharedSecrets.name, DEVICE_KEY)).get()!;
-      return (key = Buffer.from(stored.value, 'base64'));
+      await db.insert(sharedSecrets).values({ name: DEVICE_KEY, value: randomBytes(32).toString('base64'), createdAt: Date.now() }).onConflictDoNothing();
+      const [stored] = await db.select({ value: sharedSecrets.value }).from(sharedSecrets).where(eq(sharedSecrets.name, DEVICE_KEY));
+      return (key = Buffer.from(stored!.value, 'base64'));
     },
-    lastSignInFrom: (usernameKey, address) => lastFrom.get({ usernameKey, address })?.lastAt,
-    rememberAddress(usernameKey, address, now) {
-      db.insert(known)
-        .values({ usernameKey, address, lastAt: now })
-        .onConflictDoUpdate({ target: [known.usernameKey, known.address], set: { lastAt: now } })
-        .run();
-      const latest = db
-        .select({ address: known.address })
-        .from(known)
-        .where(eq(known.usernameKey, usernameKey))
-        .orderBy(desc(known.lastAt), desc(known.address))
-        .limit(KNOWN_ADDRESSES_PER_ACCOUNT)
-        .all()
-        .map((row) => row.address);
-      db.delete(known)
-        .where(and(eq(known.usernameKey, usernameKey), or(notInArray(known.address, latest), lt(known.lastAt, now - KNOWN_ADDRESS_MS))))
-        .run();
+    lastSignInFrom: async (usernameKey, address) => first(await lastFrom.execute({ usernameKey, address }))?.lastAt,
+    async rememberAddress(usernameKey, address, now) {
+      // One transaction: a sign-in landing meanwhile cannot have its new address pruned by a
+      // list of the latest read before it was written.
+      await transaction(db, async (tx) => {
+        await tx
+          .insert(known)
+          .values({ usernameKey, address, lastAt: now })
+          .onConflictDoUpdate({ target: [known.usernameKey, known.address], set: { lastAt: now } });
+        const latest = (
+          await tx
+            .select({ address: known.address })
+            .from(known)
+            .where(eq(known.usernameKey, usernameKey))
+            .orderBy(desc(known.lastAt), desc(known.address))
+            .limit(KNOWN_ADDRESSES_PER_ACCOUNT)
+        ).map((row) => row.address);
+        await tx
+          .delete(known)
+          .where(and(eq(known.usernameKey, usernameKey), or(notInArray(known.address, latest), lt(known.lastAt, now - KNOWN_ADDRESS_MS))));
+      });
     },
   };
 }

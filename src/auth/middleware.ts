@@ -9,14 +9,14 @@ import { SessionCache } from './session-cache';
  * Validated sessions are kept while the database is unchanged (`sessions`, see session-cache.ts);
  * pass the same cache to whatever else recognises cookies (src/app.tsx's warm page answers).
  */
-export function sessionLoader(deps: AppDeps, sessions = new SessionCache(deps.db, deps.sqlite)): MiddlewareHandler<AppEnv> {
+export function sessionLoader(deps: AppDeps, sessions = new SessionCache(deps.db)): MiddlewareHandler<AppEnv> {
   const secure = deps.config.origin.startsWith('https://');
   return async (c, next) => {
     c.set('user', null);
     c.set('session', null);
     const token = readSessionCookie(c, secure);
     if (token) {
-      const validated = sessions.validate(token, deps.clock());
+      const validated = await sessions.validate(token, deps.clock());
       if (validated) {
         c.set('user', validated.user);
         c.set('session', validated.session);

@@ -39,15 +39,15 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
   const throttle = new LoginThrottle(limits, databaseLoginTrust(db));
 
   /** Signing in (or up) over an existing session, or signing out, ends the session in use. */
-  function endCurrentSession(c: Context<AppEnv>) {
+  async function endCurrentSession(c: Context<AppEnv>): Promise<void> {
     const session = c.get('session');
-    if (session) deleteSession(db, session.id);
+    if (session) await deleteSession(db, session.id);
   }
 
-  app.get('/register', (c) => {
+  app.get('/register', async (c) => {
     if (c.get('user')) return seeOther(c, '/');
     const next = safeNextPath(c.req.query('next'));
-    const joining = invitations?.usableIn(next, clock())?.clubName ?? null;
+    const joining = (await invitations?.usableIn(next, clock()))?.clubName ?? null;
     return sendPage(c, <RegisterPage page={pageContext(c)} values={{}} errors={{}} next={next} joining={joining} />);
   });
 
@@ -56,7 +56,7 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
     const next = safeNextPath(form.next);
     const parsed = validateForm(registerSchema, form);
     // A sign-up through a usable invitation link joins its club, under its own limit (src/clubs/invite-signup.ts).
-    const invitation = invitations?.usableIn(next, clock()) ?? null;
+    const invitation = (await invitations?.usableIn(next, clock())) ?? null;
     const rerender = (errors: FieldErrors, status: 409 | 422 | 429, refusal?: string) =>
       sendPage(c, <RegisterPage page={pageContext(c)} values={form} errors={errors} next={next} joining={invitation?.clubName ?? null} refusal={refusal} />, status);
     if (!parsed.ok) return rerender(parsed.errors, 422);
@@ -65,30 +65,31 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
     // taken names (each of which costs a password hash) are limited. A refusal keeps the form,
     // what was typed and the invitation, and says how long to wait in words.
     const verdict = invitation
-      ? limits.registerWithInvitationPerIp.consume(`${c.get('clientIp')}|${invitation.limitKey}`, clock())
-      : limits.registerPerIp.consume(c.get('clientIp'), clock());
+      ? await limits.registerWithInvitationPerIp.consume(`${c.get('clientIp')}|${invitation.limitKey}`, clock())
+      : await limits.registerPerIp.consume(c.get('clientIp'), clock());
     if (!verdict.allowed) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
       return rerender({}, 429, c.get('t')('error.429.body', { seconds: verdict.retryAfterSeconds }));
     }
 
-    if (usernameInCoolingOff(db, parsed.data.username, clock())) return rerender({ username: 'account.error.username_cooling_off' }, 409);
+    if (await usernameInCoolingOff(db, parsed.data.username, clock())) return rerender({ username: 'account.error.username_cooling_off' }, 409);
     const passwordHash = await hashPassword(parsed.data.password);
     // Only a language the reader chose with the switch becomes their setting; one guessed from
     // Accept-Language is not saved, so the account keeps following the browser.
     const chosenLocale = getCookie(c, LOCALE_COOKIE);
-    const user = createUser(
+    const user = await createUser(
       db,
       { username: parsed.data.username, displayName: parsed.data.displayName, passwordHash, locale: isLocale(chosenLocale) ? chosenLocale : null },
       clock(),
     );
     if (!user) return rerender({ username: 'auth.error.username_taken' }, 409);
 
-    endCurrentSession(c);
-    const session = createSession(db, user.id, clock());
+    await endCurrentSession(c);
+    const session = await createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
-    writeDeviceCookie(c, throttle.succeeded({ address: c.get('clientIp'), usernameKey: user.usernameKey }, clock()), secure);
-    return seeOther(c, (invitation && invitations?.joinAfterSignUp(invitation, user.id, clock())) ?? next);
+    writeDeviceCookie(c, await throttle.succeeded({ address: c.get('clientIp'), usernameKey: user.usernameKey }, clock()), secure);
+    const joined = invitation && invitations ? await invitations.joinAfterSignUp(invitation, user.id, clock()) : null;
+    return seeOther(c, joined ?? next);
   });
 
   app.get('/login', (c) => {
@@ -107,10 +108,10 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
     const username = parsed.ok ? parsed.data.username : '';
     // Counted now, before the slow password check (parallel guesses cannot all slip past);
     // a successful sign-in gives it back below.
-    const verdict = throttle.begin({ address: c.get('clientIp'), usernameKey: username.toLowerCase(), deviceCookie: readDeviceCookie(c, secure), now });
+    const verdict = await throttle.begin({ address: c.get('clientIp'), usernameKey: username.toLowerCase(), deviceCookie: readDeviceCookie(c, secure), now });
     if (!verdict.allowed) throw new HttpError(429, verdict.messageKey, { seconds: verdict.retryAfterSeconds }, verdict.retryAfterSeconds);
 
-    const user = parsed.ok ? findUserByUsername(db, username) : undefined;
+    const user = parsed.ok ? await findUserByUsername(db, username) : undefined;
     const valid = await verifyPasswordOrDummy(user?.passwordHash ?? null, parsed.ok ? parsed.data.password : '');
     if (!user || !valid) {
       return sendPage(
@@ -123,16 +124,16 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
     if (user.suspendedAt !== null) {
       return sendPage(c, <LoginPage page={pageContext(c)} values={{ username }} errors={{ _form: 'moderation.suspended' }} next={next} />, 403);
     }
-    endCurrentSession(c);
-    const session = createSession(db, user.id, clock());
+    await endCurrentSession(c);
+    const session = await createSession(db, user.id, clock());
     writeSessionCookie(c, session.token, secure);
-    writeDeviceCookie(c, throttle.succeeded(verdict.attempt, clock()), secure);
+    writeDeviceCookie(c, await throttle.succeeded(verdict.attempt, clock()), secure);
     return seeOther(c, next);
   });
 
-  app.post('/logout', (c) => {
+  app.post('/logout', async (c) => {
     // Signing out works even when storage refuses the delete: the browser forgets the session.
-    writeIfPossible(() => endCurrentSession(c));
+    await writeIfPossible(() => endCurrentSession(c));
     clearSessionCookie(c, secure);
     return seeOther(c, '/');
   });
@@ -144,8 +145,8 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
     if (isLocale(form.locale)) {
       const user = c.get('user');
       if (user) {
-        updateLocale(db, user.id, form.locale);
-        settingsChanged(user.id, 'locale');
+        await updateLocale(db, user.id, form.locale);
+        await settingsChanged(user.id, 'locale');
       }
       setCookie(c, LOCALE_COOKIE, form.locale, { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
     }
@@ -158,8 +159,9 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
     await next();
   });
 
-  const renderAccount = (c: Context<AppEnv>, extra: { profileErrors?: FieldErrors; passwordErrors?: FieldErrors; flash?: string; values?: Record<string, string> }, status: 200 | 422 = 200) => {
+  const renderAccount = async (c: Context<AppEnv>, extra: { profileErrors?: FieldErrors; passwordErrors?: FieldErrors; flash?: string; values?: Record<string, string> }, status: 200 | 422 = 200) => {
     const user = c.get('user')!;
+    const sessionCount = await countUserSessions(db, user.id);
     return sendPage(
       c,
       <AccountPage
@@ -170,7 +172,7 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
           locale: user.locale ?? '',
           timeZone: user.timeZone ?? '',
           isAdmin: user.isAdmin,
-          sessionCount: countUserSessions(db, user.id),
+          sessionCount,
         }}
         timeZones={TIME_ZONES}
         profileErrors={extra.profileErrors ?? {}}
@@ -194,8 +196,8 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
     const parsed = validateForm(profileSchema, form);
     if (!parsed.ok) return renderAccount(c, { profileErrors: parsed.errors, values: form }, 422);
     const user = c.get('user')!;
-    updateProfile(db, user.id, { displayName: parsed.data.displayName, locale: parsed.data.locale || null, timeZone: parsed.data.timeZone || null });
-    settingsChanged(user.id, 'profile');
+    await updateProfile(db, user.id, { displayName: parsed.data.displayName, locale: parsed.data.locale || null, timeZone: parsed.data.timeZone || null });
+    await settingsChanged(user.id, 'profile');
     return seeOther(c, '/account?done=profile');
   });
 
@@ -204,22 +206,22 @@ export function authRoutes(deps: AreaDeps, invitations?: SignUpInvitations): Hon
     const parsed = validateForm(passwordChangeSchema, form);
     if (!parsed.ok) return renderAccount(c, { passwordErrors: parsed.errors }, 422);
     const user = c.get('user')!;
-    const verdict = limits.passwordChangePerUser.check(user.usernameKey, clock());
+    // Counted before the slow check, as in sign-in, in one step: parallel guesses cannot all pass a look first.
+    const verdict = await limits.passwordChangePerUser.consume(user.usernameKey, clock());
     if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
-    limits.passwordChangePerUser.consume(user.usernameKey, clock()); // before the slow check, as in sign-in
     if (!(await verifyPasswordOrDummy(user.passwordHash, parsed.data.currentPassword))) {
       return renderAccount(c, { passwordErrors: { currentPassword: 'auth.error.current_password' } }, 422);
     }
-    limits.passwordChangePerUser.refund(user.usernameKey);
-    updatePasswordHash(db, user.id, await hashPassword(parsed.data.newPassword));
-    deleteUserSessions(db, user.id, c.get('session')!.id);
-    settingsChanged(user.id, 'password');
+    await limits.passwordChangePerUser.refund(user.usernameKey);
+    await updatePasswordHash(db, user.id, await hashPassword(parsed.data.newPassword));
+    await deleteUserSessions(db, user.id, c.get('session')!.id);
+    await settingsChanged(user.id, 'password');
     return seeOther(c, '/account?done=password');
   });
 
   /** Ends every session of this reader, the current one included, and goes to sign-in. */
-  account.post('/logout-everywhere', (c) => {
-    deleteUserSessions(db, c.get('user')!.id);
+  account.post('/logout-everywhere', async (c) => {
+    await deleteUserSessions(db, c.get('user')!.id);
     clearSessionCookie(c, secure);
     return seeOther(c, '/login?done=everywhere');
   });

@@ -18,12 +18,15 @@
  * Only the hash of the secret is kept, never the token. The kept session and reader are frozen:
  * every request sees the same objects.
  *
+ * A hit costs no database work; only a miss awaits the database.
+ *
  * @example
- * const sessions = new SessionCache(db, sqlite);
- * const validated = sessions.validate(token, now); // the full check when the cache cannot answer
+ * const sessions = new SessionCache(db);
+ * const validated = await sessions.validate(token, now); // the full check when the cache cannot answer
+ * const known = sessions.recognise(token, now); // the cache alone, synchronously (null: ask validate)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { changeStamp, type Db, type Sqlite } from '../../db/connection';
+import { changeStamp, type Db } from '../../db/connection';
 import { LruCache } from '../lib/lru-cache';
 import { SESSION_LIFETIME_MS, SESSION_RENEW_INTERVAL_MS, validateSessionToken, type ValidatedSession } from './session';
 
@@ -44,19 +47,18 @@ export class SessionCache {
 
   constructor(
     private readonly db: Db,
-    sqlite: Sqlite,
     entries = DEFAULT_ENTRIES,
   ) {
     this.kept = new LruCache(entries);
-    this.stamp = changeStamp(sqlite);
+    this.stamp = changeStamp(db);
   }
 
   /** The session of `token` and its reader, or null; from the cache when it may answer, else the full check. */
-  validate(token: string, now: number): ValidatedSession | null {
+  async validate(token: string, now: number): Promise<ValidatedSession | null> {
     const stamp = this.stamp();
     const hit = this.lookup(token, now, stamp);
     if (hit) return hit;
-    const validated = validateSessionToken(this.db, token, now);
+    const validated = await validateSessionToken(this.db, token, now);
     if (validated && !validated.renewed) this.keep(token, validated, stamp);
     return validated;
   }

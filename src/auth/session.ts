@@ -24,7 +24,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import { getRandomValues } from 'node:crypto';
-import { prepared, type Db } from '../../db/connection';
+import { first, prepared, type Db } from '../../db/connection';
 import { sessions, users, type User } from '../../db/schema';
 import { writeIfPossible } from '../http/storage-errors';
 
@@ -57,35 +57,34 @@ function hashSecret(secret: string): Uint8Array {
   return sha256(new TextEncoder().encode(secret));
 }
 
-export function createSession(db: Db, userId: number, now: number): SessionWithToken {
+export async function createSession(db: Db, userId: number, now: number): Promise<SessionWithToken> {
   const id = randomBase32(10);
   const secret = randomBase32(32);
   const session: Session = { id, userId, createdAt: now, expiresAt: now + SESSION_LIFETIME_MS };
-  db.insert(sessions)
-    .values({ ...session, secretHash: Buffer.from(hashSecret(secret)) })
-    .run();
+  await db.insert(sessions).values({ ...session, secretHash: Buffer.from(hashSecret(secret)) });
   return { ...session, token: `${id}.${secret}` };
 }
 
 /** Returns the session and its user, or null for a malformed, unknown, forged or expired token. */
-export function validateSessionToken(db: Db, token: string, now: number): ValidatedSession | null {
+export async function validateSessionToken(db: Db, token: string, now: number): Promise<ValidatedSession | null> {
   const [id, secret, ...rest] = token.split('.');
   if (!id || !secret || rest.length > 0 || id.length > 64 || secret.length > 128) return null;
 
-  const row = prepared(db, 'session-with-user', (db) =>
+  const sessionWithUser = prepared(db, 'session-with-user', (db) =>
     db
       .select({ session: sessions, user: users })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(sessions.id, sql.placeholder('id')))
       .prepare(),
-  ).get({ id });
+  );
+  const row = first(await sessionWithUser.execute({ id }));
   if (!row) return null;
 
   if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.session.secretHash))) return null;
 
   if (now >= row.session.expiresAt) {
-    writeIfPossible(() => deleteSession(db, id)); // housekeeping deletes it later if not now
+    await writeIfPossible(() => deleteSession(db, id)); // housekeeping deletes it later if not now
     return null;
   }
 
@@ -98,23 +97,26 @@ export function validateSessionToken(db: Db, token: string, now: number): Valida
   const due = session.expiresAt - now <= SESSION_LIFETIME_MS - SESSION_RENEW_INTERVAL_MS;
   // Renewing is a convenience: when storage refuses the write (a full or read-only disk), the
   // page is still served, on the expiry the session had.
-  const renewed = due && writeIfPossible(() => db.update(sessions).set({ expiresAt: now + SESSION_LIFETIME_MS }).where(eq(sessions.id, id)).run());
+  const renewed = due && (await writeIfPossible(async () => {
+      await db.update(sessions).set({ expiresAt: now + SESSION_LIFETIME_MS }).where(eq(sessions.id, id));
+    }));
   if (renewed) session.expiresAt = now + SESSION_LIFETIME_MS;
   return { session, user: row.user, renewed };
 }
 
-export function deleteSession(db: Db, sessionId: string): void {
-  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+export async function deleteSession(db: Db, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
 /** Signs a reader out everywhere, optionally keeping the session they are using now. */
-export function deleteUserSessions(db: Db, userId: number, exceptSessionId?: string): void {
-  db.delete(sessions)
-    .where(exceptSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId)) : eq(sessions.userId, userId))
-    .run();
+export async function deleteUserSessions(db: Db, userId: number, exceptSessionId?: string): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(exceptSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId)) : eq(sessions.userId, userId));
 }
 
-/** Housekeeping: expired rows are useless, remove them (run at start-up and periodically). */
-export function deleteExpiredSessions(db: Db, now: number): number {
-  return db.delete(sessions).where(lt(sessions.expiresAt, now)).run().changes;
+/** Housekeeping: expired rows are useless, remove them (run at start-up and periodically); how many went. */
+export async function deleteExpiredSessions(db: Db, now: number): Promise<number> {
+  const deleted = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+  return deleted.length;
 }

@@ -17,7 +17,7 @@ export interface SignUpInvitation {
  */
 export interface SignUpInvitations<I extends SignUpInvitation = SignUpInvitation> {
   /** The usable invitation `next` points at, or null (then the general sign-up limit applies). */
-  usableIn(next: string, now: number): I | null;
+  usableIn(next: string, now: number): Promise<I | null>;
   /** Joins the just-created account; the page to land on, or null when the invitation could not be used. */
-  joinAfterSignUp(invitation: I, userId: number, now: number): string | null;
+  joinAfterSignUp(invitation: I, userId: number, now: number): Promise<string | null>;
 }

@@ -1,8 +1,8 @@
 /**
  * `npm run import -- <file> [--title …] [--author …] [--lang ko|en|ja|…] [--dry-run] [--json]`
  *
- * Imports one book into the database at `DATABASE_PATH` (default `data/marginalia.db`), the
- * same way an upload does (one transaction; the same file twice is recognised and changes
+ * Imports one book into the database at `DATABASE_PATH` (default `data/marginalia.db`), or into
+ * the PostgreSQL database of `DATABASE_URL` when that is a `postgres://…` URL, the same way an upload does (one transaction; the same file twice is recognised and changes
  * nothing). Progress for large files goes to stderr, the summary to stdout.
  *
  * `--dry-run --json` imports nothing (the database is not even opened) and prints exactly one
@@ -15,7 +15,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../../db/connection';
+import { closeDatabase, openDatabase, type Db } from '../../db/connection';
+import { openPostgresEngine } from '../../db/connection-pg';
 import { importErrorMessage } from './import-errors';
 import { dryRunSummary } from './dry-run';
 import { contentHash, ImportError, parseBook } from './import/index';
@@ -75,12 +76,23 @@ const progress = (line: string) => {
   if (showProgress) process.stderr.write(`${line}\n`);
 };
 
+const databaseUrl = process.env.DATABASE_URL;
+const usesPostgres = databaseUrl !== undefined && /^postgres(ql)?:\/\//.test(databaseUrl);
+const databasePath = process.env.DATABASE_PATH || 'data/marginalia.db';
+/** Where the book went, as the summary says it (never the URL: it may hold a password). */
+const databaseName = usesPostgres ? 'PostgreSQL' : databasePath;
+
+/** The database the book goes into: PostgreSQL when `DATABASE_URL` says so, else the SQLite file. */
+async function open(): Promise<Db> {
+  return usesPostgres ? (await openPostgresEngine(databaseUrl!)).db : openDatabase(databasePath).db;
+}
+
 const started = performance.now();
 if (!values['dry-run']) {
   // The same bytes again: recognised before the (slower) parse, and nothing changes.
-  const { db, sqlite } = openDatabase(process.env.DATABASE_PATH || 'data/marginalia.db');
-  const existing = findEditionByHash(db, contentHash(bytes));
-  sqlite.close();
+  const db = await open();
+  const existing = await findEditionByHash(db, contentHash(bytes));
+  await closeDatabase(db);
   if (existing) {
     if (values.json) process.stdout.write(`${JSON.stringify({ status: 'duplicate', bookId: existing.bookId, editionId: existing.id, title: existing.title })}\n`);
     else process.stdout.write(`already in the library: "${existing.title}" is edition ${existing.id}; nothing changed\n`);
@@ -117,14 +129,13 @@ if (values['dry-run']) {
   process.exit(0);
 }
 
-const databasePath = process.env.DATABASE_PATH || 'data/marginalia.db';
-const { db, sqlite } = openDatabase(databasePath);
+const db = await open();
 try {
   const hash = contentHash(bytes);
-  const existing = findEditionByHash(db, hash);
+  const existing = await findEditionByHash(db, hash);
   const stored = existing
     ? ({ status: 'duplicate', bookId: existing.bookId, editionId: existing.id } as const)
-    : storeParsedBook({ db, sqlite }, book, {
+    : await storeParsedBook({ db }, book, {
         hash,
         filename,
         userId: null,
@@ -140,16 +151,16 @@ try {
       `${JSON.stringify({ status: stored.status, bookId: stored.bookId, editionId: stored.editionId, title: book.title, chapters: stored.status === 'imported' ? stored.chapters : null, paragraphs: stored.status === 'imported' ? stored.paragraphs : null, warnings, ms })}\n`,
     );
   } else if (stored.status === 'duplicate') {
-    process.stdout.write(`already in the library: "${book.title}" is edition ${stored.editionId}; nothing changed (${databasePath})\n`);
+    process.stdout.write(`already in the library: "${book.title}" is edition ${stored.editionId}; nothing changed (${databaseName})\n`);
   } else {
     process.stdout.write(
       [
-        `imported "${book.title}"${book.author ? ` by ${book.author}` : ''} as edition ${stored.editionId} of book ${stored.bookId} (${databasePath})`,
+        `imported "${book.title}"${book.author ? ` by ${book.author}` : ''} as edition ${stored.editionId} of book ${stored.bookId} (${databaseName})`,
         `  ${stored.chapters} chapters, ${stored.paragraphs} paragraphs, language ${book.language}, encoding ${book.encoding}, ${ms} ms`,
         ...warnings.map((warning) => `  ! ${warning}`),
       ].join('\n') + '\n',
     );
   }
 } finally {
-  sqlite.close();
+  await closeDatabase(db);
 }

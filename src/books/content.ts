@@ -7,12 +7,12 @@
  * broken file logs an error and start-up goes on with the next one.
  *
  * @example
- * await importContentFolder({ db, sqlite, config, log });
+ * await importContentFolder({ db, config, log });
  * // {"level":"notice","message":"content: imported running-a-book-club.md", …}
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db, Sqlite } from '../../db/connection';
+import type { Db } from '../../db/connection';
 import type { Config } from '../config';
 import { importErrorMessage } from './import-errors';
 import { DEFAULT_IMPORT_LIMITS, ImportError } from './import/index';
@@ -35,7 +35,6 @@ export interface ContentImportResult {
 
 export async function importContentFolder(deps: {
   db: Db;
-  sqlite: Sqlite;
   config: Config;
   log: (line: Record<string, unknown>) => void;
   now?: () => number;
@@ -57,7 +56,7 @@ export async function importContentFolder(deps: {
     try {
       if (!statSync(path).isFile()) continue;
       const bytes = new Uint8Array(readFileSync(path));
-      const stored = importBook(deps, { bytes, filename: name, userId: null, now: now(), limits: { ...DEFAULT_IMPORT_LIMITS, maxFileBytes: config.maxUploadBytes } });
+      const stored = await importBook(deps, { bytes, filename: name, userId: null, now: now(), limits: { ...DEFAULT_IMPORT_LIMITS, maxFileBytes: config.maxUploadBytes } });
       const ms = Math.round(performance.now() - started);
       if (stored.status === 'imported') {
         log({

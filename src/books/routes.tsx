@@ -17,7 +17,7 @@
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Paragraph } from '../../db/schema';
-import { inTransaction } from '../../db/connection';
+import { transaction } from '../../db/connection';
 import { BookPage } from '../../views/books/book';
 import { ChapterPage } from '../../views/books/chapter';
 import { ChapterText, type BookTextSetting } from '../../views/books/chapter-text';
@@ -89,9 +89,10 @@ const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
 export const CHAPTER_CACHE_SIZE = 200;
 
 export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: ImportPool): Hono<AppEnv> {
-  const { db, sqlite, config, clock, rateLimiters: limiters, events } = deps;
-  const mayUpload = (user: { id: number; isAdmin: boolean } | null) => bookCan(user, 'upload', { moderatesAnyClub: user !== null && clubs.moderatesAnyClub(user.id) });
-  const mayUploadForClub = (user: { id: number } | null, clubId: number) => user !== null && clubs.clubForUpload(user, clubId) !== null;
+  const { db, config, clock, rateLimiters: limiters, events } = deps;
+  const moderatesAnyClub = async (user: { id: number } | null) => user !== null && (await clubs.moderatesAnyClub(user.id));
+  const mayUpload = async (user: { id: number; isAdmin: boolean } | null) => bookCan(user, 'upload', { moderatesAnyClub: await moderatesAnyClub(user) });
+  const mayUploadForClub = async (user: { id: number } | null, clubId: number) => user !== null && (await clubs.clubForUpload(user, clubId)) !== null;
   const app = new Hono<AppEnv>();
   const secure = config.origin.startsWith('https://');
   const chapterCache = new LruCache<number, string>(CHAPTER_CACHE_SIZE, { maxBytes: config.textCacheMb * 1024 * 1024, sizeOf: (html) => html.length * 2 });
@@ -116,10 +117,10 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
 
   // ---------------------------------------------------------------- reading
 
-  app.get('/library', (c) => {
+  app.get('/library', async (c) => {
     const user = c.get('user');
     const grouped = new Map<number, LibraryBookView>();
-    for (const row of listLibrary(db)) {
+    for (const row of await listLibrary(db)) {
       let book = grouped.get(row.bookId);
       if (!book) {
         book = { bookId: row.bookId, title: row.title, author: row.author, languages: [], editions: [] };
@@ -136,16 +137,23 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
         importedAt: row.importedAt,
       });
     }
-    return sendPage(c, <LibraryPage page={pageContext(c)} books={[...grouped.values()]} canUpload={mayUpload(user)} />);
+    const canUpload = await mayUpload(user);
+    return sendPage(c, <LibraryPage page={pageContext(c)} books={[...grouped.values()]} canUpload={canUpload} />);
   });
 
-  app.get('/books/:editionId', (c) => {
+  app.get('/books/:editionId', async (c) => {
     const editionId = parseId(c.req.param('editionId'));
-    const edition = editionId ? getEdition(db, editionId) : undefined;
+    const edition = editionId ? await getEdition(db, editionId) : undefined;
     if (!edition) throw notFound();
     const user = c.get('user');
-    const heads = listChapterHeads(db, edition.id);
-    const bookmark = user ? getBookmark(db, user.id, edition.id) : undefined;
+    const [heads, bookmark, headings, paragraphCount, editionsOfBook, seeWarnings] = await Promise.all([
+      listChapterHeads(db, edition.id),
+      user ? getBookmark(db, user.id, edition.id) : undefined,
+      listHeadings(db, edition.id),
+      textParagraphCount(db, edition.id),
+      listEditionsOfBook(db, edition.bookId),
+      moderatesAnyClub(user).then((moderates) => bookCan(user, 'seeImportWarnings', { moderatesAnyClub: moderates })),
+    ]);
     const bookmarkedChapter = bookmark ? heads.find((head) => head.ordinal === bookmark.chapterOrdinal) : undefined;
     const locale = c.get('locale');
     const flash = c.req.query('imported') === '1' ? 'imported' : c.req.query('duplicate') === '1' ? 'duplicate' : null;
@@ -155,15 +163,15 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
         page={pageContext(c)}
         view={{
           edition,
-          toc: tocTree(heads, listHeadings(db, edition.id)),
+          toc: tocTree(heads, headings),
           continueAt:
             bookmark && bookmarkedChapter
               ? { chapterOrdinal: bookmark.chapterOrdinal, paragraphOrdinal: bookmark.paragraphOrdinal, chapterTitle: bookmarkedChapter.title, chapterKind: bookmarkedChapter.kind }
               : null,
           firstChapter: firstBodyChapter(heads)?.ordinal ?? null,
-          paragraphCount: textParagraphCount(db, edition.id),
-          otherEditions: listEditionsOfBook(db, edition.bookId).filter((other) => other.id !== edition.id),
-          warnings: bookCan(user, 'seeImportWarnings', { moderatesAnyClub: user !== null && clubs.moderatesAnyClub(user.id) })
+          paragraphCount,
+          otherEditions: editionsOfBook.filter((other) => other.id !== edition.id),
+          warnings: seeWarnings
             ? edition.warnings.map((warning) => translate(locale, `import.warning.${warning.code}` as MessageKey, warning.params))
             : null,
           flash,
@@ -175,14 +183,14 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
   app.get('/books/:editionId/chapters/:ordinal', async (c) => {
     const editionId = parseId(c.req.param('editionId'));
     const ordinal = parseId(c.req.param('ordinal'));
-    const edition = editionId ? getEdition(db, editionId) : undefined;
-    const chapter = edition && ordinal ? getChapterByOrdinal(db, edition.id, ordinal) : undefined;
+    const edition = editionId ? await getEdition(db, editionId) : undefined;
+    const chapter = edition && ordinal ? await getChapterByOrdinal(db, edition.id, ordinal) : undefined;
     if (!edition || !chapter) throw notFound();
     const user = c.get('user');
-    const heads = listChapterHeads(db, edition.id);
+    const heads = await listChapterHeads(db, edition.id);
     const index = heads.findIndex((head) => head.id === chapter.id);
     const setting: BookTextSetting = { lang: edition.language, dir: edition.direction };
-    const textHtml = chapterCache.get(chapter.id) ?? chapterCache.set(chapter.id, await renderChapterTextHtml(listParagraphs(db, chapter.id), setting));
+    const textHtml = chapterCache.get(chapter.id) ?? chapterCache.set(chapter.id, await renderChapterTextHtml(await listParagraphs(db, chapter.id), setting));
     const offersVertical = offersVerticalWriting(edition);
     const fontStep = user ? user.fontStep : (fontStepFrom(getCookie(c, FONT_COOKIE)) ?? 0);
     const nav = (head: (typeof heads)[number] | undefined) => (head ? { ordinal: head.ordinal, title: head.title, kind: head.kind } : null);
@@ -215,16 +223,16 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
     const fromScript = c.req.header('x-requested-with') === 'fetch';
     if (!user) return fromScript ? c.body(null, 204) : redirectToLogin(c);
     const editionId = parseId(c.req.param('editionId'));
-    const edition = editionId ? getEdition(db, editionId) : undefined;
+    const edition = editionId ? await getEdition(db, editionId) : undefined;
     if (!edition) throw notFound();
     const form = await readForm(c);
     const chapterOrdinal = parseId(form.chapter);
-    const chapter = chapterOrdinal ? getChapterByOrdinal(db, edition.id, chapterOrdinal) : undefined;
+    const chapter = chapterOrdinal ? await getChapterByOrdinal(db, edition.id, chapterOrdinal) : undefined;
     const paragraphOrdinal = parseId(form.paragraph);
     if (!chapter || !paragraphOrdinal || paragraphOrdinal > chapter.paragraphCount) {
       return fromScript ? c.body(null, 400) : seeOther(c, `/books/${edition.id}`);
     }
-    saveBookmark(db, { userId: user.id, editionId: edition.id, chapterOrdinal: chapter.ordinal, paragraphOrdinal, now: clock() });
+    await saveBookmark(db, { userId: user.id, editionId: edition.id, chapterOrdinal: chapter.ordinal, paragraphOrdinal, now: clock() });
     return fromScript ? c.body(null, 204) : seeOther(c, `/books/${edition.id}/chapters/${chapter.ordinal}#p-${paragraphOrdinal}`);
   });
 
@@ -235,8 +243,8 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
     if (step === null) return seeOther(c, next);
     const user = c.get('user');
     if (user) {
-      updateFontStep(db, user.id, step);
-      events.publish({ type: 'reader.settings_changed', actorId: user.id, clubId: null, userId: user.id, what: 'font' });
+      await updateFontStep(db, user.id, step);
+      await events.publish({ type: 'reader.settings_changed', actorId: user.id, clubId: null, userId: user.id, what: 'font' });
     }
     else setCookie(c, FONT_COOKIE, String(step), { path: '/', sameSite: 'Lax', httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
     return seeOther(c, next);
@@ -254,20 +262,20 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
   // ---------------------------------------------------------------- uploading
 
   /** Signed in and allowed to upload; otherwise redirect to sign-in or 403. Sweeps expired uploads. */
-  const uploader = (c: Context<AppEnv>) => {
-    deleteExpiredUploads(db, clock());
+  const uploader = async (c: Context<AppEnv>) => {
+    await deleteExpiredUploads(db, clock());
     const user = c.get('user');
     if (!user) return null;
-    if (!mayUpload(user)) throw forbidden();
+    if (!(await mayUpload(user))) throw forbidden();
     return user;
   };
 
   /** The club an upload is for, when given: must be one the uploader moderates, else 404. */
-  const clubFor = (c: Context<AppEnv>, raw: string | undefined) => {
+  const clubFor = async (c: Context<AppEnv>, raw: string | undefined) => {
     if (raw === undefined || raw === '') return null;
     const user = c.get('user');
     const clubId = parseId(raw);
-    const club = clubId && user ? clubs.clubForUpload(user, clubId) : null;
+    const club = clubId && user ? await clubs.clubForUpload(user, clubId) : null;
     if (!club) throw notFound();
     return club;
   };
@@ -275,17 +283,17 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
   const renderUploadForm = (c: Context<AppEnv>, view: Omit<UploadFormView, 'maxBytesLabel'>, status: 200 | 422 = 200) =>
     sendPage(c, <UploadPage page={pageContext(c)} view={{ ...view, maxBytesLabel: formatBytes(config.maxUploadBytes) }} />, status);
 
-  app.get('/library/upload', (c) => {
-    if (!uploader(c)) return redirectToLogin(c);
-    return renderUploadForm(c, { club: clubFor(c, c.req.query('club')), values: {}, errors: {} });
+  app.get('/library/upload', async (c) => {
+    if (!(await uploader(c))) return redirectToLogin(c);
+    return renderUploadForm(c, { club: await clubFor(c, c.req.query('club')), values: {}, errors: {} });
   });
 
   app.post('/library/upload', async (c) => {
-    const user = uploader(c);
+    const user = await uploader(c);
     if (!user) return redirectToLogin(c);
     // Counted before the upload is parsed: parsing is the expensive part the limits protect.
-    consumePosting(c, limiters.postingPerUser, clock());
-    const hourly = limiters.uploadsPerUser.consume(`user:${user.id}`, clock());
+    await consumePosting(c, limiters.postingPerUser, clock());
+    const hourly = await limiters.uploadsPerUser.consume(`user:${user.id}`, clock());
     if (!hourly.allowed) {
       throw new HttpError(429, 'books.upload.error.hourly', { count: limiters.uploadsPerUser.rule.limit, seconds: hourly.retryAfterSeconds }, hourly.retryAfterSeconds);
     }
@@ -293,7 +301,7 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
     const body = await c.req.parseBody({ all: false });
     const text = (name: string) => (typeof body[name] === 'string' ? cleanText(body[name]) : '');
     const values = { title: text('title'), author: text('author'), lang: text('lang') };
-    const club = clubFor(c, text('clubId'));
+    const club = await clubFor(c, text('clubId'));
     const t = c.get('t');
     const errors: UploadFormView['errors'] = {};
     if (values.title.length > 300) errors.title = t('books.upload.error.title_length');
@@ -315,15 +323,15 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
     if (values.lang) overrides.language = values.lang.toLowerCase();
     const parsed = await parseOffThread({ bytes, filename, ...overrides });
     if ('error' in parsed) return renderUploadForm(c, { club, values, errors: { file: importErrorMessage(c.get('locale'), parsed.error) } }, 422);
-    const id = createPendingUpload(db, { userId: user.id, clubId: club?.id ?? null, filename, bytes, overrides, now: clock() });
+    const id = await createPendingUpload(db, { userId: user.id, clubId: club?.id ?? null, filename, bytes, overrides, now: clock() });
     return seeOther(c, `/library/uploads/${id}`);
   });
 
   /** The uploader's own pending upload, or 404 for anyone else and after 24 h. */
-  const pendingFor = (c: Context<AppEnv>): PendingUpload | null => {
-    const user = uploader(c);
+  const pendingFor = async (c: Context<AppEnv>): Promise<PendingUpload | null> => {
+    const user = await uploader(c);
     if (!user) return null;
-    const upload = findPendingUpload(db, c.req.param('id') ?? '', user.id, clock());
+    const upload = await findPendingUpload(db, c.req.param('id') ?? '', user.id, clock());
     if (!upload || !bookCan(user, 'usePendingUpload', { upload })) throw notFound();
     return upload;
   };
@@ -335,11 +343,11 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
   };
 
   /** A pending upload that no longer parses (the importer changed): forget it and say why. */
-  const refuseStale = (c: Context<AppEnv>, upload: PendingUpload, error: ImportError) => {
-    deletePendingUpload(db, upload.id, upload.userId);
+  const refuseStale = async (c: Context<AppEnv>, upload: PendingUpload, error: ImportError) => {
+    await deletePendingUpload(db, upload.id, upload.userId);
     let club: UploadFormView['club'] = null;
     try {
-      club = upload.clubId ? clubFor(c, String(upload.clubId)) : null;
+      club = upload.clubId ? await clubFor(c, String(upload.clubId)) : null;
     } catch {
       club = null; // no longer a moderator there: upload to the library only
     }
@@ -347,20 +355,23 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
   };
 
   /** The club an upload was made for, while the uploader may still pick its book; with its current book. */
-  const clubOfUpload = (c: Context<AppEnv>, upload: PendingUpload) => {
+  const clubOfUpload = async (c: Context<AppEnv>, upload: PendingUpload) => {
     const user = c.get('user');
     return upload.clubId && user ? clubs.clubForUpload(user, upload.clubId) : null;
   };
 
   app.get('/library/uploads/:id', async (c) => {
-    const upload = pendingFor(c);
+    const upload = await pendingFor(c);
     if (!upload) return redirectToLogin(c);
     const parsed = await parsePending(upload);
     if ('error' in parsed) return refuseStale(c, upload, parsed.error);
     const { book, bytes } = parsed;
     const summary = dryRunSummary(book, c.get('locale'));
-    const duplicate = findEditionByHash(db, contentHash(bytes));
-    const club = clubOfUpload(c, upload);
+    const duplicate = await findEditionByHash(db, contentHash(bytes));
+    const club = await clubOfUpload(c, upload);
+    const existingBook = (await findBookByIdentity(db, book.title, book.author)) ?? null;
+    const replaces =
+      club && club.currentEditionId !== null && club.currentEditionId !== duplicate?.id ? ((await getEdition(db, club.currentEditionId))?.title ?? null) : null;
     return sendPage(
       c,
       <PreviewPage
@@ -376,52 +387,49 @@ export function bookRoutes(deps: AreaDeps, clubs: ClubUploadRights, parsers?: Im
               ? null
               : { alternatives: book.encodingAlternatives, all: UPLOAD_ENCODINGS, refused: UPLOAD_ENCODINGS.find((e) => e === c.req.query('refused')) ?? null },
           duplicateOf: duplicate ? { editionId: duplicate.id, title: duplicate.title } : null,
-          existingBook: findBookByIdentity(db, book.title, book.author) ?? null,
-          forClub: club && {
-            name: club.name,
-            replaces: club.currentEditionId !== null && club.currentEditionId !== duplicate?.id ? (getEdition(db, club.currentEditionId)?.title ?? null) : null,
-          },
+          existingBook,
+          forClub: club && { name: club.name, replaces },
         }}
       />,
     );
   });
 
   app.post('/library/uploads/:id/confirm', async (c) => {
-    const upload = pendingFor(c);
+    const upload = await pendingFor(c);
     if (!upload) return redirectToLogin(c);
     const parsed = await parsePending(upload);
     if ('error' in parsed) return refuseStale(c, upload, parsed.error);
-    const stored = inTransaction(sqlite, () => {
-      const result = storeParsedBook({ db, sqlite }, parsed.book, { hash: contentHash(parsed.bytes), filename: upload.filename, userId: upload.userId, now: clock() });
-      deletePendingUpload(db, upload.id, upload.userId);
+    const stored = await transaction(db, async (tx) => {
+      const result = await storeParsedBook({ db: tx }, parsed.book, { hash: contentHash(parsed.bytes), filename: upload.filename, userId: upload.userId, now: clock() });
+      await deletePendingUpload(tx, upload.id, upload.userId);
       return result;
     });
     deps.log?.({ level: 'notice', message: `book ${stored.status}: edition ${stored.editionId}`, user: upload.userId, file: upload.filename });
-    if (stored.status === 'imported') events.publish({ type: 'book.imported', actorId: upload.userId, clubId: null, editionId: stored.editionId });
+    if (stored.status === 'imported') await events.publish({ type: 'book.imported', actorId: upload.userId, clubId: null, editionId: stored.editionId });
     // Uploaded for a club: the preview said the club would read it, so it does (one step, not a picker).
     const user = c.get('user');
-    if (upload.clubId && user && clubs.startReadingFor(user, upload.clubId, stored.editionId, clock())) return seeOther(c, `/clubs/${upload.clubId}?done=book`);
+    if (upload.clubId && user && (await clubs.startReadingFor(user, upload.clubId, stored.editionId, clock()))) return seeOther(c, `/clubs/${upload.clubId}?done=book`);
     return seeOther(c, `/books/${stored.editionId}?${stored.status === 'imported' ? 'imported' : 'duplicate'}=1`);
   });
 
   /** The preview's encoding choice: kept when the file reads as text in it, else refused on the preview. */
   app.post('/library/uploads/:id/encoding', async (c) => {
-    const upload = pendingFor(c);
+    const upload = await pendingFor(c);
     if (!upload) return redirectToLogin(c);
     const form = await readForm(c);
     const encoding = UPLOAD_ENCODINGS.find((e) => e === form.encoding);
     if (!encoding) return seeOther(c, `/library/uploads/${upload.id}`);
     const parsed = await parseOffThread({ bytes: uploadBytes(upload), filename: upload.filename, ...upload.overrides, encoding });
     if ('error' in parsed) return seeOther(c, `/library/uploads/${upload.id}?refused=${encoding}`);
-    updatePendingOverrides(db, upload.id, upload.userId, { ...upload.overrides, encoding });
+    await updatePendingOverrides(db, upload.id, upload.userId, { ...upload.overrides, encoding });
     return seeOther(c, `/library/uploads/${upload.id}`);
   });
 
-  app.post('/library/uploads/:id/cancel', (c) => {
-    const upload = pendingFor(c);
+  app.post('/library/uploads/:id/cancel', async (c) => {
+    const upload = await pendingFor(c);
     if (!upload) return redirectToLogin(c);
-    deletePendingUpload(db, upload.id, upload.userId);
-    return seeOther(c, upload.clubId && mayUploadForClub(c.get('user'), upload.clubId) ? `/library/upload?club=${upload.clubId}` : '/library');
+    await deletePendingUpload(db, upload.id, upload.userId);
+    return seeOther(c, upload.clubId && (await mayUploadForClub(c.get('user'), upload.clubId)) ? `/library/upload?club=${upload.clubId}` : '/library');
   });
 
   return app;

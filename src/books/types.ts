@@ -48,15 +48,15 @@ export interface ParagraphDecoration {
  */
 export interface ClubUploadRights {
   /** Is this reader an owner or moderator of any club? */
-  moderatesAnyClub(userId: number): boolean;
+  moderatesAnyClub(userId: number): Promise<boolean>;
   /**
    * The club, when this reader may choose its book (and so upload one for it); else null. With
    * the edition it reads now, so the preview can say which book the upload replaces.
    */
-  clubForUpload(user: { id: number }, clubId: number): { id: number; name: string; currentEditionId: number | null } | null;
+  clubForUpload(user: { id: number }, clubId: number): Promise<{ id: number; name: string; currentEditionId: number | null } | null>;
   /**
    * The club starts reading `editionId` (the confirm step of an upload made for it). Asks
    * `clubForUpload` again; false when the reader may no longer choose its book.
    */
-  startReadingFor(user: { id: number }, clubId: number, editionId: number, now: number): boolean;
+  startReadingFor(user: { id: number }, clubId: number, editionId: number, now: number): Promise<boolean>;
 }

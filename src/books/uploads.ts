@@ -9,12 +9,12 @@
  *   upload route runs, so no timer is needed and an expired id behaves as unknown.
  *
  * @example
- * const id = createPendingUpload(db, { userId, clubId: null, filename, bytes, overrides: {}, now });
- * const upload = findPendingUpload(db, id, userId, now); // undefined for others or when expired
+ * const id = await createPendingUpload(db, { userId, clubId: null, filename, bytes, overrides: {}, now });
+ * const upload = await findPendingUpload(db, id, userId, now); // undefined for others or when expired
  */
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { and, eq, lt } from 'drizzle-orm';
-import type { Db } from '../../db/connection';
+import { first, type Db } from '../../db/connection';
 import { pendingImports } from '../../db/schema';
 import type { ImportOverrides } from './store';
 
@@ -28,12 +28,13 @@ export function newPendingUploadId(): string {
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
-export function createPendingUpload(
+export async function createPendingUpload(
   db: Db,
   input: { userId: number; clubId: number | null; filename: string; bytes: Uint8Array; overrides: ImportOverrides; now: number },
-): string {
+): Promise<string> {
   const id = newPendingUploadId();
-  db.insert(pendingImports)
+  await db
+    .insert(pendingImports)
     .values({
       id,
       userId: input.userId,
@@ -42,15 +43,14 @@ export function createPendingUpload(
       bytes: Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength),
       overrides: input.overrides,
       createdAt: input.now,
-    })
-    .run();
+    });
   return id;
 }
 
 /** The uploader's own, unexpired pending upload, or undefined (unknown, someone else's, expired). */
-export function findPendingUpload(db: Db, id: string, userId: number, now: number): PendingUpload | undefined {
+export async function findPendingUpload(db: Db, id: string, userId: number, now: number): Promise<PendingUpload | undefined> {
   if (!/^[a-z2-7]{16,64}$/.test(id)) return undefined;
-  const row = db.select().from(pendingImports).where(eq(pendingImports.id, id)).get();
+  const row = first(await db.select().from(pendingImports).where(eq(pendingImports.id, id)).limit(1));
   if (!row || row.userId !== userId || isExpired(row, now)) return undefined;
   return row;
 }
@@ -59,13 +59,17 @@ export function isExpired(upload: Pick<PendingUpload, 'createdAt'>, now: number)
   return now - upload.createdAt >= PENDING_UPLOAD_TTL_MS;
 }
 
-export function deletePendingUpload(db: Db, id: string, userId: number): void {
-  db.delete(pendingImports).where(and(eq(pendingImports.id, id), eq(pendingImports.userId, userId))).run();
+export async function deletePendingUpload(db: Db, id: string, userId: number): Promise<void> {
+  await db.delete(pendingImports).where(and(eq(pendingImports.id, id), eq(pendingImports.userId, userId)));
 }
 
 /** Deletes every pending upload older than 24 hours; returns how many went. */
-export function deleteExpiredUploads(db: Db, now: number): number {
-  return db.delete(pendingImports).where(lt(pendingImports.createdAt, now - PENDING_UPLOAD_TTL_MS + 1)).run().changes;
+export async function deleteExpiredUploads(db: Db, now: number): Promise<number> {
+  const deleted = await db
+    .delete(pendingImports)
+    .where(lt(pendingImports.createdAt, now - PENDING_UPLOAD_TTL_MS + 1))
+    .returning({ id: pendingImports.id });
+  return deleted.length;
 }
 
 export function uploadBytes(upload: PendingUpload): Uint8Array {
@@ -73,6 +77,6 @@ export function uploadBytes(upload: PendingUpload): Uint8Array {
 }
 
 /** Replaces the overrides of the uploader's own pending upload (the preview's encoding choice). */
-export function updatePendingOverrides(db: Db, id: string, userId: number, overrides: ImportOverrides): void {
-  db.update(pendingImports).set({ overrides }).where(and(eq(pendingImports.id, id), eq(pendingImports.userId, userId))).run();
+export async function updatePendingOverrides(db: Db, id: string, userId: number, overrides: ImportOverrides): Promise<void> {
+  await db.update(pendingImports).set({ overrides }).where(and(eq(pendingImports.id, id), eq(pendingImports.userId, userId)));
 }

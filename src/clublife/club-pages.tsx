@@ -18,10 +18,10 @@ function uiOf(context: { t: LifeUi['t']; locale: LifeUi['locale']; timeZone: str
   return { t: context.t, locale: context.locale, timeZone, when: (ms) => formatDateTime(ms, context.locale, timeZone), day: (ms) => formatDay(ms, context.locale, timeZone) };
 }
 
-export function clubLifeOnChapter(context: ClubChapterContext): ChapterSlots {
+export async function clubLifeOnChapter(context: ClubChapterContext): Promise<ChapterSlots> {
   const { deps, access, reading, chapter, now } = context;
   if (!access.isMember) return {};
-  const questions = questionsView(deps.db, access, reading, chapter, now);
+  const questions = await questionsView(deps.db, access, reading, chapter, now);
   const mayAdd = reading.endedAt === null && clubLifeCan(access, 'addQuestion', { clubId: access.club.id, chapterOpensAt: null, now });
   if (questions.length === 0 && !mayAdd) return {};
   const next = `${context.chapterBasePath}/${chapter.ordinal}`;
@@ -29,13 +29,13 @@ export function clubLifeOnChapter(context: ClubChapterContext): ChapterSlots {
   return { afterText: <QuestionsSection ui={uiOf(context)} clubId={access.club.id} questions={questions} addAction={addAction} next={next} /> };
 }
 
-export function clubLifeOnClubHome(context: ClubHomeContext): ClubHomeSlots {
+export async function clubLifeOnClubHome(context: ClubHomeContext): Promise<ClubHomeSlots> {
   const { deps, access, now } = context;
   if (!clubLifeCan(access, 'view')) return {};
-  const next = clubMeetings(deps.db, access.club.id)
+  const next = (await clubMeetings(deps.db, access.club.id))
     .filter((m) => m.cancelledAt === null && m.startsAt !== null && m.startsAt >= now)
     .sort((a, b) => a.startsAt! - b.startsAt!)[0];
-  const pick = latestPick(deps.db, access.club.id);
+  const pick = await latestPick(deps.db, access.club.id);
   return {
     panels: (
       <ClubLifeCard

@@ -43,9 +43,9 @@ export function pickTarget(pick: BookPick, now: number): LifeTarget {
 const nominationView = (n: NominationRow): NominationView => ({ id: n.id, title: n.title, author: n.author, link: n.link, inLibrary: n.editionId !== null, backers: n.backers });
 
 /** The winners of an ended vote (several when tied), with the rounds of a ranked count. */
-export function pickOutcome(db: Db, pick: BookPick, rows: readonly NominationRow[]) {
+export async function pickOutcome(db: Db, pick: BookPick, rows: readonly NominationRow[]) {
   const ids = rows.map((n) => n.id);
-  const ballots = pickBallots(db, pick.id);
+  const ballots = await pickBallots(db, pick.id);
   const titleOf = new Map(rows.map((n) => [n.id, n.title]));
   if (pick.method === 'approval') {
     const counts = tallyCounts(ids, ballots);
@@ -64,11 +64,13 @@ export function pickOutcome(db: Db, pick: BookPick, rows: readonly NominationRow
   return { ballots: ballots.length, winners: runoff.winners, rounds, approvals: null };
 }
 
-export function pickView(db: Db, access: ClubAccess, pick: BookPick, now: number): PickView {
+export async function pickView(db: Db, access: ClubAccess, pick: BookPick, now: number): Promise<PickView> {
   const target = pickTarget(pick, now);
-  const rows = nominationsOf(db, pick.id);
+  const rows = await nominationsOf(db, pick.id);
   const phase = target.phase!;
-  const outcome = phase === 'ended' ? pickOutcome(db, pick, rows) : null;
+  const outcome = phase === 'ended' ? await pickOutcome(db, pick, rows) : null;
+  const myBallot = access.userId !== null ? await myPickBallot(db, pick.id, access.userId) : [];
+  const ballots = outcome?.ballots ?? (await pickBallots(db, pick.id)).length;
   const winners = outcome ? rows.filter((n) => outcome.winners.includes(n.id)) : [];
   const single = winners.length === 1 ? winners[0]! : null;
   return {
@@ -83,8 +85,8 @@ export function pickView(db: Db, access: ClubAccess, pick: BookPick, now: number
     canVote: clubLifeCan(access, 'vote', target),
     canClose: clubLifeCan(access, 'closeVote', target),
     canAdopt: clubLifeCan(access, 'adoptWinner', target) && single !== null && pick.adoptedReadingId === null,
-    myBallot: access.userId !== null ? myPickBallot(db, pick.id, access.userId) : [],
-    ballots: outcome?.ballots ?? pickBallots(db, pick.id).length,
+    myBallot,
+    ballots,
     results: outcome ? { winners: winners.map(nominationView), rounds: outcome.rounds, approvals: outcome.approvals } : null,
     adopted: pick.adoptedReadingId !== null,
     uploadHref: single && single.editionId === null && clubLifeCan(access, 'adoptWinner', target) ? `/library/upload?club=${pick.clubId}` : null,
@@ -111,12 +113,12 @@ function reachedEnd(chapter: Pick<Chapter, 'id' | 'lastPosition'>, viewer: GateV
  * that question themselves — moderators, who asked, see answers without answering, but still
  * only past the gate. Replies (one level) follow the answer they reply to.
  */
-export function questionsView(db: Db, access: ClubAccess, reading: Reading, chapter: Chapter, now: number): QuestionView[] {
-  const questions = chapterQuestions(db, reading.id, chapter.id);
+export async function questionsView(db: Db, access: ClubAccess, reading: Reading, chapter: Chapter, now: number): Promise<QuestionView[]> {
+  const questions = await chapterQuestions(db, reading.id, chapter.id);
   if (questions.length === 0) return [];
-  const viewer = gateViewerFor(db, access, reading.id);
-  const answers = answersOf(db, questions.map((q) => q.id));
-  const opensAt = chapterOpensAt(db, reading.id, chapter.id);
+  const viewer = await gateViewerFor(db, access, reading.id);
+  const answers = await answersOf(db, questions.map((q) => q.id));
+  const opensAt = await chapterOpensAt(db, reading.id, chapter.id);
   const reached = reachedEnd(chapter, viewer);
   return questions.map((q) => {
     const mine = answers.filter((a) => a.questionId === q.id);
@@ -145,12 +147,12 @@ export function questionsView(db: Db, access: ClubAccess, reading: Reading, chap
 }
 
 /** Whether the reader may see the answer `answerId` of `question` (for a reply): the same rule as {@link questionsView}. */
-export function answerVisibleTo(db: Db, access: ClubAccess, question: { id: number; readingId: number; chapterId: number }, answer: AnswerRow): boolean {
-  const chapter = getChapterById(db, question.chapterId);
+export async function answerVisibleTo(db: Db, access: ClubAccess, question: { id: number; readingId: number; chapterId: number }, answer: AnswerRow): Promise<boolean> {
+  const chapter = await getChapterById(db, question.chapterId);
   if (!chapter) return false;
   if (answer.authorId === access.userId) return true;
-  const viewer = gateViewerFor(db, access, question.readingId);
-  const answered = answersOf(db, [question.id]).some((a) => a.parentId === null && a.authorId === access.userId);
+  const viewer = await gateViewerFor(db, access, question.readingId);
+  const answered = (await answersOf(db, [question.id])).some((a) => a.parentId === null && a.authorId === access.userId);
   return commentVisibleTo(atChapterEnd(chapter, answer.authorId), viewer) && (answered || access.isModerator);
 }
 
@@ -165,18 +167,18 @@ const BUSIEST = 5;
  * polls are the polls area's own view (policy + results rule); questions sit at the chapter's
  * end, so a reader who has not reached it sees how many there are, not what they ask.
  */
-export function agendaView(db: Db, access: ClubAccess, t: Translator, meeting: Pick<Meeting, 'readingId' | 'chapterId'>, now: number): AgendaView | null {
+export async function agendaView(db: Db, access: ClubAccess, t: Translator, meeting: Pick<Meeting, 'readingId' | 'chapterId'>, now: number): Promise<AgendaView | null> {
   if (meeting.readingId === null || meeting.chapterId === null) return null;
-  const reading = getReading(db, access.club.id, meeting.readingId);
-  const chapter = getChapterById(db, meeting.chapterId);
+  const reading = await getReading(db, access.club.id, meeting.readingId);
+  const chapter = await getChapterById(db, meeting.chapterId);
   if (!reading || !chapter || chapter.editionId !== reading.editionId) return null;
-  const viewer = gateViewerFor(db, access, reading.id);
-  const roots = chapterThreadRoots(db, reading.id, chapter.id);
+  const viewer = await gateViewerFor(db, access, reading.id);
+  const roots = await chapterThreadRoots(db, reading.id, chapter.id);
   const visibleRoots = roots.filter((r) => commentVisibleTo(r, viewer));
-  const polls = chapterPollsForAgenda(db, access, reading.id, chapter.id, now);
-  const questions = chapterQuestions(db, reading.id, chapter.id);
+  const polls = await chapterPollsForAgenda(db, access, reading.id, chapter.id, now);
+  const questions = await chapterQuestions(db, reading.id, chapter.id);
   const reached = reachedEnd(chapter, viewer);
-  const answers = answersOf(db, questions.map((q) => q.id));
+  const answers = await answersOf(db, questions.map((q) => q.id));
   const base = `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}`;
   return {
     chapterLabel: chapterLabel(t, chapter),
@@ -203,12 +205,13 @@ export function meetingSummary(meeting: Meeting): MeetingSummary {
   return { id: meeting.id, title: meeting.title, startsAt: meeting.startsAt, place: meeting.place, href: `/clubs/${meeting.clubId}/meetings/${meeting.id}`, cancelled: meeting.cancelledAt !== null };
 }
 
-export function meetingView(db: Db, access: ClubAccess, t: Translator, meeting: Meeting, now: number): MeetingView {
-  const slots = slotsOf(db, meeting.id);
-  const marks = marksOf(db, slots.map((s) => s.id));
+export async function meetingView(db: Db, access: ClubAccess, t: Translator, meeting: Meeting, now: number): Promise<MeetingView> {
+  const slots = await slotsOf(db, meeting.id);
+  const marks = await marksOf(db, slots.map((s) => s.id));
   const tallies = tallySlots(slots, marks);
   const winners = new Set(dateWinners(tallies).map((w) => w.slotId));
-  const rsvps = rsvpsOf(db, meeting.id);
+  const rsvps = await rsvpsOf(db, meeting.id);
+  const agenda = await agendaView(db, access, t, meeting, now);
   const target = meetingTarget(meeting, now);
   const href = `/clubs/${meeting.clubId}/meetings/${meeting.id}`;
   return {
@@ -234,7 +237,7 @@ export function meetingView(db: Db, access: ClubAccess, t: Translator, meeting: 
     canCancel: clubLifeCan(access, 'cancelMeeting', target),
     canRestore: clubLifeCan(access, 'restoreMeeting', target),
     icsHref: meeting.startsAt !== null ? `${href}/meeting.ics` : null,
-    agenda: agendaView(db, access, t, meeting, now),
+    agenda,
   };
 }
 
@@ -246,9 +249,9 @@ export function meetingView(db: Db, access: ClubAccess, t: Translator, meeting: 
  * `progressHidden`, the same preference); the reader's own mark is always theirs to see.
  * Counts and averages include everyone.
  */
-export function shelfView(db: Db, access: ClubAccess, timeZone: string, now: number): ShelfView {
-  const readings = finishedReadings(db, access.club.id);
-  const marks = shelfMarksOf(db, access.club.id, readings.map((r) => r.id));
+export async function shelfView(db: Db, access: ClubAccess, timeZone: string, now: number): Promise<ShelfView> {
+  const readings = await finishedReadings(db, access.club.id);
+  const marks = await shelfMarksOf(db, access.club.id, readings.map((r) => r.id));
   const entries = readings.map((r) => {
     const own = marks.filter((m) => m.readingId === r.id);
     const shown = own.filter((m) => m.userId === access.userId || m.progressHidden === false);

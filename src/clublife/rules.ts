@@ -4,19 +4,28 @@
  */
 import type { RsvpAnswer, SlotMark } from '../../db/schema';
 
-/** NFC, lower case (locale-free), every run of white space one space, trimmed. */
+/** NFC, lower case (locale-free), every run of white space one space, other control characters dropped, trimmed. */
 export function normaliseForKey(value: string): string {
-  return value.normalize('NFC').toLowerCase().replace(/\s+/gu, ' ').trim();
+  return value
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/gu, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
 }
+
+/** Between title and author in a key: a control character, so never part of either (normalised). */
+const KEY_SEPARATOR = '\u001f';
 
 /**
  * The key two nominations share when they are the same book: a library book is itself
  * (`book:<id>`, whatever edition was chosen), anything else is its title and author
- * normalised ("  Der  Process " by "kafka" = "Der Process" by "Kafka").
+ * normalised ("  Der  Process " by "kafka" = "Der Process" by "Kafka"), joined by the unit
+ * separator (U+001F; not NUL, which PostgreSQL's text cannot hold).
  */
 export function nominationKey(input: { bookId: number | null; title: string; author: string }): string {
   if (input.bookId !== null) return `book:${input.bookId}`;
-  return `t:${normaliseForKey(input.title)}\u0000${normaliseForKey(input.author)}`;
+  return `t:${normaliseForKey(input.title)}${KEY_SEPARATOR}${normaliseForKey(input.author)}`;
 }
 
 export interface SlotTally {

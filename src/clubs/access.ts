@@ -4,7 +4,7 @@
  * (`src/clubs/policy.ts`, `src/annotations/policy.ts`, `src/polls/policy.ts`).
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { prepared, type Db } from '../../db/connection';
+import { first, prepared, type Db } from '../../db/connection';
 import { clubs, memberships, readingProgress, readings, scheduleEntries, type Club, type ClubRole, type Reading, type User } from '../../db/schema';
 import type { ClubUploadRights } from '../books';
 import type { AreaDeps } from '../http/types';
@@ -40,16 +40,17 @@ export function accessFor(club: Club, userId: number | null, role: ClubRole | nu
  * The reader's access to a club, or null when the club does not exist *or* is private and the
  * reader is not a member: both answer 404, so a private club's existence does not leak.
  */
-export function loadClubAccess(db: Db, clubId: number, user: Pick<User, 'id'> | null): ClubAccess | null {
+export async function loadClubAccess(db: Db, clubId: number, user: Pick<User, 'id'> | null): Promise<ClubAccess | null> {
   if (!Number.isSafeInteger(clubId) || clubId <= 0) return null;
-  const row = prepared(db, 'club-with-role', (db) =>
+  const query = prepared(db, 'club-with-role', (db) =>
     db
       .select({ club: clubs, role: memberships.role })
       .from(clubs)
       .leftJoin(memberships, and(eq(memberships.clubId, clubs.id), eq(memberships.userId, sql.placeholder('userId'))))
       .where(eq(clubs.id, sql.placeholder('clubId')))
       .prepare(),
-  ).get({ clubId, userId: user?.id ?? -1 });
+  );
+  const row = first(await query.execute({ clubId, userId: user?.id ?? -1 }));
   if (!row) return null;
   const access = accessFor(row.club, user?.id ?? null, row.role ?? null);
   return access.canSee ? access : null;
@@ -58,59 +59,63 @@ export function loadClubAccess(db: Db, clubId: number, user: Pick<User, 'id'> | 
 const p = (name: string) => sql.placeholder(name);
 
 /** The club's current reading (the one not ended), if it reads anything. */
-export function currentReading(db: Db, clubId: number): Reading | undefined {
+export async function currentReading(db: Db, clubId: number): Promise<Reading | undefined> {
   const query = prepared(db, 'current-reading', (db) => db.select().from(readings).where(and(eq(readings.clubId, p('clubId')), isNull(readings.endedAt))).prepare());
-  return query.get({ clubId });
+  return first(await query.execute({ clubId }));
 }
 
 /** A reading of this club (one of another club is undefined, as if it did not exist). */
-export function getReading(db: Db, clubId: number, readingId: number): Reading | undefined {
+export async function getReading(db: Db, clubId: number, readingId: number): Promise<Reading | undefined> {
+  if (!Number.isSafeInteger(readingId)) return undefined;
   const query = prepared(db, 'reading-in-club', (db) => db.select().from(readings).where(and(eq(readings.id, p('readingId')), eq(readings.clubId, p('clubId')))).prepare());
-  return query.get({ readingId, clubId });
+  return first(await query.execute({ readingId, clubId }));
 }
 
 /** A member's reading progress: the global position of the furthest paragraph read (0 = none). */
-export function progressOf(db: Db, readingId: number, userId: number | null): number {
+export async function progressOf(db: Db, readingId: number, userId: number | null): Promise<number> {
   if (userId === null) return 0;
   const query = prepared(db, 'progress-of', (db) =>
     db.select({ position: readingProgress.position }).from(readingProgress).where(and(eq(readingProgress.readingId, p('readingId')), eq(readingProgress.userId, p('userId')))).prepare(),
   );
-  return query.get({ readingId, userId })?.position ?? 0;
+  return first(await query.execute({ readingId, userId }))?.position ?? 0;
 }
 
 /** When a chapter opens to members in this reading (null: no date set, open now). */
-export function chapterOpensAt(db: Db, readingId: number, chapterId: number): number | null {
+export async function chapterOpensAt(db: Db, readingId: number, chapterId: number): Promise<number | null> {
   const query = prepared(db, 'chapter-opens-at', (db) =>
     db.select({ opensAt: scheduleEntries.opensAt }).from(scheduleEntries).where(and(eq(scheduleEntries.readingId, p('readingId')), eq(scheduleEntries.chapterId, p('chapterId')))).prepare(),
   );
-  return query.get({ readingId, chapterId })?.opensAt ?? null;
+  return first(await query.execute({ readingId, chapterId }))?.opensAt ?? null;
 }
 
 /**
  * What the books area asks about clubs (it never imports clubs; `src/app.tsx` hands it this):
  * whether a reader moderates any club, and which club they may choose a book for.
  */
-export function clubUploadRights(deps: Pick<AreaDeps, 'db' | 'sqlite' | 'events'>): ClubUploadRights {
+export function clubUploadRights(deps: Pick<AreaDeps, 'db' | 'events'>): ClubUploadRights {
   const { db } = deps;
-  const clubForUpload = (user: { id: number }, clubId: number) => {
-    const access = loadClubAccess(db, clubId, user);
-    return clubCan(access, 'pickBook') ? { id: access!.club.id, name: access!.club.name, currentEditionId: currentReading(db, clubId)?.editionId ?? null } : null;
+  const clubForUpload = async (user: { id: number }, clubId: number) => {
+    const access = await loadClubAccess(db, clubId, user);
+    if (!access || !clubCan(access, 'pickBook')) return null;
+    return { id: access.club.id, name: access.club.name, currentEditionId: (await currentReading(db, clubId))?.editionId ?? null };
   };
   return {
-    moderatesAnyClub: (userId) =>
-      prepared(db, 'moderates-any-club', (db) =>
+    moderatesAnyClub: async (userId) => {
+      const query = prepared(db, 'moderates-any-club', (db) =>
         db
           .select({ clubId: memberships.clubId })
           .from(memberships)
           .where(and(eq(memberships.userId, sql.placeholder('userId')), inArray(memberships.role, ['owner', 'moderator'])))
           .limit(1)
           .prepare(),
-      ).get({ userId }) !== undefined,
+      );
+      return (await query.execute({ userId })).length > 0;
+    },
     clubForUpload,
-    startReadingFor: (user, clubId, editionId, now) => {
-      if (!clubForUpload(user, clubId)) return false;
-      const started = startReading(deps, clubId, editionId, now);
-      if (started.changed) deps.events.publish({ type: 'reading.started', actorId: user.id, clubId, readingId: started.reading.id, editionId });
+    startReadingFor: async (user, clubId, editionId, now) => {
+      if (!(await clubForUpload(user, clubId))) return false;
+      const started = await startReading(deps, clubId, editionId, now);
+      if (started.changed) await deps.events.publish({ type: 'reading.started', actorId: user.id, clubId, readingId: started.reading.id, editionId });
       return true;
     },
   };

@@ -27,25 +27,25 @@ export interface UsableInvitation {
 }
 
 /** The invitation a sign-up's `next` points at, when it can still be used now; else null. */
-export function usableInvitationIn(deps: Pick<AppDeps, 'db'>, next: string, now: number): UsableInvitation | null {
+export async function usableInvitationIn(deps: Pick<AppDeps, 'db'>, next: string, now: number): Promise<UsableInvitation | null> {
   const token = INVITE_PATH.exec(next)?.[1];
   if (!token || !looksLikeInvitationToken(token)) return null;
   const tokenHash = hashInvitationToken(token);
-  const found = findInvitationByHash(deps.db, tokenHash);
+  const found = await findInvitationByHash(deps.db, tokenHash);
   if (!found || invitationState(found.invitation, now) !== 'active') return null;
   return { limitKey: String(found.invitation.id), tokenHash, invitationId: found.invitation.id, clubId: found.club.id, clubName: found.club.name };
 }
 
 /** Joins a just-created account through the invitation; the club's page to land on, or null when it could not be used. */
-export function joinAfterSignUp(deps: Pick<AreaDeps, 'db' | 'sqlite' | 'events'>, invitation: UsableInvitation, userId: number, now: number): string | null {
-  const result = redeemInvitation(deps, invitation.tokenHash, userId, now);
+export async function joinAfterSignUp(deps: Pick<AreaDeps, 'db' | 'events'>, invitation: UsableInvitation, userId: number, now: number): Promise<string | null> {
+  const result = await redeemInvitation(deps, invitation.tokenHash, userId, now);
   if (result.status !== 'joined') return null;
-  deps.events.publish({ type: 'member.joined', actorId: userId, clubId: result.clubId, userId, via: 'invitation' });
+  await deps.events.publish({ type: 'member.joined', actorId: userId, clubId: result.clubId, userId, via: 'invitation' });
   return `/clubs/${result.clubId}?done=joined`;
 }
 
 /** The sign-up side of invitations, for `authRoutes` (auth imports no area; `src/app.tsx` passes this). */
-export function signUpInvitations(deps: Pick<AreaDeps, 'db' | 'sqlite' | 'events'>): SignUpInvitations<UsableInvitation> {
+export function signUpInvitations(deps: Pick<AreaDeps, 'db' | 'events'>): SignUpInvitations<UsableInvitation> {
   return {
     usableIn: (next, now) => usableInvitationIn(deps, next, now),
     joinAfterSignUp: (invitation, userId, now) => joinAfterSignUp(deps, invitation, userId, now),

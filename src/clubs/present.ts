@@ -25,7 +25,7 @@ export function chapterBasePath(clubId: number, reading: Pick<Reading, 'id' | 'e
 }
 
 /** The heading of every club page; counts the members unless the caller already knows. */
-export function clubHeading(db: Db, access: ClubAccess, memberCount?: number): ClubHeading {
+export async function clubHeading(db: Db, access: ClubAccess, memberCount?: number): Promise<ClubHeading> {
   const club = access.club;
   return {
     id: club.id,
@@ -33,7 +33,7 @@ export function clubHeading(db: Db, access: ClubAccess, memberCount?: number): C
     description: club.description,
     language: club.language,
     visibility: club.visibility,
-    memberCount: memberCount ?? memberCounts(db, [club.id]).get(club.id) ?? 0,
+    memberCount: memberCount ?? (await memberCounts(db, [club.id])).get(club.id) ?? 0,
     role: access.role,
   };
 }
@@ -79,12 +79,16 @@ export function continueLink(input: ReadingFacts): { href: string; title: string
   return chapter ? { href: `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}`, title: chapterLabel(t, chapter) } : null;
 }
 
-/** What a club page's header shows: the club's heading and its current reading (for the tabs). */
-export function clubHeader(db: Db, access: ClubAccess, current: { id: number } | undefined = currentReading(db, access.club.id)): { club: ClubHeading; currentReadingId: number | null } {
-  return { club: clubHeading(db, access), currentReadingId: current?.id ?? null };
+/**
+ * What a club page's header shows: the club's heading and its current reading (for the tabs).
+ * A caller that has already loaded the current reading passes it (`null` when there is none).
+ */
+export async function clubHeader(db: Db, access: ClubAccess, current?: { id: number } | null): Promise<{ club: ClubHeading; currentReadingId: number | null }> {
+  const [club, reading] = await Promise.all([clubHeading(db, access), current === undefined ? currentReading(db, access.club.id) : current]);
+  return { club, currentReadingId: reading?.id ?? null };
 }
 
 /** The header, and whether the reader moderates (the pages whose views take both). */
-export function clubFrame(db: Db, access: ClubAccess): { club: ClubHeading; isModerator: boolean; currentReadingId: number | null } {
-  return { ...clubHeader(db, access), isModerator: access.isModerator };
+export async function clubFrame(db: Db, access: ClubAccess): Promise<{ club: ClubHeading; isModerator: boolean; currentReadingId: number | null }> {
+  return { ...(await clubHeader(db, access)), isModerator: access.isModerator };
 }

@@ -78,17 +78,22 @@ export function judgeReport(input: {
  * `judgeReport` for a report posted to a chapter of a reading: loads the stored position, the
  * chapter's paragraphs and where the body starts.
  */
-export function judgeReportFor(
-  deps: AppDeps,
+export async function judgeReportFor(
+  deps: Pick<AppDeps, 'db'>,
   report: { reading: Reading; edition: Edition; chapter: Chapter; userId: number; mode: ReportMode; position: number; preview: boolean; form: Record<string, string | undefined> },
-): ReportVerdict {
+): Promise<ReportVerdict> {
   if (report.mode !== 'auto') return { ok: true, position: report.position, mode: report.mode };
+  const [stored, chapters, paragraphs] = await Promise.all([
+    progressOf(deps.db, report.reading.id, report.userId),
+    listChapters(deps.db, report.edition.id),
+    listParagraphs(deps.db, report.chapter.id),
+  ]);
   return judgeReport({
     mode: report.mode,
     position: report.position,
-    stored: progressOf(deps.db, report.reading.id, report.userId),
-    bodyStart: bodyStartPosition(listChapters(deps.db, report.edition.id)),
-    paragraphs: listParagraphs(deps.db, report.chapter.id),
+    stored,
+    bodyStart: bodyStartPosition(chapters),
+    paragraphs,
     preview: report.preview,
     evidence: { from: report.form.from, dwell: report.form.dwell },
   });
@@ -100,7 +105,7 @@ export function judgeReportFor(
  * the script may report automatically, and for each unread paragraph how many comments
  * "I have read up to here" would open.
  */
-export function chapterProgressFor(input: {
+export async function chapterProgressFor(input: {
   deps: AppDeps;
   access: ClubAccess;
   reading: Reading;
@@ -113,13 +118,14 @@ export function chapterProgressFor(input: {
   t: Translator;
   /** Counts for the "I have read up to here" buttons, from the areas that know (`ClubPageContributions.openedByProgress`). */
   openedByProgress?: OpenedByProgress;
-}): ChapterProgressView {
+}): Promise<ChapterProgressView> {
   const { chapter, progress } = input;
-  const chapters = listChapters(input.deps.db, input.edition.id);
+  const chapters = await listChapters(input.deps.db, input.edition.id);
   const bodyStart = bodyStartPosition(chapters);
   const standing = chapterStanding({ stored: progress, bodyStart, firstPosition: chapter.firstPosition, lastPosition: chapter.lastPosition });
   const progressChapter = progress > 0 ? chapters.find((other) => other.firstPosition <= progress && progress <= other.lastPosition) : undefined;
   const unread = input.paragraphs.filter((paragraph) => paragraph.kind === 'text' && paragraph.position > progress).map((paragraph) => paragraph.position);
+  const opens = input.openedByProgress && unread.length > 0 ? await input.openedByProgress(input, unread) : new Map<number, number>();
   return {
     url: `/clubs/${input.access.club.id}/readings/${input.reading.id}/progress`,
     position: progress,
@@ -129,7 +135,7 @@ export function chapterProgressFor(input: {
     progressChapter: progressChapter ? chapterLabel(input.t, progressChapter) : null,
     bodyStart,
     automatic: !input.preview && standing === 'reading',
-    opens: input.openedByProgress && unread.length > 0 ? input.openedByProgress(input, unread) : new Map<number, number>(),
+    opens,
   };
 }
 
@@ -142,22 +148,22 @@ export type ProgressRefusal = 'position' | 'position_closed' | 'preview' | 'skip
  * report only as far as the shared rule allows. Publishes `progress.moved`. The chapter page's
  * POST and the JSON API both call this.
  */
-export function moveProgress(
+export async function moveProgress(
   deps: AreaDeps,
   access: ClubAccess,
   reading: Reading,
   report: { position: number; mode: ReportMode; form: Record<string, string | undefined> },
-): { ok: true; stored: number; chapter: Chapter; edition: Edition } | { ok: false; reason: ProgressRefusal } {
+): Promise<{ ok: true; stored: number; chapter: Chapter; edition: Edition } | { ok: false; reason: ProgressRefusal }> {
   const { db, clock } = deps;
-  const edition = getEdition(db, reading.editionId)!;
-  const chapter = chapterAtPosition(db, edition.id, report.position);
+  const edition = (await getEdition(db, reading.editionId))!;
+  const chapter = await chapterAtPosition(db, edition.id, report.position);
   if (!chapter) return { ok: false, reason: 'position' };
   const now = clock();
-  const opensAt = chapterOpensAt(db, reading.id, chapter.id);
+  const opensAt = await chapterOpensAt(db, reading.id, chapter.id);
   if (!clubCan(access, 'readChapter', { opensAt, now })) return { ok: false, reason: 'position_closed' };
-  const verdict = judgeReportFor(deps, { reading, edition, chapter, userId: access.userId!, mode: report.mode, position: report.position, preview: opensAt !== null && opensAt > now, form: report.form });
+  const verdict = await judgeReportFor(deps, { reading, edition, chapter, userId: access.userId!, mode: report.mode, position: report.position, preview: opensAt !== null && opensAt > now, form: report.form });
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
-  const stored = recordProgress(db, reading.id, access.userId!, verdict.position, verdict.mode, now);
-  deps.events.publish({ type: 'progress.moved', actorId: access.userId, clubId: access.club.id, readingId: reading.id, userId: access.userId!, position: stored });
+  const stored = await recordProgress(db, reading.id, access.userId!, verdict.position, verdict.mode, now);
+  await deps.events.publish({ type: 'progress.moved', actorId: access.userId, clubId: access.club.id, readingId: reading.id, userId: access.userId!, position: stored });
   return { ok: true, stored, chapter, edition };
 }

@@ -18,7 +18,10 @@
  *
  * A contribution is called once per page with everything the clubs area already loaded (so a
  * contribution computes once what several of its slots share) and returns what to show, as
- * hono/jsx components from `views/`. The clubs area knows the slots, not who fills them.
+ * hono/jsx components from `views/` — or a Promise of it, when it reads the database first: the
+ * page awaits every contribution before it renders (decorators stay synchronous: they are called
+ * per paragraph while rendering, with what the contribution loaded). The clubs area knows the
+ * slots, not who fills them.
  *
  * @example
  * const pages: ClubPageContributions = { chapter: [annotationsOnChapter, pollsOnChapter], home: [pollsOnHome] };
@@ -60,11 +63,11 @@ export interface ClubChapterContext extends ClubPageContext {
  * only; 0 for everyone else) and the reading's base path. The chapter page and the live stream
  * (which draws parts of the same page again) both build it here.
  */
-export function chapterContextFor(given: Omit<ClubChapterContext, 'progress' | 'chapterBasePath'>): ClubChapterContext {
+export async function chapterContextFor(given: Omit<ClubChapterContext, 'progress' | 'chapterBasePath'>): Promise<ClubChapterContext> {
   const { deps, access, reading } = given;
   return {
     ...given,
-    progress: access.isMember ? progressOf(deps.db, reading.id, access.userId) : 0,
+    progress: access.isMember ? await progressOf(deps.db, reading.id, access.userId) : 0,
     chapterBasePath: chapterBasePath(access.club.id, reading),
   };
 }
@@ -93,11 +96,12 @@ export interface ClubHomeSlots {
 export type ProgressOpeningContext = Pick<ClubChapterContext, 'deps' | 'access' | 'reading' | 'progress'>;
 
 /** For each of `positions`, how many items the reader would newly see with their progress moved there. */
-export type OpenedByProgress = (context: ProgressOpeningContext, positions: readonly number[]) => ReadonlyMap<number, number>;
+export type OpenedByProgress = (context: ProgressOpeningContext, positions: readonly number[]) => ReadonlyMap<number, number> | Promise<ReadonlyMap<number, number>>;
 
 export interface ClubPageContributions {
-  chapter: readonly ((context: ClubChapterContext) => ChapterSlots)[];
-  home: readonly ((context: ClubHomeContext) => ClubHomeSlots)[];
+  /** Each may read the database first (async); the page awaits them all before it renders. */
+  chapter: readonly ((context: ClubChapterContext) => ChapterSlots | Promise<ChapterSlots>)[];
+  home: readonly ((context: ClubHomeContext) => ClubHomeSlots | Promise<ClubHomeSlots>)[];
   /** Counts shown on the progress buttons (none when absent). */
   openedByProgress?: OpenedByProgress;
 }

@@ -8,10 +8,12 @@
  * cross processes. Every event names the `actorId` (the reader who did it, null for the
  * system) and `clubId` when it happened in a club.
  *
- * Areas publish right after their write has committed (better-sqlite3 writes are
- * synchronous, so "after the call returned" is "after commit"). {@link InProcessEventBus}
- * delivers synchronously, in subscription order; a listener that throws is reported and does
- * not undo the change or stop the other listeners. {@link CrossProcessEventBus}
+ * Areas publish right after their write has committed (`await transaction(…)` has returned),
+ * and await the publishing: {@link InProcessEventBus} runs the listeners one after another, in
+ * subscription order, each awaited, so the request answers once the page cache, the search
+ * index and the live streams have heard it, and two events reach a listener in the order they
+ * were published. A listener that throws (or rejects) is reported and does not undo the change
+ * or stop the other listeners. {@link CrossProcessEventBus}
  * (`./shared.ts`) also hands every event to the other app processes on the same database.
  *
  * With several processes, every listener says which of two jobs it does ({@link ListenerScope}):
@@ -19,14 +21,14 @@
  *   chapters' comment rows, the live streams), so it hears every event, wherever it happened;
  * - `'once'`: it writes to the database (the audit log, the search index, notifications), so
  *   it hears only the events of its own process: across the site it runs once per event.
- * Events of this process reach both kinds synchronously, as before; another process's reach
+ * Events of this process reach both kinds as they are published; another process's reach
  * the `'every-process'` listeners here a moment later, in order, each once.
  *
  * @example
  * const bus = new InProcessEventBus();
- * bus.subscribe('comment.posted', (event) => index(event.commentId), 'once');
+ * bus.subscribe('comment.posted', async (event) => index(event.commentId), 'once');
  * bus.subscribe('*', (event) => cache.noteChange(event.clubId), 'every-process');
- * bus.publish({ type: 'comment.posted', actorId: 7, clubId: 3, commentId: 41, … });
+ * await bus.publish({ type: 'comment.posted', actorId: 7, clubId: 3, commentId: 41, … });
  */
 
 interface EventBase {
@@ -117,7 +119,7 @@ export type DomainEvent =
 
 export type DomainEventType = DomainEvent['type'];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
-export type Listener<E extends DomainEvent = DomainEvent> = (event: E) => void;
+export type Listener<E extends DomainEvent = DomainEvent> = (event: E) => void | Promise<void>;
 
 /**
  * Where a listener runs when several app processes share the database (see the file comment):
@@ -128,7 +130,8 @@ export type ListenerScope = 'every-process' | 'once';
 
 /** What areas publish on and listeners subscribe to; {@link CrossProcessEventBus} implements it too. */
 export interface EventBus {
-  publish(event: DomainEvent): void;
+  /** Resolves when this process's listeners have all heard it (never rejects: their failures are reported). */
+  publish(event: DomainEvent): Promise<void>;
   /** Listen to one type of event, or to every event with `'*'`, in `scope`. Returns the unsubscribe. */
   subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>, scope: ListenerScope): () => void;
   subscribe(type: '*', listener: Listener, scope: ListenerScope): () => void;
@@ -138,7 +141,7 @@ export interface EventBus {
    * starts, so a reader whose comment was posted through another process a moment ago finds it
    * on the next page, whichever process draws it.
    */
-  catchUp?(): void;
+  catchUp?(): Promise<void>;
 }
 
 interface Subscription {
@@ -146,7 +149,7 @@ interface Subscription {
   scope: ListenerScope;
 }
 
-/** Synchronous delivery inside this process, in subscription order. */
+/** Delivery inside this process, in subscription order, each listener awaited before the next. */
 export class InProcessEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<Subscription>>();
 
@@ -154,13 +157,13 @@ export class InProcessEventBus implements EventBus {
   constructor(private readonly onListenerError: (error: unknown, event: DomainEvent) => void = () => {}) {}
 
   /** An event of this process: every listener hears it. */
-  publish(event: DomainEvent): void {
-    this.deliver(event, false);
+  publish(event: DomainEvent): Promise<void> {
+    return this.deliver(event, false);
   }
 
   /** An event another process published (and its own listeners heard): only the `'every-process'` listeners hear it here. */
-  deliverFromElsewhere(event: DomainEvent): void {
-    this.deliver(event, true);
+  deliverFromElsewhere(event: DomainEvent): Promise<void> {
+    return this.deliver(event, true);
   }
 
   subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>, scope: ListenerScope): () => void;
@@ -173,12 +176,12 @@ export class InProcessEventBus implements EventBus {
     return () => set.delete(subscription);
   }
 
-  private deliver(event: DomainEvent, fromElsewhere: boolean): void {
+  private async deliver(event: DomainEvent, fromElsewhere: boolean): Promise<void> {
     for (const key of [event.type, '*']) {
       for (const { listener, scope } of this.listeners.get(key) ?? []) {
         if (fromElsewhere && scope === 'once') continue;
         try {
-          listener(event);
+          await listener(event);
         } catch (error) {
           this.onListenerError(error, event);
         }
@@ -188,4 +191,4 @@ export class InProcessEventBus implements EventBus {
 }
 
 export { CrossProcessEventBus, type CrossProcessOptions, type EventLog, type LoggedEvent } from './shared';
-export { databaseEventLog } from './event-log';
+export { databaseEventLog, EVENTS_CHANNEL } from './event-log';

@@ -14,7 +14,7 @@
  *
  * @example
  * const events = new CrossProcessEventBus(databaseEventLog(db), { clock: Date.now });
- * events.start();
+ * await events.start();
  * onShutdown(() => events.stop());
  */
 import { hostname } from 'node:os';
@@ -36,13 +36,13 @@ export interface LoggedEvent {
  * transaction-level advisory lock) or readers must wait out gaps.
  */
 export interface EventLog {
-  append(origin: string, event: DomainEvent, now: number): void;
+  append(origin: string, event: DomainEvent, now: number): Promise<void>;
   /** Up to `limit` rows with ids above `id`, in id order. */
-  after(id: number, limit: number): LoggedEvent[];
+  after(id: number, limit: number): Promise<LoggedEvent[]>;
   /** The largest id in the log (0 when empty). */
-  lastId(): number;
+  lastId(): Promise<number>;
   /** Deletes the rows created before `before`. */
-  prune(before: number): void;
+  prune(before: number): Promise<void>;
 }
 
 export interface CrossProcessOptions {
@@ -71,6 +71,8 @@ export class CrossProcessEventBus implements EventBus {
   readonly origin: string;
   private readonly local: InProcessEventBus;
   private cursor = 0;
+  /** The read in progress: the timer and the requests share it rather than read twice. */
+  private reading: Promise<number> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private prunedAt = Number.NEGATIVE_INFINITY;
   /** The stamp read before the last read of the log. */
@@ -82,13 +84,12 @@ export class CrossProcessEventBus implements EventBus {
   ) {
     this.origin = options.origin ?? `${hostname()}:${process.pid}:${randomBytes(6).toString('base64url')}`;
     this.local = new InProcessEventBus(options.onListenerError);
-    this.cursor = this.guard(() => log.lastId()) ?? 0;
   }
 
   /** Delivers to this process's listeners (all of them), then appends the event for the others. */
-  publish(event: DomainEvent): void {
-    this.local.publish(event);
-    this.guard(() => this.log.append(this.origin, event, this.options.clock()));
+  async publish(event: DomainEvent): Promise<void> {
+    await this.local.publish(event);
+    await this.guard(() => this.log.append(this.origin, event, this.options.clock()));
   }
 
   subscribe<T extends DomainEventType>(type: T, listener: Listener<EventOf<T>>, scope: ListenerScope): () => void;
@@ -97,22 +98,31 @@ export class CrossProcessEventBus implements EventBus {
     return this.local.subscribe(type as '*', listener as Listener, scope);
   }
 
-  catchUp(): void {
-    this.poll();
+  async catchUp(): Promise<void> {
+    await this.poll();
   }
 
   /**
    * Reads the log past this process's place and delivers the other processes' events, in
-   * order; returns how many were delivered. Runs on the timer; call it to be told sooner.
+   * order; resolves to how many were delivered. Runs on the timer; call it to be told sooner.
+   * While one read is under way, a second call shares it (and a stamp unchanged since the last
+   * read skips the read), so each event is delivered once.
    */
-  poll(): number {
+  poll(): Promise<number> {
+    if (this.reading) return this.reading;
+    if (this.options.stamp && this.options.stamp() === this.readAt && this.options.clock() - this.prunedAt < PRUNE_EVERY_MS) return Promise.resolve(0);
+    this.reading = this.read().finally(() => (this.reading = null));
+    return this.reading;
+  }
+
+  private async read(): Promise<number> {
     let delivered = 0;
     // Read before the log, so a commit landing after the read moves it for the next poll.
     const stamp = this.options.stamp?.();
     if (stamp === undefined || stamp !== this.readAt) {
       this.readAt = stamp;
       for (;;) {
-        const rows = this.guard(() => this.log.after(this.cursor, BATCH));
+        const rows = await this.guard(() => this.log.after(this.cursor, BATCH));
         if (!rows) {
           this.readAt = undefined; // read again next time
           break;
@@ -120,7 +130,7 @@ export class CrossProcessEventBus implements EventBus {
         for (const row of rows) {
           this.cursor = row.id;
           if (row.origin === this.origin) continue;
-          this.local.deliverFromElsewhere(row.event);
+          await this.local.deliverFromElsewhere(row.event);
           delivered += 1;
         }
         if (rows.length < BATCH) break;
@@ -129,15 +139,19 @@ export class CrossProcessEventBus implements EventBus {
     const now = this.options.clock();
     if (now - this.prunedAt >= PRUNE_EVERY_MS) {
       this.prunedAt = now;
-      this.guard(() => this.log.prune(now - (this.options.keepMs ?? 10 * 60_000)));
+      await this.guard(() => this.log.prune(now - (this.options.keepMs ?? 10 * 60_000)));
     }
     return delivered;
   }
 
-  /** Follows the log on a timer (unref'd: it never keeps the process alive). */
-  start(): void {
+  /**
+   * Takes this process's place at the log's end (a new process has nothing cached to retire),
+   * then follows the log on a timer (unref'd: it never keeps the process alive).
+   */
+  async start(): Promise<void> {
     if (this.timer) return;
-    this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 150);
+    this.cursor = (await this.guard(() => this.log.lastId())) ?? 0;
+    this.timer = setInterval(() => void this.poll(), this.options.pollMs ?? 150);
     this.timer.unref();
   }
 
@@ -146,9 +160,9 @@ export class CrossProcessEventBus implements EventBus {
     this.timer = null;
   }
 
-  private guard<T>(work: () => T): T | undefined {
+  private async guard<T>(work: () => Promise<T>): Promise<T | undefined> {
     try {
-      return work();
+      return await work();
     } catch (error) {
       this.options.onLogError?.(error);
       return undefined;

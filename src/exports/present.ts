@@ -71,27 +71,28 @@ function quoteOf(row: OwnCommentRow, mayQuoteRoot: boolean): QuotedPassage | nul
  * The member's own notes (one club, or all), in reading order, ready for every format.
  * `clubId` null means everything they wrote, in clubs they left too.
  */
-export function ownNotes(db: Db, user: { id: number }, clubId: number | null, origin: string, t: Translator): ExportedNote[] {
-  const rows = ownComments(db, user.id, clubId);
+export async function ownNotes(db: Db, user: { id: number }, clubId: number | null, origin: string, t: Translator): Promise<ExportedNote[]> {
+  const rows = await ownComments(db, user.id, clubId);
   const viewers = new Map<number, GateViewer>();
-  const viewerFor = (row: OwnCommentRow): GateViewer => {
+  const viewerFor = async (row: OwnCommentRow): Promise<GateViewer> => {
     let viewer = viewers.get(row.readingId);
     if (!viewer) {
-      const access = loadClubAccess(db, row.clubId, user);
-      viewer = access ? gateViewerFor(db, access, row.readingId) : { userId: user.id, progressPosition: 0, revealedChapterIds: new Set() };
+      const access = await loadClubAccess(db, row.clubId, user);
+      viewer = access ? await gateViewerFor(db, access, row.readingId) : { userId: user.id, progressPosition: 0, revealedChapterIds: new Set() };
       viewers.set(row.readingId, viewer);
     }
     return viewer;
   };
-  return rows.map((row) => {
+  const notes: ExportedNote[] = [];
+  for (const row of rows) {
     const isReply = row.parentId !== null;
     const mayQuoteRoot =
       isReply &&
       row.rootAuthorId !== null &&
       row.rootVisibility !== null &&
-      commentVisibleTo({ authorId: row.rootAuthorId, anchorPosition: row.anchorPosition, visibility: row.rootVisibility, chapterId: row.chapterId }, viewerFor(row));
+      commentVisibleTo({ authorId: row.rootAuthorId, anchorPosition: row.anchorPosition, visibility: row.rootVisibility, chapterId: row.chapterId }, await viewerFor(row));
     const place = { paragraphId: row.paragraphId, chapterId: row.chapterId };
-    return {
+    notes.push({
       commentId: row.id,
       annotationId: annotationIri(origin, row.clubId, place, row.id),
       parentAnnotationId: row.parentId !== null ? annotationIri(origin, row.clubId, place, row.parentId) : null,
@@ -116,8 +117,9 @@ export function ownNotes(db: Db, user: { id: number }, clubId: number | null, or
       createdAt: row.createdAt,
       editedAt: row.editedAt,
       author: { username: row.authorUsername, displayName: row.authorDisplayName },
-    } satisfies ExportedNote;
-  });
+    } satisfies ExportedNote);
+  }
+  return notes;
 }
 
 /** Names in an annotated edition: real display names, or "Member N" by first appearance. */
@@ -205,17 +207,19 @@ export interface EditionRequest {
 }
 
 /** The club's annotated edition of a chapter or of the whole book (see the module comment). */
-export function annotatedEdition(db: Db, request: EditionRequest): AnnotatedEditionView {
+export async function annotatedEdition(db: Db, request: EditionRequest): Promise<AnnotatedEditionView> {
   const { access, reading, t, now } = request;
-  const edition = getEdition(db, reading.editionId)!;
-  const names = new EditionNames(request.anonymised, t, memberUsernameKeys(db, access.club.id));
-  const rows = clubDiscussion(
+  const edition = (await getEdition(db, reading.editionId))!;
+  const names = new EditionNames(request.anonymised, t, await memberUsernameKeys(db, access.club.id));
+  const rows = await clubDiscussion(
     db,
     reading.id,
     request.chapters.map((chapter) => chapter.id),
   );
-  const chapters: AnnotatedChapterView[] = request.chapters.map((chapter) => {
-    const paragraphs: Paragraph[] = listParagraphs(db, chapter.id);
+  // Chapter by chapter, in order: members are numbered by first appearance in the book.
+  const chapters: AnnotatedChapterView[] = [];
+  for (const chapter of request.chapters) {
+    const paragraphs: Paragraph[] = await listParagraphs(db, chapter.id);
     const inChapter = rows.filter((row) => row.chapterId === chapter.id);
     const byParagraph = new Map<number | null, EditionCommentRow[]>();
     for (const row of inChapter) {
@@ -223,8 +227,8 @@ export function annotatedEdition(db: Db, request: EditionRequest): AnnotatedEdit
       list.push(row);
       byParagraph.set(row.paragraphId, list);
     }
-    const cards = chapterPollCards(db, access, reading.id, chapter.id, now, `/clubs/${access.club.id}`);
-    return {
+    const cards = await chapterPollCards(db, access, reading.id, chapter.id, now, `/clubs/${access.club.id}`);
+    chapters.push({
       ordinal: chapter.ordinal,
       name: chapterName(t, chapter),
       paragraphs: paragraphs
@@ -249,8 +253,8 @@ export function annotatedEdition(db: Db, request: EditionRequest): AnnotatedEdit
             }
           : null,
       })),
-    };
-  });
+    });
+  }
   return {
     clubId: access.club.id,
     clubName: access.club.name,

@@ -4,7 +4,6 @@
  * decisions (the policy and `present.ts` decide).
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/connection';
 import { chapters, clubs, comments, editions, memberships, paragraphs, readings, users } from '../../db/schema';
 
@@ -54,7 +53,25 @@ export interface OwnCommentRow {
   rootPassageSuffix: string | null;
 }
 
-const root = alias(comments, 'root');
+/**
+ * A thread's root, joined beside each comment: a subquery named `root` (an alias of the
+ * comments table would be SQLite's alone; SQLite flattens this into the same join).
+ */
+function rootComments(db: Db) {
+  return db
+    .select({
+      id: comments.id,
+      authorId: comments.authorId,
+      visibility: comments.visibility,
+      passageStart: comments.passageStart,
+      passageEnd: comments.passageEnd,
+      passageExact: comments.passageExact,
+      passagePrefix: comments.passagePrefix,
+      passageSuffix: comments.passageSuffix,
+    })
+    .from(comments)
+    .as('root');
+}
 
 /**
  * Every live comment the member wrote (all clubs, or one), in reading order: club, reading,
@@ -62,9 +79,10 @@ const root = alias(comments, 'root');
  * Deleted comments and removed ones (their body is erased) are not there; hidden ones are the
  * author's own words and come along, and so do orphaned ones (with their old edition's place).
  */
-export function ownComments(db: Db, userId: number, clubId: number | null): OwnCommentRow[] {
+export function ownComments(db: Db, userId: number, clubId: number | null): Promise<OwnCommentRow[]> {
   const where = [eq(comments.authorId, userId), isNull(comments.deletedAt), sql`coalesce(${comments.moderation}, '') <> 'removed'`];
   if (clubId !== null) where.push(eq(comments.clubId, clubId));
+  const root = rootComments(db);
   return db
     .select({
       id: comments.id,
@@ -128,8 +146,7 @@ export function ownComments(db: Db, userId: number, clubId: number | null): OwnC
       sql`coalesce(${comments.passageStart}, ${root.passageStart}, -1)`,
       asc(comments.createdAt),
       asc(comments.id),
-    )
-    .all();
+    );
 }
 
 /** The clubs the member belongs to, each with its readings (newest first) and their books. */
@@ -149,8 +166,7 @@ export function memberReadings(db: Db, userId: number) {
     .innerJoin(readings, eq(readings.clubId, clubs.id))
     .innerJoin(editions, eq(editions.id, readings.editionId))
     .where(eq(memberships.userId, userId))
-    .orderBy(asc(clubs.name), asc(clubs.id), sql`${readings.endedAt} is not null`, sql`${readings.startedAt} desc`)
-    .all();
+    .orderBy(asc(clubs.name), asc(clubs.id), sql`${readings.endedAt} is not null`, sql`${readings.startedAt} desc`);
 }
 
 /** Every paragraph of an edition in reading order, with its chapter (for anchoring an import). */
@@ -160,17 +176,15 @@ export function editionParagraphs(db: Db, editionId: number) {
     .from(paragraphs)
     .innerJoin(chapters, eq(chapters.id, paragraphs.chapterId))
     .where(eq(paragraphs.editionId, editionId))
-    .orderBy(asc(paragraphs.position))
-    .all();
+    .orderBy(asc(paragraphs.position));
 }
 
 /** What the member already has in a reading: to recognise a note imported twice. */
-export function ownNoteKeys(db: Db, userId: number, readingId: number): Set<string> {
-  const rows = db
+export async function ownNoteKeys(db: Db, userId: number, readingId: number): Promise<Set<string>> {
+  const rows = await db
     .select({ paragraphId: comments.paragraphId, start: comments.passageStart, end: comments.passageEnd, body: comments.body })
     .from(comments)
-    .where(and(eq(comments.authorId, userId), eq(comments.readingId, readingId), isNull(comments.deletedAt)))
-    .all();
+    .where(and(eq(comments.authorId, userId), eq(comments.readingId, readingId), isNull(comments.deletedAt)));
   return new Set(rows.map((row) => noteKey(row.paragraphId, row.start, row.end, row.body)));
 }
 
@@ -203,7 +217,7 @@ export interface EditionCommentRow {
  * moderated and deleted ones come back so `present.ts` can leave their threads out or mark
  * them), oldest first.
  */
-export function clubDiscussion(db: Db, readingId: number, chapterIds: readonly number[]): EditionCommentRow[] {
+export async function clubDiscussion(db: Db, readingId: number, chapterIds: readonly number[]): Promise<EditionCommentRow[]> {
   if (chapterIds.length === 0) return [];
   return db
     .select({
@@ -227,18 +241,16 @@ export function clubDiscussion(db: Db, readingId: number, chapterIds: readonly n
     .from(comments)
     .innerJoin(users, eq(users.id, comments.authorId))
     .where(and(eq(comments.readingId, readingId), eq(comments.visibility, 'club'), eq(comments.orphaned, false), inArray(comments.chapterId, [...chapterIds])))
-    .orderBy(asc(comments.createdAt), asc(comments.id))
-    .all();
+    .orderBy(asc(comments.createdAt), asc(comments.id));
 }
 
 /** Usernames of the club's members (lower-cased keys), for anonymising `@mentions`. */
-export function memberUsernameKeys(db: Db, clubId: number): string[] {
-  return db
+export async function memberUsernameKeys(db: Db, clubId: number): Promise<string[]> {
+  const rows = await db
     .select({ key: users.usernameKey })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.clubId, clubId))
-    .orderBy(asc(memberships.joinedAt), asc(users.id))
-    .all()
-    .map((row) => row.key);
+    .orderBy(asc(memberships.joinedAt), asc(users.id));
+  return rows.map((row) => row.key);
 }

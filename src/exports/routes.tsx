@@ -18,6 +18,7 @@
 import { zipSync, strToU8 } from 'fflate';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { transaction } from '../../db/connection';
 import { AnnotatedEditionForm, AnnotatedEditionPage, ExportsPage, ImportResultPage } from '../../views/exports/pages';
 import { insertComment } from '../annotations';
 import { chapterOpensAt, chapterOpenTo, clubAccessOr404, currentReading, getReading, loadClubAccess } from '../clubs';
@@ -49,16 +50,16 @@ function attachment(name: string): string {
 }
 
 export function exportRoutes(deps: AreaDeps): Hono<AppEnv> {
-  const { db, sqlite, clock, config, events, rateLimiters } = deps;
+  const { db, clock, config, events, rateLimiters } = deps;
   const origin = config.origin.replace(/\/$/, '');
   const app = new Hono<AppEnv>();
 
   /** The scope of `?club=`: null for everything; 404 for a club the reader is not a member of. */
-  function scopeOf(c: C): { clubId: number | null; label: string } {
+  async function scopeOf(c: C): Promise<{ clubId: number | null; label: string }> {
     const club = clubParam(c.req.query('club'));
     if (club === 'invalid') throw notFound();
     if (club === null) return { clubId: null, label: c.get('t')('exports.collection.all') };
-    const access = loadClubAccess(db, club, c.get('user'));
+    const access = await loadClubAccess(db, club, c.get('user'));
     if (!exportCan(access, 'exportOwn')) throw notFound();
     return { clubId: club, label: access!.club.name };
   }
@@ -73,38 +74,42 @@ export function exportRoutes(deps: AreaDeps): Hono<AppEnv> {
 
   const stamp = () => new Date(clock()).toISOString().slice(0, 10);
 
-  function targetsOf(userId: number): ImportTargetView[] {
-    return memberReadings(db, userId)
-      .filter((row) => exportCan(loadClubAccess(db, row.clubId, { id: userId }), 'importOwn'))
-      .map((row) => ({ readingId: row.readingId, clubId: row.clubId, clubName: row.clubName, bookTitle: row.bookTitle, bookLanguage: row.bookLanguage, current: row.endedAt === null }));
+  async function targetsOf(userId: number): Promise<ImportTargetView[]> {
+    const targets: ImportTargetView[] = [];
+    for (const row of await memberReadings(db, userId)) {
+      if (!exportCan(await loadClubAccess(db, row.clubId, { id: userId }), 'importOwn')) continue;
+      targets.push({ readingId: row.readingId, clubId: row.clubId, clubName: row.clubName, bookTitle: row.bookTitle, bookLanguage: row.bookLanguage, current: row.endedAt === null });
+    }
+    return targets;
   }
 
-  function pageView(c: C): ExportsPageView {
+  async function pageView(c: C): Promise<ExportsPageView> {
     const user = c.get('user')!;
-    const notes = ownNotes(db, user, null, origin, c.get('t'));
+    const notes = await ownNotes(db, user, null, origin, c.get('t'));
     const counts = new Map<number, { name: string; count: number }>();
     for (const note of notes) counts.set(note.clubId, { name: note.clubName, count: (counts.get(note.clubId)?.count ?? 0) + 1 });
-    const clubs = [...counts]
-      .filter(([clubId]) => exportCan(loadClubAccess(db, clubId, user), 'exportOwn'))
-      .map(([clubId, { name, count }]) => ({ clubId, clubName: name, noteCount: count, links: exportLinks(clubId) }));
-    return { clubs, everything: exportLinks(null), noteCount: notes.length, targets: targetsOf(user.id), maxImportBytes: IMPORT_MAX_BYTES, maxImportAnnotations: IMPORT_MAX_ANNOTATIONS };
+    const clubs: ExportsPageView['clubs'] = [];
+    for (const [clubId, { name, count }] of counts) {
+      if (exportCan(await loadClubAccess(db, clubId, user), 'exportOwn')) clubs.push({ clubId, clubName: name, noteCount: count, links: exportLinks(clubId) });
+    }
+    return { clubs, everything: exportLinks(null), noteCount: notes.length, targets: await targetsOf(user.id), maxImportBytes: IMPORT_MAX_BYTES, maxImportAnnotations: IMPORT_MAX_ANNOTATIONS };
   }
 
-  const renderPage = (c: C, values: { reading?: string } = {}, errors: FieldErrors = {}, status: 200 | 413 | 422 = 200) =>
-    sendPage(c, <ExportsPage page={pageContext(c)} view={pageView(c)} values={values} errors={errors} />, status);
+  const renderPage = async (c: C, values: { reading?: string } = {}, errors: FieldErrors = {}, status: 200 | 413 | 422 = 200) =>
+    sendPage(c, <ExportsPage page={pageContext(c)} view={await pageView(c)} values={values} errors={errors} />, status);
 
   app.get('/account/annotations', (c) => {
     if (!c.get('user')) return redirectToLogin(c);
     return renderPage(c);
   });
 
-  app.get('/account/annotations/export.jsonld', (c) => {
+  app.get('/account/annotations/export.jsonld', async (c) => {
     const user = c.get('user');
     if (!user) return redirectToLogin(c);
-    const scope = scopeOf(c);
+    const scope = await scopeOf(c);
     const page = pageParam(c.req.query('page'));
     if (page === 'invalid') throw notFound();
-    const notes = ownNotes(db, user, scope.clubId, origin, c.get('t'));
+    const notes = await ownNotes(db, user, scope.clubId, origin, c.get('t'));
     const info = { id: `${origin}${exportLinks(scope.clubId).jsonld}`, label: c.get('t')('exports.collection.label', { scope: scope.label }) };
     if (page !== null && page > pageCount(notes.length)) throw notFound();
     const doc = page === null ? annotationCollection(notes, info) : annotationPage(notes, info, page);
@@ -112,12 +117,12 @@ export function exportRoutes(deps: AreaDeps): Hono<AppEnv> {
     return download(c, JSON.stringify(doc, null, 2), ANNO_MEDIA_TYPE, name);
   });
 
-  app.get('/account/annotations/export.md', (c) => {
+  app.get('/account/annotations/export.md', async (c) => {
     const user = c.get('user');
     if (!user) return redirectToLogin(c);
-    const scope = scopeOf(c);
+    const scope = await scopeOf(c);
     const t = c.get('t');
-    const books = notesByBook(ownNotes(db, user, scope.clubId, origin, t));
+    const books = notesByBook(await ownNotes(db, user, scope.clubId, origin, t));
     if (books.length === 1) return download(c, bookMarkdown(books[0]!, t, clock()), 'text/markdown; charset=utf-8', bookFileName(books[0]![0]!, 'md'));
     // Several books (or none): one Markdown file per book in a zip.
     const files: Record<string, Uint8Array> = {};
@@ -129,11 +134,11 @@ export function exportRoutes(deps: AreaDeps): Hono<AppEnv> {
     return download(c, zipSync(files), 'application/zip', `marginalia-annotations-${scope.clubId ?? 'all'}-${stamp()}.zip`);
   });
 
-  app.get('/account/annotations/export.csv', (c) => {
+  app.get('/account/annotations/export.csv', async (c) => {
     const user = c.get('user');
     if (!user) return redirectToLogin(c);
-    const scope = scopeOf(c);
-    const csv = notesCsv(ownNotes(db, user, scope.clubId, origin, c.get('t')), c.get('t'));
+    const scope = await scopeOf(c);
+    const csv = notesCsv(await ownNotes(db, user, scope.clubId, origin, c.get('t')), c.get('t'));
     return download(c, csv, 'text/csv; charset=utf-8; header=present', `marginalia-annotations-${scope.clubId ?? 'all'}-${stamp()}.csv`);
   });
 
@@ -145,7 +150,7 @@ export function exportRoutes(deps: AreaDeps): Hono<AppEnv> {
     const reading = typeof body.reading === 'string' ? body.reading : '';
     const values = { reading };
     const parsed = validateForm(importFormSchema, { reading });
-    const target = parsed.ok ? targetsOf(user.id).find((row) => row.readingId === parsed.data.reading) : undefined;
+    const target = parsed.ok ? (await targetsOf(user.id)).find((row) => row.readingId === parsed.data.reading) : undefined;
     const errors: Record<string, string> = {};
     if (!target) errors.reading = t('exports.import.error.reading');
     const file = body.file;
@@ -165,27 +170,27 @@ export function exportRoutes(deps: AreaDeps): Hono<AppEnv> {
       }
     }
     if (Object.keys(errors).length > 0 || !target || !upload || !upload.ok) {
-      return sendPage(c, <ExportsPage page={pageContext(c)} view={pageView(c)} values={values} errors={{}} messages={errors} />, 422);
+      return sendPage(c, <ExportsPage page={pageContext(c)} view={await pageView(c)} values={values} errors={{}} messages={errors} />, 422);
     }
 
-    const readingRow = getReading(db, target.clubId, target.readingId)!;
-    const access = loadClubAccess(db, target.clubId, user)!;
-    const paragraphs: ImportParagraph[] = editionParagraphs(db, readingRow.editionId);
+    const readingRow = (await getReading(db, target.clubId, target.readingId))!;
+    const access = (await loadClubAccess(db, target.clubId, user))!;
+    const paragraphs: ImportParagraph[] = await editionParagraphs(db, readingRow.editionId);
     const bySource = new Map(paragraphs.map((p) => [`${origin}/books/${readingRow.editionId}/chapters/${p.chapterOrdinal}#p-${p.ordinal}`, p]));
     const { anchored, unmatched } = anchorAnnotations(upload.annotations, paragraphs, (source) => bySource.get(source));
 
     // What may be written: chapters open to the member now, and nothing they already have.
     const now = clock();
     const openChapters = new Map<number, boolean>();
-    const isOpen = (chapterId: number) => {
-      if (!openChapters.has(chapterId)) openChapters.set(chapterId, chapterOpenTo(access, chapterOpensAt(db, readingRow.id, chapterId), now));
+    const isOpen = async (chapterId: number) => {
+      if (!openChapters.has(chapterId)) openChapters.set(chapterId, chapterOpenTo(access, await chapterOpensAt(db, readingRow.id, chapterId), now));
       return openChapters.get(chapterId)!;
     };
-    const existing = ownNoteKeys(db, user.id, readingRow.id);
+    const existing = await ownNoteKeys(db, user.id, readingRow.id);
     const toWrite: AnchoredNote[] = [];
     for (const note of anchored) {
       const key = noteKey(note.paragraph.id, note.passage?.start ?? null, note.passage?.end ?? null, note.body);
-      if (!isOpen(note.paragraph.chapterId)) unmatched.push({ index: note.index, reason: 'closed', exact: note.passage?.exact ?? note.paragraph.text, body: note.body });
+      if (!(await isOpen(note.paragraph.chapterId))) unmatched.push({ index: note.index, reason: 'closed', exact: note.passage?.exact ?? note.paragraph.text, body: note.body });
       else if (existing.has(key)) unmatched.push({ index: note.index, reason: 'duplicate', exact: note.passage?.exact ?? note.paragraph.text, body: note.body });
       else {
         existing.add(key);
@@ -195,22 +200,22 @@ export function exportRoutes(deps: AreaDeps): Hono<AppEnv> {
     if (toWrite.length > 0) {
       // The club's posting rules (a mute, slow mode, young accounts) apply as to writing one
       // note by hand, then the import counts once against the posting limit.
-      const refusal = c.get('postingGate')?.({ user, clubId: target.clubId, kind: 'comment', now });
+      const refusal = await c.get('postingGate')?.({ user, clubId: target.clubId, kind: 'comment', now });
       if (refusal) throw tooManyRequests(refusal.seconds);
-      consumePosting(c, rateLimiters.postingPerUser, now);
+      await consumePosting(c, rateLimiters.postingPerUser, now);
     }
-    const written = sqlite
-      .transaction(() =>
-        toWrite.map((note) => {
-          const facts = { clubId: target.clubId, readingId: readingRow.id, chapterId: note.paragraph.chapterId, paragraphId: note.paragraph.id, anchorPosition: note.paragraph.position, authorId: user.id, visibility: 'private' as const };
-          const id = insertComment(db, { ...facts, parentId: null, rootId: null, quotedText: null, body: note.body, createdAt: now, passage: note.passage });
-          return { ...facts, commentId: id, rootId: id };
-        }),
-      )
-      .immediate();
-    for (const facts of written) events.publish({ type: 'comment.posted', actorId: user.id, ...facts, parentId: null } satisfies DomainEvent);
+    const written = await transaction(db, async (tx) => {
+      const rows = [];
+      for (const note of toWrite) {
+        const facts = { clubId: target.clubId, readingId: readingRow.id, chapterId: note.paragraph.chapterId, paragraphId: note.paragraph.id, anchorPosition: note.paragraph.position, authorId: user.id, visibility: 'private' as const };
+        const id = await insertComment(tx, { ...facts, parentId: null, rootId: null, quotedText: null, body: note.body, createdAt: now, passage: note.passage });
+        rows.push({ ...facts, commentId: id, rootId: id });
+      }
+      return rows;
+    });
+    for (const facts of written) await events.publish({ type: 'comment.posted', actorId: user.id, ...facts, parentId: null } satisfies DomainEvent);
 
-    const edition = getEdition(db, readingRow.editionId)!;
+    const edition = (await getEdition(db, readingRow.editionId))!;
     const excerpt = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
     const view: ImportResultView = {
       clubId: target.clubId,
@@ -229,63 +234,66 @@ export function exportRoutes(deps: AreaDeps): Hono<AppEnv> {
 
   // ---- the club's annotated edition (moderators)
 
-  function editionAccess(c: C) {
-    const access = clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
+  async function editionAccess(c: C) {
+    const access = await clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
     const readingParam = c.req.query('reading');
-    const reading = readingParam ? (/^[1-9]\d{0,15}$/.test(readingParam) ? getReading(db, access.club.id, Number(readingParam)) : undefined) : currentReading(db, access.club.id);
+    const reading = readingParam ? (/^[1-9]\d{0,15}$/.test(readingParam) ? await getReading(db, access.club.id, Number(readingParam)) : undefined) : await currentReading(db, access.club.id);
     if (!reading) throw notFound();
     return { access, reading };
   }
 
-  function formView(c: C, access: ReturnType<typeof editionAccess>['access'], reading: ReturnType<typeof editionAccess>['reading'], values: { chapter: string; names: string }) {
+  type EditionAccess = Awaited<ReturnType<typeof editionAccess>>;
+
+  async function formView(c: C, access: EditionAccess['access'], reading: EditionAccess['reading'], values: { chapter: string; names: string }) {
     const t = c.get('t');
-    const edition = getEdition(db, reading.editionId)!;
+    const edition = (await getEdition(db, reading.editionId))!;
+    const chapters = await listChapters(db, reading.editionId);
     return {
       clubId: access.club.id,
       clubName: access.club.name,
       bookTitle: edition.title,
       readingId: reading.id,
       current: reading.endedAt === null,
-      chapters: listChapters(db, reading.editionId).map((chapter) => ({ ordinal: chapter.ordinal, name: chapterName(t, chapter) })),
+      chapters: chapters.map((chapter) => ({ ordinal: chapter.ordinal, name: chapterName(t, chapter) })),
       values,
     };
   }
 
   /** The choices of the form, checked; or the form again with its errors (422). */
-  function editionChoice(c: C, access: ReturnType<typeof editionAccess>['access'], reading: ReturnType<typeof editionAccess>['reading']) {
+  async function editionChoice(c: C, access: EditionAccess['access'], reading: EditionAccess['reading']) {
     const values = { chapter: c.req.query('chapter') ?? '', names: c.req.query('names') ?? '' };
     const parsed = validateForm(editionFormSchema, values);
-    const chapters = listChapters(db, reading.editionId);
+    const chapters = await listChapters(db, reading.editionId);
     let errors: FieldErrors = parsed.ok ? {} : parsed.errors;
     const chosen = parsed.ok ? (parsed.data.chapter === 'all' ? chapters : chapters.filter((ch) => String(ch.ordinal) === parsed.data.chapter)) : [];
     if (parsed.ok && chosen.length === 0) errors = { chapter: 'exports.error.chapter' as MessageKey };
-    if (Object.keys(errors).length > 0) return { refused: sendPage(c, <AnnotatedEditionForm page={pageContext(c)} view={formView(c, access, reading, values)} errors={errors} />, 422) } as const;
+    if (Object.keys(errors).length > 0) return { refused: sendPage(c, <AnnotatedEditionForm page={pageContext(c)} view={await formView(c, access, reading, values)} errors={errors} />, 422) } as const;
     return { choice: parsed.ok ? (parsed.data as EditionChoice) : null, chapters: chosen } as const;
   }
 
   app.get('/clubs/:clubId/annotated-edition', async (c) => {
-    const { access, reading } = editionAccess(c);
+    const { access, reading } = await editionAccess(c);
     if (!exportCan(access, 'annotatedEdition')) return refuse(c);
-    return sendPage(c, <AnnotatedEditionForm page={pageContext(c)} view={formView(c, access, reading, { chapter: 'all', names: 'names' })} errors={{}} />);
+    return sendPage(c, <AnnotatedEditionForm page={pageContext(c)} view={await formView(c, access, reading, { chapter: 'all', names: 'names' })} errors={{}} />);
   });
 
   app.get('/clubs/:clubId/annotated-edition/print', async (c) => {
-    const { access, reading } = editionAccess(c);
+    const { access, reading } = await editionAccess(c);
     if (!exportCan(access, 'annotatedEdition')) return refuse(c);
-    const chosen = editionChoice(c, access, reading);
+    const chosen = await editionChoice(c, access, reading);
     if ('refused' in chosen) return chosen.refused;
-    const view = annotatedEdition(db, { access, reading, chapters: chosen.chapters, anonymised: chosen.choice!.names === 'anonymous', now: clock(), t: c.get('t') });
+    const view = await annotatedEdition(db, { access, reading, chapters: chosen.chapters, anonymised: chosen.choice!.names === 'anonymous', now: clock(), t: c.get('t') });
     c.header('Cache-Control', 'no-store');
     return sendPage(c, <AnnotatedEditionPage page={pageContext(c)} view={view} backHref={`/clubs/${access.club.id}/annotated-edition${reading.endedAt === null ? '' : `?reading=${reading.id}`}`} />);
   });
 
   app.get('/clubs/:clubId/annotated-edition/download.md', async (c) => {
-    const { access, reading } = editionAccess(c);
+    const { access, reading } = await editionAccess(c);
     if (!exportCan(access, 'annotatedEdition')) return refuse(c);
-    const chosen = editionChoice(c, access, reading);
+    const chosen = await editionChoice(c, access, reading);
     if ('refused' in chosen) return chosen.refused;
     const t = c.get('t');
-    const view = annotatedEdition(db, { access, reading, chapters: chosen.chapters, anonymised: chosen.choice!.names === 'anonymous', now: clock(), t });
+    const view = await annotatedEdition(db, { access, reading, chapters: chosen.chapters, anonymised: chosen.choice!.names === 'anonymous', now: clock(), t });
     const part = chosen.chapters.length === 1 ? `-${chosen.chapters[0]!.ordinal}` : '';
     return download(c, annotatedEditionMarkdown(view, t), 'text/markdown; charset=utf-8', bookFileName({ bookTitle: `${view.bookTitle}${part}`, editionId: reading.editionId }, 'md'));
   });

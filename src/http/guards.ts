@@ -8,7 +8,7 @@
  *
  * @example
  * if (!clubCan(access, 'invite')) return refuse(c, `/clubs/${access.club.id}`);
- * consumePosting(c, limiters.postingPerUser, clock()); // throws 429 past the limit
+ * await consumePosting(c, limiters.postingPerUser, clock()); // throws 429 past the limit
  */
 import type { Context } from 'hono';
 import { forbidden, tooManyRequests } from './errors';
@@ -45,10 +45,10 @@ export interface PostingRefusal {
  * route that answers 429 with its own page (a poll card with the message) still sends it.
  * Validate input *before* calling this: a refused form must not use up a token.
  */
-export function takePostingToken(c: Ctx, limiter: RateLimiter, now: number): PostingRefusal | null {
+export async function takePostingToken(c: Ctx, limiter: RateLimiter, now: number): Promise<PostingRefusal | null> {
   const user = c.get('user');
   if (!user) return null;
-  const gated = passPostingGate(c, user, now);
+  const gated = await passPostingGate(c, user, now);
   if (gated) return gated;
   return countPost(c, limiter, user, now);
 }
@@ -57,8 +57,8 @@ export function takePostingToken(c: Ctx, limiter: RateLimiter, now: number): Pos
  * {@link takePostingToken} for a request whose path does not say the club and kind of post
  * (the JSON API): the caller names them. Same gate, same limit, same `Retry-After`.
  */
-export function takePostingTokenFor(c: Ctx, limiter: RateLimiter, attempt: PostingAttempt): PostingRefusal | null {
-  const refusal = c.get('postingGate')?.(attempt) ?? null;
+export async function takePostingTokenFor(c: Ctx, limiter: RateLimiter, attempt: PostingAttempt): Promise<PostingRefusal | null> {
+  const refusal = (await c.get('postingGate')?.(attempt)) ?? null;
   if (refusal) {
     c.header('Retry-After', String(refusal.seconds));
     return refusal;
@@ -66,16 +66,16 @@ export function takePostingTokenFor(c: Ctx, limiter: RateLimiter, attempt: Posti
   return countPost(c, limiter, attempt.user, attempt.now);
 }
 
-function countPost(c: Ctx, limiter: RateLimiter, user: User, now: number): PostingRefusal | null {
-  const verdict = limiter.consume(`user:${user.id}`, now);
+async function countPost(c: Ctx, limiter: RateLimiter, user: User, now: number): Promise<PostingRefusal | null> {
+  const verdict = await limiter.consume(`user:${user.id}`, now);
   if (verdict.allowed) return null;
   c.header('Retry-After', String(verdict.retryAfterSeconds));
   return { seconds: verdict.retryAfterSeconds };
 }
 
 /** {@link takePostingToken}, throwing the 429 error page (with `Retry-After`) past the limit. */
-export function consumePosting(c: Ctx, limiter: RateLimiter, now: number): void {
-  const refusal = takePostingToken(c, limiter, now);
+export async function consumePosting(c: Ctx, limiter: RateLimiter, now: number): Promise<void> {
+  const refusal = await takePostingToken(c, limiter, now);
   if (refusal) throw tooManyRequests(refusal.seconds);
 }
 
@@ -96,7 +96,7 @@ export interface PostingAttempt {
  * `postingGate` variable, so this shared layer knows no area. Returns null to let the post
  * through, `{ seconds }` for a wait (429 with `Retry-After`), or throws (a mute is a 403).
  */
-export type PostingGate = (attempt: PostingAttempt) => PostingRefusal | null;
+export type PostingGate = (attempt: PostingAttempt) => Promise<PostingRefusal | null>;
 
 /** Which kind of post a route makes, from its path pattern (the routes need not say). */
 export function postingKindOf(routePath: string): PostingKind {
@@ -106,12 +106,12 @@ export function postingKindOf(routePath: string): PostingKind {
   return 'other';
 }
 
-function passPostingGate(c: Ctx, user: User, now: number): PostingRefusal | null {
+async function passPostingGate(c: Ctx, user: User, now: number): Promise<PostingRefusal | null> {
   const gate = c.get('postingGate');
   if (!gate) return null;
   const clubParam = c.req.path.startsWith('/clubs/') ? (c.req.param('clubId') ?? c.req.param('id')) : undefined;
   const clubId = clubParam && /^[0-9]{1,15}$/.test(clubParam) ? Number(clubParam) : null;
-  const refusal = gate({ user, clubId, kind: postingKindOf(c.req.routePath), now });
+  const refusal = await gate({ user, clubId, kind: postingKindOf(c.req.routePath), now });
   if (refusal) c.header('Retry-After', String(refusal.seconds));
   return refusal;
 }

@@ -16,7 +16,7 @@ import type { AppDeps, AppEnv } from './types';
 /** Request id, client address, and one log line per request (method, path, status, time; never bodies or cookies). */
 export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const trustProxy = deps.config.trustProxy;
-  const stamp = changeStamp(deps.sqlite);
+  const stamp = changeStamp(deps.db);
   return async (c, next) => {
     const started = performance.now();
     const requestId = randomUUID();
@@ -105,7 +105,7 @@ export function localeChooser(): MiddlewareHandler<AppEnv> {
  * the notifications area's), so this shared layer knows no area; it is asked only when
  * `pageContext` is built for drawing, never for a page served from the cache, a redirect or a file.
  */
-export function bellCount(unreadFor: (userId: number) => number): MiddlewareHandler<AppEnv> {
+export function bellCount(unreadFor: (userId: number) => Promise<number>): MiddlewareHandler<AppEnv> {
   return (c, next) => {
     c.set('unreadFor', unreadFor);
     return next();

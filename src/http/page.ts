@@ -81,14 +81,23 @@ export function renderDocument(element: { toString(): string | Promise<string> }
   return `<!doctype html>${html}`;
 }
 
+/**
+ * The HTML of a rendered element. A JSX element is not itself a promise: with an async
+ * component inside (the bell's unread count), its `toString()` is the promise of the HTML.
+ */
+async function htmlOf(element: Rendered): Promise<string> {
+  const rendered = await element;
+  return rendered === null ? '' : String(await rendered.toString());
+}
+
 /** Sends a full HTML document (with its doctype, so browsers use standards mode). */
 export async function sendPage(c: Context<AppEnv>, element: Rendered, status: HtmlStatus = 200) {
-  return sendHtml(c, `<!doctype html>${await element}`, status);
+  return sendHtml(c, `<!doctype html>${await htmlOf(element)}`, status);
 }
 
 /** Sends an HTML fragment for htmx. */
 export async function sendFragment(c: Context<AppEnv>, element: Rendered, status: Exclude<HtmlStatus, 413 | 500> = 200) {
-  return sendHtml(c, `${(await element) ?? ''}`, status);
+  return sendHtml(c, await htmlOf(element), status);
 }
 
 /** Redirect after a successful POST (303 so the browser follows with GET); htmx follows HX-Redirect-free 303s too. */

@@ -18,10 +18,10 @@
  * wait for the disk; a lost count only forgives).
  *
  * @example
- * const limiters = createRateLimiters(rules, databaseRateCounters(db, lightWriter({ db, sqlite })));
+ * const limiters = createRateLimiters(rules, databaseRateCounters(db, lightWriter(db)));
  */
 import { and, eq, lte, sql } from 'drizzle-orm';
-import { prepared, type Db, type LightWrite } from '../../db/connection';
+import { first, lightWriter, prepared, type Db, type LightWrite } from '../../db/connection';
 import { rateLimitCounters as counters } from '../../db/schema';
 import { storageFailure } from './storage-errors';
 import { MemoryRateCounters, type CounterWindow, type RateCounterStore, type RateLimitRule } from './rate-limit';
@@ -29,7 +29,7 @@ import { MemoryRateCounters, type CounterWindow, type RateCounterStore, type Rat
 const p = (name: string) => sql.placeholder(name);
 const PRUNE_EVERY_MS = 60_000;
 
-export function databaseRateCounters(db: Db, write: LightWrite = (work) => work(db)): RateCounterStore {
+export function databaseRateCounters(db: Db, write: LightWrite = lightWriter(db)): RateCounterStore {
   let prunedAt = Number.NEGATIVE_INFINITY;
   const read = prepared(db, 'rate-read', (db) =>
     db
@@ -72,37 +72,37 @@ export function databaseRateCounters(db: Db, write: LightWrite = (work) => work(
 
   const fallback = new MemoryRateCounters();
   return {
-    read: (limiter, key) => {
-      const stored = read.get({ limiter, key });
-      const kept = fallback.read(limiter, key);
+    read: async (limiter, key) => {
+      const stored = first(await read.execute({ limiter, key }));
+      const kept = fallback.readNow(limiter, key);
       return kept && (!stored || kept.count > stored.count) ? kept : stored;
     },
-    count(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow {
+    async count(limiter: string, key: string, now: number, rule: RateLimitRule): Promise<CounterWindow> {
       try {
-        return write((db) => {
+        return await write(async (db) => {
           if (now - prunedAt >= PRUNE_EVERY_MS) {
             prunedAt = now;
-            prune(db).run({ now });
+            await prune(db).execute({ now });
           }
-          return count(db).get({ limiter, key, now, endsAt: now + rule.windowMs, cap: rule.limit + 1 })!;
+          return first(await count(db).execute({ limiter, key, now, endsAt: now + rule.windowMs, cap: rule.limit + 1 }))!;
         });
       } catch (error) {
         if (!storageFailure(error)) throw error;
-        return fallback.count(limiter, key, now, rule);
+        return fallback.countNow(limiter, key, now, rule);
       }
     },
-    refund(limiter, key, limit) {
-      fallback.refund(limiter, key, limit);
+    async refund(limiter, key, limit) {
+      fallback.refundNow(limiter, key, limit);
       try {
-        write((db) => refund(db).run({ limiter, key, limit }));
+        await write((db) => refund(db).execute({ limiter, key, limit }));
       } catch {
         // Counted in memory, given back there.
       }
     },
-    reset(limiter, key) {
-      fallback.reset(limiter, key);
+    async reset(limiter, key) {
+      await fallback.reset(limiter, key);
       try {
-        write((db) => reset(db).run({ limiter, key }));
+        await write((db) => reset(db).execute({ limiter, key }));
       } catch {
         // Nothing stored to forget.
       }

@@ -8,7 +8,7 @@
  *
  * @example
  * const limiter = new RateLimiter({ limit: 6, windowMs: 60_000 });
- * const verdict = limiter.consume(`ip:${ip}`, Date.now());
+ * const verdict = await limiter.consume(`ip:${ip}`, Date.now());
  * if (!verdict.allowed) return tooMany(verdict.retryAfterSeconds);
  */
 export interface RateLimitRule {
@@ -34,26 +34,35 @@ export interface CounterWindow {
  */
 export interface RateCounterStore {
   /** The key's window as it stands (ended or not), or undefined. */
-  read(limiter: string, key: string): CounterWindow | undefined;
+  read(limiter: string, key: string): Promise<CounterWindow | undefined>;
   /**
    * Starts a window at `now` (count 1) when the key has none or its window ended; otherwise
    * counts one more event, stopping at `rule.limit + 1`. Returns the window after the step.
    */
-  count(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow;
+  count(limiter: string, key: string, now: number, rule: RateLimitRule): Promise<CounterWindow>;
   /** Gives back one counted event (one refused, at limit + 1, was never counted), never below zero. */
-  refund(limiter: string, key: string, limit: number): void;
-  reset(limiter: string, key: string): void;
+  refund(limiter: string, key: string, limit: number): Promise<void>;
+  reset(limiter: string, key: string): Promise<void>;
 }
 
 /** Counters in this process's memory: for a limiter used on its own; the app uses the database's. */
 export class MemoryRateCounters implements RateCounterStore {
   private readonly windows = new Map<string, CounterWindow & { endsAt: number }>();
 
-  read(limiter: string, key: string): CounterWindow | undefined {
+  async read(limiter: string, key: string): Promise<CounterWindow | undefined> {
+    return this.readNow(limiter, key);
+  }
+
+  /** The same, without waiting: the database store falls back to these counters synchronously. */
+  readNow(limiter: string, key: string): CounterWindow | undefined {
     return this.windows.get(`${limiter}\n${key}`);
   }
 
-  count(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow {
+  async count(limiter: string, key: string, now: number, rule: RateLimitRule): Promise<CounterWindow> {
+    return this.countNow(limiter, key, now, rule);
+  }
+
+  countNow(limiter: string, key: string, now: number, rule: RateLimitRule): CounterWindow {
     const id = `${limiter}\n${key}`;
     let window = this.windows.get(id);
     if (!window || window.endsAt <= now) {
@@ -65,12 +74,16 @@ export class MemoryRateCounters implements RateCounterStore {
     return { startedAt: window.startedAt, count: window.count };
   }
 
-  refund(limiter: string, key: string, limit: number): void {
+  async refund(limiter: string, key: string, limit: number): Promise<void> {
+    this.refundNow(limiter, key, limit);
+  }
+
+  refundNow(limiter: string, key: string, limit: number): void {
     const window = this.windows.get(`${limiter}\n${key}`);
     if (window) window.count = Math.max(0, Math.min(window.count, limit) - 1);
   }
 
-  reset(limiter: string, key: string): void {
+  async reset(limiter: string, key: string): Promise<void> {
     this.windows.delete(`${limiter}\n${key}`);
   }
 
@@ -91,15 +104,15 @@ export class RateLimiter {
   ) {}
 
   /** Looks without counting: is `key` already over its limit? */
-  check(key: string, now: number): RateVerdict {
-    const window = this.store.read(this.name, key);
+  async check(key: string, now: number): Promise<RateVerdict> {
+    const window = await this.store.read(this.name, key);
     if (!window || now - window.startedAt >= this.rule.windowMs) return { allowed: true, remaining: this.rule.limit, retryAfterSeconds: 0 };
     return this.verdict(window, window.count < this.rule.limit, now);
   }
 
   /** Counts one event for `key` and says whether it was within the limit. */
-  consume(key: string, now: number): RateVerdict {
-    const window = this.store.count(this.name, key, now, this.rule);
+  async consume(key: string, now: number): Promise<RateVerdict> {
+    const window = await this.store.count(this.name, key, now, this.rule);
     return this.verdict(window, window.count <= this.rule.limit, now);
   }
 
@@ -108,12 +121,12 @@ export class RateLimiter {
    * the attempt before the slow check (so parallel requests cannot all pass `check` first), then
    * refund it when the attempt succeeds.
    */
-  refund(key: string): void {
-    this.store.refund(this.name, key, this.rule.limit);
+  refund(key: string): Promise<void> {
+    return this.store.refund(this.name, key, this.rule.limit);
   }
 
-  reset(key: string): void {
-    this.store.reset(this.name, key);
+  reset(key: string): Promise<void> {
+    return this.store.reset(this.name, key);
   }
 
   private verdict(window: CounterWindow, allowed: boolean, now: number): RateVerdict {

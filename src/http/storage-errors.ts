@@ -1,9 +1,12 @@
 /**
- * When the database cannot take a write: the disk is full (`SQLITE_FULL`), the file or its
- * file system is read-only (`SQLITE_READONLY*`), the disk failed (`SQLITE_IOERR*`), or the write
- * lock stayed taken past `busy_timeout` (`SQLITE_BUSY*`). SQLite then rolls the statement or
- * transaction back whole, so nothing is half-written; the reader gets a 503 page in their
- * language saying that nothing was saved, and everything that only reads keeps working.
+ * When the database cannot take a write: the disk is full (`SQLITE_FULL`; PostgreSQL's class 53,
+ * `disk_full` and other insufficient resources), the file or its file system is read-only
+ * (`SQLITE_READONLY*`; PostgreSQL's `read_only_sql_transaction`, a hot standby), the disk failed
+ * (`SQLITE_IOERR*`; PostgreSQL's class 58, system errors), or the write lock stayed taken past
+ * `busy_timeout` (`SQLITE_BUSY*`; PostgreSQL's lock timeouts, and a server that is shutting
+ * down, starting up or unreachable). Either engine then rolls the statement or transaction back
+ * whole, so nothing is half-written; the reader gets a 503 page in their language saying that
+ * nothing was saved, and everything that only reads keeps working.
  *
  * @example
  * app.onError((error, c) => {
@@ -25,6 +28,20 @@ const FAILURES: [prefix: string, failure: StorageFailure][] = [
   ['SQLITE_BUSY', 'busy'],
 ];
 
+/** PostgreSQL's SQLSTATE codes (five characters) and classes (their first two). */
+const POSTGRES_FAILURES: [code: string, failure: StorageFailure][] = [
+  ['53', 'full'], // insufficient resources: disk_full, out_of_memory, too_many_connections
+  ['25006', 'read-only'], // read_only_sql_transaction (a standby, or default_transaction_read_only)
+  ['58', 'io'], // system error: io_error, undefined_file
+  ['55P03', 'busy'], // lock_not_available
+  ['57P01', 'busy'], // admin_shutdown
+  ['57P03', 'busy'], // cannot_connect_now (starting up)
+  ['08', 'busy'], // connection exception
+];
+
+/** Node's own codes when PostgreSQL cannot be reached at all. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
 /** What kind of storage failure `error` is (looking through Drizzle's wrapping), or null for anything else. */
 export function storageFailure(error: unknown): StorageFailure | null {
   for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
@@ -32,6 +49,11 @@ export function storageFailure(error: unknown): StorageFailure | null {
     if (typeof code !== 'string') continue;
     const match = FAILURES.find(([prefix]) => code === prefix || code.startsWith(`${prefix}_`));
     if (match) return match[1];
+    if (UNREACHABLE.has(code)) return 'busy';
+    if (/^[0-9A-Z]{5}$/.test(code)) {
+      const postgres = POSTGRES_FAILURES.find(([known]) => code === known || (known.length === 2 && code.startsWith(known)));
+      if (postgres) return postgres[1];
+    }
   }
   return null;
 }
@@ -40,9 +62,9 @@ export function storageFailure(error: unknown): StorageFailure | null {
  * Runs a write that is only a convenience (renewing a session's expiry while a page is read):
  * true when it was written, false when storage refused it, so the read goes on regardless.
  */
-export function writeIfPossible(write: () => unknown): boolean {
+export async function writeIfPossible(write: () => Promise<unknown>): Promise<boolean> {
   try {
-    write();
+    await write();
     return true;
   } catch (error) {
     if (storageFailure(error)) return false;

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Db, Sqlite } from '../../db/connection';
+import type { Db } from '../../db/connection';
 import type { User } from '../../db/schema';
 import type { EventBus } from '../events';
 import type { Locale, Translator } from '../i18n';
@@ -9,8 +9,8 @@ import type { RateLimiters } from './rate-limit';
 
 /** Everything the app needs from outside; tests build as many isolated apps as they like. */
 export interface AppDeps {
+  /** The database, on either engine (db/connection.ts). */
   db: Db;
-  sqlite: Sqlite;
   config: Config;
   /** Milliseconds since the epoch; tests move time by passing their own clock. */
   clock: () => number;
@@ -21,7 +21,7 @@ export interface AppDeps {
   events?: EventBus;
   log?: (line: Record<string, unknown>) => void;
   /** Registers what must run when the process shuts down (src/server.ts runs them on SIGTERM). */
-  onShutdown?: (hook: () => void) => void;
+  onShutdown?: (hook: () => void | Promise<void>) => void;
 }
 
 /** What every area's routes receive from `createApp`: the dependencies, with nothing left to default. */
@@ -33,7 +33,7 @@ export interface AreaDeps extends AppDeps {
    * Why `userId` may not become a member of `clubId` (a ban), or null. Built in `src/app.tsx`
    * from the moderation area; the clubs area asks it before a public join or an invitation.
    */
-  joinRefusal?: (clubId: number, userId: number) => 'banned' | null;
+  joinRefusal?: (clubId: number, userId: number) => Promise<'banned' | null>;
 }
 
 /** The session on a request, as the auth area stores it. */
@@ -56,7 +56,7 @@ export interface AppVariables {
   /** Set by `src/app.tsx` on every request; see `PostingGate` in guards.ts. */
   postingGate?: PostingGate;
   /** Counts a reader's unread notifications, for the bell (set by `bellCount`, asked by `pageContext`). */
-  unreadFor?: (userId: number) => number;
+  unreadFor?: (userId: number) => Promise<number>;
 }
 
 export interface AppEnv {

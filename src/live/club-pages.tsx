@@ -24,12 +24,12 @@ export function streamPath(clubId: number, readingId: number, chapterId: number)
  * element that opens the stream. A member who opens the meeting's chapter counts as come.
  */
 export function liveOnChapter(hub: LiveHub, streaming: boolean) {
-  return (ctx: ClubChapterContext): ChapterSlots => {
-    const meeting = runningMeeting(ctx.deps.db, ctx.access.club.id);
+  return async (ctx: ClubChapterContext): Promise<ChapterSlots> => {
+    const meeting = await runningMeeting(ctx.deps.db, ctx.access.club.id);
     if (meeting && ctx.access.isMember && ctx.access.userId !== null && meeting.readingId === ctx.reading.id && meeting.chapterId === ctx.chapter.id) {
-      addAttendee(ctx.deps.db, meeting.id, ctx.access.userId, ctx.now);
+      await addAttendee(ctx.deps.db, meeting.id, ctx.access.userId, ctx.now);
     }
-    const banner = <MeetingBanner t={ctx.t} view={meetingBannerFor(ctx.deps, ctx, { readingId: ctx.reading.id, chapterId: ctx.chapter.id })} />;
+    const banner = <MeetingBanner t={ctx.t} view={await meetingBannerFor(ctx.deps, ctx, { readingId: ctx.reading.id, chapterId: ctx.chapter.id })} />;
     if (!streaming) return { beforeText: banner };
     // Events after this id are news to the page being drawn: the stream replays them.
     const url = `${streamPath(ctx.access.club.id, ctx.reading.id, ctx.chapter.id)}?since=${hub.currentId(ctx.now)}`;
@@ -42,9 +42,9 @@ export function liveOnChapter(hub: LiveHub, streaming: boolean) {
 }
 
 /** The club home: the running meeting's banner (with its link), and the record of the last meetings. */
-export function liveOnClubHome(ctx: ClubHomeContext): ClubHomeSlots {
-  const records = meetingRecordsFor(ctx.deps, ctx.access);
-  const view = meetingBannerFor(ctx.deps, ctx, null);
+export async function liveOnClubHome(ctx: ClubHomeContext): Promise<ClubHomeSlots> {
+  const records = await meetingRecordsFor(ctx.deps, ctx.access);
+  const view = await meetingBannerFor(ctx.deps, ctx, null);
   return {
     panels: (
       <>
@@ -56,10 +56,11 @@ export function liveOnClubHome(ctx: ClubHomeContext): ClubHomeSlots {
 }
 
 /** The banner as a fragment the stream swaps in (by its id). */
-export function meetingFragment(ctx: ClubChapterContext): string {
+export async function meetingFragment(ctx: ClubChapterContext): Promise<string> {
+  const view = await meetingBannerFor(ctx.deps, ctx, { readingId: ctx.reading.id, chapterId: ctx.chapter.id });
   return String(
     <hx-partial hx-target="#meeting-banner" hx-swap="outerHTML settle:0">
-      <MeetingBanner t={ctx.t} view={meetingBannerFor(ctx.deps, ctx, { readingId: ctx.reading.id, chapterId: ctx.chapter.id })} />
+      <MeetingBanner t={ctx.t} view={view} />
     </hx-partial>,
   );
 }

@@ -36,16 +36,16 @@ interface Viewer {
 }
 
 /** Where a spotlight points: its position (for the gate's comparison), the paragraph ordinal, the page anchor. */
-function spotlightPlace(deps: AppDeps, meeting: LiveMeeting): { position: number; ordinal: number | null; anchor: string; kind: 'paragraph' | 'thread' } | null {
+async function spotlightPlace(deps: AppDeps, meeting: LiveMeeting): Promise<{ position: number; ordinal: number | null; anchor: string; kind: 'paragraph' | 'thread' } | null> {
   if (meeting.spotlightKind === null || meeting.spotlightId === null) return null;
   if (meeting.spotlightKind === 'paragraph') {
-    const paragraph = getParagraph(deps.db, meeting.spotlightId);
+    const paragraph = await getParagraph(deps.db, meeting.spotlightId);
     if (!paragraph || paragraph.chapterId !== meeting.chapterId) return null;
     return { position: paragraph.position, ordinal: paragraph.ordinal, anchor: `#p-${paragraph.ordinal}`, kind: 'paragraph' };
   }
-  const root = threadRoot(deps.db, meeting.readingId, meeting.spotlightId);
+  const root = await threadRoot(deps.db, meeting.readingId, meeting.spotlightId);
   if (!root || root.chapterId !== meeting.chapterId) return null;
-  const paragraph = root.paragraphId === null ? undefined : getParagraph(deps.db, root.paragraphId);
+  const paragraph = root.paragraphId === null ? undefined : await getParagraph(deps.db, root.paragraphId);
   return { position: root.anchorPosition, ordinal: paragraph?.ordinal ?? null, anchor: paragraph ? `#p-${paragraph.ordinal}` : '#discussion', kind: 'thread' };
 }
 
@@ -53,24 +53,24 @@ function spotlightPlace(deps: AppDeps, meeting: LiveMeeting): { position: number
  * The banner for one reader. `page` is the chapter page it is drawn on (null on the club home).
  * `null` when the reader sees no banner (not a member, or nothing to show and nothing to start).
  */
-export function meetingBannerFor(deps: AppDeps, viewer: Viewer, page: { readingId: number; chapterId: number } | null): MeetingBannerView | null {
+export async function meetingBannerFor(deps: AppDeps, viewer: Viewer, page: { readingId: number; chapterId: number } | null): Promise<MeetingBannerView | null> {
   const { access, t } = viewer;
   if (!meetingCan(access, 'see')) return null;
   const clubId = access.club.id;
   const paths = meetingPaths(clubId);
-  const meeting = runningMeeting(deps.db, clubId);
+  const meeting = await runningMeeting(deps.db, clubId);
   if (!meeting) {
     const canStart = page !== null && meetingCan(access, 'start');
     return { meeting: null, start: canStart ? { url: paths.start, readingId: page!.readingId, chapterId: page!.chapterId } : null };
   }
-  const reading = getReading(deps.db, clubId, meeting.readingId);
-  const chapter = getChapterById(deps.db, meeting.chapterId);
+  const reading = await getReading(deps.db, clubId, meeting.readingId);
+  const chapter = await getChapterById(deps.db, meeting.chapterId);
   if (!reading || !chapter) return { meeting: null, start: null };
-  const open = chapterOpenTo(access, chapterOpensAt(deps.db, reading.id, chapter.id), viewer.now);
+  const open = chapterOpenTo(access, await chapterOpensAt(deps.db, reading.id, chapter.id), viewer.now);
   const reached = viewer.progress >= chapter.firstPosition - 1 || access.isModerator;
   const chapterUrl = `${chapterBasePath(clubId, reading as Reading)}/${chapter.ordinal}`;
   const here = page !== null && page.readingId === meeting.readingId && page.chapterId === meeting.chapterId;
-  const place = spotlightPlace(deps, meeting);
+  const place = await spotlightPlace(deps, meeting);
   let spotlight: NonNullable<MeetingBannerView['meeting']>['spotlight'] = null;
   if (place) {
     spotlight =
@@ -86,28 +86,26 @@ export function meetingBannerFor(deps: AppDeps, viewer: Viewer, page: { readingI
             url: here ? place.anchor : `${chapterUrl}${place.anchor}`,
           };
   }
-  const controls =
-    here && meetingCan(access, 'spotlight', meeting)
-      ? {
-          spotlightUrl: paths.spotlight(meeting.id),
-          endUrl: paths.end(meeting.id),
-          paragraphs: listParagraphs(deps.db, chapter.id)
-            .filter((p) => p.kind !== 'heading')
-            .map((p) => ({ id: p.id, ordinal: p.ordinal })),
-          current: meeting.spotlightKind === 'paragraph' ? meeting.spotlightId : null,
-          threads: (() => {
-            const ordinals = new Map(listParagraphs(deps.db, chapter.id).map((p) => [p.id, p.ordinal]));
-            return spotlightableThreads(deps.db, meeting.readingId, chapter.id).map((thread) => ({
-              id: thread.id,
-              label:
-                thread.paragraphId === null
-                  ? t('live.meeting.thread_option_chapter', { author: thread.author })
-                  : t('live.meeting.thread_option', { ordinal: ordinals.get(thread.paragraphId) ?? 0, author: thread.author }),
-            }));
-          })(),
-          currentThread: meeting.spotlightKind === 'thread' ? meeting.spotlightId : null,
-        }
-      : null;
+  let controls: NonNullable<MeetingBannerView['meeting']>['controls'] = null;
+  if (here && meetingCan(access, 'spotlight', meeting)) {
+    const paragraphs = await listParagraphs(deps.db, chapter.id);
+    const ordinals = new Map(paragraphs.map((p) => [p.id, p.ordinal]));
+    const threads = await spotlightableThreads(deps.db, meeting.readingId, chapter.id);
+    controls = {
+      spotlightUrl: paths.spotlight(meeting.id),
+      endUrl: paths.end(meeting.id),
+      paragraphs: paragraphs.filter((p) => p.kind !== 'heading').map((p) => ({ id: p.id, ordinal: p.ordinal })),
+      current: meeting.spotlightKind === 'paragraph' ? meeting.spotlightId : null,
+      threads: threads.map((thread) => ({
+        id: thread.id,
+        label:
+          thread.paragraphId === null
+            ? t('live.meeting.thread_option_chapter', { author: thread.author })
+            : t('live.meeting.thread_option', { ordinal: ordinals.get(thread.paragraphId) ?? 0, author: thread.author }),
+      })),
+      currentThread: meeting.spotlightKind === 'thread' ? meeting.spotlightId : null,
+    };
+  }
   return {
     meeting: {
       id: meeting.id,
@@ -122,23 +120,24 @@ export function meetingBannerFor(deps: AppDeps, viewer: Viewer, page: { readingI
 }
 
 /** The club home's record of the last meetings (when, who came, what was spotlighted), without any text of the book or the talk. */
-export function meetingRecordsFor(deps: AppDeps, access: ClubAccess): MeetingRecordView[] {
+export async function meetingRecordsFor(deps: AppDeps, access: ClubAccess): Promise<MeetingRecordView[]> {
   if (!meetingCan(access, 'see')) return [];
-  return pastMeetings(deps.db, access.club.id, MEETING_RECORDS).map(({ meeting, names, unnamed, moments }) => {
+  const records: MeetingRecordView[] = [];
+  for (const { meeting, names, unnamed, moments } of await pastMeetings(deps.db, access.club.id, MEETING_RECORDS)) {
     const paragraphs: number[] = [];
     let threads = 0;
     let polls = 0;
     for (const moment of moments) {
       if (moment.kind === 'paragraph') {
-        const paragraph = getParagraph(deps.db, moment.targetId);
+        const paragraph = await getParagraph(deps.db, moment.targetId);
         if (paragraph) paragraphs.push(paragraph.ordinal);
       } else if (moment.kind === 'thread') threads += 1;
       else polls += 1;
     }
-    const chapter = getChapterById(deps.db, meeting.chapterId);
-    const reading = getReading(deps.db, access.club.id, meeting.readingId);
-    const open = chapter && reading ? chapterOpenTo(access, chapterOpensAt(deps.db, reading.id, chapter.id), deps.clock()) : false;
-    return {
+    const chapter = await getChapterById(deps.db, meeting.chapterId);
+    const reading = await getReading(deps.db, access.club.id, meeting.readingId);
+    const open = chapter && reading ? chapterOpenTo(access, await chapterOpensAt(deps.db, reading.id, chapter.id), deps.clock()) : false;
+    records.push({
       id: meeting.id,
       startedAt: meeting.startedAt,
       endedAt: meeting.endedAt ?? meeting.startedAt,
@@ -149,6 +148,7 @@ export function meetingRecordsFor(deps: AppDeps, access: ClubAccess): MeetingRec
       paragraphs,
       threads,
       polls,
-    };
-  });
+    });
+  }
+  return records;
 }

@@ -138,7 +138,7 @@ export type GroupRender = { html: string } | null;
  * Draws `change` for each group of streams on one chapter (all of `groups` share `place`):
  * one context per group, built as the chapter page builds it, then one batched call per area.
  */
-export function renderGroups(
+export async function renderGroups(
   deps: AreaDeps,
   place: StreamPlace,
   groups: readonly (readonly LiveStream[])[],
@@ -146,28 +146,34 @@ export function renderGroups(
   now: number,
   /** The chapter's paragraphs (kept by the service: the text of an edition never changes). */
   paragraphs: readonly Paragraph[],
-): GroupRender[] {
+): Promise<GroupRender[]> {
   const { db } = deps;
-  const reading = getReading(db, place.clubId, place.readingId);
-  const chapter = getChapterById(db, place.chapterId);
+  const reading = await getReading(db, place.clubId, place.readingId);
+  const chapter = await getChapterById(db, place.chapterId);
   if (!reading || !chapter) return groups.map(() => null);
-  const opensAt = chapterOpensAt(db, reading.id, chapter.id);
-  const contexts: (ClubChapterContext | null)[] = groups.map((streams) => {
-    const { user, locale, timeZone } = streams[0]!.viewer;
-    const access = loadClubAccess(db, place.clubId, user);
-    if (!access || !access.canSee || !chapterOpenTo(access, opensAt, now)) return null;
-    return chapterContextFor({ deps, access, viewer: user, reading, chapter, paragraphs, t: translator(locale), locale, timeZone, now });
-  });
+  const opensAt = await chapterOpensAt(db, reading.id, chapter.id);
+  const contexts: (ClubChapterContext | null)[] = await Promise.all(
+    groups.map(async (streams) => {
+      const { user, locale, timeZone } = streams[0]!.viewer;
+      const access = await loadClubAccess(db, place.clubId, user);
+      if (!access || !access.canSee || !chapterOpenTo(access, opensAt, now)) return null;
+      return chapterContextFor({ deps, access, viewer: user, reading, chapter, paragraphs, t: translator(locale), locale, timeZone, now });
+    }),
+  );
   const allowed = contexts.filter((ctx): ctx is ClubChapterContext => ctx !== null);
-  const margins = change.annotations ? annotationsLive(allowed, change.annotations) : [];
-  let next = 0;
-  return contexts.map((ctx) => {
-    if (!ctx) return null;
-    let html = change.annotations ? margins[next++]! : '';
-    if (change.polls) {
-      html += `<hx-partial hx-target="#chapter-polls" hx-swap="outerHTML settle:0">${String(pollsOnChapter(ctx).panels ?? '')}</hx-partial>`;
-    }
-    if (change.meeting) html += meetingFragment(ctx);
-    return { html };
-  });
+  const margins = change.annotations ? await annotationsLive(allowed, change.annotations) : [];
+  // `annotationsLive` answers in the order of `allowed`.
+  const marginOf = new Map(allowed.map((ctx, index) => [ctx, margins[index] ?? '']));
+  return Promise.all(
+    contexts.map(async (ctx) => {
+      if (!ctx) return null;
+      let html = marginOf.get(ctx) ?? '';
+      if (change.polls) {
+        const polls = await pollsOnChapter(ctx);
+        html += `<hx-partial hx-target="#chapter-polls" hx-swap="outerHTML settle:0">${String(polls.panels ?? '')}</hx-partial>`;
+      }
+      if (change.meeting) html += await meetingFragment(ctx);
+      return { html };
+    }),
+  );
 }

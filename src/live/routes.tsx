@@ -30,13 +30,13 @@ export function liveRoutes(deps: AreaDeps, live: LiveService, streaming: boolean
   meetingRoutes(app, deps, live);
   if (!streaming) return app;
 
-  app.get('/clubs/:id/live/:readingId/:chapterId', (c) => {
+  app.get('/clubs/:id/live/:readingId/:chapterId', async (c) => {
     const user = c.get('user');
-    const access = clubAccessOr404(deps, c.req.param('id'), user);
-    const reading = getReading(deps.db, access.club.id, parseId(c.req.param('readingId')) ?? Number.NaN);
-    const chapter = getChapterById(deps.db, parseId(c.req.param('chapterId')) ?? Number.NaN);
+    const access = await clubAccessOr404(deps, c.req.param('id'), user);
+    const reading = await getReading(deps.db, access.club.id, parseId(c.req.param('readingId')) ?? Number.NaN);
+    const chapter = await getChapterById(deps.db, parseId(c.req.param('chapterId')) ?? Number.NaN);
     if (!reading || !chapter || chapter.editionId !== reading.editionId) throw notFound();
-    if (!liveCan(access, 'watchChapter', { opensAt: chapterOpensAt(deps.db, reading.id, chapter.id), now: deps.clock() })) throw notFound();
+    if (!liveCan(access, 'watchChapter', { opensAt: await chapterOpensAt(deps.db, reading.id, chapter.id), now: deps.clock() })) throw notFound();
 
     const admission = live.hub.admit(user?.id ?? null);
     if (admission !== 'ok') {
@@ -72,66 +72,66 @@ export function liveRoutes(deps: AreaDeps, live: LiveService, streaming: boolean
  */
 function meetingRoutes(app: Hono<AppEnv>, deps: AreaDeps, live: LiveService): void {
   const { db } = deps;
-  const chapterUrl = (access: ClubAccess, readingId: number, chapterId: number) => {
-    const reading = getReading(db, access.club.id, readingId);
-    const chapter = getChapterById(db, chapterId);
+  const chapterUrl = async (access: ClubAccess, readingId: number, chapterId: number) => {
+    const reading = await getReading(db, access.club.id, readingId);
+    const chapter = await getChapterById(db, chapterId);
     return reading && chapter ? `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}` : `/clubs/${access.club.id}`;
   };
-  const unprocessable = (c: Context<AppEnv>, key: MessageKey, back: string) => sendPage(c, <MeetingErrorPage page={pageContext(c)} message={c.get('t')(key)} back={back} />, 422);
-  const meetingFor = (c: Context<AppEnv>, access: ClubAccess) => {
-    const meeting = meetingOf(db, access.club.id, parseId(c.req.param('meetingId')) ?? Number.NaN);
+  const unprocessable = async (c: Context<AppEnv>, key: MessageKey, back: string) => sendPage(c, <MeetingErrorPage page={await pageContext(c)} message={c.get('t')(key)} back={back} />, 422);
+  const meetingFor = async (c: Context<AppEnv>, access: ClubAccess) => {
+    const meeting = await meetingOf(db, access.club.id, parseId(c.req.param('meetingId')) ?? Number.NaN);
     if (!meeting) throw notFound();
     return meeting;
   };
 
   app.post('/clubs/:id/meeting-mode', async (c) => {
     const user = c.get('user');
-    const access = clubAccessOr404(deps, c.req.param('id'), user);
+    const access = await clubAccessOr404(deps, c.req.param('id'), user);
     if (!user || !meetingCan(access, 'start')) return refuse(c);
     const form = await readForm(c);
-    const reading = getReading(db, access.club.id, parseId(String(form.reading_id ?? '')) ?? Number.NaN);
-    const chapter = getChapterById(db, parseId(String(form.chapter_id ?? '')) ?? Number.NaN);
+    const reading = await getReading(db, access.club.id, parseId(String(form.reading_id ?? '')) ?? Number.NaN);
+    const chapter = await getChapterById(db, parseId(String(form.chapter_id ?? '')) ?? Number.NaN);
     if (!reading || !chapter || chapter.editionId !== reading.editionId || reading.endedAt !== null) throw notFound();
     const now = deps.clock();
-    const meetingId = insertMeeting(db, { clubId: access.club.id, readingId: reading.id, chapterId: chapter.id, startedBy: user.id, startedAt: now });
+    const meetingId = await insertMeeting(db, { clubId: access.club.id, readingId: reading.id, chapterId: chapter.id, startedBy: user.id, startedAt: now });
     const back = `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}`;
     if (meetingId === null) return unprocessable(c, 'live.meeting.error.already', back);
-    live.meetingStarted(meetingId, { clubId: access.club.id, readingId: reading.id, chapterId: chapter.id });
-    deps.events.publish({ type: 'meeting.started', actorId: user.id, clubId: access.club.id, meetingId, readingId: reading.id, chapterId: chapter.id });
+    await live.meetingStarted(meetingId, { clubId: access.club.id, readingId: reading.id, chapterId: chapter.id });
+    await deps.events.publish({ type: 'meeting.started', actorId: user.id, clubId: access.club.id, meetingId, readingId: reading.id, chapterId: chapter.id });
     return seeOther(c, `${back}#meeting-banner`);
   });
 
   app.post('/clubs/:id/meeting-mode/:meetingId/spotlight', async (c) => {
     const user = c.get('user');
-    const access = clubAccessOr404(deps, c.req.param('id'), user);
-    const meeting = meetingFor(c, access);
+    const access = await clubAccessOr404(deps, c.req.param('id'), user);
+    const meeting = await meetingFor(c, access);
     if (!user || !meetingCan(access, 'spotlight', meeting)) return meeting.endedAt !== null && access.isModerator ? seeOther(c, `/clubs/${access.club.id}`) : refuse(c);
     const form = await readForm(c);
-    const back = chapterUrl(access, meeting.readingId, meeting.chapterId);
+    const back = await chapterUrl(access, meeting.readingId, meeting.chapterId);
     let target: { kind: 'paragraph' | 'thread'; id: number } | null = null;
     const paragraphId = parseId(String(form.paragraph_id ?? ''));
     const commentId = parseId(String(form.comment_id ?? ''));
     if (paragraphId !== null) {
-      const paragraph = getParagraph(db, paragraphId);
+      const paragraph = await getParagraph(db, paragraphId);
       if (paragraph && paragraph.chapterId === meeting.chapterId && paragraph.kind !== 'heading') target = { kind: 'paragraph', id: paragraph.id };
     } else if (commentId !== null) {
-      const root = threadRoot(db, meeting.readingId, commentId);
+      const root = await threadRoot(db, meeting.readingId, commentId);
       if (root && root.chapterId === meeting.chapterId) target = { kind: 'thread', id: root.id };
     }
     if (!target) return unprocessable(c, 'live.meeting.error.target', back);
-    setSpotlight(db, meeting.id, target.kind, target.id, deps.clock());
-    deps.events.publish({ type: 'meeting.spotlighted', actorId: user.id, clubId: access.club.id, meetingId: meeting.id, kind: target.kind, targetId: target.id });
+    await setSpotlight(db, meeting.id, target.kind, target.id, deps.clock());
+    await deps.events.publish({ type: 'meeting.spotlighted', actorId: user.id, clubId: access.club.id, meetingId: meeting.id, kind: target.kind, targetId: target.id });
     return seeOther(c, `${back}#meeting-banner`);
   });
 
   app.post('/clubs/:id/meeting-mode/:meetingId/end', async (c) => {
     const user = c.get('user');
-    const access = clubAccessOr404(deps, c.req.param('id'), user);
-    const meeting = meetingFor(c, access);
+    const access = await clubAccessOr404(deps, c.req.param('id'), user);
+    const meeting = await meetingFor(c, access);
     if (meeting.endedAt !== null && access.isModerator) return seeOther(c, `/clubs/${access.club.id}#meeting-records-title`);
     if (!user || !meetingCan(access, 'end', meeting)) return refuse(c);
-    endMeeting(db, meeting.id, deps.clock());
-    deps.events.publish({ type: 'meeting.ended', actorId: user.id, clubId: access.club.id, meetingId: meeting.id });
+    await endMeeting(db, meeting.id, deps.clock());
+    await deps.events.publish({ type: 'meeting.ended', actorId: user.id, clubId: access.club.id, meetingId: meeting.id });
     return seeOther(c, `/clubs/${access.club.id}#meeting-records-title`);
   });
 }

@@ -8,6 +8,12 @@
  * event it was sent; an event is never sent twice to a stream and none is skipped: a stream
  * that opens while an event is being drawn gets it from the replay or from the drawing,
  * whichever comes first.
+ *
+ * Drawing reads the database, so it takes turns: everything that writes to the streams of one
+ * club (a batch of events, a new stream's replay, a presence line) runs in that club's queue,
+ * one job after the other ({@link LiveService.inTurn}), so the messages of a stream go out in
+ * the order of the events even when one drawing takes longer than the next. A job that fails
+ * is logged and the queue goes on (a listener's failure never becomes an unhandled rejection).
  */
 import type { DomainEvent, DomainEventType } from '../events';
 import type { AreaDeps } from '../http/types';
@@ -18,7 +24,7 @@ import { loadClubAccess, progressOf } from '../clubs';
 import { translator, type Locale } from '../i18n';
 import { presenceFragment } from './club-pages';
 import { formatMessage, LiveHub, MAX_BACKLOG, type LiveStream, type RecordedEvent } from './hub';
-import { addAttendee, addMoment, chapterChangesSince, namedMembers, pollPlace, runningMeeting } from './queries';
+import { addAttendee, addAttendees, addMoment, chapterChangesSince, namedMembers, pollPlace, runningMeeting } from './queries';
 import type { StreamSink } from './sink';
 import { changeFor, mergeChanges, renderGroups, type ChapterLayout, type PageChange } from './render';
 import type { LiveMessage, StreamPlace, StreamViewer } from './types';
@@ -50,6 +56,11 @@ interface OpenStream extends LiveStream {
   lastSeq: number;
   /** The reader's progress as this stream last drew it (what a move opens is drawn from here). */
   progress: number;
+  /**
+   * Its replay has been sent (`live:open` first, then what it missed): until then the drawing
+   * of new events leaves it alone, and its replay, when its turn comes, covers them.
+   */
+  ready: boolean;
 }
 
 export class LiveService {
@@ -63,7 +74,10 @@ export class LiveService {
    * redraw. Bounded by count and by bytes (a quarter of `TEXT_CACHE_MB`).
    */
   private readonly paragraphs: LruCache<number, readonly Paragraph[]>;
+  /** Events heard and not yet drawn, per club (taken whole when the club's drawing job starts). */
   private readonly queued = new Map<number, RecordedEvent[]>();
+  /** The end of each club's queue of jobs (see the file comment); absent when it is idle. */
+  private readonly turns = new Map<number, Promise<void>>();
 
   constructor(private readonly deps: AreaDeps) {
     this.paragraphs = new LruCache(64, {
@@ -78,7 +92,8 @@ export class LiveService {
 
   /**
    * Runs one stream until it ends: registers it, replays what it missed since `lastId` (the
-   * `Last-Event-ID` of a reconnection, or the id the page was drawn at), and waits.
+   * `Last-Event-ID` of a reconnection, or the id the page was drawn at; without one, since now),
+   * and waits.
    */
   async run(sink: StreamSink, place: StreamPlace, viewer: StreamViewer, lastId: string | null): Promise<void> {
     let done!: () => void;
@@ -95,7 +110,8 @@ export class LiveService {
       viewer,
       groupKey: `${viewer.user?.id ?? 'visitor'}|${viewer.locale}|${viewer.timeZone ?? ''}`,
       lastSeq: 0,
-      progress: viewer.user ? progressOf(this.deps.db, place.readingId, viewer.user.id) : 0,
+      progress: viewer.user ? await progressOf(this.deps.db, place.readingId, viewer.user.id) : 0,
+      ready: false,
       send: (message: LiveMessage) => {
         if (closed) return;
         if (pending >= MAX_BACKLOG) {
@@ -120,56 +136,62 @@ export class LiveService {
       closed = true;
       done();
     });
+    // What it has seen: up to `lastId`, or everything before this moment.
+    const seen = lastId ?? this.hub.currentId(this.deps.clock());
     this.hub.add(stream);
-    this.attend(stream);
-    try {
+    void this.inTurn(stream.clubId, async () => {
+      await this.attend(stream);
       stream.send({ data: '', event: 'live:open' });
-      this.replay(stream, lastId);
+      await this.replay(stream, seen);
+    });
+    try {
       await ended;
     } finally {
       this.hub.remove(stream);
     }
   }
 
-  /** A just-started meeting: everyone who has its chapter open now has come. */
-  meetingStarted(meetingId: number, place: StreamPlace): void {
-    const now = this.deps.clock();
-    for (const stream of this.hub.streamsAt(place)) if (stream.viewer.user) addAttendee(this.deps.db, meetingId, stream.viewer.user.id, now);
+  /** A just-started meeting: everyone who has its chapter open now has come (one statement for all). */
+  async meetingStarted(meetingId: number, place: StreamPlace): Promise<void> {
+    const userIds = this.hub.streamsAt(place).flatMap((stream) => (stream.viewer.user ? [stream.viewer.user.id] : []));
+    await addAttendees(this.deps.db, meetingId, userIds, this.deps.clock());
   }
 
-  /** A member opening the running meeting's chapter has come (visitors and non-members do not count). */
-  private attend(stream: LiveStream): void {
+  /** A member opening the running meeting's chapter has come (visitors and non-members do not count). A failure is logged, the stream goes on. */
+  private async attend(stream: LiveStream): Promise<void> {
     const userId = stream.viewer.user?.id;
     if (userId === undefined) return;
-    const meeting = runningMeeting(this.deps.db, stream.clubId);
-    if (!meeting || meeting.readingId !== stream.readingId || meeting.chapterId !== stream.chapterId) return;
-    const access = loadClubAccess(this.deps.db, stream.clubId, stream.viewer.user);
-    if (access?.isMember) addAttendee(this.deps.db, meeting.id, userId, this.deps.clock());
+    try {
+      const meeting = await runningMeeting(this.deps.db, stream.clubId);
+      if (!meeting || meeting.readingId !== stream.readingId || meeting.chapterId !== stream.chapterId) return;
+      const access = await loadClubAccess(this.deps.db, stream.clubId, stream.viewer.user);
+      if (access?.isMember) await addAttendee(this.deps.db, meeting.id, userId, this.deps.clock());
+    } catch (error) {
+      this.failed(error);
+    }
   }
 
   /** A poll of the meeting's chapter opened or voted in while the meeting runs: part of its record. */
-  private pollDuringMeeting(clubId: number, pollId: number): void {
-    const meeting = runningMeeting(this.deps.db, clubId);
+  private async pollDuringMeeting(clubId: number, pollId: number): Promise<void> {
+    const meeting = await runningMeeting(this.deps.db, clubId);
     if (!meeting) return;
-    const place = pollPlace(this.deps.db, pollId);
-    if (place && place.readingId === meeting.readingId && place.chapterId === meeting.chapterId) addMoment(this.deps.db, meeting.id, 'poll', pollId, this.deps.clock());
+    const place = await pollPlace(this.deps.db, pollId);
+    if (place && place.readingId === meeting.readingId && place.chapterId === meeting.chapterId) await addMoment(this.deps.db, meeting.id, 'poll', pollId, this.deps.clock());
+  }
+
+  /** A chapter's paragraphs, kept while the chapter has streams to redraw. */
+  async paragraphsOf(chapterId: number): Promise<readonly Paragraph[]> {
+    return this.paragraphs.get(chapterId) ?? this.paragraphs.set(chapterId, await listParagraphs(this.deps.db, chapterId));
   }
 
   /** The paragraphs' places in a chapter (kept: a book's text never changes once imported). */
-  /** A chapter's paragraphs, kept while the chapter has streams to redraw. */
-  paragraphsOf(chapterId: number): readonly Paragraph[] {
-    return this.paragraphs.get(chapterId) ?? this.paragraphs.set(chapterId, listParagraphs(this.deps.db, chapterId));
-  }
-
-  layoutOf(chapterId: number): ChapterLayout {
+  async layoutOf(chapterId: number): Promise<ChapterLayout> {
     let layout = this.layouts.get(chapterId);
     if (!layout) {
-      const chapter = getChapterById(this.deps.db, chapterId);
+      const chapter = await getChapterById(this.deps.db, chapterId);
       layout = {
         lastPosition: chapter?.lastPosition ?? 0,
-        paragraphs: this.paragraphsOf(chapterId)
-          .filter((p) => p.kind !== 'heading')
-          .map((p) => ({ id: p.id, position: p.position })),
+        paragraphs: (await this.paragraphsOf(chapterId)).filter((p) => p.kind !== 'heading').map((p) => ({ id: p.id, position: p.position })),
       };
       if (this.layouts.size > 256) this.layouts.clear();
       this.layouts.set(chapterId, layout);
@@ -177,74 +199,105 @@ export class LiveService {
     return layout;
   }
 
-  private replay(stream: OpenStream, lastId: string | null): void {
+  /**
+   * Sends a new stream what it missed after `seen` (an event id), up to now, and makes it ready
+   * for the drawing of what comes next. Runs in the club's turn, so nothing is drawn for the
+   * club meanwhile: what is recorded after this starts is drawn by a later job.
+   */
+  private async replay(stream: OpenStream, seen: string): Promise<void> {
     const now = this.deps.clock();
     const currentSeq = this.hub.currentSeq;
-    if (lastId === null) {
-      stream.lastSeq = currentSeq;
-      return;
-    }
-    const missed = this.hub.since(stream.clubId, lastId);
+    const currentId = this.hub.currentId(now);
+    const missed = this.hub.since(stream.clubId, seen);
+    stream.lastSeq = currentSeq;
+    stream.ready = true;
     if (!Array.isArray(missed)) {
       // Older than what we keep (or from before a restart): ask the database what changed on
       // this chapter since the id's time, and draw only that.
-      stream.lastSeq = currentSeq;
       if (missed.at === null) return;
-      const changed = chapterChangesSince(this.deps.db, stream.readingId, stream.chapterId, missed.at);
+      const changed = await chapterChangesSince(this.deps.db, stream.readingId, stream.chapterId, missed.at);
       if (changed.paragraphIds.length === 0 && !changed.chapter && !changed.polls) return;
       const change: PageChange = {
         annotations: changed.paragraphIds.length > 0 || changed.chapter ? { paragraphIds: changed.paragraphIds, discussion: changed.chapter, reveal: true } : null,
         polls: changed.polls,
         threadsOf: null,
       };
-      this.deliver([[stream]], stream, change, [this.hub.currentId(now)], changed.paragraphIds);
+      await this.deliver([[stream]], stream, change, [currentId], changed.paragraphIds);
       return;
     }
+    if (missed.length === 0) return;
+    const layout = await this.layoutOf(stream.chapterId);
     for (const entry of missed) {
-      stream.lastSeq = entry.seq;
-      const change = this.changeOn(entry.event, stream);
-      if (change) this.deliver([[stream]], stream, change, [entry.id], change.threadsOf === null ? [] : [change.threadsOf]);
+      const change = this.changeOn(entry.event, stream, layout);
+      if (change) await this.deliver([[stream]], stream, change, [entry.id], change.threadsOf === null ? [] : [change.threadsOf]);
     }
-    stream.lastSeq = Math.max(stream.lastSeq, currentSeq);
   }
 
   /** What `event` changes on this stream's page; keeps the stream's idea of the reader's progress up to date. */
-  private changeOn(event: DomainEvent, stream: OpenStream): PageChange | null {
-    const change = changeFor(event, stream, this.layoutOf(stream.chapterId));
+  private changeOn(event: DomainEvent, stream: OpenStream, layout: ChapterLayout): PageChange | null {
+    const change = changeFor(event, stream, layout);
     if (event.type === 'progress.moved' && event.readingId === stream.readingId && event.userId === stream.viewer.user?.id) stream.progress = event.position;
     return change;
   }
 
-  private heard(event: DomainEvent): void {
+  /**
+   * Runs `job` after the club's earlier jobs (see the file comment). Never rejects: a failure
+   * is logged, and the next job runs.
+   */
+  private inTurn(clubId: number, job: () => Promise<void>): Promise<void> {
+    const turn = (this.turns.get(clubId) ?? Promise.resolve()).then(job).catch((error: unknown) => this.failed(error));
+    this.turns.set(clubId, turn);
+    void turn.then(() => {
+      if (this.turns.get(clubId) === turn) this.turns.delete(clubId);
+    });
+    return turn;
+  }
+
+  private failed(error: unknown): void {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.deps.log?.({ level: 'error', message: `live: ${failure.message}`, stack: failure.stack });
+  }
+
+  /**
+   * Hears one event of the bus. What it writes (a poll in a running meeting's record) is done
+   * before it returns, so the request that published the event answers after it; the drawing
+   * comes just after (`setImmediate`). Failures are logged here, never thrown at the bus.
+   */
+  private async heard(event: DomainEvent): Promise<void> {
     if (event.clubId === null) return;
+    const polled = event.type === 'poll.opened' || event.type === 'poll.voted' || event.type === 'poll.closed';
+    const writing = polled ? this.pollDuringMeeting(event.clubId, event.pollId).catch((error: unknown) => this.failed(error)) : undefined;
+    this.note(event, event.clubId);
+    await writing;
+  }
+
+  /** What the event does to this process's streams, at once: closes, presence, its id and place in the replay buffer, and its drawing (soon). */
+  private note(event: DomainEvent, clubId: number): void {
     if (event.type === 'member.left') {
-      for (const stream of this.hub.streamsOf(event.clubId)) if (stream.viewer.user?.id === event.userId) stream.close();
+      for (const stream of this.hub.streamsOf(clubId)) if (stream.viewer.user?.id === event.userId) stream.close();
       return;
     }
     if (event.type === 'club.changed' && event.what === 'progress_visibility') {
-      for (const stream of this.hub.streamsOf(event.clubId)) this.presenceChanged(stream);
+      for (const stream of this.hub.streamsOf(clubId)) this.presenceChanged(stream);
       return;
     }
-    if (event.type === 'poll.opened' || event.type === 'poll.voted' || event.type === 'poll.closed') this.pollDuringMeeting(event.clubId, event.pollId);
     if (!SHOWN.has(event.type)) return;
-    const recorded = this.hub.record(event.clubId, event, this.deps.clock());
-    if (this.hub.streamsOf(event.clubId).length === 0) return;
-    // Events heard before the next turn of the loop are drawn together: under load (a render
-    // takes longer than the gap between posts) one render covers several events.
-    const queue = this.queued.get(event.clubId);
+    const recorded = this.hub.record(clubId, event, this.deps.clock());
+    if (this.hub.streamsOf(clubId).length === 0) return;
+    // Events heard before the club's next drawing starts are drawn together: under load (a
+    // render takes longer than the gap between posts) one render covers several events.
+    const queue = this.queued.get(clubId);
     if (queue) {
       queue.push(recorded);
       return;
     }
-    this.queued.set(event.clubId, [recorded]);
+    this.queued.set(clubId, [recorded]);
     setImmediate(() => {
-      const batch = this.queued.get(event.clubId!) ?? [];
-      this.queued.delete(event.clubId!);
-      try {
-        this.fanOut(event.clubId!, batch);
-      } catch (error) {
-        this.deps.log?.({ level: 'error', message: `live: ${(error as Error).message}`, stack: (error as Error).stack });
-      }
+      void this.inTurn(clubId, () => {
+        const batch = this.queued.get(clubId) ?? [];
+        this.queued.delete(clubId);
+        return this.fanOut(clubId, batch);
+      });
     });
   }
 
@@ -255,16 +308,19 @@ export class LiveService {
    * last of them (the earlier ones are id-only messages, which only move the browser's
    * Last-Event-ID), so a reconnection never replays an event twice nor skips one.
    */
-  private fanOut(clubId: number, batch: readonly RecordedEvent[]): void {
+  private async fanOut(clubId: number, batch: readonly RecordedEvent[]): Promise<void> {
+    const streams = (this.hub.streamsOf(clubId) as OpenStream[]).filter((stream) => stream.ready);
+    const layouts = new Map<number, ChapterLayout>();
+    for (const chapterId of new Set(streams.map((stream) => stream.chapterId))) layouts.set(chapterId, await this.layoutOf(chapterId));
     const buckets = new Map<string, { place: StreamPlace; change: PageChange; ids: string[]; threads: number[]; groups: Map<string, OpenStream[]> }>();
-    for (const stream of this.hub.streamsOf(clubId) as OpenStream[]) {
+    for (const stream of streams) {
       let merged: PageChange | null = null;
       const ids: string[] = [];
       const threads = new Set<number>();
       for (const recorded of batch) {
         if (stream.lastSeq >= recorded.seq) continue;
         stream.lastSeq = recorded.seq;
-        const change = this.changeOn(recorded.event, stream);
+        const change = this.changeOn(recorded.event, stream, layouts.get(stream.chapterId)!);
         if (!change) continue;
         ids.push(recorded.id);
         if (change.threadsOf !== null) threads.add(change.threadsOf);
@@ -278,12 +334,14 @@ export class LiveService {
       if (group) group.push(stream);
       else bucket.groups.set(stream.groupKey, [stream]);
     }
-    for (const bucket of buckets.values()) this.deliver([...bucket.groups.values()], bucket.place, bucket.change, bucket.ids, bucket.threads);
+    // Each stream is in one bucket: the buckets may be drawn side by side.
+    await Promise.all([...buckets.values()].map((bucket) => this.deliver([...bucket.groups.values()], bucket.place, bucket.change, bucket.ids, bucket.threads)));
   }
 
   /** Renders `change` once per group and writes the same bytes to every stream of the group. */
-  private deliver(groups: readonly (readonly LiveStream[])[], place: StreamPlace, change: PageChange, ids: readonly string[], threads: readonly number[] = []): void {
-    const renders = renderGroups(this.deps, place, groups, change, this.deps.clock(), change.annotations ? this.paragraphsOf(place.chapterId) : []);
+  private async deliver(groups: readonly (readonly LiveStream[])[], place: StreamPlace, change: PageChange, ids: readonly string[], threads: readonly number[] = []): Promise<void> {
+    const paragraphs = change.annotations ? await this.paragraphsOf(place.chapterId) : [];
+    const renders = await renderGroups(this.deps, place, groups, change, this.deps.clock(), paragraphs);
     const encoder = new TextEncoder();
     let head = '';
     for (const paragraphId of threads) head += formatMessage({ event: 'live:threads', data: String(paragraphId) });
@@ -309,13 +367,13 @@ export class LiveService {
       this.presenceTimer = null;
       const due = [...this.presenceDue.values()];
       this.presenceDue.clear();
-      for (const at of due) this.sendPresence(at);
+      for (const at of due) void this.inTurn(at.clubId, () => this.sendPresence(at));
     }, PRESENCE_DELAY_MS);
     this.presenceTimer.unref();
   }
 
   /** "4 reading this chapter now": distinct readers (each visitor's stream counts as one). */
-  private sendPresence(place: StreamPlace): void {
+  private async sendPresence(place: StreamPlace): Promise<void> {
     const streams = this.hub.streamsAt(place);
     if (streams.length === 0) return;
     const userIds = new Set<number>();
@@ -325,10 +383,12 @@ export class LiveService {
       if (id === undefined) visitors += 1;
       else userIds.add(id);
     }
-    const presence = { count: userIds.size + visitors, names: namedMembers(this.deps.db, place.clubId, [...userIds]) };
-    // One message per language, encoded once for all its streams.
+    const presence = { count: userIds.size + visitors, names: await namedMembers(this.deps.db, place.clubId, [...userIds]) };
+    // One message per language, encoded once for all its streams (those still waiting for their
+    // replay get the line later: opening a stream asks for the presence to be sent again).
     const byLocale = new Map<Locale, LiveMessage>();
-    for (const stream of streams) {
+    for (const stream of this.hub.streamsAt(place) as OpenStream[]) {
+      if (!stream.ready) continue;
       const locale = stream.viewer.locale;
       let message = byLocale.get(locale);
       if (message === undefined) {
@@ -339,4 +399,3 @@ export class LiveService {
     }
   }
 }
-

@@ -58,9 +58,10 @@ export function recordAudit(db: Db, events: EventBus, clock: () => number): () =
   // Written once for the whole site: by the process where the event happened.
   return events.subscribe(
     '*',
-    (event) => {
+    async (event) => {
       const entry = auditEntryFor(event, clock());
-      if (entry) insertLogEntry(db, entry);
+      // A failure is reported by the bus (it catches what a listener rejects with).
+      if (entry) await insertLogEntry(db, entry);
     },
     'once',
   );

@@ -6,10 +6,9 @@
  * once (the outbox's unique key: reader, kind, period). A server that was down at 08:00 makes
  * the missed digest at its next run — once, with everything waiting up to that 08:00.
  */
-import type { Sqlite } from '../../db/connection';
-import { inTransaction } from '../../db/connection';
+import { transaction } from '../../db/connection';
 import { addDays, viewerTimeZone, wallTimeAt, wallTimeToUtc, type WallTime } from '../i18n/zoned-time';
-import { newMessageId, preferenceIn, type NotifyContext } from './fanout';
+import { newMessageId, preferenceIn, withDb, type NotifyContext } from './fanout';
 import { insertMail, markDigested, markNotMailed, preferenceRows, recipientsWaitingForDigest, userBasics, waitingForDigest } from './queries';
 
 /** The local hour digests go out at. */
@@ -39,8 +38,8 @@ export const DIGEST_SLICE_MS = 4;
  * least one), yielding to the event loop between transactions so pages keep being served.
  * Returns how many digest mails were made.
  */
-export async function buildDueDigests(ctx: NotifyContext, sqlite: Sqlite, now: number, sliceMs = DIGEST_SLICE_MS): Promise<number> {
-  const recipients = recipientsWaitingForDigest(ctx.db);
+export async function buildDueDigests(ctx: NotifyContext, now: number, sliceMs = DIGEST_SLICE_MS): Promise<number> {
+  const recipients = await recipientsWaitingForDigest(ctx.db);
   // Readers share a handful of time zones: each zone's last 08:00 is worked out once per run.
   const moments = new Map<string, Record<'daily' | 'weekly', { at: number; key: string }>>();
   const momentsIn = (timeZone: string) => {
@@ -52,29 +51,35 @@ export async function buildDueDigests(ctx: NotifyContext, sqlite: Sqlite, now: n
   let made = 0;
   let next = 0;
   while (next < recipients.length) {
-    made += inTransaction(sqlite, () => {
+    // The body may run again (PostgreSQL, on a serialization failure): it starts from `next` as
+    // it was, and `next` moves only once the transaction has committed.
+    const done = await transaction(ctx.db, async (tx) => {
+      const inTx = withDb(ctx, tx);
       const started = performance.now();
       let count = 0;
+      let upTo = next;
       do {
-        const chunk = recipients.slice(next, next + CHUNK);
-        next += chunk.length;
-        const users = userBasics(ctx.db, chunk);
-        for (const recipientId of chunk) count += digestsOf(ctx, recipientId, momentsIn(viewerTimeZone(users.get(recipientId)?.timeZone)), now);
-      } while (next < recipients.length && performance.now() - started < sliceMs);
-      return count;
+        const chunk = recipients.slice(upTo, upTo + CHUNK);
+        upTo += chunk.length;
+        const users = await userBasics(tx, chunk);
+        for (const recipientId of chunk) count += await digestsOf(inTx, recipientId, momentsIn(viewerTimeZone(users.get(recipientId)?.timeZone)), now);
+      } while (upTo < recipients.length && performance.now() - started < sliceMs);
+      return { count, upTo };
     });
+    made += done.count;
+    next = done.upTo;
     await new Promise((resolve) => setImmediate(resolve));
   }
   return made;
 }
 
 /** One reader's due digests (daily, weekly): the mail rows, and their notifications marked. */
-function digestsOf(ctx: NotifyContext, recipientId: number, moments: Record<'daily' | 'weekly', { at: number; key: string }>, now: number): number {
-  const preferences = preferenceRows(ctx.db, recipientId);
+async function digestsOf(ctx: NotifyContext, recipientId: number, moments: Record<'daily' | 'weekly', { at: number; key: string }>, now: number): Promise<number> {
+  const preferences = await preferenceRows(ctx.db, recipientId);
   const gathered = { daily: [] as number[], weekly: [] as number[] };
   const modes = new Map<number | null, 'daily' | 'weekly' | null>();
   const dropped: number[] = [];
-  for (const row of waitingForDigest(ctx.db, recipientId, now)) {
+  for (const row of await waitingForDigest(ctx.db, recipientId, now)) {
     if (!modes.has(row.clubId)) {
       const email = preferenceIn(preferences, row.clubId).email;
       modes.set(row.clubId, email === 'daily' || email === 'weekly' ? email : null);
@@ -84,14 +89,14 @@ function digestsOf(ctx: NotifyContext, recipientId: number, moments: Record<'dai
     if (kind === null) dropped.push(row.id);
     else if (row.createdAt <= moments[kind].at) gathered[kind].push(row.id);
   }
-  markNotMailed(ctx.db, dropped);
+  await markNotMailed(ctx.db, dropped);
   let count = 0;
   for (const kind of ['daily', 'weekly'] as const) {
     if (gathered[kind].length === 0) continue;
-    const mailId = insertMail(ctx.db, { recipientId, kind, notificationId: null, clubId: null, periodKey: moments[kind].key, messageId: newMessageId(ctx.mailDomain), now });
+    const mailId = await insertMail(ctx.db, { recipientId, kind, notificationId: null, clubId: null, periodKey: moments[kind].key, messageId: newMessageId(ctx.mailDomain), now });
     // Already made for this period (another process, a second run): the rest waits for the next.
     if (mailId === null) continue;
-    markDigested(ctx.db, gathered[kind], mailId);
+    await markDigested(ctx.db, gathered[kind], mailId);
     count++;
   }
   return count;

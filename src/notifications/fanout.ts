@@ -13,8 +13,7 @@
  * Only ids and facts are stored; what a notification says is decided when it is shown or sent.
  */
 import { randomBytes } from 'node:crypto';
-import type { Db, Sqlite } from '../../db/connection';
-import { inTransaction } from '../../db/connection';
+import { transaction, type Db } from '../../db/connection';
 import type { NotificationFacts } from '../../db/schema';
 import { extractMentions } from '../annotations';
 import { pollResultsVisibleTo, type PollState } from '../polls';
@@ -41,6 +40,7 @@ import { DEFAULT_PREFERENCE, type NotificationKind, type Preference } from './ty
 
 /** What writing notifications needs to know. */
 export interface NotifyContext {
+  /** The handle to write with: inside a transaction, the transaction's (see {@link withDb}). */
   db: Db;
   /** Whether e-mail is configured (SMTP_URL and MAIL_FROM); without it no mail rows are made. */
   mailEnabled: boolean;
@@ -57,9 +57,14 @@ export interface NotifyInput {
   groupKey?: string;
 }
 
+/** The same context writing through `db` (a transaction's handle). */
+export function withDb(ctx: NotifyContext, db: Db): NotifyContext {
+  return db === ctx.db ? ctx : { ...ctx, db };
+}
+
 /** A reader's preference in a club: the club's own, else "all clubs", else the default. */
-export function preferenceFor(db: Db, userId: number, clubId: number | null): Preference {
-  return preferenceIn(preferenceRows(db, userId), clubId);
+export async function preferenceFor(db: Db, userId: number, clubId: number | null): Promise<Preference> {
+  return preferenceIn(await preferenceRows(db, userId), clubId);
 }
 
 /** The same, from a reader's preference rows already read (club 0 is "all clubs"). */
@@ -76,28 +81,29 @@ export function newMessageId(domain: string): string {
 
 /**
  * Writes one notification (and its mail, when the reader chose "at once"). Call it inside the
- * transaction of what caused it; other areas (and `src/app.tsx`) use it to add kinds.
- * Returns the notification's id, or null when the reader wants neither in-app nor e-mail.
+ * transaction of what caused it, with a context on that transaction's handle; other areas
+ * (and `src/app.tsx`) use it to add kinds. Returns the notification's id, or null when the
+ * reader wants neither in-app nor e-mail.
  *
  * @example
- * inTransaction(sqlite, () => {
- *   saveMeeting(db, meeting);
- *   for (const member of members) notify(ctx, { recipientId: member, clubId, kind: 'chapter_opened', facts: { readingId, chapterId } }, now);
+ * await transaction(db, async (tx) => {
+ *   await saveMeeting(tx, meeting);
+ *   for (const member of members) await notify(withDb(ctx, tx), { recipientId: member, clubId, kind: 'chapter_opened', facts: { readingId, chapterId } }, now);
  * });
  */
-export function notify(ctx: NotifyContext, input: NotifyInput, now: number): number | null {
-  const preference = preferenceFor(ctx.db, input.recipientId, input.clubId);
+export async function notify(ctx: NotifyContext, input: NotifyInput, now: number): Promise<number | null> {
+  const preference = await preferenceFor(ctx.db, input.recipientId, input.clubId);
   if (input.groupKey) {
-    const existing = unreadInGroup(ctx.db, input.recipientId, input.groupKey);
+    const existing = await unreadInGroup(ctx.db, input.recipientId, input.groupKey);
     if (existing) {
-      updateGrouped(ctx.db, existing.id, mergeFacts(existing.facts, input.facts), now);
+      await updateGrouped(ctx.db, existing.id, mergeFacts(existing.facts, input.facts), now);
       return existing.id;
     }
   }
   const mailMode = ctx.mailEnabled ? preference.email : 'never';
   const mailStatus = mailMode === 'never' ? 'none' : mailMode === 'instant' ? (DIGEST_ONLY.has(input.kind) ? 'none' : 'instant') : 'digest';
   if (!preference.inApp && mailStatus === 'none') return null;
-  const id = insertNotification(ctx.db, {
+  const id = await insertNotification(ctx.db, {
     recipientId: input.recipientId,
     clubId: input.clubId,
     kind: input.kind,
@@ -108,8 +114,8 @@ export function notify(ctx: NotifyContext, input: NotifyInput, now: number): num
     createdAt: now,
   });
   if (mailStatus === 'instant') {
-    const mailId = insertMail(ctx.db, { recipientId: input.recipientId, kind: 'instant', notificationId: id, clubId: input.clubId, periodKey: null, messageId: newMessageId(ctx.mailDomain), now });
-    if (mailId !== null) setMailOfNotification(ctx.db, id, mailId);
+    const mailId = await insertMail(ctx.db, { recipientId: input.recipientId, kind: 'instant', notificationId: id, clubId: input.clubId, periodKey: null, messageId: newMessageId(ctx.mailDomain), now });
+    if (mailId !== null) await setMailOfNotification(ctx.db, id, mailId);
   }
   return id;
 }
@@ -124,29 +130,30 @@ function mergeFacts(old: NotificationFacts, added: NotificationFacts): Notificat
   return merged;
 }
 
-type Source = ReturnType<typeof pendingSources>[number];
+type Source = Awaited<ReturnType<typeof pendingSources>>[number];
 
 /**
  * Turns pending sources into notifications, a batch at a time, each batch in one transaction.
  * Returns how many sources were handled. Sources about something already gone (a deleted
  * comment) are dropped with nothing written.
  */
-export function drainSources(ctx: NotifyContext, sqlite: Sqlite, now: number, batch = 200): number {
+export async function drainSources(ctx: NotifyContext, now: number, batch = 200): Promise<number> {
   let handled = 0;
   for (;;) {
-    const done = inTransaction(sqlite, () => {
-      const sources = pendingSources(ctx.db, batch);
+    const done = await transaction(ctx.db, async (tx) => {
+      const inTx = withDb(ctx, tx);
+      const sources = await pendingSources(tx, batch);
       // A join through an invitation tells the inviter; moderators who are that inviter hear once.
       const invitedBy = new Map<string, number>();
       for (const source of sources) {
         if (source.kind === 'invitation' && source.actorId !== null) {
-          const inviter = invitationCreator(ctx.db, source.subjectId);
+          const inviter = await invitationCreator(tx, source.subjectId);
           if (inviter !== null) invitedBy.set(`${source.clubId}:${source.actorId}`, inviter);
         }
       }
-      for (const source of sources) fanOut(ctx, source, now, invitedBy);
-      deleteSources(
-        ctx.db,
+      for (const source of sources) await fanOut(inTx, source, now, invitedBy);
+      await deleteSources(
+        tx,
         sources.map((s) => s.id),
       );
       return sources.length;
@@ -156,65 +163,65 @@ export function drainSources(ctx: NotifyContext, sqlite: Sqlite, now: number, ba
   }
 }
 
-function fanOut(ctx: NotifyContext, source: Source, now: number, invitedBy: Map<string, number>): void {
+async function fanOut(ctx: NotifyContext, source: Source, now: number, invitedBy: Map<string, number>): Promise<void> {
   const { db } = ctx;
   switch (source.kind) {
     case 'comment': {
-      const comment = commentFacts(db, source.subjectId);
+      const comment = await commentFacts(db, source.subjectId);
       if (!comment || comment.visibility !== 'club' || comment.deletedAt !== null) return;
       const facts = { commentId: comment.id, rootId: comment.rootId ?? comment.id, actorId: comment.authorId };
       const told = new Set<number>([comment.authorId]);
       if (comment.parentId !== null) {
-        const parentAuthor = commentAuthor(db, comment.parentId);
-        if (parentAuthor !== null && !told.has(parentAuthor) && isMemberOf(db, comment.clubId, parentAuthor)) {
-          notify(ctx, { recipientId: parentAuthor, clubId: comment.clubId, kind: 'reply', facts }, now);
+        const parentAuthor = await commentAuthor(db, comment.parentId);
+        if (parentAuthor !== null && !told.has(parentAuthor) && (await isMemberOf(db, comment.clubId, parentAuthor))) {
+          await notify(ctx, { recipientId: parentAuthor, clubId: comment.clubId, kind: 'reply', facts }, now);
           told.add(parentAuthor);
         }
       }
-      for (const recipientId of membersNamed(db, comment.clubId, extractMentions(comment.body))) {
+      for (const recipientId of await membersNamed(db, comment.clubId, extractMentions(comment.body))) {
         if (told.has(recipientId)) continue;
-        notify(ctx, { recipientId, clubId: comment.clubId, kind: 'mention', facts }, now);
+        await notify(ctx, { recipientId, clubId: comment.clubId, kind: 'mention', facts }, now);
         told.add(recipientId);
       }
       return;
     }
     case 'reaction': {
-      const comment = commentFacts(db, source.subjectId);
+      const comment = await commentFacts(db, source.subjectId);
       if (!comment || source.actorId === null || comment.authorId === source.actorId || comment.deletedAt !== null) return;
-      if (!isMemberOf(db, comment.clubId, comment.authorId)) return;
-      notify(ctx, { recipientId: comment.authorId, clubId: comment.clubId, kind: 'reactions', facts: { commentId: comment.id, rootId: comment.rootId ?? comment.id, actorIds: [source.actorId] }, groupKey: `reactions:${comment.id}` }, now);
+      if (!(await isMemberOf(db, comment.clubId, comment.authorId))) return;
+      await notify(ctx, { recipientId: comment.authorId, clubId: comment.clubId, kind: 'reactions', facts: { commentId: comment.id, rootId: comment.rootId ?? comment.id, actorIds: [source.actorId] }, groupKey: `reactions:${comment.id}` }, now);
       return;
     }
     case 'member': {
       if (source.clubId === null) return;
       const inviter = invitedBy.get(`${source.clubId}:${source.subjectId}`);
-      for (const member of clubMembers(db, source.clubId)) {
+      for (const member of await clubMembers(db, source.clubId)) {
         if (member.role === 'member' || member.userId === source.subjectId || member.userId === inviter) continue;
-        notify(ctx, { recipientId: member.userId, clubId: source.clubId, kind: 'member_joined', facts: { userId: source.subjectId } }, now);
+        await notify(ctx, { recipientId: member.userId, clubId: source.clubId, kind: 'member_joined', facts: { userId: source.subjectId } }, now);
       }
       return;
     }
     case 'invitation': {
       if (source.clubId === null || source.actorId === null) return;
       const inviter = invitedBy.get(`${source.clubId}:${source.actorId}`);
-      if (inviter === undefined || inviter === source.actorId || !isMemberOf(db, source.clubId, inviter)) return;
-      notify(ctx, { recipientId: inviter, clubId: source.clubId, kind: 'invitation_accepted', facts: { userId: source.actorId, invitationId: source.subjectId } }, now);
+      if (inviter === undefined || inviter === source.actorId || !(await isMemberOf(db, source.clubId, inviter))) return;
+      await notify(ctx, { recipientId: inviter, clubId: source.clubId, kind: 'invitation_accepted', facts: { userId: source.actorId, invitationId: source.subjectId } }, now);
       return;
     }
     case 'poll': {
-      const poll = pollRow(db, source.subjectId);
+      const poll = await pollRow(db, source.subjectId);
       // A poll that opens later is announced by the scheduler at its opening time.
       if (!poll || (poll.opensAt !== null && poll.opensAt > now)) return;
-      pollOpened(ctx, poll.id, poll.clubId, poll.createdBy, now);
+      await pollOpened(ctx, poll.id, poll.clubId, poll.createdBy, now);
       return;
     }
     case 'poll_closed':
-      pollResultsOpened(ctx, source.subjectId, now);
+      await pollResultsOpened(ctx, source.subjectId, now);
       return;
     case 'moderation': {
-      const entry = logEntry(db, source.subjectId);
+      const entry = await logEntry(db, source.subjectId);
       if (!entry || entry.targetUserId === null || entry.clubId === null || entry.targetUserId === entry.actorId) return;
-      notify(ctx, { recipientId: entry.targetUserId, clubId: entry.clubId, kind: 'moderated', facts: { logId: entry.id, commentId: entry.subjectId } }, now);
+      await notify(ctx, { recipientId: entry.targetUserId, clubId: entry.clubId, kind: 'moderated', facts: { logId: entry.id, commentId: entry.subjectId } }, now);
       return;
     }
     default:
@@ -223,10 +230,10 @@ function fanOut(ctx: NotifyContext, source: Source, now: number, invitedBy: Map<
 }
 
 /** Every member but the one who made it hears that a poll opened. */
-export function pollOpened(ctx: NotifyContext, pollId: number, clubId: number, creatorId: number | null, now: number): void {
-  for (const member of clubMembers(ctx.db, clubId)) {
+export async function pollOpened(ctx: NotifyContext, pollId: number, clubId: number, creatorId: number | null, now: number): Promise<void> {
+  for (const member of await clubMembers(ctx.db, clubId)) {
     if (member.userId === creatorId) continue;
-    notify(ctx, { recipientId: member.userId, clubId, kind: 'poll_opened', facts: { pollId } }, now);
+    await notify(ctx, { recipientId: member.userId, clubId, kind: 'poll_opened', facts: { pollId } }, now);
   }
 }
 
@@ -234,18 +241,18 @@ export function pollOpened(ctx: NotifyContext, pollId: number, clubId: number, c
  * A poll has closed: members who now see results they could not see while it was open hear of
  * it. Decided by the polls area's rule, asked twice (as it is now, and as if still open).
  */
-export function pollResultsOpened(ctx: NotifyContext, pollId: number, now: number): void {
-  const poll = pollRow(ctx.db, pollId);
+export async function pollResultsOpened(ctx: NotifyContext, pollId: number, now: number): Promise<void> {
+  const poll = await pollRow(ctx.db, pollId);
   if (!poll) return;
-  const voters = votersOf(ctx.db, poll.id);
+  const voters = await votersOf(ctx.db, poll.id);
   const state: PollState = { resultsVisibility: poll.resultsVisibility, opensAt: poll.opensAt, closesAt: poll.closesAt, closedAt: poll.closedAt, chapterLastPosition: null };
   const whileOpen: PollState = { ...state, closesAt: null, closedAt: null };
-  for (const member of clubMembers(ctx.db, poll.clubId)) {
+  for (const member of await clubMembers(ctx.db, poll.clubId)) {
     const viewer = { isMember: true, canSeeClub: true, isModerator: member.role !== 'member', hasVoted: voters.has(member.userId), progressPosition: 0 };
     // after_chapter polls depend on progress, not on closing: nothing new to say when they close.
     if (poll.resultsVisibility === 'after_chapter' && !viewer.isModerator) continue;
     if (pollResultsVisibleTo(state, viewer, now) && !pollResultsVisibleTo(whileOpen, viewer, now)) {
-      notify(ctx, { recipientId: member.userId, clubId: poll.clubId, kind: 'poll_results', facts: { pollId: poll.id } }, now);
+      await notify(ctx, { recipientId: member.userId, clubId: poll.clubId, kind: 'poll_results', facts: { pollId: poll.id } }, now);
     }
   }
 }

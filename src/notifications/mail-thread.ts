@@ -1,8 +1,9 @@
 /**
  * The mail outbox's thread: the worker (worker.ts) and the digests' building (digests.ts) run
- * here, in a `worker_threads` thread with its own SQLite connection, so that rendering mails,
+ * here, in a `worker_threads` thread with its own database connection, so that rendering mails,
  * nodemailer's work and the commits' waits for the disk never hold the event loop that serves
- * pages. The thread lowers its own scheduling priority (Linux's nice is per thread), so when
+ * pages. On SQLite the thread opens the same file (`openDatabase`); on PostgreSQL it opens its
+ * own small pool on the same database (`openPostgresEngine`), when it is given the URL. The thread lowers its own scheduling priority (Linux's nice is per thread), so when
  * the cores are busy the pages are served first and the mail takes what is left.
  *
  * The same code runs in the app's own thread in tests and wherever no thread is started
@@ -13,14 +14,16 @@
 import { setPriority } from 'node:os';
 import * as workerThreads from 'node:worker_threads';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase, type Synchronous } from '../../db/connection';
+import { openDatabase, type Db, type Synchronous } from '../../db/connection';
 import { buildDueDigests } from './digests';
 import { composeMail } from './routes/mail';
 import { MailWorker, smtpTransport, type DeliveryReport } from './worker';
 
+/** The database the thread opens for itself: the app's SQLite file, or its PostgreSQL URL. */
+export type MailThreadDatabase = { engine: 'sqlite'; path: string; synchronous: Synchronous } | { engine: 'pg'; url: string };
+
 export interface MailThreadData {
-  databasePath: string;
-  synchronous: Synchronous;
+  database: MailThreadDatabase;
   origin: string;
   smtpUrl: string;
   mailFrom: string;
@@ -39,35 +42,54 @@ if (parentPort && (workerData as { marginaliaMailThread?: boolean } | null)?.mar
   } catch {
     // Not allowed here (a container without the capability to renice): run at the same priority.
   }
-  const { db, sqlite } = openDatabase(data.databasePath, { migrate: false, synchronous: data.synchronous });
+  const database = openThreadDatabase(data.database);
   const transport = smtpTransport(data.smtpUrl, data.mailFrom);
   const log = (line: Record<string, unknown>) => port.postMessage({ type: 'log', line } satisfies FromThread);
-  const worker = new MailWorker({ db, sqlite, transport, compose: (row, now) => composeMail(db, data.origin, row, now), clock: Date.now, log });
-  const ctx = { db, mailEnabled: true, mailDomain: new URL(data.origin).hostname || 'localhost' };
+  const started = database.then(({ db }) => ({
+    worker: new MailWorker({ db, transport, compose: (tx, row, now) => composeMail(tx, data.origin, row, now), clock: Date.now, log }),
+    ctx: { db, mailEnabled: true, mailDomain: new URL(data.origin).hostname || 'localhost' },
+  }));
+  // A database that could not be opened is said in the answer to each message.
+  void started.catch(() => null);
   let delivering: Promise<unknown> = Promise.resolve();
   const answer = (id: number, work: () => Promise<unknown>) =>
-    work().then(
+    started.then(work).then(
       (value) => port.postMessage({ id, ok: true, value } satisfies FromThread),
       (error: unknown) => port.postMessage({ id, ok: false, error: (error as Error)?.message ?? String(error) } satisfies FromThread),
     );
   port.on('message', (message: ToThread) => {
     if (message.type === 'deliver') {
       // One round at a time, as in the app's thread (service.ts).
-      const round = delivering.then(() => worker.deliverDue());
+      const round = delivering.then(() => started).then(({ worker }) => worker.deliverDue());
       delivering = round.catch(() => null);
       void answer(message.id, () => round);
     } else if (message.type === 'digests') {
-      void answer(message.id, () => buildDueDigests(ctx, sqlite, message.now));
+      void answer(message.id, async () => buildDueDigests((await started).ctx, message.now));
     } else {
       void answer(message.id, async () => {
-        worker.stop();
+        (await started).worker.stop();
         await delivering;
         transport.close?.();
-        sqlite.close();
+        await (await database).close();
         return null;
       });
     }
   });
+}
+
+/** The thread's own connection: synchronous to open on SQLite, a pool of two on PostgreSQL. */
+async function openThreadDatabase(database: MailThreadDatabase): Promise<{ db: Db; close: () => Promise<void> }> {
+  if (database.engine === 'pg') {
+    const { openPostgresEngine } = await import('../../db/connection-pg');
+    return openPostgresEngine(database.url, { migrate: false, max: 2 });
+  }
+  const { db, sqlite } = openDatabase(database.path, { migrate: false, synchronous: database.synchronous });
+  return {
+    db,
+    close: async () => {
+      sqlite.close();
+    },
+  };
 }
 
 /** The main thread's handle on the mail thread: the same rounds as a MailWorker, asked by message. */

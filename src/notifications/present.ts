@@ -7,7 +7,7 @@
  * when `pollResultsVisibleTo` says so now. A notification from a club the reader has left
  * is not shown at all.
  */
-import type { Db } from '../../db/connection';
+import { first, type Db } from '../../db/connection';
 import { and, eq } from 'drizzle-orm';
 import { meetings, type NotificationRow } from '../../db/schema';
 import { excerpt } from '../lib/excerpt';
@@ -34,9 +34,12 @@ export function plainExcerpt(markdown: string): string {
   return commentPlainText(markdown, EXCERPT_MAX);
 }
 
-/** A plain text (a meeting's cancellation reason) cut to the excerpt's length. */
-
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) ? value : null);
+
+/** A meeting of the club (its title and time are the club's, not the book's: no gate). */
+async function meetingIn(db: Db, clubId: number, meetingId: number) {
+  return first(await db.select().from(meetings).where(and(eq(meetings.id, meetingId), eq(meetings.clubId, clubId))));
+}
 
 /** Per rendering, the facts several notifications of one club share. */
 class Lookups {
@@ -50,19 +53,19 @@ class Lookups {
     private readonly rows: readonly NotificationRow[],
   ) {}
 
-  accessTo(clubId: number): ClubAccess | null {
-    if (!this.access.has(clubId)) this.access.set(clubId, loadClubAccess(this.db, clubId, { id: this.recipientId }));
+  async accessTo(clubId: number): Promise<ClubAccess | null> {
+    if (!this.access.has(clubId)) this.access.set(clubId, await loadClubAccess(this.db, clubId, { id: this.recipientId }));
     return this.access.get(clubId) ?? null;
   }
 
-  viewerIn(access: ClubAccess, readingId: number): GateViewer {
+  async viewerIn(access: ClubAccess, readingId: number): Promise<GateViewer> {
     let viewer = this.viewers.get(readingId);
-    if (!viewer) this.viewers.set(readingId, (viewer = gateViewerFor(this.db, access, readingId)));
+    if (!viewer) this.viewers.set(readingId, (viewer = await gateViewerFor(this.db, access, readingId)));
     return viewer;
   }
 
   /** A reader's display name; "someone" for an account since deleted. */
-  nameOf(userId: number | null, t: Translator): string {
+  async nameOf(userId: number | null, t: Translator): Promise<string> {
     if (userId === null) return t('notifications.someone');
     if (!this.names) {
       const ids = new Set<number>();
@@ -72,18 +75,18 @@ class Lookups {
           if (id !== null) ids.add(id);
         }
       }
-      this.names = new Map([...userBasics(this.db, [...ids])].map(([id, user]) => [id, user.displayName]));
+      this.names = new Map([...(await userBasics(this.db, [...ids]))].map(([id, user]) => [id, user.displayName]));
     }
     return this.names.get(userId) ?? t('notifications.someone');
   }
 }
 
 /** The notifications the recipient may still see, said for them now. */
-export function presentNotifications(db: Db, recipient: Recipient, rows: readonly NotificationRow[], now: number): NotificationView[] {
+export async function presentNotifications(db: Db, recipient: Recipient, rows: readonly NotificationRow[], now: number): Promise<NotificationView[]> {
   const lookups = new Lookups(db, recipient.id, rows);
   const views: NotificationView[] = [];
   for (const row of rows) {
-    const view = presentOne(db, recipient, row, lookups, now);
+    const view = await presentOne(db, recipient, row, lookups, now);
     if (view) views.push(view);
   }
   return views;
@@ -91,11 +94,11 @@ export function presentNotifications(db: Db, recipient: Recipient, rows: readonl
 
 type Said = { text: string; href: string; excerpt?: string | null };
 
-function presentOne(db: Db, recipient: Recipient, row: NotificationRow, lookups: Lookups, now: number): NotificationView | null {
+async function presentOne(db: Db, recipient: Recipient, row: NotificationRow, lookups: Lookups, now: number): Promise<NotificationView | null> {
   if (row.clubId === null) return null;
-  const access = lookups.accessTo(row.clubId);
+  const access = await lookups.accessTo(row.clubId);
   if (!access || !access.isMember) return null;
-  const said = say(db, recipient, row, access, lookups, now);
+  const said = await say(db, recipient, row, access, lookups, now);
   if (!said) return null;
   const time = row.updatedAt;
   return {
@@ -122,25 +125,25 @@ interface CommentPlace {
   readable: boolean;
 }
 
-function commentPlace(db: Db, t: Translator, access: ClubAccess, commentId: number | null, lookups: Lookups, now: number): CommentPlace | null {
+async function commentPlace(db: Db, t: Translator, access: ClubAccess, commentId: number | null, lookups: Lookups, now: number): Promise<CommentPlace | null> {
   if (commentId === null) return null;
-  const comment = commentFacts(db, commentId);
+  const comment = await commentFacts(db, commentId);
   if (!comment || comment.clubId !== access.club.id) return null;
-  const reading = getReading(db, access.club.id, comment.readingId);
-  const chapter = getChapterById(db, comment.chapterId);
+  const reading = await getReading(db, access.club.id, comment.readingId);
+  const chapter = await getChapterById(db, comment.chapterId);
   if (!reading || !chapter) return null;
-  const paragraph = comment.paragraphId !== null ? getParagraph(db, comment.paragraphId) : undefined;
+  const paragraph = comment.paragraphId !== null ? await getParagraph(db, comment.paragraphId) : undefined;
   const readingQuery = reading.endedAt === null ? '' : `?reading=${reading.id}`;
   const base = `/clubs/${access.club.id}`;
   const threadHref = paragraph ? `${base}/paragraphs/${paragraph.id}/comments${readingQuery}#c-${comment.id}` : `${base}/discussion/${chapter.id}${readingQuery}#c-${comment.id}`;
   const chapterHref = `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}${paragraph ? `#p-${paragraph.ordinal}` : ''}`;
-  const open = chapterOpenTo(access, chapterOpensAt(db, reading.id, chapter.id), now);
+  const open = chapterOpenTo(access, await chapterOpensAt(db, reading.id, chapter.id), now);
   const gate = { authorId: comment.authorId, anchorPosition: comment.anchorPosition, visibility: comment.visibility, chapterId: comment.chapterId };
-  const readable = open && comment.deletedAt === null && comment.moderation === null && commentVisibleTo(gate, lookups.viewerIn(access, reading.id));
+  const readable = open && comment.deletedAt === null && comment.moderation === null && commentVisibleTo(gate, await lookups.viewerIn(access, reading.id));
   return { comment, chapterName: chapterLabel(t, chapter), threadHref, chapterHref: open ? chapterHref : base, readable };
 }
 
-function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAccess, lookups: Lookups, now: number): Said | null {
+async function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAccess, lookups: Lookups, now: number): Promise<Said | null> {
   const { t } = recipient;
   const facts = row.facts;
   const club = access.club.name;
@@ -148,9 +151,9 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
   switch (row.kind) {
     case 'reply':
     case 'mention': {
-      const place = commentPlace(db, t, access, num(facts.commentId), lookups, now);
+      const place = await commentPlace(db, t, access, num(facts.commentId), lookups, now);
       if (!place) return { text: t('notifications.comment_gone'), href: clubHref };
-      const name = lookups.nameOf(num(facts.actorId), t);
+      const name = await lookups.nameOf(num(facts.actorId), t);
       if (place.comment.deletedAt !== null || place.comment.moderation !== null) return { text: t('notifications.comment_gone'), href: place.chapterHref };
       if (!place.readable) {
         return { text: t(row.kind === 'reply' ? 'notifications.reply.ahead' : 'notifications.mention.ahead', { chapter: place.chapterName }), href: place.chapterHref };
@@ -162,7 +165,7 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
       };
     }
     case 'reactions': {
-      const place = commentPlace(db, t, access, num(facts.commentId), lookups, now);
+      const place = await commentPlace(db, t, access, num(facts.commentId), lookups, now);
       if (!place || place.comment.deletedAt !== null) return null;
       const count = Array.isArray(facts.actorIds) ? facts.actorIds.length : 1;
       // The recipient wrote the comment: the author always sees their own.
@@ -172,9 +175,9 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
     case 'poll_closing':
     case 'poll_results': {
       const pollId = num(facts.pollId);
-      const poll = pollId !== null ? pollRow(db, pollId) : undefined;
+      const poll = pollId !== null ? await pollRow(db, pollId) : undefined;
       if (!poll || poll.clubId !== access.club.id) return null;
-      const situation = pollSituation(db, access, poll, now);
+      const situation = await pollSituation(db, access, poll, now);
       const visible = pollCan(access, 'view', situation.facts);
       if (!visible) return { text: t('notifications.poll.hidden', { club }), href: clubHref };
       const href = pollPath(access.club.id, poll.id);
@@ -188,15 +191,16 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
     case 'chapter_opened': {
       const readingId = num(facts.readingId);
       const chapterId = num(facts.chapterId);
-      const reading = readingId !== null ? getReading(db, access.club.id, readingId) : undefined;
-      const chapter = chapterId !== null ? getChapterById(db, chapterId) : undefined;
+      const reading = readingId !== null ? await getReading(db, access.club.id, readingId) : undefined;
+      const chapter = chapterId !== null ? await getChapterById(db, chapterId) : undefined;
       if (!reading || !chapter || chapter.editionId !== reading.editionId) return null;
       return { text: t('notifications.chapter_opened', { chapter: chapterLabel(t, chapter), club }), href: `${chapterBasePath(access.club.id, reading)}/${chapter.ordinal}` };
     }
     case 'moderated': {
-      const entry = num(facts.logId) !== null ? logEntry(db, num(facts.logId)!) : undefined;
+      const logId = num(facts.logId);
+      const entry = logId !== null ? await logEntry(db, logId) : undefined;
       if (!entry || entry.targetUserId !== recipient.id) return null;
-      const place = commentPlace(db, t, access, entry.subjectId, lookups, now);
+      const place = await commentPlace(db, t, access, entry.subjectId, lookups, now);
       const action = (['hidden', 'removed', 'flag_hidden', 'restored', 'warned'] as const).find((a) => a === entry.action) ?? 'warned';
       const where = place ? place.chapterName : club;
       return {
@@ -205,13 +209,13 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
       };
     }
     case 'member_joined':
-      return { text: t('notifications.member_joined', { name: lookups.nameOf(num(facts.userId), t), club }), href: `${clubHref}#members-title` };
+      return { text: t('notifications.member_joined', { name: await lookups.nameOf(num(facts.userId), t), club }), href: `${clubHref}#members-title` };
     case 'invitation_accepted':
-      return { text: t('notifications.invitation_accepted', { name: lookups.nameOf(num(facts.userId), t), club }), href: `${clubHref}#members-title` };
+      return { text: t('notifications.invitation_accepted', { name: await lookups.nameOf(num(facts.userId), t), club }), href: `${clubHref}#members-title` };
     case 'meeting_soon': {
       // A meeting's title and time are the club's, not the book's: no gate to pass; gone when the meeting is.
       const id = num(facts.meetingId);
-      const meeting = id === null ? undefined : db.select().from(meetings).where(and(eq(meetings.id, id), eq(meetings.clubId, access.club.id))).get();
+      const meeting = id === null ? undefined : await meetingIn(db, access.club.id, id);
       if (!meeting || meeting.startsAt === null) return null;
       return {
         text: t('notifications.meeting_soon', { title: meeting.title, when: formatDateTime(meeting.startsAt, recipient.locale, recipient.timeZone), club }),
@@ -222,7 +226,7 @@ function say(db: Db, recipient: Recipient, row: NotificationRow, access: ClubAcc
       // Club life (src/clublife): a new time, a cancellation or a restoring, to those who said going or maybe.
       // The new time is in the facts (what it was changed to then); the reason is read from the meeting now.
       const id = num(facts.meetingId);
-      const meeting = id === null ? undefined : db.select().from(meetings).where(and(eq(meetings.id, id), eq(meetings.clubId, access.club.id))).get();
+      const meeting = id === null ? undefined : await meetingIn(db, access.club.id, id);
       if (!meeting) return null;
       const href = `${clubHref}/meetings/${meeting.id}`;
       const title = meeting.title;

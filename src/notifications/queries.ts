@@ -1,6 +1,6 @@
 /** SQL of the notifications area: one query per scope, no decisions. */
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { prepared, type Db } from '../../db/connection';
+import { engineOf, first, prepared, type Db } from '../../db/connection';
 import {
   clubs,
   comments,
@@ -25,149 +25,156 @@ const p = (name: string) => sql.placeholder(name);
 
 // ---------------------------------------------------------------- sources (written by triggers)
 
-export function pendingSources(db: Db, limit: number) {
-  return db.select().from(notificationSources).orderBy(asc(notificationSources.id)).limit(limit).all();
+export async function pendingSources(db: Db, limit: number) {
+  return db.select().from(notificationSources).orderBy(asc(notificationSources.id)).limit(limit);
 }
 
-export function deleteSources(db: Db, ids: number[]): void {
-  if (ids.length) db.delete(notificationSources).where(inArray(notificationSources.id, ids)).run();
+export async function deleteSources(db: Db, ids: number[]): Promise<void> {
+  if (ids.length) await db.delete(notificationSources).where(inArray(notificationSources.id, ids));
 }
 
-export function hasPendingSources(db: Db): boolean {
-  return prepared(db, 'notify-has-sources', (db) => db.select({ id: notificationSources.id }).from(notificationSources).limit(1).prepare()).get() !== undefined;
+export async function hasPendingSources(db: Db): Promise<boolean> {
+  const found = await prepared(db, 'notify-has-sources', (db) => db.select({ id: notificationSources.id }).from(notificationSources).limit(1).prepare()).execute();
+  return found.length > 0;
 }
 
 // ---------------------------------------------------------------- what the sources are about
 
-export function commentFacts(db: Db, commentId: number) {
-  return prepared(db, 'notify-comment-facts', (db) =>
+const commentFactsQuery = (db: Db) =>
+  prepared(db, 'notify-comment-facts', (db) =>
     db
-    .select({
-      id: comments.id,
-      clubId: comments.clubId,
-      readingId: comments.readingId,
-      chapterId: comments.chapterId,
-      paragraphId: comments.paragraphId,
-      parentId: comments.parentId,
-      rootId: comments.rootId,
-      authorId: comments.authorId,
-      anchorPosition: comments.anchorPosition,
-      visibility: comments.visibility,
-      body: comments.body,
-      deletedAt: comments.deletedAt,
-      moderation: comments.moderation,
-    })
-    .from(comments)
-    .where(eq(comments.id, p('commentId')))
-    .prepare(),
-  ).get({ commentId });
+      .select({
+        id: comments.id,
+        clubId: comments.clubId,
+        readingId: comments.readingId,
+        chapterId: comments.chapterId,
+        paragraphId: comments.paragraphId,
+        parentId: comments.parentId,
+        rootId: comments.rootId,
+        authorId: comments.authorId,
+        anchorPosition: comments.anchorPosition,
+        visibility: comments.visibility,
+        body: comments.body,
+        deletedAt: comments.deletedAt,
+        moderation: comments.moderation,
+      })
+      .from(comments)
+      .where(eq(comments.id, p('commentId')))
+      .prepare(),
+  );
+
+export type CommentFactsRow = Awaited<ReturnType<ReturnType<typeof commentFactsQuery>['execute']>>[number];
+
+export async function commentFacts(db: Db, commentId: number): Promise<CommentFactsRow | undefined> {
+  return first(await commentFactsQuery(db).execute({ commentId }));
 }
 
-export type CommentFactsRow = NonNullable<ReturnType<typeof commentFacts>>;
-
-export function commentAuthor(db: Db, commentId: number): number | null {
-  return prepared(db, 'notify-comment-author', (db) => db.select({ authorId: comments.authorId }).from(comments).where(eq(comments.id, p('commentId'))).prepare()).get({ commentId })?.authorId ?? null;
+export async function commentAuthor(db: Db, commentId: number): Promise<number | null> {
+  const found = await prepared(db, 'notify-comment-author', (db) => db.select({ authorId: comments.authorId }).from(comments).where(eq(comments.id, p('commentId'))).prepare()).execute({ commentId });
+  return first(found)?.authorId ?? null;
 }
 
 /** Members of the club among these lower-cased usernames. */
-export function membersNamed(db: Db, clubId: number, usernameKeys: string[]): number[] {
+export async function membersNamed(db: Db, clubId: number, usernameKeys: string[]): Promise<number[]> {
   if (usernameKeys.length === 0) return [];
-  return db
+  const found = await db
     .select({ id: users.id })
     .from(users)
     .innerJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.clubId, clubId)))
-    .where(inArray(users.usernameKey, usernameKeys))
-    .all()
-    .map((row) => row.id);
+    .where(inArray(users.usernameKey, usernameKeys));
+  return found.map((row) => row.id);
 }
 
-export function clubMembers(db: Db, clubId: number): { userId: number; role: 'owner' | 'moderator' | 'member' }[] {
-  return prepared(db, 'notify-club-members', (db) => db.select({ userId: memberships.userId, role: memberships.role }).from(memberships).where(eq(memberships.clubId, p('clubId'))).prepare()).all({ clubId });
+export function clubMembers(db: Db, clubId: number): Promise<{ userId: number; role: 'owner' | 'moderator' | 'member' }[]> {
+  return prepared(db, 'notify-club-members', (db) => db.select({ userId: memberships.userId, role: memberships.role }).from(memberships).where(eq(memberships.clubId, p('clubId'))).prepare()).execute({ clubId });
 }
 
-export function isMemberOf(db: Db, clubId: number, userId: number): boolean {
-  return (
-    prepared(db, 'notify-is-member', (db) =>
-      db
-        .select({ userId: memberships.userId })
-        .from(memberships)
-        .where(and(eq(memberships.clubId, p('clubId')), eq(memberships.userId, p('userId'))))
-        .prepare(),
-    ).get({ clubId, userId }) !== undefined
-  );
+export async function isMemberOf(db: Db, clubId: number, userId: number): Promise<boolean> {
+  const found = await prepared(db, 'notify-is-member', (db) =>
+    db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.clubId, p('clubId')), eq(memberships.userId, p('userId'))))
+      .prepare(),
+  ).execute({ clubId, userId });
+  return found.length > 0;
 }
 
-export function invitationCreator(db: Db, invitationId: number): number | null {
-  return db.select({ createdBy: invitations.createdBy }).from(invitations).where(eq(invitations.id, invitationId)).get()?.createdBy ?? null;
+export async function invitationCreator(db: Db, invitationId: number): Promise<number | null> {
+  return first(await db.select({ createdBy: invitations.createdBy }).from(invitations).where(eq(invitations.id, invitationId)))?.createdBy ?? null;
 }
 
-export function pollRow(db: Db, pollId: number) {
-  return db.select().from(polls).where(eq(polls.id, pollId)).get();
+export async function pollRow(db: Db, pollId: number) {
+  return first(await db.select().from(polls).where(eq(polls.id, pollId)));
 }
 
-export function votersOf(db: Db, pollId: number): Set<number> {
-  return new Set(db.select({ userId: pollVotes.userId }).from(pollVotes).where(eq(pollVotes.pollId, pollId)).all().map((row) => row.userId));
+export async function votersOf(db: Db, pollId: number): Promise<Set<number>> {
+  const voters = await db.select({ userId: pollVotes.userId }).from(pollVotes).where(eq(pollVotes.pollId, pollId));
+  return new Set(voters.map((row) => row.userId));
 }
 
-export function logEntry(db: Db, logId: number) {
-  return db.select().from(moderationLog).where(eq(moderationLog.id, logId)).get();
+export async function logEntry(db: Db, logId: number) {
+  return first(await db.select().from(moderationLog).where(eq(moderationLog.id, logId)));
 }
 
 export type UserBasics = { id: number; username: string; displayName: string; locale: string | null; timeZone: string | null };
 
-/** `(select value from json_each(:name))`: a list of ids as ONE parameter, so the statement is prepared once whatever the list's length. */
-const idList = (name: string) => sql`(select value from json_each(${p(name)}))`;
+/**
+ * A list of ids as ONE parameter (a JSON array), so the statement is prepared once whatever the
+ * list's length: SQLite reads it with `json_each`, PostgreSQL with `json_array_elements_text`.
+ */
+const idList = (db: Db, name: string) =>
+  engineOf(db) === 'pg' ? sql`(select value::bigint from json_array_elements_text(${p(name)}::json))` : sql`(select value from json_each(${p(name)}))`;
 
-export function userBasics(db: Db, userIds: number[]): Map<number, UserBasics> {
+export async function userBasics(db: Db, userIds: number[]): Promise<Map<number, UserBasics>> {
   if (userIds.length === 0) return new Map();
-  const rows: UserBasics[] = prepared(db, 'notify-user-basics', (db) =>
+  const found: UserBasics[] = await prepared(db, 'notify-user-basics', (db) =>
     db
       .select({ id: users.id, username: users.username, displayName: users.displayName, locale: users.locale, timeZone: users.timeZone })
       .from(users)
-      .where(inArray(users.id, idList('ids')))
+      .where(inArray(users.id, idList(db, 'ids')))
       .prepare(),
-  ).all({ ids: JSON.stringify(userIds) });
-  return new Map(rows.map((row) => [row.id, row]));
+  ).execute({ ids: JSON.stringify(userIds) });
+  return new Map(found.map((row) => [row.id, row]));
 }
 
 // ---------------------------------------------------------------- preferences
 
 /** Every preference row of a reader: club 0 is "all clubs". */
-export function preferenceRows(db: Db, userId: number): Map<number, Preference> {
-  const rows = prepared(db, 'notify-preferences', (db) => db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, p('userId'))).prepare()).all({ userId });
-  return new Map(rows.map((row) => [row.clubId, { inApp: row.inApp, email: row.email }]));
+export async function preferenceRows(db: Db, userId: number): Promise<Map<number, Preference>> {
+  const found = await prepared(db, 'notify-preferences', (db) => db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, p('userId'))).prepare()).execute({ userId });
+  return new Map(found.map((row) => [row.clubId, { inApp: row.inApp, email: row.email }]));
 }
 
-export function savePreference(db: Db, userId: number, clubId: number, preference: Preference, now: number): void {
-  db.insert(notificationPreferences)
+export async function savePreference(db: Db, userId: number, clubId: number, preference: Preference, now: number): Promise<void> {
+  await db
+    .insert(notificationPreferences)
     .values({ userId, clubId, inApp: preference.inApp, email: preference.email, updatedAt: now })
-    .onConflictDoUpdate({ target: [notificationPreferences.userId, notificationPreferences.clubId], set: { inApp: preference.inApp, email: preference.email, updatedAt: now } })
-    .run();
+    .onConflictDoUpdate({ target: [notificationPreferences.userId, notificationPreferences.clubId], set: { inApp: preference.inApp, email: preference.email, updatedAt: now } });
 }
 
-export function deletePreference(db: Db, userId: number, clubId: number): void {
-  db.delete(notificationPreferences).where(and(eq(notificationPreferences.userId, userId), eq(notificationPreferences.clubId, clubId))).run();
+export async function deletePreference(db: Db, userId: number, clubId: number): Promise<void> {
+  await db.delete(notificationPreferences).where(and(eq(notificationPreferences.userId, userId), eq(notificationPreferences.clubId, clubId)));
 }
 
-/** Turns e-mail off for a reader in one club (or, clubId 0, everywhere). */
-export function stopEmail(db: Db, userId: number, clubId: number, now: number): void {
-  const rows = preferenceRows(db, userId);
+/** Turns e-mail off for a reader in one club (or, clubId 0, everywhere). Call it in a transaction. */
+export async function stopEmail(db: Db, userId: number, clubId: number, now: number): Promise<void> {
+  const rows = await preferenceRows(db, userId);
   if (clubId === 0) {
-    for (const [club, preference] of rows) if (club !== 0) savePreference(db, userId, club, { ...preference, email: 'never' }, now);
+    for (const [club, preference] of rows) if (club !== 0) await savePreference(db, userId, club, { ...preference, email: 'never' }, now);
   }
   const current = rows.get(clubId) ?? rows.get(0) ?? { inApp: true, email: 'never' as EmailMode };
-  savePreference(db, userId, clubId, { ...current, email: 'never' }, now);
+  await savePreference(db, userId, clubId, { ...current, email: 'never' }, now);
 }
 
 /** The clubs a reader is a member of, by name. */
-export function clubsOf(db: Db, userId: number): { id: number; name: string }[] {
+export async function clubsOf(db: Db, userId: number): Promise<{ id: number; name: string }[]> {
   return db
     .select({ id: clubs.id, name: clubs.name })
     .from(memberships)
     .innerJoin(clubs, eq(clubs.id, memberships.clubId))
     .where(eq(memberships.userId, userId))
-    .orderBy(asc(clubs.name))
-    .all();
+    .orderBy(asc(clubs.name));
 }
 
 // ---------------------------------------------------------------- notifications
@@ -183,7 +190,7 @@ export interface NewNotification {
   createdAt: number;
 }
 
-export function insertNotification(db: Db, row: NewNotification): number {
+export async function insertNotification(db: Db, row: NewNotification): Promise<number> {
   const insert = prepared(db, 'notify-insert', (db) =>
     db
       .insert(notifications)
@@ -201,109 +208,114 @@ export function insertNotification(db: Db, row: NewNotification): number {
       .returning({ id: notifications.id })
       .prepare(),
   );
-  return insert.get({ ...row, groupKey: row.groupKey ?? null })!.id;
+  const [inserted] = await insert.execute({ ...row, groupKey: row.groupKey ?? null });
+  return inserted!.id;
 }
 
-export function unreadInGroup(db: Db, recipientId: number, groupKey: string): NotificationRow | undefined {
-  return prepared(db, 'notify-unread-in-group', (db) =>
+export async function unreadInGroup(db: Db, recipientId: number, groupKey: string): Promise<NotificationRow | undefined> {
+  const found = await prepared(db, 'notify-unread-in-group', (db) =>
     db
       .select()
       .from(notifications)
       .where(and(eq(notifications.recipientId, p('recipientId')), eq(notifications.groupKey, p('groupKey')), isNull(notifications.readAt)))
       .prepare(),
-  ).get({ recipientId, groupKey });
+  ).execute({ recipientId, groupKey });
+  return first(found);
 }
 
-export function updateGrouped(db: Db, id: number, facts: NotificationFacts, now: number): void {
-  db.update(notifications).set({ facts, updatedAt: now }).where(eq(notifications.id, id)).run();
+export async function updateGrouped(db: Db, id: number, facts: NotificationFacts, now: number): Promise<void> {
+  await db.update(notifications).set({ facts, updatedAt: now }).where(eq(notifications.id, id));
 }
 
-export function unreadCount(db: Db, userId: number): number {
-  return (
-    prepared(db, 'notify-unread-count', (db) =>
-      db
-        .select({ n: sql<number>`count(*)` })
-        .from(notifications)
-        .where(and(eq(notifications.recipientId, p('userId')), isNull(notifications.readAt), eq(notifications.inApp, true)))
-        .prepare(),
-    ).get({ userId })?.n ?? 0
-  );
+export async function unreadCount(db: Db, userId: number): Promise<number> {
+  const found = await prepared(db, 'notify-unread-count', (db) =>
+    db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(notifications)
+      .where(and(eq(notifications.recipientId, p('userId')), isNull(notifications.readAt), eq(notifications.inApp, true)))
+      .prepare(),
+  ).execute({ userId });
+  return first(found)?.n ?? 0;
 }
 
-export function listForRecipient(db: Db, userId: number, limit: number): NotificationRow[] {
+export async function listForRecipient(db: Db, userId: number, limit: number): Promise<NotificationRow[]> {
   return db
     .select()
     .from(notifications)
     .where(and(eq(notifications.recipientId, userId), eq(notifications.inApp, true)))
     .orderBy(desc(notifications.updatedAt), desc(notifications.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function notificationById(db: Db, id: number): NotificationRow | undefined {
-  return db.select().from(notifications).where(eq(notifications.id, id)).get();
+export async function notificationById(db: Db, id: number): Promise<NotificationRow | undefined> {
+  return first(await db.select().from(notifications).where(eq(notifications.id, id)));
 }
 
-export function markRead(db: Db, userId: number, id: number, now: number): boolean {
-  return db
+/** True when it was unread (and is now read). */
+export async function markRead(db: Db, userId: number, id: number, now: number): Promise<boolean> {
+  const changed = await db
     .update(notifications)
     .set({ readAt: now })
     .where(and(eq(notifications.id, id), eq(notifications.recipientId, userId), isNull(notifications.readAt)))
-    .run().changes > 0;
+    .returning({ id: notifications.id });
+  return changed.length > 0;
 }
 
-export function markAllRead(db: Db, userId: number, now: number): number {
-  return db.update(notifications).set({ readAt: now }).where(and(eq(notifications.recipientId, userId), isNull(notifications.readAt))).run().changes;
+/** How many were unread (and are now read). */
+export async function markAllRead(db: Db, userId: number, now: number): Promise<number> {
+  const changed = await db
+    .update(notifications)
+    .set({ readAt: now })
+    .where(and(eq(notifications.recipientId, userId), isNull(notifications.readAt)))
+    .returning({ id: notifications.id });
+  return changed.length;
 }
 
 /** Notifications waiting for a reader's digest, made at or before `cutoff`. */
-export function waitingForDigest(db: Db, recipientId: number, cutoff: number): NotificationRow[] {
+export function waitingForDigest(db: Db, recipientId: number, cutoff: number): Promise<NotificationRow[]> {
   return prepared(db, 'notify-waiting-for-digest', (db) =>
     db
       .select()
       .from(notifications)
       .where(and(eq(notifications.recipientId, p('recipientId')), eq(notifications.mailStatus, 'digest'), lte(notifications.createdAt, p('cutoff'))))
-      .orderBy(asc(notifications.createdAt))
+      .orderBy(asc(notifications.createdAt), asc(notifications.id))
       .prepare(),
-  ).all({ recipientId, cutoff });
+  ).execute({ recipientId, cutoff });
 }
 
 /** Readers with notifications waiting for a digest. */
-export function recipientsWaitingForDigest(db: Db): number[] {
-  return db
-    .selectDistinct({ id: notifications.recipientId })
-    .from(notifications)
-    .where(eq(notifications.mailStatus, 'digest'))
-    .all()
-    .map((row) => row.id);
+export async function recipientsWaitingForDigest(db: Db): Promise<number[]> {
+  const found = await db.selectDistinct({ id: notifications.recipientId }).from(notifications).where(eq(notifications.mailStatus, 'digest'));
+  return found.map((row) => row.id);
 }
 
-export function markDigested(db: Db, ids: number[], mailId: number): void {
+export async function markDigested(db: Db, ids: number[], mailId: number): Promise<void> {
   if (ids.length === 0) return;
-  prepared(db, 'notify-mark-digested', (db) =>
+  await prepared(db, 'notify-mark-digested', (db) =>
     db
       .update(notifications)
       .set({ mailStatus: 'digested', mailId: sql`${p('mailId')}` })
-      .where(inArray(notifications.id, idList('ids')))
+      .where(inArray(notifications.id, idList(db, 'ids')))
       .prepare(),
-  ).run({ ids: JSON.stringify(ids), mailId });
+  ).execute({ ids: JSON.stringify(ids), mailId });
 }
 
-export function markNotMailed(db: Db, ids: number[]): void {
+export async function markNotMailed(db: Db, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  prepared(db, 'notify-mark-not-mailed', (db) => db.update(notifications).set({ mailStatus: 'none' }).where(inArray(notifications.id, idList('ids'))).prepare()).run({ ids: JSON.stringify(ids) });
+  await prepared(db, 'notify-mark-not-mailed', (db) => db.update(notifications).set({ mailStatus: 'none' }).where(inArray(notifications.id, idList(db, 'ids'))).prepare()).execute({ ids: JSON.stringify(ids) });
 }
 
-export function notificationsOfMail(db: Db, mailId: number): NotificationRow[] {
-  return prepared(db, 'notify-of-mail', (db) => db.select().from(notifications).where(eq(notifications.mailId, p('mailId'))).orderBy(asc(notifications.createdAt)).prepare()).all({ mailId });
+export function notificationsOfMail(db: Db, mailId: number): Promise<NotificationRow[]> {
+  return prepared(db, 'notify-of-mail', (db) => db.select().from(notifications).where(eq(notifications.mailId, p('mailId'))).orderBy(asc(notifications.createdAt), asc(notifications.id)).prepare()).execute({ mailId });
 }
 
 // ---------------------------------------------------------------- the mail outbox
 
-export function insertMail(
+/** The new mail's id, or null when the row exists already (a digest made once per period). */
+export async function insertMail(
   db: Db,
   row: { recipientId: number; kind: 'instant' | 'daily' | 'weekly'; notificationId: number | null; clubId: number | null; periodKey: string | null; messageId: string; now: number },
-): number | null {
+): Promise<number | null> {
   const insert = prepared(db, 'notify-insert-mail', (db) =>
     db
       .insert(notificationMails)
@@ -321,52 +333,52 @@ export function insertMail(
       .returning({ id: notificationMails.id })
       .prepare(),
   );
-  return insert.get(row)?.id ?? null;
+  return first(await insert.execute(row))?.id ?? null;
 }
 
-export function setMailOfNotification(db: Db, notificationId: number, mailId: number): void {
-  db.update(notifications).set({ mailId }).where(eq(notifications.id, notificationId)).run();
+export async function setMailOfNotification(db: Db, notificationId: number, mailId: number): Promise<void> {
+  await db.update(notifications).set({ mailId }).where(eq(notifications.id, notificationId));
 }
 
-export function hasDigest(db: Db, recipientId: number, kind: 'daily' | 'weekly', periodKey: string): boolean {
-  return (
-    db
-      .select({ id: notificationMails.id })
-      .from(notificationMails)
-      .where(and(eq(notificationMails.recipientId, recipientId), eq(notificationMails.kind, kind), eq(notificationMails.periodKey, periodKey)))
-      .get() !== undefined
-  );
+export async function hasDigest(db: Db, recipientId: number, kind: 'daily' | 'weekly', periodKey: string): Promise<boolean> {
+  const found = await db
+    .select({ id: notificationMails.id })
+    .from(notificationMails)
+    .where(and(eq(notificationMails.recipientId, recipientId), eq(notificationMails.kind, kind), eq(notificationMails.periodKey, periodKey)))
+    .limit(1);
+  return found.length > 0;
 }
 
-export function mailById(db: Db, id: number) {
-  return db.select().from(notificationMails).where(eq(notificationMails.id, id)).get();
+export async function mailById(db: Db, id: number) {
+  return first(await db.select().from(notificationMails).where(eq(notificationMails.id, id)));
 }
 
-export function mailsOf(db: Db, recipientId: number) {
-  return db.select().from(notificationMails).where(eq(notificationMails.recipientId, recipientId)).orderBy(asc(notificationMails.id)).all();
+export async function mailsOf(db: Db, recipientId: number) {
+  return db.select().from(notificationMails).where(eq(notificationMails.recipientId, recipientId)).orderBy(asc(notificationMails.id));
 }
 
 // ---------------------------------------------------------------- small state
 
-export function stateValue(db: Db, key: string): string | undefined {
-  return db.select({ value: notificationState.value }).from(notificationState).where(eq(notificationState.key, key)).get()?.value;
+export async function stateValue(db: Db, key: string): Promise<string | undefined> {
+  return first(await db.select({ value: notificationState.value }).from(notificationState).where(eq(notificationState.key, key)))?.value;
 }
 
-export function setStateValue(db: Db, key: string, value: string): void {
-  db.insert(notificationState).values({ key, value }).onConflictDoUpdate({ target: notificationState.key, set: { value } }).run();
+export async function setStateValue(db: Db, key: string, value: string): Promise<void> {
+  await db.insert(notificationState).values({ key, value }).onConflictDoUpdate({ target: notificationState.key, set: { value } });
 }
 
-export function setStateValueIfAbsent(db: Db, key: string, value: string): void {
-  db.insert(notificationState).values({ key, value }).onConflictDoNothing().run();
+export async function setStateValueIfAbsent(db: Db, key: string, value: string): Promise<void> {
+  await db.insert(notificationState).values({ key, value }).onConflictDoNothing();
 }
 
 // ---------------------------------------------------------------- addresses
 
-export function addressOf(db: Db, userId: number): string | null {
-  return prepared(db, 'notify-address', (db) => db.select({ email: notificationAddresses.email }).from(notificationAddresses).where(eq(notificationAddresses.userId, p('userId'))).prepare()).get({ userId })?.email ?? null;
+export async function addressOf(db: Db, userId: number): Promise<string | null> {
+  const found = await prepared(db, 'notify-address', (db) => db.select({ email: notificationAddresses.email }).from(notificationAddresses).where(eq(notificationAddresses.userId, p('userId'))).prepare()).execute({ userId });
+  return first(found)?.email ?? null;
 }
 
-export function saveAddress(db: Db, userId: number, email: string | null, now: number): void {
-  if (email === null) db.delete(notificationAddresses).where(eq(notificationAddresses.userId, userId)).run();
-  else db.insert(notificationAddresses).values({ userId, email, updatedAt: now }).onConflictDoUpdate({ target: notificationAddresses.userId, set: { email, updatedAt: now } }).run();
+export async function saveAddress(db: Db, userId: number, email: string | null, now: number): Promise<void> {
+  if (email === null) await db.delete(notificationAddresses).where(eq(notificationAddresses.userId, userId));
+  else await db.insert(notificationAddresses).values({ userId, email, updatedAt: now }).onConflictDoUpdate({ target: notificationAddresses.userId, set: { email, updatedAt: now } });
 }

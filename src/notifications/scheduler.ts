@@ -21,13 +21,12 @@
  */
 import { Cron } from 'croner';
 import { and, eq, gt, isNotNull, isNull, lte } from 'drizzle-orm';
-import type { Sqlite } from '../../db/connection';
-import { inTransaction } from '../../db/connection';
+import { transaction, type Db } from '../../db/connection';
 import { claimTick, finishClaim, pruneClaims } from '../../db/job-claims';
 import { hostname } from 'node:os';
 import { meetingRsvps, meetings, polls, readings, scheduleEntries } from '../../db/schema';
 import { buildDueDigests } from './digests';
-import { notify, pollOpened, pollResultsOpened, type NotifyContext } from './fanout';
+import { notify, pollOpened, pollResultsOpened, withDb, type NotifyContext } from './fanout';
 import { clubMembers, setStateValue, stateValue, votersOf } from './queries';
 
 const DAY_MS = 86_400_000;
@@ -35,26 +34,29 @@ const DAY_MS = 86_400_000;
 export interface Job {
   name: string;
   pattern: string;
-  run: (from: number, to: number) => void | Promise<void>;
+  /**
+   * The work of the window (from, to]. `db` is the handle to use: the job's transaction for a
+   * transactional job, the outer handle for the digests (which batch their own transactions).
+   */
+  run: (db: Db, from: number, to: number) => Promise<void>;
 }
 
 /** `digests`: where the digests are built (the mail thread's, when mail is sent there); in this thread by default. */
-export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite, digests: (now: number) => Promise<unknown> = (now) => buildDueDigests(ctx, sqlite, now)): Job[] {
-  const { db } = ctx;
+export function notificationJobs(ctx: NotifyContext, digests: (now: number) => Promise<unknown> = (now) => buildDueDigests(ctx, now)): Job[] {
   return [
     {
       name: 'chapter-openings',
       pattern: '*/5 * * * *',
-      run: (from, to) => {
-        const opened = db
+      run: async (db, from, to) => {
+        const inTx = withDb(ctx, db);
+        const opened = await db
           .select({ readingId: scheduleEntries.readingId, chapterId: scheduleEntries.chapterId, clubId: readings.clubId })
           .from(scheduleEntries)
           .innerJoin(readings, eq(readings.id, scheduleEntries.readingId))
-          .where(and(gt(scheduleEntries.opensAt, from), lte(scheduleEntries.opensAt, to), isNull(readings.endedAt)))
-          .all();
+          .where(and(gt(scheduleEntries.opensAt, from), lte(scheduleEntries.opensAt, to), isNull(readings.endedAt)));
         for (const entry of opened) {
-          for (const member of clubMembers(db, entry.clubId)) {
-            notify(ctx, { recipientId: member.userId, clubId: entry.clubId, kind: 'chapter_opened', facts: { readingId: entry.readingId, chapterId: entry.chapterId } }, to);
+          for (const member of await clubMembers(db, entry.clubId)) {
+            await notify(inTx, { recipientId: member.userId, clubId: entry.clubId, kind: 'chapter_opened', facts: { readingId: entry.readingId, chapterId: entry.chapterId } }, to);
           }
         }
       },
@@ -62,48 +64,45 @@ export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite, digests: (n
     {
       name: 'polls',
       pattern: '*/5 * * * *',
-      run: (from, to) => {
-        for (const poll of db.select().from(polls).where(and(isNotNull(polls.opensAt), gt(polls.opensAt, from), lte(polls.opensAt, to))).all()) {
-          if (poll.closedAt === null) pollOpened(ctx, poll.id, poll.clubId, poll.createdBy, to);
+      run: async (db, from, to) => {
+        const inTx = withDb(ctx, db);
+        for (const poll of await db.select().from(polls).where(and(isNotNull(polls.opensAt), gt(polls.opensAt, from), lte(polls.opensAt, to)))) {
+          if (poll.closedAt === null) await pollOpened(inTx, poll.id, poll.clubId, poll.createdBy, to);
         }
         // Closing within a day: the reminder goes out once, when the day-before mark passes.
-        const closing = db
+        const closing = await db
           .select()
           .from(polls)
-          .where(and(isNull(polls.closedAt), isNotNull(polls.closesAt), gt(polls.closesAt, to), gt(polls.closesAt, from + DAY_MS), lte(polls.closesAt, to + DAY_MS)))
-          .all();
+          .where(and(isNull(polls.closedAt), isNotNull(polls.closesAt), gt(polls.closesAt, to), gt(polls.closesAt, from + DAY_MS), lte(polls.closesAt, to + DAY_MS)));
         for (const poll of closing) {
           if (poll.opensAt !== null && poll.opensAt > to) continue;
-          const voters = votersOf(db, poll.id);
-          for (const member of clubMembers(db, poll.clubId)) {
-            if (!voters.has(member.userId)) notify(ctx, { recipientId: member.userId, clubId: poll.clubId, kind: 'poll_closing', facts: { pollId: poll.id } }, to);
+          const voters = await votersOf(db, poll.id);
+          for (const member of await clubMembers(db, poll.clubId)) {
+            if (!voters.has(member.userId)) await notify(inTx, { recipientId: member.userId, clubId: poll.clubId, kind: 'poll_closing', facts: { pollId: poll.id } }, to);
           }
         }
-        const closedByDate = db.select({ id: polls.id }).from(polls).where(and(isNull(polls.closedAt), gt(polls.closesAt, from), lte(polls.closesAt, to))).all();
-        for (const poll of closedByDate) pollResultsOpened(ctx, poll.id, to);
+        const closedByDate = await db.select({ id: polls.id }).from(polls).where(and(isNull(polls.closedAt), gt(polls.closesAt, from), lte(polls.closesAt, to)));
+        for (const poll of closedByDate) await pollResultsOpened(inTx, poll.id, to);
       },
     },
     {
       name: 'meetings',
       pattern: '*/5 * * * *',
-      run: (from, to) => {
+      run: async (db, from, to) => {
+        const inTx = withDb(ctx, db);
         // The reminder goes out once, when the day-before mark passes (as for closing polls).
-        const soon = db
+        const soon = await db
           .select({ id: meetings.id, clubId: meetings.clubId })
           .from(meetings)
-          .where(and(isNotNull(meetings.startsAt), isNull(meetings.cancelledAt), gt(meetings.startsAt, to), gt(meetings.startsAt, from + DAY_MS), lte(meetings.startsAt, to + DAY_MS)))
-          .all();
+          .where(and(isNotNull(meetings.startsAt), isNull(meetings.cancelledAt), gt(meetings.startsAt, to), gt(meetings.startsAt, from + DAY_MS), lte(meetings.startsAt, to + DAY_MS)));
         for (const meeting of soon) {
-          const notGoing = new Set(
-            db
-              .select({ userId: meetingRsvps.userId })
-              .from(meetingRsvps)
-              .where(and(eq(meetingRsvps.meetingId, meeting.id), eq(meetingRsvps.answer, 'not_going')))
-              .all()
-              .map((r) => r.userId),
-          );
-          for (const member of clubMembers(db, meeting.clubId)) {
-            if (!notGoing.has(member.userId)) notify(ctx, { recipientId: member.userId, clubId: meeting.clubId, kind: 'meeting_soon', facts: { meetingId: meeting.id } }, to);
+          const answers = await db
+            .select({ userId: meetingRsvps.userId })
+            .from(meetingRsvps)
+            .where(and(eq(meetingRsvps.meetingId, meeting.id), eq(meetingRsvps.answer, 'not_going')));
+          const notGoing = new Set(answers.map((r) => r.userId));
+          for (const member of await clubMembers(db, meeting.clubId)) {
+            if (!notGoing.has(member.userId)) await notify(inTx, { recipientId: member.userId, clubId: meeting.clubId, kind: 'meeting_soon', facts: { meetingId: meeting.id } }, to);
           }
         }
       },
@@ -111,7 +110,7 @@ export function notificationJobs(ctx: NotifyContext, sqlite: Sqlite, digests: (n
     {
       name: 'digests',
       pattern: '5 * * * *',
-      run: async (_from, to) => {
+      run: async (_db, _from, to) => {
         await digests(to);
       },
     },
@@ -131,18 +130,17 @@ export class Scheduler {
   private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly sqlite: Sqlite,
     private readonly ctx: NotifyContext,
     private readonly jobs: Job[],
     private readonly clock: () => number,
     private readonly log?: (line: Record<string, unknown>) => void,
   ) {}
 
-  /** When the job last ran; a job that never ran starts from now (no notifications for the past). */
-  lastRun(job: Job, now: number): number {
-    const stored = stateValue(this.ctx.db, lastRunKey(job.name));
+  /** When the job last ran, read through `db`; a job that never ran starts from now (no notifications for the past). */
+  async lastRun(db: Db, job: Job, now: number): Promise<number> {
+    const stored = await stateValue(db, lastRunKey(job.name));
     if (stored === undefined) {
-      setStateValue(this.ctx.db, lastRunKey(job.name), String(now));
+      await setStateValue(db, lastRunKey(job.name), String(now));
       return now;
     }
     return Number(stored);
@@ -155,13 +153,13 @@ export class Scheduler {
   async runDue(now: number = this.clock()): Promise<string[]> {
     const ran: string[] = [];
     for (const job of this.jobs) {
-      const last = this.lastRun(job, now);
+      const last = await this.lastRun(this.ctx.db, job, now);
       const next = new Cron(job.pattern, { timezone: 'UTC', paused: true }).nextRun(new Date(last));
       if (next && next.getTime() <= now && (await this.runJob(job, next.getTime(), now))) ran.push(job.name);
     }
     if (now - this.prunedAt >= DAY_MS) {
       this.prunedAt = now;
-      pruneClaims(this.ctx.db, now - CLAIMS_KEPT_MS);
+      await pruneClaims(this.ctx.db, now - CLAIMS_KEPT_MS);
     }
     return ran;
   }
@@ -177,19 +175,19 @@ export class Scheduler {
     try {
       if (job.name === 'digests') {
         // Digests batch their own transactions (digests.ts) and are idempotent per period.
-        if (!claimTick(db, job.name, tick, this.owner, to, DIGEST_LEASE_MS)) return false;
-        await job.run(this.lastRun(job, to), to);
-        inTransaction(this.sqlite, () => {
-          setStateValue(db, lastRunKey(job.name), String(to));
-          finishClaim(db, job.name, tick, to);
+        if (!(await claimTick(db, job.name, tick, this.owner, to, DIGEST_LEASE_MS))) return false;
+        await job.run(db, await this.lastRun(db, job, to), to);
+        await transaction(db, async (tx) => {
+          await setStateValue(tx, lastRunKey(job.name), String(to));
+          await finishClaim(tx, job.name, tick, to);
         });
         return true;
       }
-      return inTransaction(this.sqlite, () => {
-        if (!claimTick(db, job.name, tick, this.owner, to)) return false;
-        void job.run(this.lastRun(job, to), to);
-        setStateValue(db, lastRunKey(job.name), String(to));
-        finishClaim(db, job.name, tick, to);
+      return await transaction(db, async (tx) => {
+        if (!(await claimTick(tx, job.name, tick, this.owner, to))) return false;
+        await job.run(tx, await this.lastRun(tx, job, to), to);
+        await setStateValue(tx, lastRunKey(job.name), String(to));
+        await finishClaim(tx, job.name, tick, to);
         return true;
       });
     } catch (error) {
@@ -200,13 +198,22 @@ export class Scheduler {
     }
   }
 
+  /** Runs what is due now, logging (never throwing) a failure: for timers. */
+  async runDueLogged(): Promise<void> {
+    try {
+      await this.runDue();
+    } catch (error) {
+      this.log?.({ level: 'error', message: `notification jobs: ${(error as Error).message}` });
+    }
+  }
+
   /** Starts the timers (croner) and catches up at once. */
   start(): void {
-    void this.runDue();
+    void this.runDueLogged();
     for (const job of this.jobs) {
       this.crons.push(
         new Cron(job.pattern, { timezone: 'UTC', protect: true, unref: true }, () => {
-          void this.runDue();
+          void this.runDueLogged();
         }),
       );
     }

@@ -9,34 +9,36 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
-import type { Db } from '../../db/connection';
+import { runtimeOf, type Db, type EngineRuntime } from '../../db/connection';
 import { setStateValueIfAbsent, stateValue } from './queries';
 
 const KEY = 'unsubscribe_key';
 const TOKEN = /^(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
-const keys = new WeakMap<Db, Uint8Array>();
+/** Per database (its engine, shared by the outer handle and every transaction's). */
+const keys = new WeakMap<EngineRuntime, Uint8Array>();
 
-function signingKey(db: Db): Uint8Array {
-  let key = keys.get(db);
+async function signingKey(db: Db): Promise<Uint8Array> {
+  const runtime = runtimeOf(db);
+  let key = keys.get(runtime);
   if (!key) {
-    setStateValueIfAbsent(db, KEY, randomBytes(32).toString('hex'));
-    key = new Uint8Array(Buffer.from(stateValue(db, KEY)!, 'hex'));
-    keys.set(db, key);
+    await setStateValueIfAbsent(db, KEY, randomBytes(32).toString('hex'));
+    key = new Uint8Array(Buffer.from((await stateValue(db, KEY))!, 'hex'));
+    keys.set(runtime, key);
   }
   return key;
 }
 
-function signature(db: Db, userId: number, clubId: number): Uint8Array {
+async function signature(db: Db, userId: number, clubId: number): Promise<Uint8Array> {
   // node:crypto's native HMAC-SHA-256: the same bytes as a JavaScript one, and every mail signs one.
-  return createHmac('sha256', signingKey(db)).update(`unsubscribe:${userId}:${clubId}`).digest();
+  return createHmac('sha256', await signingKey(db)).update(`unsubscribe:${userId}:${clubId}`).digest();
 }
 
-export function unsubscribeToken(db: Db, userId: number, clubId: number): string {
-  return `${userId}.${clubId}.${encodeBase64urlNoPadding(signature(db, userId, clubId))}`;
+export async function unsubscribeToken(db: Db, userId: number, clubId: number): Promise<string> {
+  return `${userId}.${clubId}.${encodeBase64urlNoPadding(await signature(db, userId, clubId))}`;
 }
 
 /** Whose e-mail the token stops (and in which club, 0 = all), or null when it is not ours. */
-export function readUnsubscribeToken(db: Db, token: string | undefined | null): { userId: number; clubId: number } | null {
+export async function readUnsubscribeToken(db: Db, token: string | undefined | null): Promise<{ userId: number; clubId: number } | null> {
   const match = TOKEN.exec(token ?? '');
   if (!match) return null;
   const userId = Number(match[1]);
@@ -47,7 +49,7 @@ export function readUnsubscribeToken(db: Db, token: string | undefined | null): 
   } catch {
     return null;
   }
-  return given.length === 32 && constantTimeEqual(given, signature(db, userId, clubId)) ? { userId, clubId } : null;
+  return given.length === 32 && constantTimeEqual(given, await signature(db, userId, clubId)) ? { userId, clubId } : null;
 }
 
 export const UNSUBSCRIBE_PATH = '/notifications/unsubscribe';

@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { inTransaction, prepared, type Db, type Sqlite } from '../../db/connection';
+import { first, prepared, transaction, type Db } from '../../db/connection';
 import { notificationMails, type NotificationMailRow } from '../../db/schema';
 import type { OutgoingMail } from './types';
 
@@ -34,11 +34,13 @@ export interface MailTransport {
   concurrency?: number;
 }
 
+/** The mail for an outbox row as it should read now (null: nothing left to say), read through `db` (the turn's transaction). */
+export type Composer = (db: Db, row: NotificationMailRow, now: number) => Promise<OutgoingMail | null>;
+
 export interface MailWorkerOptions {
   db: Db;
-  sqlite: Sqlite;
   transport: MailTransport;
-  compose: (row: NotificationMailRow, now: number) => OutgoingMail | null;
+  compose: Composer;
   clock: () => number;
   log?: (line: Record<string, unknown>) => void;
   /** How long a claim holds before another worker may look at the row again. */
@@ -64,6 +66,13 @@ export interface DeliveryReport {
 type Claimed = { row: NotificationMailRow; token: string };
 type Ready = Claimed & { mail: OutgoingMail };
 type Outcome = Ready & { error: unknown };
+type LogLine = Record<string, unknown>;
+
+const noDeliveries = (): DeliveryReport => ({ sent: 0, retried: 0, failed: 0, dropped: 0, recovered: 0, unconfirmed: 0 });
+
+function addTo(report: DeliveryReport, more: DeliveryReport): void {
+  for (const key of Object.keys(report) as (keyof DeliveryReport)[]) report[key] += more[key];
+}
 
 /** How long one rendering transaction may hold the event loop (and SQLite's write lock). */
 export const RENDER_SLICE_MS = 4;
@@ -99,23 +108,23 @@ export class MailWorker {
    * at most the mails in flight `sending`, and so `unconfirmed`.
    */
   async deliverDue(): Promise<DeliveryReport> {
-    const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, dropped: 0, recovered: 0, unconfirmed: 0 };
-    this.recoverExpired(report);
+    const report = noDeliveries();
+    await this.recoverExpired(report);
     const queue: Claimed[] = [];
     const inFlight = new Set<Promise<void>>();
     const answered: Outcome[] = [];
     const lowWater = Math.max(1, Math.floor(this.concurrency / 2));
     let exhausted = false;
     for (;;) {
-      if (this.stopping && queue.length > 0) this.release(queue.splice(0));
+      if (this.stopping && queue.length > 0) await this.release(queue.splice(0));
       if (queue.length === 0 && !exhausted && !this.stopping) {
-        const claimed = this.claim();
+        const claimed = await this.claim();
         if (claimed.length === 0) exhausted = true;
         queue.push(...claimed);
       }
       const room = queue.length > 0 && inFlight.size < lowWater ? this.concurrency - inFlight.size : 0;
       if (room > 0 || answered.length >= lowWater || (answered.length > 0 && inFlight.size === 0)) {
-        for (const item of this.turn(answered.splice(0), queue, room, report)) {
+        for (const item of await this.turn(answered.splice(0), queue, room, report)) {
           const sending: Promise<void> = this.options.transport.send(item.mail).then(
             () => void answered.push({ ...item, error: null }),
             (error: unknown) => void answered.push({ ...item, error: error ?? new Error('refused') }),
@@ -131,56 +140,55 @@ export class MailWorker {
   }
 
   /** Rows whose lease ran out: back to pending if they never reached the server, else unconfirmed. */
-  private recoverExpired(report: DeliveryReport): void {
+  private async recoverExpired(report: DeliveryReport): Promise<void> {
     const { db, clock, log } = this.options;
     const now = clock();
-    report.recovered += db
+    const recovered = await db
       .update(notificationMails)
       .set({ state: 'pending', claimToken: null, leaseUntil: null })
       .where(and(eq(notificationMails.state, 'claimed'), lte(notificationMails.leaseUntil, now)))
-      .run().changes;
-    const lost = db
+      .returning({ id: notificationMails.id });
+    report.recovered += recovered.length;
+    const lost = await db
       .update(notificationMails)
       .set({ state: 'unconfirmed', lastError: 'the worker stopped between sending and marking it sent' })
       .where(and(eq(notificationMails.state, 'sending'), lte(notificationMails.leaseUntil, now)))
-      .returning({ id: notificationMails.id, messageId: notificationMails.messageId })
-      .all();
+      .returning({ id: notificationMails.id, messageId: notificationMails.messageId });
     report.unconfirmed += lost.length;
     for (const mail of lost) log?.({ level: 'warning', message: `notification mail ${mail.id} ${mail.messageId} may have been sent before a crash; not sending it again` });
   }
 
-  private claim(): Claimed[] {
+  private async claim(): Promise<Claimed[]> {
     const { db, clock } = this.options;
     const now = clock();
     const token = randomBytes(9).toString('base64url');
-    const due = db
+    const due = await db
       .select({ id: notificationMails.id })
       .from(notificationMails)
       .where(and(eq(notificationMails.state, 'pending'), lte(notificationMails.nextAttemptAt, now)))
       .orderBy(asc(notificationMails.nextAttemptAt), asc(notificationMails.id))
-      .limit(this.batch)
-      .all()
-      .map((r) => r.id);
+      .limit(this.batch);
     if (due.length === 0) return [];
+    const ids = due.map((r) => r.id);
     // One conditional UPDATE: a row another worker claimed meanwhile is no longer 'pending'.
-    const rows = db
+    const rows = await db
       .update(notificationMails)
       .set({ state: 'claimed', claimToken: token, leaseUntil: now + this.leaseMs })
-      .where(and(inArray(notificationMails.id, due), eq(notificationMails.state, 'pending')))
-      .returning()
-      .all();
+      .where(and(inArray(notificationMails.id, ids), eq(notificationMails.state, 'pending')))
+      .returning();
+    // In the order they were due (UPDATE … RETURNING promises no order).
+    rows.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
     return rows.map((row) => ({ row, token }));
   }
 
   /** Claimed rows not rendered when the worker stops: back to pending (nothing reached the server). */
-  private release(rows: Claimed[]): void {
-    const { db, sqlite } = this.options;
-    inTransaction(sqlite, () => {
+  private async release(rows: Claimed[]): Promise<void> {
+    await transaction(this.options.db, async (tx) => {
       for (const { row, token } of rows) {
-        db.update(notificationMails)
+        await tx
+          .update(notificationMails)
           .set({ state: 'pending', claimToken: null, leaseUntil: null })
-          .where(and(eq(notificationMails.id, row.id), eq(notificationMails.claimToken, token), eq(notificationMails.state, 'claimed')))
-          .run();
+          .where(and(eq(notificationMails.id, row.id), eq(notificationMails.claimToken, token), eq(notificationMails.state, 'claimed')));
       }
     });
   }
@@ -188,83 +196,95 @@ export class MailWorker {
   /**
    * One transaction: marks what the server answered, then renders up to `room` mails from the
    * queue (decided now, present.ts) while the slice lasts, and marks them `sending`. Returns
-   * the mails to hand to the transport once this has committed.
+   * the mails to hand to the transport once this has committed. The body only reads the queue
+   * and counts on its own (PostgreSQL may run it again): the queue, the report and the log
+   * move once it has committed.
    */
-  private turn(answered: Outcome[], queue: Claimed[], room: number, report: DeliveryReport): Ready[] {
-    const { db, sqlite, clock, compose, log } = this.options;
-    const ready: Ready[] = [];
-    const markSent = prepared(db, 'mail-worker-sent', (db) =>
-      db
-        .update(notificationMails)
-        .set({ state: 'sent', sentAt: sql`${p('now')}`, lastError: null })
-        .where(and(eq(notificationMails.id, p('id')), eq(notificationMails.claimToken, p('token')), inArray(notificationMails.state, ['sending', 'unconfirmed'])))
-        .prepare(),
-    );
-    const markSending = prepared(db, 'mail-worker-sending', (db) =>
-      db
-        .update(notificationMails)
-        .set({ state: 'sending', leaseUntil: sql`${p('leaseUntil')}`, attempts: sql`${notificationMails.attempts} + 1` })
-        .where(and(eq(notificationMails.id, p('id')), eq(notificationMails.claimToken, p('token')), eq(notificationMails.state, 'claimed')))
-        .prepare(),
-    );
-    const markDropped = prepared(db, 'mail-worker-dropped', (db) =>
-      db
-        .update(notificationMails)
-        .set({ state: 'dropped' })
-        .where(and(eq(notificationMails.id, p('id')), eq(notificationMails.claimToken, p('token'))))
-        .prepare(),
-    );
-    inTransaction(sqlite, () => {
+  private async turn(answered: Outcome[], queue: Claimed[], room: number, report: DeliveryReport): Promise<Ready[]> {
+    const { db, clock, compose, log } = this.options;
+    const done = await transaction(db, async (tx) => {
+      const markSent = prepared(tx, 'mail-worker-sent', (tx) =>
+        tx
+          .update(notificationMails)
+          .set({ state: 'sent', sentAt: sql`${p('now')}`, lastError: null })
+          .where(and(eq(notificationMails.id, p('id')), eq(notificationMails.claimToken, p('token')), inArray(notificationMails.state, ['sending', 'unconfirmed'])))
+          .prepare(),
+      );
+      const markSending = prepared(tx, 'mail-worker-sending', (tx) =>
+        tx
+          .update(notificationMails)
+          .set({ state: 'sending', leaseUntil: sql`${p('leaseUntil')}`, attempts: sql`${notificationMails.attempts} + 1` })
+          .where(and(eq(notificationMails.id, p('id')), eq(notificationMails.claimToken, p('token')), eq(notificationMails.state, 'claimed')))
+          .returning({ id: notificationMails.id })
+          .prepare(),
+      );
+      const markDropped = prepared(tx, 'mail-worker-dropped', (tx) =>
+        tx
+          .update(notificationMails)
+          .set({ state: 'dropped' })
+          .where(and(eq(notificationMails.id, p('id')), eq(notificationMails.claimToken, p('token'))))
+          .prepare(),
+      );
+      const counted = noDeliveries();
+      const lines: LogLine[] = [];
+      const ready: Ready[] = [];
       const started = performance.now();
       let sent = 0;
       for (const outcome of answered) {
         if (outcome.error !== null) {
-          this.retryLater(outcome.row, outcome.token, outcome.error, report);
+          await this.retryLater(tx, outcome.row, outcome.token, outcome.error, counted, lines);
           continue;
         }
-        markSent.run({ id: outcome.row.id, token: outcome.token, now: clock() });
-        report.sent++;
+        await markSent.execute({ id: outcome.row.id, token: outcome.token, now: clock() });
+        counted.sent++;
         sent++;
       }
-      if (answered.length) log?.({ level: 'info', message: `notification mails sent: ${sent} of ${answered.length}` });
-      while (ready.length < room && queue.length > 0 && (ready.length === 0 || performance.now() - started < this.sliceMs)) {
-        const { row, token } = queue.shift()!;
+      if (answered.length) lines.push({ level: 'info', message: `notification mails sent: ${sent} of ${answered.length}` });
+      let taken = 0;
+      while (ready.length < room && taken < queue.length && (ready.length === 0 || performance.now() - started < this.sliceMs)) {
+        const { row, token } = queue[taken++]!;
         let mail: OutgoingMail | null;
         try {
-          mail = compose(row, clock());
+          mail = await compose(tx, row, clock());
         } catch (error) {
-          this.retryLater(row, token, error, report);
+          await this.retryLater(tx, row, token, error, counted, lines);
           continue;
         }
         if (!mail) {
-          markDropped.run({ id: row.id, token });
-          report.dropped++;
+          await markDropped.execute({ id: row.id, token });
+          counted.dropped++;
           continue;
         }
         // Else the lease ran out and the row moved on without us.
-        if (markSending.run({ id: row.id, token, leaseUntil: clock() + this.leaseMs }).changes > 0) ready.push({ row, token, mail });
+        const marked = await markSending.execute({ id: row.id, token, leaseUntil: clock() + this.leaseMs });
+        if (marked.length > 0) ready.push({ row, token, mail });
       }
+      return { ready, taken, counted, lines };
     });
-    return ready;
+    queue.splice(0, done.taken);
+    addTo(report, done.counted);
+    for (const line of done.lines) log?.(line);
+    return done.ready;
   }
 
-  private retryLater(row: NotificationMailRow, token: string, error: unknown, report: DeliveryReport): void {
-    const { db, clock, log } = this.options;
-    const attempts = (db.select({ attempts: notificationMails.attempts }).from(notificationMails).where(eq(notificationMails.id, row.id)).get()?.attempts ?? row.attempts) || 1;
+  private async retryLater(tx: Db, row: NotificationMailRow, token: string, error: unknown, counted: DeliveryReport, lines: LogLine[]): Promise<void> {
+    const { clock } = this.options;
+    const current = first(await tx.select({ attempts: notificationMails.attempts }).from(notificationMails).where(eq(notificationMails.id, row.id)));
+    const attempts = (current?.attempts ?? row.attempts) || 1;
     const delay = RETRY_DELAYS_MS[attempts - 1];
     const message = (error as Error)?.message ?? String(error);
     const mine = and(eq(notificationMails.id, row.id), eq(notificationMails.claimToken, token));
     if (delay === undefined) {
-      db.update(notificationMails).set({ state: 'failed', lastError: message }).where(mine).run();
-      report.failed++;
-      log?.({ level: 'error', message: `notification mail ${row.id} failed after ${attempts} attempts: ${message}` });
+      await tx.update(notificationMails).set({ state: 'failed', lastError: message }).where(mine);
+      counted.failed++;
+      lines.push({ level: 'error', message: `notification mail ${row.id} failed after ${attempts} attempts: ${message}` });
     } else {
-      db.update(notificationMails)
+      await tx
+        .update(notificationMails)
         .set({ state: 'pending', claimToken: null, leaseUntil: null, nextAttemptAt: clock() + delay, lastError: message, attempts })
-        .where(mine)
-        .run();
-      report.retried++;
-      log?.({ level: 'warning', message: `notification mail ${row.id} not sent (${message}); trying again in ${Math.round(delay / 1000)} s` });
+        .where(mine);
+      counted.retried++;
+      lines.push({ level: 'warning', message: `notification mail ${row.id} not sent (${message}); trying again in ${Math.round(delay / 1000)} s` });
     }
   }
 }

@@ -18,20 +18,20 @@ export interface AgendaPoll {
   leading: string[] | null;
 }
 
-export function chapterPollsForAgenda(db: Db, access: ClubAccess, readingId: number, chapterId: number, now: number): { visible: AgendaPoll[]; hiddenCount: number } {
+export async function chapterPollsForAgenda(db: Db, access: ClubAccess, readingId: number, chapterId: number, now: number): Promise<{ visible: AgendaPoll[]; hiddenCount: number }> {
   const visible: AgendaPoll[] = [];
   let hiddenCount = 0;
-  const polls = listChapterPolls(db, readingId, chapterId);
-  const options = optionsOf(db, polls.map((p) => p.id));
+  const polls = await listChapterPolls(db, readingId, chapterId);
+  const options = await optionsOf(db, polls.map((p) => p.id));
   for (const poll of polls) {
-    const situation = pollSituation(db, access, poll, now);
+    const situation = await pollSituation(db, access, poll, now);
     if (!pollCan(access, 'view', situation.facts) || !situation.facts.hasOpened) {
       hiddenCount += 1;
       continue;
     }
     let leading: string[] | null = null;
     if (situation.facts.resultsVisible) {
-      const results = pollResults(db, poll, options.get(poll.id) ?? []);
+      const results = await pollResults(db, poll, options.get(poll.id) ?? []);
       if (results.runoff) leading = results.runoff.winners;
       else {
         const most = Math.max(0, ...results.counts.map((r) => r.votes));

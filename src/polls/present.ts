@@ -12,7 +12,7 @@ import { chapterName, getChapterById, type ChapterKind } from '../books';
 import { chapterBasePath, chapterOpensAt, getReading, progressOf, type ClubAccess } from '../clubs';
 import type { Translator } from '../i18n';
 import { pollCan, pollRefusal, type PollAction, type PollFacts } from './policy';
-import { ballotOf, ballotsOf, listChapterPolls, optionsOf, type PollOption } from './queries';
+import { ballotOf, ballotsOf, listChapterPolls, optionsOf, type PollOption, type StoredBallot } from './queries';
 import { instantRunoff, tallyCounts } from './tally';
 import type { PollCardView, PollResultsView } from './types';
 import { pollHasOpened, pollIsClosed, pollResultsVisibleTo, type PollState, type PollViewer } from './visibility';
@@ -34,11 +34,13 @@ export interface PollSituation {
 }
 
 /** Loads the facts about `poll` for the reader of `access` at `now`. */
-export function pollSituation(db: Db, access: ClubAccess, poll: Poll, now: number): PollSituation {
-  const chapter = poll.chapterId !== null ? getChapterById(db, poll.chapterId) : undefined;
-  const opensAt = poll.readingId !== null && poll.chapterId !== null ? chapterOpensAt(db, poll.readingId, poll.chapterId) : null;
-  const myChoices = access.isMember ? ballotOf(db, poll.id, access.userId) : null;
-  const progress = access.isMember && poll.readingId !== null ? progressOf(db, poll.readingId, access.userId) : 0;
+export async function pollSituation(db: Db, access: ClubAccess, poll: Poll, now: number): Promise<PollSituation> {
+  const [chapter, opensAt, myChoices, progress] = await Promise.all([
+    poll.chapterId !== null ? getChapterById(db, poll.chapterId) : undefined,
+    poll.readingId !== null && poll.chapterId !== null ? chapterOpensAt(db, poll.readingId, poll.chapterId) : null,
+    access.isMember ? ballotOf(db, poll.id, access.userId) : null,
+    access.isMember && poll.readingId !== null ? progressOf(db, poll.readingId, access.userId) : 0,
+  ]);
 
   const state: PollState = {
     resultsVisibility: poll.resultsVisibility,
@@ -71,8 +73,8 @@ export function pollSituation(db: Db, access: ClubAccess, poll: Poll, now: numbe
 }
 
 /** Counts, the runoff and (public polls) the voters, with option labels filled in. */
-export function pollResults(db: Db, poll: Poll, options: readonly PollOption[]): PollResultsView {
-  const stored = ballotsOf(db, poll.id);
+export async function pollResults(db: Db, poll: Poll, options: readonly PollOption[]): Promise<PollResultsView> {
+  const stored = await ballotsOf(db, poll.id);
   const optionIds = options.map((o) => o.id);
   const label = new Map(options.map((o) => [o.id, o.label]));
   const ballots = stored.map((b) => ({ voterId: b.userId, choices: b.choices }));
@@ -116,7 +118,7 @@ export function pollResults(db: Db, poll: Poll, options: readonly PollOption[]):
   };
 }
 
-function publicVoters(poll: Poll, stored: ReturnType<typeof ballotsOf>, nameOf: (id: number) => string): PollResultsView['voters'] {
+function publicVoters(poll: Poll, stored: readonly StoredBallot[], nameOf: (id: number) => string): PollResultsView['voters'] {
   if (poll.voters !== 'public') return null;
   return stored
     .map((b) => ({ name: b.displayName, choices: b.choices.map(nameOf).filter((l) => l !== '') }))
@@ -125,12 +127,13 @@ function publicVoters(poll: Poll, stored: ReturnType<typeof ballotsOf>, nameOf: 
 }
 
 /** The reader's view of one poll: the card the page, the fragment, the hooks and the CSV share. */
-export function pollCard(db: Db, access: ClubAccess, situation: PollSituation, options: readonly PollOption[], next: string): PollCardView {
+export async function pollCard(db: Db, access: ClubAccess, situation: PollSituation, options: readonly PollOption[], next: string): Promise<PollCardView> {
   const { poll, chapter, facts, myChoices } = situation;
   const can = (action: PollAction) => pollCan(access, action, facts);
   const status = !facts.hasOpened ? 'scheduled' : facts.isClosed ? 'closed' : 'open';
   const voteRefusal = pollRefusal(access, 'vote', facts);
-  const reading = chapter && poll.readingId !== null ? getReading(db, poll.clubId, poll.readingId) : undefined;
+  const reading = chapter && poll.readingId !== null ? await getReading(db, poll.clubId, poll.readingId) : undefined;
+  const results = facts.resultsVisible ? await pollResults(db, poll, options) : null;
   let voteHint: PollCardView['voteHint'] = null;
   if (status === 'open' && voteRefusal !== null) {
     if (voteRefusal === 'sign_in') voteHint = 'polls.hint.sign_in';
@@ -160,7 +163,7 @@ export function pollCard(db: Db, access: ClubAccess, situation: PollSituation, o
       : null,
     options: options.map((o) => ({ id: o.id, label: o.label })),
     myChoices,
-    results: facts.resultsVisible ? pollResults(db, poll, options) : null,
+    results,
     can: {
       vote: voteRefusal === null,
       withdraw: can('withdraw') && myChoices !== null,
@@ -179,11 +182,13 @@ export function pollCard(db: Db, access: ClubAccess, situation: PollSituation, o
  * The cards of a chapter's polls this reader may see (the chapter page's panel, and the club's
  * annotated edition): results only where `pollResultsVisibleTo` allows them.
  */
-export function chapterPollCards(db: Db, access: ClubAccess, readingId: number, chapterId: number, now: number, next: string): PollCardView[] {
-  const polls = listChapterPolls(db, readingId, chapterId);
-  const options = optionsOf(db, polls.map((p) => p.id));
-  return polls
-    .map((poll) => pollSituation(db, access, poll, now))
-    .filter((situation) => pollCan(access, 'view', situation.facts))
-    .map((situation) => pollCard(db, access, situation, options.get(situation.poll.id) ?? [], next));
+export async function chapterPollCards(db: Db, access: ClubAccess, readingId: number, chapterId: number, now: number, next: string): Promise<PollCardView[]> {
+  const polls = await listChapterPolls(db, readingId, chapterId);
+  const options = await optionsOf(db, polls.map((p) => p.id));
+  const cards: PollCardView[] = [];
+  for (const poll of polls) {
+    const situation = await pollSituation(db, access, poll, now);
+    if (pollCan(access, 'view', situation.facts)) cards.push(await pollCard(db, access, situation, options.get(poll.id) ?? [], next));
+  }
+  return cards;
 }

@@ -3,7 +3,7 @@
  * from another club is simply not found. Writes that belong together run in one transaction.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { inTransaction, type Db, type Sqlite } from '../../db/connection';
+import { first, transaction, type Db } from '../../db/connection';
 import { pollOptions, pollVoteChoices, pollVotes, polls, users, type Poll } from '../../db/schema';
 
 export type PollOption = typeof pollOptions.$inferSelect;
@@ -14,36 +14,35 @@ export type PollOption = typeof pollOptions.$inferSelect;
  * old chapter id → new). A poll whose chapter has no match stays where it was; its votes are kept.
  * Runs inside the move's transaction.
  */
-export function movePollsToEdition(db: Db, move: { readingId: number; chapterMap: ReadonlyMap<number, number> }): void {
+export async function movePollsToEdition(db: Db, move: { readingId: number; chapterMap: ReadonlyMap<number, number> }): Promise<void> {
   for (const [from, to] of move.chapterMap) {
-    db.update(polls).set({ chapterId: to }).where(and(eq(polls.readingId, move.readingId), eq(polls.chapterId, from))).run();
+    await db.update(polls).set({ chapterId: to }).where(and(eq(polls.readingId, move.readingId), eq(polls.chapterId, from)));
   }
 }
 
-export function findPoll(db: Db, clubId: number, pollId: number): Poll | undefined {
+export async function findPoll(db: Db, clubId: number, pollId: number): Promise<Poll | undefined> {
   if (!Number.isSafeInteger(pollId) || pollId <= 0) return undefined;
-  return db.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.clubId, clubId))).get();
+  return first(await db.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.clubId, clubId))).limit(1));
 }
 
 /** Every poll of a club, newest first. */
-export function listClubPolls(db: Db, clubId: number): Poll[] {
-  return db.select().from(polls).where(eq(polls.clubId, clubId)).orderBy(sql`${polls.createdAt} desc`, sql`${polls.id} desc`).all();
+export function listClubPolls(db: Db, clubId: number): Promise<Poll[]> {
+  return db.select().from(polls).where(eq(polls.clubId, clubId)).orderBy(sql`${polls.createdAt} desc`, sql`${polls.id} desc`);
 }
 
 /** The polls on one chapter of one reading, oldest first (the order they were asked). */
-export function listChapterPolls(db: Db, readingId: number, chapterId: number): Poll[] {
+export function listChapterPolls(db: Db, readingId: number, chapterId: number): Promise<Poll[]> {
   return db
     .select()
     .from(polls)
     .where(and(eq(polls.readingId, readingId), eq(polls.chapterId, chapterId)))
-    .orderBy(asc(polls.createdAt), asc(polls.id))
-    .all();
+    .orderBy(asc(polls.createdAt), asc(polls.id));
 }
 
-export function optionsOf(db: Db, pollIds: number[]): Map<number, PollOption[]> {
+export async function optionsOf(db: Db, pollIds: number[]): Promise<Map<number, PollOption[]>> {
   const byPoll = new Map<number, PollOption[]>(pollIds.map((id) => [id, []]));
   if (pollIds.length === 0) return byPoll;
-  const rows = db.select().from(pollOptions).where(inArray(pollOptions.pollId, pollIds)).orderBy(asc(pollOptions.pollId), asc(pollOptions.ordinal)).all();
+  const rows = await db.select().from(pollOptions).where(inArray(pollOptions.pollId, pollIds)).orderBy(asc(pollOptions.pollId), asc(pollOptions.ordinal));
   for (const row of rows) byPoll.get(row.pollId)?.push(row);
   return byPoll;
 }
@@ -60,15 +59,14 @@ export interface StoredBallot {
  * Every ballot of a poll with its choices in rank order, oldest ballot first. Display names
  * are loaded with them; callers only pass them on for public polls whose results are visible.
  */
-export function ballotsOf(db: Db, pollId: number): StoredBallot[] {
-  const rows = db
+export async function ballotsOf(db: Db, pollId: number): Promise<StoredBallot[]> {
+  const rows = await db
     .select({ voteId: pollVotes.id, userId: pollVotes.userId, displayName: users.displayName, optionId: pollVoteChoices.optionId, rank: pollVoteChoices.rank })
     .from(pollVotes)
     .innerJoin(users, eq(users.id, pollVotes.userId))
     .innerJoin(pollVoteChoices, eq(pollVoteChoices.voteId, pollVotes.id))
     .where(eq(pollVotes.pollId, pollId))
-    .orderBy(asc(pollVotes.id), asc(pollVoteChoices.rank))
-    .all();
+    .orderBy(asc(pollVotes.id), asc(pollVoteChoices.rank));
   const ballots = new Map<number, StoredBallot>();
   for (const row of rows) {
     let ballot = ballots.get(row.voteId);
@@ -82,21 +80,16 @@ export function ballotsOf(db: Db, pollId: number): StoredBallot[] {
 }
 
 /** The reader's own choices in rank order, or null when they have not voted. */
-export function ballotOf(db: Db, pollId: number, userId: number | null): number[] | null {
+export async function ballotOf(db: Db, pollId: number, userId: number | null): Promise<number[] | null> {
   if (userId === null) return null;
-  const vote = db.select({ id: pollVotes.id }).from(pollVotes).where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.userId, userId))).get();
+  const vote = first(await db.select({ id: pollVotes.id }).from(pollVotes).where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.userId, userId))).limit(1));
   if (!vote) return null;
-  return db
-    .select({ optionId: pollVoteChoices.optionId })
-    .from(pollVoteChoices)
-    .where(eq(pollVoteChoices.voteId, vote.id))
-    .orderBy(asc(pollVoteChoices.rank))
-    .all()
-    .map((row) => row.optionId);
+  const rows = await db.select({ optionId: pollVoteChoices.optionId }).from(pollVoteChoices).where(eq(pollVoteChoices.voteId, vote.id)).orderBy(asc(pollVoteChoices.rank));
+  return rows.map((row) => row.optionId);
 }
 
-export function hasAnyVote(db: Db, pollId: number): boolean {
-  return db.select({ id: pollVotes.id }).from(pollVotes).where(eq(pollVotes.pollId, pollId)).limit(1).get() !== undefined;
+export async function hasAnyVote(db: Db, pollId: number): Promise<boolean> {
+  return (await db.select({ id: pollVotes.id }).from(pollVotes).where(eq(pollVotes.pollId, pollId)).limit(1)).length > 0;
 }
 
 export interface NewPoll {
@@ -114,17 +107,14 @@ export interface NewPoll {
 }
 
 /** Creates a poll and its options in one transaction. */
-export function insertPoll(db: Db, sqlite: Sqlite, input: NewPoll, options: string[], createdBy: number, now: number): Poll {
-  return inTransaction(sqlite, () => {
-    const poll = db
+export function insertPoll(db: Db, input: NewPoll, options: string[], createdBy: number, now: number): Promise<Poll> {
+  return transaction(db, async (tx) => {
+    const [poll] = await tx
       .insert(polls)
       .values({ ...input, closedAt: null, createdBy, createdAt: now })
-      .returning()
-      .get();
-    db.insert(pollOptions)
-      .values(options.map((label, index) => ({ pollId: poll.id, ordinal: index + 1, label })))
-      .run();
-    return poll;
+      .returning();
+    await tx.insert(pollOptions).values(options.map((label, index) => ({ pollId: poll!.id, ordinal: index + 1, label })));
+    return poll!;
   });
 }
 
@@ -133,59 +123,85 @@ export type PollSettings = Omit<NewPoll, 'clubId' | 'readingId' | 'chapterId'>;
 /**
  * Rewrites a poll that nobody has voted on yet: settings and options together. Returns false
  * (and writes nothing) when a vote arrived in the meantime; the check and the write share one
- * immediate transaction, so no ballot can slip in between.
+ * transaction, so no ballot can slip in between.
  */
-export function rewritePoll(db: Db, sqlite: Sqlite, pollId: number, settings: PollSettings, options: string[]): boolean {
-  return inTransaction(sqlite, () => {
-    if (hasAnyVote(db, pollId)) return false;
-    db.update(polls).set(settings).where(eq(polls.id, pollId)).run();
-    db.delete(pollOptions).where(eq(pollOptions.pollId, pollId)).run();
-    db.insert(pollOptions)
-      .values(options.map((label, index) => ({ pollId, ordinal: index + 1, label })))
-      .run();
+export function rewritePoll(db: Db, pollId: number, settings: PollSettings, options: string[]): Promise<boolean> {
+  return transaction(db, async (tx) => {
+    if (await hasAnyVote(tx, pollId)) return false;
+    await tx.update(polls).set(settings).where(eq(polls.id, pollId));
+    await tx.delete(pollOptions).where(eq(pollOptions.pollId, pollId));
+    await tx.insert(pollOptions).values(options.map((label, index) => ({ pollId, ordinal: index + 1, label })));
     return true;
   });
 }
 
-export function setClosesAt(db: Db, pollId: number, closesAt: number | null): void {
-  db.update(polls).set({ closesAt }).where(eq(polls.id, pollId)).run();
+export async function setClosesAt(db: Db, pollId: number, closesAt: number | null): Promise<void> {
+  await db.update(polls).set({ closesAt }).where(eq(polls.id, pollId));
 }
 
-export function setClosedAt(db: Db, pollId: number, closedAt: number | null): void {
-  db.update(polls).set({ closedAt }).where(eq(polls.id, pollId)).run();
+export async function setClosedAt(db: Db, pollId: number, closedAt: number | null): Promise<void> {
+  await db.update(polls).set({ closedAt }).where(eq(polls.id, pollId));
 }
 
 /** Reopens: clears the manual close and replaces the closing date in one statement. */
-export function reopenPoll(db: Db, pollId: number, closesAt: number | null): void {
-  db.update(polls).set({ closedAt: null, closesAt }).where(eq(polls.id, pollId)).run();
+export async function reopenPoll(db: Db, pollId: number, closesAt: number | null): Promise<void> {
+  await db.update(polls).set({ closedAt: null, closesAt }).where(eq(polls.id, pollId));
 }
 
-export function deletePoll(db: Db, pollId: number): void {
-  db.delete(polls).where(eq(polls.id, pollId)).run();
+export async function deletePoll(db: Db, pollId: number): Promise<void> {
+  await db.delete(polls).where(eq(polls.id, pollId));
 }
 
 /**
- * Stores a member's ballot: one row per member per poll, whatever the concurrency. The vote row
- * is an UPSERT on the unique (poll, user) index, so a second request from the same member
- * (a double click, two tabs) updates the same row; its choices are replaced in the same
- * immediate transaction, so nobody ever reads a ballot half written.
+ * Stores a member's ballot: one row per member per poll, whatever the concurrency, on either
+ * engine and from any number of processes. The vote row is an upsert on the unique
+ * (poll, user) index, so a second request from the same member (a double click, two tabs, two
+ * app processes) updates the same row; its choices are replaced in the same transaction, so
+ * nobody ever reads a ballot half written.
+ *
+ * Within one process a member's ballot writes to one poll run one after another
+ * ({@link oneBallotWriteAtATime}): on PostgreSQL two transactions writing the same row at once
+ * make one of them fail and be tried again, and a burst of them (a double click, twenty times
+ * over) would outlast the tries. Across processes such races are rare and the tries absorb them.
  */
-export function upsertBallot(db: Db, sqlite: Sqlite, pollId: number, userId: number, choices: number[], now: number): void {
-  inTransaction(sqlite, () => {
-    const vote = db
-      .insert(pollVotes)
-      .values({ pollId, userId, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: [pollVotes.pollId, pollVotes.userId], set: { updatedAt: now } })
-      .returning({ id: pollVotes.id })
-      .get();
-    db.delete(pollVoteChoices).where(eq(pollVoteChoices.voteId, vote.id)).run();
-    db.insert(pollVoteChoices)
-      .values(choices.map((optionId, index) => ({ voteId: vote.id, optionId, rank: index + 1 })))
-      .run();
-  });
+export function upsertBallot(db: Db, pollId: number, userId: number, choices: number[], now: number): Promise<void> {
+  return oneBallotWriteAtATime(db, pollId, userId, () =>
+    transaction(db, async (tx) => {
+      const [vote] = await tx
+        .insert(pollVotes)
+        .values({ pollId, userId, createdAt: now, updatedAt: now })
+        .onConflictDoUpdate({ target: [pollVotes.pollId, pollVotes.userId], set: { updatedAt: now } })
+        .returning({ id: pollVotes.id });
+      await tx.delete(pollVoteChoices).where(eq(pollVoteChoices.voteId, vote!.id));
+      await tx.insert(pollVoteChoices).values(choices.map((optionId, index) => ({ voteId: vote!.id, optionId, rank: index + 1 })));
+    }),
+  );
 }
 
 /** Withdraws a member's ballot; true when there was one. */
-export function deleteBallot(db: Db, pollId: number, userId: number): boolean {
-  return db.delete(pollVotes).where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.userId, userId))).run().changes > 0;
+export function deleteBallot(db: Db, pollId: number, userId: number): Promise<boolean> {
+  return oneBallotWriteAtATime(db, pollId, userId, async () => {
+    const deleted = await db.delete(pollVotes).where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.userId, userId))).returning({ id: pollVotes.id });
+    return deleted.length > 0;
+  });
+}
+
+/** The last ballot write queued per database handle and (poll, member), while one is pending. */
+const pendingBallotWrites = new WeakMap<Db, Map<string, Promise<void>>>();
+
+/** Runs `write` once this process's earlier writes of the same member's ballot have settled. */
+function oneBallotWriteAtATime<T>(db: Db, pollId: number, userId: number, write: () => Promise<T>): Promise<T> {
+  let pending = pendingBallotWrites.get(db);
+  if (!pending) pendingBallotWrites.set(db, (pending = new Map()));
+  const key = `${pollId}:${userId}`;
+  const written = (pending.get(key) ?? Promise.resolve()).then(write);
+  const settled = written.then(
+    () => undefined,
+    () => undefined,
+  );
+  pending.set(key, settled);
+  void settled.then(() => {
+    if (pending.get(key) === settled) pending.delete(key);
+  });
+  return written;
 }

@@ -5,7 +5,7 @@
  * under `pollResultsVisibleTo` (through `pollCard`), and publish the same events.
  *
  * @example
- * const outcome = castBallot(deps, access, poll, readBallot(form, poll.kind), () => takeToken());
+ * const outcome = await castBallot(deps, access, poll, readBallot(form, poll.kind), () => takeToken());
  * if (outcome.kind === 'done') answerWithCard();
  */
 import type { Poll } from '../../db/schema';
@@ -20,27 +20,39 @@ import type { PollCardView } from './types';
 import { ballotProblem, type BallotProblem, type BallotSubmission } from './validation';
 
 /** The reader's card of a situation (what the page, the fragment and the API show). */
-export function cardOf(db: Db, access: ClubAccess, situation: PollSituation, next: string = pollPath(situation.poll.clubId, situation.poll.id)): PollCardView {
-  const options = optionsOf(db, [situation.poll.id]).get(situation.poll.id) ?? [];
+export async function cardOf(db: Db, access: ClubAccess, situation: PollSituation, next: string = pollPath(situation.poll.clubId, situation.poll.id)): Promise<PollCardView> {
+  const options = (await optionsOf(db, [situation.poll.id])).get(situation.poll.id) ?? [];
   return pollCard(db, access, situation, options, next);
 }
 
 /** The club's polls the reader may view (polls on chapters not open to them are left out), newest first as the list page. */
-export function visiblePolls(db: Db, access: ClubAccess, now: number): PollSituation[] {
-  return listClubPolls(db, access.club.id)
-    .map((poll) => pollSituation(db, access, poll, now))
-    .filter((situation) => pollCan(access, 'view', situation.facts));
+export async function visiblePolls(db: Db, access: ClubAccess, now: number): Promise<PollSituation[]> {
+  const visible: PollSituation[] = [];
+  for (const poll of await listClubPolls(db, access.club.id)) {
+    const situation = await pollSituation(db, access, poll, now);
+    if (pollCan(access, 'view', situation.facts)) visible.push(situation);
+  }
+  return visible;
 }
 
 /** A poll of this club as the reader faces it, and why they may not `action` it (null: they may); undefined when the poll is not the club's. */
-export function pollFacing(db: Db, access: ClubAccess, pollId: number, action: PollAction, now: number): { poll: Poll; situation: PollSituation; refusal: PollRefusal | null } | undefined {
-  const poll = findPoll(db, access.club.id, pollId);
+export async function pollFacing(
+  db: Db,
+  access: ClubAccess,
+  pollId: number,
+  action: PollAction,
+  now: number,
+): Promise<{ poll: Poll; situation: PollSituation; refusal: PollRefusal | null } | undefined> {
+  const poll = await findPoll(db, access.club.id, pollId);
   if (!poll) return undefined;
-  const situation = pollSituation(db, access, poll, now);
+  const situation = await pollSituation(db, access, poll, now);
   return { poll, situation, refusal: pollRefusal(access, action, situation.facts) };
 }
 
 /** What became of a ballot: refused by the policy, a problem with the ballot, the posting limit, or stored. */
+/** Counts one post against the posting limit: the refusal past it, or null. */
+export type ConsumePost = () => PostingRefusal | null | Promise<PostingRefusal | null>;
+
 export type BallotOutcome = { kind: 'refused'; reason: PollRefusal } | { kind: 'invalid'; problem: BallotProblem } | { kind: 'limited'; seconds: number } | { kind: 'done' };
 
 /**
@@ -48,27 +60,27 @@ export type BallotOutcome = { kind: 'refused'; reason: PollRefusal } | { kind: '
  * posting limit (`consume` counts one post and returns the refusal past the limit), then the
  * write and `poll.voted`.
  */
-export function castBallot(deps: AreaDeps, access: ClubAccess, poll: Poll, submission: BallotSubmission, consume: () => PostingRefusal | null): BallotOutcome {
-  const { db, sqlite, clock } = deps;
-  const refusal = pollRefusal(access, 'vote', pollSituation(db, access, poll, clock()).facts);
+export async function castBallot(deps: AreaDeps, access: ClubAccess, poll: Poll, submission: BallotSubmission, consume: ConsumePost): Promise<BallotOutcome> {
+  const { db, clock } = deps;
+  const refusal = pollRefusal(access, 'vote', (await pollSituation(db, access, poll, clock())).facts);
   if (refusal) return { kind: 'refused', reason: refusal };
-  const options = optionsOf(db, [poll.id]).get(poll.id) ?? [];
+  const options = (await optionsOf(db, [poll.id])).get(poll.id) ?? [];
   const problem = ballotProblem(submission, { kind: poll.kind, minChoices: poll.minChoices, maxChoices: poll.maxChoices, optionIds: options.map((o) => o.id) });
   if (problem) return { kind: 'invalid', problem };
-  const limited = consume();
+  const limited = await consume();
   if (limited) return { kind: 'limited', seconds: limited.seconds };
-  upsertBallot(db, sqlite, poll.id, access.userId!, submission.choices, clock());
-  deps.events.publish({ type: 'poll.voted', actorId: access.userId, clubId: access.club.id, pollId: poll.id, withdrawn: false });
+  await upsertBallot(db, poll.id, access.userId!, submission.choices, clock());
+  await deps.events.publish({ type: 'poll.voted', actorId: access.userId, clubId: access.club.id, pollId: poll.id, withdrawn: false });
   return { kind: 'done' };
 }
 
 /** Withdraws the reader's ballot (nothing happens, and nothing is published, when there was none). */
-export function withdrawBallot(deps: AreaDeps, access: ClubAccess, poll: Poll, consume: () => PostingRefusal | null): BallotOutcome {
+export async function withdrawBallot(deps: AreaDeps, access: ClubAccess, poll: Poll, consume: ConsumePost): Promise<BallotOutcome> {
   const { db, clock } = deps;
-  const refusal = pollRefusal(access, 'withdraw', pollSituation(db, access, poll, clock()).facts);
+  const refusal = pollRefusal(access, 'withdraw', (await pollSituation(db, access, poll, clock())).facts);
   if (refusal) return { kind: 'refused', reason: refusal };
-  const limited = consume();
+  const limited = await consume();
   if (limited) return { kind: 'limited', seconds: limited.seconds };
-  if (deleteBallot(db, poll.id, access.userId!)) deps.events.publish({ type: 'poll.voted', actorId: access.userId, clubId: access.club.id, pollId: poll.id, withdrawn: true });
+  if (await deleteBallot(db, poll.id, access.userId!)) await deps.events.publish({ type: 'poll.voted', actorId: access.userId, clubId: access.club.id, pollId: poll.id, withdrawn: true });
   return { kind: 'done' };
 }

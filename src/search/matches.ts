@@ -14,11 +14,13 @@
  *   (one row) and reads the index again when it moved. So no answer is staler than the index.
  *
  * Memory: at most {@link MEMORY_ENTRIES} searches per kind, each at most `MATCHES_READ` matches
- * of a few numbers (~50 bytes each): a few MB at worst.
+ * of a few numbers (~50 bytes each): a few MB at worst. Searches are named by their FTS5
+ * expression on both engines (the tsquery is made from the same terms).
  */
-import type { Sqlite } from '../../db/connection';
+import type { Db } from '../../db/connection';
 import { LruCache } from '../lib/lru-cache';
 import { commentMatchFacts, paragraphMatches, readingIndexVersion, type CommentMatchFacts, type ParagraphMatch } from './queries';
+import type { SearchExpression } from './query';
 
 export const MEMORY_ENTRIES = 200;
 
@@ -27,38 +29,38 @@ interface Memory {
   comments: LruCache<string, ReadingMatches & { version: number }>;
 }
 
-const memories = new WeakMap<Sqlite, Memory>();
+const memories = new WeakMap<Db, Memory>();
 
-function memoryOf(sqlite: Sqlite): Memory {
-  let memory = memories.get(sqlite);
-  if (!memory) memories.set(sqlite, (memory = { paragraphs: new LruCache(MEMORY_ENTRIES), comments: new LruCache(MEMORY_ENTRIES) }));
+function memoryOf(db: Db): Memory {
+  let memory = memories.get(db);
+  if (!memory) memories.set(db, (memory = { paragraphs: new LruCache(MEMORY_ENTRIES), comments: new LruCache(MEMORY_ENTRIES) }));
   return memory;
 }
 
 /** The matching paragraphs of an edition, in reading order (see `paragraphMatches`). */
-export function editionMatches(sqlite: Sqlite, editionId: number, match: string): ParagraphMatch[] {
-  const { paragraphs } = memoryOf(sqlite);
-  const key = `${editionId}\u0000${match}`;
-  return paragraphs.get(key) ?? paragraphs.set(key, paragraphMatches(sqlite, editionId, match));
+export async function editionMatches(db: Db, editionId: number, query: SearchExpression): Promise<ParagraphMatch[]> {
+  const { paragraphs } = memoryOf(db);
+  const key = `${editionId}\u0000${query.match}`;
+  return paragraphs.get(key) ?? paragraphs.set(key, await paragraphMatches(db, editionId, query));
 }
 
 /** A reading's matching comments with their gate facts, in both orders a search lists them. */
 export interface ReadingMatches {
   newestFirst: CommentMatchFacts[];
-  /** By bm25, ties newest first. */
+  /** Best match first (bm25 or ts_rank), ties newest first. */
   bestFirst: CommentMatchFacts[];
   /** There may be older matches than those read (see `MATCHES_READ`). */
   atLeast: boolean;
 }
 
 /** The newest matching comments of a reading with their gate facts (see `commentMatchFacts`). */
-export function readingMatches(sqlite: Sqlite, readingId: number, match: string): ReadingMatches {
-  const { comments } = memoryOf(sqlite);
-  const key = `${readingId}\u0000${match}`;
-  const version = readingIndexVersion(sqlite, readingId);
+export async function readingMatches(db: Db, readingId: number, query: SearchExpression): Promise<ReadingMatches> {
+  const { comments } = memoryOf(db);
+  const key = `${readingId}\u0000${query.match}`;
+  const version = await readingIndexVersion(db, readingId);
   const kept = comments.get(key);
   if (kept && kept.version === version) return kept;
-  const { facts, atLeast } = commentMatchFacts(sqlite, readingId, match);
+  const { facts, atLeast } = await commentMatchFacts(db, readingId, query);
   const bestFirst = [...facts].sort((a, b) => a.score - b.score || b.id - a.id);
   return comments.set(key, { version, newestFirst: facts, bestFirst, atLeast });
 }

@@ -12,7 +12,7 @@
  *   count, never a word of it;
  * - chapters not yet open to the reader (the club's schedule, `chapterOpenTo`) show nothing.
  */
-import type { Db, Sqlite } from '../../db/connection';
+import type { Db } from '../../db/connection';
 import type { Chapter, Reading } from '../../db/schema';
 import { commentPlainText, commentVisibleTo, gateViewerFor, partitionVisible, type GateViewer } from '../annotations';
 import { listChapters } from '../books';
@@ -33,7 +33,7 @@ import {
   type SearchOrder,
 } from './queries';
 import { editionMatches, readingMatches } from './matches';
-import { buildSearchQuery, type SearchQuery } from './query';
+import { buildSearchQuery, type SearchExpression, type SearchQuery } from './query';
 import { snippetOf } from './snippet';
 import type { BookChapterView, ClubSearchResultsView, CommentChapterView, LibrarySearchResultsView } from './types';
 
@@ -68,26 +68,29 @@ export function searchUrl(clubId: number, query: string, order: SearchOrder): st
  * An edition's chapters by id, kept per database (an edition's chapters never change once
  * imported), so a search as you type does not read them at every keystroke.
  */
-const chapterCaches = new WeakMap<Sqlite, LruCache<number, Map<number, Chapter>>>();
-function chaptersOf(deps: { db: Db; sqlite: Sqlite }, editionId: number): Map<number, Chapter> {
-  let cache = chapterCaches.get(deps.sqlite);
-  if (!cache) chapterCaches.set(deps.sqlite, (cache = new LruCache(64)));
-  return cache.get(editionId) ?? cache.set(editionId, new Map(listChapters(deps.db, editionId).map((c) => [c.id, c])));
+const chapterCaches = new WeakMap<Db, LruCache<number, Map<number, Chapter>>>();
+async function chaptersOf(db: Db, editionId: number): Promise<Map<number, Chapter>> {
+  let cache = chapterCaches.get(db);
+  if (!cache) chapterCaches.set(db, (cache = new LruCache(64)));
+  return cache.get(editionId) ?? cache.set(editionId, new Map((await listChapters(db, editionId)).map((c) => [c.id, c])));
 }
 
 /** Whatever is waiting in the comment outbox, and the edition, indexed before a search reads them. */
-function catchUp(sqlite: Sqlite, editionId: number, now: number): void {
-  drainCommentOutbox(sqlite);
-  indexEdition(sqlite, editionId, now);
+async function catchUp(db: Db, editionId: number, now: number): Promise<void> {
+  await drainCommentOutbox(db);
+  await indexEdition(db, editionId, now);
 }
 
-function bookResults(sqlite: Sqlite, editionId: number, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, base: string, t: Translator) {
-  const matches = editionMatches(sqlite, editionId, query.match!).filter((m) => isOpen(m.chapterId));
+/** A query with something to search for. */
+type Searchable = SearchQuery & SearchExpression;
+
+async function bookResults(db: Db, editionId: number, chapters: Map<number, Chapter>, query: Searchable, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, base: string, t: Translator) {
+  const matches = (await editionMatches(db, editionId, query)).filter((m) => isOpen(m.chapterId));
   const visible = matches.filter((m) => paragraphVisibleTo(m, viewer));
-  // Best: by bm25; newest: in reading order (the book has no dates).
+  // Best: by score (bm25, ts_rank); newest: in reading order (the book has no dates).
   const shown = (order === 'best' ? [...visible].sort((a, b) => a.score - b.score || a.position - b.position) : visible).slice(0, BOOK_HITS_SHOWN);
   const rank = new Map(shown.map((m, index) => [m.id, index]));
-  const texts = paragraphTexts(sqlite, shown.map((m) => m.id));
+  const texts = await paragraphTexts(db, shown.map((m) => m.id));
   const byChapter = new Map<number, BookChapterView & { rank: number; position: number }>();
   for (const m of matches) {
     const chapter = chapters.get(m.chapterId);
@@ -114,15 +117,15 @@ function bookResults(sqlite: Sqlite, editionId: number, chapters: Map<number, Ch
   };
 }
 
-function discussionResults(sqlite: Sqlite, reading: Reading, chapters: Map<number, Chapter>, query: SearchQuery, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, clubBase: string, ui: SearchUi) {
+async function discussionResults(db: Db, reading: Reading, chapters: Map<number, Chapter>, query: Searchable, order: SearchOrder, viewer: GateViewer, isOpen: (chapterId: number) => boolean, clubBase: string, ui: SearchUi) {
   const readingParam = reading.endedAt === null ? '' : `?reading=${reading.id}`;
-  const matches = readingMatches(sqlite, reading.id, query.match!);
+  const matches = await readingMatches(db, reading.id, query);
   // The gate itself over every match read: what the reader may see (in the order asked for:
-  // newest by id, ids grow with time; or best by bm25), and how many club comments it hides.
+  // newest by id, ids grow with time; or best by score), and how many club comments it hides.
   const { visible, hiddenCount } = partitionVisible(order === 'best' ? matches.bestFirst : matches.newestFirst, viewer);
   const listed = visible.filter((m) => isOpen(m.chapterId)).slice(0, COMMENT_HITS_SHOWN);
   // Bodies, authors and paragraphs for the listed ones only, through the gate once more.
-  const rows = commentsShown(sqlite, listed.map((m) => m.id)).filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId));
+  const rows = (await commentsShown(db, listed.map((m) => m.id))).filter((row) => commentVisibleTo(row, viewer) && isOpen(row.chapterId));
   const atLeast = matches.atLeast;
   const groups = new Map<number, CommentChapterView>();
   for (const row of rows) {
@@ -150,16 +153,16 @@ function threadHref(clubBase: string, readingParam: string, row: CommentMatch): 
 }
 
 /** The club's search results for this reader: book text and discussion of the current reading. */
-export function clubSearchResults(deps: { db: Db; sqlite: Sqlite }, access: ClubAccess, reading: Reading | undefined, input: string | undefined, order: SearchOrder, ui: SearchUi): ClubSearchResultsView {
+export async function clubSearchResults(deps: { db: Db }, access: ClubAccess, reading: Reading | undefined, input: string | undefined, order: SearchOrder, ui: SearchUi): Promise<ClubSearchResultsView> {
   const query = buildSearchQuery(input);
   const orderHrefs = { best: searchUrl(access.club.id, query.text, 'best'), newest: searchUrl(access.club.id, query.text, 'newest') };
   const nothing = { book: { chapters: [], visibleCount: 0, aheadCount: 0, atLeast: false }, discussion: { chapters: [], shownCount: 0, visibleCount: 0, hiddenCount: 0, atLeast: false } };
   if (!reading) return { query: query.text, order, empty: query.match === null, noReading: true, orderHrefs, ...nothing };
   if (query.match === null) return { query: query.text, order, empty: true, noReading: false, orderHrefs, ...nothing };
-  catchUp(deps.sqlite, reading.editionId, ui.now);
-  const viewer = gateViewerFor(deps.db, access, reading.id);
-  const chapters = chaptersOf(deps, reading.editionId);
-  const schedule = scheduleOf(deps.db, reading.id);
+  await catchUp(deps.db, reading.editionId, ui.now);
+  const viewer = await gateViewerFor(deps.db, access, reading.id);
+  const chapters = await chaptersOf(deps.db, reading.editionId);
+  const schedule = await scheduleOf(deps.db, reading.id);
   const isOpen = (chapterId: number) => chapterOpenTo(access, schedule.get(chapterId) ?? null, ui.now);
   const base = chapterBasePath(access.club.id, reading);
   return {
@@ -168,17 +171,17 @@ export function clubSearchResults(deps: { db: Db; sqlite: Sqlite }, access: Club
     empty: false,
     noReading: false,
     orderHrefs,
-    book: bookResults(deps.sqlite, reading.editionId, chapters, query, order, viewer, isOpen, base, ui.t),
-    discussion: discussionResults(deps.sqlite, reading, chapters, query, order, viewer, isOpen, `/clubs/${access.club.id}`, ui),
+    book: await bookResults(deps.db, reading.editionId, chapters, query, order, viewer, isOpen, base, ui.t),
+    discussion: await discussionResults(deps.db, reading, chapters, query, order, viewer, isOpen, `/clubs/${access.club.id}`, ui),
   };
 }
 
 /** The site admin's search over every edition's text (no club, so no gate). */
-export function librarySearchResults(sqlite: Sqlite, input: string | undefined, t: Translator, now: number): LibrarySearchResultsView {
+export async function librarySearchResults(db: Db, input: string | undefined, t: Translator, now: number): Promise<LibrarySearchResultsView> {
   const query = buildSearchQuery(input);
   if (query.match === null) return { query: query.text, empty: true, hits: [] };
-  for (const editionId of unindexedEditionIds(sqlite)) indexEdition(sqlite, editionId, now);
-  const hits = libraryMatches(sqlite, query.match, LIBRARY_HITS_SHOWN).map((m) => ({
+  for (const editionId of await unindexedEditionIds(db)) await indexEdition(db, editionId, now);
+  const hits = (await libraryMatches(db, query, LIBRARY_HITS_SHOWN)).map((m) => ({
     href: `/books/${m.editionId}/chapters/${m.chapterOrdinal}#p-${m.ordinal}`,
     bookTitle: m.editionTitle,
     chapterLabel: chapterLabel(t, { title: m.chapterTitle, kind: m.chapterKind }),

@@ -1,157 +1,169 @@
 /**
  * The search indexes' SQL: keeping them current, rebuilding them, and reading matches. No
  * decisions here — who may see a match is `present.ts`'s business, through the annotations
- * area's spoiler gate (its SQL form where the database must filter, see {@link commentMatches}).
+ * area's spoiler gate.
  *
- * The FTS5 tables and triggers are in `migrations/0004_search_fts.sql` and `0006_search_gate_columns.sql`. Statements go through
- * `sqlite.prepare`, which the connection caches by SQL text.
+ * The outbox, the gate tables, the reading versions and the indexed-editions marker are the same
+ * tables with the same SQL on SQLite and PostgreSQL (`migrations/0004_search_fts.sql`,
+ * `0007_search_gate_columns.sql`; `migrations/pg/0001_triggers_and_search.sql`); the text
+ * indexes themselves are each engine's own (FTS5, tsvector): `text-index.ts`.
  */
-import type { Sqlite } from '../../db/connection';
-import { commentPlainText, type GateComment } from '../annotations';
-import { indexText } from './tokens';
+import { sql } from 'drizzle-orm';
+import { execute, rows, transaction, type Db } from '../../db/connection';
+import { commentPlainText } from '../annotations';
+import type { SearchExpression } from './query';
+import { idList, textIndexOf, type CommentMatchFacts, type LibraryMatch, type ParagraphMatch } from './text-index';
+
+export type { CommentMatchFacts, LibraryMatch, ParagraphMatch } from './text-index';
 
 // ---------------------------------------------------------------- keeping the indexes current
+
+/** The columns `search_comment_gate` copies from `comments` (same names; see the migration). */
+const COMMENT_GATE_COLUMNS = sql.raw('id, reading_id, chapter_id, anchor_position, author_id, visibility');
+/** Comments the index holds: not deleted, hidden or removed. */
+const LIVE_COMMENT = sql.raw('deleted_at is null and moderation is null');
+
+const drains = new WeakMap<Db, Promise<void>>();
 
 /**
  * Brings the comment index up to date with the outbox the triggers fill: each listed comment
  * is re-read, and indexed again when it is live (not deleted, hidden or removed), or dropped.
- * One immediate transaction; returns how many comments it looked at.
+ * One transaction per `batch` comments, a handful of statements each; returns how many
+ * comments it looked at.
+ *
+ * Drains of one database run one after another in this process (a search that drains first
+ * waits for the listener's drain rather than racing it: on PostgreSQL two at once would fail
+ * one with a serialization error). `db` is the outer handle, never a transaction's.
  */
-export function drainCommentOutbox(sqlite: Sqlite, batch = 5000): number {
-  const pending = sqlite.prepare('select comment_id as id from search_comment_outbox limit 1');
-  if (pending.get() === undefined) return 0;
-  const take = sqlite.prepare('select comment_id as id from search_comment_outbox order by comment_id limit ?');
-  const read = sqlite.prepare(`select ${COMMENT_GATE_COLUMNS}, body from comments where id = ? and deleted_at is null and moderation is null`);
-  const done = sqlite.prepare('delete from search_comment_outbox where comment_id = ?');
+export function drainCommentOutbox(db: Db, batch = 5000): Promise<number> {
+  const run = () => drainNow(db, batch);
+  const queued = drains.get(db);
+  const drain = queued ? queued.then(run) : run();
+  const settled = drain.then(
+    () => {},
+    () => {},
+  );
+  drains.set(db, settled);
+  void settled.then(() => {
+    if (drains.get(db) === settled) drains.delete(db);
+  });
+  return drain;
+}
+
+async function drainNow(db: Db, batch: number): Promise<number> {
+  if ((await rows(db, sql`select comment_id from search_comment_outbox limit 1`)).length === 0) return 0;
   let total = 0;
   for (;;) {
-    const count = sqlite
-      .transaction(() => {
-        const ids = take.all(batch) as { id: number }[];
-        const readings = new Set<number>();
-        for (const { id } of ids) {
-          const before = sqlite.prepare('select reading_id as readingId from search_comment_gate where id = ?').get(id) as { readingId: number } | undefined;
-          if (before) readings.add(before.readingId);
-          dropComment(sqlite, id);
-          const row = read.get(id) as CommentGateRow | undefined;
-          if (row) {
-            addComment(sqlite, row);
-            readings.add(row.reading_id);
-          }
-          done.run(id);
-        }
-        for (const readingId of readings) bumpReadingVersion(sqlite, readingId);
-        return ids.length;
-      })
-      .immediate();
+    const count = await transaction(db, async (tx) => {
+      const ids = (await rows<{ id: number }>(tx, sql`select comment_id as id from search_comment_outbox order by comment_id limit ${batch}`)).map((row) => row.id);
+      if (ids.length === 0) return 0;
+      const index = textIndexOf(tx);
+      const before = await rows<{ readingId: number }>(tx, sql`select distinct reading_id as "readingId" from search_comment_gate where id in (${idList(ids)})`);
+      await index.dropComments(tx, ids);
+      await execute(tx, sql`delete from search_comment_gate where id in (${idList(ids)})`);
+      const live = await rows<{ id: number; readingId: number; body: string }>(
+        tx,
+        sql`select id, reading_id as "readingId", body from comments where id in (${idList(ids)}) and ${LIVE_COMMENT}`,
+      );
+      await index.addComments(tx, live.map((row) => ({ id: row.id, text: commentPlainText(row.body) })));
+      if (live.length > 0) {
+        await execute(tx, sql`insert into search_comment_gate (${COMMENT_GATE_COLUMNS}) select ${COMMENT_GATE_COLUMNS} from comments where id in (${idList(live.map((row) => row.id))})`);
+      }
+      await execute(tx, sql`delete from search_comment_outbox where comment_id in (${idList(ids)})`);
+      await bumpReadingVersions(tx, [...new Set([...before, ...live].map((row) => row.readingId))]);
+      return ids.length;
+    });
     total += count;
     if (count < batch) return total;
   }
 }
 
-/** The columns `search_comment_gate` copies from `comments` (same names; see the migration). */
-const COMMENT_GATE_COLUMNS = 'id, reading_id, chapter_id, anchor_position, author_id, visibility';
-
-interface CommentGateRow {
-  id: number;
-  reading_id: number;
-  chapter_id: number;
-  anchor_position: number;
-  author_id: number;
-  visibility: string;
-  body: string;
-}
-
-/** Says the index of a reading's comments changed (see `search_reading_versions` in the migration). */
-function bumpReadingVersion(sqlite: Sqlite, readingId: number): void {
-  sqlite.prepare('insert into search_reading_versions (reading_id, version) values (?, 1) on conflict (reading_id) do update set version = version + 1').run(readingId);
+/** Says the index of these readings' comments changed (see `search_reading_versions` in the migration). */
+async function bumpReadingVersions(db: Db, readingIds: readonly number[]): Promise<void> {
+  if (readingIds.length === 0) return;
+  await execute(
+    db,
+    sql`insert into search_reading_versions (reading_id, version) values ${sql.join(
+      readingIds.map((id) => sql`(${id}, 1)`),
+      sql`, `,
+    )} on conflict (reading_id) do update set version = search_reading_versions.version + 1`,
+  );
 }
 
 /** The version of a reading's comment index (0 before its first comment); it only ever grows. */
-export function readingIndexVersion(sqlite: Sqlite, readingId: number): number {
-  return (sqlite.prepare('select version from search_reading_versions where reading_id = ?').get(readingId) as { version: number } | undefined)?.version ?? 0;
+export async function readingIndexVersion(db: Db, readingId: number): Promise<number> {
+  const [row] = await rows<{ version: number }>(db, sql`select version from search_reading_versions where reading_id = ${readingId}`);
+  return row?.version ?? 0;
 }
 
-function dropComment(sqlite: Sqlite, id: number): void {
-  sqlite.prepare('delete from search_comment_text where rowid = ?').run(id);
-  sqlite.prepare('delete from search_comment_gate where id = ?').run(id);
-}
-
-function addComment(sqlite: Sqlite, row: CommentGateRow): void {
-  sqlite.prepare('insert into search_comment_text (rowid, body) values (?, ?)').run(row.id, indexText(commentPlainText(row.body)));
-  sqlite
-    .prepare(`insert into search_comment_gate (${COMMENT_GATE_COLUMNS}) values (?, ?, ?, ?, ?, ?)`)
-    .run(row.id, row.reading_id, row.chapter_id, row.anchor_position, row.author_id, row.visibility);
+async function editionIndexed(db: Db, editionId: number): Promise<boolean> {
+  return (await rows(db, sql`select edition_id from search_indexed_editions where edition_id = ${editionId}`)).length > 0;
 }
 
 /** Indexes an edition's paragraphs once (editions never change); false when it already was. */
-export function indexEdition(sqlite: Sqlite, editionId: number, now: number): boolean {
+export async function indexEdition(db: Db, editionId: number, now: number): Promise<boolean> {
   // Asked before every search: answer "already indexed" without opening a write transaction.
-  if (sqlite.prepare('select 1 from search_indexed_editions where edition_id = ?').get(editionId)) return false;
-  return sqlite
-    .transaction(() => {
-      if (sqlite.prepare('select 1 from search_indexed_editions where edition_id = ?').get(editionId)) return false;
-      const rows = sqlite.prepare('select id, chapter_id, ordinal, position, text from paragraphs where edition_id = ? order by position').all(editionId) as { id: number; chapter_id: number; ordinal: number; position: number; text: string }[];
-      if (rows.length === 0 && !sqlite.prepare('select 1 from editions where id = ?').get(editionId)) return false;
-      const add = sqlite.prepare('insert into search_paragraph_text (rowid, text) values (?, ?)');
-      const addGate = sqlite.prepare('insert into search_paragraph_gate (id, edition_id, chapter_id, ordinal, position) values (?, ?, ?, ?, ?)');
-      for (const row of rows) {
-        add.run(row.id, indexText(row.text));
-        addGate.run(row.id, editionId, row.chapter_id, row.ordinal, row.position);
-      }
-      sqlite.prepare('insert into search_indexed_editions (edition_id, paragraph_count, indexed_at) values (?, ?, ?)').run(editionId, rows.length, now);
-      return true;
-    })
-    .immediate();
+  if (await editionIndexed(db, editionId)) return false;
+  return transaction(db, async (tx) => {
+    if (await editionIndexed(tx, editionId)) return false;
+    const texts = await rows<{ id: number; text: string }>(tx, sql`select id, text from paragraphs where edition_id = ${editionId} order by position`);
+    if (texts.length === 0 && (await rows(tx, sql`select id from editions where id = ${editionId}`)).length === 0) return false;
+    await textIndexOf(tx).addParagraphs(tx, texts);
+    await execute(
+      tx,
+      sql`insert into search_paragraph_gate (id, edition_id, chapter_id, ordinal, position)
+          select id, edition_id, chapter_id, ordinal, position from paragraphs where edition_id = ${editionId}`,
+    );
+    await execute(tx, sql`insert into search_indexed_editions (edition_id, paragraph_count, indexed_at) values (${editionId}, ${texts.length}, ${now})`);
+    return true;
+  });
 }
 
 /** Editions not indexed yet (imported before search existed, or by a process that did not index). */
-export function unindexedEditionIds(sqlite: Sqlite): number[] {
-  return (sqlite.prepare('select id from editions where id not in (select edition_id from search_indexed_editions) order by id').all() as { id: number }[]).map((r) => r.id);
+export async function unindexedEditionIds(db: Db): Promise<number[]> {
+  const found = await rows<{ id: number }>(db, sql`select id from editions where id not in (select edition_id from search_indexed_editions) order by id`);
+  return found.map((row) => row.id);
 }
 
-/** Empties both indexes and builds them again from `paragraphs` and `comments`. */
-export function rebuildSearchIndexes(sqlite: Sqlite, now: number): { editions: number; paragraphs: number; comments: number } {
-  const comments = sqlite
-    .transaction(() => {
-      sqlite.exec(`insert into search_paragraph_text (search_paragraph_text) values ('delete-all');
-        insert into search_comment_text (search_comment_text) values ('delete-all');
-        delete from search_comment_gate;
-        delete from search_paragraph_gate;
-        delete from search_indexed_editions;
-        delete from search_comment_outbox;`);
-      // Every reading's matches change: versions move on (never back, so no memory mistakes old for new).
-      sqlite.exec(`insert into search_reading_versions (reading_id, version) select id, 1 from readings where true
-        on conflict (reading_id) do update set version = version + 1`);
-      let count = 0;
-      // In pages by id (better-sqlite3 cannot write while a statement is still iterating).
-      const page = sqlite.prepare(`select ${COMMENT_GATE_COLUMNS}, body from comments where id > ? and deleted_at is null and moderation is null order by id limit 10000`);
-      for (let after = 0; ; ) {
-        const rows = page.all(after) as CommentGateRow[];
-        for (const row of rows) addComment(sqlite, row);
-        count += rows.length;
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1]!.id;
-      }
-      return count;
-    })
-    .immediate();
-  const editions = unindexedEditionIds(sqlite);
-  for (const id of editions) indexEdition(sqlite, id, now);
-  const paragraphs = (sqlite.prepare('select coalesce(sum(paragraph_count), 0) as n from search_indexed_editions').get() as { n: number }).n;
-  sqlite.exec(`insert into search_paragraph_text (search_paragraph_text) values ('optimize');
-    insert into search_comment_text (search_comment_text) values ('optimize');`);
-  return { editions: editions.length, paragraphs, comments };
-}
+/** Comments read per page while rebuilding. */
+const REBUILD_PAGE = 10_000;
 
 /**
- * Bytes the indexes take on disk: every b-tree of the FTS5 tables (segments, document sizes,
- * indexes) and of their gate tables, as SQLite's `dbstat` counts pages.
+ * Empties both indexes and builds them again from `paragraphs` and `comments`: the comments in
+ * one transaction, then each edition in one of its own.
  */
-export function searchIndexBytes(sqlite: Sqlite): { paragraphs: number; comments: number } {
-  const size = (prefix: string, gate: string) =>
-    (sqlite.prepare(`select coalesce(sum(pgsize), 0) as n from dbstat where name like ? or name = ?`).get(`${prefix}%`, gate) as { n: number }).n;
-  return { paragraphs: size('search_paragraph_text', 'search_paragraph_gate'), comments: size('search_comment_text', 'search_comment_gate') };
+export async function rebuildSearchIndexes(db: Db, now: number): Promise<{ editions: number; paragraphs: number; comments: number }> {
+  const comments = await transaction(db, async (tx) => {
+    const index = textIndexOf(tx);
+    await index.empty(tx);
+    for (const table of ['search_comment_gate', 'search_paragraph_gate', 'search_indexed_editions', 'search_comment_outbox']) await execute(tx, sql`delete from ${sql.raw(table)}`);
+    // Every reading's matches change: versions move on (never back, so no memory mistakes old for new).
+    await execute(
+      tx,
+      sql`insert into search_reading_versions (reading_id, version) select id, 1 from readings where true
+          on conflict (reading_id) do update set version = search_reading_versions.version + 1`,
+    );
+    await execute(tx, sql`insert into search_comment_gate (${COMMENT_GATE_COLUMNS}) select ${COMMENT_GATE_COLUMNS} from comments where ${LIVE_COMMENT}`);
+    let count = 0;
+    for (let after = 0; ; ) {
+      const page = await rows<{ id: number; body: string }>(tx, sql`select id, body from comments where id > ${after} and ${LIVE_COMMENT} order by id limit ${REBUILD_PAGE}`);
+      if (page.length === 0) break;
+      await index.addComments(tx, page.map((row) => ({ id: row.id, text: commentPlainText(row.body) })));
+      count += page.length;
+      after = page[page.length - 1]!.id;
+    }
+    return count;
+  });
+  const editions = await unindexedEditionIds(db);
+  for (const id of editions) await indexEdition(db, id, now);
+  const [indexed] = await rows<{ paragraphs: number }>(db, sql`select coalesce(sum(paragraph_count), 0) as paragraphs from search_indexed_editions`);
+  await textIndexOf(db).tidy(db);
+  return { editions: editions.length, paragraphs: Number(indexed?.paragraphs ?? 0), comments };
+}
+
+/** Bytes the indexes take on disk, each with its gate table. */
+export function searchIndexBytes(db: Db): Promise<{ paragraphs: number; comments: number }> {
+  return textIndexOf(db).bytes(db);
 }
 
 // ---------------------------------------------------------------- reading matches
@@ -163,62 +175,25 @@ export function searchIndexBytes(sqlite: Sqlite): { paragraphs: number; comments
  */
 export const MATCHES_READ = 1000;
 
-/** A paragraph of an edition that matches (no text: most matches are only counted). */
-export interface ParagraphMatch {
-  id: number;
-  chapterId: number;
-  ordinal: number;
-  position: number;
-  /** bm25: lower is a better match. */
-  score: number;
-}
-
 /**
  * Matching paragraphs of one edition in reading order, at most `limit`, read from the index and
  * its gate table only (never the paragraphs' text).
  */
-export function paragraphMatches(sqlite: Sqlite, editionId: number, match: string, limit = MATCHES_READ): ParagraphMatch[] {
-  return sqlite
-    .prepare(
-      `select g.id, g.chapter_id as chapterId, g.ordinal, g.position, bm25(search_paragraph_text) as score
-       from search_paragraph_text join search_paragraph_gate g on g.id = search_paragraph_text.rowid
-       where search_paragraph_text match ? and g.edition_id = ?
-       order by search_paragraph_text.rowid limit ?`,
-    )
-    .all(match, editionId, limit)
-    .sort((a, b) => (a as ParagraphMatch).position - (b as ParagraphMatch).position) as ParagraphMatch[];
+export async function paragraphMatches(db: Db, editionId: number, query: SearchExpression, limit = MATCHES_READ): Promise<ParagraphMatch[]> {
+  const matches = await textIndexOf(db).paragraphMatches(db, editionId, query, limit);
+  return matches.sort((a, b) => a.position - b.position);
 }
 
 /** The text of some paragraphs, by id. */
-export function paragraphTexts(sqlite: Sqlite, ids: readonly number[]): Map<number, string> {
+export async function paragraphTexts(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
-  const rows = sqlite.prepare(`select id, text from paragraphs where id in (${ids.map(() => '?').join(',')})`).all(...ids) as { id: number; text: string }[];
-  return new Map(rows.map((row) => [row.id, row.text]));
+  const found = await rows<{ id: number; text: string }>(db, sql`select id, text from paragraphs where id in (${idList(ids)})`);
+  return new Map(found.map((row) => [row.id, row.text]));
 }
 
-/** A matching paragraph anywhere in the library (the site admin's search). */
-export interface LibraryMatch {
-  id: number;
-  editionId: number;
-  editionTitle: string;
-  chapterId: number;
-  chapterOrdinal: number;
-  chapterTitle: string;
-  chapterKind: 'front' | 'body' | 'back';
-  ordinal: number;
-  text: string;
-}
-
-export function libraryMatches(sqlite: Sqlite, match: string, limit: number): LibraryMatch[] {
-  return sqlite
-    .prepare(
-      `select p.id, p.edition_id as editionId, e.title as editionTitle, p.chapter_id as chapterId, c.ordinal as chapterOrdinal,
-              c.title as chapterTitle, c.kind as chapterKind, p.ordinal, p.text
-       from (select rowid, bm25(search_paragraph_text) as score from search_paragraph_text where search_paragraph_text match ? order by score limit ?) hit
-       join paragraphs p on p.id = hit.rowid join chapters c on c.id = p.chapter_id join editions e on e.id = p.edition_id
-       order by hit.score`,
-    )
-    .all(match, limit) as LibraryMatch[];
+/** The best `limit` matching paragraphs anywhere in the library (the site admin's search), best first. */
+export function libraryMatches(db: Db, query: SearchExpression, limit: number): Promise<LibraryMatch[]> {
+  return textIndexOf(db).libraryMatches(db, query, limit);
 }
 
 /** A matching comment the viewer may see, with what a result shows. */
@@ -237,15 +212,6 @@ export interface CommentMatch {
   createdAt: number;
 }
 
-
-
-/** What the gate reads of a matching comment, and its id. */
-export interface CommentMatchFacts extends GateComment {
-  id: number;
-  /** bm25: lower is a better match. */
-  score: number;
-}
-
 /**
  * The newest {@link MATCHES_READ} matching comments of a reading, with what the spoiler gate
  * reads of each, from the index and its gate table only (never the comments' bodies). Nothing
@@ -253,38 +219,29 @@ export interface CommentMatchFacts extends GateComment {
  * until `readingIndexVersion` moves on.
  *
  * The index finds the id of the last of the newest {@link MATCHES_READ} matches first (no table
- * read), and the pass starts there (a rowid range FTS5 serves itself), so a word in every other
- * comment costs what a word in a thousand does; `atLeast` says there may be older ones.
+ * read), and the pass starts there (on SQLite a rowid range FTS5 serves itself), so a word in
+ * every other comment costs what a word in a thousand does; `atLeast` says there may be older ones.
  */
-export function commentMatchFacts(sqlite: Sqlite, readingId: number, match: string): { facts: CommentMatchFacts[]; atLeast: boolean } {
-  const threshold = sqlite.prepare('select rowid as id from search_comment_text where search_comment_text match ? order by rowid desc limit 1 offset ?').get(match, MATCHES_READ - 1) as { id: number } | undefined;
-  const rows = sqlite
-    .prepare(
-      `select g.id, g.chapter_id, g.anchor_position, g.author_id, g.visibility = 'private', bm25(search_comment_text)
-       from search_comment_text join search_comment_gate g on g.id = search_comment_text.rowid
-       where search_comment_text match ? and search_comment_text.rowid >= ? and g.reading_id = ?
-       order by search_comment_text.rowid desc`,
-    )
-    .raw()
-    .all(match, threshold?.id ?? 0, readingId) as [number, number, number, number, number, number][];
-  const facts = rows.map(([id, chapterId, anchorPosition, authorId, isPrivate, score]): CommentMatchFacts => ({ id, chapterId, anchorPosition, authorId, visibility: isPrivate ? 'private' : 'club', score }));
+export async function commentMatchFacts(db: Db, readingId: number, query: SearchExpression): Promise<{ facts: CommentMatchFacts[]; atLeast: boolean }> {
+  const index = textIndexOf(db);
+  const threshold = await index.commentIdAt(db, query, MATCHES_READ - 1);
+  const facts = await index.commentMatchFacts(db, readingId, query, threshold ?? 0);
   return { facts, atLeast: threshold !== undefined };
 }
 
 /** Some comments, in the order given, with what a result shows (authors and paragraphs joined for these only). */
-export function commentsShown(sqlite: Sqlite, ids: readonly number[]): CommentMatch[] {
+export async function commentsShown(db: Db, ids: readonly number[]): Promise<CommentMatch[]> {
   if (ids.length === 0) return [];
-  return sqlite
-    .prepare(
-      `select comments.id, comments.chapter_id as chapterId, comments.paragraph_id as paragraphId, paragraphs.ordinal as paragraphOrdinal,
-              comments.author_id as authorId, users.display_name as authorDisplayName, comments.anchor_position as anchorPosition,
-              comments.visibility, comments.body, comments.created_at as createdAt
-       from json_each(?) shown
-       join comments on comments.id = shown.value
-       join users on users.id = comments.author_id
-       left join paragraphs on paragraphs.id = comments.paragraph_id
-       where comments.deleted_at is null and comments.moderation is null
-       order by shown.key`,
-    )
-    .all(JSON.stringify(ids)) as CommentMatch[];
+  const found = await rows<CommentMatch>(
+    db,
+    sql`select comments.id, comments.chapter_id as "chapterId", comments.paragraph_id as "paragraphId", paragraphs.ordinal as "paragraphOrdinal",
+               comments.author_id as "authorId", users.display_name as "authorDisplayName", comments.anchor_position as "anchorPosition",
+               comments.visibility, comments.body, comments.created_at as "createdAt"
+        from comments
+        join users on users.id = comments.author_id
+        left join paragraphs on paragraphs.id = comments.paragraph_id
+        where comments.id in (${idList(ids)}) and comments.deleted_at is null and comments.moderation is null`,
+  );
+  const byId = new Map(found.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }

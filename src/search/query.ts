@@ -1,11 +1,13 @@
 /**
- * Turning what a reader typed into a safe FTS5 `MATCH` expression for the indexes built with
- * `tokens.ts`, and the words to highlight in snippets.
+ * Turning what a reader typed into a safe search expression for the indexes built with
+ * `tokens.ts` — an FTS5 `MATCH` expression for SQLite and a `to_tsquery` text for PostgreSQL,
+ * both from the same terms and tokens — and the words to highlight in snippets.
  *
- * Nothing the reader types reaches FTS5 as syntax: every token becomes part of a double-quoted
- * FTS5 string (tokens hold only letters, digits, marks and CJK characters, and quotes would be
- * doubled anyway), so `AND`, `NEAR(`, `*`, `^`, `:`, `-`, parentheses, unbalanced quotes and
- * emoji are either separators or plain words. What the reader can ask for:
+ * Nothing the reader types reaches either engine as syntax: every token becomes part of a
+ * double-quoted FTS5 string or a single-quoted tsquery lexeme (tokens hold only letters,
+ * digits, marks and CJK characters, and quotes would be escaped anyway), so `AND`, `NEAR(`,
+ * `*`, `^`, `:`, `-`, `&`, `!`, `<->`, parentheses, unbalanced quotes and emoji are either
+ * separators or plain words. What the reader can ask for:
  *
  * - words, all of which must match (AND);
  * - `"a quoted phrase"` (an unclosed quote runs to the end) — its words in that order;
@@ -13,11 +15,18 @@
  *   answers before the word is finished;
  * - a 1-character Korean or Japanese word is a prefix of the bigram index ("정" → `"정"*`).
  *
+ * The same terms on PostgreSQL (docs/postgres.md, "Search"): a phrase is its lexemes joined by
+ * `<->`, a prefix is `:*` on its last lexeme, terms are joined by `&` ("정책을 Loo" →
+ * `('정책' <-> '책을') & 'Loo':*`); the configuration `marginalia_search` stems and folds the
+ * lexemes as it did the indexed text.
+ *
  * Input is NFC-normalised and cut to {@link QUERY_MAX_CHARS} characters and
  * {@link QUERY_MAX_TERMS} terms.
  *
  * @example
- * buildSearchQuery('정책 "Loopt의 투자').match // '"정책" "loopt 의"*' … see the tests
+ * const query = buildSearchQuery('정책을 Loo');
+ * query.match   // '"정책 책을" "Loo"*'
+ * query.tsquery // "('정책' <-> '책을') & 'Loo':*"
  */
 import { bigramsOf, runTokens, textRuns, type TextRun } from './tokens';
 
@@ -26,14 +35,20 @@ export const QUERY_MAX_CHARS = 200;
 /** Most terms (words or phrases) read from one query. */
 export const QUERY_MAX_TERMS = 12;
 
-export interface SearchQuery {
+/** A query with something to search for: the expression of each engine. */
+export interface SearchExpression {
+  /** The FTS5 MATCH expression (SQLite); also what names the search (memory keys). */
+  match: string;
+  /** The same search as the text of `to_tsquery('marginalia_search', …)` (PostgreSQL). */
+  tsquery: string;
+}
+
+export type SearchQuery = {
   /** The query as read (NFC, trimmed, cut to the limits): what the search box shows back. */
   text: string;
-  /** The FTS5 MATCH expression, or null when nothing searchable was typed. */
-  match: string | null;
   /** Lower-cased runs to highlight in snippets, longest first. */
   needles: string[];
-}
+} & (SearchExpression | { match: null; tsquery: null });
 
 interface Term {
   runs: TextRun[];
@@ -71,9 +86,30 @@ function termsOf(input: string): { terms: Term[]; endsInWord: boolean } {
   return { terms, endsInWord };
 }
 
+/** What one term asks for: its tokens in this order, the last one perhaps as a prefix. */
+interface Phrase {
+  tokens: string[];
+  prefix: boolean;
+}
+
 /** One FTS5 string, quotes doubled (tokens never contain any; this is the belt to the braces). */
 function ftsString(tokens: string[]): string {
   return `"${tokens.join(' ').replaceAll('"', '""')}"`;
+}
+
+function ftsPhrase(phrase: Phrase): string {
+  return ftsString(phrase.tokens) + (phrase.prefix ? '*' : '');
+}
+
+/** One tsquery lexeme, quoted (backslashes and quotes escaped: the same belt as {@link ftsString}). */
+function tsLexeme(token: string): string {
+  return `'${token.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
+function tsPhrase(phrase: Phrase): string {
+  const lexemes = phrase.tokens.map(tsLexeme);
+  if (phrase.prefix) lexemes[lexemes.length - 1] += ':*';
+  return lexemes.length > 1 ? `(${lexemes.join(' <-> ')})` : lexemes[0]!;
 }
 
 /**
@@ -81,7 +117,7 @@ function ftsString(tokens: string[]): string {
  * term gives only its bigrams (so "정책" also finds "정책을"), or, when it is one character,
  * is matched as a prefix. A word being typed at the end of the query is a prefix too.
  */
-function phraseOf(term: Term, typing: boolean): string {
+function phraseOf(term: Term, typing: boolean): Phrase {
   const tokens: string[] = [];
   let prefix = false;
   term.runs.forEach((run, index) => {
@@ -100,7 +136,7 @@ function phraseOf(term: Term, typing: boolean): string {
       if (typing) prefix = true;
     }
   });
-  return ftsString(tokens) + (prefix ? '*' : '');
+  return { tokens, prefix };
 }
 
 /** Reads a reader's query; never throws, whatever the input. */
@@ -110,11 +146,11 @@ export function buildSearchQuery(input: unknown): SearchQuery {
   const cleaned = raw.normalize('NFC').replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Co}]/gu, ' ');
   const text = [...cleaned.trim()].slice(0, QUERY_MAX_CHARS).join('');
   const { terms, endsInWord } = termsOf(text);
-  if (terms.length === 0) return { text, match: null, needles: [] };
+  if (terms.length === 0) return { text, match: null, tsquery: null, needles: [] };
   // A space typed after the last word says the word is finished: no prefix then.
   const typing = endsInWord && !/\s$/u.test(cleaned);
   const phrases = terms.map((term, index) => phraseOf(term, typing && index === terms.length - 1 && !term.quoted));
   const needles = [...new Set(terms.flatMap((term) => term.runs.map((run) => run.text.toLowerCase())))].sort((a, b) => b.length - a.length);
-  return { text, match: phrases.join(' '), needles };
+  return { text, match: phrases.map(ftsPhrase).join(' '), tsquery: phrases.map(tsPhrase).join(' & '), needles };
 }
 

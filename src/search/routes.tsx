@@ -34,11 +34,11 @@ export function searchRoutes(deps: AreaDeps): Hono<AppEnv> {
 
   app.get('/clubs/:clubId/search', async (c) => {
     const user = c.get('user');
-    const access = clubAccessOr404(deps, c.req.param('clubId'), user);
+    const access = await clubAccessOr404(deps, c.req.param('clubId'), user);
     if (!searchCan({ access }, 'searchClub')) throw notFound();
     const order = orderOf(c.req.query('order'));
     const t = c.get('t');
-    const results = clubSearchResults(deps, access, currentReading(deps.db, access.club.id), c.req.query('q'), order, {
+    const results = await clubSearchResults(deps, access, await currentReading(deps.db, access.club.id), c.req.query('q'), order, {
       t,
       locale: c.get('locale'),
       timeZone: viewerTimeZone(user?.timeZone),
@@ -56,7 +56,7 @@ export function searchRoutes(deps: AreaDeps): Hono<AppEnv> {
     if (!user) return redirectToLogin(c, c.req.path);
     if (!searchCan({ isAdmin: user.isAdmin }, 'searchLibrary')) throw notFound();
     const t = c.get('t');
-    const results = librarySearchResults(deps.sqlite, c.req.query('q'), t, deps.clock());
+    const results = await librarySearchResults(deps.db, c.req.query('q'), t, deps.clock());
     if (isHtmx(c)) return sendFragment(c, <LibrarySearchResults t={t} results={results} />);
     const box: SearchBoxView = { action: '/search', query: results.query, order: 'best', maxChars: QUERY_MAX_CHARS, idPrefix: 'library-search' };
     return sendPage(c, <LibrarySearchPage page={pageContext(c)} box={box} results={results} />);

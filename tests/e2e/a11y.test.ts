@@ -50,19 +50,19 @@ beforeAll(async () => {
     ko: { host: await signedIn('ko', 'host', false), reader: await signedIn('ko', 'reader', false), visitor: await env.browser.newContext({ viewport: DESKTOP, locale: 'ko-KR' }) },
   };
 
-  const world = seedKoreanClub(server, { owner: 'host', members: ['reader'], targetBytes: 60_000 });
+  const world = await seedKoreanClub(server, { owner: 'host', members: ['reader'], targetBytes: 60_000 });
   const { club, reading } = world;
   const c11 = world.chapter('1.1.');
   const c12 = world.chapter('1.2.');
-  world.setProgress(world.memberIds[0]!, c12.lastPosition);
-  world.say(c11, 0, '첫 문단이 좋았어요. *정말로*.');
-  world.say(c12, 1, 'What did everyone think of this line?', world.memberIds[0]);
-  world.say(c12, 4, '뒤에 나올 이야기', world.ownerId);
-  const poll = world.poll('다음에는 어떤 책을 읽을까요?', ['소설', '시집', '에세이'], { chapterId: c12.id });
-  world.poll('Which evening suits you?', ['Thursday', 'Friday', 'Saturday'], { kind: 'ranked', minChoices: 1, maxChoices: 3 });
+  await world.setProgress(world.memberIds[0]!, c12.lastPosition);
+  await world.say(c11, 0, '첫 문단이 좋았어요. *정말로*.');
+  await world.say(c12, 1, 'What did everyone think of this line?', world.memberIds[0]);
+  await world.say(c12, 4, '뒤에 나올 이야기', world.ownerId);
+  const poll = await world.poll('다음에는 어떤 책을 읽을까요?', ['소설', '시집', '에세이'], { chapterId: c12.id });
+  await world.poll('Which evening suits you?', ['Thursday', 'Friday', 'Saturday'], { kind: 'ranked', minChoices: 1, maxChoices: 3 });
   const last = world.chapters[world.chapters.length - 2]!;
-  scheduleChapterRow(world.seed, reading.id, last.id, Date.now() + 7 * 86_400_000);
-  const paragraph = world.textParagraph(c12, 1);
+  await scheduleChapterRow(world.seed, reading.id, last.id, Date.now() + 7 * 86_400_000);
+  const paragraph = await world.textParagraph(c12, 1);
   close = world.close;
 
   // An invitation link (shown once) and an upload waiting for its preview, made through the UI.

@@ -63,14 +63,14 @@ describe('two readers, one passage', () => {
     // Seed the club: A owns it, B is a member; A has read chapter 2 (positions 8–14), B chapter 1 only.
     const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
     const seed = { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp;
-    const book = importSampleBook(seed);
-    const aId = userIdOf(seed, 'reader_a');
-    const bId = userIdOf(seed, 'reader_b');
-    const club = createClubRow(seed, { ownerId: aId, name: 'Lantern readers' });
-    addMemberRow(seed, club.id, bId);
-    const reading = startReadingRow(seed, club.id, book.editionId);
-    setProgressRow(seed, reading.id, aId, 14);
-    setProgressRow(seed, reading.id, bId, 7);
+    const book = await importSampleBook(seed);
+    const aId = await userIdOf(seed, 'reader_a');
+    const bId = await userIdOf(seed, 'reader_b');
+    const club = await createClubRow(seed, { ownerId: aId, name: 'Lantern readers' });
+    await addMemberRow(seed, club.id, bId);
+    const reading = await startReadingRow(seed, club.id, book.editionId);
+    await setProgressRow(seed, reading.id, aId, 14);
+    await setProgressRow(seed, reading.id, bId, 7);
     const chapterUrl = `${server.url}/clubs/${club.id}/chapters/2`;
     shared = { clubId: club.id, paragraphId: book.chapters[1]!.id };
 

@@ -26,7 +26,7 @@ const ARABIC_PARAGRAPHS = [
 
 function seed(file: string) {
   const { db, sqlite } = openDatabase(join(running.server.dir, 'e2e.db'));
-  return { seedApp: { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp, close: () => sqlite.close(), file };
+  return { seedApp: { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp, close: async () => sqlite.close(), file };
 }
 
 describe('right-to-left and vertical books', () => {
@@ -34,7 +34,7 @@ describe('right-to-left and vertical books', () => {
     const reader = await newContext(running.browser, { viewport: DESKTOP });
     await registerThroughForm(reader.page, running.server.url, 'arabic_reader', 'correct horse battery', 'Layla');
     const { seedApp, close } = seed('ar');
-    const stored = importBook(seedApp, {
+    const stored = await importBook(seedApp, {
       bytes: bookEpub({
         lang: 'ar',
         title: 'نادي القراءة',
@@ -44,10 +44,10 @@ describe('right-to-left and vertical books', () => {
       filename: 'nadi.epub',
       now: Date.now(),
     });
-    const userId = userIdOf(seedApp, 'arabic_reader');
-    const club = createClubRow(seedApp, { ownerId: userId, name: 'Arabic readers' });
-    const reading = startReadingRow(seedApp, club.id, stored.editionId);
-    setProgressRow(seedApp, reading.id, userId, 4);
+    const userId = await userIdOf(seedApp, 'arabic_reader');
+    const club = await createClubRow(seedApp, { ownerId: userId, name: 'Arabic readers' });
+    const reading = await startReadingRow(seedApp, club.id, stored.editionId);
+    await setProgressRow(seedApp, reading.id, userId, 4);
     close();
 
     const page = reader.page;
@@ -102,7 +102,7 @@ describe('right-to-left and vertical books', () => {
   it('a Japanese chapter in vertical writing, by the reader’s choice, with ruby', async () => {
     const { seedApp, close } = seed('ja');
     const lines = Array.from({ length: 12 }, (_, i) => `<p><ruby>山路<rt>やまみち</rt></ruby>を登りながら、${i + 1}度目にこう考えた。<ruby>智<rt>ち</rt></ruby>に働けば角が立つ。</p>`).join('');
-    const stored = importBook(seedApp, {
+    const stored = await importBook(seedApp, {
       bytes: bookEpub({
         lang: 'ja',
         title: '山の道',

@@ -26,14 +26,14 @@ describe('club life', () => {
     await registerThroughForm(moderator.page, server.url, 'moddy', undefined, '진행자 Moddy');
     await registerThroughForm(ahead.page, server.url, 'minji', undefined, '민지');
     await registerThroughForm(behind.page, server.url, 'jisoo', undefined, '지수');
-    const world = seedKoreanClub(server, { owner: 'moddy', members: ['minji', 'jisoo'] });
+    const world = await seedKoreanClub(server, { owner: 'moddy', members: ['minji', 'jisoo'] });
     const clubId = world.club.id;
     const chapter = world.chapter('1.1.');
     const [minjiId, jisooId] = world.memberIds as [number, number];
-    world.say(chapter, 0, '첫 장면의 등불이 무슨 뜻일까요? THREAD-TEXT', minjiId);
-    world.setProgress(minjiId, chapter.lastPosition);
-    world.setProgress(jisooId, 0);
-    const other = importBook(world.seed, { bytes: new TextEncoder().encode(sampleMarkdownBook({ title: 'Moon Harbour' })), filename: 'moon.md', now: Date.now() });
+    await world.say(chapter, 0, '첫 장면의 등불이 무슨 뜻일까요? THREAD-TEXT', minjiId);
+    await world.setProgress(minjiId, chapter.lastPosition);
+    await world.setProgress(jisooId, 0);
+    const other = await importBook(world.seed, { bytes: new TextEncoder().encode(sampleMarkdownBook({ title: 'Moon Harbour' })), filename: 'moon.md', now: Date.now() });
     world.close();
 
     // --- the moderator proposes a meeting on chapter 1.1 from the club home

@@ -23,19 +23,19 @@ describe('taking annotations out, and bringing them back', () => {
     const member = await newContext(browser);
     await registerThroughForm(host.page, server.url, 'host', undefined, '진행자');
     await registerThroughForm(member.page, server.url, 'minji', undefined, '민지');
-    const world = seedKoreanClub(server, { owner: 'host', members: ['minji'], targetBytes: 30_000 });
-    const minjiId = userIdOf(world.seed, 'minji');
+    const world = await seedKoreanClub(server, { owner: 'host', members: ['minji'], targetBytes: 30_000 });
+    const minjiId = await userIdOf(world.seed, 'minji');
     const chapter = world.chapters.find((row) => row.kind === 'body' && row.paragraphCount > 3)!;
     try {
-      world.say(chapter, 0, '첫 문단이 정말 아름다워요. 개울가 장면이 오래 남아요.', minjiId);
-      world.say(chapter, 1, '진행자의 생각: 이 문단에서 **분위기**가 바뀌어요.');
-      const first = world.textParagraph(chapter, 2);
-      insertComment(world.db, {
+      await world.say(chapter, 0, '첫 문단이 정말 아름다워요. 개울가 장면이 오래 남아요.', minjiId);
+      await world.say(chapter, 1, '진행자의 생각: 이 문단에서 **분위기**가 바뀌어요.');
+      const first = await world.textParagraph(chapter, 2);
+      await insertComment(world.db, {
         clubId: world.club.id, readingId: world.reading.id, chapterId: chapter.id, paragraphId: first.id, parentId: null, rootId: null,
         anchorPosition: first.position, passage: null, quotedText: null, authorId: minjiId, body: '나만 보는 메모: 다시 읽기', visibility: 'private', createdAt: Date.now(),
       });
-      world.poll('이 장의 분위기는?', ['밝아요', '쓸쓸해요'], { chapterId: chapter.id });
-      world.setProgress(minjiId, chapter.lastPosition);
+      await world.poll('이 장의 분위기는?', ['밝아요', '쓸쓸해요'], { chapterId: chapter.id });
+      await world.setProgress(minjiId, chapter.lastPosition);
     } finally {
       world.close();
     }

@@ -41,6 +41,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       HOST: '127.0.0.1',
       ORIGIN: url,
       DATABASE_PATH: join(dir, 'e2e.db'),
+      // SQLite unless the caller names a PostgreSQL database (never one inherited from the shell).
+      DATABASE_URL: '',
       IMPORT_CONTENT: 'false',
       LOG_REQUESTS: 'false',
       ...env,

@@ -39,13 +39,13 @@ describe('a member with only a keyboard', () => {
     await page.keyboard.press('Tab'); // the skip link comes first
     expect((await focused(page))?.text).toBe('Skip to content');
 
-    const world = seedKoreanClub(server, { owner: 'host', members: ['reader'], targetBytes: 120_000 });
+    const world = await seedKoreanClub(server, { owner: 'host', members: ['reader'], targetBytes: 120_000 });
     const c12 = world.chapter('1.2.');
     const readerId = world.memberIds[0]!;
-    const first = world.textParagraph(c12, 0);
-    world.setProgress(readerId, first.position); // read the first paragraph of 1.2
-    world.say(c12, 0, '이 문장에서 모임이 시작되는 것 같아요.');
-    world.poll('이 장에서 가장 좋았던 장면은?', ['책방 문', '밑줄', '질문'], { chapterId: c12.id });
+    const first = await world.textParagraph(c12, 0);
+    await world.setProgress(readerId, first.position); // read the first paragraph of 1.2
+    await world.say(c12, 0, '이 문장에서 모임이 시작되는 것 같아요.');
+    await world.poll('이 장에서 가장 좋았던 장면은?', ['책방 문', '밑줄', '질문'], { chapterId: c12.id });
     await page.goto(`${server.url}/clubs/${world.club.id}/chapters/${c12.ordinal}`);
 
     // Read: j moves from paragraph to paragraph; Tab reaches the chosen one's actions.
@@ -97,7 +97,7 @@ describe('a member with only a keyboard', () => {
     await screenshot(page, 'keyboard-voted-en-1280');
 
     expect(problems).toEqual([]);
-    world.close();
+    await world.close();
     await context.close();
     await host.context.close();
   });

@@ -9,10 +9,12 @@
  * Through those swaps B keeps keyboard focus and the chosen paragraph, and C's reading progress
  * still reports.
  */
+import { and, eq } from 'drizzle-orm';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
+import { readingProgress } from '../../db/schema';
 import type { TestApp } from '../helpers/app';
 import { addMemberRow, createClubRow, importSampleBook, setProgressRow, startReadingRow, userIdOf } from '../helpers/fixtures';
 import { DESKTOP, newContext, PHONE, registerThroughForm, RESULTS, type RunningServer, screenshot, switchLocale, withServerAndBrowser } from './harness';
@@ -34,15 +36,15 @@ describe('three readers, one live chapter', () => {
 
     const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
     const seed = { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp;
-    const book = importSampleBook(seed);
-    const [aId, bId, cId] = ['live_a', 'live_b', 'live_c'].map((name) => userIdOf(seed, name));
-    const club = createClubRow(seed, { ownerId: aId!, name: 'Live lanterns' });
-    addMemberRow(seed, club.id, bId!);
-    addMemberRow(seed, club.id, cId!);
-    const reading = startReadingRow(seed, club.id, book.editionId);
-    setProgressRow(seed, reading.id, aId!, 14);
-    setProgressRow(seed, reading.id, bId!, 14);
-    setProgressRow(seed, reading.id, cId!, 9);
+    const book = await importSampleBook(seed);
+    const [aId, bId, cId] = await Promise.all(['live_a', 'live_b', 'live_c'].map((name) => userIdOf(seed, name)));
+    const club = await createClubRow(seed, { ownerId: aId!, name: 'Live lanterns' });
+    await addMemberRow(seed, club.id, bId!);
+    await addMemberRow(seed, club.id, cId!);
+    const reading = await startReadingRow(seed, club.id, book.editionId);
+    await setProgressRow(seed, reading.id, aId!, 14);
+    await setProgressRow(seed, reading.id, bId!, 14);
+    await setProgressRow(seed, reading.id, cId!, 9);
     sqlite.close();
     const chapterUrl = `${server.url}/clubs/${club.id}/chapters/2`;
 
@@ -103,16 +105,17 @@ describe('three readers, one live chapter', () => {
     }
     const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
     const seed = { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp;
-    const book = importSampleBook(seed);
-    const [aId, bId, cId] = ['live_a', 'live_b', 'live_c'].map((name) => userIdOf(seed, name));
-    const club = createClubRow(seed, { ownerId: aId!, name: 'Meeting lanterns' });
-    addMemberRow(seed, club.id, bId!);
-    addMemberRow(seed, club.id, cId!);
-    const reading = startReadingRow(seed, club.id, book.editionId);
-    setProgressRow(seed, reading.id, aId!, 14);
-    setProgressRow(seed, reading.id, bId!, 14);
-    setProgressRow(seed, reading.id, cId!, 8);
-    const progressOfC = () => (sqlite.prepare('select position from reading_progress where reading_id = ? and user_id = ?').get(reading.id, cId!) as { position: number }).position;
+    const book = await importSampleBook(seed);
+    const [aId, bId, cId] = await Promise.all(['live_a', 'live_b', 'live_c'].map((name) => userIdOf(seed, name)));
+    const club = await createClubRow(seed, { ownerId: aId!, name: 'Meeting lanterns' });
+    await addMemberRow(seed, club.id, bId!);
+    await addMemberRow(seed, club.id, cId!);
+    const reading = await startReadingRow(seed, club.id, book.editionId);
+    await setProgressRow(seed, reading.id, aId!, 14);
+    await setProgressRow(seed, reading.id, bId!, 14);
+    await setProgressRow(seed, reading.id, cId!, 8);
+    const progressOfC = async () =>
+      (await db.select({ position: readingProgress.position }).from(readingProgress).where(and(eq(readingProgress.readingId, reading.id), eq(readingProgress.userId, cId!))))[0]!.position;
     const chapterUrl = `${server.url}/clubs/${club.id}/chapters/2`;
 
     await c.page.clock.install();
@@ -167,7 +170,7 @@ describe('three readers, one live chapter', () => {
     await c.page.waitForTimeout(60);
     await c.page.clock.runFor(60_000);
     expect((await reported).status()).toBe(200);
-    expect(progressOfC()).toBeGreaterThan(8);
+    expect(await progressOfC()).toBeGreaterThan(8);
     await c.page.clock.resume();
 
     // How the banner looks, for a member and for the moderator, in both languages and widths.

@@ -25,15 +25,15 @@ describe('the bell', () => {
 
     const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
     const seed = { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp;
-    const book = importSampleBook(seed);
-    const aId = userIdOf(seed, 'bell_a');
-    const bId = userIdOf(seed, 'bell_b');
-    const club = createClubRow(seed, { ownerId: aId, name: 'Lantern readers' });
-    addMemberRow(seed, club.id, bId);
-    const reading = startReadingRow(seed, club.id, book.editionId);
-    setProgressRow(seed, reading.id, aId, 14);
-    setProgressRow(seed, reading.id, bId, 14);
-    const paragraph = db.select().from((await import('../../db/schema')).paragraphs).all().find((p) => p.chapterId === book.chapters[1]!.id && p.ordinal === 3)!;
+    const book = await importSampleBook(seed);
+    const aId = await userIdOf(seed, 'bell_a');
+    const bId = await userIdOf(seed, 'bell_b');
+    const club = await createClubRow(seed, { ownerId: aId, name: 'Lantern readers' });
+    await addMemberRow(seed, club.id, bId);
+    const reading = await startReadingRow(seed, club.id, book.editionId);
+    await setProgressRow(seed, reading.id, aId, 14);
+    await setProgressRow(seed, reading.id, bId, 14);
+    const paragraph = (await db.select().from((await import('../../db/schema')).paragraphs)).find((p) => p.chapterId === book.chapters[1]!.id && p.ordinal === 3)!;
     sqlite.close();
     const threadPath = `/clubs/${club.id}/paragraphs/${paragraph.id}/comments`;
 

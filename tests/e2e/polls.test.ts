@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
-import { clubs, memberships, readings, users } from '../../db/schema';
+import { asc, eq } from 'drizzle-orm';
+import { chapters, clubs, memberships, readings, users } from '../../db/schema';
 import { importBook } from '../../src/books/store';
 import { sampleMarkdownBook } from '../helpers/fixtures';
 import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, shootEverywhere, withServerAndBrowser } from './harness';
@@ -21,19 +22,20 @@ let server: RunningServer;
 let browser: Browser;
 withServerAndBrowser((started) => ({ server, browser } = started));
 
-/** A club reading the sample book, with the given users as owner and members. */
-function seedClub(owner: string, members: string[]): { clubId: number; chapterIds: number[] } {
+/** A club reading the sample book, with the given users as owner and members (the server runs on this SQLite file). */
+async function seedClub(owner: string, members: string[]): Promise<{ clubId: number; chapterIds: number[] }> {
   const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
   try {
     const now = Date.now();
-    const book = importBook({ db, sqlite }, { bytes: new TextEncoder().encode(sampleMarkdownBook({ title: 'The Lantern Keepers' })), filename: 'lantern.md', now });
-    const idOf = (username: string) => db.select().from(users).all().find((u) => u.username === username)!.id;
-    const club = db.insert(clubs).values({ name: '등불 독서회 Lantern Club', description: '', language: 'ko', visibility: 'private', createdAt: now }).returning().get();
-    db.insert(memberships).values({ clubId: club.id, userId: idOf(owner), role: 'owner', joinedAt: now }).run();
-    for (const member of members) db.insert(memberships).values({ clubId: club.id, userId: idOf(member), role: 'member', joinedAt: now }).run();
-    db.insert(readings).values({ clubId: club.id, editionId: book.editionId, startedAt: now }).run();
-    const chapterIds = sqlite.prepare('select id from chapters where edition_id = ? order by ordinal').all(book.editionId).map((r) => (r as { id: number }).id);
-    return { clubId: club.id, chapterIds };
+    const book = await importBook({ db }, { bytes: new TextEncoder().encode(sampleMarkdownBook({ title: 'The Lantern Keepers' })), filename: 'lantern.md', now });
+    const everyone = await db.select().from(users);
+    const idOf = (username: string) => everyone.find((u) => u.username === username)!.id;
+    const [club] = await db.insert(clubs).values({ name: '등불 독서회 Lantern Club', description: '', language: 'ko', visibility: 'private', createdAt: now }).returning();
+    await db.insert(memberships).values({ clubId: club!.id, userId: idOf(owner), role: 'owner', joinedAt: now });
+    for (const member of members) await db.insert(memberships).values({ clubId: club!.id, userId: idOf(member), role: 'member', joinedAt: now });
+    await db.insert(readings).values({ clubId: club!.id, editionId: book.editionId, startedAt: now });
+    const chapterRows = await db.select({ id: chapters.id }).from(chapters).where(eq(chapters.editionId, book.editionId)).orderBy(asc(chapters.ordinal));
+    return { clubId: club!.id, chapterIds: chapterRows.map((r) => r.id) };
   } finally {
     sqlite.close();
   }
@@ -47,7 +49,7 @@ describe('a ranked poll on chapter 1', () => {
     const names = ['minji', 'jisoo', 'arthur'];
     const displayNames = ['민지', '지수', 'Arthur'];
     for (const [i, member] of members.entries()) await registerThroughForm(member.page, server.url, names[i]!, undefined, displayNames[i]);
-    const { clubId, chapterIds } = seedClub('moddy', names);
+    const { clubId, chapterIds } = await seedClub('moddy', names);
 
     // --- the moderator creates the poll through the form
     const mod = moderator.page;

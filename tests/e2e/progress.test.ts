@@ -36,16 +36,16 @@ describe('reading ahead never moves progress', () => {
     const reader = await newContext(browser, { viewport: PHONE, locale: 'ko-KR' });
     await registerThroughForm(reader.page, server.url, 'reader', 'correct horse battery', '독자');
 
-    const world = seedKoreanClub(server, { owner: 'host', members: ['reader'] });
+    const world = await seedKoreanClub(server, { owner: 'host', members: ['reader'] });
     const { club, reading } = world;
     const [c12, c13, c21, c31] = [world.chapter('1.2.'), world.chapter('1.3.'), world.chapter('2.1.'), world.chapter('3.1.')];
     const readerId = world.memberIds[0]!;
-    world.setProgress(readerId, c12.lastPosition);
-    world.say(c12, 3, '1.2에 대한 이야기 (보여도 돼요)');
-    world.say(c13, 2, 'SPOILER-1.3 곧 읽을 곳');
-    world.say(c21, 5, 'SPOILER-2.1 한참 뒤');
-    world.say(c31, 0, 'SPOILER-3.1 첫 문단');
-    world.say(c31, 40, 'SPOILER-3.1 마지막 즈음');
+    await world.setProgress(readerId, c12.lastPosition);
+    await world.say(c12, 3, '1.2에 대한 이야기 (보여도 돼요)');
+    await world.say(c13, 2, 'SPOILER-1.3 곧 읽을 곳');
+    await world.say(c21, 5, 'SPOILER-2.1 한참 뒤');
+    await world.say(c31, 0, 'SPOILER-3.1 첫 문단');
+    await world.say(c31, 40, 'SPOILER-3.1 마지막 즈음');
     const stored = () => world.progressOf(readerId);
 
     const page = reader.page;
@@ -66,7 +66,7 @@ describe('reading ahead never moves progress', () => {
     await page.goBack();
     await page.waitForURL(new RegExp(`/readings/${reading.id}$`));
     expect(reports).toEqual([]); // the script never even asked
-    expect(stored()).toBe(c12.lastPosition);
+    expect(await stored()).toBe(c12.lastPosition);
 
     // Nothing anchored after 1.2 anywhere: club home, the contents, 1.2, 1.3, 3.1 and its threads.
     const pages = [`/clubs/${club.id}`, `/clubs/${club.id}/readings/${reading.id}`, ...[c12, c13, c31].map((chapter) => `/clubs/${club.id}/chapters/${chapter.ordinal}`)];
@@ -94,7 +94,7 @@ describe('reading ahead never moves progress', () => {
       document.dispatchEvent(new Event('visibilitychange'));
     });
     await page.clock.runFor(120_000);
-    expect(stored()).toBe(c12.lastPosition);
+    expect(await stored()).toBe(c12.lastPosition);
 
     // Reading on from 1.2 into 1.3, at a reading pace, does move progress.
     await page.reload();
@@ -103,8 +103,8 @@ describe('reading ahead never moves progress', () => {
     await page.waitForTimeout(60);
     await page.clock.runFor(60_000);
     expect((await moved).status()).toBe(200);
-    expect(stored()).toBeGreaterThan(c12.lastPosition);
-    expect(stored()).toBeLessThanOrEqual(c13.lastPosition);
+    expect(await stored()).toBeGreaterThan(c12.lastPosition);
+    expect(await stored()).toBeLessThanOrEqual(c13.lastPosition);
     await page.waitForFunction(() => document.querySelector('#reading-progress')?.getAttribute('data-standing') === 'reading');
 
     // How the reading page looks: the text clear, the chosen paragraph's actions under it (a
@@ -128,7 +128,7 @@ describe('reading ahead never moves progress', () => {
     }
 
     expect(reader.problems).toEqual([]);
-    world.close();
+    await world.close();
     await host.context.close();
     await reader.context.close();
   });

@@ -10,7 +10,9 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
 import { openDatabase } from '../../db/connection';
+import { clubs, comments, memberships, paragraphs } from '../../db/schema';
 import type { TestApp } from '../helpers/app';
 import { createClubRow, importSampleBook, setProgressRow, startReadingRow, userIdOf } from '../helpers/fixtures';
 import { DESKTOP, expectNoOverflow, newContext, PHONE, registerThroughForm, type RunningServer, screenshot, seriousViolations, shootEverywhere, withServerAndBrowser } from './harness';
@@ -26,16 +28,24 @@ describe('searching a club', () => {
 
     const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
     const seed = { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp;
-    const book = importSampleBook(seed);
-    const userId = userIdOf(seed, 'searcher');
-    const club = createClubRow(seed, { ownerId: userId, name: '등불 모임' });
-    const reading = startReadingRow(seed, club.id, book.editionId);
-    setProgressRow(seed, reading.id, userId, 7); // chapter 1 read; chapters 2 and 3 ahead
+    const book = await importSampleBook(seed);
+    const userId = await userIdOf(seed, 'searcher');
+    const club = await createClubRow(seed, { ownerId: userId, name: '등불 모임' });
+    const reading = await startReadingRow(seed, club.id, book.editionId);
+    await setProgressRow(seed, reading.id, userId, 7); // chapter 1 read; chapters 2 and 3 ahead
     // A comment of theirs on chapter 1, so the discussion has a result too.
-    const paragraph = sqlite.prepare('select id, chapter_id as chapterId, position from paragraphs where edition_id = ? and position = 3').get(book.editionId) as { id: number; chapterId: number; position: number };
-    sqlite
-      .prepare("insert into comments (club_id, reading_id, chapter_id, paragraph_id, anchor_position, author_id, body, visibility, created_at) values (?, ?, ?, ?, ?, ?, ?, 'club', ?)")
-      .run(club.id, reading.id, paragraph.chapterId, paragraph.id, paragraph.position, userId, '등불이 흔들리는 장면이 좋았어요. The lantern scene.', Date.now());
+    const [paragraph] = await db.select().from(paragraphs).where(and(eq(paragraphs.editionId, book.editionId), eq(paragraphs.position, 3)));
+    await db.insert(comments).values({
+      clubId: club.id,
+      readingId: reading.id,
+      chapterId: paragraph!.chapterId,
+      paragraphId: paragraph!.id,
+      anchorPosition: paragraph!.position,
+      authorId: userId,
+      body: '등불이 흔들리는 장면이 좋았어요. The lantern scene.',
+      visibility: 'club',
+      createdAt: Date.now(),
+    });
     sqlite.close();
 
     await page.goto(`${server.url}/clubs/${club.id}`);
@@ -91,13 +101,13 @@ describe('searching a club', () => {
     await registerThroughForm(page, server.url, 'nojs', 'correct horse battery', '스크립트 없이');
     const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
     const seed = { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp;
-    const club = sqlite.prepare("select id from clubs where name = '등불 모임'").get() as { id: number };
-    sqlite.prepare("insert into memberships (club_id, user_id, role, joined_at) values (?, ?, 'member', ?)").run(club.id, userIdOf(seed, 'nojs'), Date.now());
+    const [club] = await db.select({ id: clubs.id }).from(clubs).where(eq(clubs.name, '등불 모임'));
+    await db.insert(memberships).values({ clubId: club!.id, userId: await userIdOf(seed, 'nojs'), role: 'member', joinedAt: Date.now() });
     sqlite.close();
-    await page.goto(`${server.url}/clubs/${club.id}`);
+    await page.goto(`${server.url}/clubs/${club!.id}`);
     await page.locator('#search-q').fill('등불');
     await Promise.all([page.waitForURL(/\/search\?q=/), page.locator('#search-q').press('Enter')]);
-    expect(new URL(page.url()).pathname).toBe(`/clubs/${club.id}/search`);
+    expect(new URL(page.url()).pathname).toBe(`/clubs/${club!.id}/search`);
     // Progress 0: the book is found, but only as ahead of them, with no words of it.
     expect(await page.textContent('#search-results')).toContain('(ahead of you)');
     expect(await page.locator('#search-results mark').count()).toBe(0);

@@ -16,23 +16,24 @@ import type { TestApp } from '../helpers/app';
 import { addMemberRow, createClubRow, setProgressRow, startReadingRow, userIdOf } from '../helpers/fixtures';
 import type { RunningServer } from './harness';
 
-export function seedKoreanClub(server: RunningServer, options: { owner: string; members: string[]; targetBytes?: number; clubName?: string }) {
+export async function seedKoreanClub(server: RunningServer, options: { owner: string; members: string[]; targetBytes?: number; clubName?: string }) {
   const { db, sqlite } = openDatabase(join(server.dir, 'e2e.db'));
   const seed = { db, sqlite, clock: { now: Date.now(), advance() {} } } as unknown as TestApp;
   const book = generateKoreanBook({ targetBytes: options.targetBytes ?? 200_000 });
-  const { editionId } = importBook(seed, { bytes: new TextEncoder().encode(book.text), filename: 'book.txt', now: Date.now() });
-  const rows = db.select().from(chapters).where(eq(chapters.editionId, editionId)).orderBy(chapters.ordinal).all();
-  const ownerId = userIdOf(seed, options.owner);
-  const club = createClubRow(seed, { ownerId, name: options.clubName ?? '목요일 밤 독서 모임', language: 'ko' });
-  const memberIds = options.members.map((name) => userIdOf(seed, name));
-  for (const id of memberIds) addMemberRow(seed, club.id, id);
-  const reading = startReadingRow(seed, club.id, editionId);
+  const { editionId } = await importBook(seed, { bytes: new TextEncoder().encode(book.text), filename: 'book.txt', now: Date.now() });
+  const rows = await db.select().from(chapters).where(eq(chapters.editionId, editionId)).orderBy(chapters.ordinal);
+  const ownerId = await userIdOf(seed, options.owner);
+  const club = await createClubRow(seed, { ownerId, name: options.clubName ?? '목요일 밤 독서 모임', language: 'ko' });
+  const memberIds: number[] = [];
+  for (const name of options.members) memberIds.push(await userIdOf(seed, name));
+  for (const id of memberIds) await addMemberRow(seed, club.id, id);
+  const reading = await startReadingRow(seed, club.id, editionId);
 
   /** The chapter whose title starts with `prefix` ("1.2."). */
   const chapter = (prefix: string) => rows.find((row) => row.title.startsWith(prefix))!;
   /** The `nth` paragraph of text of a chapter. */
-  const textParagraph = (of: Chapter, nth: number) =>
-    db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, of.id), eq(paragraphs.kind, 'text'))).orderBy(paragraphs.position).all()[nth]!;
+  const textParagraph = async (of: Chapter, nth: number) =>
+    (await db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, of.id), eq(paragraphs.kind, 'text'))).orderBy(paragraphs.position))[nth]!;
   return {
     db,
     sqlite,
@@ -46,11 +47,11 @@ export function seedKoreanClub(server: RunningServer, options: { owner: string; 
     chapter,
     textParagraph,
     setProgress: (userId: number, position: number) => setProgressRow(seed, reading.id, userId, position),
-    progressOf: (userId: number) =>
-      db.select({ position: readingProgress.position }).from(readingProgress).where(and(eq(readingProgress.readingId, reading.id), eq(readingProgress.userId, userId))).get()?.position ?? 0,
+    progressOf: async (userId: number) =>
+      (await db.select({ position: readingProgress.position }).from(readingProgress).where(and(eq(readingProgress.readingId, reading.id), eq(readingProgress.userId, userId))))[0]?.position ?? 0,
     /** A club comment by `authorId` on the `nth` text paragraph of `of`. */
-    say(of: Chapter, nth: number, body: string, authorId = ownerId) {
-      const paragraph = textParagraph(of, nth);
+    async say(of: Chapter, nth: number, body: string, authorId = ownerId) {
+      const paragraph = await textParagraph(of, nth);
       return insertComment(db, {
         clubId: club.id,
         readingId: reading.id,
@@ -71,7 +72,6 @@ export function seedKoreanClub(server: RunningServer, options: { owner: string; 
     poll(question: string, options: string[], settings: Partial<NewPoll> = {}) {
       return insertPoll(
         db,
-        sqlite,
         { clubId: club.id, readingId: reading.id, chapterId: null, question, kind: 'single', minChoices: 1, maxChoices: 1, voters: 'anonymous', resultsVisibility: 'always', opensAt: null, closesAt: null, ...settings },
         options,
         ownerId,

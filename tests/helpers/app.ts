@@ -1,12 +1,14 @@
 /**
- * Test harness: a real app on a real temporary SQLite file, and a tiny cookie-keeping client
+ * Test harness: a real app on a real temporary SQLite file (or, under `npm run test:pg`, a fresh
+ * PostgreSQL database on the suite's cluster: tests/helpers/engine.ts), and a tiny cookie-keeping client
  * that talks to it through `app.request()` the way a browser would (same-origin headers on
  * state changes, redirects not followed so tests can assert them).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, lightWriter, type Db, type Sqlite } from '../../db/connection';
+import { lightWriter, type Db, type Sqlite } from '../../db/connection';
+import { openTestDatabase } from './engine';
 import { createApp, type AppOptions } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { createRateLimiters, type RateLimitRule } from '../../src/http/rate-limit';
@@ -24,27 +26,32 @@ export interface TestClock {
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   db: Db;
-  sqlite: Sqlite;
+  /** The SQLite connection, for the tests of SQLite's own behaviour; undefined on PostgreSQL. */
+  sqlite: Sqlite | undefined;
+  /** Under `npm run test:pg`, the database's URL (servers started on it take it as `DATABASE_URL`). */
+  databaseUrl: string | undefined;
   clock: TestClock;
   config: Config;
   logs: Record<string, unknown>[];
   dir: string;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function makeTestApp(
+export async function makeTestApp(
   options: {
     config?: Partial<Config>;
     rateLimits?: Record<string, RateLimitRule>;
     now?: number;
     importPool?: ImportPool;
     events?: EventBus;
+    /** The database engine; by default the suite's (SQLite, or PostgreSQL under `npm run test:pg`). */
+    engine?: 'sqlite' | 'pg';
     appOptions?: Pick<AppOptions, 'notifications' | 'onNotifications'>;
   } = {},
-): TestApp {
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-test-'));
   const config = testConfig({ databasePath: join(dir, 'test.db'), ...options.config });
-  const { db, sqlite } = openDatabase(config.databasePath);
+  const { db, sqlite, databaseUrl, close } = await openTestDatabase(config.databasePath, options.engine);
   const clock: TestClock = {
     now: options.now ?? Date.UTC(2026, 10, 1, 9, 0, 0),
     advance(ms) {
@@ -54,10 +61,9 @@ export function makeTestApp(
   const logs: Record<string, unknown>[] = [];
   const app = createApp({
     db,
-    sqlite,
     config,
     clock: () => clock.now,
-    rateLimiters: createRateLimiters(options.rateLimits, databaseRateCounters(db, lightWriter({ db, sqlite }))),
+    rateLimiters: createRateLimiters(options.rateLimits, databaseRateCounters(db, lightWriter(db))),
     log: (line) => logs.push(line),
     importPool: options.importPool,
     events: options.events,
@@ -67,12 +73,13 @@ export function makeTestApp(
     app,
     db,
     sqlite,
+    databaseUrl,
     clock,
     config,
     logs,
     dir,
-    close() {
-      sqlite.close();
+    async close() {
+      await close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

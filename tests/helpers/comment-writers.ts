@@ -6,8 +6,12 @@
  * Each writer is one member: two posts in three start a thread on a paragraph, the third
  * replies to one of that writer's acknowledged threads (so a reply's `root_id` is exercised).
  * Bodies are unique (`durability w<writer> #<n>`), so a row is matched to its post exactly.
+ *
+ * What the tests check afterwards is SQLite's own durability (a crash, a backup of the file,
+ * a full disk): {@link writtenComments} and {@link integrityCheck} read an SQLite file through
+ * its own connection (the one the test opened on the file, or `TestApp.sqlite!`), not the app's `Db`.
  */
-import type Database from 'better-sqlite3';
+import type { Sqlite } from '../../db/connection';
 import { seedBenchDatabase, type BenchData } from '../../bench/seed';
 
 export interface AcknowledgedComment {
@@ -115,7 +119,7 @@ interface CommentRow {
  * has its thread root; a root is its own root; a reply's parent exists, shares its root and its
  * anchor. Returns the problems found (none expected) and the rows by body.
  */
-export function writtenComments(sqlite: Database.Database): { byBody: Map<string, CommentRow>; problems: string[] } {
+export function writtenComments(sqlite: Sqlite): { byBody: Map<string, CommentRow>; problems: string[] } {
   const rows = sqlite.prepare("select id, body, parent_id, root_id, paragraph_id, anchor_position from comments where body like 'durability %'").all() as CommentRow[];
   const byId = new Map(rows.map((row) => [row.id, row]));
   const byBody = new Map<string, CommentRow>();
@@ -144,6 +148,7 @@ export function missingFrom(byBody: Map<string, CommentRow>, acknowledged: Ackno
   });
 }
 
-export function integrityCheck(sqlite: Database.Database): string[] {
+/** SQLite's `integrity_check` of the file under `sqlite`: `['ok']` when it is sound. */
+export function integrityCheck(sqlite: Sqlite): string[] {
   return (sqlite.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check);
 }

@@ -5,6 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { chapters, clubs, memberships, paragraphs, readingProgress, readings, scheduleEntries, users, type ClubRole } from '../../db/schema';
+import { transaction } from '../../db/connection';
 import { importBook } from '../../src/books/store';
 import type { TestApp } from './app';
 
@@ -26,59 +27,56 @@ export function sampleMarkdownBook(options: { title?: string; paragraphsPerChapt
   return lines.join('\n');
 }
 
-export function importSampleBook(testApp: TestApp, options: Parameters<typeof sampleMarkdownBook>[0] = {}) {
+export async function importSampleBook(testApp: TestApp, options: Parameters<typeof sampleMarkdownBook>[0] = {}) {
   const text = sampleMarkdownBook(options);
-  const result = importBook(testApp, {
+  const result = await importBook(testApp, {
     bytes: new TextEncoder().encode(text),
     filename: 'lantern.md',
     now: testApp.clock.now,
   });
-  const chapterRows = testApp.db.select().from(chapters).where(eq(chapters.editionId, result.editionId)).orderBy(chapters.ordinal).all();
+  const chapterRows = await testApp.db.select().from(chapters).where(eq(chapters.editionId, result.editionId)).orderBy(chapters.ordinal);
   return { editionId: result.editionId, chapters: chapterRows };
 }
 
-export function userIdOf(testApp: TestApp, username: string): number {
-  const row = testApp.db.select({ id: users.id }).from(users).where(eq(users.usernameKey, username.toLowerCase())).get();
+export async function userIdOf(testApp: TestApp, username: string): Promise<number> {
+  const [row] = await testApp.db.select({ id: users.id }).from(users).where(eq(users.usernameKey, username.toLowerCase()));
   if (!row) throw new Error(`no user ${username}`);
   return row.id;
 }
 
 export function createClubRow(testApp: TestApp, input: { name?: string; visibility?: 'private' | 'public'; ownerId: number; language?: string }) {
-  return testApp.sqlite
-    .transaction(() => {
-      const club = testApp.db
-        .insert(clubs)
-        .values({ name: input.name ?? 'Lantern Club', description: '', language: input.language ?? 'en', visibility: input.visibility ?? 'private', createdAt: testApp.clock.now })
-        .returning()
-        .get();
-      testApp.db.insert(memberships).values({ clubId: club.id, userId: input.ownerId, role: 'owner', joinedAt: testApp.clock.now }).run();
-      return club;
-    })
-    .immediate();
+  return transaction(testApp.db, async (tx) => {
+    const [club] = await tx
+      .insert(clubs)
+      .values({ name: input.name ?? 'Lantern Club', description: '', language: input.language ?? 'en', visibility: input.visibility ?? 'private', createdAt: testApp.clock.now })
+      .returning();
+    await tx.insert(memberships).values({ clubId: club!.id, userId: input.ownerId, role: 'owner', joinedAt: testApp.clock.now });
+    return club!;
+  });
 }
 
-export function addMemberRow(testApp: TestApp, clubId: number, userId: number, role: ClubRole = 'member') {
-  testApp.db.insert(memberships).values({ clubId, userId, role, joinedAt: testApp.clock.now }).run();
+export async function addMemberRow(testApp: TestApp, clubId: number, userId: number, role: ClubRole = 'member'): Promise<void> {
+  await testApp.db.insert(memberships).values({ clubId, userId, role, joinedAt: testApp.clock.now });
 }
 
-export function startReadingRow(testApp: TestApp, clubId: number, editionId: number) {
-  return testApp.db.insert(readings).values({ clubId, editionId, startedAt: testApp.clock.now }).returning().get();
+export async function startReadingRow(testApp: TestApp, clubId: number, editionId: number) {
+  const [reading] = await testApp.db.insert(readings).values({ clubId, editionId, startedAt: testApp.clock.now }).returning();
+  return reading!;
 }
 
-export function setProgressRow(testApp: TestApp, readingId: number, userId: number, position: number) {
-  testApp.db
+export async function setProgressRow(testApp: TestApp, readingId: number, userId: number, position: number): Promise<void> {
+  await testApp.db
     .insert(readingProgress)
     .values({ readingId, userId, position, updatedAt: testApp.clock.now })
-    .onConflictDoUpdate({ target: [readingProgress.readingId, readingProgress.userId], set: { position, updatedAt: testApp.clock.now } })
-    .run();
+    .onConflictDoUpdate({ target: [readingProgress.readingId, readingProgress.userId], set: { position, updatedAt: testApp.clock.now } });
 }
 
-export function scheduleChapterRow(testApp: TestApp, readingId: number, chapterId: number, opensAt: number) {
-  testApp.db.insert(scheduleEntries).values({ readingId, chapterId, opensAt }).run();
+export async function scheduleChapterRow(testApp: TestApp, readingId: number, chapterId: number, opensAt: number): Promise<void> {
+  await testApp.db.insert(scheduleEntries).values({ readingId, chapterId, opensAt });
 }
 
 export function paragraphsOf(testApp: TestApp, chapterId: number) {
-  return testApp.db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, chapterId))).orderBy(paragraphs.ordinal).all();
+  return testApp.db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, chapterId))).orderBy(paragraphs.ordinal);
 }
 
 /**
@@ -89,5 +87,5 @@ export interface Room {
   clubId: number;
   readingId: number;
   editionId: number;
-  chapters: ReturnType<typeof importSampleBook>['chapters'];
+  chapters: Awaited<ReturnType<typeof importSampleBook>>['chapters'];
 }

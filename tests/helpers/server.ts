@@ -19,12 +19,27 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawns the server on `databasePath` without waiting for it; `env` adds to or overrides the defaults. */
+/**
+ * Spawns the server on `databasePath` without waiting for it; `env` adds to or overrides the
+ * defaults (`DATABASE_URL` in it runs the server on that PostgreSQL database instead).
+ */
 export function spawnServer(databasePath: string, port: number, env: Record<string, string> = {}): ServerProcess {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, DATABASE_PATH: databasePath, IMPORT_CONTENT: 'false', LOG_REQUESTS: 'false', YOUNG_ACCOUNT_COMMENTS: '0', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ORIGIN: url,
+      DATABASE_PATH: databasePath,
+      // The SQLite file at databasePath unless `env` names a PostgreSQL database (never one inherited from the shell).
+      DATABASE_URL: '',
+      IMPORT_CONTENT: 'false',
+      LOG_REQUESTS: 'false',
+      YOUNG_ACCOUNT_COMMENTS: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -15,10 +15,12 @@
  *   mailto, or our own member-list anchors.
  * Display names with control characters are refused at sign-up; that counts as inert too.
  */
+import { count, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comments } from '../../db/schema';
 import { COMMENT_ALLOWED_TAGS } from '../../src/annotations/markdown';
 import { HOSTILE_STRINGS } from '../fixtures/hostile-strings';
-import { addMemberRow, userIdOf } from '../helpers/fixtures';
+import { addMemberRow, setProgressRow, userIdOf } from '../helpers/fixtures';
 import { Client, DEFAULT_PASSWORD, makeTestApp, type TestApp } from '../helpers/app';
 import { allElements, descendants, type Element } from './annotations/html';
 import { makeRoom, type AnnotationRoom } from './annotations/room';
@@ -96,11 +98,11 @@ async function fetchHtml(client: Client, path: string, htmx = false): Promise<st
 }
 
 beforeAll(async () => {
-  testApp = makeTestApp({
+  testApp = await makeTestApp({
     rateLimits: { postingPerUser: { limit: 100_000, windowMs: 60_000 }, registerPerIp: { limit: 100_000, windowMs: 60_000 } },
   });
   room = await makeRoom({ testApp, names: 'x' });
-  for (const who of ['alice', 'bob', 'moderator', 'owner'] as const) room.setProgress(who, 21);
+  for (const who of ['alice', 'bob', 'moderator', 'owner'] as const) await room.setProgress(who, 21);
 
   // Display names: the whole string, and when refused, its first 50 characters.
   for (const [i, hostile] of HOSTILE_STRINGS.entries()) {
@@ -109,8 +111,9 @@ beforeAll(async () => {
       const client = new Client(testApp);
       const response = await client.post('/register', { username, displayName, password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD });
       if (response.status === 303) {
-        addMemberRow(testApp, room.clubId, userIdOf(testApp, username), 'member');
-        room.testApp.sqlite.prepare('insert into reading_progress (reading_id, user_id, position, updated_at) values (?, ?, 21, 0)').run(room.readingId, userIdOf(testApp, username));
+        const userId = await userIdOf(testApp, username);
+        await addMemberRow(testApp, room.clubId, userId, 'member');
+        await setProgressRow(testApp, room.readingId, userId, 21);
         hostileUsers.push({ username, client, displayName });
         break;
       }
@@ -120,14 +123,15 @@ beforeAll(async () => {
   }
 
   // Bodies: as paragraph comments spread over chapter 1, as replies, and in the chapter thread.
-  const paragraphs = room.paragraphs(1).filter((p) => p.kind === 'text');
+  const paragraphs = (await room.paragraphs(1)).filter((p) => p.kind === 'text');
+  const lastCommentId = async () => (await testApp.db.select({ id: max(comments.id) }).from(comments))[0]!.id!;
   for (const [i, hostile] of HOSTILE_STRINGS.entries()) {
     const author = hostileUsers[i % hostileUsers.length]!.client;
     const paragraph = paragraphs[i % paragraphs.length]!;
     const posted = await author.post(`/clubs/${room.clubId}/comments`, { paragraph_id: paragraph.id, body: hostile });
     if (posted.status === 422) continue; // empty after normalising (e.g. only controls)
     expect(posted.status).toBe(303);
-    const id = (testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number }).id;
+    const id = await lastCommentId();
     const replied = await room.bob.post(`/clubs/${room.clubId}/comments`, { parent_id: id, body: hostile, quote: '1' });
     expect(replied.status).toBe(303);
     if (i % 5 === 0) {
@@ -135,14 +139,16 @@ beforeAll(async () => {
       editedCommentIds.push(id);
     }
     if (i % 7 === 0) {
-      const replyId = (testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number }).id;
+      const replyId = await lastCommentId();
       await room.moderator.post(`/clubs/${room.clubId}/comments/${replyId}/moderate`, { action: 'hide', reason: [...hostile].slice(0, 500).join('') });
     }
     await room.alice.post(`/clubs/${room.clubId}/comments`, { chapter_id: room.chapters[0]!.id, body: hostile });
   }
 }, 300_000);
 
-afterAll(() => testApp.close());
+afterAll(async () => {
+  await testApp.close();
+});
 
 describe('hostile strings come back inert', () => {
   it('(the checker itself catches what it looks for)', () => {
@@ -162,9 +168,9 @@ describe('hostile strings come back inert', () => {
     expect(problemsIn('<div class="comment-body"><p><a href="https://ok.example" rel="nofollow ugc noopener">ok</a></p></div><script src="/static/app.js?v=0a1b"></script>', 'probe')).toEqual([]);
   });
 
-  it('were actually stored (most of them), and some display names were refused', () => {
-    const count = (testApp.sqlite.prepare('select count(*) as n from comments').get() as { n: number }).n;
-    expect(count).toBeGreaterThan(HOSTILE_STRINGS.length * 2);
+  it('were actually stored (most of them), and some display names were refused', async () => {
+    const [stored] = await testApp.db.select({ n: count() }).from(comments);
+    expect(stored!.n).toBeGreaterThan(HOSTILE_STRINGS.length * 2);
     expect(hostileUsers.length).toBeGreaterThan(HOSTILE_STRINGS.length / 2);
     expect(refusedNames).toBeGreaterThan(0);
   });
@@ -178,7 +184,7 @@ describe('hostile strings come back inert', () => {
   });
 
   it('in every paragraph’s threads, as a fragment and as a page, in both orders', async () => {
-    for (const paragraph of room.paragraphs(1)) {
+    for (const paragraph of await room.paragraphs(1)) {
       const base = `/clubs/${room.clubId}/paragraphs/${paragraph.id}/comments`;
       for (const path of [base, `${base}?order=newest`]) {
         const fragment = await fetchHtml(room.alice, path, true);
@@ -190,7 +196,7 @@ describe('hostile strings come back inert', () => {
   });
 
   it('where hostile display names are shown, as the author names of comments', async () => {
-    const paragraph = room.paragraphs(1)[1]!;
+    const paragraph = (await room.paragraphs(1))[1]!;
     const html = await fetchHtml(room.alice, `/clubs/${room.clubId}/paragraphs/${paragraph.id}/comments`, true);
     const names = allElements(html).filter((el) => classesOf(el).includes('comment-author'));
     expect(names.length).toBeGreaterThan(3);
@@ -206,14 +212,14 @@ describe('hostile strings come back inert', () => {
     }
     expect(problemsIn(await fetchHtml(room.alice, `/clubs/${room.clubId}`), 'club home')).toEqual([]);
     // Bob wrote the hidden replies: he sees the hostile reasons.
-    const hiddenParagraph = room.paragraphs(1).filter((p) => p.kind === 'text')[0]!;
+    const hiddenParagraph = (await room.paragraphs(1)).filter((p) => p.kind === 'text')[0]!;
     const bobView = await fetchHtml(room.bob, `/clubs/${room.clubId}/paragraphs/${hiddenParagraph.id}/comments`, true);
     expect(bobView).toContain('Hidden by a moderator.');
     expect(problemsIn(bobView, 'reasons')).toEqual([]);
   });
 
   it('in the htmx answers to posting, editing and reacting', async () => {
-    const paragraph = room.paragraphs(1)[2]!;
+    const paragraph = (await room.paragraphs(1))[2]!;
     for (const hostile of HOSTILE_STRINGS.slice(0, 40)) {
       const response = await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: paragraph.id, body: hostile }, { 'hx-request': 'true' });
       if (response.status === 422) continue;

@@ -99,7 +99,12 @@ function utf8Locale(): string {
   return names.find((name) => /^C\.utf-?8$/i.test(name)) ?? names.find((name) => /^en_US\.utf-?8$/i.test(name)) ?? 'C';
 }
 
-export async function startCluster(options: { database?: string } = {}): Promise<Cluster> {
+/**
+ * @param options.durable keep PostgreSQL's durability settings (fsync, synchronous commit, full
+ *   page writes), as a production server has them: what the benchmark measures against SQLite's
+ *   `synchronous=FULL`. Tests turn them off (nothing to keep after a crash).
+ */
+export async function startCluster(options: { database?: string; durable?: boolean } = {}): Promise<Cluster> {
   const binDir = findBinDir();
   const account = serverAccount();
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-pg-'));
@@ -150,9 +155,7 @@ export async function startCluster(options: { database?: string } = {}): Promise
       `-k ${dir}`,
       "-c listen_addresses='127.0.0.1'",
       // A test cluster: nothing to keep after a crash.
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
+      ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       '-c max_connections=100',
     ].join(' ');
     run('pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions]);

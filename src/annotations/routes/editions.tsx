@@ -30,25 +30,25 @@ export function editionRoutes(deps: AreaDeps, kit: AnnotationKit, steps: readonl
   const { db, clock } = deps;
   const app = new Hono<AppEnv>();
 
-  const moderatorOf = (c: C): ClubAccess | Response => {
-    const access = kit.clubAccessOf(c);
+  const moderatorOf = async (c: C): Promise<ClubAccess | Response> => {
+    const access = await kit.clubAccessOf(c);
     return clubCan(access, 'pickBook') ? access : refuse(c, `/clubs/${access.club.id}`);
   };
-  const readingOf = (c: C, access: ClubAccess) => {
+  const readingOf = async (c: C, access: ClubAccess) => {
     const id = parseId(c.req.param('readingId'));
-    const reading = id === null ? undefined : getReading(db, access.club.id, id);
+    const reading = id === null ? undefined : await getReading(db, access.club.id, id);
     if (!reading || reading.endedAt !== null) throw notFound();
     return reading;
   };
 
-  app.get('/clubs/:clubId/readings/:readingId/edition', (c) => {
-    const access = moderatorOf(c);
+  app.get('/clubs/:clubId/readings/:readingId/edition', async (c) => {
+    const access = await moderatorOf(c);
     if (access instanceof Response) return access;
-    const reading = readingOf(c, access);
-    const editions = otherEditionsOfBook(db, reading.editionId);
+    const reading = await readingOf(c, access);
+    const editions = await otherEditionsOfBook(db, reading.editionId);
     const chosen = parseId(c.req.query('edition') ?? null);
     const target = editions.find((e) => e.id === chosen);
-    const preview = target ? planEditionMove(db, { clubId: access.club.id, readingId: reading.id, fromEditionId: reading.editionId, editionId: target.id }).counts : null;
+    const preview = target ? (await planEditionMove(db, { clubId: access.club.id, readingId: reading.id, fromEditionId: reading.editionId, editionId: target.id })).counts : null;
     return sendPage(
       c,
       <EditionMovePage page={pageContext(c)} clubId={access.club.id} readingId={reading.id} editions={editions} chosen={target?.id ?? null} preview={preview} threshold={REANCHOR_MIN_SCORE} />,
@@ -56,15 +56,15 @@ export function editionRoutes(deps: AreaDeps, kit: AnnotationKit, steps: readonl
   });
 
   app.post('/clubs/:clubId/readings/:readingId/edition', async (c) => {
-    const access = moderatorOf(c);
+    const access = await moderatorOf(c);
     if (access instanceof Response) return access;
-    const reading = readingOf(c, access);
+    const reading = await readingOf(c, access);
     const form = await readForm(c);
     const editionId = parseId(typeof form.edition_id === 'string' ? form.edition_id : null);
-    const target = otherEditionsOfBook(db, reading.editionId).find((e) => e.id === editionId);
+    const target = (await otherEditionsOfBook(db, reading.editionId)).find((e) => e.id === editionId);
     if (!target) throw notFound();
-    const plan = planEditionMove(db, { clubId: access.club.id, readingId: reading.id, fromEditionId: reading.editionId, editionId: target.id });
-    applyEditionMove(deps, plan, c.get('user')!.id, clock(), steps);
+    const plan = await planEditionMove(db, { clubId: access.club.id, readingId: reading.id, fromEditionId: reading.editionId, editionId: target.id });
+    await applyEditionMove(deps, plan, c.get('user')!.id, clock(), steps);
     return seeOther(c, `/clubs/${access.club.id}/orphans`);
   });
 
@@ -74,18 +74,18 @@ export function editionRoutes(deps: AreaDeps, kit: AnnotationKit, steps: readonl
    * Either way a comment the reader may not `settle` (it is further on than they have read) is
    * neither listed nor settled, only counted.
    */
-  const queue = (path: string, guard: (c: C) => ClubAccess | Response, privateNotes: boolean) => {
-    const scopeOf = (access: ClubAccess, readingId: number): QueueScope => {
-      const viewer = gateViewerFor(db, access, readingId);
+  const queue = (path: string, guard: (c: C) => Promise<ClubAccess | Response>, privateNotes: boolean) => {
+    const scopeOf = async (access: ClubAccess, readingId: number): Promise<QueueScope> => {
+      const viewer = await gateViewerFor(db, access, readingId);
       return { privateNotesOf: privateNotes ? access.userId : null, may: (comment) => commentCan(access, 'settle', comment, viewer) };
     };
     const base = (clubId: number) => `/clubs/${clubId}/${path}`;
 
-    app.get(`/clubs/:clubId/${path}`, (c) => {
-      const access = guard(c);
+    app.get(`/clubs/:clubId/${path}`, async (c) => {
+      const access = await guard(c);
       if (access instanceof Response) return access;
-      const reading = currentReading(db, access.club.id);
-      const { items, ahead } = reading ? listReanchorQueue(db, access.club.id, reading.id, scopeOf(access, reading.id)) : { items: [], ahead: 0 };
+      const reading = await currentReading(db, access.club.id);
+      const { items, ahead } = reading ? await listReanchorQueue(db, access.club.id, reading.id, await scopeOf(access, reading.id)) : { items: [], ahead: 0 };
       const error = c.req.query('error');
       return sendPage(
         c,
@@ -94,9 +94,9 @@ export function editionRoutes(deps: AreaDeps, kit: AnnotationKit, steps: readonl
     });
 
     app.post(`/clubs/:clubId/${path}/:commentId`, async (c) => {
-      const access = guard(c);
+      const access = await guard(c);
       if (access instanceof Response) return access;
-      const reading = currentReading(db, access.club.id);
+      const reading = await currentReading(db, access.club.id);
       const commentId = parseId(c.req.param('commentId'));
       if (!reading || commentId === null) throw notFound();
       const form = await readForm(c);
@@ -111,7 +111,7 @@ export function editionRoutes(deps: AreaDeps, kit: AnnotationKit, steps: readonl
         if (chapterOrdinal === null || paragraphOrdinal === null || exact.length > 2_000) return seeOther(c, `${base(access.club.id)}?error=no_paragraph#c-${commentId}`);
         resolution = { action, chapterOrdinal, paragraphOrdinal, exact };
       } else throw notFound();
-      const result = resolveQueueItem(deps, { clubId: access.club.id, readingId: reading.id, editionId: reading.editionId, commentId, actorId: c.get('user')!.id }, resolution, scopeOf(access, reading.id));
+      const result = await resolveQueueItem(deps, { clubId: access.club.id, readingId: reading.id, editionId: reading.editionId, commentId, actorId: c.get('user')!.id }, resolution, await scopeOf(access, reading.id));
       if (result === 'not_found' || result === 'not_applicable') throw notFound();
       if (result !== 'ok') return seeOther(c, `${base(access.club.id)}?error=${result}#c-${commentId}`);
       return seeOther(c, base(access.club.id));
@@ -119,8 +119,8 @@ export function editionRoutes(deps: AreaDeps, kit: AnnotationKit, steps: readonl
   };
 
   queue('orphans', moderatorOf, false);
-  queue('my-orphans', (c) => {
-    const access = kit.clubAccessOf(c);
+  queue('my-orphans', async (c) => {
+    const access = await kit.clubAccessOf(c);
     // Members only: whoever may write notes in the club may place their own.
     const viewer = { userId: access.userId, progressPosition: 0, revealedChapterIds: new Set<number>() };
     return commentCan(access, 'post', null, viewer) ? access : refuse(c, `/clubs/${access.club.id}`);

@@ -31,30 +31,30 @@ export function readingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
   const app = new Hono<AppEnv>();
 
   /** The threads of a paragraph or of a chapter's own discussion, in the reading asked for. */
-  function threadsOf(c: C, scope: 'paragraph' | 'chapter') {
-    const access = kit.clubAccessOf(c);
-    const reading = kit.readingOf(access, c.req.query('reading'));
-    const place = scope === 'paragraph' ? kit.paragraphPlace(reading, requireId(c.req.param('paragraphId'))) : kit.chapterPlace(reading, requireId(c.req.param('chapterId')));
-    kit.requireOpen(access, place);
-    const p = kit.presenter(c, access, kit.gateViewer(access, reading), reading);
+  async function threadsOf(c: C, scope: 'paragraph' | 'chapter') {
+    const access = await kit.clubAccessOf(c);
+    const reading = await kit.readingOf(access, c.req.query('reading'));
+    const place = scope === 'paragraph' ? await kit.paragraphPlace(reading, requireId(c.req.param('paragraphId'))) : await kit.chapterPlace(reading, requireId(c.req.param('chapterId')));
+    await kit.requireOpen(access, place);
+    const p = kit.presenter(c, access, await kit.gateViewer(access, reading), reading);
     return kit.respondThreads(c, p, place, { order: parseThreadOrder(c.req.query('order')) });
   }
 
   app.get('/clubs/:clubId/paragraphs/:paragraphId/comments', (c) => threadsOf(c, 'paragraph'));
   app.get('/clubs/:clubId/discussion/:chapterId', (c) => threadsOf(c, 'chapter'));
 
-  app.get('/clubs/:clubId/comments/:commentId/history', (c) => {
-    const access = kit.clubAccessOf(c);
-    const { comment, place } = kit.visibleComment(c, access);
+  app.get('/clubs/:clubId/comments/:commentId/history', async (c) => {
+    const access = await kit.clubAccessOf(c);
+    const { comment, place } = await kit.visibleComment(c, access);
     // A history shows bodies: only of comments whose body this reader may read.
     const bodyVisible = comment.deletedAt === null && (comment.moderation === null || canSeeModeratedBody(access, comment));
     if (!bodyVisible) throw notFound();
-    const p = kit.presenter(c, access, kit.gateViewer(access, place.reading), place.reading);
-    const mentionHref = mentionLinker(db, access.club.id, [comment]);
+    const p = kit.presenter(c, access, await kit.gateViewer(access, place.reading), place.reading);
+    const mentionHref = await mentionLinker(db, access.club.id, [comment]);
     const current = formatTime(p, comment.editedAt ?? comment.createdAt);
     const versions = [
       { label: current.label, iso: current.iso, bodyHtml: renderCommentBody(comment.body, { mentionHref }), current: true },
-      ...revisionsOf(db, comment.id).map((revision) => {
+      ...(await revisionsOf(db, comment.id)).map((revision) => {
         const time = formatTime(p, revision.createdAt);
         return { label: time.label, iso: time.iso, bodyHtml: renderCommentBody(revision.body, { mentionHref }), current: false };
       }),
@@ -67,9 +67,9 @@ export function readingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
    * only the openers, so a busy paragraph's fragment stays small). Without htmx the reader gets
    * the whole threads page, where every form is in place.
    */
-  app.get('/clubs/:clubId/comments/:commentId/forms', (c) => {
-    const access = kit.clubAccessOf(c);
-    const { comment, place, viewer } = kit.visibleComment(c, access);
+  app.get('/clubs/:clubId/comments/:commentId/forms', async (c) => {
+    const access = await kit.clubAccessOf(c);
+    const { comment, place, viewer } = await kit.visibleComment(c, access);
     const urls = annotationUrls(access.club.id, readingParamOf(place.reading));
     const order = parseThreadOrder(c.req.query('order'));
     if (!isHtmx(c)) {
@@ -77,8 +77,8 @@ export function readingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
       return seeOther(c, `${threads}#c-${comment.id}`);
     }
     const p = kit.presenter(c, access, viewer, place.reading);
-    const tallies = reactionTallies(db, { readingId: place.reading.id, chapterId: place.chapter.id, paragraphId: place.paragraph?.id ?? null }, viewer.userId);
-    const { view, comment: shown } = commentFormsView(p, comment, tallies.filter((tally) => tally.commentId === comment.id), {
+    const tallies = await reactionTallies(db, { readingId: place.reading.id, chapterId: place.chapter.id, paragraphId: place.paragraph?.id ?? null }, viewer.userId);
+    const { view, comment: shown } = await commentFormsView(p, comment, tallies.filter((tally) => tally.commentId === comment.id), {
       scope: place.paragraph ? { kind: 'paragraph', paragraphId: place.paragraph.id, ordinal: place.paragraph.ordinal } : { kind: 'chapter', chapterId: place.chapter.id },
       order,
       returnTo: place.paragraph ? urls.paragraph(place.paragraph.id) : urls.discussion(place.chapter.id),
@@ -87,15 +87,15 @@ export function readingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
   });
 
   async function revealRoute(c: C, reveal: boolean) {
-    const access = kit.clubAccessOf(c);
+    const access = await kit.clubAccessOf(c);
     const form = await readForm(c);
-    const reading = kit.readingOf(access, form.reading_id);
-    const place = kit.chapterPlace(reading, requireId(c.req.param('chapterId')));
-    kit.requireOpen(access, place);
-    if (!commentCan(access, 'reveal', null, kit.gateViewer(access, reading))) return refuse(c);
-    if (reveal) revealChapter(db, reading.id, access.userId!, place.chapter.id, clock());
-    else unrevealChapter(db, reading.id, access.userId!, place.chapter.id);
-    events.publish({ type: 'spoilers.revealed', actorId: access.userId, clubId: access.club.id, readingId: reading.id, chapterId: place.chapter.id, revealed: reveal });
+    const reading = await kit.readingOf(access, form.reading_id);
+    const place = await kit.chapterPlace(reading, requireId(c.req.param('chapterId')));
+    await kit.requireOpen(access, place);
+    if (!commentCan(access, 'reveal', null, await kit.gateViewer(access, reading))) return refuse(c);
+    if (reveal) await revealChapter(db, reading.id, access.userId!, place.chapter.id, clock());
+    else await unrevealChapter(db, reading.id, access.userId!, place.chapter.id);
+    await events.publish({ type: 'spoilers.revealed', actorId: access.userId, clubId: access.club.id, readingId: reading.id, chapterId: place.chapter.id, revealed: reveal });
     return seeOther(c, `${chapterPageUrl(access.club.id, reading, place.chapter.ordinal)}#reveal`);
   }
 

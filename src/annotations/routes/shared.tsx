@@ -44,8 +44,8 @@ export function annotationKit(deps: AreaDeps) {
   const { db, clock } = deps;
 
   /** The club as this reader may see it; 404 for a missing club or a private one they are not in. */
-  function clubAccessOf(c: C): ClubAccess {
-    return clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
+  async function clubAccessOf(c: C): Promise<ClubAccess> {
+    return await clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
   }
 
   // Finding readings, places and comments is the area's service (shared with the JSON API).
@@ -53,12 +53,12 @@ export function annotationKit(deps: AreaDeps) {
   const { readingOf, requireOpen, paragraphPlace, chapterPlace, placeOf } = places;
 
   /** A comment of this club the reader may see, with its place; 404 otherwise. */
-  function visibleComment(c: C, access: ClubAccess, commentId: number = requireId(c.req.param('commentId'))): { comment: CommentRow; place: Place; viewer: GateViewer } {
+  function visibleComment(c: C, access: ClubAccess, commentId: number = requireId(c.req.param('commentId'))): Promise<{ comment: CommentRow; place: Place; viewer: GateViewer }> {
     return places.visibleComment(access, commentId);
   }
 
   /** How this reader stands before the spoiler gate in a reading. */
-  function gateViewer(access: ClubAccess, reading: Reading): GateViewer {
+  function gateViewer(access: ClubAccess, reading: Reading): Promise<GateViewer> {
     return places.gateViewer(access, reading);
   }
 
@@ -78,8 +78,8 @@ export function annotationKit(deps: AreaDeps) {
     const htmx = isHtmx(c);
     const status = options.status ?? 200;
     const t = c.get('t');
-    const threadsOf = (rows: readonly CommentRow[]) => {
-      const tallies = reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: paragraph?.id ?? null }, p.viewer.userId);
+    const threadsOf = async (rows: readonly CommentRow[]) => {
+      const tallies = await reactionTallies(db, { readingId: reading.id, chapterId: chapter.id, paragraphId: paragraph?.id ?? null }, p.viewer.userId);
       return buildThreadsView(p, rows, tallies, {
         scope: paragraph ? { kind: 'paragraph', paragraphId: paragraph.id, ordinal: paragraph.ordinal } : { kind: 'chapter', chapterId: chapter.id },
         order: options.order,
@@ -92,11 +92,11 @@ export function annotationKit(deps: AreaDeps) {
     const scopeRows = () => (paragraph ? paragraphComments(db, reading.id, paragraph.id) : chapterThreadComments(db, reading.id, chapter.id));
 
     if (htmx) {
-      const fragment = () => {
+      const fragment = async () => {
         let margin = null;
         if (paragraph && options.withMargin) {
           // Keep the margin's numbers true after a change (ignored where there is no margin).
-          const tally = tallyChapter(chapterRows(db, p.access.club.id, reading.id, chapter.id, clock()), p.viewer);
+          const tally = tallyChapter(await chapterRows(db, p.access.club.id, reading.id, chapter.id, clock()), p.viewer);
           const marginView = marginViewFor(urls, paragraph, tally.byParagraph.get(paragraph.id), tally.busiest, commentCan(p.access, 'post', null, p.viewer));
           margin = (
             <hx-partial hx-target={`#margin-summary-${paragraph.id}`} hx-swap={SUMMARY_SWAP}>
@@ -104,9 +104,10 @@ export function annotationKit(deps: AreaDeps) {
             </hx-partial>
           );
         }
+        const view = await threadsOf(await scopeRows());
         return (
           <>
-            <Threads t={t} view={threadsOf(scopeRows())} />
+            <Threads t={t} view={view} />
             {margin}
           </>
         );
@@ -120,14 +121,15 @@ export function annotationKit(deps: AreaDeps) {
         const decidedBy = `${p.access.role}:${p.viewer.progressPosition}:${[...p.viewer.revealedChapterIds].join(',')}`;
         return sendPersonalPage(c, deps.pageCache, { userId: user.id, clubId: p.access.club.id }, clock(), async () => String(await fragment()), `hx:${options.order}:${decidedBy}`);
       }
-      return sendFragment(c, fragment(), status);
+      return sendFragment(c, await fragment(), status);
     }
-    const rows = scopeRows();
-    const view = threadsOf(rows);
+    const rows = await scopeRows();
+    const view = await threadsOf(rows);
     const page = pageContext(c);
     const back = backHref(p.access.club.id, place);
     if (paragraph) {
       const tally = tallyChapter(rows, p.viewer).byParagraph.get(paragraph.id);
+      const edition = await getEdition(db, reading.editionId);
       return sendPage(
         c,
         <ParagraphCommentsPage
@@ -136,7 +138,7 @@ export function annotationKit(deps: AreaDeps) {
           ordinal={paragraph.ordinal}
           paragraphText={paragraph.text}
           highlights={highlightsFor(t, tally)}
-          contentLang={getEdition(db, reading.editionId)?.language ?? 'und'}
+          contentLang={edition?.language ?? 'und'}
           backHref={back}
           threads={view}
         />,
@@ -147,8 +149,8 @@ export function annotationKit(deps: AreaDeps) {
   }
 
   /** After a successful change: publish it, then answer ({@link answerChange}). */
-  function afterChange(c: C, p: Presenter, place: Place, form: FormData, event: DomainEvent, anchor?: string) {
-    deps.events.publish(event);
+  async function afterChange(c: C, p: Presenter, place: Place, form: FormData, event: DomainEvent, anchor?: string) {
+    await deps.events.publish(event);
     return answerChange(c, p, place, form, anchor);
   }
 

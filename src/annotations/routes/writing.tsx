@@ -41,9 +41,9 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
   }
 
   app.post('/clubs/:clubId/comments', async (c) => {
-    const access = kit.clubAccessOf(c);
+    const access = await kit.clubAccessOf(c);
     const form = await readForm(c);
-    return answer(c, access, form, postComment(deps, kit.places, writerOf(c, access), form));
+    return answer(c, access, form, await postComment(deps, kit.places, writerOf(c, access), form));
   });
 
   /**
@@ -51,8 +51,8 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
    * read the form; then `refused(key, refusal)` re-shows a form (422) and `done(event)` answers.
    */
   async function actOn(c: C, may: (actions: { can: (action: CommentAction) => boolean }) => boolean) {
-    const access = kit.clubAccessOf(c);
-    const { comment, place, viewer } = kit.visibleComment(c, access);
+    const access = await kit.clubAccessOf(c);
+    const { comment, place, viewer } = await kit.visibleComment(c, access);
     const can = (action: CommentAction) => commentCan(access, action, comment, viewer);
     if (!may({ can })) return { refusal: refuse(c) } as const;
     const p = kit.presenter(c, access, viewer, place.reading);
@@ -70,17 +70,17 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
   }
 
   app.post('/clubs/:clubId/comments/:commentId/edit', async (c) => {
-    const access = kit.clubAccessOf(c);
+    const access = await kit.clubAccessOf(c);
     const commentId = requireId(c.req.param('commentId'));
     const form = await readForm(c);
-    return answer(c, access, form, editComment(deps, kit.places, writerOf(c, access), commentId, form));
+    return answer(c, access, form, await editComment(deps, kit.places, writerOf(c, access), commentId, form));
   });
 
   app.post('/clubs/:clubId/comments/:commentId/delete', async (c) => {
-    const access = kit.clubAccessOf(c);
+    const access = await kit.clubAccessOf(c);
     const commentId = requireId(c.req.param('commentId'));
     const form = await readForm(c);
-    return answer(c, access, form, deleteOwnComment(deps, kit.places, writerOf(c, access), commentId));
+    return answer(c, access, form, await deleteOwnComment(deps, kit.places, writerOf(c, access), commentId));
   });
 
   app.post('/clubs/:clubId/comments/:commentId/moderate', async (c) => {
@@ -92,15 +92,15 @@ export function writingRoutes(deps: AreaDeps, kit: AnnotationKit): Hono<AppEnv> 
     const reason = checkReason(act.form);
     if (!reason.ok) return act.refused('moderate', reason.refusal);
     const moderation = action.value === 'hide' ? 'hidden' : 'removed';
-    moderateComment(db, act.comment.id, moderation, reason.value, act.facts.actorId);
+    await moderateComment(db, act.comment.id, moderation, reason.value, act.facts.actorId);
     return act.done({ type: 'comment.moderated', ...act.facts, moderation, reason: reason.value });
   });
 
   app.post('/clubs/:clubId/comments/:commentId/react', async (c) => {
-    const access = kit.clubAccessOf(c);
+    const access = await kit.clubAccessOf(c);
     const commentId = requireId(c.req.param('commentId'));
     const form = await readForm(c);
-    return answer(c, access, form, reactToComment(deps, kit.places, writerOf(c, access), commentId, form));
+    return answer(c, access, form, await reactToComment(deps, kit.places, writerOf(c, access), commentId, form));
   });
 
   return app;

@@ -41,8 +41,8 @@ const body = <T>(schema: T) => ({ body: { content: { 'application/json': { schem
 export function commentRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
   const places = commentPlaces(deps);
 
-  const writerFor = (c: ApiContext, clubId: string, kind: PostingKind): CommentWriter => {
-    const access = clubAccessOr404(deps, clubId, c.get('user'));
+  const writerFor = async (c: ApiContext, clubId: string, kind: PostingKind): Promise<CommentWriter> => {
+    const access = await clubAccessOr404(deps, clubId, c.get('user'));
     return { access, authorId: c.get('user')!.id, consume: apiPosting(deps, c, access.club.id, kind) };
   };
 
@@ -54,13 +54,13 @@ export function commentRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: ChapterParams },
       responses: { 200: json(CommentThreads, 'Threads in reading order'), ...ERRORS },
     }),
-    (c) => {
+    async (c) => {
       const params = c.req.valid('param');
-      const access = clubAccessOr404(deps, params.clubId, c.get('user'));
-      const reading = places.readingOf(access, params.readingId);
-      const place = places.chapterPlace(reading, idOf(params.chapterId));
-      places.requireOpen(access, place);
-      const threads = chapterCommentsFor(deps, access, place, places.gateViewer(access, reading));
+      const access = await clubAccessOr404(deps, params.clubId, c.get('user'));
+      const reading = await places.readingOf(access, params.readingId);
+      const place = await places.chapterPlace(reading, idOf(params.chapterId));
+      await places.requireOpen(access, place);
+      const threads = await chapterCommentsFor(deps, access, place, await places.gateViewer(access, reading));
       return c.json({ chapterId: place.chapter.id, ...threads }, 200);
     },
   );
@@ -73,7 +73,7 @@ export function commentRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: ReadingParams, ...body(NewComment) },
       responses: { 201: json(CommentCreated, 'The comment'), ...WRITE_ERRORS },
     }),
-    (c) => {
+    async (c) => {
       const params = c.req.valid('param');
       const input = c.req.valid('json');
       const form: FormData = {
@@ -91,7 +91,7 @@ export function commentRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
             }
           : {}),
       };
-      const done = settled(postComment(deps, places, writerFor(c, params.clubId, 'comment'), form));
+      const done = settled(await postComment(deps, places, await writerFor(c, params.clubId, 'comment'), form));
       return c.json({ id: done.id, chapterId: done.place.chapter.id, paragraphId: done.place.paragraph?.id ?? null }, 201);
     },
   );
@@ -104,11 +104,11 @@ export function commentRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: CommentParams, ...body(NewReply) },
       responses: { 201: json(CommentCreated, 'The reply'), ...WRITE_ERRORS },
     }),
-    (c) => {
+    async (c) => {
       const params = c.req.valid('param');
       const input = c.req.valid('json');
       const form: FormData = { parent_id: params.commentId, body: input.body, quote: input.quote ? '1' : '' };
-      const done = settled(postComment(deps, places, writerFor(c, params.clubId, 'comment'), form));
+      const done = settled(await postComment(deps, places, await writerFor(c, params.clubId, 'comment'), form));
       return c.json({ id: done.id, chapterId: done.place.chapter.id, paragraphId: done.place.paragraph?.id ?? null }, 201);
     },
   );
@@ -121,9 +121,9 @@ export function commentRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: CommentParams, ...body(CommentEdit) },
       responses: { 200: json(CommentCreated, 'The comment'), ...WRITE_ERRORS },
     }),
-    (c) => {
+    async (c) => {
       const params = c.req.valid('param');
-      const done = settled(editComment(deps, places, writerFor(c, params.clubId, 'comment'), idOf(params.commentId), { body: c.req.valid('json').body }));
+      const done = settled(await editComment(deps, places, await writerFor(c, params.clubId, 'comment'), idOf(params.commentId), { body: c.req.valid('json').body }));
       return c.json({ id: done.id, chapterId: done.place.chapter.id, paragraphId: done.place.paragraph?.id ?? null }, 200);
     },
   );
@@ -136,9 +136,9 @@ export function commentRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: CommentParams },
       responses: { 204: { description: 'Deleted' }, ...ERRORS },
     }),
-    (c) => {
+    async (c) => {
       const params = c.req.valid('param');
-      settled(deleteOwnComment(deps, places, writerFor(c, params.clubId, 'other'), idOf(params.commentId)));
+      settled(await deleteOwnComment(deps, places, await writerFor(c, params.clubId, 'other'), idOf(params.commentId)));
       return c.body(null, 204);
     },
   );
@@ -151,10 +151,10 @@ export function commentRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: CommentParams, ...body(ReactionToggle) },
       responses: { 200: json(ReactionState, 'Whether your reaction is on now'), ...WRITE_ERRORS },
     }),
-    (c) => {
+    async (c) => {
       const params = c.req.valid('param');
       const { reaction } = c.req.valid('json');
-      const outcome = reactToComment(deps, places, writerFor(c, params.clubId, 'reaction'), idOf(params.commentId), { reaction });
+      const outcome = await reactToComment(deps, places, await writerFor(c, params.clubId, 'reaction'), idOf(params.commentId), { reaction });
       const done = settled(outcome);
       return c.json({ commentId: done.id, reaction, on: outcome.on ?? false }, 200);
     },

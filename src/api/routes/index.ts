@@ -66,17 +66,17 @@ export function apiRoutes(deps: AreaDeps, postingGate?: PostingGate): Hono<AppEn
     const bearer = bearerTokenOf(c.req.header('authorization'));
     if (!bearer.present) return problem(c, 401, t('api.problem.unauthorized'), { headers: { 'WWW-Authenticate': REALM } });
     const now = clock();
-    const found = bearer.token ? tokenByHash(db, hashApiToken(bearer.token)) : undefined;
+    const found = bearer.token ? await tokenByHash(db, hashApiToken(bearer.token)) : undefined;
     if (!found || !apiTokenCan(found.token, found.user, 'authenticate', now)) {
       return problem(c, 401, t('api.problem.invalid_token'), { headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token"` } });
     }
-    const verdict = deps.rateLimiters.apiPerToken.consume(`token:${found.token.id}`, now);
+    const verdict = await deps.rateLimiters.apiPerToken.consume(`token:${found.token.id}`, now);
     if (!verdict.allowed) return problem(c, 429, t('error.429.body', { seconds: verdict.retryAfterSeconds }), { headers: { 'Retry-After': String(verdict.retryAfterSeconds) } });
     const reads = c.req.method === 'GET' || c.req.method === 'HEAD';
     if (!reads && !apiTokenCan(found.token, found.user, 'write', now)) {
       return problem(c, 403, t('api.problem.insufficient_scope'), { headers: { 'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="read write"` } });
     }
-    if (found.token.lastUsedAt === null || now - found.token.lastUsedAt >= LAST_USED_RESOLUTION_MS) touchApiToken(db, found.token.id, now);
+    if (found.token.lastUsedAt === null || now - found.token.lastUsedAt >= LAST_USED_RESOLUTION_MS) await touchApiToken(db, found.token.id, now);
     const locale = negotiateLocale(found.user.locale, c.req.header('accept-language'));
     c.set('locale', locale);
     c.set('t', translator(locale));

@@ -62,34 +62,35 @@ export function pollRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
   const { db, clock } = deps;
 
   /** A poll of the club as the page finds it: 404 when absent or another club's, 403 on a chapter not open yet. */
-  function pollOf(c: ApiContext, params: { clubId: string; pollId: string }): { access: ClubAccess; facing: NonNullable<ReturnType<typeof pollFacing>> } {
-    const access = clubAccessOr404(deps, params.clubId, c.get('user'));
-    const facing = pollFacing(db, access, idOf(params.pollId), 'view', clock());
+  async function pollOf(c: ApiContext, params: { clubId: string; pollId: string }): Promise<{ access: ClubAccess; facing: NonNullable<Awaited<ReturnType<typeof pollFacing>>> }> {
+    const access = await clubAccessOr404(deps, params.clubId, c.get('user'));
+    const facing = await pollFacing(db, access, idOf(params.pollId), 'view', clock());
     if (!facing || facing.refusal === 'not_found') throw new ApiProblem(404, 'api.problem.not_found');
     if (facing.refusal === 'chapter_not_open') throw new ApiProblem(403, 'polls.error.chapter_not_open');
     return { access, facing };
   }
 
-  const current = (access: ClubAccess, pollId: number) => {
-    const facing = pollFacing(db, access, pollId, 'view', clock());
+  const current = async (access: ClubAccess, pollId: number) => {
+    const facing = await pollFacing(db, access, pollId, 'view', clock());
     if (!facing) throw new ApiProblem(404, 'api.problem.not_found');
-    return pollData(cardOf(db, access, facing.situation));
+    return pollData(await cardOf(db, access, facing.situation));
   };
 
   api.openapi(
     createRoute({ method: 'get', path: '/clubs/{clubId}/polls', summary: 'The club’s polls you may see', request: { params: ClubParams }, responses: { 200: json(PollList, 'Polls, newest first'), ...ERRORS } }),
-    (c) => {
-      const access = clubAccessOr404(deps, c.req.valid('param').clubId, c.get('user'));
-      const polls = visiblePolls(db, access, clock()).map((situation) => pollData(cardOf(db, access, situation)));
+    async (c) => {
+      const access = await clubAccessOr404(deps, c.req.valid('param').clubId, c.get('user'));
+      const polls: ReturnType<typeof pollData>[] = [];
+      for (const situation of await visiblePolls(db, access, clock())) polls.push(pollData(await cardOf(db, access, situation)));
       return c.json({ polls }, 200);
     },
   );
 
   api.openapi(
     createRoute({ method: 'get', path: '/clubs/{clubId}/polls/{pollId}', summary: 'One poll; results only when visible to you', request: { params: PollParams }, responses: { 200: json(Poll, 'The poll'), ...ERRORS } }),
-    (c) => {
-      const { access, facing } = pollOf(c, c.req.valid('param'));
-      return c.json(pollData(cardOf(db, access, facing.situation)), 200);
+    async (c) => {
+      const { access, facing } = await pollOf(c, c.req.valid('param'));
+      return c.json(pollData(await cardOf(db, access, facing.situation)), 200);
     },
   );
 
@@ -101,13 +102,13 @@ export function pollRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: PollParams, body: { content: { 'application/json': { schema: Ballot } }, required: true } },
       responses: { 200: json(Poll, 'The poll after your vote'), ...WRITE_ERRORS },
     }),
-    (c) => {
+    async (c) => {
       const params = c.req.valid('param');
-      const access = clubAccessOr404(deps, params.clubId, c.get('user'));
-      const facing = pollFacing(db, access, idOf(params.pollId), 'vote', clock());
+      const access = await clubAccessOr404(deps, params.clubId, c.get('user'));
+      const facing = await pollFacing(db, access, idOf(params.pollId), 'vote', clock());
       if (!facing) throw new ApiProblem(404, 'api.problem.not_found');
-      refusedBallot(castBallot(deps, access, facing.poll, { choices: c.req.valid('json').choices, ranks: {} }, apiPostingToken(deps, c, access.club.id, 'vote')));
-      return c.json(current(access, facing.poll.id), 200);
+      refusedBallot(await castBallot(deps, access, facing.poll, { choices: c.req.valid('json').choices, ranks: {} }, apiPostingToken(deps, c, access.club.id, 'vote')));
+      return c.json(await current(access, facing.poll.id), 200);
     },
   );
 
@@ -119,13 +120,13 @@ export function pollRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: PollParams },
       responses: { 200: json(Poll, 'The poll without your ballot'), ...WRITE_ERRORS },
     }),
-    (c) => {
+    async (c) => {
       const params = c.req.valid('param');
-      const access = clubAccessOr404(deps, params.clubId, c.get('user'));
-      const facing = pollFacing(db, access, idOf(params.pollId), 'withdraw', clock());
+      const access = await clubAccessOr404(deps, params.clubId, c.get('user'));
+      const facing = await pollFacing(db, access, idOf(params.pollId), 'withdraw', clock());
       if (!facing) throw new ApiProblem(404, 'api.problem.not_found');
-      refusedBallot(withdrawBallot(deps, access, facing.poll, apiPostingToken(deps, c, access.club.id, 'vote')));
-      return c.json(current(access, facing.poll.id), 200);
+      refusedBallot(await withdrawBallot(deps, access, facing.poll, apiPostingToken(deps, c, access.club.id, 'vote')));
+      return c.json(await current(access, facing.poll.id), 200);
     },
   );
 }

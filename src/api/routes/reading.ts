@@ -22,17 +22,17 @@ export function readingRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
   const { db, clock } = deps;
 
   /** The club as the token's owner may see it (404 otherwise), and one of its readings. */
-  function readingFor(c: ApiContext, params: { clubId: string; readingId: string }): { access: ClubAccess; reading: ReadingRow } {
-    const access = clubAccessOr404(deps, params.clubId, c.get('user'));
-    const reading = getReading(db, access.club.id, idOf(params.readingId));
+  async function readingFor(c: ApiContext, params: { clubId: string; readingId: string }): Promise<{ access: ClubAccess; reading: ReadingRow }> {
+    const access = await clubAccessOr404(deps, params.clubId, c.get('user'));
+    const reading = await getReading(db, access.club.id, idOf(params.readingId));
     if (!reading) throw new ApiProblem(404, 'api.problem.not_found');
     return { access, reading };
   }
 
-  function progressData(access: ClubAccess, reading: ReadingRow) {
-    const edition = getEdition(db, reading.editionId)!;
-    const position = progressOf(db, reading.id, access.userId);
-    const chapter = position > 0 ? listChapters(db, edition.id).find((each) => each.firstPosition <= position && position <= each.lastPosition) : undefined;
+  async function progressData(access: ClubAccess, reading: ReadingRow) {
+    const edition = (await getEdition(db, reading.editionId))!;
+    const position = await progressOf(db, reading.id, access.userId);
+    const chapter = position > 0 ? (await listChapters(db, edition.id)).find((each) => each.firstPosition <= position && position <= each.lastPosition) : undefined;
     return { readingId: reading.id, position, bookPercent: percent(bookFraction(position, edition.paragraphCount)), chapterId: chapter?.id ?? null };
   }
 
@@ -42,8 +42,8 @@ export function readingRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
     return c.json({ user: { id: user.id, username: user.username, displayName: user.displayName }, token: { id: token.id, name: token.name, scope: token.scope, expiresAt: token.expiresAt } }, 200);
   });
 
-  api.openapi(createRoute({ method: 'get', path: '/clubs', summary: 'Clubs I belong to', responses: { 200: json(ClubList, 'Your clubs, most recently joined first'), ...ERRORS } }), (c) => {
-    const clubs = listMyClubs(db, c.get('user')!.id).map((row) => ({
+  api.openapi(createRoute({ method: 'get', path: '/clubs', summary: 'Clubs I belong to', responses: { 200: json(ClubList, 'Your clubs, most recently joined first'), ...ERRORS } }), async (c) => {
+    const clubs = (await listMyClubs(db, c.get('user')!.id)).map((row) => ({
       id: row.club.id,
       name: row.club.name,
       description: row.club.description,
@@ -59,16 +59,17 @@ export function readingRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
 
   api.openapi(
     createRoute({ method: 'get', path: '/clubs/{clubId}/readings/{readingId}', summary: 'A reading: the book and its chapters', request: { params: ReadingParams }, responses: { 200: json(Reading, 'The reading'), ...ERRORS } }),
-    (c) => {
-      const { access, reading } = readingFor(c, c.req.valid('param'));
-      const edition = getEdition(db, reading.editionId)!;
-      const schedule = scheduleOf(db, reading.id);
+    async (c) => {
+      const { access, reading } = await readingFor(c, c.req.valid('param'));
+      const edition = (await getEdition(db, reading.editionId))!;
+      const schedule = await scheduleOf(db, reading.id);
       const now = clock();
-      const chapters = listChapters(db, edition.id).map((chapter) => {
+      const chapters = (await listChapters(db, edition.id)).map((chapter) => {
         const opensAt = schedule.get(chapter.id) ?? null;
         return { id: chapter.id, ordinal: chapter.ordinal, title: chapter.title, kind: chapter.kind, firstPosition: chapter.firstPosition, lastPosition: chapter.lastPosition, open: chapterOpenTo(access, opensAt, now), opensAt };
       });
-      const current = currentReading(db, access.club.id);
+      const current = await currentReading(db, access.club.id);
+      const progress = clubCan(access, 'recordProgress') ? await progressData(access, reading) : null;
       return c.json(
         {
           id: reading.id,
@@ -76,7 +77,7 @@ export function readingRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
           current: current?.id === reading.id,
           book: { editionId: edition.id, title: edition.title, author: edition.author, language: edition.language, direction: edition.direction, paragraphCount: edition.paragraphCount },
           chapters,
-          progress: clubCan(access, 'recordProgress') ? (({ position, bookPercent }) => ({ position, bookPercent }))(progressData(access, reading)) : null,
+          progress: progress && { position: progress.position, bookPercent: progress.bookPercent },
         },
         200,
       );
@@ -91,24 +92,24 @@ export function readingRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: ChapterParams },
       responses: { 200: json(Chapter, 'The chapter'), ...ERRORS },
     }),
-    (c) => {
+    async (c) => {
       const params = c.req.valid('param');
-      const { access, reading } = readingFor(c, params);
-      const chapter = getChapterById(db, idOf(params.chapterId));
+      const { access, reading } = await readingFor(c, params);
+      const chapter = await getChapterById(db, idOf(params.chapterId));
       if (!chapter || chapter.editionId !== reading.editionId) throw new ApiProblem(404, 'api.problem.not_found');
-      const opensAt = chapterOpensAt(db, reading.id, chapter.id);
+      const opensAt = await chapterOpensAt(db, reading.id, chapter.id);
       // As the chapter page: a chapter not open to the reader is named, with its date, and no text.
       const open = chapterOpenTo(access, opensAt, clock());
-      const paragraphs = open ? listParagraphs(db, chapter.id).map((p) => ({ id: p.id, ordinal: p.ordinal, position: p.position, kind: p.kind, text: p.text })) : [];
+      const paragraphs = open ? (await listParagraphs(db, chapter.id)).map((p) => ({ id: p.id, ordinal: p.ordinal, position: p.position, kind: p.kind, text: p.text })) : [];
       return c.json({ id: chapter.id, ordinal: chapter.ordinal, title: chapter.title, kind: chapter.kind, firstPosition: chapter.firstPosition, lastPosition: chapter.lastPosition, open, opensAt, paragraphs }, 200);
     },
   );
 
   const progressPath = '/clubs/{clubId}/readings/{readingId}/progress';
-  api.openapi(createRoute({ method: 'get', path: progressPath, summary: 'My progress in a reading', request: { params: ReadingParams }, responses: { 200: json(Progress, 'Your progress'), ...ERRORS } }), (c) => {
-    const { access, reading } = readingFor(c, c.req.valid('param'));
+  api.openapi(createRoute({ method: 'get', path: progressPath, summary: 'My progress in a reading', request: { params: ReadingParams }, responses: { 200: json(Progress, 'Your progress'), ...ERRORS } }), async (c) => {
+    const { access, reading } = await readingFor(c, c.req.valid('param'));
     if (!clubCan(access, 'recordProgress')) throw new ApiProblem(403, 'error.403.body');
-    return c.json(progressData(access, reading), 200);
+    return c.json(await progressData(access, reading), 200);
   });
 
   api.openapi(
@@ -119,16 +120,16 @@ export function readingRoutes(api: OpenAPIHono<ApiEnv>, deps: AreaDeps): void {
       request: { params: ReadingParams, body: { content: { 'application/json': { schema: ProgressUpdate } }, required: true } },
       responses: { 200: json(Progress, 'Your progress now'), ...WRITE_ERRORS },
     }),
-    (c) => {
-      const { access, reading } = readingFor(c, c.req.valid('param'));
+    async (c) => {
+      const { access, reading } = await readingFor(c, c.req.valid('param'));
       if (!clubCan(access, 'recordProgress')) throw new ApiProblem(403, 'error.403.body');
       const { position, mode } = c.req.valid('json');
-      const moved = moveProgress(deps, access, reading, { position, mode, form: {} });
+      const moved = await moveProgress(deps, access, reading, { position, mode, form: {} });
       if (!moved.ok) {
         const key = moved.reason === 'position' ? 'clubs.error.position' : moved.reason === 'position_closed' ? 'clubs.error.position_closed' : 'clubs.error.progress_skip';
         throw new ApiProblem(422, 'api.problem.validation', undefined, { fieldErrors: [{ pointer: '/position', message: key }] });
       }
-      return c.json(progressData(access, reading), 200);
+      return c.json(await progressData(access, reading), 200);
     },
   );
 }

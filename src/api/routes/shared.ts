@@ -44,16 +44,16 @@ export const idOf = (value: string) => Number(value);
  * mode, young accounts) and the same per-reader limit as the pages, with the club and the
  * kind of post named (the API's paths are not the pages'). Throws 429 (or the gate's 403).
  */
-export function apiPosting(deps: AreaDeps, c: ApiContext, clubId: number, kind: PostingKind): () => void {
+export function apiPosting(deps: AreaDeps, c: ApiContext, clubId: number, kind: PostingKind): () => Promise<void> {
   const take = apiPostingToken(deps, c, clubId, kind);
-  return () => {
-    const refusal = take();
+  return async () => {
+    const refusal = await take();
     if (refusal) throw new ApiProblem(429, 'error.429.body', { seconds: refusal.seconds }, { headers: { 'Retry-After': String(refusal.seconds) } });
   };
 }
 
 /** {@link apiPosting} returning the refusal instead of throwing it (for the polls service). */
-export function apiPostingToken(deps: AreaDeps, c: ApiContext, clubId: number, kind: PostingKind): () => PostingRefusal | null {
+export function apiPostingToken(deps: AreaDeps, c: ApiContext, clubId: number, kind: PostingKind): () => Promise<PostingRefusal | null> {
   return () => takePostingTokenFor(c as unknown as Context, deps.rateLimiters.postingPerUser, { user: c.get('user')!, clubId, kind, now: deps.clock() });
 }
 

@@ -30,12 +30,12 @@ export function tokenPageRoutes(deps: AreaDeps): Hono<AppEnv> {
   const { db, clock } = deps;
   const app = new Hono<AppEnv>();
 
-  function render(c: Parameters<typeof pageContext>[0], extra: Partial<TokensPageView>, status: 200 | 422 = 200) {
+  async function render(c: Parameters<typeof pageContext>[0], extra: Partial<TokensPageView>, status: 200 | 422 = 200) {
     const user = c.get('user')!;
     const now = clock();
     const timeZone = viewerTimeZone(user.timeZone);
     const view: TokensPageView = {
-      tokens: tokensOf(db, user.id).map((token) => tokenRowView(token, now, c.get('locale'), timeZone)),
+      tokens: (await tokensOf(db, user.id)).map((token) => tokenRowView(token, now, c.get('locale'), timeZone)),
       created: null,
       values: DEFAULT_VALUES,
       errors: {},
@@ -59,25 +59,25 @@ export function tokenPageRoutes(deps: AreaDeps): Hono<AppEnv> {
     const values = { name: form.name ?? '', scope: form.scope ?? 'read', expiry: form.expiry ?? '' };
     const parsed = validateForm(tokenFormSchema, form);
     if (!parsed.ok) return render(c, { values, errors: parsed.errors as FieldErrors<'name' | 'scope' | 'expiry'> }, 422);
-    if (!mayCreateToken(user, countActiveTokens(db, user.id))) {
+    if (!mayCreateToken(user, await countActiveTokens(db, user.id))) {
       return render(c, { values, errors: { _form: c.get('t')('api.tokens.error.too_many', { max: MAX_ACTIVE_TOKENS }) } }, 422);
     }
-    consumePosting(c, deps.rateLimiters.postingPerUser, clock());
+    await consumePosting(c, deps.rateLimiters.postingPerUser, clock());
     const now = clock();
     const { token, tokenHash, prefix } = newApiToken();
     const { name, scope, expiry } = parsed.data;
-    insertApiToken(db, { userId: user.id, name, tokenHash, prefix, scope, createdAt: now, expiresAt: expiry === null ? null : now + expiry * DAY_MS });
+    await insertApiToken(db, { userId: user.id, name, tokenHash, prefix, scope, createdAt: now, expiresAt: expiry === null ? null : now + expiry * DAY_MS });
     return render(c, { created: { name, token } });
   });
 
-  app.post('/account/tokens/:tokenId/revoke', (c) => {
+  app.post('/account/tokens/:tokenId/revoke', async (c) => {
     const user = c.get('user');
     if (!user) return redirectToLogin(c, '/account/tokens');
     const tokenId = parseId(c.req.param('tokenId'));
     // Someone else's token is as absent as one that never existed.
-    const mine = tokenId === null ? undefined : tokensOf(db, user.id).find((token) => token.id === tokenId);
+    const mine = tokenId === null ? undefined : (await tokensOf(db, user.id)).find((token) => token.id === tokenId);
     if (!mine || !mayRevokeToken(user, mine)) throw notFound();
-    revokeApiToken(db, user.id, mine.id, clock());
+    await revokeApiToken(db, user.id, mine.id, clock());
     return seeOther(c, '/account/tokens?done=revoked');
   });
 

@@ -20,7 +20,7 @@ import { Hono } from 'hono';
 import { MeetingEditPage, MeetingPage, MeetingsPage } from '../../../views/clublife/meetings';
 import { chapterLabel, currentReading, type ClubAccess } from '../../clubs';
 import { getChapterById, listChapters } from '../../books';
-import { inTransaction } from '../../../db/connection';
+import { transaction, type Db } from '../../../db/connection';
 import { notFound } from '../../http/errors';
 import { parseId, readForm, type FieldErrors, type FormData } from '../../http/forms';
 import type { MessageKey, Translator } from '../../i18n';
@@ -57,13 +57,13 @@ import type { C, LifeKit, MeetingNotifier } from './shared';
 const FEED_PAST_MS = 90 * 86_400_000;
 
 export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotifier | null): Hono<AppEnv> {
-  const { db, sqlite, clock, events } = deps;
+  const { db, clock, events } = deps;
   const app = new Hono<AppEnv>();
 
   const target = (m: Meeting): LifeTarget => meetingTarget(m, clock());
 
-  function meetingFor(c: C, access: ClubAccess): Meeting {
-    const meeting = meetingOfClub(db, access.club.id, kit.idParam(c, 'meetingId'));
+  async function meetingFor(c: C, access: ClubAccess): Promise<Meeting> {
+    const meeting = await meetingOfClub(db, access.club.id, kit.idParam(c, 'meetingId'));
     if (!meeting) throw notFound();
     return meeting;
   }
@@ -72,42 +72,43 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotif
    * The agenda's chapter: one of the current reading's (anything else is ignored), or — when
    * editing — the chapter the meeting already names, kept even if its reading has since ended.
    */
-  function agendaChapter(access: ClubAccess, chapterId: number | null, meeting: Meeting | null): { readingId: number | null; chapterId: number | null } {
+  async function agendaChapter(access: ClubAccess, chapterId: number | null, meeting: Meeting | null): Promise<{ readingId: number | null; chapterId: number | null }> {
     if (chapterId === null) return { readingId: null, chapterId: null };
     if (meeting && meeting.chapterId === chapterId) return { readingId: meeting.readingId, chapterId };
-    const reading = currentReading(db, access.club.id);
-    const ok = reading !== undefined && listChapters(db, reading.editionId).some((ch) => ch.id === chapterId);
+    const reading = await currentReading(db, access.club.id);
+    const ok = reading !== undefined && (await listChapters(db, reading.editionId)).some((ch) => ch.id === chapterId);
     return ok ? { readingId: reading!.id, chapterId } : { readingId: null, chapterId: null };
   }
 
   /** The chapters a meeting may talk about: the current reading's, and the one it already names. */
-  function chapterChoices(access: ClubAccess, t: Translator, meeting: Meeting | null): { id: number; label: string }[] {
-    const reading = currentReading(db, access.club.id);
-    const choices = reading ? listChapters(db, reading.editionId).map((ch) => ({ id: ch.id, label: chapterLabel(t, ch) })) : [];
+  async function chapterChoices(access: ClubAccess, t: Translator, meeting: Meeting | null): Promise<{ id: number; label: string }[]> {
+    const reading = await currentReading(db, access.club.id);
+    const choices = reading ? (await listChapters(db, reading.editionId)).map((ch) => ({ id: ch.id, label: chapterLabel(t, ch) })) : [];
     if (meeting?.chapterId != null && !choices.some((ch) => ch.id === meeting.chapterId)) {
-      const own = getChapterById(db, meeting.chapterId);
+      const own = await getChapterById(db, meeting.chapterId);
       if (own) choices.unshift({ id: own.id, label: chapterLabel(t, own) });
     }
     return choices;
   }
 
-  function renderList(c: C, access: ClubAccess, status: 200 | 422 = 200, values?: FormData, errors?: FieldErrors, newLink: string | null = null) {
+  async function renderList(c: C, access: ClubAccess, status: 200 | 422 = 200, values?: FormData, errors?: FieldErrors, newLink: string | null = null) {
     const now = clock();
-    const all = clubMeetings(db, access.club.id).map(meetingSummary);
-    const chapters = chapterChoices(access, c.get('t'), null);
+    const all = (await clubMeetings(db, access.club.id)).map(meetingSummary);
+    const chapters = await chapterChoices(access, c.get('t'), null);
+    const feedActive = await hasFeed(db, access.userId!);
     return sendPage(
       c,
       <MeetingsPage
-        page={pageContext(c)}
+        page={await pageContext(c)}
         ui={kit.ui(c)}
-        frame={kit.frame(access)}
+        frame={await kit.frame(access)}
         upcoming={all.filter((m) => !m.cancelled && m.startsAt !== null && m.startsAt >= now).sort((a, b) => a.startsAt! - b.startsAt!)}
         choosing={all.filter((m) => !m.cancelled && m.startsAt === null)}
         cancelled={all.filter((m) => m.cancelled && (m.startsAt === null || m.startsAt >= now))}
         past={all.filter((m) => m.startsAt !== null && m.startsAt < now)}
         canPropose={clubLifeCan(access, 'proposeMeeting')}
         chapters={chapters}
-        feed={{ active: hasFeed(db, access.userId!), newLink }}
+        feed={{ active: feedActive, newLink }}
         notice={status === 200 ? kit.notice(c) : null}
         values={values}
         errors={errors}
@@ -116,82 +117,82 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotif
     );
   }
 
-  app.get('/clubs/:clubId{[0-9]+}/meetings', (c) => {
-    const access = kit.access(c);
+  app.get('/clubs/:clubId{[0-9]+}/meetings', async (c) => {
+    const access = await kit.access(c);
     const refusal = clubLifeRefusal(access, 'view');
     if (refusal) return kit.refuseWith(c, refusal);
     return renderList(c, access);
   });
 
   app.post('/clubs/:clubId{[0-9]+}/meetings', async (c) => {
-    const access = kit.access(c);
+    const access = await kit.access(c);
     const refusal = clubLifeRefusal(access, 'proposeMeeting');
     if (refusal) return kit.refuseWith(c, refusal, true);
     const form = await readForm(c);
     const parsed = parseMeeting(form, clock(), kit.ui(c).timeZone);
     if (!parsed.ok) return renderList(c, access, 422, form, parsed.errors);
-    kit.posting(c);
-    const meeting = insertMeeting(
+    await kit.posting(c);
+    const meeting = await insertMeeting(
       db,
-      sqlite,
-      { clubId: access.club.id, ...parsed.data, ...agendaChapter(access, parsed.data.chapterId, null) },
+      { clubId: access.club.id, ...parsed.data, ...(await agendaChapter(access, parsed.data.chapterId, null)) },
       access.userId!,
       clock(),
     );
-    if (meeting.startsAt !== null) events.publish({ type: 'meeting.scheduled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: meeting.startsAt, rescheduled: false });
-    else events.publish({ type: 'meeting.proposed', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id });
+    if (meeting.startsAt !== null) await events.publish({ type: 'meeting.scheduled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: meeting.startsAt, rescheduled: false });
+    else await events.publish({ type: 'meeting.proposed', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id });
     return seeOther(c, `/clubs/${access.club.id}/meetings/${meeting.id}?done=created`);
   });
 
-  function renderMeeting(c: C, access: ClubAccess, meeting: Meeting, status: 200 | 422 = 200) {
-    const view = meetingView(db, access, c.get('t'), meeting, clock());
-    return sendPage(c, <MeetingPage page={pageContext(c)} ui={kit.ui(c)} frame={kit.frame(access)} meeting={view} notice={status === 200 ? kit.notice(c) : null} error={status === 422 ? 'clublife.error.marks' : null} />, status);
+  async function renderMeeting(c: C, access: ClubAccess, meeting: Meeting, status: 200 | 422 = 200) {
+    const view = await meetingView(db, access, c.get('t'), meeting, clock());
+    return sendPage(c, <MeetingPage page={await pageContext(c)} ui={kit.ui(c)} frame={await kit.frame(access)} meeting={view} notice={status === 200 ? kit.notice(c) : null} error={status === 422 ? 'clublife.error.marks' : null} />, status);
   }
 
-  app.get('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}', (c) => {
-    const access = kit.access(c);
-    const meeting = meetingFor(c, access);
+  app.get('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}', async (c) => {
+    const access = await kit.access(c);
+    const meeting = await meetingFor(c, access);
     const refusal = clubLifeRefusal(access, 'view');
     if (refusal) return kit.refuseWith(c, refusal);
     return renderMeeting(c, access, meeting);
   });
 
   app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/marks', async (c) => {
-    const access = kit.access(c);
-    const meeting = meetingFor(c, access);
+    const access = await kit.access(c);
+    const meeting = await meetingFor(c, access);
     const refusal = clubLifeRefusal(access, 'markSlot', target(meeting));
     if (refusal) return kit.refuseWith(c, refusal);
-    const marks = parseMarks(await readForm(c), slotsOf(db, meeting.id).map((s) => s.id));
+    const form = await readForm(c);
+    const marks = parseMarks(form, (await slotsOf(db, meeting.id)).map((s) => s.id));
     if (!marks) return renderMeeting(c, access, meeting, 422);
-    kit.posting(c);
-    writeMarks(db, sqlite, access.userId!, marks);
-    events.publish({ type: 'meeting.answered', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id });
+    await kit.posting(c);
+    await writeMarks(db, access.userId!, marks);
+    await events.publish({ type: 'meeting.answered', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id });
     return seeOther(c, `${c.req.path.replace(/\/marks$/, '')}?done=marks#slots`);
   });
 
   app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/decide', async (c) => {
-    const access = kit.access(c);
-    const meeting = meetingFor(c, access);
+    const access = await kit.access(c);
+    const meeting = await meetingFor(c, access);
     const refusal = clubLifeRefusal(access, 'decideTime', target(meeting));
     if (refusal) return kit.refuseWith(c, refusal, true);
     const slotId = parseId((await readForm(c)).slotId);
-    const slot = slotsOf(db, meeting.id).find((s) => s.id === slotId);
+    const slot = (await slotsOf(db, meeting.id)).find((s) => s.id === slotId);
     if (!slot) throw notFound();
-    decideTime(db, meeting.id, slot.startsAt);
-    events.publish({ type: 'meeting.scheduled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: slot.startsAt, rescheduled: false });
+    await decideTime(db, meeting.id, slot.startsAt);
+    await events.publish({ type: 'meeting.scheduled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: slot.startsAt, rescheduled: false });
     return seeOther(c, `/clubs/${access.club.id}/meetings/${meeting.id}`);
   });
 
   app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/rsvp', async (c) => {
-    const access = kit.access(c);
-    const meeting = meetingFor(c, access);
+    const access = await kit.access(c);
+    const meeting = await meetingFor(c, access);
     const refusal = clubLifeRefusal(access, 'rsvp', target(meeting));
     if (refusal) return kit.refuseWith(c, refusal);
     const answer = parseRsvp((await readForm(c)).answer);
     if (!answer) return renderMeeting(c, access, meeting, 422);
-    kit.posting(c);
-    writeRsvp(db, meeting.id, access.userId!, answer, clock());
-    events.publish({ type: 'meeting.answered', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id });
+    await kit.posting(c);
+    await writeRsvp(db, meeting.id, access.userId!, answer, clock());
+    await events.publish({ type: 'meeting.answered', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id });
     return seeOther(c, `/clubs/${access.club.id}/meetings/${meeting.id}?done=rsvp#rsvp`);
   });
 
@@ -209,16 +210,18 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotif
     };
   }
 
-  function renderEdit(c: C, access: ClubAccess, meeting: Meeting, status: 200 | 422 = 200, values?: FormData, errors?: FieldErrors, cancel?: { reason: string; error: MessageKey | null }) {
+  async function renderEdit(c: C, access: ClubAccess, meeting: Meeting, status: 200 | 422 = 200, values?: FormData, errors?: FieldErrors, cancel?: { reason: string; error: MessageKey | null }) {
     const t = c.get('t');
+    const view = await meetingView(db, access, t, meeting, clock());
+    const chapters = await chapterChoices(access, t, meeting);
     return sendPage(
       c,
       <MeetingEditPage
-        page={pageContext(c)}
+        page={await pageContext(c)}
         ui={kit.ui(c)}
-        frame={kit.frame(access)}
-        meeting={meetingView(db, access, t, meeting, clock())}
-        chapters={chapterChoices(access, t, meeting)}
+        frame={await kit.frame(access)}
+        meeting={view}
+        chapters={chapters}
         values={values ?? valuesOf(c, meeting)}
         errors={errors}
         cancel={cancel}
@@ -227,17 +230,17 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotif
     );
   }
 
-  /** Tells those who said going or maybe (not the moderator who did it), in the write's own transaction. */
-  function tellAttendees(meeting: Meeting, actorId: number, facts: { change: 'time' | 'cancelled' | 'restored'; startsAt: number | null }, now: number) {
+  /** Tells those who said going or maybe (not the moderator who did it), in the write's own transaction (`tx`). */
+  async function tellAttendees(tx: Db, meeting: Meeting, actorId: number, facts: { change: 'time' | 'cancelled' | 'restored'; startsAt: number | null }, now: number): Promise<void> {
     if (!notify) return;
-    for (const recipientId of attendeesOf(db, meeting.id, meeting.clubId)) {
-      if (recipientId !== actorId) notify({ recipientId, clubId: meeting.clubId, kind: 'meeting_changed', facts: { meetingId: meeting.id, ...facts } }, now);
+    for (const recipientId of await attendeesOf(tx, meeting.id, meeting.clubId)) {
+      if (recipientId !== actorId) await notify({ recipientId, clubId: meeting.clubId, kind: 'meeting_changed', facts: { meetingId: meeting.id, ...facts } }, now, tx);
     }
   }
 
-  app.get('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/edit', (c) => {
-    const access = kit.access(c);
-    const meeting = meetingFor(c, access);
+  app.get('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/edit', async (c) => {
+    const access = await kit.access(c);
+    const meeting = await meetingFor(c, access);
     // The page is for whoever may edit or cancel; a cancelled meeting answers why not (wrong_phase).
     const refusal = clubLifeRefusal(access, 'editMeeting', target(meeting));
     if (refusal) return kit.refuseWith(c, refusal, true);
@@ -245,8 +248,8 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotif
   });
 
   app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/edit', async (c) => {
-    const access = kit.access(c);
-    const meeting = meetingFor(c, access);
+    const access = await kit.access(c);
+    const meeting = await meetingFor(c, access);
     const refusal = clubLifeRefusal(access, 'editMeeting', target(meeting));
     if (refusal) return kit.refuseWith(c, refusal, true);
     const form = await readForm(c);
@@ -254,52 +257,52 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotif
     const parsed = parseMeetingEdit(form, meeting.startsAt !== null, now, kit.ui(c).timeZone);
     if (!parsed.ok) return renderEdit(c, access, meeting, 422, form, parsed.errors);
     const { startsAt, chapterId, ...details } = parsed.data;
-    const wanted: MeetingChanges = { ...details, ...agendaChapter(access, chapterId, meeting), ...(startsAt !== null ? { startsAt } : {}) };
+    const wanted: MeetingChanges = { ...details, ...(await agendaChapter(access, chapterId, meeting)), ...(startsAt !== null ? { startsAt } : {}) };
     const changes = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => meeting[key as keyof MeetingChanges] !== value)) as MeetingChanges;
     const back = `/clubs/${access.club.id}/meetings/${meeting.id}`;
     if (Object.keys(changes).length === 0) return seeOther(c, `${back}?done=unchanged`);
-    kit.posting(c);
+    await kit.posting(c);
     const moved = changes.startsAt !== undefined;
-    const sequence = inTransaction(sqlite, () => {
-      const next = updateMeeting(db, meeting.id, changes);
-      if (moved) tellAttendees(meeting, access.userId!, { change: 'time', startsAt: changes.startsAt! }, now);
+    const sequence = await transaction(db, async (tx) => {
+      const next = await updateMeeting(tx, meeting.id, changes);
+      if (moved) await tellAttendees(tx, meeting, access.userId!, { change: 'time', startsAt: changes.startsAt! }, now);
       return next;
     });
-    events.publish({ type: 'meeting.edited', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, sequence });
-    if (moved) events.publish({ type: 'meeting.scheduled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: changes.startsAt!, rescheduled: true });
+    await events.publish({ type: 'meeting.edited', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, sequence });
+    if (moved) await events.publish({ type: 'meeting.scheduled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: changes.startsAt!, rescheduled: true });
     return seeOther(c, `${back}?done=edited`);
   });
 
   app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/cancel', async (c) => {
-    const access = kit.access(c);
-    const meeting = meetingFor(c, access);
+    const access = await kit.access(c);
+    const meeting = await meetingFor(c, access);
     const refusal = clubLifeRefusal(access, 'cancelMeeting', target(meeting));
     if (refusal) return kit.refuseWith(c, refusal, true);
     const form = await readForm(c);
     const reason = parseCancelReason(form);
     if (!reason.ok) return renderEdit(c, access, meeting, 422, undefined, undefined, { reason: form.reason ?? '', error: reason.errors.reason ?? null });
-    kit.posting(c);
+    await kit.posting(c);
     const now = clock();
-    inTransaction(sqlite, () => {
-      setMeetingCancelled(db, meeting.id, now, reason.data);
-      tellAttendees(meeting, access.userId!, { change: 'cancelled', startsAt: meeting.startsAt }, now);
+    await transaction(db, async (tx) => {
+      await setMeetingCancelled(tx, meeting.id, now, reason.data);
+      await tellAttendees(tx, meeting, access.userId!, { change: 'cancelled', startsAt: meeting.startsAt }, now);
     });
-    events.publish({ type: 'meeting.cancelled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: meeting.startsAt });
+    await events.publish({ type: 'meeting.cancelled', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: meeting.startsAt });
     return seeOther(c, `/clubs/${access.club.id}/meetings/${meeting.id}?done=cancelled`);
   });
 
-  app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/restore', (c) => {
-    const access = kit.access(c);
-    const meeting = meetingFor(c, access);
+  app.post('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/restore', async (c) => {
+    const access = await kit.access(c);
+    const meeting = await meetingFor(c, access);
     const refusal = clubLifeRefusal(access, 'restoreMeeting', target(meeting));
     if (refusal) return kit.refuseWith(c, refusal, true);
-    kit.posting(c);
+    await kit.posting(c);
     const now = clock();
-    inTransaction(sqlite, () => {
-      setMeetingCancelled(db, meeting.id, null, null);
-      tellAttendees(meeting, access.userId!, { change: 'restored', startsAt: meeting.startsAt }, now);
+    await transaction(db, async (tx) => {
+      await setMeetingCancelled(tx, meeting.id, null, null);
+      await tellAttendees(tx, meeting, access.userId!, { change: 'restored', startsAt: meeting.startsAt }, now);
     });
-    events.publish({ type: 'meeting.restored', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: meeting.startsAt });
+    await events.publish({ type: 'meeting.restored', actorId: access.userId, clubId: access.club.id, meetingId: meeting.id, startsAt: meeting.startsAt });
     return seeOther(c, `/clubs/${access.club.id}/meetings/${meeting.id}?done=restored`);
   });
 
@@ -327,9 +330,9 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotif
     return c.body(text);
   }
 
-  app.get('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/meeting.ics', (c) => {
-    const access = kit.access(c);
-    const meeting = meetingFor(c, access);
+  app.get('/clubs/:clubId{[0-9]+}/meetings/:meetingId{[0-9]+}/meeting.ics', async (c) => {
+    const access = await kit.access(c);
+    const meeting = await meetingFor(c, access);
     const refusal = clubLifeRefusal(access, 'view');
     if (refusal) return kit.refuseWith(c, refusal);
     if (meeting.startsAt === null) throw notFound();
@@ -340,28 +343,28 @@ export function meetingRoutes(deps: AreaDeps, kit: LifeKit, notify: MeetingNotif
 
   // The new token is shown once, in the answer to this POST (only its hash is stored, and it
   // never travels in a URL the browser keeps in its history).
-  app.post('/clubs/:clubId{[0-9]+}/meetings/feed', (c) => {
-    const access = kit.access(c);
+  app.post('/clubs/:clubId{[0-9]+}/meetings/feed', async (c) => {
+    const access = await kit.access(c);
     const refusal = clubLifeRefusal(access, 'view');
     if (refusal) return kit.refuseWith(c, refusal);
     const { token, tokenHash } = newFeedToken();
-    replaceFeed(db, access.userId!, tokenHash, clock());
+    await replaceFeed(db, access.userId!, tokenHash, clock());
     return renderList(c, access, 200, undefined, undefined, `webcal://${new URL(c.req.url).host}/calendar/${token}.ics`);
   });
 
-  app.post('/clubs/:clubId{[0-9]+}/meetings/feed/revoke', (c) => {
-    const access = kit.access(c);
+  app.post('/clubs/:clubId{[0-9]+}/meetings/feed/revoke', async (c) => {
+    const access = await kit.access(c);
     const refusal = clubLifeRefusal(access, 'view');
     if (refusal) return kit.refuseWith(c, refusal);
-    revokeFeed(db, access.userId!);
+    await revokeFeed(db, access.userId!);
     return seeOther(c, `/clubs/${access.club.id}/meetings?done=revoked#feed`);
   });
 
-  app.get('/calendar/:file{[a-z2-7]{32}\\.ics}', (c) => {
+  app.get('/calendar/:file{[a-z2-7]{32}\\.ics}', async (c) => {
     const token = c.req.param('file').slice(0, -4);
-    const owner = feedOwner(db, hashFeedToken(token));
+    const owner = await feedOwner(db, hashFeedToken(token));
     if (!owner) throw notFound();
-    const rows = feedMeetings(db, owner.id, clock() - FEED_PAST_MS);
+    const rows = await feedMeetings(db, owner.id, clock() - FEED_PAST_MS);
     const name = c.get('t')('clublife.feed.calendar_name', { name: owner.displayName });
     const text = calendarText(
       rows.map((r) => calendarMeeting(c, r.meeting, r.clubName, c.get('t'))),

@@ -27,23 +27,24 @@ import type { C, LifeKit } from './shared';
 const DAY = 86_400_000;
 
 export function pickRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
-  const { db, sqlite, clock, events } = deps;
+  const { db, clock, events } = deps;
   const app = new Hono<AppEnv>();
   const base = (clubId: number) => `/clubs/${clubId}/next-book`;
 
-  function render(c: C, access: ClubAccess, status: 200 | 422 = 200, values?: FormData, errors?: FieldErrors) {
+  async function render(c: C, access: ClubAccess, status: 200 | 422 = 200, values?: FormData, errors?: FieldErrors) {
     const now = clock();
-    const pick = latestPick(db, access.club.id);
+    const pick = await latestPick(db, access.club.id);
     const ui = kit.ui(c);
-    const view = pick ? pickView(db, access, pick, now) : null;
+    const view = pick ? await pickView(db, access, pick, now) : null;
+    const library = (await listLibrary(db)).map((b) => ({ editionId: b.editionId, title: b.title, author: b.author }));
     return sendPage(
       c,
       <PickPage
-        page={pageContext(c)}
+        page={await pageContext(c)}
         ui={ui}
-        frame={kit.frame(access)}
+        frame={await kit.frame(access)}
         pick={view}
-        library={listLibrary(db).map((b) => ({ editionId: b.editionId, title: b.title, author: b.author }))}
+        library={library}
         canOpen={clubLifeCan(access, 'openNominations') && (!view || (view.phase === 'ended' && !view.canAdopt))}
         notice={status === 200 ? kit.notice(c) : null}
         values={values}
@@ -55,34 +56,34 @@ export function pickRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
   }
 
   /** The round in the path, of this club (another club's is as absent as a missing one). */
-  function pickFor(c: C, access: ClubAccess) {
-    const pick = pickOfClub(db, access.club.id, kit.idParam(c, 'pickId'));
+  async function pickFor(c: C, access: ClubAccess) {
+    const pick = await pickOfClub(db, access.club.id, kit.idParam(c, 'pickId'));
     if (!pick) throw notFound();
     return pick;
   }
 
-  app.get('/clubs/:clubId{[0-9]+}/next-book', (c) => {
-    const access = kit.access(c);
+  app.get('/clubs/:clubId{[0-9]+}/next-book', async (c) => {
+    const access = await kit.access(c);
     const refusal = clubLifeRefusal(access, 'view');
     if (refusal) return kit.refuseWith(c, refusal);
     return render(c, access);
   });
 
-  app.post('/clubs/:clubId{[0-9]+}/next-book/open', (c) => {
-    const access = kit.access(c);
+  app.post('/clubs/:clubId{[0-9]+}/next-book/open', async (c) => {
+    const access = await kit.access(c);
     const refusal = clubLifeRefusal(access, 'openNominations');
     if (refusal) return kit.refuseWith(c, refusal, true);
-    const current = latestPick(db, access.club.id);
+    const current = await latestPick(db, access.club.id);
     if (current && pickTarget(current, clock()).phase !== 'ended') return seeOther(c, base(access.club.id));
-    kit.posting(c);
-    const pick = openPick(db, access.club.id, 'ranked', access.userId!, clock());
-    events.publish({ type: 'nominations.opened', actorId: access.userId, clubId: access.club.id, pickId: pick.id });
+    await kit.posting(c);
+    const pick = await openPick(db, access.club.id, 'ranked', access.userId!, clock());
+    await events.publish({ type: 'nominations.opened', actorId: access.userId, clubId: access.club.id, pickId: pick.id });
     return seeOther(c, base(access.club.id));
   });
 
   app.post('/clubs/:clubId{[0-9]+}/next-book/:pickId{[0-9]+}/nominate', async (c) => {
-    const access = kit.access(c);
-    const pick = pickFor(c, access);
+    const access = await kit.access(c);
+    const pick = await pickFor(c, access);
     const refusal = clubLifeRefusal(access, 'nominate', pickTarget(pick, clock()));
     if (refusal) return kit.refuseWith(c, refusal);
     const form = await readForm(c);
@@ -91,16 +92,15 @@ export function pickRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
     const input = parsed.data;
     let book: { editionId: number; bookId: number; title: string; author: string | null } | undefined;
     if (input.editionId !== null) {
-      book = libraryEdition(db, input.editionId);
+      book = await libraryEdition(db, input.editionId);
       if (!book) return render(c, access, 422, form, { editionId: 'clublife.error.no_such_book' });
     } else {
       // A typed title that is a library book merges with it (and can be adopted in one click).
-      book = libraryMatch(db, input.title, input.author);
+      book = await libraryMatch(db, input.title, input.author);
     }
-    kit.posting(c);
-    const result = addNomination(
+    await kit.posting(c);
+    const result = await addNomination(
       db,
-      sqlite,
       {
         pickId: pick.id,
         bookId: book?.bookId ?? null,
@@ -113,65 +113,65 @@ export function pickRoutes(deps: AreaDeps, kit: LifeKit): Hono<AppEnv> {
       access.userId!,
       clock(),
     );
-    events.publish({ type: 'book.nominated', actorId: access.userId, clubId: access.club.id, pickId: pick.id, nominationId: result.id, merged: result.merged });
+    await events.publish({ type: 'book.nominated', actorId: access.userId, clubId: access.club.id, pickId: pick.id, nominationId: result.id, merged: result.merged });
     return seeOther(c, `${base(access.club.id)}?done=${result.merged ? 'merged' : 'nominated'}#nomination-${result.id}`);
   });
 
   app.post('/clubs/:clubId{[0-9]+}/next-book/:pickId{[0-9]+}/start-vote', async (c) => {
-    const access = kit.access(c);
-    const pick = pickFor(c, access);
+    const access = await kit.access(c);
+    const pick = await pickFor(c, access);
     const refusal = clubLifeRefusal(access, 'startVote', pickTarget(pick, clock()));
     if (refusal) return kit.refuseWith(c, refusal, true);
     const form = await readForm(c);
     const parsed = parseVoteStart(form, clock(), kit.ui(c).timeZone);
     if (!parsed.ok) return render(c, access, 422, form, parsed.errors);
-    if (nominationsOf(db, pick.id).length < 2) return render(c, access, 422, form, { _form: 'clublife.pick.need_two' });
-    startVote(db, pick.id, parsed.data.method, parsed.data.endsAt, clock());
-    events.publish({ type: 'book_vote.opened', actorId: access.userId, clubId: access.club.id, pickId: pick.id, endsAt: parsed.data.endsAt });
+    if ((await nominationsOf(db, pick.id)).length < 2) return render(c, access, 422, form, { _form: 'clublife.pick.need_two' });
+    await startVote(db, pick.id, parsed.data.method, parsed.data.endsAt, clock());
+    await events.publish({ type: 'book_vote.opened', actorId: access.userId, clubId: access.club.id, pickId: pick.id, endsAt: parsed.data.endsAt });
     return seeOther(c, base(access.club.id));
   });
 
   app.post('/clubs/:clubId{[0-9]+}/next-book/:pickId{[0-9]+}/vote', async (c) => {
-    const access = kit.access(c);
-    const pick = pickFor(c, access);
+    const access = await kit.access(c);
+    const pick = await pickFor(c, access);
     const refusal = clubLifeRefusal(access, 'vote', pickTarget(pick, clock()));
     if (refusal) return kit.refuseWith(c, refusal);
     const form = await readForm(c);
-    const ids = nominationsOf(db, pick.id).map((n) => n.id);
+    const ids = (await nominationsOf(db, pick.id)).map((n) => n.id);
     const parsed = parsePickBallot(form, pick.method, ids);
     if (!parsed.ok) return render(c, access, 422, form, parsed.errors);
-    kit.posting(c);
-    writePickBallot(db, sqlite, pick.id, access.userId!, parsed.data);
-    events.publish({ type: 'book_vote.voted', actorId: access.userId, clubId: access.club.id, pickId: pick.id });
+    await kit.posting(c);
+    await writePickBallot(db, pick.id, access.userId!, parsed.data);
+    await events.publish({ type: 'book_vote.voted', actorId: access.userId, clubId: access.club.id, pickId: pick.id });
     return seeOther(c, `${base(access.club.id)}?done=voted`);
   });
 
-  app.post('/clubs/:clubId{[0-9]+}/next-book/:pickId{[0-9]+}/close', (c) => {
-    const access = kit.access(c);
-    const pick = pickFor(c, access);
+  app.post('/clubs/:clubId{[0-9]+}/next-book/:pickId{[0-9]+}/close', async (c) => {
+    const access = await kit.access(c);
+    const pick = await pickFor(c, access);
     const refusal = clubLifeRefusal(access, 'closeVote', pickTarget(pick, clock()));
     if (refusal) return kit.refuseWith(c, refusal, true);
-    closeVote(db, pick.id, clock());
-    events.publish({ type: 'book_vote.closed', actorId: access.userId, clubId: access.club.id, pickId: pick.id });
+    await closeVote(db, pick.id, clock());
+    await events.publish({ type: 'book_vote.closed', actorId: access.userId, clubId: access.club.id, pickId: pick.id });
     return seeOther(c, `${base(access.club.id)}#results`);
   });
 
-  app.post('/clubs/:clubId{[0-9]+}/next-book/:pickId{[0-9]+}/adopt', (c) => {
-    const access = kit.access(c);
-    const pick = pickFor(c, access);
+  app.post('/clubs/:clubId{[0-9]+}/next-book/:pickId{[0-9]+}/adopt', async (c) => {
+    const access = await kit.access(c);
+    const pick = await pickFor(c, access);
     const refusal = clubLifeRefusal(access, 'adoptWinner', pickTarget(pick, clock()));
     if (refusal) return kit.refuseWith(c, refusal, true);
-    const rows = nominationsOf(db, pick.id);
-    const outcome = pickOutcome(db, pick, rows);
+    const rows = await nominationsOf(db, pick.id);
+    const outcome = await pickOutcome(db, pick, rows);
     const winner = outcome.winners.length === 1 ? rows.find((n) => n.id === outcome.winners[0]) : undefined;
     if (!winner || pick.adoptedReadingId !== null) return seeOther(c, base(access.club.id));
     // Not in the library: the upload step for this club (its confirmation starts the reading).
     if (winner.editionId === null) return seeOther(c, `/library/upload?club=${access.club.id}`);
     const user = c.get('user')!;
     // The clubs area's own "pick a book" (its policy, its event): the reading starts now.
-    if (!clubUploadRights(deps).startReadingFor(user, access.club.id, winner.editionId, clock())) return kit.refuseWith(c, 'forbidden', true);
-    const reading = currentReading(db, access.club.id);
-    if (reading) markAdopted(db, pick.id, reading.id);
+    if (!(await clubUploadRights(deps).startReadingFor(user, access.club.id, winner.editionId, clock()))) return kit.refuseWith(c, 'forbidden', true);
+    const reading = await currentReading(db, access.club.id);
+    if (reading) await markAdopted(db, pick.id, reading.id);
     return seeOther(c, `/clubs/${access.club.id}?done=adopted`);
   });
 

@@ -1,5 +1,6 @@
 /** What the club-life routes share: the club in the path, the reader's UI, refusals as responses. */
 import type { Context } from 'hono';
+import type { Db } from '../../../db/connection';
 import { clubAccessOr404, clubFrame, type ClubAccess } from '../../clubs';
 import { HttpError, notFound } from '../../http/errors';
 import { consumePosting, redirectToLogin } from '../../http/guards';
@@ -15,8 +16,14 @@ export type C = Context<AppEnv>;
 /**
  * The notifications area's `notify`, bound to this app (src/app.tsx hands it over): called inside
  * the write's own transaction to tell members a meeting moved, was cancelled or is on again.
+ * `db` is that transaction's handle: the notification is written through it, so it lands (or
+ * not) with the change (on SQLite the outer handle would wait for the transaction to end).
  */
-export type MeetingNotifier = (input: { recipientId: number; clubId: number; kind: 'meeting_changed'; facts: { meetingId: number; change: 'time' | 'cancelled' | 'restored'; startsAt: number | null } }, now: number) => unknown;
+export type MeetingNotifier = (
+  input: { recipientId: number; clubId: number; kind: 'meeting_changed'; facts: { meetingId: number; change: 'time' | 'cancelled' | 'restored'; startsAt: number | null } },
+  now: number,
+  db: Db,
+) => unknown;
 
 /** Notices a redirect may ask a page to show (`?done=…`); anything else shows nothing. */
 const NOTICES = {
@@ -45,9 +52,9 @@ export function lifeKit(deps: AreaDeps) {
     return { t: c.get('t'), locale, timeZone, when: (ms) => formatDateTime(ms, locale, timeZone), day: (ms) => formatDay(ms, locale, timeZone) };
   };
 
-  const access = (c: C): ClubAccess => clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
+  const access = async (c: C): Promise<ClubAccess> => clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
 
-  const frame = (a: ClubAccess) => clubFrame(db, a);
+  const frame = async (a: ClubAccess) => clubFrame(db, a);
 
   const notice = (c: C): MessageKey | null => {
     const done = c.req.query('done');
@@ -71,7 +78,9 @@ export function lifeKit(deps: AreaDeps) {
   }
 
   /** Counts a post against the reader's posting limit (429 with `Retry-After` past it). Call after validation. */
-  const posting = (c: C) => consumePosting(c, deps.rateLimiters.postingPerUser, clock());
+  const posting = async (c: C): Promise<void> => {
+    await consumePosting(c, deps.rateLimiters.postingPerUser, clock());
+  };
 
   const idParam = (c: C, name: string): number => {
     const raw = c.req.param(name);

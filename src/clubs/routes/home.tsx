@@ -33,22 +33,23 @@ export type RenderHome = (c: Ctx, access: ClubAccess, transfer?: { values: FormD
 /** The club home, also re-shown with the transfer form's errors (members.tsx). */
 export function clubHomeRenderer({ deps, pages }: ClubRouteDeps): RenderHome {
   const { db, clock } = deps;
-  return function renderHome(c, access, transfer = { values: {}, errors: {} }, status = 200) {
+  return async function renderHome(c, access, transfer = { values: {}, errors: {} }, status = 200) {
     const user = c.get('user');
     const t = c.get('t');
     const now = clock();
     const { format, timeZone } = dates(c);
     const club = access.club;
-    const reading = currentReading(db, club.id);
-    const edition = reading ? getEdition(db, reading.editionId) : undefined;
-    const progress = reading && access.isMember ? progressOf(db, reading.id, access.userId) : 0;
-    const allMembers = listMembers(db, club.id, reading?.id ?? null);
+    const reading = await currentReading(db, club.id);
+    const [edition, progress, allMembers] = await Promise.all([
+      reading ? getEdition(db, reading.editionId) : undefined,
+      reading && access.isMember ? progressOf(db, reading.id, access.userId) : 0,
+      listMembers(db, club.id, reading?.id ?? null),
+    ]);
     const me = allMembers.find((member) => member.userId === access.userId);
 
     let current: ClubHomeView['current'] = null;
     if (reading && edition) {
-      const chapters = listChapters(db, edition.id);
-      const schedule = scheduleOf(db, reading.id);
+      const [chapters, schedule] = await Promise.all([listChapters(db, edition.id), scheduleOf(db, reading.id)]);
       const rows = chapterRows({ access, reading, chapters, schedule, progress, now, format, t: c.get('t') });
       const summary = scheduleSummary(
         chapters.map((chapter) => ({ ordinal: chapter.ordinal, title: chapterLabel(t, chapter), opensAt: schedule.get(chapter.id) ?? null })),
@@ -90,18 +91,19 @@ export function clubHomeRenderer({ deps, pages }: ClubRouteDeps): RenderHome {
         })
       : null;
 
-    const invitations = clubCan(access, 'listInvites') ? listInvitations(db, club.id) : null;
-    const earlier = listReadings(db, club.id)
+    const invitations = clubCan(access, 'listInvites') ? await listInvitations(db, club.id) : null;
+    const earlier = (await listReadings(db, club.id))
       .filter((row) => row.reading.endedAt !== null)
       .map((row) => ({ readingId: row.reading.id, title: row.title, startedAtText: format(row.reading.startedAt), endedAtText: format(row.reading.endedAt!) }));
 
     const context: ClubHomeContext = { deps, access, viewer: user, reading, progress, t, locale: c.get('locale'), timeZone, now };
-    const contributions = pages.home.map((contribute) => contribute(context));
+    // Each contribution may read the database first: all are awaited before anything is rendered.
+    const contributions = await Promise.all(pages.home.map((contribute) => contribute(context)));
     const noticeKey = HOME_NOTICES[c.req.query('done') ?? ''];
     const transferCandidates = allMembers.filter((member) => clubCan(access, 'transferOwnership', { target: { userId: member.userId, role: member.role } }));
 
     const view: ClubHomeView = {
-      club: clubHeading(db, access, allMembers.length),
+      club: await clubHeading(db, access, allMembers.length),
       isModerator: access.isModerator,
       can: {
         join: clubCan(access, 'join'),

@@ -24,6 +24,6 @@ import { accessOr404 } from './shared';
 export function clubRoutes(deps: AreaDeps, pages: ClubPageContributions): Hono<AppEnv> {
   const kit = { deps, pages };
   const renderHome = clubHomeRenderer(kit);
-  const home = new Hono<AppEnv>().get('/clubs/:id', (c) => renderHome(c, accessOr404(deps, c)));
+  const home = new Hono<AppEnv>().get('/clubs/:id', async (c) => renderHome(c, await accessOr404(deps, c)));
   return routesOf(clubListRoutes(kit), home, memberRoutes(kit, renderHome), invitationRoutes(kit), readingRoutes(kit), chapterRoutes(kit));
 }

@@ -20,10 +20,10 @@ export function clubListRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
   const { db, clock, events } = deps;
   const app = new Hono<AppEnv>();
 
-  app.get('/clubs', (c) => {
+  app.get('/clubs', async (c) => {
     const user = c.get('user');
     const mine = user
-      ? listMyClubs(db, user.id).map((row) => ({
+      ? (await listMyClubs(db, user.id)).map((row) => ({
           id: row.club.id,
           name: row.club.name,
           visibility: row.club.visibility,
@@ -34,7 +34,7 @@ export function clubListRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
           bookPercent: row.readingId !== null && row.paragraphCount ? percent(bookFraction(row.position, row.paragraphCount)) : null,
         }))
       : null;
-    const discover = listPublicClubs(db, user?.id ?? null).map((row) => ({
+    const discover = (await listPublicClubs(db, user?.id ?? null)).map((row) => ({
       id: row.club.id,
       name: row.club.name,
       description: row.club.description,
@@ -55,9 +55,9 @@ export function clubListRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     if (!user) return redirectToLogin(c, '/clubs/new');
     const { form, parsed } = await readValidForm(c, clubSchema);
     if (!parsed.ok) return sendPage(c, <NewClubPage page={pageContext(c)} values={form} errors={errorKeys(parsed.errors)} />, 422);
-    consumePosting(c, deps.rateLimiters.postingPerUser, clock());
-    const club = createClub(deps, parsed.data, user.id, clock());
-    events.publish({ type: 'club.created', actorId: user.id, clubId: club.id });
+    await consumePosting(c, deps.rateLimiters.postingPerUser, clock());
+    const club = await createClub(deps, parsed.data, user.id, clock());
+    await events.publish({ type: 'club.created', actorId: user.id, clubId: club.id });
     return seeOther(c, `/clubs/${club.id}?done=created`);
   });
 

@@ -26,21 +26,21 @@ export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): H
   const { db, clock, events } = deps;
   const app = new Hono<AppEnv>();
 
-  app.post('/clubs/:id/join', (c) => {
-    const access = accessOr404(deps, c);
+  app.post('/clubs/:id/join', async (c) => {
+    const access = await accessOr404(deps, c);
     const user = c.get('user');
     if (access.isMember) return seeOther(c, `/clubs/${access.club.id}`);
     if (!user || !clubCan(access, 'join')) return refuse(c, `/clubs/${access.club.id}`);
-    if (deps.joinRefusal?.(access.club.id, user.id)) return messagePage(c, 'moderation.banned.join', `/clubs/${access.club.id}`, 403);
-    consumePosting(c, deps.rateLimiters.postingPerUser, clock());
-    if (addMember(db, access.club.id, user.id, 'member', clock())) {
-      events.publish({ type: 'member.joined', actorId: user.id, clubId: access.club.id, userId: user.id, via: 'public' });
+    if (await deps.joinRefusal?.(access.club.id, user.id)) return messagePage(c, 'moderation.banned.join', `/clubs/${access.club.id}`, 403);
+    await consumePosting(c, deps.rateLimiters.postingPerUser, clock());
+    if (await addMember(db, access.club.id, user.id, 'member', clock())) {
+      await events.publish({ type: 'member.joined', actorId: user.id, clubId: access.club.id, userId: user.id, via: 'public' });
     }
     return seeOther(c, `/clubs/${access.club.id}?done=joined`);
   });
 
-  app.post('/clubs/:id/leave', (c) => {
-    const access = accessOr404(deps, c);
+  app.post('/clubs/:id/leave', async (c) => {
+    const access = await accessOr404(deps, c);
     if (!clubCan(access, 'leave')) {
       if (access.isOwner) {
         const t = c.get('t');
@@ -48,24 +48,24 @@ export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): H
       }
       return refuse(c, `/clubs/${access.club.id}`);
     }
-    if (removeMember(db, access.club.id, access.userId!)) {
-      events.publish({ type: 'member.left', actorId: access.userId, clubId: access.club.id, userId: access.userId!, removed: false });
+    if (await removeMember(db, access.club.id, access.userId!)) {
+      await events.publish({ type: 'member.left', actorId: access.userId, clubId: access.club.id, userId: access.userId!, removed: false });
     }
     return seeOther(c, '/clubs');
   });
 
   app.post('/clubs/:id/progress-visibility', async (c) => {
-    const access = permittedOr(deps, c, 'hideProgress');
+    const access = await permittedOr(deps, c, 'hideProgress');
     if (access instanceof Response) return access;
     const parsed = validateForm(hideProgressSchema, await readForm(c));
     if (!parsed.ok) return messagePage(c, 'clubs.error.hidden', `/clubs/${access.club.id}`);
-    setProgressHidden(db, access.club.id, access.userId!, parsed.data.hidden === 'yes');
-    events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'progress_visibility' });
+    await setProgressHidden(db, access.club.id, access.userId!, parsed.data.hidden === 'yes');
+    await events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'progress_visibility' });
     return seeOther(c, `/clubs/${access.club.id}?done=progress`);
   });
 
-  function targetOr404(access: ClubAccess, userParam: string | undefined) {
-    const membership = getMembership(db, access.club.id, idParam(userParam));
+  async function targetOr404(access: ClubAccess, userParam: string | undefined) {
+    const membership = await getMembership(db, access.club.id, idParam(userParam));
     if (!membership) throw notFound();
     return { userId: membership.userId, role: membership.role, progressHidden: membership.progressHidden };
   }
@@ -73,44 +73,44 @@ export function memberRoutes({ deps }: ClubRouteDeps, renderHome: RenderHome): H
   // The permission is checked before the member is looked up: otherwise a visitor could tell
   // members from non-members of a public club by the answer (404 or 403).
   app.post('/clubs/:id/members/:userId/role', async (c) => {
-    const access = accessOr404(deps, c);
+    const access = await accessOr404(deps, c);
     if (!clubCan(access, 'promote') && !clubCan(access, 'demote')) return refuse(c, `/clubs/${access.club.id}`);
-    const target = targetOr404(access, c.req.param('userId'));
+    const target = await targetOr404(access, c.req.param('userId'));
     const parsed = validateForm(roleChangeSchema, await readForm(c));
     if (!parsed.ok) return messagePage(c, 'clubs.error.role', `/clubs/${access.club.id}`);
     const action = parsed.data.role === 'moderator' ? 'promote' : 'demote';
     if (!clubCan(access, action, { target })) return refuse(c, `/clubs/${access.club.id}`);
-    if (setMemberRole(db, access.club.id, target.userId, action === 'promote' ? 'member' : 'moderator', parsed.data.role)) {
-      events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'role', targetUserId: target.userId, role: parsed.data.role });
+    if (await setMemberRole(db, access.club.id, target.userId, action === 'promote' ? 'member' : 'moderator', parsed.data.role)) {
+      await events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'role', targetUserId: target.userId, role: parsed.data.role });
     }
     return seeOther(c, `/clubs/${access.club.id}?done=role`);
   });
 
-  app.post('/clubs/:id/members/:userId/remove', (c) => {
-    const access = permittedOr(deps, c, 'removeMember');
+  app.post('/clubs/:id/members/:userId/remove', async (c) => {
+    const access = await permittedOr(deps, c, 'removeMember');
     if (access instanceof Response) return access;
-    const target = targetOr404(access, c.req.param('userId'));
+    const target = await targetOr404(access, c.req.param('userId'));
     if (!clubCan(access, 'removeMember', { target })) return refuse(c, `/clubs/${access.club.id}`);
-    if (removeMember(db, access.club.id, target.userId)) {
-      events.publish({ type: 'member.left', actorId: access.userId, clubId: access.club.id, userId: target.userId, removed: true });
+    if (await removeMember(db, access.club.id, target.userId)) {
+      await events.publish({ type: 'member.left', actorId: access.userId, clubId: access.club.id, userId: target.userId, removed: true });
     }
     return seeOther(c, `/clubs/${access.club.id}?done=removed`);
   });
 
   app.post('/clubs/:id/transfer', async (c) => {
-    const access = permittedOr(deps, c, 'transferOwnership');
+    const access = await permittedOr(deps, c, 'transferOwnership');
     if (access instanceof Response) return access;
     const { form, parsed } = await readValidForm(c, transferSchema);
     if (!parsed.ok) return renderHome(c, access, { values: form, errors: parsed.errors }, 422);
-    const membership = getMembership(db, access.club.id, parsed.data.userId);
+    const membership = await getMembership(db, access.club.id, parsed.data.userId);
     const target = membership && { userId: membership.userId, role: membership.role };
     if (!target || !clubCan(access, 'transferOwnership', { target })) {
       return renderHome(c, access, { values: form, errors: { userId: 'clubs.error.transfer_member' } }, 422);
     }
-    if (!transferOwnership(deps, access.club.id, access.userId!, target.userId)) {
+    if (!(await transferOwnership(deps, access.club.id, access.userId!, target.userId))) {
       return renderHome(c, access, { values: form, errors: { userId: 'clubs.error.transfer_member' } }, 422);
     }
-    events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'owner', targetUserId: target.userId, role: 'owner' });
+    await events.publish({ type: 'club.changed', actorId: access.userId, clubId: access.club.id, what: 'owner', targetUserId: target.userId, role: 'owner' });
     return seeOther(c, `/clubs/${access.club.id}?done=transferred`);
   });
 

@@ -30,10 +30,11 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
   const { db, clock, events } = deps;
   const app = new Hono<AppEnv>();
 
-  function renderPick(c: Ctx, access: ClubAccess, error: MessageKey | null, preselected: number | null, status: 200 | 422 = 200) {
-    const current = currentReading(db, access.club.id);
+  async function renderPick(c: Ctx, access: ClubAccess, error: MessageKey | null, preselected: number | null, status: 200 | 422 = 200) {
+    const current = await currentReading(db, access.club.id);
+    const header = await clubHeader(db, access, current ?? null);
     // An edition just uploaded for the club (`?edition=`) comes first, ready to confirm.
-    const library = [...listLibrary(db)].sort((a, b) => Number(b.editionId === preselected) - Number(a.editionId === preselected)).map((row) => ({
+    const library = [...(await listLibrary(db))].sort((a, b) => Number(b.editionId === preselected) - Number(a.editionId === preselected)).map((row) => ({
       editionId: row.editionId,
       title: row.title,
       author: row.author,
@@ -45,7 +46,7 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
       c,
       <PickBookPage
         page={pageContext(c)}
-        {...clubHeader(db, access, current)}
+        {...header}
         currentEditionId={current?.editionId ?? null}
         library={library}
         preselected={preselected}
@@ -55,39 +56,42 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     );
   }
 
-  app.get('/clubs/:id/readings/new', (c) => {
-    const access = permittedOr(deps, c, 'pickBook');
+  app.get('/clubs/:id/readings/new', async (c) => {
+    const access = await permittedOr(deps, c, 'pickBook');
     if (access instanceof Response) return access;
     const preselected = idParam(c.req.query('edition'));
     return renderPick(c, access, null, Number.isNaN(preselected) ? null : preselected);
   });
 
   app.post('/clubs/:id/readings', async (c) => {
-    const access = permittedOr(deps, c, 'pickBook');
+    const access = await permittedOr(deps, c, 'pickBook');
     if (access instanceof Response) return access;
     const parsed = validateForm(pickBookSchema, await readForm(c));
-    const edition = parsed.ok ? getEdition(db, parsed.data.editionId) : undefined;
+    const edition = parsed.ok ? await getEdition(db, parsed.data.editionId) : undefined;
     if (!edition) return renderPick(c, access, 'clubs.error.edition', null, 422);
-    const started = startReading(deps, access.club.id, edition.id, clock());
-    if (started.changed) events.publish({ type: 'reading.started', actorId: access.userId, clubId: access.club.id, readingId: started.reading.id, editionId: edition.id });
+    const started = await startReading(deps, access.club.id, edition.id, clock());
+    if (started.changed) await events.publish({ type: 'reading.started', actorId: access.userId, clubId: access.club.id, readingId: started.reading.id, editionId: edition.id });
     return seeOther(c, `/clubs/${access.club.id}?done=book`);
   });
 
-  app.get('/clubs/:id/readings/:readingId', (c) => {
-    const access = accessOr404(deps, c);
-    const reading = readingOr404(deps, access, c.req.param('readingId'));
-    const edition = getEdition(db, reading.editionId)!;
+  app.get('/clubs/:id/readings/:readingId', async (c) => {
+    const access = await accessOr404(deps, c);
+    const reading = await readingOr404(deps, access, c.req.param('readingId'));
+    const edition = (await getEdition(db, reading.editionId))!;
     const now = clock();
     const { format } = dates(c);
-    const chapters = listChapters(db, edition.id);
-    const schedule = scheduleOf(db, reading.id);
-    const progress = access.isMember ? progressOf(db, reading.id, access.userId) : 0;
+    const [chapters, schedule, progress, frame] = await Promise.all([
+      listChapters(db, edition.id),
+      scheduleOf(db, reading.id),
+      access.isMember ? progressOf(db, reading.id, access.userId) : 0,
+      clubFrame(db, access),
+    ]);
     return sendPage(
       c,
       <ReadingPage
         page={pageContext(c)}
         view={{
-          ...clubFrame(db, access),
+          ...frame,
           reading: {
             id: reading.id,
             title: edition.title,
@@ -105,11 +109,10 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     );
   });
 
-  function renderSchedule(c: Ctx, access: ClubAccess, reading: Reading, values: FormData, errors: FieldErrors, status: 200 | 422 = 200) {
-    const edition = getEdition(db, reading.editionId)!;
+  async function renderSchedule(c: Ctx, access: ClubAccess, reading: Reading, values: FormData, errors: FieldErrors, status: 200 | 422 = 200) {
+    const edition = (await getEdition(db, reading.editionId))!;
     const { format, timeZone } = dates(c);
-    const schedule = scheduleOf(db, reading.id);
-    const chapters = listChapters(db, edition.id);
+    const [schedule, chapters, header] = await Promise.all([scheduleOf(db, reading.id), listChapters(db, edition.id), clubHeader(db, access)]);
     // A fresh form offers the next run to date (after saving one: the chapters after it).
     const shown = Object.keys(values).length > 0 ? values : scheduleFormDefaults(chapters.map((chapter) => ({ ordinal: chapter.ordinal, kind: chapter.kind, opensAt: schedule.get(chapter.id) ?? null })), timeZone);
     const rows = chapters.map((chapter) => {
@@ -125,7 +128,7 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
       c,
       <SchedulePage
         page={pageContext(c)}
-        {...clubHeader(db, access)}
+        {...header}
         reading={{ id: reading.id, title: edition.title, language: edition.language }}
         rows={rows}
         timeZone={timeZone}
@@ -137,20 +140,20 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     );
   }
 
-  app.get('/clubs/:id/readings/:readingId/schedule', (c) => {
-    const access = accessOr404(deps, c);
-    const reading = readingOr404(deps, access, c.req.param('readingId'));
+  app.get('/clubs/:id/readings/:readingId/schedule', async (c) => {
+    const access = await accessOr404(deps, c);
+    const reading = await readingOr404(deps, access, c.req.param('readingId'));
     if (!clubCan(access, 'setSchedule')) return refuse(c, `/clubs/${access.club.id}`);
     return renderSchedule(c, access, reading, {}, {});
   });
 
   app.post('/clubs/:id/readings/:readingId/schedule', async (c) => {
-    const access = accessOr404(deps, c);
-    const reading = readingOr404(deps, access, c.req.param('readingId'));
+    const access = await accessOr404(deps, c);
+    const reading = await readingOr404(deps, access, c.req.param('readingId'));
     if (!clubCan(access, 'setSchedule')) return refuse(c, `/clubs/${access.club.id}`);
     const { form, parsed } = await readValidForm(c, scheduleSchema);
     if (!parsed.ok) return renderSchedule(c, access, reading, form, parsed.errors, 422);
-    const chapters = listChapters(db, reading.editionId);
+    const chapters = await listChapters(db, reading.editionId);
     const { fromOrdinal, toOrdinal } = parsed.data;
     if (fromOrdinal > chapters.length) return renderSchedule(c, access, reading, form, { fromOrdinal: 'clubs.error.schedule_chapter' }, 422);
     if (toOrdinal > chapters.length) return renderSchedule(c, access, reading, form, { toOrdinal: 'clubs.error.schedule_chapter' }, 422);
@@ -158,18 +161,18 @@ export function readingRoutes({ deps }: ClubRouteDeps): Hono<AppEnv> {
     const byOrdinal = new Map(chapters.map((chapter) => [chapter.ordinal, chapter.id]));
     if (parsed.data.action === 'clear') {
       const entries = chapters.filter((chapter) => chapter.ordinal >= fromOrdinal && chapter.ordinal <= toOrdinal).map((chapter) => ({ chapterId: chapter.id, opensAt: null }));
-      writeSchedule(deps, reading.id, entries);
+      await writeSchedule(deps, reading.id, entries);
     } else {
       const plan = planOpenings({ fromOrdinal, toOrdinal, startsAt: parsed.data.opensAt, everyDays: parsed.data.everyDays, timeZone: dates(c).timeZone });
       if (!plan) return renderSchedule(c, access, reading, form, { opensAt: 'clubs.error.schedule_date' }, 422);
-      writeSchedule(
+      await writeSchedule(
         deps,
         reading.id,
         plan.map((entry) => ({ chapterId: byOrdinal.get(entry.ordinal)!, opensAt: entry.opensAt })),
       );
     }
     const chapterIds = chapters.filter((chapter) => chapter.ordinal >= fromOrdinal && chapter.ordinal <= toOrdinal).map((chapter) => chapter.id);
-    events.publish({ type: 'chapters.scheduled', actorId: access.userId, clubId: access.club.id, readingId: reading.id, chapterIds });
+    await events.publish({ type: 'chapters.scheduled', actorId: access.userId, clubId: access.club.id, readingId: reading.id, chapterIds });
     return seeOther(c, `/clubs/${access.club.id}/readings/${reading.id}/schedule?saved=1`);
   });
 

@@ -3,6 +3,7 @@
  * ids within it, the reader's dates, and the small message page.
  */
 import type { Context } from 'hono';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import { ClubMessagePage } from '../../../views/clubs/invitations';
 import type { Reading } from '../../../db/schema';
 import { notFound } from '../../http/errors';
@@ -31,14 +32,14 @@ export function idParam(value: string | undefined): number {
 }
 
 /** The reader's access to the club whose id is in a URL segment, or a 404 thrown when there is nothing to see. */
-export function clubAccessOr404(deps: Pick<AreaDeps, 'db'>, clubIdParam: string | undefined, user: { id: number } | null): ClubAccess {
-  const access = loadClubAccess(deps.db, idParam(clubIdParam), user);
+export async function clubAccessOr404(deps: Pick<AreaDeps, 'db'>, clubIdParam: string | undefined, user: { id: number } | null): Promise<ClubAccess> {
+  const access = await loadClubAccess(deps.db, idParam(clubIdParam), user);
   if (!access) throw notFound();
   return access;
 }
 
 /** The club in `/clubs/:id`, as the reader may see it. */
-export function accessOr404(deps: AreaDeps, c: Ctx): ClubAccess {
+export function accessOr404(deps: AreaDeps, c: Ctx): Promise<ClubAccess> {
   return clubAccessOr404(deps, c.req.param('id'), c.get('user'));
 }
 
@@ -46,16 +47,25 @@ export function accessOr404(deps: AreaDeps, c: Ctx): ClubAccess {
  * The club in `/clubs/:id` when the reader may do `action` there (404 when they may not even
  * see it); otherwise the refusal to answer with: sign in first (and come back to the club), or 403.
  */
-export function permittedOr(deps: AreaDeps, c: Ctx, action: ClubAction): ClubAccess | Response {
-  const access = accessOr404(deps, c);
+export async function permittedOr(deps: AreaDeps, c: Ctx, action: ClubAction): Promise<ClubAccess | Response> {
+  const access = await accessOr404(deps, c);
   return clubCan(access, action) ? access : refuse(c, `/clubs/${access.club.id}`);
 }
 
 /** A reading of this club (one of another club is as missing as one that never existed). */
-export function readingOr404(deps: AreaDeps, access: ClubAccess, readingParam: string | undefined): Reading {
-  const reading = getReading(deps.db, access.club.id, idParam(readingParam));
+export async function readingOr404(deps: AreaDeps, access: ClubAccess, readingParam: string | undefined): Promise<Reading> {
+  const reading = await getReading(deps.db, access.club.id, idParam(readingParam));
   if (!reading) throw notFound();
   return reading;
+}
+
+/**
+ * A whole HTML document as a string, for the pages sent some other way than `sendPage` (the
+ * personal page cache, `no-store` invitation pages). The layout has an async part (the bell's
+ * unread count), so the element's `toString()` may be the promise of its HTML.
+ */
+export async function documentHtml(element: HtmlEscapedString | Promise<HtmlEscapedString>): Promise<string> {
+  return `<!doctype html>${String(await (await element).toString())}`;
 }
 
 export function dates(c: Ctx): { format: DateFormatter; timeZone: string } {

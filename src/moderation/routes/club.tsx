@@ -47,7 +47,7 @@ const NOTICES: Record<string, MessageKey> = {
 export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
   const { db, clock, events } = deps;
   const app = new Hono<AppEnv>();
-  const accessOf = (c: C) => clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
+  const accessOf = async (c: C) => clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
   const idOf = (value: string | undefined) => {
     const id = parseId(value);
     if (id === null) throw notFound();
@@ -60,9 +60,9 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
 
   // ---- flags ---------------------------------------------------------------------------------
 
-  function flagTarget(c: C) {
-    const access = accessOf(c);
-    const comment = commentSeenBy(db, access, idOf(c.req.param('commentId')), clock());
+  async function flagTarget(c: C) {
+    const access = await accessOf(c);
+    const comment = await commentSeenBy(db, access, idOf(c.req.param('commentId')), clock());
     if (!comment) throw notFound();
     return { access, comment };
   }
@@ -79,28 +79,28 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
     );
   }
 
-  app.get('/clubs/:clubId/comments/:commentId/flag', (c) => {
-    const { access, comment } = flagTarget(c);
+  app.get('/clubs/:clubId/comments/:commentId/flag', async (c) => {
+    const { access, comment } = await flagTarget(c);
     if (!moderationCan(access, 'flag', { comment }) && c.req.query('done') !== '1') return refuse(c, `/clubs/${access.club.id}`);
     return flagPage(c, access, comment, {}, null);
   });
 
   app.post('/clubs/:clubId/comments/:commentId/flag', async (c) => {
-    const { access, comment } = flagTarget(c);
+    const { access, comment } = await flagTarget(c);
     if (!moderationCan(access, 'flag', { comment })) return refuse(c, `/clubs/${access.club.id}`);
     const form = await readForm(c);
     const flag = checkFlag(form);
     if (!flag.ok) return flagPage(c, access, comment, form, flag.error, 422);
     const now = clock();
-    if (!q.addFlag(db, { clubId: access.club.id, commentId: comment.id, flaggerId: access.userId!, ...flag.value, createdAt: now })) {
+    if (!(await q.addFlag(db, { clubId: access.club.id, commentId: comment.id, flaggerId: access.userId!, ...flag.value, createdAt: now }))) {
       return flagPage(c, access, comment, form, 'moderation.error.flagged_already', 409);
     }
-    const flagCount = q.openFlagCount(db, comment.id);
+    const flagCount = await q.openFlagCount(db, comment.id);
     const facts = commentEventFacts(comment);
-    events.publish({ type: 'comment.flagged', actorId: access.userId, ...facts, flagCount });
-    if (reachesThreshold(flagCount, q.settingsOf(db, access.club.id).flagThreshold)) {
-      setCommentModeration(db, comment.id, 'hidden', '', null);
-      events.publish({ type: 'comment.flag_hidden', actorId: null, ...facts, flagCount });
+    await events.publish({ type: 'comment.flagged', actorId: access.userId, ...facts, flagCount });
+    if (reachesThreshold(flagCount, (await q.settingsOf(db, access.club.id)).flagThreshold)) {
+      await setCommentModeration(db, comment.id, 'hidden', '', null);
+      await events.publish({ type: 'comment.flag_hidden', actorId: null, ...facts, flagCount });
     }
     const back = safeNextPath(form.return, `/clubs/${access.club.id}`);
     return seeOther(c, `/clubs/${access.club.id}/comments/${comment.id}/flag?done=1&return=${encodeURIComponent(back)}`);
@@ -111,10 +111,14 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
   async function queuePage(c: C, access: ClubAccess, extra: { error?: MessageKey; status?: 200 | 422 } = {}) {
     const t = c.get('t');
     const order = c.req.query('order') === 'most' ? 'most' : 'newest';
-    const rows = q.queueRows(db, access.club.id, order);
+    const rows = await q.queueRows(db, access.club.id, order);
     const fmt = format(c);
     const notice = NOTICES[c.req.query('done') ?? ''];
-    const { mutes, bans } = q.restrictionsOf(db, access.club.id, clock());
+    const { mutes, bans } = await q.restrictionsOf(db, access.club.id, clock());
+    const flags = await q.openFlagsOf(db, rows.map((r) => r.commentId));
+    const hidden = await q.hiddenComments(db, access.club.id);
+    const members = await q.restrictableMembers(db, access.club.id);
+    const settings = await q.settingsOf(db, access.club.id);
     return sendPage(
       c,
       <QueuePage
@@ -122,8 +126,8 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
         view={{
           club: { id: access.club.id, name: access.club.name },
           order,
-          items: queueItemViews(t, fmt, access.club.id, rows, q.openFlagsOf(db, rows.map((r) => r.commentId))),
-          hidden: q.hiddenComments(db, access.club.id).map((h) => ({
+          items: queueItemViews(t, fmt, access.club.id, rows, flags),
+          hidden: hidden.map((h) => ({
             commentId: h.commentId,
             where: t('moderation.where', { ordinal: h.chapterOrdinal, title: h.chapterTitle }),
             href: `/clubs/${access.club.id}/readings/${h.readingId}/chapters/${h.chapterOrdinal}`,
@@ -131,10 +135,10 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
             body: excerptOf(h.body),
             reason: h.moderationReason || t('moderation.reason.flags'),
           })),
-          members: q.restrictableMembers(db, access.club.id).filter((m) => m.userId !== access.userId),
+          members: members.filter((m) => m.userId !== access.userId),
           mutes: mutes.map((m) => ({ ...m, until: fmt(m.until) })),
           bans,
-          settings: q.settingsOf(db, access.club.id),
+          settings,
           notice: notice ? t(notice) : null,
           error: extra.error ? t(extra.error) : null,
         }}
@@ -145,33 +149,33 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
 
   const moderatorsOnly = (c: C, access: ClubAccess, action: 'seeQueue' | 'decide' | 'settings' | 'seeLog') => (moderationCan(access, action) ? null : refuse(c, `/clubs/${access.club.id}`));
 
-  app.get('/clubs/:clubId/moderation', (c) => {
-    const access = accessOf(c);
+  app.get('/clubs/:clubId/moderation', async (c) => {
+    const access = await accessOf(c);
     return moderatorsOnly(c, access, 'seeQueue') ?? queuePage(c, access);
   });
 
   app.post('/clubs/:clubId/moderation/comments/:commentId', async (c) => {
-    const access = accessOf(c);
+    const access = await accessOf(c);
     const refused = moderatorsOnly(c, access, 'decide');
     if (refused) return refused;
-    const comment = commentOfClub(db, access.club.id, idOf(c.req.param('commentId')));
+    const comment = await commentOfClub(db, access.club.id, idOf(c.req.param('commentId')));
     if (!comment || comment.visibility !== 'club' || comment.deletedAt !== null) throw notFound();
     const form = await readForm(c);
     const decision = checkDecision(form);
     if (!decision.ok) return queuePage(c, access, { error: decision.error, status: 422 });
     const reason = checkReason(form, decision.value === 'hide' || decision.value === 'delete' || decision.value === 'warn');
     if (!reason.ok) return queuePage(c, access, { error: reason.error, status: 422 });
-    if (decision.value === 'warn' && !moderationCan(access, 'warn', { target: { userId: comment.authorId, role: q.roleIn(db, access.club.id, comment.authorId) ?? null } })) return refuse(c);
+    if (decision.value === 'warn' && !moderationCan(access, 'warn', { target: { userId: comment.authorId, role: (await q.roleIn(db, access.club.id, comment.authorId)) ?? null } })) return refuse(c);
     const now = clock();
     const facts = commentEventFacts(comment);
     const actorId = access.userId;
     let done: string;
     switch (decision.value) {
       case 'keep':
-        q.resolveFlags(db, comment.id, now);
+        await q.resolveFlags(db, comment.id, now);
         // Kept: a comment hidden by the flags shows again.
-        if (comment.moderation === 'hidden' && !comment.moderationReason) setCommentModeration(db, comment.id, 'restored', '', null);
-        events.publish({ type: 'comment.flags_cleared', actorId, ...facts, reason: reason.value });
+        if (comment.moderation === 'hidden' && !comment.moderationReason) await setCommentModeration(db, comment.id, 'restored', '', null);
+        await events.publish({ type: 'comment.flags_cleared', actorId, ...facts, reason: reason.value });
         done = 'kept';
         break;
       case 'hide':
@@ -179,20 +183,20 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
         const state = decision.value === 'hide' ? 'hidden' : 'removed';
         const already = state === 'hidden' ? comment.moderation !== null : comment.moderation === 'removed';
         if (already) return queuePage(c, access, { error: state === 'hidden' ? 'moderation.error.already_hidden' : 'moderation.error.already_removed', status: 422 });
-        setCommentModeration(db, comment.id, state, reason.value, actorId);
-        q.resolveFlags(db, comment.id, now);
-        events.publish({ type: 'comment.moderated', actorId, ...facts, moderation: state, reason: reason.value });
+        await setCommentModeration(db, comment.id, state, reason.value, actorId);
+        await q.resolveFlags(db, comment.id, now);
+        await events.publish({ type: 'comment.moderated', actorId, ...facts, moderation: state, reason: reason.value });
         done = state;
         break;
       }
       case 'restore':
-        if (!setCommentModeration(db, comment.id, 'restored', '', null)) return queuePage(c, access, { error: 'moderation.error.not_hidden', status: 422 });
-        q.resolveFlags(db, comment.id, now);
-        events.publish({ type: 'comment.restored', actorId, ...facts, reason: reason.value });
+        if (!(await setCommentModeration(db, comment.id, 'restored', '', null))) return queuePage(c, access, { error: 'moderation.error.not_hidden', status: 422 });
+        await q.resolveFlags(db, comment.id, now);
+        await events.publish({ type: 'comment.restored', actorId, ...facts, reason: reason.value });
         done = 'restored';
         break;
       case 'warn':
-        events.publish({ type: 'member.warned', actorId, clubId: access.club.id, userId: comment.authorId, commentId: comment.id, reason: reason.value });
+        await events.publish({ type: 'member.warned', actorId, clubId: access.club.id, userId: comment.authorId, commentId: comment.id, reason: reason.value });
         done = 'warned';
         break;
     }
@@ -200,7 +204,7 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
   });
 
   app.post('/clubs/:clubId/moderation/restrictions', async (c) => {
-    const access = accessOf(c);
+    const access = await accessOf(c);
     const refused = moderatorsOnly(c, access, 'seeQueue');
     if (refused) return refused;
     const form = await readForm(c);
@@ -208,7 +212,7 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
     if (action !== 'mute' && action !== 'unmute' && action !== 'ban' && action !== 'unban') return queuePage(c, access, { error: 'moderation.error.decision', status: 422 });
     const userId = parseId(form.user_id);
     if (userId === null) return queuePage(c, access, { error: 'moderation.error.member', status: 422 });
-    const role = q.roleIn(db, access.club.id, userId) ?? null;
+    const role = (await q.roleIn(db, access.club.id, userId)) ?? null;
     if (!moderationCan(access, action, { target: { userId, role } })) return refuse(c);
     const now = clock();
     const actorId = access.userId!;
@@ -220,42 +224,42 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
         const hours = checkMuteHours(form);
         if (!hours.ok) return queuePage(c, access, { error: hours.error, status: 422 });
         const until = now + hours.value * 3_600_000;
-        q.muteMember(db, { clubId: access.club.id, userId, until, reason: reason.value, createdBy: actorId, createdAt: now });
-        events.publish({ type: 'member.muted', actorId, clubId: access.club.id, userId, until, reason: reason.value });
+        await q.muteMember(db, { clubId: access.club.id, userId, until, reason: reason.value, createdBy: actorId, createdAt: now });
+        await events.publish({ type: 'member.muted', actorId, clubId: access.club.id, userId, until, reason: reason.value });
       } else {
-        q.banMember(db, { clubId: access.club.id, userId, reason: reason.value, createdBy: actorId, createdAt: now });
-        events.publish({ type: 'member.banned', actorId, clubId: access.club.id, userId, banned: true, reason: reason.value });
+        await q.banMember(db, { clubId: access.club.id, userId, reason: reason.value, createdBy: actorId, createdAt: now });
+        await events.publish({ type: 'member.banned', actorId, clubId: access.club.id, userId, banned: true, reason: reason.value });
       }
       return seeOther(c, `/clubs/${access.club.id}/moderation?done=${action === 'mute' ? 'muted' : 'banned'}`);
     }
     if (action === 'unmute') {
-      if (!q.unmuteMember(db, access.club.id, userId)) throw notFound();
-      events.publish({ type: 'member.muted', actorId, clubId: access.club.id, userId, until: null, reason: '' });
+      if (!(await q.unmuteMember(db, access.club.id, userId))) throw notFound();
+      await events.publish({ type: 'member.muted', actorId, clubId: access.club.id, userId, until: null, reason: '' });
       return seeOther(c, `/clubs/${access.club.id}/moderation?done=unmuted`);
     }
-    if (!q.unbanMember(db, access.club.id, userId)) throw notFound();
-    events.publish({ type: 'member.banned', actorId, clubId: access.club.id, userId, banned: false, reason: '' });
+    if (!(await q.unbanMember(db, access.club.id, userId))) throw notFound();
+    await events.publish({ type: 'member.banned', actorId, clubId: access.club.id, userId, banned: false, reason: '' });
     return seeOther(c, `/clubs/${access.club.id}/moderation?done=unbanned`);
   });
 
   app.post('/clubs/:clubId/moderation/settings', async (c) => {
-    const access = accessOf(c);
+    const access = await accessOf(c);
     const refused = moderatorsOnly(c, access, 'settings');
     if (refused) return refused;
     const settings = checkSettings(await readForm(c));
     if (!settings.ok) return queuePage(c, access, { error: settings.error, status: 422 });
-    q.saveSettings(db, access.club.id, settings.value);
-    events.publish({ type: 'club.moderation_changed', actorId: access.userId, clubId: access.club.id, ...settings.value });
+    await q.saveSettings(db, access.club.id, settings.value);
+    await events.publish({ type: 'club.moderation_changed', actorId: access.userId, clubId: access.club.id, ...settings.value });
     return seeOther(c, `/clubs/${access.club.id}/moderation?done=settings`);
   });
 
-  app.get('/clubs/:clubId/moderation/log', (c) => {
-    const access = accessOf(c);
+  app.get('/clubs/:clubId/moderation/log', async (c) => {
+    const access = await accessOf(c);
     const refused = moderatorsOnly(c, access, 'seeLog');
     if (refused) return refused;
     const t = c.get('t');
-    const rows = q.clubLog(db, access.club.id);
-    const names = q.userNames(db, [...new Set(rows.map((r) => r.targetUserId).filter((id): id is number => id !== null))]);
+    const rows = await q.clubLog(db, access.club.id);
+    const names = await q.userNames(db, [...new Set(rows.map((r) => r.targetUserId).filter((id): id is number => id !== null))]);
     return sendPage(
       c,
       <LogPage

@@ -18,20 +18,20 @@ import { UNSUBSCRIBE_PATH, unsubscribeToken } from '../unsubscribe';
 export const PREFERENCES_PATH = '/notifications/preferences';
 
 /** The mail for `row` as it should read now, or null when there is nothing left to say. */
-export function composeMail(db: Db, origin: string, row: NotificationMailRow, now: number): OutgoingMail | null {
-  const user = userBasics(db, [row.recipientId]).get(row.recipientId);
-  const to = addressOf(db, row.recipientId);
+export async function composeMail(db: Db, origin: string, row: NotificationMailRow, now: number): Promise<OutgoingMail | null> {
+  const user = (await userBasics(db, [row.recipientId])).get(row.recipientId);
+  const to = await addressOf(db, row.recipientId);
   if (!user || !to) return null;
   const locale: Locale = isLocale(user.locale) ? user.locale : 'en';
   const t = translator(locale);
   const recipient = { id: user.id, t, locale, timeZone: viewerTimeZone(user.timeZone) };
-  const rows = row.kind === 'instant' ? [notificationById(db, row.notificationId ?? -1)].filter((n) => n !== undefined) : notificationsOfMail(db, row.id);
-  const views = presentNotifications(db, recipient, rows, now);
+  const rows = row.kind === 'instant' ? [await notificationById(db, row.notificationId ?? -1)].filter((n) => n !== undefined) : await notificationsOfMail(db, row.id);
+  const views = await presentNotifications(db, recipient, rows, now);
   if (views.length === 0) return null;
   const app = t('app.name');
   const items = views.map((view) => ({ ...view, url: `${origin}${view.href}` }));
   const unsubscribeClub = row.kind === 'instant' ? (row.clubId ?? 0) : 0;
-  const unsubscribeUrl = `${origin}${UNSUBSCRIBE_PATH}?token=${unsubscribeToken(db, user.id, unsubscribeClub)}`;
+  const unsubscribeUrl = `${origin}${UNSUBSCRIBE_PATH}?token=${await unsubscribeToken(db, user.id, unsubscribeClub)}`;
   const settingsUrl = `${origin}${PREFERENCES_PATH}`;
   const title = row.kind === 'instant' ? items[0]!.text : t(row.kind === 'daily' ? 'notifications.mail.digest.daily' : 'notifications.mail.digest.weekly', { app });
   const subject = row.kind === 'instant' ? t('notifications.mail.subject', { app, text: items[0]!.text }) : title;

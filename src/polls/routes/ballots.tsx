@@ -32,7 +32,7 @@ export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
 
   /** Shared by vote and withdraw: who, which poll, and whether the policy lets them. */
   async function ballotRequest(c: C, action: 'vote' | 'withdraw') {
-    const { access, poll } = kit.pollFor(c, action);
+    const { access, poll } = await kit.pollFor(c, action);
     const form = await readForm(c);
     const next = safeNextPath(form.next, pollPath(access.club.id, poll.id));
     return { access, poll, form, next };
@@ -62,7 +62,7 @@ export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   app.post('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/vote', async (c) => {
     const { access, poll, form, next } = await ballotRequest(c, 'vote');
     const submission = readBallot(form, poll.kind);
-    const outcome = castBallot(deps, access, poll, submission, consume(c));
+    const outcome = await castBallot(deps, access, poll, submission, consume(c));
     switch (outcome.kind) {
       case 'refused':
         return refuseBallot(c, access, poll, next, outcome.reason, submission);
@@ -77,7 +77,7 @@ export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
 
   app.post('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/withdraw', async (c) => {
     const { access, poll, next } = await ballotRequest(c, 'withdraw');
-    const outcome = withdrawBallot(deps, access, poll, consume(c));
+    const outcome = await withdrawBallot(deps, access, poll, consume(c));
     switch (outcome.kind) {
       case 'refused':
         return refuseBallot(c, access, poll, next, outcome.reason, { choices: [], ranks: {} });
@@ -90,10 +90,10 @@ export function pollBallotRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
 
   // ---- export --------------------------------------------------------------------------------
 
-  app.get('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/results.csv', (c) => {
-    const { access, poll, situation, refusal } = kit.pollFor(c, 'export');
+  app.get('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/results.csv', async (c) => {
+    const { access, poll, situation, refusal } = await kit.pollFor(c, 'export');
     if (refusal) return refuseRequest(c, refusal);
-    const rows = pollResultRows(cardFor(access, situation, pollPath(poll.clubId, poll.id)), c.get('t'));
+    const rows = pollResultRows(await cardFor(access, situation, pollPath(poll.clubId, poll.id)), c.get('t'));
     if (!rows) throw new HttpError(403, 'polls.error.results_hidden');
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="poll-${poll.id}-results.csv"`);

@@ -31,18 +31,18 @@ import type { AppEnv, AreaDeps } from '../../http/types';
 import type { C, PollKit } from './shared';
 
 export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
-  const { db, sqlite, clock, events } = deps;
+  const { db, clock, events } = deps;
   const { ui, clubAccess, refuseRequest, respondWithCard, afterChange } = kit;
   const app = new Hono<AppEnv>();
 
   // ---- list ------------------------------------------------------------------------------
 
-  app.get('/clubs/:clubId{[0-9]+}/polls', (c) => {
-    const access = clubAccess(c);
+  app.get('/clubs/:clubId{[0-9]+}/polls', async (c) => {
+    const access = await clubAccess(c);
     const now = clock();
     const t = c.get('t');
     const items: PollListItem[] = [];
-    for (const situation of visiblePolls(db, access, now)) {
+    for (const situation of await visiblePolls(db, access, now)) {
       const poll = situation.poll;
       items.push({
         id: poll.id,
@@ -57,10 +57,10 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   // ---- create ----------------------------------------------------------------------------
 
   /** Where a new poll may go: the club, or any chapter of the current reading. */
-  function targetsFor(c: C, access: ClubAccess) {
+  async function targetsFor(c: C, access: ClubAccess) {
     const t = c.get('t');
-    const reading = currentReading(db, access.club.id);
-    const chapters = reading ? listChapters(db, reading.editionId) : [];
+    const reading = await currentReading(db, access.club.id);
+    const chapters = reading ? await listChapters(db, reading.editionId) : [];
     return {
       reading,
       targets: [
@@ -70,8 +70,8 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
     };
   }
 
-  function renderNewForm(c: C, access: ClubAccess, values: FormData, slots: string[], errors: FieldErrors, status: 200 | 422 = 200) {
-    const { targets } = targetsFor(c, access);
+  async function renderNewForm(c: C, access: ClubAccess, values: FormData, slots: string[], errors: FieldErrors, status: 200 | 422 = 200) {
+    const { targets } = await targetsFor(c, access);
     return sendPage(
       c,
       <PollFormPage
@@ -91,8 +91,8 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
     );
   }
 
-  app.get('/clubs/:clubId{[0-9]+}/polls/new', (c) => {
-    const access = clubAccess(c);
+  app.get('/clubs/:clubId{[0-9]+}/polls/new', async (c) => {
+    const access = await clubAccess(c);
     const refusal = pollRefusal(access, 'create');
     if (refusal) return refuseRequest(c, refusal);
     const chapter = c.req.query('chapter');
@@ -106,7 +106,7 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
   });
 
   app.post('/clubs/:clubId{[0-9]+}/polls', async (c) => {
-    const access = clubAccess(c);
+    const access = await clubAccess(c);
     const refusal = pollRefusal(access, 'create');
     if (refusal) return refuseRequest(c, refusal);
     const form = await readForm(c);
@@ -114,14 +114,14 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
     if (form.intent === 'add_option') return renderNewForm(c, access, form, [...padSlots(slots), ''], {});
 
     const now = clock();
-    const { reading } = targetsFor(c, access);
+    const reading = await currentReading(db, access.club.id);
     let readingId: number | null = null;
     let chapterId: number | null = null;
     const errors: FieldErrors = {};
     const target = form.target ?? 'club';
     const chapterMatch = /^chapter:(\d{1,15})$/.exec(target);
     if (chapterMatch) {
-      const chapter = reading ? getChapterById(db, Number(chapterMatch[1])) : undefined;
+      const chapter = reading ? await getChapterById(db, Number(chapterMatch[1])) : undefined;
       if (!chapter || !reading || chapter.editionId !== reading.editionId) errors.target = 'polls.error.target';
       else {
         readingId = reading.id;
@@ -134,15 +134,15 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
       return renderNewForm(c, access, form, slots, { ...errors, ...(parsed.ok ? {} : parsed.errors) }, 422);
     }
     const { options, ...settings } = parsed.data;
-    const poll = insertPoll(db, sqlite, { clubId: access.club.id, readingId, chapterId, ...settings }, options, access.userId!, now);
-    events.publish({ type: 'poll.opened', actorId: access.userId, clubId: access.club.id, pollId: poll.id, readingId, chapterId, opensAt: poll.opensAt });
+    const poll = await insertPoll(db, { clubId: access.club.id, readingId, chapterId, ...settings }, options, access.userId!, now);
+    await events.publish({ type: 'poll.opened', actorId: access.userId, clubId: access.club.id, pollId: poll.id, readingId, chapterId, opensAt: poll.opensAt });
     return seeOther(c, pollPath(access.club.id, poll.id));
   });
 
   // ---- show ------------------------------------------------------------------------------
 
-  app.get('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}', (c) => {
-    const { access, poll, refusal } = kit.pollFor(c, 'view');
+  app.get('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}', async (c) => {
+    const { access, poll, refusal } = await kit.pollFor(c, 'view');
     if (refusal) return refuseRequest(c, refusal);
     return respondWithCard(c, access, poll, pollPath(poll.clubId, poll.id));
   });
@@ -182,28 +182,28 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
     );
   }
 
-  function editablePoll(c: C) {
-    const { access, poll, refusal: decision } = kit.pollFor(c, 'edit');
+  async function editablePoll(c: C) {
+    const { access, poll, refusal: decision } = await kit.pollFor(c, 'edit');
     return { access, poll, decision };
   }
 
-  app.get('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/edit', (c) => {
-    const { access, poll, decision } = editablePoll(c);
+  app.get('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/edit', async (c) => {
+    const { access, poll, decision } = await editablePoll(c);
     if (decision) return refuseRequest(c, decision);
-    const labels = (optionsOf(db, [poll.id]).get(poll.id) ?? []).map((o) => o.label);
-    return renderEditForm(c, access, poll, storedValues(poll, ui(c).timeZone), labels, {}, hasAnyVote(db, poll.id));
+    const labels = ((await optionsOf(db, [poll.id])).get(poll.id) ?? []).map((o) => o.label);
+    return renderEditForm(c, access, poll, storedValues(poll, ui(c).timeZone), labels, {}, await hasAnyVote(db, poll.id));
   });
 
   app.post('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/edit', async (c) => {
-    const { access, poll, decision } = editablePoll(c);
+    const { access, poll, decision } = await editablePoll(c);
     if (decision) return refuseRequest(c, decision);
     const form = await readForm(c);
     const now = clock();
     const timeZone = ui(c).timeZone;
-    const labels = (optionsOf(db, [poll.id]).get(poll.id) ?? []).map((o) => o.label);
+    const labels = ((await optionsOf(db, [poll.id])).get(poll.id) ?? []).map((o) => o.label);
     const slots = optionSlots(form);
 
-    if (hasAnyVote(db, poll.id)) {
+    if (await hasAnyVote(db, poll.id)) {
       // Votes exist: the closing time is the only thing that may change.
       const stored = storedValues(poll, timeZone);
       const shown = { ...stored, closesAt: form.closesAt ?? '' };
@@ -213,8 +213,8 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
       const closesAt = parseLocalDate(form.closesAt, timeZone);
       const error = closesAt === undefined ? 'polls.error.date_format' : closesAt === null ? null : closingDateError(closesAt, poll.opensAt, now);
       if (error) return renderEditForm(c, access, poll, shown, labels, { closesAt: error }, true, 422);
-      setClosesAt(db, poll.id, closesAt ?? null);
-      events.publish({ type: 'poll.changed', actorId: access.userId, clubId: access.club.id, pollId: poll.id });
+      await setClosesAt(db, poll.id, closesAt ?? null);
+      await events.publish({ type: 'poll.changed', actorId: access.userId, clubId: access.club.id, pollId: poll.id });
       return seeOther(c, pollPath(access.club.id, poll.id));
     }
 
@@ -222,35 +222,35 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
     const parsed = parsePollForm(form, { now, timeZone, onChapter: poll.chapterId !== null });
     if (!parsed.ok) return renderEditForm(c, access, poll, form, slots, parsed.errors, false, 422);
     const { options, ...settings } = parsed.data;
-    if (!rewritePoll(db, sqlite, poll.id, settings, options)) {
+    if (!(await rewritePoll(db, poll.id, settings, options))) {
       // A vote arrived while the form was open.
       return renderEditForm(c, access, poll, { ...storedValues(poll, timeZone), closesAt: form.closesAt ?? '' }, labels, { _form: 'polls.error.locked_after_vote' }, true, 422);
     }
-    events.publish({ type: 'poll.changed', actorId: access.userId, clubId: access.club.id, pollId: poll.id });
+    await events.publish({ type: 'poll.changed', actorId: access.userId, clubId: access.club.id, pollId: poll.id });
     return seeOther(c, pollPath(access.club.id, poll.id));
   });
 
   // ---- close, reopen, delete --------------------------------------------------------------
 
-  function moderated(c: C, action: 'close' | 'reopen' | 'delete') {
-    const { refusal: decision, ...found } = kit.pollFor(c, action);
+  async function moderated(c: C, action: 'close' | 'reopen' | 'delete') {
+    const { refusal: decision, ...found } = await kit.pollFor(c, action);
     return { ...found, decision };
   }
 
   app.post('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/close', async (c) => {
-    const { access, poll, decision } = moderated(c, 'close');
+    const { access, poll, decision } = await moderated(c, 'close');
     if (decision) return refuseRequest(c, decision);
     const form = await readForm(c);
     const next = safeNextPath(form.next, pollPath(access.club.id, poll.id));
     if (poll.closedAt === null) {
-      setClosedAt(db, poll.id, clock());
-      events.publish({ type: 'poll.closed', actorId: access.userId, clubId: access.club.id, pollId: poll.id });
+      await setClosedAt(db, poll.id, clock());
+      await events.publish({ type: 'poll.closed', actorId: access.userId, clubId: access.club.id, pollId: poll.id });
     }
     return afterChange(c, access, poll.id, next);
   });
 
   app.post('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/reopen', async (c) => {
-    const { access, poll, decision } = moderated(c, 'reopen');
+    const { access, poll, decision } = await moderated(c, 'reopen');
     if (decision) return refuseRequest(c, decision);
     const form = await readForm(c);
     const next = safeNextPath(form.next, pollPath(access.club.id, poll.id));
@@ -261,19 +261,19 @@ export function pollManageRoutes(deps: AreaDeps, kit: PollKit): Hono<AppEnv> {
     // A poll closed by its date stays closed unless the date moves: reopening without a new
     // date makes it close by hand instead.
     const closesAt = requested ?? (poll.closesAt !== null && poll.closesAt <= now ? null : poll.closesAt);
-    reopenPoll(db, poll.id, closesAt);
-    events.publish({ type: 'poll.opened', actorId: access.userId, clubId: access.club.id, pollId: poll.id, readingId: poll.readingId, chapterId: poll.chapterId, opensAt: poll.opensAt });
+    await reopenPoll(db, poll.id, closesAt);
+    await events.publish({ type: 'poll.opened', actorId: access.userId, clubId: access.club.id, pollId: poll.id, readingId: poll.readingId, chapterId: poll.chapterId, opensAt: poll.opensAt });
     return afterChange(c, access, poll.id, next);
   });
 
   app.post('/clubs/:clubId{[0-9]+}/polls/:pollId{[0-9]+}/delete', async (c) => {
-    const { access, poll, decision } = moderated(c, 'delete');
+    const { access, poll, decision } = await moderated(c, 'delete');
     if (decision) return refuseRequest(c, decision);
     const form = await readForm(c);
     const own = pollPath(access.club.id, poll.id);
     const next = safeNextPath(form.next, `/clubs/${access.club.id}/polls`);
-    deletePoll(db, poll.id);
-    events.publish({ type: 'poll.deleted', actorId: access.userId, clubId: access.club.id, pollId: poll.id });
+    await deletePoll(db, poll.id);
+    await events.publish({ type: 'poll.deleted', actorId: access.userId, clubId: access.club.id, pollId: poll.id });
     const target = next.startsWith(own) ? `/clubs/${access.club.id}/polls` : next;
     if (isHtmx(c)) {
       c.header('HX-Location', target);

@@ -28,13 +28,13 @@ export function pollKit(deps: AreaDeps) {
   const ui = (c: C): PollUi => ({ t: c.get('t'), locale: c.get('locale'), timeZone: viewerTimeZone(c.get('user')?.timeZone) });
 
   /** The reader's access to the club in the path; 404 when the club is not there for them. */
-  function clubAccess(c: C): ClubAccess {
+  async function clubAccess(c: C): Promise<ClubAccess> {
     return clubAccessOr404(deps, c.req.param('clubId'), c.get('user'));
   }
 
   /** A poll of this club; a poll of another club is as absent as one that never existed. */
-  function clubPoll(c: C, access: ClubAccess): Poll {
-    const poll = findPoll(db, access.club.id, Number(c.req.param('pollId')));
+  async function clubPoll(c: C, access: ClubAccess): Promise<Poll> {
+    const poll = await findPoll(db, access.club.id, Number(c.req.param('pollId')));
     if (!poll) throw notFound();
     return poll;
   }
@@ -55,31 +55,31 @@ export function pollKit(deps: AreaDeps) {
     }
   }
 
-  function cardFor(access: ClubAccess, situation: PollSituation, next: string) {
-    const options = optionsOf(db, [situation.poll.id]).get(situation.poll.id) ?? [];
+  async function cardFor(access: ClubAccess, situation: PollSituation, next: string) {
+    const options = (await optionsOf(db, [situation.poll.id])).get(situation.poll.id) ?? [];
     return pollCard(db, access, situation, options, next);
   }
 
   /** The club and poll in the path, what the reader faces there, and why they may not `action` it (null: they may). */
-  function pollFor(c: C, action: PollAction) {
-    const access = clubAccess(c);
-    const poll = clubPoll(c, access);
-    const situation = pollSituation(db, access, poll, clock());
+  async function pollFor(c: C, action: PollAction) {
+    const access = await clubAccess(c);
+    const poll = await clubPoll(c, access);
+    const situation = await pollSituation(db, access, poll, clock());
     return { access, poll, situation, refusal: pollRefusal(access, action, situation.facts) };
   }
 
   /** The poll card as an htmx fragment, or the poll page around it. */
-  function respondWithCard(c: C, access: ClubAccess, poll: Poll, next: string, status: 200 | 403 | 422 | 429 = 200, feedback?: BallotFeedback) {
-    const situation = pollSituation(db, access, poll, clock());
-    const card = cardFor(access, situation, next);
+  async function respondWithCard(c: C, access: ClubAccess, poll: Poll, next: string, status: 200 | 403 | 422 | 429 = 200, feedback?: BallotFeedback) {
+    const situation = await pollSituation(db, access, poll, clock());
+    const card = await cardFor(access, situation, next);
     if (isHtmx(c)) return sendFragment(c, <PollCard ui={ui(c)} poll={card} feedback={feedback} heading={next === pollPath(poll.clubId, poll.id) ? 1 : 3} />, status);
     return sendPage(c, <PollShowPage page={pageContext(c)} ui={ui(c)} club={access.club} poll={card} feedback={feedback} />, status);
   }
 
   /** After a successful change: the fresh card for htmx, a 303 back to where the form was otherwise. */
-  function afterChange(c: C, access: ClubAccess, pollId: number, next: string) {
+  async function afterChange(c: C, access: ClubAccess, pollId: number, next: string) {
     if (isHtmx(c)) {
-      const poll = findPoll(db, access.club.id, pollId);
+      const poll = await findPoll(db, access.club.id, pollId);
       if (!poll) throw notFound();
       return respondWithCard(c, access, poll, next);
     }

@@ -4,8 +4,10 @@
  * discussion — through the clubs area's real pages, and through the hooks called directly
  * (fixed number of queries whatever the number of comments).
  */
+import { count, eq, max } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Child } from 'hono/jsx';
+import { clubs, comments, readings } from '../../../db/schema';
 import { findUserById } from '../../../src/auth/users';
 import { annotationsOnChapter, annotationsOnClubHome } from '../../../src/annotations';
 import { selectorFor } from '../../../src/annotations/selectors';
@@ -106,7 +108,7 @@ describe('the club chapter page', () => {
   });
 
   it('a visitor of a public club sees counts, no forms, no reveal', async () => {
-    room.testApp.sqlite.prepare("update clubs set visibility = 'public'").run();
+    await room.testApp.db.update(clubs).set({ visibility: 'public' });
     const { p3 } = await seedChapter2();
     for (const client of [room.visitor, room.outsider]) {
       const html = await page(client);
@@ -139,20 +141,21 @@ describe('the hooks, called directly', () => {
     return String(await (child as { toString(): string | Promise<string> }).toString());
   }
 
-  function chapterContext(userId: number, chapterIndex = 1) {
+  async function chapterContext(userId: number, chapterIndex = 1) {
     const { testApp } = room;
-    const user = findUserById(testApp.db, userId)!;
-    const access = loadClubAccess(testApp.db, room.clubId, user)!;
-    const reading = testApp.db.query.readings.findFirst({ where: (r, { eq }) => eq(r.id, room.readingId) }).sync()!;
+    const user = (await findUserById(testApp.db, userId))!;
+    const access = (await loadClubAccess(testApp.db, room.clubId, user))!;
+    const [reading] = await testApp.db.select().from(readings).where(eq(readings.id, room.readingId));
+    if (!reading) throw new Error('no reading');
     const chapter = room.chapters[chapterIndex]!;
     return {
-      deps: { db: testApp.db, sqlite: testApp.sqlite, config: testApp.config, clock: () => testApp.clock.now },
+      deps: { db: testApp.db, config: testApp.config, clock: () => testApp.clock.now },
       access,
       viewer: user,
       reading,
       chapter,
       paragraphs: room.paragraphs(chapterIndex + 1),
-      progress: progressOf(testApp.db, reading.id, user.id),
+      progress: await progressOf(testApp.db, reading.id, user.id),
       chapterBasePath: chapterBasePath(room.clubId, reading),
       t: translator('en'),
       locale: 'en' as const,
@@ -161,31 +164,50 @@ describe('the hooks, called directly', () => {
     };
   }
 
-  /** Counts statements prepared (one per query with Drizzle + better-sqlite3) while `work` runs. */
-  /** Counts statements executed (not prepared: the request path keeps prepared statements). */
+  /**
+   * Counts statements executed (not prepared: the request path keeps prepared statements) while
+   * `work` runs. SQLite only: the count is taken on better-sqlite3's statements.
+   */
+  /**
+   * Statements the database runs during `work`: on SQLite every execution of a better-sqlite3
+   * statement, on PostgreSQL every query sent through the pool (Drizzle's node-postgres
+   * database keeps it as `$client`).
+   */
   async function countQueries(work: () => Promise<unknown>): Promise<number> {
-    const statement = Object.getPrototypeOf(room.testApp.sqlite.prepare('select 1')) as Record<'get' | 'all' | 'run' | 'iterate', (...args: unknown[]) => unknown>;
-    const originals = { get: statement.get, all: statement.all, run: statement.run, iterate: statement.iterate };
     let count = 0;
-    for (const name of ['get', 'all', 'run', 'iterate'] as const) {
-      statement[name] = function (this: unknown, ...args: unknown[]) {
+    const restore: (() => void)[] = [];
+    if (room.testApp.sqlite) {
+      const statement = Object.getPrototypeOf(room.testApp.sqlite.prepare('select 1')) as Record<'get' | 'all' | 'run' | 'iterate', (...args: unknown[]) => unknown>;
+      for (const name of ['get', 'all', 'run', 'iterate'] as const) {
+        const original = statement[name];
+        statement[name] = function (this: unknown, ...args: unknown[]) {
+          count += 1;
+          return original.apply(this, args);
+        };
+        restore.push(() => (statement[name] = original));
+      }
+    } else {
+      const pool = (room.testApp.db as unknown as { $client: { query: (...args: unknown[]) => unknown } }).$client;
+      const original = pool.query;
+      pool.query = function (this: unknown, ...args: unknown[]) {
         count += 1;
-        return originals[name].apply(this, args);
+        return original.apply(this, args);
       };
+      restore.push(() => (pool.query = original));
     }
     try {
       await work();
     } finally {
-      Object.assign(statement, originals);
+      for (const undo of restore) undo();
     }
     return count;
   }
 
   async function chapterQueries(userId: number) {
-    const ctx = chapterContext(userId);
+    const ctx = await chapterContext(userId);
     const paragraphs = room.paragraphs(2);
     return countQueries(async () => {
-      const annotations = annotationsOnChapter(ctx);
+      const annotations = await annotationsOnChapter(ctx);
       await Promise.all(paragraphs.map((p) => render(annotations.margin!(p)?.margin ?? null)));
       await render(annotations.afterText);
     });
@@ -193,7 +215,7 @@ describe('the hooks, called directly', () => {
 
   it('decorates paragraphs with highlights and margins, and renders the after-text', async () => {
     const { p3 } = await seedChapter2();
-    const annotations = annotationsOnChapter(chapterContext(room.ids.alice));
+    const annotations = await annotationsOnChapter(await chapterContext(room.ids.alice));
     const decoration = annotations.margin!(p3)!;
     expect(decoration.highlights).toEqual([{ start: 0, end: 9, className: 'annotated annotated-mine', label: '1 comment on this passage' }]);
     expect(decoration.className).toBe('has-comments heat-5');
@@ -204,7 +226,7 @@ describe('the hooks, called directly', () => {
     expect(after).toContain('chapter talk');
     expect(after).toContain('id="passage-form"');
 
-    const behind = annotationsOnChapter(chapterContext(room.ids.bob));
+    const behind = await annotationsOnChapter(await chapterContext(room.ids.bob));
     expect(behind.margin!(p3)!.highlights).toEqual([]);
     expect(behind.scripts).toEqual(['passage.js', 'comments.js']);
   });
@@ -221,9 +243,9 @@ describe('the hooks, called directly', () => {
       await post(i % 2 ? room.owner : room.moderator, { paragraph_id: p.id, body: `comment ${i} @${room.usernames.alice}`, ...(i % 3 === 0 ? { passage_start: selector.start, passage_end: selector.end, passage_exact: selector.exact } : {}) });
     }
     await post(room.alice, { chapter_id: room.chapters[1]!.id, body: 'thread @someone' });
-    const threadRoot = (room.testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number }).id;
+    const threadRoot = (await room.testApp.db.select({ id: max(comments.id) }).from(comments))[0]!.id!;
     await post(room.owner, { parent_id: threadRoot, body: 'reply' });
-    const total = (room.testApp.sqlite.prepare('select count(*) as n from comments').get() as { n: number }).n;
+    const total = (await room.testApp.db.select({ n: count() }).from(comments))[0]!.n;
     expect(total).toBe(39);
     await room.owner.post(url(`/comments/${total}/react`), { reaction: 'like' });
     const many = await chapterQueries(room.ids.owner);
@@ -238,26 +260,26 @@ describe('the hooks, called directly', () => {
     await post(room.alice, { paragraph_id: p2.id, body: 'chapter one remark' });
     await post(room.alice, { paragraph_id: p2.id, body: 'my private note', visibility: 'private' });
 
-    const homeContext = (userId: number) => {
-      const ctx = chapterContext(userId);
+    const homeContext = async (userId: number) => {
+      const ctx = await chapterContext(userId);
       return { deps: ctx.deps, access: ctx.access, viewer: ctx.viewer, reading: ctx.reading, progress: ctx.progress, t: ctx.t, locale: ctx.locale, timeZone: ctx.timeZone, now: ctx.now };
     };
-    const bobHtml = await render(annotationsOnClubHome(homeContext(room.ids.bob)).recentActivity);
+    const bobHtml = await render((await annotationsOnClubHome(await homeContext(room.ids.bob))).recentActivity);
     expect(bobHtml).toContain('chapter one remark');
     expect(bobHtml).not.toContain('passage talk');
     expect(bobHtml).not.toContain('chapter talk');
     expect(bobHtml).not.toContain('my private note');
     expect(bobHtml).toContain(`href="/clubs/${room.clubId}/chapters/1#p-2"`);
 
-    const aliceHtml = await render(annotationsOnClubHome(homeContext(room.ids.alice)).recentActivity);
+    const aliceHtml = await render((await annotationsOnClubHome(await homeContext(room.ids.alice))).recentActivity);
     expect(aliceHtml).toContain('my private note');
     expect(aliceHtml).toContain('chapter talk');
     expect(aliceHtml).toContain(`href="/clubs/${room.clubId}/chapters/2#discussion"`);
     expect(aliceHtml.indexOf('my private note')).toBeLessThan(aliceHtml.indexOf('passage talk'));
 
     // Chapter 2 moved to a later date: its discussion leaves a member's club home too.
-    scheduleChapterRow(room.testApp, room.readingId, room.chapters[1]!.id, room.testApp.clock.now + 86_400_000);
-    const closedHtml = await render(annotationsOnClubHome(homeContext(room.ids.alice)).recentActivity);
+    await scheduleChapterRow(room.testApp, room.readingId, room.chapters[1]!.id, room.testApp.clock.now + 86_400_000);
+    const closedHtml = await render((await annotationsOnClubHome(await homeContext(room.ids.alice))).recentActivity);
     expect(closedHtml).toContain('chapter one remark');
     expect(closedHtml).not.toContain('chapter talk');
   });

@@ -1,10 +1,13 @@
 /**
- * Annotations through HTTP against a real SQLite file: posting on paragraphs, passages and the
+ * Annotations through HTTP against a real database: posting on paragraphs, passages and the
  * chapter thread, replies and quotes, the spoiler gate in every output, reveal and undo,
  * private notes, edit and history, delete, moderation, reactions, limits, and ids from
  * another club. Each refusal is asserted with its status and with nothing written.
  */
+import { count, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rows as rawRows } from '../../../db/connection';
+import { clubs, commentRevisions, comments, reactions, spoilerReveals } from '../../../db/schema';
 import { selectorFor } from '../../../src/annotations/selectors';
 import { COMMENT_MAX_CHARS } from '../../../src/annotations/markdown';
 import { scheduleChapterRow } from '../../helpers/fixtures';
@@ -44,9 +47,11 @@ interface CommentDbRow {
   moderation_reason: string | null;
 }
 
-const rows = () => room.testApp.sqlite.prepare('select * from comments order by id').all() as CommentDbRow[];
-const rowById = (id: number) => rows().find((row) => row.id === id);
-const lastId = () => rows().at(-1)!.id;
+const rows = () => rawRows<CommentDbRow>(room.testApp.db, sql`select * from comments order by id`);
+const rowById = async (id: number) => (await rows()).find((row) => row.id === id);
+const lastId = async () => (await rows()).at(-1)!.id;
+/** How many rows `table` holds. */
+const countOf = async (table: typeof spoilerReveals | typeof commentRevisions | typeof reactions) => (await room.testApp.db.select({ n: count() }).from(table))[0]!.n;
 const url = (path: string) => `/clubs/${room.clubId}${path}`;
 /** Chapter 2, paragraph ordinal 3 (position 10): the one most tests talk about. */
 const para = () => room.paragraphs(2)[2]!;
@@ -59,7 +64,7 @@ async function comment(client: Client, fields: Record<string, string | number>) 
 async function commentOn(client: Client, body: string, paragraphId = para().id, extra: Record<string, string | number> = {}) {
   const response = await comment(client, { paragraph_id: paragraphId, body, ...extra });
   expect(response.status, await response.clone().text()).toBe(303);
-  return lastId();
+  return await lastId();
 }
 
 async function fragment(client: Client, paragraphId = para().id, query = '') {
@@ -70,18 +75,18 @@ async function fragment(client: Client, paragraphId = para().id, query = '') {
 describe('posting', () => {
   it('a root is its own thread root and a reply points at it (set by the database)', async () => {
     const root = await commentOn(room.alice, 'root');
-    room.setProgress('bob', para().position);
+    await room.setProgress('bob', para().position);
     const reply = await commentOn(room.bob, 'reply', para().id, { parent_id: root });
-    const rootOf = (id: number) => (room.testApp.sqlite.prepare('select root_id as r from comments where id = ?').get(id) as { r: number }).r;
-    expect(rootOf(root)).toBe(root);
-    expect(rootOf(reply)).toBe(root);
+    const rootOf = async (id: number) => (await room.testApp.db.select({ r: comments.rootId }).from(comments).where(eq(comments.id, id)))[0]!.r;
+    expect(await rootOf(root)).toBe(root);
+    expect(await rootOf(reply)).toBe(root);
   });
 
   it('posts on a paragraph and redirects to the paragraph on the chapter page', async () => {
     const response = await comment(room.alice, { paragraph_id: para().id, body: '  The lamp again!  ' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/clubs/${room.clubId}/chapters/2#p-3`);
-    const row = rows()[0]!;
+    const row = (await rows())[0]!;
     expect(row).toMatchObject({ paragraph_id: para().id, chapter_id: room.chapters[1]!.id, anchor_position: 10, body: 'The lamp again!', visibility: 'club', passage_start: null, author_id: room.ids.alice });
     expect(row.root_id).toBe(row.id);
   });
@@ -100,7 +105,7 @@ describe('posting', () => {
       passage_suffix: selector.suffix,
     });
     expect(response.status).toBe(303);
-    expect(rows()[0]).toMatchObject({ passage_start: start, passage_end: start + 5, passage_exact: '등불 하나', passage_prefix: selector.prefix, passage_suffix: selector.suffix });
+    expect((await rows())[0]).toMatchObject({ passage_start: start, passage_end: start + 5, passage_exact: '등불 하나', passage_prefix: selector.prefix, passage_suffix: selector.suffix });
     expect(selector.prefix.length).toBe(32);
   });
 
@@ -108,7 +113,7 @@ describe('posting', () => {
     const text = para().text;
     const response = await comment(room.alice, { paragraph_id: para().id, body: 'x', passage_start: 0, passage_end: 9, passage_exact: text.slice(0, 9) });
     expect(response.status).toBe(303);
-    expect(rows()[0]).toMatchObject({ passage_prefix: '', passage_suffix: text.slice(9, 41) });
+    expect((await rows())[0]).toMatchObject({ passage_prefix: '', passage_suffix: text.slice(9, 41) });
   });
 
   it.each([
@@ -125,7 +130,7 @@ describe('posting', () => {
     expect(html).toContain('kept text');
     // The form comes back without the refused passage, so sending it again anchors to the paragraph.
     expect(html).not.toContain('name="passage_start"');
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 
   it('says the refusal in Korean to a Korean reader', async () => {
@@ -140,14 +145,14 @@ describe('posting', () => {
     const long = await comment(room.alice, { chapter_id: room.chapters[1]!.id, body: 'x', passage_start: 0, passage_end: 3, passage_exact: 'abc' });
     expect(long.status).toBe(422);
     expect(await long.text()).toContain('A passage must belong to a paragraph');
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 
   it('posts on the chapter thread, anchored at the chapter’s last paragraph', async () => {
     const response = await comment(room.alice, { chapter_id: room.chapters[1]!.id, body: 'What an ending' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/clubs/${room.clubId}/chapters/2#discussion`);
-    expect(rows()[0]).toMatchObject({ paragraph_id: null, anchor_position: 14 });
+    expect((await rows())[0]).toMatchObject({ paragraph_id: null, anchor_position: 14 });
   });
 
   it('refuses an empty body and a body over the limit, keeping what was typed', async () => {
@@ -162,7 +167,7 @@ describe('posting', () => {
     const html = await response.text();
     expect(html).toContain('at most 10,000 characters');
     expect(html).toContain(tooLong);
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
     const exact = await comment(room.alice, { paragraph_id: para().id, body: 'x'.repeat(COMMENT_MAX_CHARS) });
     expect(exact.status).toBe(303);
   });
@@ -170,7 +175,7 @@ describe('posting', () => {
   it('refuses an unknown visibility', async () => {
     const response = await comment(room.alice, { paragraph_id: para().id, body: 'x', visibility: 'everyone' });
     expect(response.status).toBe(422);
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 
   it('with htmx, answers the refreshed threads and the margin summary instead of a redirect', async () => {
@@ -193,20 +198,20 @@ describe('posting', () => {
 
   it('goes back to a same-origin return path, never elsewhere', async () => {
     const back = await comment(room.alice, { paragraph_id: para().id, body: 'a', return: `/clubs/${room.clubId}/paragraphs/${para().id}/comments` });
-    expect(back.headers.get('location')).toBe(`/clubs/${room.clubId}/paragraphs/${para().id}/comments#c-${lastId()}`);
+    expect(back.headers.get('location')).toBe(`/clubs/${room.clubId}/paragraphs/${para().id}/comments#c-${await lastId()}`);
     const evil = await comment(room.alice, { paragraph_id: para().id, body: 'b', return: '//evil.example/x' });
     expect(evil.headers.get('location')).toBe(`/clubs/${room.clubId}/chapters/2#p-3`);
   });
 
   it('limits posting per reader (429 with Retry-After)', async () => {
-    room.testApp.close();
+    await room.testApp.close();
     room = await makeRoom({ rateLimits: { postingPerUser: { limit: 3, windowMs: 60_000 } } });
-    room.setProgress('alice', 21);
+    await room.setProgress('alice', 21);
     for (let i = 0; i < 3; i++) expect((await comment(room.alice, { paragraph_id: para().id, body: `n${i}` })).status).toBe(303);
     const refused = await comment(room.alice, { paragraph_id: para().id, body: 'one too many' });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(rows()).toHaveLength(3);
+    expect(await rows()).toHaveLength(3);
     room.testApp.clock.advance(61_000);
     expect((await comment(room.alice, { paragraph_id: para().id, body: 'later' })).status).toBe(303);
   });
@@ -304,7 +309,7 @@ describe('the spoiler gate', () => {
     expect(before.html).not.toContain('Secret of chapter 2');
     expect(textOf(byClass(before.html, 'hidden-count'))).toContain('1 comment further on');
 
-    room.setProgress('bob', 10);
+    await room.setProgress('bob', 10);
     const after = await fragment(room.bob);
     expect(textOf(byClass(after.html, 'comment-body'))).toBe('Secret of chapter 2');
     expect(byClass(after.html, 'hidden-count')).toHaveLength(0);
@@ -313,20 +318,20 @@ describe('the spoiler gate', () => {
   it('replies follow their root’s anchor', async () => {
     const root = await commentOn(room.alice, 'root on position 10');
     await comment(room.owner, { parent_id: root, body: 'reply' });
-    expect(rowById(lastId())).toMatchObject({ anchor_position: 10, root_id: root, parent_id: root, paragraph_id: para().id });
-    room.setProgress('bob', 9);
+    expect(await rowById(await lastId())).toMatchObject({ anchor_position: 10, root_id: root, parent_id: root, paragraph_id: para().id });
+    await room.setProgress('bob', 9);
     expect((await fragment(room.bob)).html).not.toContain('reply');
     expect(textOf(byClass((await fragment(room.bob)).html, 'hidden-count'))).toContain('2 comments further on');
-    room.setProgress('bob', 10);
+    await room.setProgress('bob', 10);
     expect(byClass((await fragment(room.bob)).html, 'comment-body').map(textOf)).toEqual(['root on position 10', 'reply']);
   });
 
   it('a chapter thread comment waits until the reader finished the chapter', async () => {
     await comment(room.alice, { chapter_id: room.chapters[1]!.id, body: 'the ending!' });
-    room.setProgress('bob', 13);
+    await room.setProgress('bob', 13);
     const at13 = await room.bob.get(url(`/discussion/${room.chapters[1]!.id}`), { 'hx-request': 'true' });
     expect(await at13.text()).not.toContain('the ending!');
-    room.setProgress('bob', 14);
+    await room.setProgress('bob', 14);
     const at14 = await room.bob.get(url(`/discussion/${room.chapters[1]!.id}`), { 'hx-request': 'true' });
     expect(await at14.text()).toContain('the ending!');
   });
@@ -336,7 +341,7 @@ describe('the spoiler gate', () => {
     expect((await comment(room.bob, { parent_id: id, body: 'sneaky reply' })).status).toBe(404);
     expect((await room.bob.post(url(`/comments/${id}/react`), { reaction: 'like' })).status).toBe(404);
     expect((await room.bob.get(url(`/comments/${id}/history`))).status).toBe(404);
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
   });
 
   it('reveal shows a chapter’s comments after a warning, is remembered, and can be undone', async () => {
@@ -350,7 +355,7 @@ describe('the spoiler gate', () => {
     const reveal = await room.bob.post(url(`/reveal/${chapter2.id}`), { reading_id: room.readingId });
     expect(reveal.status).toBe(303);
     expect(reveal.headers.get('location')).toBe(`/clubs/${room.clubId}/chapters/2#reveal`);
-    expect(room.testApp.sqlite.prepare('select count(*) as n from spoiler_reveals').get()).toEqual({ n: 1 });
+    expect(await countOf(spoilerReveals)).toBe(1);
     expect((await fragment(room.bob)).html).toContain('spoiler!');
     // Revealing twice is harmless.
     expect((await room.bob.post(url(`/reveal/${chapter2.id}`), {})).status).toBe(303);
@@ -358,11 +363,11 @@ describe('the spoiler gate', () => {
     const undo = await room.bob.post(url(`/reveal/${chapter2.id}/unreveal`), {});
     expect(undo.status).toBe(303);
     expect((await fragment(room.bob)).html).not.toContain('spoiler!');
-    expect(room.testApp.sqlite.prepare('select count(*) as n from spoiler_reveals').get()).toEqual({ n: 0 });
+    expect(await countOf(spoilerReveals)).toBe(0);
   });
 
   it('reveal is for members only, and only for chapters of the club’s book', async () => {
-    room.testApp.sqlite.prepare("update clubs set visibility = 'public'").run();
+    await room.testApp.db.update(clubs).set({ visibility: 'public' });
     expect((await room.outsider.post(url(`/reveal/${room.chapters[1]!.id}`), {})).status).toBe(403);
     expect((await room.visitor.post(url(`/reveal/${room.chapters[1]!.id}`), {})).headers.get('location')).toMatch(/^\/login\?next=/);
     expect((await room.bob.post(url('/reveal/999999'), {})).status).toBe(404);
@@ -370,7 +375,7 @@ describe('the spoiler gate', () => {
 
   it('private notes are seen by their author only — not by moderators, not even counted', async () => {
     const id = await commentOn(room.alice, 'note to self', para().id, { visibility: 'private' });
-    expect(rowById(id)!.visibility).toBe('private');
+    expect((await rowById(id))!.visibility).toBe('private');
     expect((await fragment(room.alice)).html).toContain('note to self');
     for (const client of [room.moderator, room.owner, room.bob]) {
       const { html } = await fragment(client);
@@ -381,7 +386,7 @@ describe('the spoiler gate', () => {
     expect((await comment(room.owner, { parent_id: id, body: 'hi' })).status).toBe(404);
     // The author may add to their own note; the reply is private too.
     expect((await comment(room.alice, { parent_id: id, body: 'more notes' })).status).toBe(303);
-    expect(rowById(lastId())!.visibility).toBe('private');
+    expect((await rowById(await lastId()))!.visibility).toBe('private');
   });
 });
 
@@ -389,15 +394,15 @@ describe('quotes', () => {
   it('a reply may quote the comment it answers; the quote goes when that comment goes', async () => {
     const root = await commentOn(room.alice, 'root');
     await comment(room.owner, { parent_id: root, body: 'first reply' });
-    const first = lastId();
+    const first = await lastId();
     await comment(room.moderator, { parent_id: first, body: 'answering the owner', quote: '1' });
-    const second = lastId();
-    expect(rowById(second)).toMatchObject({ quoted_text: 'first reply', parent_id: first, root_id: root });
+    const second = await lastId();
+    expect(await rowById(second)).toMatchObject({ quoted_text: 'first reply', parent_id: first, root_id: root });
     let html = (await fragment(room.alice)).html;
     expect(textOf(byClass(html, 'comment-quote'))).toContain('first reply');
 
     await room.owner.post(url(`/comments/${first}/delete`), {});
-    expect(rowById(second)!.quoted_text).toBeNull();
+    expect((await rowById(second))!.quoted_text).toBeNull();
     html = (await fragment(room.alice)).html;
     expect(html).not.toContain('first reply');
   });
@@ -405,7 +410,7 @@ describe('quotes', () => {
   it('quotes at most 500 characters of a long comment', async () => {
     const root = await commentOn(room.alice, 'y'.repeat(800));
     await comment(room.owner, { parent_id: root, body: 'r', quote: '1' });
-    expect([...rowById(lastId())!.quoted_text!].length).toBe(501);
+    expect([...(await rowById(await lastId()))!.quoted_text!].length).toBe(501);
   });
 });
 
@@ -415,8 +420,8 @@ describe('editing and history', () => {
     room.testApp.clock.advance(60_000);
     const response = await room.alice.post(url(`/comments/${id}/edit`), { body: 'second version' });
     expect(response.status).toBe(303);
-    expect(rowById(id)).toMatchObject({ body: 'second version' });
-    expect(rowById(id)!.edited_at).not.toBeNull();
+    expect(await rowById(id)).toMatchObject({ body: 'second version' });
+    expect((await rowById(id))!.edited_at).not.toBeNull();
     const { html } = await fragment(room.owner);
     const edited = byClass(html, 'comment-edited')[0]!;
     expect(edited.attribs.href).toBe(`/clubs/${room.clubId}/comments/${id}/history`);
@@ -430,12 +435,12 @@ describe('editing and history', () => {
   it('only the author edits; an empty edit is refused', async () => {
     const id = await commentOn(room.alice, 'mine');
     for (const client of [room.bob, room.moderator, room.owner]) {
-      room.setProgress('bob', 21);
+      await room.setProgress('bob', 21);
       expect((await client.post(url(`/comments/${id}/edit`), { body: 'not yours' })).status).toBe(403);
     }
     expect((await room.alice.post(url(`/comments/${id}/edit`), { body: '   ' })).status).toBe(422);
-    expect(rowById(id)!.body).toBe('mine');
-    expect(room.testApp.sqlite.prepare('select count(*) as n from comment_revisions').get()).toEqual({ n: 0 });
+    expect((await rowById(id))!.body).toBe('mine');
+    expect(await countOf(commentRevisions)).toBe(0);
   });
 });
 
@@ -444,7 +449,7 @@ describe('deleting', () => {
     const id = await commentOn(room.alice, 'oops');
     const response = await room.alice.post(url(`/comments/${id}/delete`), {});
     expect(response.status).toBe(303);
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 
   it('a comment with replies leaves a placeholder; its body, history and reactions are erased', async () => {
@@ -453,24 +458,24 @@ describe('deleting', () => {
     await room.owner.post(url(`/comments/${id}/react`), { reaction: 'like' });
     await comment(room.owner, { parent_id: id, body: 'a reply' });
     await room.alice.post(url(`/comments/${id}/delete`), {});
-    expect(rowById(id)).toMatchObject({ body: '' });
-    expect(rowById(id)!.deleted_at).not.toBeNull();
-    expect(room.testApp.sqlite.prepare('select count(*) as n from comment_revisions').get()).toEqual({ n: 0 });
-    expect(room.testApp.sqlite.prepare('select count(*) as n from reactions').get()).toEqual({ n: 0 });
+    expect(await rowById(id)).toMatchObject({ body: '' });
+    expect((await rowById(id))!.deleted_at).not.toBeNull();
+    expect(await countOf(commentRevisions)).toBe(0);
+    expect(await countOf(reactions)).toBe(0);
     const { html } = await fragment(room.owner);
     expect(textOf(byClass(html, 'comment-placeholder'))).toBe('[deleted]');
     expect(html).not.toContain('edited once');
     expect(textOf(byClass(html, 'comment-body'))).toBe('a reply');
     // When the last reply goes, the placeholder goes with it.
-    await room.owner.post(url(`/comments/${lastId()}/delete`), {});
-    expect(rows()).toHaveLength(0);
+    await room.owner.post(url(`/comments/${await lastId()}/delete`), {});
+    expect(await rows()).toHaveLength(0);
   });
 
   it('only the author deletes', async () => {
     const id = await commentOn(room.alice, 'mine');
-    room.setProgress('bob', 21);
+    await room.setProgress('bob', 21);
     for (const client of [room.bob, room.moderator, room.owner]) expect((await client.post(url(`/comments/${id}/delete`), {})).status).toBe(403);
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
   });
 });
 
@@ -479,14 +484,14 @@ describe('moderation', () => {
     const id = await commentOn(room.alice, 'rude words');
     const response = await room.moderator.post(url(`/comments/${id}/moderate`), { action: 'hide', reason: 'Please be kind' });
     expect(response.status).toBe(303);
-    expect(rowById(id)).toMatchObject({ moderation: 'hidden', moderation_reason: 'Please be kind', body: 'rude words' });
+    expect(await rowById(id)).toMatchObject({ moderation: 'hidden', moderation_reason: 'Please be kind', body: 'rude words' });
 
     const author = (await fragment(room.alice)).html;
     expect(author).toContain('Hidden by a moderator.');
     expect(author).toContain('Reason: Please be kind');
     expect(author).toContain('rude words');
 
-    room.setProgress('bob', 21);
+    await room.setProgress('bob', 21);
     const other = (await fragment(room.bob)).html;
     expect(other).toContain('Hidden by a moderator.');
     expect(other).not.toContain('Please be kind');
@@ -501,7 +506,7 @@ describe('moderation', () => {
     const id = await commentOn(room.alice, 'very bad');
     const response = await room.owner.post(url(`/comments/${id}/moderate`), { action: 'remove', reason: 'Spam' });
     expect(response.status).toBe(303);
-    expect(rowById(id)).toMatchObject({ moderation: 'removed', body: '' });
+    expect(await rowById(id)).toMatchObject({ moderation: 'removed', body: '' });
     const author = (await fragment(room.alice)).html;
     expect(author).toContain('Removed by a moderator.');
     expect(author).toContain('Reason: Spam');
@@ -513,7 +518,7 @@ describe('moderation', () => {
     expect((await room.moderator.post(url(`/comments/${id}/moderate`), { action: 'hide', reason: '  ' })).status).toBe(422);
     expect((await room.moderator.post(url(`/comments/${id}/moderate`), { action: 'hide', reason: 'x'.repeat(501) })).status).toBe(422);
     expect((await room.moderator.post(url(`/comments/${id}/moderate`), { action: 'ban', reason: 'x' })).status).toBe(422);
-    expect(rowById(id)!.moderation).toBeNull();
+    expect((await rowById(id))!.moderation).toBeNull();
     expect((await room.moderator.post(url(`/comments/${id}/moderate`), { action: 'hide', reason: 'x'.repeat(500) })).status).toBe(303);
   });
 });
@@ -521,7 +526,7 @@ describe('moderation', () => {
 describe('reactions', () => {
   it('toggle on and off, counted per reaction', async () => {
     const id = await commentOn(room.alice, 'react to me');
-    room.setProgress('bob', 21);
+    await room.setProgress('bob', 21);
     expect((await room.bob.post(url(`/comments/${id}/react`), { reaction: 'like' })).status).toBe(303);
     await room.owner.post(url(`/comments/${id}/react`), { reaction: 'like' });
     await room.owner.post(url(`/comments/${id}/react`), { reaction: 'moved' });
@@ -541,13 +546,13 @@ describe('reactions', () => {
     const refused = await room.owner.post(url(`/comments/${id}/react`), { reaction: 'angry' }, { 'hx-request': 'true' });
     expect(refused.status).toBe(422);
     expect(await refused.text()).toContain('That reaction does not exist.');
-    expect(room.testApp.sqlite.prepare('select count(*) as n from reactions').get()).toEqual({ n: 0 });
+    expect(await countOf(reactions)).toBe(0);
   });
 });
 
 describe('schedule', () => {
   it('comments of a chapter not open yet are out of reach for members (moderators may)', async () => {
-    scheduleChapterRow(room.testApp, room.readingId, room.chapters[1]!.id, room.testApp.clock.now + 86_400_000);
+    await scheduleChapterRow(room.testApp, room.readingId, room.chapters[1]!.id, room.testApp.clock.now + 86_400_000);
     expect((await fragment(room.alice)).status).toBe(404);
     expect((await comment(room.alice, { paragraph_id: para().id, body: 'early' })).status).toBe(404);
     expect((await fragment(room.moderator)).status).toBe(200);
@@ -560,11 +565,11 @@ describe('schedule', () => {
 describe('ids from another club', () => {
   it('answer 404 everywhere, exactly like ids that do not exist', async () => {
     const other = await makeRoom({ testApp: room.testApp, names: 'b' });
-    other.setProgress('alice', 21);
+    await other.setProgress('alice', 21);
     const otherPara = other.paragraphs(2)[2]!;
     const res = await other.alice.post(`/clubs/${other.clubId}/comments`, { paragraph_id: otherPara.id, body: 'club B' });
     expect(res.status).toBe(303);
-    const otherComment = lastId();
+    const otherComment = await lastId();
     // The owner of club A is also... nobody in club B; use club A's owner, who may do everything in A.
     const a = room.owner;
     expect((await a.get(url(`/paragraphs/${otherPara.id}/comments`))).status).toBe(404);
@@ -581,7 +586,7 @@ describe('ids from another club', () => {
     expect((await a.get(url('/paragraphs/99999999/comments'))).status).toBe(404);
     expect((await a.get(url('/paragraphs/abc/comments'))).status).toBe(404);
     expect((await a.post(url('/comments/99999999/edit'), { body: 'x' })).status).toBe(404);
-    expect(rowById(otherComment)!.body).toBe('club B');
-    expect(rows()).toHaveLength(1);
+    expect((await rowById(otherComment))!.body).toBe('club B');
+    expect(await rows()).toHaveLength(1);
   });
 });

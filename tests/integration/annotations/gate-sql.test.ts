@@ -2,9 +2,11 @@
  * The spoiler gate has one rule: `commentVisibleTo` (gate.ts). Where the database filters
  * (recent discussion), `visibleToSql` states it in SQL. This runs both over a matrix of comments
  * (author × visibility × anchor × chapter) and viewers (signed out, each member, progress,
- * reveals, a NaN progress) on a real SQLite file and requires the same answer for every pair.
+ * reveals, a NaN progress) on a real database and requires the same answer for every pair.
  */
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comments } from '../../../db/schema';
 import { commentVisibleTo, type GateViewer } from '../../../src/annotations/gate';
 import { visibleCommentIds } from '../../../src/annotations/queries';
 import { makeRoom, type AnnotationRoom } from './room';
@@ -14,11 +16,7 @@ let rows: { id: number; authorId: number; anchorPosition: number; visibility: 'c
 
 beforeAll(async () => {
   room = await makeRoom();
-  const sqlite = room.testApp.sqlite;
-  const insert = sqlite.prepare(
-    `insert into comments (club_id, reading_id, chapter_id, paragraph_id, anchor_position, author_id, body, visibility, created_at)
-     values (?, ?, ?, ?, ?, ?, 'x', ?, 1)`,
-  );
+  const db = room.testApp.db;
   const authors = [room.ids.alice, room.ids.bob, room.ids.owner];
   for (const authorId of authors) {
     for (const visibility of ['club', 'private'] as const) {
@@ -26,20 +24,32 @@ beforeAll(async () => {
         const chapter = room.chapters[chapterIndex]!;
         for (const anchor of [chapter.firstPosition, chapter.lastPosition]) {
           const paragraph = room.paragraphs(chapterIndex + 1).find((p) => p.position === anchor) ?? null;
-          insert.run(room.clubId, room.readingId, chapter.id, paragraph?.id ?? null, anchor, authorId, visibility);
+          await db.insert(comments).values({
+            clubId: room.clubId,
+            readingId: room.readingId,
+            chapterId: chapter.id,
+            paragraphId: paragraph?.id ?? null,
+            anchorPosition: anchor,
+            authorId,
+            body: 'x',
+            visibility,
+            createdAt: 1,
+          });
         }
       }
     }
   }
-  rows = sqlite
-    .prepare('select id, author_id as authorId, anchor_position as anchorPosition, visibility, chapter_id as chapterId from comments where reading_id = ? order by id')
-    .all(room.readingId) as typeof rows;
+  rows = await db
+    .select({ id: comments.id, authorId: comments.authorId, anchorPosition: comments.anchorPosition, visibility: comments.visibility, chapterId: comments.chapterId })
+    .from(comments)
+    .where(eq(comments.readingId, room.readingId))
+    .orderBy(asc(comments.id));
 });
 
 afterAll(() => room.testApp.close());
 
 describe('the spoiler gate in SQL', () => {
-  it('agrees with commentVisibleTo for every comment and every viewer', () => {
+  it('agrees with commentVisibleTo for every comment and every viewer', async () => {
     expect(rows.length).toBe(3 * 2 * 3 * 2);
     const chapterIds = room.chapters.map((chapter) => chapter.id);
     const viewers: GateViewer[] = [];
@@ -53,7 +63,7 @@ describe('the spoiler gate in SQL', () => {
     let compared = 0;
     for (const viewer of viewers) {
       const expected = rows.filter((row) => commentVisibleTo(row, viewer)).map((row) => row.id);
-      expect(visibleCommentIds(room.testApp.db, room.readingId, viewer), JSON.stringify({ ...viewer, revealedChapterIds: [...viewer.revealedChapterIds] })).toEqual(expected);
+      expect(await visibleCommentIds(room.testApp.db, room.readingId, viewer), JSON.stringify({ ...viewer, revealedChapterIds: [...viewer.revealedChapterIds] })).toEqual(expected);
       compared += rows.length;
     }
     expect(compared).toBe(viewers.length * rows.length);

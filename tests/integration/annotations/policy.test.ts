@@ -5,7 +5,9 @@
  * position 0, so for them it does not exist (404), exactly like an id from another club.
  * A refusal must also leave everything as it was.
  */
+import { asc, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comments, reactions, spoilerReveals } from '../../../db/schema';
 import type { Client } from '../../helpers/app';
 import { makeRoom, type AnnotationRoom } from './room';
 
@@ -43,18 +45,24 @@ describe.each(['public', 'private'] as const)('in a %s club', (visibility) => {
   let room: AnnotationRoom;
   beforeAll(async () => {
     room = await makeRoom({ visibility, rateLimits: { postingPerUser: { limit: 100_000, windowMs: 60_000 } } });
-    for (const who of ['alice', 'bob', 'moderator', 'owner'] as const) room.setProgress(who, 21);
+    for (const who of ['alice', 'bob', 'moderator', 'owner'] as const) await room.setProgress(who, 21);
   });
   afterAll(() => room.testApp.close());
 
   const clientFor = (who: Who): Client =>
     ({ author: room.alice, 'other member': room.bob, moderator: room.moderator, owner: room.owner, 'non-member': room.outsider, 'signed out': room.visitor })[who];
 
-  const snapshot = () => ({
-    comments: room.testApp.sqlite.prepare('select id, body, deleted_at, moderation, edited_at from comments order by id').all(),
-    reactions: room.testApp.sqlite.prepare('select * from reactions').all(),
-    reveals: room.testApp.sqlite.prepare('select * from spoiler_reveals').all(),
-  });
+  const snapshot = async () => {
+    const db = room.testApp.db;
+    return {
+      comments: await db
+        .select({ id: comments.id, body: comments.body, deletedAt: comments.deletedAt, moderation: comments.moderation, editedAt: comments.editedAt })
+        .from(comments)
+        .orderBy(asc(comments.id)),
+      reactions: await db.select().from(reactions).orderBy(asc(reactions.commentId), asc(reactions.userId), asc(reactions.reaction)),
+      reveals: await db.select().from(spoilerReveals).orderBy(asc(spoilerReveals.readingId), asc(spoilerReveals.userId), asc(spoilerReveals.chapterId)),
+    };
+  };
 
   async function act(client: Client, action: Action, commentId: number): Promise<Response> {
     const base = `/clubs/${room.clubId}`;
@@ -88,16 +96,16 @@ describe.each(['public', 'private'] as const)('in a %s club', (visibility) => {
   it.each(cases)('%s → %s: %s', async (who, action, expected) => {
     const created = await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: room.paragraphs(1)[1]!.id, body: 'the comment under test' });
     expect(created.status).toBe(303);
-    const commentId = (room.testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number }).id;
-    room.testApp.sqlite.prepare('delete from spoiler_reveals').run();
-    const before = snapshot();
+    const commentId = (await room.testApp.db.select({ id: max(comments.id) }).from(comments))[0]!.id!;
+    await room.testApp.db.delete(spoilerReveals);
+    const before = await snapshot();
 
     const response = await act(clientFor(who), action, commentId);
     const location = response.headers.get('location') ?? '';
     const outcome: Outcome =
       response.status === 404 ? 'missing' : response.status === 403 ? 'forbidden' : response.status === 303 && location.startsWith('/login') ? 'login' : response.status === 303 || response.status === 200 ? 'ok' : 'forbidden';
     expect(outcome, `status ${response.status} ${location}`).toBe(expected);
-    if (expected !== 'ok') expect(snapshot()).toEqual(before);
-    else if (action !== 'view threads' && action !== 'view comment') expect(snapshot()).not.toEqual(before);
+    if (expected !== 'ok') expect(await snapshot()).toEqual(before);
+    else if (action !== 'view threads' && action !== 'view comment') expect(await snapshot()).not.toEqual(before);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { Client, makeTestApp, signUp, type TestApp } from '../../helpers/app';
 import { addMemberRow, createClubRow, importSampleBook, paragraphsOf, setProgressRow, startReadingRow, userIdOf } from '../../helpers/fixtures';
+import type { Paragraph } from '../../../db/schema';
 import type { RateLimitRule } from '../../../src/http/rate-limit';
 
 export interface AnnotationRoom {
@@ -15,9 +16,9 @@ export interface AnnotationRoom {
   clubId: number;
   readingId: number;
   editionId: number;
-  chapters: ReturnType<typeof importSampleBook>['chapters'];
-  /** Paragraph rows of chapter n (1-based), heading first. */
-  paragraphs: (chapterOrdinal: number) => ReturnType<typeof paragraphsOf>;
+  chapters: Awaited<ReturnType<typeof importSampleBook>>['chapters'];
+  /** Paragraph rows of chapter n (1-based), heading first (read once: the book does not change). */
+  paragraphs: (chapterOrdinal: number) => Paragraph[];
   owner: Client;
   moderator: Client;
   alice: Client;
@@ -26,13 +27,13 @@ export interface AnnotationRoom {
   visitor: Client;
   ids: Record<'owner' | 'moderator' | 'alice' | 'bob' | 'outsider', number>;
   usernames: Record<'owner' | 'moderator' | 'alice' | 'bob' | 'outsider', string>;
-  setProgress: (who: 'owner' | 'moderator' | 'alice' | 'bob', position: number) => void;
+  setProgress: (who: 'owner' | 'moderator' | 'alice' | 'bob', position: number) => Promise<void>;
 }
 
 let roomCounter = 0;
 
 export async function makeRoom(options: { visibility?: 'private' | 'public'; rateLimits?: Record<string, RateLimitRule>; testApp?: TestApp; names?: string } = {}): Promise<AnnotationRoom> {
-  const testApp = options.testApp ?? makeTestApp({ rateLimits: options.rateLimits });
+  const testApp = options.testApp ?? (await makeTestApp({ rateLimits: options.rateLimits }));
   const n = options.names ?? String(++roomCounter);
   const owner = await signUp(testApp, `owner${n}`);
   const moderator = await signUp(testApp, `moder${n}`);
@@ -40,25 +41,27 @@ export async function makeRoom(options: { visibility?: 'private' | 'public'; rat
   const bob = await signUp(testApp, `bob${n}`);
   const outsider = await signUp(testApp, `outsider${n}`);
   const ids = {
-    owner: userIdOf(testApp, `owner${n}`),
-    moderator: userIdOf(testApp, `moder${n}`),
-    alice: userIdOf(testApp, `alice${n}`),
-    bob: userIdOf(testApp, `bob${n}`),
-    outsider: userIdOf(testApp, `outsider${n}`),
+    owner: await userIdOf(testApp, `owner${n}`),
+    moderator: await userIdOf(testApp, `moder${n}`),
+    alice: await userIdOf(testApp, `alice${n}`),
+    bob: await userIdOf(testApp, `bob${n}`),
+    outsider: await userIdOf(testApp, `outsider${n}`),
   };
-  const book = importSampleBook(testApp, options.testApp ? { title: `Lanterns ${n}` } : {});
-  const club = createClubRow(testApp, { ownerId: ids.owner, visibility: options.visibility ?? 'private', name: `Club ${n}` });
-  addMemberRow(testApp, club.id, ids.moderator, 'moderator');
-  addMemberRow(testApp, club.id, ids.alice);
-  addMemberRow(testApp, club.id, ids.bob);
-  const reading = startReadingRow(testApp, club.id, book.editionId);
+  const book = await importSampleBook(testApp, options.testApp ? { title: `Lanterns ${n}` } : {});
+  const club = await createClubRow(testApp, { ownerId: ids.owner, visibility: options.visibility ?? 'private', name: `Club ${n}` });
+  await addMemberRow(testApp, club.id, ids.moderator, 'moderator');
+  await addMemberRow(testApp, club.id, ids.alice);
+  await addMemberRow(testApp, club.id, ids.bob);
+  const reading = await startReadingRow(testApp, club.id, book.editionId);
+  const paragraphsByChapter: Paragraph[][] = [];
+  for (const chapter of book.chapters) paragraphsByChapter.push(await paragraphsOf(testApp, chapter.id));
   return {
     testApp,
     clubId: club.id,
     readingId: reading.id,
     editionId: book.editionId,
     chapters: book.chapters,
-    paragraphs: (ordinal) => paragraphsOf(testApp, book.chapters[ordinal - 1]!.id),
+    paragraphs: (ordinal) => paragraphsByChapter[ordinal - 1]!,
     owner,
     moderator,
     alice,
@@ -74,7 +77,7 @@ export async function makeRoom(options: { visibility?: 'private' | 'public'; rat
 /** A room in which the owner, the moderator and Alice have read the whole book and Bob only chapter 1. */
 export async function makeReadingRoom(options: Parameters<typeof makeRoom>[0] = {}): Promise<AnnotationRoom> {
   const room = await makeRoom(options);
-  for (const who of ['alice', 'owner', 'moderator'] as const) room.setProgress(who, 21);
-  room.setProgress('bob', 7);
+  for (const who of ['alice', 'owner', 'moderator'] as const) await room.setProgress(who, 21);
+  await room.setProgress('bob', 7);
   return room;
 }

@@ -5,7 +5,9 @@
  * schedule has not opened give no text and no comments; poll results stay hidden until
  * `pollResultsVisibleTo` allows them. Writes publish the pages' events (the search index sees them).
  */
+import { count, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pollOptions, pollVotes } from '../../../db/schema';
 import { scheduleChapterRow } from '../../helpers/fixtures';
 import { createPoll } from '../polls/room';
 import { api, makeApiRoom, type ApiRoom } from './api-room';
@@ -18,21 +20,27 @@ interface Threads {
   hiddenCount: number;
 }
 
+/** The id of a poll's first option (by ordinal). */
+async function optionOf(pollId: number): Promise<number> {
+  const [option] = await room.testApp.db.select({ id: pollOptions.id }).from(pollOptions).where(eq(pollOptions.pollId, pollId)).orderBy(pollOptions.ordinal).limit(1);
+  return option!.id;
+}
+
 const commentIdsOnPage = (html: string) => [...html.matchAll(/id="c-(\d+)"/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
 
 describe('the spoiler gate in the API', () => {
   it('lists only what the owner has reached, counts the rest, and agrees with the pages', async () => {
     room = await makeApiRoom();
-    room.setProgress('alice', 21);
-    room.setProgress('bob', 7);
+    await room.setProgress('alice', 21);
+    await room.setProgress('bob', 7);
     const [ch1, ch2] = [room.chapters[0]!, room.chapters[1]!];
     const post = async (paragraphId: number, body: string, visibility: 'club' | 'private' = 'club') => {
       const made = await api(room.testApp, room.tokens.alice, 'POST', `/clubs/${room.clubId}/readings/${room.readingId}/comments`, { paragraphId, body, visibility });
       expect(made.status).toBe(201);
       return (made.body as { id: number }).id;
     };
-    const p12 = room.paragraphs(1)[1]!;
-    const p23 = room.paragraphs(2)[2]!;
+    const p12 = (await room.paragraphs(1))[1]!;
+    const p23 = (await room.paragraphs(2))[2]!;
     const early = await post(p12.id, 'The lamp flickers early.');
     const note = await post(p12.id, 'A private note of mine.', 'private');
     await post(p23.id, 'SPOILER the keeper leaves at dawn.');
@@ -76,12 +84,12 @@ describe('the spoiler gate in the API', () => {
   it('gives no text and no comments of a chapter the schedule has not opened (moderators preview it, as on the page)', async () => {
     room = await makeApiRoom();
     const ch3 = room.chapters[2]!;
-    scheduleChapterRow(room.testApp, room.readingId, ch3.id, room.testApp.clock.now + 86_400_000);
+    await scheduleChapterRow(room.testApp, room.readingId, ch3.id, room.testApp.clock.now + 86_400_000);
     const chapter = (who: 'alice' | 'moderator') => api(room.testApp, room.tokens[who], 'GET', `/clubs/${room.clubId}/readings/${room.readingId}/chapters/${ch3.id}`);
     expect((await chapter('alice')).body).toMatchObject({ open: false, opensAt: room.testApp.clock.now + 86_400_000, paragraphs: [] });
     expect(((await chapter('moderator')).body as { paragraphs: unknown[] }).paragraphs.length).toBeGreaterThan(0);
     expect((await api(room.testApp, room.tokens.alice, 'GET', `/clubs/${room.clubId}/readings/${room.readingId}/chapters/${ch3.id}/comments`)).status).toBe(404);
-    const paragraphId = room.paragraphs(3)[1]!.id;
+    const paragraphId = (await room.paragraphs(3))[1]!.id;
     expect((await api(room.testApp, room.tokens.alice, 'POST', `/clubs/${room.clubId}/readings/${room.readingId}/comments`, { paragraphId, body: 'Early!' })).status).toBe(404);
     expect((await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: paragraphId, body: 'Early!' })).status).toBe(404);
     const reading = (await api(room.testApp, room.tokens.alice, 'GET', `/clubs/${room.clubId}/readings/${room.readingId}`)).body as { chapters: { id: number; open: boolean }[] };
@@ -94,8 +102,8 @@ describe('the spoiler gate in the API', () => {
 
   it('publishes the pages’ events: a comment posted through the API is found by the club’s search', async () => {
     room = await makeApiRoom();
-    room.setProgress('alice', 21);
-    const paragraphId = room.paragraphs(1)[1]!.id;
+    await room.setProgress('alice', 21);
+    const paragraphId = (await room.paragraphs(1))[1]!.id;
     await api(room.testApp, room.tokens.alice, 'POST', `/clubs/${room.clubId}/readings/${room.readingId}/comments`, { paragraphId, body: 'The word zephyrine, once.' });
     const html = await (await room.alice.get(`/clubs/${room.clubId}/search?q=zephyrine`)).text();
     expect(html).toContain('zephyrine');
@@ -107,25 +115,24 @@ describe('poll results in the API', () => {
     room = await makeApiRoom();
     const afterVote = await createPoll(room.owner, room.clubId, { resultsVisibility: 'after_vote' });
     const afterClose = await createPoll(room.owner, room.clubId, { resultsVisibility: 'after_close', question: 'Which ending?' });
-    const optionOf = (pollId: number) => (room.testApp.sqlite.prepare('select id from poll_options where poll_id = ? order by ordinal').get(pollId) as { id: number }).id;
     const poll = async (who: 'alice' | 'bob', pollId: number) => (await api(room.testApp, room.tokens[who], 'GET', `/clubs/${room.clubId}/polls/${pollId}`)).body as { results: { ballots: number } | null; myChoices: number[] | null };
 
     expect((await poll('alice', afterVote)).results).toBeNull();
-    const voted = await api(room.testApp, room.tokens.alice, 'POST', `/clubs/${room.clubId}/polls/${afterVote}/vote`, { choices: [optionOf(afterVote)] });
+    const voted = await api(room.testApp, room.tokens.alice, 'POST', `/clubs/${room.clubId}/polls/${afterVote}/vote`, { choices: [await optionOf(afterVote)] });
     expect(voted.status).toBe(200);
-    expect(voted.body).toMatchObject({ myChoices: [optionOf(afterVote)], results: { ballots: 1 } });
+    expect(voted.body).toMatchObject({ myChoices: [await optionOf(afterVote)], results: { ballots: 1 } });
     // Bob has not voted: still nothing, in the API as in the CSV export.
     expect((await poll('bob', afterVote)).results).toBeNull();
     expect((await room.bob.get(`/clubs/${room.clubId}/polls/${afterVote}/results.csv`)).status).toBe(403);
 
-    await api(room.testApp, room.tokens.bob, 'POST', `/clubs/${room.clubId}/polls/${afterClose}/vote`, { choices: [optionOf(afterClose)] });
+    await api(room.testApp, room.tokens.bob, 'POST', `/clubs/${room.clubId}/polls/${afterClose}/vote`, { choices: [await optionOf(afterClose)] });
     expect((await poll('bob', afterClose)).results).toBeNull();
     const list = (await api(room.testApp, room.tokens.bob, 'GET', `/clubs/${room.clubId}/polls`)).body as { polls: { id: number; results: unknown }[] };
     expect(list.polls.find((p) => p.id === afterClose)!.results).toBeNull();
     expect((await room.owner.post(`/clubs/${room.clubId}/polls/${afterClose}/close`)).status).toBe(303);
     expect((await poll('bob', afterClose)).results).toMatchObject({ ballots: 1 });
     // A closed poll takes no more ballots: the page's 422, with its message.
-    const late = await api(room.testApp, room.tokens.alice, 'POST', `/clubs/${room.clubId}/polls/${afterClose}/vote`, { choices: [optionOf(afterClose)] });
+    const late = await api(room.testApp, room.tokens.alice, 'POST', `/clubs/${room.clubId}/polls/${afterClose}/vote`, { choices: [await optionOf(afterClose)] });
     expect(late.status).toBe(422);
     expect(late.body).toMatchObject({ detail: 'This poll is closed, so votes can no longer be cast, changed or withdrawn.' });
   });
@@ -136,10 +143,10 @@ describe('poll results in the API', () => {
     const bad = await api(room.testApp, room.tokens.alice, 'POST', `/clubs/${room.clubId}/polls/${pollId}/vote`, { choices: [999_999] });
     expect(bad.status).toBe(422);
     expect(bad.body).toMatchObject({ errors: [{ pointer: '/choices' }] });
-    const option = (room.testApp.sqlite.prepare('select id from poll_options where poll_id = ? order by ordinal').get(pollId) as { id: number }).id;
+    const option = await optionOf(pollId);
     await api(room.testApp, room.tokens.alice, 'POST', `/clubs/${room.clubId}/polls/${pollId}/vote`, { choices: [option] });
     const withdrawn = await api(room.testApp, room.tokens.alice, 'DELETE', `/clubs/${room.clubId}/polls/${pollId}/vote`);
     expect(withdrawn.body).toMatchObject({ myChoices: null });
-    expect(room.testApp.sqlite.prepare('select count(*) as n from poll_votes').get()).toEqual({ n: 0 });
+    expect(await room.testApp.db.select({ n: count() }).from(pollVotes)).toEqual([{ n: 0 }]);
   });
 });

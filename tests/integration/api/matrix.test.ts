@@ -6,7 +6,8 @@
  * on both sides, like ids that never existed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REACTIONS } from '../../../db/schema';
+import { eq, max } from 'drizzle-orm';
+import { comments, pollOptions, REACTIONS } from '../../../db/schema';
 import { createPoll } from '../polls/room';
 import { api, EVERYONE, makeApiRoom, type ApiRoom, type Who } from './api-room';
 
@@ -39,11 +40,12 @@ for (const visibility of ['private', 'public'] as const) {
 
     beforeAll(async () => {
       room = await makeApiRoom({ visibility, rateLimits: { postingPerUser: { limit: 10_000, windowMs: 60_000 } } });
-      for (const who of ['owner', 'moderator', 'alice', 'bob'] as const) room.setProgress(who, 21);
+      for (const who of ['owner', 'moderator', 'alice', 'bob'] as const) await room.setProgress(who, 21);
       chapterId = room.chapters[0]!.id;
-      paragraphId = room.paragraphs(1)[1]!.id;
+      paragraphId = (await room.paragraphs(1))[1]!.id;
       pollId = await createPoll(room.owner, room.clubId);
-      optionId = (room.testApp.sqlite.prepare('select id from poll_options where poll_id = ? order by ordinal').get(pollId) as { id: number }).id;
+      const [option] = await room.testApp.db.select({ id: pollOptions.id }).from(pollOptions).where(eq(pollOptions.pollId, pollId)).orderBy(pollOptions.ordinal).limit(1);
+      optionId = option!.id;
     });
     afterAll(() => room.testApp.close());
 
@@ -132,12 +134,13 @@ describe('ids from another club', () => {
     try {
       const { makeRoom } = await import('../annotations/room');
       const other = await makeRoom({ testApp: room.testApp, names: 'other' });
-      other.setProgress('alice', 21);
-      const foreignParagraph = other.paragraphs(1)[1]!.id;
+      await other.setProgress('alice', 21);
+      const foreignParagraph = (await other.paragraphs(1))[1]!.id;
       const foreignChapter = other.chapters[0]!.id;
       const made = await other.alice.post(`/clubs/${other.clubId}/comments`, { paragraph_id: foreignParagraph, body: 'Elsewhere.' });
       expect(made.status).toBe(303);
-      const foreignComment = (room.testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number }).id;
+      const [latest] = await room.testApp.db.select({ id: max(comments.id) }).from(comments);
+      const foreignComment = latest!.id!;
       const foreignPoll = await createPoll(other.owner, other.clubId);
       const mine = `/clubs/${room.clubId}`;
       const t = room.tokens.owner;
@@ -163,7 +166,7 @@ describe('ids from another club', () => {
       ];
       expect(pages).toEqual([404, 404, 404, 404]);
     } finally {
-      room.testApp.close();
+      await room.testApp.close();
     }
   });
 });

@@ -7,7 +7,8 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REACTIONS } from '../../../db/schema';
+import { eq } from 'drizzle-orm';
+import { pollOptions, REACTIONS } from '../../../db/schema';
 import { createPoll } from '../polls/room';
 import { api, createToken, makeApiRoom, type ApiAnswer, type ApiRoom } from './api-room';
 
@@ -54,13 +55,13 @@ describe('the OpenAPI document', () => {
     const checked: string[] = [];
 
     const { clubId, readingId, testApp } = room;
-    room.setProgress('alice', 21);
-    room.setProgress('bob', 21);
+    await room.setProgress('alice', 21);
+    await room.setProgress('bob', 21);
     const chapterId = room.chapters[0]!.id;
-    const paragraph = room.paragraphs(1)[1]!;
+    const paragraph = (await room.paragraphs(1))[1]!;
     const readToken = await createToken(room.alice, { scope: 'read', name: 'reader' });
     const ranked = await createPoll(room.owner, clubId, { kind: 'ranked', resultsVisibility: 'always', voters: 'public' });
-    const options = (testApp.sqlite.prepare('select id from poll_options where poll_id = ? order by ordinal').all(ranked) as { id: number }[]).map((row) => row.id);
+    const options = (await testApp.db.select({ id: pollOptions.id }).from(pollOptions).where(eq(pollOptions.pollId, ranked)).orderBy(pollOptions.ordinal)).map((row) => row.id);
 
     /** Calls a route and validates the answer against the document. */
     async function call(method: string, template: string, values: Record<string, string | number>, token: string | null, body?: unknown): Promise<ApiAnswer> {

@@ -5,7 +5,7 @@
  * the way of a bearer request from a script.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { apiTokens, users } from '../../../db/schema';
 import { hashApiToken } from '../../../src/api/tokens';
 import { makeTestApp, signUp, type TestApp } from '../../helpers/app';
@@ -17,7 +17,7 @@ afterEach(() => testApp?.close());
 
 describe('the tokens page', () => {
   it('is linked from the account page, and sends signed-out readers to sign in', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader');
     expect(await (await reader.get('/account')).text()).toContain('href="/account/tokens"');
     const visitor = await signUp(testApp, 'other');
@@ -28,17 +28,17 @@ describe('the tokens page', () => {
   });
 
   it('shows a new token once, keeps only its SHA-256, and lists it by name, scope and prefix', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader');
     const created = await reader.post('/account/tokens', { name: 'Obsidian sync', scope: 'read', expiry: '30' });
     expect(created.status).toBe(200);
     expect(created.headers.get('cache-control')).toBe('no-store');
     const html = await created.text();
     const token = /id="new-token"[^>]*>\s*(mgl_[a-z2-7]{32})/.exec(html)![1]!;
-    const row = testApp.db.select().from(apiTokens).where(eq(apiTokens.userId, userIdOf(testApp, 'reader'))).get()!;
+    const [row] = await testApp.db.select().from(apiTokens).where(eq(apiTokens.userId, await userIdOf(testApp, 'reader')));
     expect(row).toMatchObject({ name: 'Obsidian sync', scope: 'read', tokenHash: hashApiToken(token), prefix: token.slice(0, 8), lastUsedAt: null, revokedAt: null });
-    expect(row.expiresAt).toBe(testApp.clock.now + 30 * 86_400_000);
-    expect(JSON.stringify(testApp.sqlite.prepare('select * from api_tokens').all())).not.toContain(token);
+    expect(row!.expiresAt).toBe(testApp.clock.now + 30 * 86_400_000);
+    expect(JSON.stringify(await testApp.db.select().from(apiTokens))).not.toContain(token);
     const later = await (await reader.get('/account/tokens')).text();
     expect(later).not.toContain(token);
     expect(later).toContain('Obsidian sync');
@@ -46,7 +46,7 @@ describe('the tokens page', () => {
   });
 
   it('refuses a form without a name or with an unknown scope (422, input kept, nothing written)', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader');
     const empty = await reader.post('/account/tokens', { name: '   ', scope: 'read', expiry: '' });
     expect(empty.status).toBe(422);
@@ -56,11 +56,11 @@ describe('the tokens page', () => {
     expect(await scope.text()).toContain('value="Kept name"');
     const expiry = await reader.post('/account/tokens', { name: 'x', scope: 'read', expiry: '12' });
     expect(expiry.status).toBe(422);
-    expect(testApp.sqlite.prepare('select count(*) as n from api_tokens').get()).toEqual({ n: 0 });
+    expect(await testApp.db.select({ n: count() }).from(apiTokens)).toEqual([{ n: 0 }]);
   });
 
   it('says it in Korean for a Korean reader', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader', { acceptLanguage: 'ko' });
     const html = await (await reader.post('/account/tokens', { name: '옵시디언', scope: 'read write', expiry: '' })).text();
     expect(html).toContain('지금 복사해 두세요');
@@ -69,7 +69,7 @@ describe('the tokens page', () => {
 
 describe('authenticating the API', () => {
   it('answers 401 with WWW-Authenticate: Bearer without a token, with a session cookie only, or with a malformed one', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader');
     const none = await api(testApp, null, 'GET', '/clubs');
     expect(none.status).toBe(401);
@@ -86,7 +86,7 @@ describe('authenticating the API', () => {
   });
 
   it('lets a bearer request write without fetch metadata or Origin, and even from another site', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader');
     const token = await createToken(reader, { scope: 'read write' });
     // No club to write to: the write passes authentication and the same-origin check and reaches the handler (404).
@@ -98,7 +98,7 @@ describe('authenticating the API', () => {
   });
 
   it('refuses a read token that writes (403, insufficient_scope) and lets it read', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader');
     const token = await createToken(reader, { scope: 'read' });
     expect((await api(testApp, token, 'GET', '/me')).body).toMatchObject({ user: { username: 'reader' }, token: { scope: 'read' } });
@@ -110,12 +110,12 @@ describe('authenticating the API', () => {
   });
 
   it('stops a revoked token at once, and only the owner can revoke (404 for anyone else)', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader');
     const stranger = await signUp(testApp, 'stranger');
     const token = await createToken(reader);
     expect((await api(testApp, token, 'GET', '/clubs')).status).toBe(200);
-    const id = testApp.db.select().from(apiTokens).get()!.id;
+    const id = (await testApp.db.select().from(apiTokens))[0]!.id;
     expect((await stranger.post(`/account/tokens/${id}/revoke`)).status).toBe(404);
     expect((await api(testApp, token, 'GET', '/clubs')).status).toBe(200);
     const revoked = await reader.post(`/account/tokens/${id}/revoke`);
@@ -128,7 +128,7 @@ describe('authenticating the API', () => {
   });
 
   it('stops an expired token, and a suspended owner’s token', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader');
     const token = await createToken(reader, { expiry: '7' });
     const forever = await createToken(reader, { expiry: '' });
@@ -137,28 +137,28 @@ describe('authenticating the API', () => {
     testApp.clock.advance(1);
     expect((await api(testApp, token, 'GET', '/clubs')).status).toBe(401);
     expect((await api(testApp, forever, 'GET', '/clubs')).status).toBe(200);
-    testApp.db.update(users).set({ suspendedAt: testApp.clock.now }).where(eq(users.id, userIdOf(testApp, 'reader'))).run();
+    await testApp.db.update(users).set({ suspendedAt: testApp.clock.now }).where(eq(users.id, await userIdOf(testApp, 'reader')));
     expect((await api(testApp, forever, 'GET', '/clubs')).status).toBe(401);
   });
 
   it('records when a token was last used (to the minute)', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader');
     const token = await createToken(reader);
-    const lastUsed = () => testApp.db.select().from(apiTokens).get()!.lastUsedAt;
+    const lastUsed = async () => (await testApp.db.select().from(apiTokens))[0]!.lastUsedAt;
     await api(testApp, token, 'GET', '/clubs');
     const first = testApp.clock.now;
-    expect(lastUsed()).toBe(first);
+    expect(await lastUsed()).toBe(first);
     testApp.clock.advance(30_000);
     await api(testApp, token, 'GET', '/clubs');
-    expect(lastUsed()).toBe(first);
+    expect(await lastUsed()).toBe(first);
     testApp.clock.advance(30_000);
     await api(testApp, token, 'GET', '/clubs');
-    expect(lastUsed()).toBe(testApp.clock.now);
+    expect(await lastUsed()).toBe(testApp.clock.now);
   });
 
   it('limits requests per token (429 with Retry-After), each token on its own', async () => {
-    testApp = makeTestApp({ rateLimits: { apiPerToken: { limit: 3, windowMs: 60_000 } } });
+    testApp = await makeTestApp({ rateLimits: { apiPerToken: { limit: 3, windowMs: 60_000 } } });
     const reader = await signUp(testApp, 'reader');
     const token = await createToken(reader);
     const other = await createToken(reader, { name: 'other' });
@@ -173,7 +173,7 @@ describe('authenticating the API', () => {
   });
 
   it('answers problems for unknown paths, bad ids and bodies that are not JSON', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'reader', { acceptLanguage: 'ko' });
     const token = await createToken(reader);
     const unknown = await api(testApp, token, 'GET', '/nowhere');
@@ -190,12 +190,12 @@ describe('authenticating the API', () => {
 
 describe('tokens and the account', () => {
   it('are deleted with the account', async () => {
-    testApp = makeTestApp();
+    testApp = await makeTestApp();
     const reader = await signUp(testApp, 'leaver');
     const token = await createToken(reader);
     const gone = await reader.post('/account/delete', { comments: 'delete', password: 'correct horse battery' });
     expect(gone.status).toBe(303);
-    expect(testApp.sqlite.prepare('select count(*) as n from api_tokens').get()).toEqual({ n: 0 });
+    expect(await testApp.db.select({ n: count() }).from(apiTokens)).toEqual([{ n: 0 }]);
     expect((await api(testApp, token, 'GET', '/me')).status).toBe(401);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sessions, users as usersTable } from '../../../db/schema';
 import { SESSION_LIFETIME_MS } from '../../../src/auth/session';
 import { Client, DEFAULT_PASSWORD, makeTestApp, signIn, signUp, type TestApp } from '../../helpers/app';
 
@@ -16,32 +17,14 @@ let ipCounter = 0;
 /** A fresh client on its own address, so the sign-up limit per IP never interferes. */
 const freshClient = (options: { acceptLanguage?: string } = {}) => new Client(testApp, { ip: `192.0.2.${++ipCounter % 250}`, ...options });
 
-beforeEach(() => {
-  testApp = makeTestApp();
+beforeEach(async () => {
+  testApp = await makeTestApp();
 });
 afterEach(() => testApp.close());
 
-interface UserRow {
-  id: number;
-  username: string;
-  username_key: string;
-  display_name: string;
-  password_hash: string;
-  locale: string | null;
-  time_zone: string | null;
-  is_admin: number;
-}
-interface SessionRow {
-  id: string;
-  secret_hash: Buffer;
-  user_id: number;
-  created_at: number;
-  expires_at: number;
-}
-
-const users = () => testApp.sqlite.prepare('select * from users order by id').all() as UserRow[];
-const sessionRows = () => testApp.sqlite.prepare('select * from sessions').all() as SessionRow[];
-const userNamed = (username: string) => users().find((u) => u.username_key === username.toLowerCase());
+const users = () => testApp.db.select().from(usersTable).orderBy(usersTable.id);
+const sessionRows = () => testApp.db.select().from(sessions);
+const userNamed = async (username: string) => (await users()).find((u) => u.usernameKey === username.toLowerCase());
 const tokenOf = (client: Client) => client.cookies.get(COOKIE)!;
 const sessionCookieLine = (response: Response) => response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`));
 
@@ -62,7 +45,7 @@ describe('sign-up', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/');
     expect(tokenOf(client)).toMatch(/^[a-z2-7]+\.[a-z2-7]+$/);
-    expect(sessionRows()).toHaveLength(1);
+    expect(await sessionRows()).toHaveLength(1);
 
     const home = await client.get('/');
     const html = await home.text();
@@ -72,7 +55,7 @@ describe('sign-up', () => {
 
   it('stores an argon2id hash with the agreed parameters, never the password', async () => {
     await signUp(testApp, 'minji');
-    const hash = userNamed('minji')!.password_hash;
+    const hash = (await userNamed('minji'))!.passwordHash;
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(hash).not.toContain(DEFAULT_PASSWORD);
   });
@@ -87,8 +70,8 @@ describe('sign-up', () => {
   it('makes the first account the administrator and no later one', async () => {
     await signUp(testApp, 'first');
     await signUp(testApp, 'second');
-    expect(userNamed('first')!.is_admin).toBe(1);
-    expect(userNamed('second')!.is_admin).toBe(0);
+    expect((await userNamed('first'))!.isAdmin).toBe(true);
+    expect((await userNamed('second'))!.isAdmin).toBe(false);
   });
 
   it('accepts a Hangul display name and stores it NFC-normalised', async () => {
@@ -96,7 +79,7 @@ describe('sign-up', () => {
     expect(decomposed).not.toBe('김민지');
     const response = await freshClient().post('/register', registration({ displayName: `  ${decomposed}  ` }));
     expect(response.status).toBe(303);
-    const stored = userNamed('minji')!.display_name;
+    const stored = (await userNamed('minji'))!.displayName;
     expect(stored).toBe('김민지'.normalize('NFC'));
     expect(stored.length).toBe(3);
   });
@@ -104,7 +87,7 @@ describe('sign-up', () => {
   it('accepts the boundaries: 3 and 32 character usernames, 50 character names, 8 and 255 character passwords', async () => {
     expect((await freshClient().post('/register', registration({ username: 'abc', password: 'x'.repeat(8) }))).status).toBe(303);
     expect((await freshClient().post('/register', registration({ username: 'a'.repeat(32), displayName: '가'.repeat(50), password: 'y'.repeat(255) }))).status).toBe(303);
-    expect(users()).toHaveLength(2);
+    expect(await users()).toHaveLength(2);
   });
 
   const invalid: [string, ReturnType<typeof registration>, string, string][] = [
@@ -133,8 +116,8 @@ describe('sign-up', () => {
     // What the reader typed is kept (escaped), except passwords.
     if (field !== 'username') expect(html).toContain(`value="${fields.username}"`);
     expect(html).not.toContain(fields.password);
-    expect(users()).toHaveLength(0);
-    expect(sessionRows()).toHaveLength(0);
+    expect(await users()).toHaveLength(0);
+    expect(await sessionRows()).toHaveLength(0);
     expect(client.cookies.has(COOKIE)).toBe(false);
   });
 
@@ -146,28 +129,28 @@ describe('sign-up', () => {
 
   it('refuses a username that differs only in case with 409, a message, and nothing written', async () => {
     await signUp(testApp, 'Minji');
-    const before = users();
+    const before = await users();
     const client = freshClient();
     const response = await client.post('/register', registration({ username: 'minji', displayName: 'Someone else' }));
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toContain('That username is taken.');
     expect(html).toContain('value="minji"');
-    expect(users()).toEqual(before);
-    expect(sessionRows()).toHaveLength(1);
+    expect(await users()).toEqual(before);
+    expect(await sessionRows()).toHaveLength(1);
     expect(client.cookies.has(COOKIE)).toBe(false);
   });
 
   it('does not let a signed-out reader’s Accept-Language become a saved setting', async () => {
     await signUp(testApp, 'minji', { acceptLanguage: 'ko-KR,ko;q=0.9' });
-    expect(userNamed('minji')!.locale).toBeNull();
+    expect((await userNamed('minji'))!.locale).toBeNull();
   });
 
   it('keeps the language a signed-out reader chose with the switch', async () => {
     const client = freshClient();
     await client.post('/locale', { locale: 'ko', next: '/register' });
     expect((await client.post('/register', registration())).status).toBe(303);
-    expect(userNamed('minji')!.locale).toBe('ko');
+    expect((await userNamed('minji'))!.locale).toBe('ko');
   });
 });
 
@@ -178,7 +161,7 @@ describe('sign-in and sign-out', () => {
     const wrongBody = await wrongPassword.text();
 
     // The same request once the account no longer exists.
-    testApp.sqlite.prepare('delete from users').run();
+    await testApp.db.delete(usersTable);
     const unknown = await freshClient().post('/login', { username: 'minji', password: 'not the password' });
     const unknownBody = await unknown.text();
 
@@ -209,7 +192,7 @@ describe('sign-in and sign-out', () => {
     const second = await signIn(testApp, 'minji');
     expect(tokenOf(first)).not.toBe(tokenOf(second));
     expect(tokenOf(first).split('.')[0]).not.toBe(tokenOf(second).split('.')[0]);
-    expect(sessionRows()).toHaveLength(3);
+    expect(await sessionRows()).toHaveLength(3);
   });
 
   it('signing in again in the same browser ends the session it replaces', async () => {
@@ -217,20 +200,20 @@ describe('sign-in and sign-out', () => {
     const before = tokenOf(client);
     expect((await client.post('/login', { username: 'minji', password: DEFAULT_PASSWORD })).status).toBe(303);
     expect(tokenOf(client)).not.toBe(before);
-    expect(sessionRows().map((s) => s.id)).toEqual([tokenOf(client).split('.')[0]]);
+    expect((await sessionRows()).map((s) => s.id)).toEqual([tokenOf(client).split('.')[0]]);
   });
 
   it('sign-out deletes the session row and the cookie, and the old token stops working', async () => {
     const client = await signUp(testApp, 'minji');
     const token = tokenOf(client);
     const sessionId = token.split('.')[0];
-    expect(sessionRows().map((s) => s.id)).toEqual([sessionId]);
+    expect((await sessionRows()).map((s) => s.id)).toEqual([sessionId]);
 
     const response = await client.post('/logout');
     expect(response.status).toBe(303);
     expect(sessionCookieLine(response)).toMatch(/^marginalia_session=;.*Max-Age=0/);
     expect(client.cookies.has(COOKIE)).toBe(false);
-    expect(sessionRows()).toHaveLength(0);
+    expect(await sessionRows()).toHaveLength(0);
 
     const replay = new Client(testApp);
     replay.cookies.set(COOKIE, token);
@@ -248,10 +231,11 @@ describe('sessions', () => {
     const [id, secret] = tokenOf(client).split('.') as [string, string];
     expect(id).toHaveLength(16); // 10 random bytes, base32: 80 bits
     expect(secret).toHaveLength(52); // 32 random bytes, base32: 256 bits
-    const [row] = sessionRows();
+    const [row] = await sessionRows();
     expect(row!.id).toBe(id);
-    expect(Buffer.from(row!.secret_hash).equals(createHash('sha256').update(secret).digest())).toBe(true);
-    const dump = testApp.sqlite.prepare("select id, hex(secret_hash) as h, cast(secret_hash as text) as t, user_id, created_at, expires_at from sessions").all();
+    expect(Buffer.from(row!.secretHash).equals(createHash('sha256').update(secret).digest())).toBe(true);
+    // Every column, and the stored hash as hex and as text.
+    const dump = (await sessionRows()).map((r) => ({ ...r, h: r.secretHash.toString('hex'), t: r.secretHash.toString('latin1') }));
     const text = JSON.stringify(dump).toLowerCase();
     expect(text).not.toContain(secret);
     expect(text).not.toContain(Buffer.from(secret).toString('hex'));
@@ -287,19 +271,19 @@ describe('sessions', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toMatch(/^\/login/);
     expect(sessionCookieLine(response)).toMatch(/Max-Age=0/);
-    expect(sessionRows().map((s) => s.user_id)).not.toContain(userNamed('dohyun')!.id);
+    expect((await sessionRows()).map((s) => s.userId)).not.toContain((await userNamed('dohyun'))!.id);
   });
 
   it('slides: a session used on day 2 gets a new expiry and the cookie is sent again', async () => {
     const client = await signUp(testApp, 'minji');
     const startedAt = testApp.clock.now;
-    expect(sessionRows()[0]!.expires_at).toBe(startedAt + SESSION_LIFETIME_MS);
+    expect((await sessionRows())[0]!.expiresAt).toBe(startedAt + SESSION_LIFETIME_MS);
 
     // Within the first day nothing is written and no cookie is re-sent.
     testApp.clock.advance(60 * 60 * 1000);
     const early = await client.get('/');
     expect(sessionCookieLine(early)).toBeUndefined();
-    expect(sessionRows()[0]!.expires_at).toBe(startedAt + SESSION_LIFETIME_MS);
+    expect((await sessionRows())[0]!.expiresAt).toBe(startedAt + SESSION_LIFETIME_MS);
 
     testApp.clock.advance(DAY);
     const dayTwo = await client.get('/');
@@ -308,7 +292,7 @@ describe('sessions', () => {
     expect(line).toBeDefined();
     expect(line).toContain(tokenOf(client));
     expect(line).toContain(`Max-Age=${SESSION_LIFETIME_MS / 1000}`);
-    expect(sessionRows()[0]!.expires_at).toBe(testApp.clock.now + SESSION_LIFETIME_MS);
+    expect((await sessionRows())[0]!.expiresAt).toBe(testApp.clock.now + SESSION_LIFETIME_MS);
 
     // 31 days after sign-in the renewed session still works; without renewal it would not.
     testApp.clock.advance(29 * DAY);
@@ -333,7 +317,7 @@ describe('the session cookie', () => {
   });
 
   it('is Secure with the __Host- prefix when the origin is https', async () => {
-    const secureApp = makeTestApp({ config: { origin: 'https://marginalia.example' } });
+    const secureApp = await makeTestApp({ config: { origin: 'https://marginalia.example' } });
     try {
       const client = new Client(secureApp);
       const response = await client.post('/register', registration());
@@ -357,7 +341,7 @@ describe('the session cookie', () => {
       plain.cookies.set(COOKIE, again.cookies.get('__Host-marginalia_session')!);
       expect((await plain.get('/account')).status).toBe(303);
     } finally {
-      secureApp.close();
+      await secureApp.close();
     }
   });
 });
@@ -380,10 +364,10 @@ describe('the account page', () => {
     const response = await client.post('/account/profile', { displayName: '김민지'.normalize('NFD'), locale: 'ko', timeZone: 'Asia/Seoul' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/account?done=profile');
-    const row = userNamed('minji')!;
-    expect(row.display_name).toBe('김민지');
+    const row = (await userNamed('minji'))!;
+    expect(row.displayName).toBe('김민지');
     expect(row.locale).toBe('ko');
-    expect(row.time_zone).toBe('Asia/Seoul');
+    expect(row.timeZone).toBe('Asia/Seoul');
 
     const after = await (await client.get('/account?done=profile')).text();
     expect(after).toContain('lang="ko"');
@@ -392,8 +376,8 @@ describe('the account page', () => {
 
     // Back to following the browser.
     await client.post('/account/profile', { displayName: '김민지', locale: '', timeZone: '' });
-    expect(userNamed('minji')!.locale).toBeNull();
-    expect(userNamed('minji')!.time_zone).toBeNull();
+    expect((await userNamed('minji'))!.locale).toBeNull();
+    expect((await userNamed('minji'))!.timeZone).toBeNull();
   });
 
   it('refuses an invalid profile with 422 and keeps the stored one', async () => {
@@ -406,16 +390,16 @@ describe('the account page', () => {
       const response = await client.post('/account/profile', fields);
       expect(response.status).toBe(422);
     }
-    expect(userNamed('minji')).toMatchObject({ display_name: 'Minji', locale: null, time_zone: null });
+    expect(await userNamed('minji')).toMatchObject({ displayName: 'Minji', locale: null, timeZone: null });
   });
 
   it('refuses a password change when the current password is wrong', async () => {
     const client = await signUp(testApp, 'minji');
-    const hashBefore = userNamed('minji')!.password_hash;
+    const hashBefore = (await userNamed('minji'))!.passwordHash;
     const response = await client.post('/account/password', { currentPassword: 'wrong password', newPassword: 'a brand new one', newPasswordConfirm: 'a brand new one' });
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('Your current password is not right.');
-    expect(userNamed('minji')!.password_hash).toBe(hashBefore);
+    expect((await userNamed('minji'))!.passwordHash).toBe(hashBefore);
   });
 
   it('limits guesses of the current password (a stolen session cannot brute-force it)', async () => {
@@ -470,7 +454,7 @@ describe('the account page', () => {
     expect(current.cookies.has(COOKIE)).toBe(false);
 
     expect((await otherDevice.get('/account')).status).toBe(303);
-    expect(sessionRows().map((s) => s.user_id)).toEqual([userNamed('dohyun')!.id]);
+    expect((await sessionRows()).map((s) => s.userId)).toEqual([(await userNamed('dohyun'))!.id]);
     expect((await someoneElse.get('/account')).status).toBe(200);
     expect(await (await current.get('/login?done=everywhere')).text()).toContain('You were signed out on every device.');
   });

@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, DEFAULT_PASSWORD, makeTestApp, signUp, type TestApp } from '../../helpers/app';
 
 let testApp: TestApp;
-beforeEach(() => {
-  testApp = makeTestApp();
+beforeEach(async () => {
+  testApp = await makeTestApp();
 });
 afterEach(() => testApp.close());
 

@@ -4,18 +4,19 @@
  * choice, remembered in a cookie; ruby and verse lines survive import and render.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { editions } from '../../../db/schema';
 import { importBook } from '../../../src/books/store';
 import { bookEpub } from '../../fixtures/books/epub';
 import { Client, makeTestApp, type TestApp } from '../../helpers/app';
 
 let testApp: TestApp;
-beforeEach(() => {
-  testApp = makeTestApp();
+beforeEach(async () => {
+  testApp = await makeTestApp();
 });
-afterEach(() => testApp.close());
+afterEach(async () => await testApp.close());
 
-function importEpub(bytes: Uint8Array): number {
-  const result = importBook(testApp, { bytes, filename: 'book.epub', now: testApp.clock.now });
+async function importEpub(bytes: Uint8Array): Promise<number> {
+  const result = await importBook(testApp, { bytes, filename: 'book.epub', now: testApp.clock.now });
   if (result.status !== 'imported') throw new Error('not imported');
   return result.editionId;
 }
@@ -36,10 +37,10 @@ const japanese = () =>
   });
 
 describe('direction and writing mode', () => {
-  it('stores them on the edition', () => {
-    const ar = importEpub(arabic());
-    const ja = importEpub(japanese());
-    const rows = testApp.sqlite.prepare('select id, direction, writing_mode as writingMode from editions order by id').all();
+  it('stores them on the edition', async () => {
+    const ar = await importEpub(arabic());
+    const ja = await importEpub(japanese());
+    const rows = await testApp.db.select({ id: editions.id, direction: editions.direction, writingMode: editions.writingMode }).from(editions).orderBy(editions.id);
     expect(rows).toEqual([
       { id: ar, direction: 'rtl', writingMode: 'horizontal-tb' },
       { id: ja, direction: 'ltr', writingMode: 'vertical-rl' },
@@ -47,7 +48,7 @@ describe('direction and writing mode', () => {
   });
 
   it('an Arabic chapter: dir and lang on the book text only, the interface keeps the reader’s direction; verse lines kept', async () => {
-    const id = importEpub(arabic());
+    const id = await importEpub(arabic());
     const html = await (await new Client(testApp).get(`/books/${id}/chapters/1`)).text();
     expect(html).toContain('<div class="reader-text" lang="ar" dir="rtl">');
     expect(html.match(/dir="rtl"/g)).toHaveLength(1);
@@ -56,7 +57,7 @@ describe('direction and writing mode', () => {
   });
 
   it('a Japanese chapter: ruby rendered, horizontal by default, vertical when the reader picks it (remembered)', async () => {
-    const id = importEpub(japanese());
+    const id = await importEpub(japanese());
     const reader = new Client(testApp);
     let html = await (await reader.get(`/books/${id}/chapters/1`)).text();
     expect(html).toContain('<ruby>山路<rt>やまみち</rt></ruby>を登りながら、こう考えた。');
@@ -75,7 +76,7 @@ describe('direction and writing mode', () => {
   });
 
   it('no vertical choice for a book that does not offer it', async () => {
-    const id = importEpub(arabic());
+    const id = await importEpub(arabic());
     expect(await (await new Client(testApp).get(`/books/${id}/chapters/1`)).text()).not.toContain('/reader/writing');
   });
 });

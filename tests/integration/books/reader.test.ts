@@ -44,17 +44,17 @@ const KOREAN_MD = [
 let testApp: TestApp;
 let editionId: number;
 
-beforeEach(() => {
-  testApp = makeTestApp();
-  editionId = importBook(testApp, { bytes: new TextEncoder().encode(KOREAN_MD), filename: 'ko.md', now: testApp.clock.now }).editionId;
+beforeEach(async () => {
+  testApp = await makeTestApp();
+  editionId = (await importBook(testApp, { bytes: new TextEncoder().encode(KOREAN_MD), filename: 'ko.md', now: testApp.clock.now })).editionId;
 });
-afterEach(() => testApp.close());
+afterEach(async () => await testApp.close());
 
 const anonymous = () => new Client(testApp);
 
 describe('library and book page', () => {
   it('lists every book with its editions, languages and counts, signed out included', async () => {
-    importSampleBook(testApp);
+    await importSampleBook(testApp);
     const response = await anonymous().get('/library');
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -81,7 +81,7 @@ describe('library and book page', () => {
   });
 
   it('shows import warnings to uploaders only', async () => {
-    const plain = importBook(testApp, { bytes: new TextEncoder().encode('제목 줄\n\n문단 하나.\n\n문단 둘.\n'), filename: 'plain.txt', now: 1 });
+    const plain = await importBook(testApp, { bytes: new TextEncoder().encode('제목 줄\n\n문단 하나.\n\n문단 둘.\n'), filename: 'plain.txt', now: 1 });
     const admin = await signUp(testApp, 'admin');
     const reader = await signUp(testApp, 'reader');
     expect(await (await admin.get(`/books/${plain.editionId}`)).text()).toContain('Import warnings');
@@ -154,7 +154,7 @@ describe('reading comfort', () => {
     const response = await reader.post('/reader/font', { step: 2, next: `/books/${editionId}/chapters/2` });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/books/${editionId}/chapters/2`);
-    const row = testApp.db.select({ fontStep: users.fontStep }).from(users).where(eq(users.id, userIdOf(testApp, 'reader'))).get();
+    const row = (await testApp.db.select({ fontStep: users.fontStep }).from(users).where(eq(users.id, await userIdOf(testApp, 'reader'))).limit(1))[0];
     expect(row?.fontStep).toBe(2);
     const html = await (await reader.get(`/books/${editionId}/chapters/2`)).text();
     expect(html).toContain('class="reader font-step-2"');
@@ -164,7 +164,7 @@ describe('reading comfort', () => {
   it('refuses steps outside −2…+3 and open redirects', async () => {
     const reader = await signUp(testApp, 'reader');
     await reader.post('/reader/font', { step: 9, next: 'https://evil.example/' });
-    const row = testApp.db.select({ fontStep: users.fontStep }).from(users).where(eq(users.id, userIdOf(testApp, 'reader'))).get();
+    const row = (await testApp.db.select({ fontStep: users.fontStep }).from(users).where(eq(users.id, await userIdOf(testApp, 'reader'))).limit(1))[0];
     expect(row?.fontStep).toBe(0);
     const response = await reader.post('/reader/font', { step: -2, next: '//evil.example/' });
     expect(response.headers.get('location')).toBe('/library');
@@ -184,7 +184,7 @@ describe('reading comfort', () => {
     expect(chapter).toContain(`data-bookmark-url="/books/${editionId}/bookmark"`);
     const saved = await reader.post(`/books/${editionId}/bookmark`, { chapter: 3, paragraph: 2 }, { 'x-requested-with': 'fetch' });
     expect(saved.status).toBe(204);
-    const row = testApp.db.select().from(bookmarks).where(eq(bookmarks.userId, userIdOf(testApp, 'reader'))).get();
+    const row = (await testApp.db.select().from(bookmarks).where(eq(bookmarks.userId, await userIdOf(testApp, 'reader'))).limit(1))[0];
     expect(row).toMatchObject({ editionId, chapterOrdinal: 3, paragraphOrdinal: 2 });
     const book = await (await reader.get(`/books/${editionId}`)).text();
     expect(book).toContain(`href="/books/${editionId}/chapters/3#p-2">Continue reading: 2장. 사람 찾기`);
@@ -198,10 +198,10 @@ describe('reading comfort', () => {
     const reader = await signUp(testApp, 'reader');
     expect((await reader.post(`/books/${editionId}/bookmark`, { chapter: 3, paragraph: 999 }, { 'x-requested-with': 'fetch' })).status).toBe(400);
     expect((await reader.post(`/books/${editionId}/bookmark`, { chapter: 77, paragraph: 1 }, { 'x-requested-with': 'fetch' })).status).toBe(400);
-    expect(testApp.db.select().from(bookmarks).all()).toEqual([]);
+    expect((await testApp.db.select().from(bookmarks))).toEqual([]);
     const client = anonymous();
     expect(await (await client.get(`/books/${editionId}/chapters/2`)).text()).not.toContain('data-bookmark-url');
     expect((await client.post(`/books/${editionId}/bookmark`, { chapter: 2, paragraph: 1 }, { 'x-requested-with': 'fetch' })).status).toBe(204);
-    expect(testApp.db.select().from(bookmarks).all()).toEqual([]);
+    expect((await testApp.db.select().from(bookmarks))).toEqual([]);
   });
 });

@@ -1,15 +1,16 @@
 /** The preview says which encoding a legacy text file was read as, and lets the uploader change it. */
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { editions } from '../../../db/schema';
 import { makeTestApp, signUp, type Client, type TestApp } from '../../helpers/app';
 
 let testApp: TestApp;
 let admin: Client;
 beforeEach(async () => {
-  testApp = makeTestApp();
+  testApp = await makeTestApp();
   admin = await signUp(testApp, 'admin');
 });
-afterEach(() => testApp.close());
+afterEach(async () => await testApp.close());
 
 const KOREAN = '작은 책방\n\n제1장 봄\n\n책방에는 간판이 없었습니다. 우리는 쥌챩 책을 읽고 이야기를 나눴습니다.\n\n제2장 여름\n\n여름에는 긴 책을 읽었어요.\n';
 
@@ -42,7 +43,7 @@ describe('encoding in the preview', () => {
     expect(kept.headers.get('location')).toBe(preview);
     const confirmed = await admin.post(`${preview}/confirm`, {});
     expect(confirmed.status).toBe(303);
-    const edition = testApp.sqlite.prepare('select encoding, title from editions').get();
+    const [edition] = await testApp.db.select({ encoding: editions.encoding, title: editions.title }).from(editions);
     expect(edition).toEqual({ encoding: 'euc-kr', title: '작은 책방' });
   });
 });

@@ -6,13 +6,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImportPool } from '../../../src/books/import/pool';
 import { zipBombEpub } from '../../fixtures/books/epub';
+import { pendingImports } from '../../../db/schema';
 import { makeTestApp, signUp, type Client, type TestApp } from '../../helpers/app';
 
 let testApp: TestApp;
 let pool: ImportPool;
 afterEach(async () => {
   await pool.close();
-  testApp.close();
+  await testApp.close();
 });
 
 function bookForm(bytes: Uint8Array, filename: string): FormData {
@@ -32,7 +33,7 @@ describe('uploads never stall the server', () => {
     // A fresh pool: its worker must start, so the import is certainly still running when the
     // health check goes out, on any machine.
     pool = new ImportPool({ size: 2 });
-    testApp = makeTestApp({ importPool: pool });
+    testApp = await makeTestApp({ importPool: pool });
     const admin: Client = await signUp(testApp, 'admin');
     const bomb = zipBombEpub();
 
@@ -59,12 +60,12 @@ describe('uploads never stall the server', () => {
     // parse on the event loop would hold it for the whole import (292–340 s for this file
     // before the fix; at least the worker's start-up, a few hundred ms, here).
     expect(answeredAt - asked).toBeLessThan(100);
-    expect(testApp.sqlite.prepare('select count(*) as n from pending_imports').get()).toEqual({ n: 0 });
+    expect(await testApp.db.select().from(pendingImports)).toHaveLength(0);
   });
 
   it('refuses a parse beyond the pool size with 429 and Retry-After, and saves nothing', async () => {
     pool = new ImportPool({ size: 1 });
-    testApp = makeTestApp({ importPool: pool });
+    testApp = await makeTestApp({ importPool: pool });
     const admin = await signUp(testApp, 'admin');
     const first = admin.post('/library/upload', bookForm(zipBombEpub(64), 'one.epub'));
     await importStarted();
@@ -73,12 +74,12 @@ describe('uploads never stall the server', () => {
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await second.text()).toContain('Other books are being read in right now');
     expect((await first).status).toBe(422);
-    expect(testApp.sqlite.prepare('select count(*) as n from pending_imports').get()).toEqual({ n: 0 });
+    expect(await testApp.db.select().from(pendingImports)).toHaveLength(0);
   });
 
   it('limits uploads per person per hour (429 with the wait in words)', async () => {
     pool = new ImportPool({ size: 2 });
-    testApp = makeTestApp({ importPool: pool, rateLimits: { uploadsPerUser: { limit: 2, windowMs: 60 * 60_000 } } });
+    testApp = await makeTestApp({ importPool: pool, rateLimits: { uploadsPerUser: { limit: 2, windowMs: 60 * 60_000 } } });
     const admin = await signUp(testApp, 'admin');
     const text = new TextEncoder().encode('제1장 봄\n\n봄이 왔어요.\n');
     expect((await admin.post('/library/upload', bookForm(text, 'a.txt'))).status).toBe(303);

@@ -2,6 +2,7 @@
  * Uploading a book through the browser flow: form → preview → confirm or cancel, who may do it,
  * and every bad input refused with a clear message and nothing left in the database.
  */
+import { sql } from 'drizzle-orm';
 import { zipSync, strToU8 } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addMemberRow, createClubRow, importSampleBook, startReadingRow, userIdOf } from '../../helpers/fixtures';
@@ -9,10 +10,17 @@ import { generateKoreanBook } from '../../fixtures/books/korean-book';
 import { textOf } from '../clubs/world';
 import { makeTestApp, signUp, type Client, type TestApp } from '../../helpers/app';
 import { PENDING_UPLOAD_TTL_MS } from '../../../src/books/uploads';
+import { rows } from '../../../db/connection';
+import { editions } from '../../../db/schema';
 
 const TABLES = ['books', 'editions', 'chapters', 'paragraphs', 'pending_imports'] as const;
-function counts(testApp: TestApp): Record<(typeof TABLES)[number], number> {
-  return Object.fromEntries(TABLES.map((table) => [table, (testApp.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n])) as Record<(typeof TABLES)[number], number>;
+async function counts(testApp: TestApp): Promise<Record<(typeof TABLES)[number], number>> {
+  const entries: [string, number][] = [];
+  for (const table of TABLES) {
+    const [row] = await rows<{ n: number }>(testApp.db, sql`select count(*) as n from ${sql.identifier(table)}`);
+    entries.push([table, Number(row!.n)]);
+  }
+  return Object.fromEntries(entries) as Record<(typeof TABLES)[number], number>;
 }
 
 const KOREAN_BOOK = [
@@ -47,10 +55,10 @@ let testApp: TestApp;
 let admin: Client;
 
 beforeEach(async () => {
-  testApp = makeTestApp();
+  testApp = await makeTestApp();
   admin = await signUp(testApp, 'admin'); // first account: site admin
 });
-afterEach(() => testApp.close());
+afterEach(async () => await testApp.close());
 
 async function upload(client: Client, content: string | Uint8Array, filename: string, fields: Record<string, string> = {}) {
   return client.post('/library/upload', bookForm(content, filename, fields));
@@ -68,13 +76,13 @@ describe('upload form and preview', () => {
   });
 
   it('uploads, previews the outline, and confirms into the library', async () => {
-    const before = counts(testApp);
+    const before = await counts(testApp);
     const response = await upload(admin, KOREAN_BOOK, 'small.txt', { author: '시험 작가' });
     expect(response.status).toBe(303);
     const location = response.headers.get('location')!;
     expect(location).toMatch(/^\/library\/uploads\/[a-z2-7]{32}$/);
     // Only the pending upload was stored so far.
-    expect(counts(testApp)).toEqual({ ...before, pending_imports: 1 });
+    expect(await counts(testApp)).toEqual({ ...before, pending_imports: 1 });
 
     const preview = await admin.get(location);
     expect(preview.status).toBe(200);
@@ -90,7 +98,7 @@ describe('upload form and preview', () => {
     expect(confirm.status).toBe(303);
     const bookUrl = confirm.headers.get('location')!;
     expect(bookUrl).toMatch(/^\/books\/\d+\?imported=1$/);
-    const after = counts(testApp);
+    const after = await counts(testApp);
     expect(after.pending_imports).toBe(0);
     expect(after.editions).toBe(before.editions + 1);
     const book = await (await admin.get(bookUrl)).text();
@@ -102,7 +110,7 @@ describe('upload form and preview', () => {
 
   it('shows the preview in Korean for a Korean reader, warnings translated', async () => {
     const ko = await signUp(testApp, 'mina', { acceptLanguage: 'ko' });
-    const club = createClubRow(testApp, { ownerId: userIdOf(testApp, 'mina') });
+    const club = await createClubRow(testApp, { ownerId: await userIdOf(testApp, 'mina') });
     expect(club.id).toBeGreaterThan(0);
     const response = await upload(ko, '첫 줄 제목\n\n그냥 문단이에요.\n\n또 다른 문단이에요.\n', 'plain.txt');
     expect(response.status).toBe(303);
@@ -112,23 +120,23 @@ describe('upload form and preview', () => {
   });
 
   it('cancel deletes the pending upload and stores nothing', async () => {
-    const before = counts(testApp);
+    const before = await counts(testApp);
     const location = (await upload(admin, KOREAN_BOOK, 'small.txt')).headers.get('location')!;
     const cancel = await admin.post(`${location}/cancel`);
     expect(cancel.status).toBe(303);
     expect(cancel.headers.get('location')).toBe('/library');
-    expect(counts(testApp)).toEqual(before);
+    expect(await counts(testApp)).toEqual(before);
     expect((await admin.post(`${location}/confirm`)).status).toBe(404);
   });
 
   it("another reader's pending upload is 404, even for another uploader", async () => {
     const location = (await upload(admin, KOREAN_BOOK, 'small.txt')).headers.get('location')!;
     const other = await signUp(testApp, 'other');
-    createClubRow(testApp, { ownerId: userIdOf(testApp, 'other') }); // may upload, but not this one
+    await createClubRow(testApp, { ownerId: await userIdOf(testApp, 'other') }); // may upload, but not this one
     expect((await other.get(location)).status).toBe(404);
     expect((await other.post(`${location}/confirm`)).status).toBe(404);
     expect((await other.post(`${location}/cancel`)).status).toBe(404);
-    expect(counts(testApp).pending_imports).toBe(1);
+    expect((await counts(testApp)).pending_imports).toBe(1);
     expect((await admin.get(location)).status).toBe(200);
   });
 
@@ -136,19 +144,19 @@ describe('upload form and preview', () => {
     const location = (await upload(admin, KOREAN_BOOK, 'small.txt')).headers.get('location')!;
     testApp.clock.advance(PENDING_UPLOAD_TTL_MS + 1);
     expect((await admin.get(location)).status).toBe(404);
-    expect(counts(testApp).pending_imports).toBe(0);
+    expect((await counts(testApp)).pending_imports).toBe(0);
   });
 
   it('recognises a file that is already in the library and adds nothing on confirm', async () => {
     const first = (await upload(admin, KOREAN_BOOK, 'small.txt')).headers.get('location')!;
     const firstBook = (await admin.post(`${first}/confirm`)).headers.get('location')!;
-    const before = counts(testApp);
+    const before = await counts(testApp);
     const again = (await upload(admin, KOREAN_BOOK, 'same-again.txt')).headers.get('location')!;
     const preview = await (await admin.get(again)).text();
     expect(preview).toContain('This exact file is already in the library');
     const confirm = await admin.post(`${again}/confirm`);
     expect(confirm.headers.get('location')).toBe(firstBook.replace('imported=1', 'duplicate=1'));
-    expect(counts(testApp)).toEqual(before);
+    expect(await counts(testApp)).toEqual(before);
   });
 
   it('a changed file of the same book becomes a new edition beside the old one', async () => {
@@ -158,7 +166,7 @@ describe('upload form and preview', () => {
     const second = (await upload(admin, changed, 'small-v2.txt')).headers.get('location')!;
     expect(await (await admin.get(second)).text()).toContain('as a new edition beside the existing one');
     await admin.post(`${second}/confirm`);
-    const c = counts(testApp);
+    const c = await counts(testApp);
     expect(c.books).toBe(1);
     expect(c.editions).toBe(2);
     const library = await (await admin.get('/library')).text();
@@ -174,26 +182,26 @@ describe('who may upload', () => {
     expect(response.headers.get('location')).toBe('/login?next=%2Flibrary%2Fupload');
     const post = await anonymous.post('/library/upload', bookForm(KOREAN_BOOK, 'a.txt'));
     expect(post.status).toBe(303);
-    expect(counts(testApp).pending_imports).toBe(0);
+    expect((await counts(testApp)).pending_imports).toBe(0);
   });
 
   it('a reader who is neither admin nor moderator gets 403, and the library shows no upload link', async () => {
     const reader = await signUp(testApp, 'reader');
-    const club = createClubRow(testApp, { ownerId: userIdOf(testApp, 'admin') });
-    addMemberRow(testApp, club.id, userIdOf(testApp, 'reader'), 'member');
+    const club = await createClubRow(testApp, { ownerId: await userIdOf(testApp, 'admin') });
+    await addMemberRow(testApp, club.id, await userIdOf(testApp, 'reader'), 'member');
     expect((await reader.get('/library/upload')).status).toBe(403);
     expect((await reader.post('/library/upload', bookForm(KOREAN_BOOK, 'a.txt'))).status).toBe(403);
-    expect(counts(testApp).pending_imports).toBe(0);
+    expect((await counts(testApp)).pending_imports).toBe(0);
     expect(await (await reader.get('/library')).text()).not.toContain('href="/library/upload"');
     expect(await (await admin.get('/library')).text()).toContain('href="/library/upload"');
   });
 
   it('a club moderator uploads for their club: the preview says what confirming does, and the club reads it', async () => {
     const moderator = await signUp(testApp, 'mod');
-    const club = createClubRow(testApp, { ownerId: userIdOf(testApp, 'admin'), name: 'Lantern Club' });
-    addMemberRow(testApp, club.id, userIdOf(testApp, 'mod'), 'moderator');
-    const current = importSampleBook(testApp, { title: 'The Book Before' });
-    startReadingRow(testApp, club.id, current.editionId);
+    const club = await createClubRow(testApp, { ownerId: await userIdOf(testApp, 'admin'), name: 'Lantern Club' });
+    await addMemberRow(testApp, club.id, await userIdOf(testApp, 'mod'), 'moderator');
+    const current = await importSampleBook(testApp, { title: 'The Book Before' });
+    await startReadingRow(testApp, club.id, current.editionId);
     const form = await moderator.get(`/library/upload?club=${club.id}`);
     expect(form.status).toBe(200);
     const html = await form.text();
@@ -214,7 +222,7 @@ describe('who may upload', () => {
 
   it('one book shows one paragraph count everywhere: preview, library, book page, picker', async () => {
     const book = generateKoreanBook({ targetBytes: 300_000 });
-    const club = createClubRow(testApp, { ownerId: userIdOf(testApp, 'admin'), name: 'Counting Club' });
+    const club = await createClubRow(testApp, { ownerId: await userIdOf(testApp, 'admin'), name: 'Counting Club' });
     const expected = `${book.expected.paragraphs.toLocaleString('en')} paragraphs`;
     expect(book.expected.paragraphs).toBeGreaterThan(1000); // so the grouping separator shows
     const location = (await upload(admin, book.text, 'book.txt')).headers.get('location')!;
@@ -224,31 +232,31 @@ describe('who may upload', () => {
     expect(textOf(await (await admin.get(bookPage)).text())).toContain(`Paragraphs ${book.expected.paragraphs.toLocaleString('en')}`);
     expect(textOf(await (await admin.get(`/clubs/${club.id}/readings/new`)).text())).toContain(expected);
     // Headings are positions (progress counts them) but not paragraphs.
-    const positions = (testApp.sqlite.prepare('select paragraph_count as n from editions').get() as { n: number }).n;
+    const [{ positions } = { positions: 0 }] = await testApp.db.select({ positions: editions.paragraphCount }).from(editions);
     expect(positions).toBeGreaterThan(book.expected.paragraphs);
   });
 
   it('a club the uploader does not moderate behaves as if it did not exist', async () => {
     const moderator = await signUp(testApp, 'mod');
-    const mine = createClubRow(testApp, { ownerId: userIdOf(testApp, 'mod') });
-    const theirs = createClubRow(testApp, { ownerId: userIdOf(testApp, 'admin'), name: 'Private' });
+    const mine = await createClubRow(testApp, { ownerId: await userIdOf(testApp, 'mod') });
+    const theirs = await createClubRow(testApp, { ownerId: await userIdOf(testApp, 'admin'), name: 'Private' });
     expect((await moderator.get(`/library/upload?club=${theirs.id}`)).status).toBe(404);
     expect((await moderator.get(`/library/upload?club=99999`)).status).toBe(404);
     expect((await upload(moderator, KOREAN_BOOK, 'x.txt', { clubId: String(theirs.id) })).status).toBe(404);
     expect((await moderator.get(`/library/upload?club=${mine.id}`)).status).toBe(200);
-    expect(counts(testApp).pending_imports).toBe(0);
+    expect((await counts(testApp)).pending_imports).toBe(0);
   });
 
   it('uploads are rate-limited per reader', async () => {
-    testApp.close();
-    testApp = makeTestApp({ rateLimits: { postingPerUser: { limit: 2, windowMs: 60_000 } } });
+    await testApp.close();
+    testApp = await makeTestApp({ rateLimits: { postingPerUser: { limit: 2, windowMs: 60_000 } } });
     admin = await signUp(testApp, 'admin');
     expect((await upload(admin, KOREAN_BOOK, 'a.txt')).status).toBe(303);
     expect((await upload(admin, KOREAN_BOOK, 'b.txt')).status).toBe(303);
     const third = await upload(admin, KOREAN_BOOK, 'c.txt');
     expect(third.status).toBe(429);
     expect(third.headers.get('retry-after')).toBeTruthy();
-    expect(counts(testApp).pending_imports).toBe(2);
+    expect((await counts(testApp)).pending_imports).toBe(2);
   });
 });
 
@@ -282,28 +290,28 @@ describe('bad input: a clear message, status 422, and nothing stored', () => {
 
   for (const [name, form, message] of cases) {
     it(`refuses ${name}`, async () => {
-      importSampleBook(testApp);
-      const before = counts(testApp);
+      await importSampleBook(testApp);
+      const before = await counts(testApp);
       const response = await admin.post('/library/upload', form());
       expect(response.status).toBe(422);
       const html = await response.text();
       expect(html).toMatch(message);
       expect(html).toContain('role="alert"');
-      expect(counts(testApp)).toEqual(before);
+      expect(await counts(testApp)).toEqual(before);
     });
   }
 
   it('refuses a file over the upload limit with the sizes in words, keeping the typed fields', async () => {
-    testApp.close();
-    testApp = makeTestApp({ config: { maxUploadBytes: 2048 } });
+    await testApp.close();
+    testApp = await makeTestApp({ config: { maxUploadBytes: 2048 } });
     admin = await signUp(testApp, 'admin');
-    const before = counts(testApp);
+    const before = await counts(testApp);
     const response = await admin.post('/library/upload', bookForm('가'.repeat(2000), 'big.txt', { title: 'Kept title' }));
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain('The file is 6 KB; the limit is 2 KB.');
     expect(html).toContain('value="Kept title"');
-    expect(counts(testApp)).toEqual(before);
+    expect(await counts(testApp)).toEqual(before);
   });
 
   it('shows the error in Korean to a Korean reader', async () => {

@@ -29,20 +29,20 @@ beforeAll(async () => {
   room = await makeRoom();
   const { app } = room;
   const chapter = room.chapters[1]!;
-  const paragraphs = paragraphsOf(app, chapter.id);
+  const paragraphs = await paragraphsOf(app, chapter.id);
   const first = paragraphs[0]!;
   const last = paragraphs[paragraphs.length - 1]!;
   // The outsider joins as the member who reveals the chapter.
   const { addMemberRow } = await import('../../helpers/fixtures');
-  addMemberRow(app, room.clubId, room.ids.outsider);
-  app.db.insert(spoilerReveals).values({ readingId: room.readingId, userId: room.ids.outsider, chapterId: chapter.id, createdAt: app.clock.now }).run();
-  setProgressRow(app, room.readingId, room.ids.member1, chapter.firstPosition - 1);
-  setProgressRow(app, room.readingId, room.ids.member2, first.position);
-  setProgressRow(app, room.readingId, room.ids.member3, last.position);
-  setProgressRow(app, room.readingId, room.ids.moderator, 0);
-  setProgressRow(app, room.readingId, room.ids.owner, 0);
-  commentRow(app, room, room.ids.member3, chapter.id, 0, EARLY, 2);
-  commentRow(app, room, room.ids.owner, chapter.id, paragraphs.length - 1, LATE, 4);
+  await addMemberRow(app, room.clubId, room.ids.outsider);
+  await app.db.insert(spoilerReveals).values({ readingId: room.readingId, userId: room.ids.outsider, chapterId: chapter.id, createdAt: app.clock.now });
+  await setProgressRow(app, room.readingId, room.ids.member1, chapter.firstPosition - 1);
+  await setProgressRow(app, room.readingId, room.ids.member2, first.position);
+  await setProgressRow(app, room.readingId, room.ids.member3, last.position);
+  await setProgressRow(app, room.readingId, room.ids.moderator, 0);
+  await setProgressRow(app, room.readingId, room.ids.owner, 0);
+  await commentRow(app, room, room.ids.member3, chapter.id, 0, EARLY, 2);
+  await commentRow(app, room, room.ids.owner, chapter.id, paragraphs.length - 1, LATE, 4);
   await createPoll(room.moderator, room.clubId, { target: `chapter:${chapter.id}`, question: 'POLL-QUESTION', resultsVisibility: 'always' });
 
   const q = await room.moderator.post(`/clubs/${room.clubId}/readings/${room.readingId}/chapters/${chapter.id}/questions`, { body: QUESTION });
@@ -102,7 +102,7 @@ describe('answers, per reader', () => {
   it('a reader who reached the end answers first, then sees every answer, and can reply', async () => {
     const reader = room.members[1];
     const chapter = room.chapters[1]!;
-    setProgressRow(room.app, room.readingId, room.ids.member2, chapter.lastPosition);
+    await setProgressRow(room.app, room.readingId, room.ids.member2, chapter.lastPosition);
     const before = await textOf(reader, chapterPath);
     expect(before).not.toContain('ANSWER-TEXT');
     expect(before).toContain('1 answer. Answer first to see it.');
@@ -136,7 +136,7 @@ describe('answers, per reader', () => {
 
   it('the moderator who asked sees answers once past the gate, without answering', async () => {
     expect(await textOf(room.moderator, chapterPath)).not.toContain('ANSWER-TEXT');
-    setProgressRow(room.app, room.readingId, room.ids.moderator, room.chapters[1]!.lastPosition);
+    await setProgressRow(room.app, room.readingId, room.ids.moderator, room.chapters[1]!.lastPosition);
     room.app.clock.advance(60_000); // progress written behind the app's back: let the page cache's entries age out
     expect(await textOf(room.moderator, chapterPath)).toContain('ANSWER-TEXT');
   });

@@ -50,13 +50,13 @@ async function propose(fields: Record<string, string>): Promise<{ id: number; pa
   return { id: Number(/meetings\/(\d+)/.exec(path)![1]), path };
 }
 
-const meetingRow = (id: number) => room.app.db.select().from(meetings).where(eq(meetings.id, id)).get()!;
+const meetingRow = async (id: number) => (await room.app.db.select().from(meetings).where(eq(meetings.id, id)))[0]!;
 const changedFor = (userId: number) =>
   room.app.db
     .select()
     .from(notifications)
     .where(and(eq(notifications.recipientId, userId), eq(notifications.kind, 'meeting_changed')))
-    .all();
+    .orderBy(notifications.id);
 
 /** The edit form's fields for a meeting, as the page fills them, with `overrides`. */
 async function editFields(path: string, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
@@ -74,7 +74,7 @@ describe('editing a meeting', () => {
     await watchedRoom();
     const startsAt = room.app.clock.now + 3 * DAY;
     const { id, path } = await propose({ title: 'Chapter one night', startsAt: wall(startsAt), callLink: 'https://meet.example.org/abc' });
-    const before = meetingRow(id);
+    const before = await meetingRow(id);
     const bad = await room.moderator.post(`${path}/edit`, await editFields(path, { title: 'Renamed night', callLink: 'javascript:alert(1)', startsAt: wall(room.app.clock.now - DAY), durationMinutes: '5' }));
     expect(bad.status).toBe(422);
     const html = await bad.text();
@@ -92,7 +92,7 @@ describe('editing a meeting', () => {
     expect(ko.status).toBe(422);
     expect(await ko.text()).toContain('제목이 필요해요.');
     room.moderator.acceptLanguage = undefined;
-    expect(meetingRow(id)).toEqual(before);
+    expect(await meetingRow(id)).toEqual(before);
   });
 
   it('changes the details and the time: SEQUENCE goes up, the ICS follows, `meeting.scheduled` says rescheduled, going and maybe are told', async () => {
@@ -110,7 +110,7 @@ describe('editing a meeting', () => {
     const res = await room.moderator.post(`${path}/edit`, await editFields(path, { title: 'Chapter one, at last', place: 'Library, room 2', startsAt: wall(moved), durationMinutes: '120', chapterId: String(room.chapters[0]!.id) }));
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${path}?done=edited`);
-    const row = meetingRow(id);
+    const row = await meetingRow(id);
     expect(row).toMatchObject({ title: 'Chapter one, at last', place: 'Library, room 2', startsAt: moved, durationMinutes: 120, chapterId: room.chapters[0]!.id, readingId: room.readingId });
     expect(row.sequence).toBeGreaterThan(icsBefore.sequence);
     expect(seen).toEqual([
@@ -129,8 +129,8 @@ describe('editing a meeting', () => {
     expect(ics.summary).toBe('Chapter one, at last (Lantern Club)');
 
     // Told: going and maybe; not the member not going, not the moderator who moved it.
-    expect([room.ids.member1, room.ids.member2, room.ids.member3, room.ids.moderator].map((u) => changedFor(u).length)).toEqual([1, 1, 0, 0]);
-    expect(changedFor(room.ids.member1)[0]!.facts).toEqual({ meetingId: id, change: 'time', startsAt: moved });
+    expect(await Promise.all([room.ids.member1, room.ids.member2, room.ids.member3, room.ids.moderator].map(async (u) => (await changedFor(u)).length))).toEqual([1, 1, 0, 0]);
+    expect((await changedFor(room.ids.member1))[0]!.facts).toEqual({ meetingId: id, change: 'time', startsAt: moved });
     const list = await textOf(room.members[0], '/notifications');
     expect(list).toContain('Lantern Club: “Chapter one, at last” moved to');
     room.members[1].acceptLanguage = 'ko';
@@ -141,22 +141,22 @@ describe('editing a meeting', () => {
     const { seen } = await watchedRoom();
     const { id, path } = await propose({ title: 'Typo nihgt', startsAt: wall(room.app.clock.now + 2 * DAY) });
     await room.members[0].post(`${path}/rsvp`, { answer: 'going' });
-    const before = meetingRow(id);
+    const before = await meetingRow(id);
     seen.length = 0;
     const unchanged = await room.moderator.post(`${path}/edit`, await editFields(path));
     expect(unchanged.headers.get('location')).toBe(`${path}?done=unchanged`);
-    expect(meetingRow(id)).toEqual(before);
+    expect(await meetingRow(id)).toEqual(before);
     expect((await room.moderator.post(`${path}/edit`, await editFields(path, { title: 'Typo night' }))).status).toBe(303);
-    expect(meetingRow(id)).toMatchObject({ title: 'Typo night', startsAt: before.startsAt, sequence: before.sequence + 1 });
+    expect(await meetingRow(id)).toMatchObject({ title: 'Typo night', startsAt: before.startsAt, sequence: before.sequence + 1 });
     expect(seen.map((e) => e.type)).toEqual(['meeting.edited']);
-    expect(changedFor(room.ids.member1)).toHaveLength(0);
+    expect(await changedFor(room.ids.member1)).toHaveLength(0);
   });
 
   it('the edit form shows the time in the moderator’s own zone', async () => {
     await watchedRoom();
-    setTimeZone(room.app, room.ids.moderator, 'Asia/Seoul');
+    await setTimeZone(room.app, room.ids.moderator, 'Asia/Seoul');
     const { path } = await propose({ title: 'Seoul evening', startsAt: '2026-11-20T19:00' });
-    expect(meetingRow(Number(/(\d+)$/.exec(path)![1])).startsAt).toBe(Date.UTC(2026, 10, 20, 10, 0));
+    expect((await meetingRow(Number(/(\d+)$/.exec(path)![1]))).startsAt).toBe(Date.UTC(2026, 10, 20, 10, 0));
     expect(await textOf(room.moderator, `${path}/edit`)).toContain('name="startsAt" type="datetime-local" required="" value="2026-11-20T19:00"');
   });
 
@@ -167,8 +167,8 @@ describe('editing a meeting', () => {
     const form = await editFields(path, { title: 'When shall we meet?', startsAt: wall(t1 + 5 * DAY) });
     expect(await textOf(room.moderator, `${path}/edit`)).toContain('Members are still choosing among the candidate times');
     expect((await room.moderator.post(`${path}/edit`, form)).status).toBe(303);
-    expect(meetingRow(id)).toMatchObject({ title: 'When shall we meet?', startsAt: null });
-    expect(room.app.db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, id)).all().map((s) => s.startsAt)).toEqual([t1, t1 + DAY]);
+    expect(await meetingRow(id)).toMatchObject({ title: 'When shall we meet?', startsAt: null });
+    expect((await room.app.db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, id))).map((s) => s.startsAt)).toEqual([t1, t1 + DAY]);
   });
 });
 
@@ -191,14 +191,14 @@ describe('cancelling a meeting', () => {
     const refusedHtml = await refused.text();
     expect(refusedHtml).toContain(`>${long}</textarea>`);
     expect(refusedHtml).toContain('This is too long.');
-    expect(meetingRow(id).cancelledAt).toBeNull();
+    expect((await meetingRow(id)).cancelledAt).toBeNull();
 
     seen.length = 0;
     const res = await room.moderator.post(`${path}/cancel`, { reason: 'The café is closed for repairs.' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${path}?done=cancelled`);
     expect(seen).toEqual([{ type: 'meeting.cancelled', actorId: room.ids.moderator, clubId: room.clubId, meetingId: id, startsAt }]);
-    const row = meetingRow(id);
+    const row = await meetingRow(id);
     expect(row.cancelledAt).toBe(room.app.clock.now);
     expect(row.cancelReason).toBe('The café is closed for repairs.');
 
@@ -227,8 +227,8 @@ describe('cancelling a meeting', () => {
     expect(fed!.sequence).toBeGreaterThan(sequenceBefore);
 
     // Told: the member going; not the one not going.
-    expect(changedFor(room.ids.member1).map((n) => n.facts)).toEqual([{ meetingId: id, change: 'cancelled', startsAt }]);
-    expect(changedFor(room.ids.member3)).toHaveLength(0);
+    expect((await changedFor(room.ids.member1)).map((n) => n.facts)).toEqual([{ meetingId: id, change: 'cancelled', startsAt }]);
+    expect(await changedFor(room.ids.member3)).toHaveLength(0);
     const told = await textOf(room.members[0], '/notifications');
     expect(told).toContain('Lantern Club: “Chapter one night” is cancelled');
     expect(told).toContain('The café is closed for repairs.');
@@ -257,15 +257,9 @@ describe('cancelling a meeting', () => {
     expect((await room.moderator.post(`${path}/cancel`, { reason: '' })).status).toBe(303);
     room.app.clock.advance(7 * HOUR);
     await service().service.tick();
-    const reminded = (meetingId: number) =>
-      room.app.db
-        .select()
-        .from(notifications)
-        .where(eq(notifications.kind, 'meeting_soon'))
-        .all()
-        .filter((n) => n.facts.meetingId === meetingId).length;
-    expect(reminded(on)).toBeGreaterThan(0);
-    expect(reminded(off)).toBe(0);
+    const reminded = async (meetingId: number) => (await room.app.db.select().from(notifications).where(eq(notifications.kind, 'meeting_soon'))).filter((n) => n.facts.meetingId === meetingId).length;
+    expect(await reminded(on)).toBeGreaterThan(0);
+    expect(await reminded(off)).toBe(0);
   });
 
   it('is restored by a moderator before it starts: RSVP opens again, STATUS:CONFIRMED, SEQUENCE up again, going and maybe told', async () => {
@@ -274,18 +268,18 @@ describe('cancelling a meeting', () => {
     const { id, path } = await propose({ title: 'On again', startsAt: wall(startsAt) });
     await room.members[0].post(`${path}/rsvp`, { answer: 'maybe' });
     await room.moderator.post(`${path}/cancel`, { reason: 'Rain' });
-    const cancelledSequence = meetingRow(id).sequence;
+    const cancelledSequence = (await meetingRow(id)).sequence;
     expect((await room.members[0].post(`${path}/restore`, {})).status).toBe(403);
     seen.length = 0;
     const res = await room.moderator.post(`${path}/restore`, {});
     expect(res.headers.get('location')).toBe(`${path}?done=restored`);
     expect(seen).toEqual([{ type: 'meeting.restored', actorId: room.ids.moderator, clubId: room.clubId, meetingId: id, startsAt }]);
-    expect(meetingRow(id)).toMatchObject({ cancelledAt: null, cancelReason: null, sequence: cancelledSequence + 1 });
+    expect(await meetingRow(id)).toMatchObject({ cancelledAt: null, cancelReason: null, sequence: cancelledSequence + 1 });
     const [ics] = vevents(await (await room.members[0].get(`${path}/meeting.ics`)).text());
     expect(ics!.component.getFirstPropertyValue('status')).toBe('CONFIRMED');
     expect(ics!.sequence).toBe(cancelledSequence + 1);
     expect((await room.members[1].post(`${path}/rsvp`, { answer: 'going' })).status).toBe(303);
-    expect(changedFor(room.ids.member1).map((n) => n.facts.change)).toEqual(['cancelled', 'restored']);
+    expect((await changedFor(room.ids.member1)).map((n) => n.facts.change)).toEqual(['cancelled', 'restored']);
     expect((await room.moderator.post(`${path}/restore`, {})).status).toBe(403);
   });
 
@@ -303,7 +297,7 @@ describe('who may', () => {
   it('a member gets 403 on every change; a signed-out reader and an outsider of this private club 404', async () => {
     await watchedRoom();
     const { id, path } = await propose({ title: 'Ours', startsAt: wall(room.app.clock.now + 2 * DAY) });
-    const before = meetingRow(id);
+    const before = await meetingRow(id);
     const fields = { title: 'Theirs', place: 'Elsewhere', startsAt: wall(room.app.clock.now + 3 * DAY) };
     expect((await room.members[0].get(`${path}/edit`)).status).toBe(403);
     expect((await room.members[0].post(`${path}/edit`, fields)).status).toBe(403);
@@ -311,7 +305,7 @@ describe('who may', () => {
     expect(await textOf(room.members[0], path)).not.toContain(`${path}/edit`);
     expect((await room.anonymous.post(`${path}/edit`, fields)).status).toBe(404);
     expect((await room.outsider.post(`${path}/cancel`, {})).status).toBe(404);
-    expect(meetingRow(id)).toEqual(before);
+    expect(await meetingRow(id)).toEqual(before);
     // The owner may.
     expect((await room.owner.post(`${path}/edit`, await editFields(path, { title: 'Owned' }))).status).toBe(303);
   });
@@ -321,7 +315,7 @@ describe('who may', () => {
     const other = await roomIn(room.app, { prefix: 'other' });
     const res = await other.moderator.post(`/clubs/${other.clubId}/meetings`, { title: 'Theirs', place: 'Café', when: 'fixed', startsAt: wall(room.app.clock.now + 2 * DAY) });
     const foreign = Number(/meetings\/(\d+)/.exec(res.headers.get('location')!)![1]);
-    const before = meetingRow(foreign);
+    const before = await meetingRow(foreign);
     for (const client of [room.owner, room.moderator]) {
       for (const meetingId of [foreign, 999_999]) {
         const base = `/clubs/${room.clubId}/meetings/${meetingId}`;
@@ -331,6 +325,6 @@ describe('who may', () => {
         expect((await client.post(`${base}/restore`, {})).status).toBe(404);
       }
     }
-    expect(meetingRow(foreign)).toEqual(before);
+    expect(await meetingRow(foreign)).toEqual(before);
   });
 });

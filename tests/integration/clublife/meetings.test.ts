@@ -62,14 +62,20 @@ describe('meetings', () => {
     expect(past.status).toBe(422);
     expect(await past.text()).toContain('value="Yesterday"');
     expect((await room.members[0].post(base, { title: 'Mine', place: 'Here', when: 'fixed', startsAt: future })).status).toBe(403);
-    expect(room.app.db.select().from(meetings).all()).toHaveLength(0);
+    expect(await room.app.db.select().from(meetings)).toHaveLength(0);
   });
 
   it('a date poll: members mark times, the rule names the best (ties shown), the moderator fixes it and an event says so', async () => {
-    room.app.close();
+    await room.app.close();
     const seen: DomainEvent[] = [];
     const events = new InProcessEventBus();
-    events.subscribe('meeting.scheduled', (event) => seen.push(event), 'once');
+    events.subscribe(
+      'meeting.scheduled',
+      (event) => {
+        seen.push(event);
+      },
+      'once',
+    );
     room = await makeRoom({ events });
     const t1 = room.app.clock.now + 2 * DAY;
     const t2 = t1 + DAY;
@@ -77,7 +83,7 @@ describe('meetings', () => {
     const res = await room.moderator.post(`/clubs/${room.clubId}/meetings`, { title: 'When shall we meet?', place: 'Library', when: 'poll', slot_1: wall(t1), slot_2: wall(t2), slot_3: wall(t3) });
     expect(res.status).toBe(303);
     const path = res.headers.get('location')!.split('?')[0]!;
-    const meeting = room.app.db.select().from(meetings).get()!;
+    const meeting = (await room.app.db.select().from(meetings))[0]!;
     expect(meeting.startsAt).toBeNull();
     const page = await textOf(room.members[0], path);
     const slotIds = [...page.matchAll(/name="slot_(\d+)" value="yes"/g)].map((m) => m[1]!);
@@ -98,7 +104,7 @@ describe('meetings', () => {
     expect((await room.members[0].post(`${path}/decide`, { slotId: s2! })).status).toBe(403);
     expect((await room.moderator.post(`${path}/decide`, { slotId: '999999' })).status).toBe(404);
     expect((await room.moderator.post(`${path}/decide`, { slotId: s2! })).status).toBe(303);
-    expect(room.app.db.select().from(meetings).get()!.startsAt).toBe(t2);
+    expect((await room.app.db.select().from(meetings))[0]!.startsAt).toBe(t2);
     expect((await room.members[0].post(`${path}/marks`, { [`slot_${s1}`]: 'yes' })).status).toBe(403);
     expect((await room.members[0].post(`${path}/rsvp`, { answer: 'going' })).status).toBe(303);
     expect(seen).toEqual([{ type: 'meeting.scheduled', actorId: room.ids.moderator, clubId: room.clubId, meetingId: meeting.id, startsAt: t2, rescheduled: false }]);
@@ -108,7 +114,7 @@ describe('meetings', () => {
 describe('the private calendar feed', () => {
   it('is made, shown once, stored hashed, lists meetings of the member’s clubs in their zone, and is revoked', async () => {
     const userId = room.ids.member1;
-    setTimeZone(room.app, userId, 'Asia/Seoul');
+    await setTimeZone(room.app, userId, 'Asia/Seoul');
     const startsAt = Date.UTC(2026, 10, 20, 10, 0); // 19:00 in Seoul
     await room.moderator.post(`/clubs/${room.clubId}/meetings`, { title: 'Seoul evening', place: 'Café', when: 'fixed', startsAt: wall(startsAt) });
     const made = await room.members[0].post(`/clubs/${room.clubId}/meetings/feed`, {});
@@ -117,7 +123,7 @@ describe('the private calendar feed', () => {
     const link = html.match(/webcal:\/\/[^"]+\/calendar\/([a-z2-7]{32})\.ics/);
     expect(link).not.toBeNull();
     const token = link![1]!;
-    const stored = room.app.db.select().from(calendarFeeds).where(eq(calendarFeeds.userId, userId)).get()!;
+    const stored = (await room.app.db.select().from(calendarFeeds).where(eq(calendarFeeds.userId, userId)))[0]!;
     expect(stored.tokenHash).not.toContain(token);
     expect(stored.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     // The token is not shown again.
@@ -142,7 +148,7 @@ describe('the private calendar feed', () => {
   });
 
   it('in Europe/Berlin across the start of summer time: 18:00 local on both sides, the right instants', async () => {
-    setTimeZone(room.app, room.ids.member2, 'Europe/Berlin');
+    await setTimeZone(room.app, room.ids.member2, 'Europe/Berlin');
     const before = Date.UTC(2027, 2, 27, 17, 0); // Saturday 18:00 CET (UTC+1)
     const after = Date.UTC(2027, 2, 29, 16, 0); // Monday 18:00 CEST (UTC+2)
     for (const at of [before, after]) await room.moderator.post(`/clubs/${room.clubId}/meetings`, { title: `Berlin ${at}`, place: 'Café', when: 'fixed', startsAt: wall(at) });

@@ -28,15 +28,15 @@ describe('nominations', () => {
     // NFC: a decomposed Hangul title is the same book as its composed form.
     await a.post(`${base}/nominate`, { title: '채식주의자'.normalize('NFD'), author: '한강' });
     await c.post(`${base}/nominate`, { title: '채식주의자', author: '한강' });
-    const other = importSampleBook(room.app, { title: 'Moon Harbour' });
+    const other = await importSampleBook(room.app, { title: 'Moon Harbour' });
     await a.post(`${base}/nominate`, { editionId: String(other.editionId) });
     const typed = await c.post(`${base}/nominate`, { title: 'moon harbour', author: '' });
     expect(typed.headers.get('location')).toContain('done=merged');
 
-    const rows = room.app.db.select().from(nominations).where(eq(nominations.pickId, pickId)).all();
+    const rows = await room.app.db.select().from(nominations).where(eq(nominations.pickId, pickId));
     expect(rows).toHaveLength(3);
     const kafka = rows.find((r) => r.title === 'Der  Process')!;
-    expect(room.app.db.select().from(nominationBackers).where(eq(nominationBackers.nominationId, kafka.id)).all().map((r) => r.reason).sort()).toEqual(['Short and strange', 'Yes please']);
+    expect((await room.app.db.select().from(nominationBackers).where(eq(nominationBackers.nominationId, kafka.id))).map((r) => r.reason).sort()).toEqual(['Short and strange', 'Yes please']);
     expect(rows.find((r) => r.title === 'Moon Harbour')!.editionId).toBe(other.editionId);
     const page = await textOf(a, `/clubs/${room.clubId}/next-book`);
     expect(page).toContain('Short and strange');
@@ -52,7 +52,7 @@ describe('nominations', () => {
       expect(html).toContain('value="Dune"');
       expect(html).toContain('A link must start with http:// or https://.');
     }
-    expect(room.app.db.select().from(nominations).all()).toHaveLength(0);
+    expect(await room.app.db.select().from(nominations)).toHaveLength(0);
     const ok = await room.members[0].post(`/clubs/${room.clubId}/next-book/${pickId}/nominate`, { title: 'Dune', link: 'https://example.org/dune' });
     expect(ok.status).toBe(303);
   });
@@ -71,14 +71,14 @@ describe('the vote', () => {
   async function nominated(titles: { editionId?: number; title?: string }[]) {
     const pickId = await openRound(room);
     for (const item of titles) await room.members[0].post(`/clubs/${room.clubId}/next-book/${pickId}/nominate`, item.editionId ? { editionId: String(item.editionId) } : { title: item.title! });
-    const ids = room.app.db.select().from(nominations).where(eq(nominations.pickId, pickId)).orderBy(nominations.id).all().map((n) => n.id);
+    const ids = (await room.app.db.select().from(nominations).where(eq(nominations.pickId, pickId)).orderBy(nominations.id)).map((n) => n.id);
     return { pickId, ids };
   }
 
   it('ranked choice: the runoff decides, the rounds show, and the winner becomes the reading in one click', async () => {
-    const b1 = importSampleBook(room.app, { title: 'Alpha' });
-    const b2 = importSampleBook(room.app, { title: 'Beta' });
-    const b3 = importSampleBook(room.app, { title: 'Gamma' });
+    const b1 = await importSampleBook(room.app, { title: 'Alpha' });
+    const b2 = await importSampleBook(room.app, { title: 'Beta' });
+    const b3 = await importSampleBook(room.app, { title: 'Gamma' });
     const { pickId, ids } = await nominated([{ editionId: b1.editionId }, { editionId: b2.editionId }, { editionId: b3.editionId }]);
     const [alpha, beta, gamma] = ids as [number, number, number];
     const base = `/clubs/${room.clubId}/next-book/${pickId}`;
@@ -108,16 +108,16 @@ describe('the vote', () => {
     expect(page).toContain('Out: Gamma');
     expect(page).not.toContain('Make it our next reading');
 
-    const before = room.app.db.select().from(readings).where(and(eq(readings.clubId, room.clubId), isNull(readings.endedAt))).get()!;
+    const before = (await room.app.db.select().from(readings).where(and(eq(readings.clubId, room.clubId), isNull(readings.endedAt))))[0]!;
     expect((await room.members[0].post(`${base}/adopt`, {})).status).toBe(403);
     const adopt = await room.moderator.post(`${base}/adopt`, {});
     expect(adopt.status).toBe(303);
-    const now = room.app.db.select().from(readings).where(and(eq(readings.clubId, room.clubId), isNull(readings.endedAt))).get()!;
+    const now = (await room.app.db.select().from(readings).where(and(eq(readings.clubId, room.clubId), isNull(readings.endedAt))))[0]!;
     expect(now.editionId).toBe(b2.editionId);
     expect(now.id).not.toBe(before.id);
     // Adopting again changes nothing.
     await room.moderator.post(`${base}/adopt`, {});
-    expect(room.app.db.select().from(readings).where(eq(readings.clubId, room.clubId)).all()).toHaveLength(2);
+    expect(await room.app.db.select().from(readings).where(eq(readings.clubId, room.clubId))).toHaveLength(2);
   });
 
   it('approval: the most approvals win; a winner not in the library offers the upload for the club', async () => {

@@ -14,29 +14,30 @@ export { roomIn, type PollRoom };
 
 /** The polls room in a fresh app (with `events`, a bus the test listens on; `appOptions`, e.g. to get the notifications service). */
 export async function makeRoom(options: { events?: EventBus; visibility?: 'private' | 'public'; appOptions?: Pick<AppOptions, 'notifications' | 'onNotifications'> } = {}): Promise<PollRoom> {
-  const app = makeTestApp({ rateLimits: { postingPerUser: { limit: 10_000, windowMs: 60_000 } }, events: options.events, appOptions: options.appOptions });
+  const app = await makeTestApp({ rateLimits: { postingPerUser: { limit: 10_000, windowMs: 60_000 } }, events: options.events, appOptions: options.appOptions });
   return roomIn(app, { visibility: options.visibility });
 }
 
 export const DAY = 86_400_000;
 
 /** A root comment on a paragraph of `chapterId` (its anchor is that paragraph's position), with `replies` replies. */
-export function commentRow(app: TestApp, room: PollRoom, authorId: number, chapterId: number, paragraphIndex: number, body: string, replies = 0): number {
-  const paragraph = paragraphsOf(app, chapterId)[paragraphIndex]!;
+export async function commentRow(app: TestApp, room: PollRoom, authorId: number, chapterId: number, paragraphIndex: number, body: string, replies = 0): Promise<number> {
+  const paragraph = (await paragraphsOf(app, chapterId))[paragraphIndex]!;
   const now = app.clock.now;
-  const root = app.db
+  const [root] = await app.db
     .insert(comments)
     .values({ clubId: room.clubId, readingId: room.readingId, chapterId, paragraphId: paragraph.id, anchorPosition: paragraph.position, authorId, body, createdAt: now })
-    .returning({ id: comments.id })
-    .get().id;
+    .returning({ id: comments.id });
   for (let i = 0; i < replies; i += 1) {
-    app.db.insert(comments).values({ clubId: room.clubId, readingId: room.readingId, chapterId, paragraphId: paragraph.id, parentId: root, rootId: root, anchorPosition: paragraph.position, authorId, body: `${body} reply ${i}`, createdAt: now }).run();
+    await app.db
+      .insert(comments)
+      .values({ clubId: room.clubId, readingId: room.readingId, chapterId, paragraphId: paragraph.id, parentId: root!.id, rootId: root!.id, anchorPosition: paragraph.position, authorId, body: `${body} reply ${i}`, createdAt: now });
   }
-  return root;
+  return root!.id;
 }
 
-export function setTimeZone(app: TestApp, userId: number, zone: string): void {
-  app.db.update(users).set({ timeZone: zone }).where(eq(users.id, userId)).run();
+export async function setTimeZone(app: TestApp, userId: number, zone: string): Promise<void> {
+  await app.db.update(users).set({ timeZone: zone }).where(eq(users.id, userId));
 }
 
 /** Opens a round as the moderator; returns its id (from the page's forms). */

@@ -11,7 +11,7 @@ let world: ClubWorld;
 beforeAll(async () => {
   world = await makeWorld();
 });
-afterAll(() => world.close());
+afterAll(async () => await world.close());
 
 const roleOf = (clubId: number, userId: number) => roleIn(world, clubId, userId);
 
@@ -31,9 +31,9 @@ describe('creating a club', () => {
     const response = await world.clients.outsider.post('/clubs', { name: '  등불 모임  ', description: 'Evenings with lanterns.', language: 'ko', visibility: 'public' });
     expect(response.status).toBe(303);
     const id = Number(response.headers.get('location')!.match(/^\/clubs\/(\d+)\?done=created$/)![1]);
-    const club = world.testApp.db.select().from(clubs).where(eq(clubs.id, id)).get()!;
+    const club = (await world.testApp.db.select().from(clubs).where(eq(clubs.id, id)).limit(1))[0]!;
     expect(club).toMatchObject({ name: '등불 모임', description: 'Evenings with lanterns.', language: 'ko', visibility: 'public' });
-    expect(roleOf(id, world.ids.outsider)).toBe('owner');
+    expect(await roleOf(id, world.ids.outsider)).toBe('owner');
     const home = await world.clients.outsider.get(`/clubs/${id}?done=created`);
     const text = textOf(await home.text());
     expect(text).toContain('등불 모임');
@@ -52,7 +52,7 @@ describe('creating a club', () => {
     [{ visibility: 'secret' }, 'Choose private or public.'],
   ])('refuses %o with a translated error and keeps the input', async (override, message) => {
     const fields = { name: 'Keep me', description: 'Also kept', language: 'en', visibility: 'private', ...override };
-    const before = world.testApp.db.select().from(clubs).all().length;
+    const before = (await world.testApp.db.select().from(clubs)).length;
     const response = await world.clients.member.post('/clubs', fields);
     expect(response.status).toBe(422);
     const html = await response.text();
@@ -60,7 +60,7 @@ describe('creating a club', () => {
     if (fields.name === 'Keep me') expect(html).toContain('value="Keep me"');
     if (fields.description === 'Also kept') expect(html).toContain('Also kept');
     else expect(html).toContain(fields.description);
-    expect(world.testApp.db.select().from(clubs).all().length).toBe(before);
+    expect((await world.testApp.db.select().from(clubs)).length).toBe(before);
   });
 
   test('80 characters of Hangul are fine (limits count characters, not bytes)', async () => {
@@ -78,12 +78,12 @@ describe('creating a club', () => {
 
 describe('my clubs and discovering public clubs', () => {
   test('my clubs lists the reader’s clubs; public clubs they are not in are offered, private ones never', async () => {
-    const privateClub = world.makeClub({ visibility: 'private' });
-    const publicClub = world.makeClub({ visibility: 'public' });
+    const privateClub = await world.makeClub({ visibility: 'private' });
+    const publicClub = await world.makeClub({ visibility: 'public' });
     const mine = textOf(await (await world.clients.member.get('/clubs')).text());
     const outsiderPage = textOf(await (await world.clients.outsider.get('/clubs')).text());
-    const publicName = world.testApp.db.select().from(clubs).where(eq(clubs.id, publicClub.clubId)).get()!.name;
-    const privateName = world.testApp.db.select().from(clubs).where(eq(clubs.id, privateClub.clubId)).get()!.name;
+    const publicName = (await world.testApp.db.select().from(clubs).where(eq(clubs.id, publicClub.clubId)).limit(1))[0]!.name;
+    const privateName = (await world.testApp.db.select().from(clubs).where(eq(clubs.id, privateClub.clubId)).limit(1))[0]!.name;
     expect(outsiderPage).toContain(publicName);
     expect(outsiderPage).not.toContain(privateName + ' ');
     expect(mine).toContain(privateName);
@@ -95,8 +95,8 @@ describe('my clubs and discovering public clubs', () => {
   });
 
   test('my clubs shows the reader’s progress in the current book', async () => {
-    const setup = world.makeClub();
-    setProgressRow(world.testApp, setup.readingId, world.ids.member, 7);
+    const setup = await world.makeClub();
+    await setProgressRow(world.testApp, setup.readingId, world.ids.member, 7);
     const html = await (await world.clients.member.get('/clubs')).text();
     expect(html).toContain('Reading: The Lantern Keepers');
     expect(html).toContain('value="33"'); // 7 of 21 paragraphs
@@ -105,21 +105,21 @@ describe('my clubs and discovering public clubs', () => {
 
 describe('joining a public club', () => {
   test('a signed-in reader joins with one click (POST), never by GET', async () => {
-    const setup = world.makeClub({ visibility: 'public' });
+    const setup = await world.makeClub({ visibility: 'public' });
     const home = await world.clients.outsider.get(`/clubs/${setup.clubId}`);
     expect(await home.text()).toContain(`action="/clubs/${setup.clubId}/join"`);
-    expect(roleOf(setup.clubId, world.ids.outsider)).toBeUndefined();
+    expect(await roleOf(setup.clubId, world.ids.outsider)).toBeUndefined();
     const response = await world.clients.outsider.post(`/clubs/${setup.clubId}/join`);
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/clubs/${setup.clubId}?done=joined`);
-    expect(roleOf(setup.clubId, world.ids.outsider)).toBe('member');
+    expect(await roleOf(setup.clubId, world.ids.outsider)).toBe('member');
     const again = await world.clients.outsider.post(`/clubs/${setup.clubId}/join`);
     expect(again.status).toBe(303);
-    expect(roleOf(setup.clubId, world.ids.outsider)).toBe('member');
+    expect(await roleOf(setup.clubId, world.ids.outsider)).toBe('member');
   });
 
   test('a visitor is sent to sign in and come back to the club', async () => {
-    const setup = world.makeClub({ visibility: 'public' });
+    const setup = await world.makeClub({ visibility: 'public' });
     const home = textOf(await (await world.clients.visitor.get(`/clubs/${setup.clubId}`)).text());
     expect(home).toContain('Sign in to join');
     const response = await world.clients.visitor.post(`/clubs/${setup.clubId}/join`);
@@ -128,17 +128,17 @@ describe('joining a public club', () => {
   });
 
   test('a private club cannot be joined without an invitation: 404, as if it did not exist', async () => {
-    const setup = world.makeClub({ visibility: 'private' });
+    const setup = await world.makeClub({ visibility: 'private' });
     expect((await world.clients.outsider.post(`/clubs/${setup.clubId}/join`)).status).toBe(404);
-    expect(roleOf(setup.clubId, world.ids.outsider)).toBeUndefined();
+    expect(await roleOf(setup.clubId, world.ids.outsider)).toBeUndefined();
   });
 
   test('joins are rate limited per reader', async () => {
     const limited = await makeWorld({ rateLimits: { postingPerUser: { limit: 2, windowMs: 60_000 } } });
     try {
-      const a = limited.makeClub({ visibility: 'public' });
-      const b = limited.makeClub({ visibility: 'public' });
-      const c = limited.makeClub({ visibility: 'public' });
+      const a = await limited.makeClub({ visibility: 'public' });
+      const b = await limited.makeClub({ visibility: 'public' });
+      const c = await limited.makeClub({ visibility: 'public' });
       expect((await limited.clients.outsider.post(`/clubs/${a.clubId}/join`)).status).toBe(303);
       expect((await limited.clients.outsider.post(`/clubs/${b.clubId}/join`)).status).toBe(303);
       const refused = await limited.clients.outsider.post(`/clubs/${c.clubId}/join`);
@@ -147,69 +147,69 @@ describe('joining a public club', () => {
       limited.testApp.clock.advance(61_000);
       expect((await limited.clients.outsider.post(`/clubs/${c.clubId}/join`)).status).toBe(303);
     } finally {
-      limited.close();
+      await limited.close();
     }
   });
 });
 
 describe('leaving', () => {
   test('a member leaves; the private club is then gone for them', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const response = await world.clients.member.post(`/clubs/${setup.clubId}/leave`);
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/clubs');
-    expect(roleOf(setup.clubId, world.ids.member)).toBeUndefined();
+    expect(await roleOf(setup.clubId, world.ids.member)).toBeUndefined();
     expect((await world.clients.member.get(`/clubs/${setup.clubId}`)).status).toBe(404);
   });
 
   test('the owner cannot leave without handing over, and is told so clearly', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const home = textOf(await (await world.clients.owner.get(`/clubs/${setup.clubId}`)).text());
     expect(home).toContain('Hand ownership over to another member first');
     const response = await world.clients.owner.post(`/clubs/${setup.clubId}/leave`);
     expect(response.status).toBe(409);
     expect(textOf(await response.text())).toContain('As the owner you cannot leave the club. Hand ownership over to another member first');
-    expect(roleOf(setup.clubId, world.ids.owner)).toBe('owner');
+    expect(await roleOf(setup.clubId, world.ids.owner)).toBe('owner');
   });
 
   test('after handing over, the former owner can leave', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/transfer`, { userId: world.ids.member, confirm: 'yes' })).status).toBe(303);
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/leave`)).status).toBe(303);
-    expect(roleOf(setup.clubId, world.ids.owner)).toBeUndefined();
-    expect(roleOf(setup.clubId, world.ids.member)).toBe('owner');
+    expect(await roleOf(setup.clubId, world.ids.owner)).toBeUndefined();
+    expect(await roleOf(setup.clubId, world.ids.member)).toBe('owner');
   });
 });
 
 describe('roles', () => {
   test('the owner promotes a member and demotes a moderator', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const promote = await world.clients.owner.post(`/clubs/${setup.clubId}/members/${world.ids.extra}/role`, { role: 'moderator' });
     expect(promote.status).toBe(303);
-    expect(roleOf(setup.clubId, world.ids.extra)).toBe('moderator');
+    expect(await roleOf(setup.clubId, world.ids.extra)).toBe('moderator');
     const demote = await world.clients.owner.post(`/clubs/${setup.clubId}/members/${world.ids.moderator}/role`, { role: 'member' });
     expect(demote.status).toBe(303);
-    expect(roleOf(setup.clubId, world.ids.moderator)).toBe('member');
+    expect(await roleOf(setup.clubId, world.ids.moderator)).toBe('member');
   });
 
   test('moderators and members cannot change roles (403); nobody changes the owner’s role', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.moderator.post(`/clubs/${setup.clubId}/members/${world.ids.extra}/role`, { role: 'moderator' })).status).toBe(403);
     expect((await world.clients.member.post(`/clubs/${setup.clubId}/members/${world.ids.extra}/role`, { role: 'moderator' })).status).toBe(403);
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/members/${world.ids.owner}/role`, { role: 'member' })).status).toBe(403);
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/members/${world.ids.extra}/role`, { role: 'owner' })).status).toBe(422);
-    expect(roleOf(setup.clubId, world.ids.extra)).toBe('member');
-    expect(roleOf(setup.clubId, world.ids.owner)).toBe('owner');
+    expect(await roleOf(setup.clubId, world.ids.extra)).toBe('member');
+    expect(await roleOf(setup.clubId, world.ids.owner)).toBe('owner');
   });
 
   test('promoting a moderator or demoting a member is refused (nothing to do)', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/members/${world.ids.moderator}/role`, { role: 'moderator' })).status).toBe(403);
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/members/${world.ids.member}/role`, { role: 'member' })).status).toBe(403);
   });
 
   test('the club home shows the controls only to whom the policy allows', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const ownerHtml = await (await world.clients.owner.get(`/clubs/${setup.clubId}`)).text();
     expect(ownerHtml).toContain(`/members/${world.ids.extra}/role`);
     expect(ownerHtml).toContain(`/members/${world.ids.moderator}/remove`);
@@ -229,31 +229,31 @@ describe('roles', () => {
 
 describe('removing members', () => {
   test('a moderator removes a member', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const response = await world.clients.moderator.post(`/clubs/${setup.clubId}/members/${world.ids.extra}/remove`);
     expect(response.status).toBe(303);
-    expect(roleOf(setup.clubId, world.ids.extra)).toBeUndefined();
+    expect(await roleOf(setup.clubId, world.ids.extra)).toBeUndefined();
   });
 
   test('a moderator cannot remove the owner or another moderator; the owner can remove a moderator', async () => {
-    const setup = world.makeClub();
-    world.testApp.db.update(memberships).set({ role: 'moderator' }).where(and(eq(memberships.clubId, setup.clubId), eq(memberships.userId, world.ids.extra))).run();
+    const setup = await world.makeClub();
+    await world.testApp.db.update(memberships).set({ role: 'moderator' }).where(and(eq(memberships.clubId, setup.clubId), eq(memberships.userId, world.ids.extra)));
     expect((await world.clients.moderator.post(`/clubs/${setup.clubId}/members/${world.ids.owner}/remove`)).status).toBe(403);
     expect((await world.clients.moderator.post(`/clubs/${setup.clubId}/members/${world.ids.extra}/remove`)).status).toBe(403);
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/members/${world.ids.owner}/remove`)).status).toBe(403);
-    expect(roleOf(setup.clubId, world.ids.extra)).toBe('moderator');
+    expect(await roleOf(setup.clubId, world.ids.extra)).toBe('moderator');
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/members/${world.ids.extra}/remove`)).status).toBe(303);
-    expect(roleOf(setup.clubId, world.ids.extra)).toBeUndefined();
+    expect(await roleOf(setup.clubId, world.ids.extra)).toBeUndefined();
   });
 
   test('a member cannot remove anyone', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.member.post(`/clubs/${setup.clubId}/members/${world.ids.extra}/remove`)).status).toBe(403);
-    expect(roleOf(setup.clubId, world.ids.extra)).toBe('member');
+    expect(await roleOf(setup.clubId, world.ids.extra)).toBe('member');
   });
 
   test('removing someone who is not in the club is a 404', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/members/${world.ids.outsider}/remove`)).status).toBe(404);
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/members/999999/remove`)).status).toBe(404);
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/members/abc/remove`)).status).toBe(404);
@@ -262,20 +262,20 @@ describe('removing members', () => {
 
 describe('handing over ownership', () => {
   test('is atomic: the new owner is owner, the old owner becomes a moderator', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const response = await world.clients.owner.post(`/clubs/${setup.clubId}/transfer`, { userId: world.ids.member, confirm: 'yes' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/clubs/${setup.clubId}?done=transferred`);
-    expect(roleOf(setup.clubId, world.ids.member)).toBe('owner');
-    expect(roleOf(setup.clubId, world.ids.owner)).toBe('moderator');
-    const owners = world.testApp.db.select().from(memberships).where(and(eq(memberships.clubId, setup.clubId), eq(memberships.role, 'owner'))).all();
+    expect(await roleOf(setup.clubId, world.ids.member)).toBe('owner');
+    expect(await roleOf(setup.clubId, world.ids.owner)).toBe('moderator');
+    const owners = (await world.testApp.db.select().from(memberships).where(and(eq(memberships.clubId, setup.clubId), eq(memberships.role, 'owner'))));
     expect(owners).toHaveLength(1);
     // The old owner can no longer do owner things.
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/transfer`, { userId: world.ids.extra, confirm: 'yes' })).status).toBe(403);
   });
 
   test('needs the confirmation box and a member of this club (422, input kept)', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const unconfirmed = await world.clients.owner.post(`/clubs/${setup.clubId}/transfer`, { userId: world.ids.member });
     expect(unconfirmed.status).toBe(422);
     const html = await unconfirmed.text();
@@ -286,30 +286,30 @@ describe('handing over ownership', () => {
     expect(textOf(await stranger.text())).toContain('Choose another member of the club.');
     const self = await world.clients.owner.post(`/clubs/${setup.clubId}/transfer`, { userId: world.ids.owner, confirm: 'yes' });
     expect(self.status).toBe(422);
-    expect(roleOf(setup.clubId, world.ids.owner)).toBe('owner');
-    expect(roleOf(setup.clubId, world.ids.bee)).toBeUndefined();
+    expect(await roleOf(setup.clubId, world.ids.owner)).toBe('owner');
+    expect(await roleOf(setup.clubId, world.ids.bee)).toBeUndefined();
   });
 
-  test('a hand-over to someone who is not a member rolls back completely (no club without an owner)', () => {
-    const setup = world.makeClub();
-    expect(transferOwnership(world.testApp, setup.clubId, world.ids.owner, world.ids.outsider)).toBe(false);
-    expect(roleOf(setup.clubId, world.ids.owner)).toBe('owner');
-    expect(transferOwnership(world.testApp, setup.clubId, world.ids.moderator, world.ids.member)).toBe(false);
-    expect(roleOf(setup.clubId, world.ids.member)).toBe('member');
+  test('a hand-over to someone who is not a member rolls back completely (no club without an owner)', async () => {
+    const setup = await world.makeClub();
+    expect(await transferOwnership(world.testApp, setup.clubId, world.ids.owner, world.ids.outsider)).toBe(false);
+    expect(await roleOf(setup.clubId, world.ids.owner)).toBe('owner');
+    expect(await transferOwnership(world.testApp, setup.clubId, world.ids.moderator, world.ids.member)).toBe(false);
+    expect(await roleOf(setup.clubId, world.ids.member)).toBe('member');
   });
 
   test('moderators and members cannot hand over ownership', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.moderator.post(`/clubs/${setup.clubId}/transfer`, { userId: world.ids.moderator, confirm: 'yes' })).status).toBe(403);
     expect((await world.clients.member.post(`/clubs/${setup.clubId}/transfer`, { userId: world.ids.member, confirm: 'yes' })).status).toBe(403);
-    expect(roleOf(setup.clubId, world.ids.owner)).toBe('owner');
+    expect(await roleOf(setup.clubId, world.ids.owner)).toBe('owner');
   });
 });
 
 describe('members’ progress on the club home', () => {
   test('members see each other’s progress; a member may hide theirs (and still sees it themselves)', async () => {
-    const setup = world.makeClub();
-    setProgressRow(world.testApp, setup.readingId, world.ids.member, 14);
+    const setup = await world.makeClub();
+    await setProgressRow(world.testApp, setup.readingId, world.ids.member, 14);
     const before = await (await world.clients.owner.get(`/clubs/${setup.clubId}`)).text();
     expect(before).toMatch(new RegExp(`id="member-progress-${world.ids.member}"[\\s\\S]*?value="66"`));
 
@@ -329,7 +329,7 @@ describe('members’ progress on the club home', () => {
   });
 
   test('visitors of a public club see the club but not the member list', async () => {
-    const setup = world.makeClub({ visibility: 'public' });
+    const setup = await world.makeClub({ visibility: 'public' });
     const html = await (await world.clients.visitor.get(`/clubs/${setup.clubId}`)).text();
     expect(html).toContain('4 members');
     expect(html).not.toContain('member-progress-');
@@ -337,7 +337,7 @@ describe('members’ progress on the club home', () => {
   });
 
   test('member actions cannot be used by outsiders to tell members from non-members', async () => {
-    const setup = world.makeClub({ visibility: 'public' });
+    const setup = await world.makeClub({ visibility: 'public' });
     for (const action of ['remove', 'role']) {
       const aMember = await world.clients.outsider.post(`/clubs/${setup.clubId}/members/${world.ids.member}/${action}`, { role: 'moderator' });
       const notAMember = await world.clients.outsider.post(`/clubs/${setup.clubId}/members/${world.ids.outsider}/${action}`, { role: 'moderator' });
@@ -347,7 +347,7 @@ describe('members’ progress on the club home', () => {
   });
 
   test('a bad toggle value is refused', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.member.post(`/clubs/${setup.clubId}/progress-visibility`, { hidden: 'maybe' })).status).toBe(422);
   });
 });

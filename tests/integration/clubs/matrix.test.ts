@@ -5,6 +5,8 @@
  *
  * Every cell runs against a fresh club, and every refused cell checks that nothing changed.
  */
+import { sql } from 'drizzle-orm';
+import { rows } from '../../../db/connection';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Client } from '../../helpers/app';
 import { makeWorld, textOf, WHO, type ClubSetup, type ClubWorld, type Who } from './world';
@@ -13,7 +15,7 @@ let world: ClubWorld;
 beforeAll(async () => {
   world = await makeWorld();
 });
-afterAll(() => world.close());
+afterAll(async () => await world.close());
 
 interface Cell {
   name: string;
@@ -117,16 +119,15 @@ const CELLS: Cell[] = [
 ];
 
 /** Everything a club request could change, for "nothing changed" checks. */
-function snapshot(clubId: number): string {
-  const db = world.testApp.sqlite;
-  const rows = (sql: string) => db.prepare(sql).all(clubId);
+async function snapshot(clubId: number): Promise<string> {
+  const db = world.testApp.db;
   return JSON.stringify({
-    clubs: rows('select * from clubs where id = ?'),
-    memberships: rows('select * from memberships where club_id = ? order by user_id'),
-    invitations: rows('select * from invitations where club_id = ? order by id'),
-    readings: rows('select * from readings where club_id = ? order by id'),
-    schedule: rows('select s.* from schedule_entries s join readings r on r.id = s.reading_id where r.club_id = ? order by s.chapter_id'),
-    progress: rows('select p.* from reading_progress p join readings r on r.id = p.reading_id where r.club_id = ? order by p.user_id'),
+    clubs: await rows(db, sql`select * from clubs where id = ${clubId}`),
+    memberships: await rows(db, sql`select * from memberships where club_id = ${clubId} order by user_id`),
+    invitations: await rows(db, sql`select * from invitations where club_id = ${clubId} order by id`),
+    readings: await rows(db, sql`select * from readings where club_id = ${clubId} order by id`),
+    schedule: await rows(db, sql`select s.* from schedule_entries s join readings r on r.id = s.reading_id where r.club_id = ${clubId} order by s.chapter_id`),
+    progress: await rows(db, sql`select p.* from reading_progress p join readings r on r.id = p.reading_id where r.club_id = ${clubId} order by p.user_id`),
   });
 }
 
@@ -141,14 +142,14 @@ for (const visibility of ['private', 'public'] as const) {
   describe(`${visibility} club`, () => {
     for (const cell of CELLS) {
       test.each(WHO.map((who, index) => [who, cell[visibility][index]!] as const))(`${cell.name}: %s → %i`, async (who, expected) => {
-        const setup = world.makeClub({ visibility });
-        const before = snapshot(setup.clubId);
-        const rivalBefore = snapshot(setup.rival.clubId);
+        const setup = await world.makeClub({ visibility });
+        const before = await snapshot(setup.clubId);
+        const rivalBefore = await snapshot(setup.rival.clubId);
         const response = await send(who, cell, setup);
         expect(response.status).toBe(expected);
         const location = response.headers.get('location') ?? '';
         const refused = expected >= 400 || location.startsWith('/login');
-        if (refused && cell.method === 'POST') expect(snapshot(setup.clubId)).toBe(before);
+        if (refused && cell.method === 'POST') expect(await snapshot(setup.clubId)).toBe(before);
         if (refused && who === 'visitor' && expected === 303) expect(location).toBe(`/login?next=${encodeURIComponent(`/clubs/${setup.clubId}`)}`);
         if (expected === 404) {
           // A hidden club answers exactly like a club that does not exist.
@@ -157,7 +158,7 @@ for (const visibility of ['private', 'public'] as const) {
           expect(other.status).toBe(404);
           expect(textOf(await response.text())).toBe(textOf(await other.text()));
         }
-        expect(snapshot(setup.rival.clubId)).toBe(rivalBefore);
+        expect(await snapshot(setup.rival.clubId)).toBe(rivalBefore);
       });
     }
   });
@@ -201,11 +202,11 @@ describe('ids of another club under this club’s URL behave as if they did not 
   for (const visibility of ['private', 'public'] as const) {
     for (const misuse of MISUSES) {
       test.each(['owner', 'moderator', 'member'] as const)(`${visibility} · ${misuse.name} · as %s → as if it did not exist, nothing changes`, async (who) => {
-        const setup = world.makeClub({ visibility });
-        const before = [snapshot(setup.clubId), snapshot(setup.rival.clubId)];
+        const setup = await world.makeClub({ visibility });
+        const before = [await snapshot(setup.clubId), await snapshot(setup.rival.clubId)];
         const response = misuse.method === 'GET' ? await client(who).get(misuse.path(setup)) : await client(who).post(misuse.path(setup), misuse.fields ?? {});
         expect(response.status).toBe(mayAct(misuse, who) ? 404 : 403);
-        expect([snapshot(setup.clubId), snapshot(setup.rival.clubId)]).toEqual(before);
+        expect([await snapshot(setup.clubId), await snapshot(setup.rival.clubId)]).toEqual(before);
         const ghostPath = misuse.name.startsWith('member') || misuse.name.startsWith('owner') ? withGhostMember(misuse.path(setup)) : misuse.path(neverExisted(setup));
         const other = misuse.method === 'GET' ? await client(who).get(ghostPath) : await client(who).post(ghostPath, misuse.fields ?? {});
         expect(other.status).toBe(response.status);
@@ -215,14 +216,14 @@ describe('ids of another club under this club’s URL behave as if they did not 
   }
 
   test('a member of club B named in club A’s hand-over form is refused like any non-member (422)', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const response = await world.clients.owner.post(`/clubs/${setup.clubId}/transfer`, { userId: world.ids.bee, confirm: 'yes' });
     expect(response.status).toBe(422);
-    expect(snapshot(setup.rival.clubId)).toContain('"role":"member"');
+    expect(await snapshot(setup.rival.clubId)).toContain('"role":"member"');
   });
 
   test('club B’s owner gets nothing from club A’s ids, and vice versa', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.rival.get(`/clubs/${setup.clubId}`)).status).toBe(404);
     expect((await world.clients.rival.post(`/clubs/${setup.rival.clubId}/invitations/${setup.invitationId}/revoke`)).status).toBe(404);
     expect((await world.clients.rival.get(`/clubs/${setup.rival.clubId}/readings/${setup.readingId}`)).status).toBe(404);
@@ -230,7 +231,7 @@ describe('ids of another club under this club’s URL behave as if they did not 
   });
 
   test('a chapter ordinal beyond club B’s shorter book is a 404 there even though it exists in club A’s book', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.rival.get(`/clubs/${setup.rival.clubId}/chapters/3`)).status).toBe(404);
     expect((await world.clients.owner.get(`/clubs/${setup.clubId}/chapters/3`)).status).toBe(200);
   });

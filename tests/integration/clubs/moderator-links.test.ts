@@ -14,15 +14,15 @@ let clubId: number;
 let readingId: number;
 
 beforeEach(async () => {
-  testApp = makeTestApp();
+  testApp = await makeTestApp();
   owner = await signUp(testApp, 'owner');
   member = await signUp(testApp, 'member');
-  const club = createClubRow(testApp, { ownerId: userIdOf(testApp, 'owner') });
-  addMemberRow(testApp, club.id, userIdOf(testApp, 'member'));
+  const club = await createClubRow(testApp, { ownerId: await userIdOf(testApp, 'owner') });
+  await addMemberRow(testApp, club.id, await userIdOf(testApp, 'member'));
   clubId = club.id;
-  readingId = startReadingRow(testApp, club.id, importSampleBook(testApp).editionId).id;
+  readingId = (await startReadingRow(testApp, club.id, (await importSampleBook(testApp)).editionId)).id;
 });
-afterEach(() => testApp.close());
+afterEach(async () => await testApp.close());
 
 describe("the moderators' pages are linked from the club", () => {
   const links = () => [`href="/clubs/${clubId}/moderation"`, `href="/clubs/${clubId}/readings/${readingId}/edition"`, `href="/clubs/${clubId}/orphans"`];

@@ -1,7 +1,7 @@
 /** The book a club reads: choosing it, its schedule, chapter pages and each member's progress. */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readings, scheduleEntries } from '../../../db/schema';
+import { readings, scheduleEntries, users } from '../../../db/schema';
 import { createClubRow, setProgressRow, startReadingRow } from '../../helpers/fixtures';
 import { DAY, makeWorld, setTimeZone, storedProgress, textOf, type ClubWorld } from './world';
 
@@ -9,13 +9,13 @@ let world: ClubWorld;
 beforeAll(async () => {
   world = await makeWorld();
 });
-afterAll(() => world.close());
+afterAll(async () => await world.close());
 
 const progressOf = (readingId: number, userId: number) => storedProgress(world, readingId, userId);
 
 describe('choosing the book', () => {
   test('a moderator picks an edition; the previous reading ends and stays browsable', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const page = await world.clients.moderator.get(`/clubs/${setup.clubId}/readings/new`);
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -24,7 +24,7 @@ describe('choosing the book', () => {
     const response = await world.clients.moderator.post(`/clubs/${setup.clubId}/readings`, { editionId: world.otherBook.editionId });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/clubs/${setup.clubId}?done=book`);
-    const rows = world.testApp.db.select().from(readings).where(eq(readings.clubId, setup.clubId)).all();
+    const rows = (await world.testApp.db.select().from(readings).where(eq(readings.clubId, setup.clubId)));
     expect(rows).toHaveLength(2);
     const old = rows.find((row) => row.id === setup.readingId)!;
     expect(old.endedAt).toBe(world.testApp.clock.now);
@@ -46,27 +46,27 @@ describe('choosing the book', () => {
   });
 
   test('picking the book already being read changes nothing', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.owner.post(`/clubs/${setup.clubId}/readings`, { editionId: world.book.editionId })).status).toBe(303);
-    expect(world.testApp.db.select().from(readings).where(eq(readings.clubId, setup.clubId)).all()).toHaveLength(1);
+    expect((await world.testApp.db.select().from(readings).where(eq(readings.clubId, setup.clubId)))).toHaveLength(1);
   });
 
   test.each([{ editionId: '999999' }, { editionId: 'x' }, {}])('an edition that does not exist is refused (422): %o', async (fields) => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const response = await world.clients.owner.post(`/clubs/${setup.clubId}/readings`, fields);
     expect(response.status).toBe(422);
     expect(textOf(await response.text())).toContain('Choose a book from the library.');
-    expect(world.testApp.db.select().from(readings).where(eq(readings.clubId, setup.clubId)).all()).toHaveLength(1);
+    expect((await world.testApp.db.select().from(readings).where(eq(readings.clubId, setup.clubId)))).toHaveLength(1);
   });
 
   test('members cannot pick the book', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.member.get(`/clubs/${setup.clubId}/readings/new`)).status).toBe(403);
     expect((await world.clients.member.post(`/clubs/${setup.clubId}/readings`, { editionId: world.otherBook.editionId })).status).toBe(403);
   });
 
   test('a club without a book invites moderators to choose one or upload one', async () => {
-    const club = createClubRow(world.testApp, { ownerId: world.ids.owner, name: 'Bookless' });
+    const club = await createClubRow(world.testApp, { ownerId: world.ids.owner, name: 'Bookless' });
     const html = await (await world.clients.owner.get(`/clubs/${club.id}`)).text();
     expect(textOf(html)).toContain('No book chosen yet.');
     expect(html).toContain(`/clubs/${club.id}/readings/new`);
@@ -79,8 +79,8 @@ describe('choosing the book', () => {
 
 describe('the schedule', () => {
   test('a moderator sets a run of chapters, a week apart, in their own time zone', async () => {
-    const setup = world.makeClub({ schedule: false });
-    setTimeZone(world.testApp, world.ids.moderator, 'Asia/Seoul');
+    const setup = await world.makeClub({ schedule: false });
+    await setTimeZone(world.testApp, world.ids.moderator, 'Asia/Seoul');
     try {
       const response = await world.clients.moderator.post(`/clubs/${setup.clubId}/readings/${setup.readingId}/schedule`, {
         action: 'set',
@@ -91,7 +91,7 @@ describe('the schedule', () => {
       });
       expect(response.status).toBe(303);
       expect(response.headers.get('location')).toBe(`/clubs/${setup.clubId}/readings/${setup.readingId}/schedule?saved=1`);
-      const entries = world.testApp.db.select().from(scheduleEntries).where(eq(scheduleEntries.readingId, setup.readingId)).all();
+      const entries = (await world.testApp.db.select().from(scheduleEntries).where(eq(scheduleEntries.readingId, setup.readingId)));
       expect(new Map(entries.map((e) => [e.chapterId, e.opensAt]))).toEqual(
         new Map([
           [setup.chapterIds[1], Date.UTC(2026, 10, 20, 10)],
@@ -108,12 +108,12 @@ describe('the schedule', () => {
       expect(page).toContain('Asia/Seoul');
       expect(page).toMatch(/November 20, 2026.*7:00\s?PM/);
     } finally {
-      setTimeZone(world.testApp, world.ids.moderator, null);
+      await setTimeZone(world.testApp, world.ids.moderator, null);
     }
   });
 
   test('after dating the first chapters, the form offers the ones after them, a step later', async () => {
-    const setup = world.makeClub({ schedule: false });
+    const setup = await world.makeClub({ schedule: false });
     const url = `/clubs/${setup.clubId}/readings/${setup.readingId}/schedule`;
     expect((await world.clients.moderator.post(url, { action: 'set', fromOrdinal: 1, toOrdinal: 2, opensAt: '2026-11-20T19:00', everyDays: 3 })).status).toBe(303);
     const html = await (await world.clients.moderator.get(`${url}?saved=1`)).text();
@@ -122,14 +122,14 @@ describe('the schedule', () => {
   });
 
   test('one date for one chapter, then clearing it opens it again', async () => {
-    const setup = world.makeClub({ schedule: false });
+    const setup = await world.makeClub({ schedule: false });
     const url = `/clubs/${setup.clubId}/readings/${setup.readingId}/schedule`;
     expect((await world.clients.owner.post(url, { action: 'set', fromOrdinal: 1, toOrdinal: 1, opensAt: '2030-01-01T00:00' })).status).toBe(303);
-    expect(world.testApp.db.select().from(scheduleEntries).where(eq(scheduleEntries.readingId, setup.readingId)).all()).toHaveLength(1);
+    expect((await world.testApp.db.select().from(scheduleEntries).where(eq(scheduleEntries.readingId, setup.readingId)))).toHaveLength(1);
     expect((await world.clients.member.get(`/clubs/${setup.clubId}/chapters/1`)).status).toBe(200);
     expect(await (await world.clients.member.get(`/clubs/${setup.clubId}/chapters/1`)).text()).not.toContain('Paragraph 1 of chapter 1');
     expect((await world.clients.owner.post(url, { action: 'clear', fromOrdinal: 1, toOrdinal: 3 })).status).toBe(303);
-    expect(world.testApp.db.select().from(scheduleEntries).where(eq(scheduleEntries.readingId, setup.readingId)).all()).toHaveLength(0);
+    expect((await world.testApp.db.select().from(scheduleEntries).where(eq(scheduleEntries.readingId, setup.readingId)))).toHaveLength(0);
     expect(await (await world.clients.member.get(`/clubs/${setup.clubId}/chapters/1`)).text()).toContain('Paragraph 1 of chapter 1');
   });
 
@@ -145,18 +145,18 @@ describe('the schedule', () => {
     [{ everyDays: -1 }, 'Use a whole number of days from 0 to 365.'],
     [{ action: 'explode' }, 'Choose whether to set or remove dates.'],
   ])('refuses %o (422, translated, input kept, nothing written)', async (override, message) => {
-    const setup = world.makeClub({ schedule: false });
+    const setup = await world.makeClub({ schedule: false });
     const fields = { action: 'set', fromOrdinal: 1, toOrdinal: 2, opensAt: '2026-12-01T18:30', everyDays: 3, ...override };
     const response = await world.clients.owner.post(`/clubs/${setup.clubId}/readings/${setup.readingId}/schedule`, fields);
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(textOf(html)).toContain(message);
     if (!('opensAt' in override)) expect(html).toContain('value="2026-12-01T18:30"');
-    expect(world.testApp.db.select().from(scheduleEntries).where(eq(scheduleEntries.readingId, setup.readingId)).all()).toHaveLength(0);
+    expect((await world.testApp.db.select().from(scheduleEntries).where(eq(scheduleEntries.readingId, setup.readingId)))).toHaveLength(0);
   });
 
   test('members cannot see or set the schedule editor; another club’s reading is a 404', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.member.get(`/clubs/${setup.clubId}/readings/${setup.readingId}/schedule`)).status).toBe(403);
     expect((await world.clients.member.post(`/clubs/${setup.clubId}/readings/${setup.readingId}/schedule`, { action: 'clear', fromOrdinal: 1, toOrdinal: 3 })).status).toBe(403);
     expect((await world.clients.owner.get(`/clubs/${setup.clubId}/readings/${setup.rival.readingId}/schedule`)).status).toBe(404);
@@ -164,21 +164,21 @@ describe('the schedule', () => {
   });
 
   test('the club home shows where the club is and when the next chapter opens, in the reader’s zone and language', async () => {
-    const setup = world.makeClub();
-    setTimeZone(world.testApp, world.ids.member, 'Asia/Seoul');
+    const setup = await world.makeClub();
+    await setTimeZone(world.testApp, world.ids.member, 'Asia/Seoul');
     try {
       const english = textOf(await (await world.clients.member.get(`/clubs/${setup.clubId}`)).text());
       expect(english).toContain('Open now: up to “Chapter 2. The second evening” (2 of 3 chapters).');
       // The clock starts at 2026-11-01 09:00 UTC; chapter 3 opens a day later: 18:00 in Seoul.
       expect(english).toMatch(/Next: “Chapter 3\. The third evening” opens on November 2, 2026.*6:00\s?PM/);
       world.clients.member.acceptLanguage = 'ko';
-      world.testApp.sqlite.prepare("update users set locale = 'ko' where id = ?").run(world.ids.member);
+      await world.testApp.db.update(users).set({ locale: 'ko' }).where(eq(users.id, world.ids.member));
       const korean = textOf(await (await world.clients.member.get(`/clubs/${setup.clubId}`)).text());
       expect(korean).toContain('지금 「Chapter 2. The second evening」까지 열려 있어요(전체 3개 장 중 2개).');
       expect(korean).toMatch(/다음: 「Chapter 3\. The third evening」, 2026년 11월 2일 18:00에 열려요/);
     } finally {
-      setTimeZone(world.testApp, world.ids.member, null);
-      world.testApp.sqlite.prepare('update users set locale = null where id = ?').run(world.ids.member);
+      await setTimeZone(world.testApp, world.ids.member, null);
+      await world.testApp.db.update(users).set({ locale: null }).where(eq(users.id, world.ids.member));
       world.clients.member.acceptLanguage = undefined;
     }
   });
@@ -186,7 +186,7 @@ describe('the schedule', () => {
 
 describe('chapter pages', () => {
   test('before its date a member sees the title and the date, not the text; a normal 200 page', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const response = await world.clients.member.get(`/clubs/${setup.clubId}/chapters/3`);
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -197,14 +197,14 @@ describe('chapter pages', () => {
   });
 
   test('moderators see a closed chapter’s text, with a note on when members get it', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const html = await (await world.clients.moderator.get(`/clubs/${setup.clubId}/chapters/3`)).text();
     expect(html).toContain('Paragraph 1 of chapter 3');
     expect(textOf(html)).toMatch(/Members can read this chapter from November 2, 2026/);
   });
 
   test('once the date passes, members read it', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     world.testApp.clock.advance(DAY);
     try {
       expect(await (await world.clients.member.get(`/clubs/${setup.clubId}/chapters/3`)).text()).toContain('Paragraph 1 of chapter 3');
@@ -214,8 +214,8 @@ describe('chapter pages', () => {
   });
 
   test('the page carries the book’s language, prev/next, the reader’s progress and the progress script', async () => {
-    const setup = world.makeClub();
-    setProgressRow(world.testApp, setup.readingId, world.ids.member, 10);
+    const setup = await world.makeClub();
+    await setProgressRow(world.testApp, setup.readingId, world.ids.member, 10);
     const html = await (await world.clients.member.get(`/clubs/${setup.clubId}/chapters/2`)).text();
     expect(html).toContain('<main id="main" lang="en">');
     expect(html).toContain(`href="/clubs/${setup.clubId}/chapters/1" rel="prev"`);
@@ -232,7 +232,7 @@ describe('chapter pages', () => {
   });
 
   test('visitors of a public club read open chapters without any progress controls', async () => {
-    const setup = world.makeClub({ visibility: 'public' });
+    const setup = await world.makeClub({ visibility: 'public' });
     const html = await (await world.clients.visitor.get(`/clubs/${setup.clubId}/chapters/1`)).text();
     expect(html).toContain('Paragraph 1 of chapter 1');
     expect(html).not.toContain('progress-here');
@@ -241,13 +241,13 @@ describe('chapter pages', () => {
   });
 
   test.each(['0', '4', 'abc', '1.5', '-1'])('chapter %s does not exist: 404', async (ordinal) => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.member.get(`/clubs/${setup.clubId}/chapters/${ordinal}`)).status).toBe(404);
   });
 
   test('the book page lists chapters with dates and the reader’s progress in each', async () => {
-    const setup = world.makeClub();
-    setProgressRow(world.testApp, setup.readingId, world.ids.member, 10);
+    const setup = await world.makeClub();
+    await setProgressRow(world.testApp, setup.readingId, world.ids.member, 10);
     const html = await (await world.clients.member.get(`/clubs/${setup.clubId}/readings/${setup.readingId}`)).text();
     const text = textOf(html);
     expect(text).toContain('Continue: Chapter 2. The second evening');
@@ -262,27 +262,27 @@ describe('reading progress', () => {
   const url = (setup: { clubId: number; readingId: number }) => `/clubs/${setup.clubId}/readings/${setup.readingId}/progress`;
 
   test('reports only move forward', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const first = await world.clients.member.post(url(setup), { position: 5 });
     expect(first.status).toBe(303);
     expect(first.headers.get('location')).toBe(`/clubs/${setup.clubId}/chapters/1#p-5`);
-    expect(progressOf(setup.readingId, world.ids.member)).toBe(5);
+    expect(await progressOf(setup.readingId, world.ids.member)).toBe(5);
     await world.clients.member.post(url(setup), { position: 3 });
-    expect(progressOf(setup.readingId, world.ids.member)).toBe(5);
+    expect(await progressOf(setup.readingId, world.ids.member)).toBe(5);
     await world.clients.member.post(url(setup), { position: 9, mode: 'forward' });
-    expect(progressOf(setup.readingId, world.ids.member)).toBe(9);
+    expect(await progressOf(setup.readingId, world.ids.member)).toBe(9);
   });
 
   test('a deliberate set may go backwards', async () => {
-    const setup = world.makeClub();
-    setProgressRow(world.testApp, setup.readingId, world.ids.member, 12);
+    const setup = await world.makeClub();
+    await setProgressRow(world.testApp, setup.readingId, world.ids.member, 12);
     const response = await world.clients.member.post(url(setup), { position: 4, mode: 'set' });
     expect(response.status).toBe(303);
-    expect(progressOf(setup.readingId, world.ids.member)).toBe(4);
+    expect(await progressOf(setup.readingId, world.ids.member)).toBe(4);
   });
 
   test('htmx / script reports get the refreshed progress box', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const response = await world.clients.member.htmx(url(setup), { method: 'POST', fields: { position: 10, chapter: 2 } });
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -298,49 +298,49 @@ describe('reading progress', () => {
     [{ position: 5, mode: 'sideways' }, 'That paragraph is not part of this book.'],
     [{ position: 16 }, 'That chapter is not open yet.'],
   ])('refuses %o (422)', async (fields, message) => {
-    const setup = world.makeClub();
-    setProgressRow(world.testApp, setup.readingId, world.ids.member, 3);
+    const setup = await world.makeClub();
+    await setProgressRow(world.testApp, setup.readingId, world.ids.member, 3);
     const response = await world.clients.member.post(url(setup), fields);
     expect(response.status).toBe(422);
     expect(textOf(await response.text())).toContain(message);
-    expect(progressOf(setup.readingId, world.ids.member)).toBe(3);
+    expect(await progressOf(setup.readingId, world.ids.member)).toBe(3);
   });
 
   test('a position from another edition does not belong to this reading', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     // The other book has 2 chapters × 7 = 14 positions; 14 exists there and here, 21 only here.
-    const club = createClubRow(world.testApp, { ownerId: world.ids.owner, name: 'Short book club' });
-    const reading = startReadingRow(world.testApp, club.id, world.otherBook.editionId);
+    const club = await createClubRow(world.testApp, { ownerId: world.ids.owner, name: 'Short book club' });
+    const reading = await startReadingRow(world.testApp, club.id, world.otherBook.editionId);
     expect((await world.clients.owner.post(`/clubs/${club.id}/readings/${reading.id}/progress`, { position: 21 })).status).toBe(422);
     void setup;
   });
 
   test('moderators may record progress in a chapter that is not open to members yet', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     expect((await world.clients.moderator.post(url(setup), { position: 16 })).status).toBe(303);
-    expect(progressOf(setup.readingId, world.ids.moderator)).toBe(16);
+    expect(await progressOf(setup.readingId, world.ids.moderator)).toBe(16);
   });
 
   test('members only: visitors are sent to sign in, outsiders refused, private clubs hidden', async () => {
-    const publicSetup = world.makeClub({ visibility: 'public' });
+    const publicSetup = await world.makeClub({ visibility: 'public' });
     expect((await world.clients.outsider.post(url(publicSetup), { position: 3 })).status).toBe(403);
     const visitor = await world.clients.visitor.post(url(publicSetup), { position: 3 });
     expect(visitor.status).toBe(303);
     expect(visitor.headers.get('location')).toMatch(/^\/login\?next=/);
-    const privateSetup = world.makeClub();
+    const privateSetup = await world.makeClub();
     expect((await world.clients.outsider.post(url(privateSetup), { position: 3 })).status).toBe(404);
     expect((await world.clients.visitor.post(url(privateSetup), { position: 3 })).status).toBe(404);
   });
 
   test('another club’s reading id under this club’s URL is a 404', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     const response = await world.clients.owner.post(`/clubs/${setup.clubId}/readings/${setup.rival.readingId}/progress`, { position: 1 });
     expect(response.status).toBe(404);
-    expect(progressOf(setup.rival.readingId, world.ids.owner)).toBe(0);
+    expect(await progressOf(setup.rival.readingId, world.ids.owner)).toBe(0);
   });
 
   test('the reader’s progress appears on the club home for the others', async () => {
-    const setup = world.makeClub();
+    const setup = await world.makeClub();
     await world.clients.member.post(url(setup), { position: 14 });
     const html = await (await world.clients.owner.get(`/clubs/${setup.clubId}`)).text();
     expect(html).toMatch(new RegExp(`id="member-progress-${world.ids.member}"[\\s\\S]*?value="66"`));

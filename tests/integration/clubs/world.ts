@@ -11,6 +11,7 @@
  * Sample book positions: chapter 1 is positions 1–7, chapter 2 is 8–14, chapter 3 is 15–21.
  */
 import { and, eq } from 'drizzle-orm';
+import { first } from '../../../db/connection';
 import { invitations, memberships, readingProgress, users } from '../../../db/schema';
 import { newInvitationToken } from '../../../src/clubs/invitation-token';
 import type { RateLimitRule } from '../../../src/http/rate-limit';
@@ -22,12 +23,12 @@ export type Who = (typeof WHO)[number];
 
 export interface ClubWorld {
   testApp: TestApp;
-  book: ReturnType<typeof importSampleBook>;
-  otherBook: ReturnType<typeof importSampleBook>;
+  book: Awaited<ReturnType<typeof importSampleBook>>;
+  otherBook: Awaited<ReturnType<typeof importSampleBook>>;
   clients: Record<Who | 'extra' | 'rival' | 'bee', Client>;
   ids: Record<'owner' | 'moderator' | 'member' | 'outsider' | 'extra' | 'rival' | 'bee', number>;
-  makeClub(options?: { visibility?: 'private' | 'public'; schedule?: boolean }): ClubSetup;
-  close(): void;
+  makeClub(options?: { visibility?: 'private' | 'public'; schedule?: boolean }): Promise<ClubSetup>;
+  close(): Promise<void>;
 }
 
 export interface ClubSetup {
@@ -44,24 +45,24 @@ export interface ClubSetup {
 export const DAY = 86_400_000;
 
 export async function makeWorld(options: { rateLimits?: Record<string, RateLimitRule> } = {}): Promise<ClubWorld> {
-  const testApp = makeTestApp({ rateLimits: options.rateLimits ?? { postingPerUser: { limit: 10_000, windowMs: 60_000 } } });
+  const testApp = await makeTestApp({ rateLimits: options.rateLimits ?? { postingPerUser: { limit: 10_000, windowMs: 60_000 } } });
   const names = ['owner', 'moderator', 'member', 'outsider', 'extra', 'rival', 'bee'] as const;
   const clients = {} as ClubWorld['clients'];
   for (const name of names) clients[name] = await signUp(testApp, name, { displayName: name[0]!.toUpperCase() + name.slice(1) });
   clients.visitor = new Client(testApp);
-  const ids = Object.fromEntries(names.map((name) => [name, userIdOf(testApp, name)])) as ClubWorld['ids'];
-  const book = importSampleBook(testApp);
-  const otherBook = importSampleBook(testApp, { title: 'The Other Book', chapters: 2 });
+  const ids = {} as ClubWorld['ids'];
+  for (const name of names) ids[name] = await userIdOf(testApp, name);
+  const book = await importSampleBook(testApp);
+  const otherBook = await importSampleBook(testApp, { title: 'The Other Book', chapters: 2 });
   let counter = 0;
 
-  function invitation(clubId: number, createdBy: number) {
+  async function invitation(clubId: number, createdBy: number) {
     const { token, tokenHash } = newInvitationToken();
-    const row = testApp.db
+    const [row] = await testApp.db
       .insert(invitations)
       .values({ clubId, tokenHash, role: 'member', maxUses: 5, expiresAt: testApp.clock.now + 7 * DAY, createdBy, createdAt: testApp.clock.now })
-      .returning()
-      .get();
-    return { invitationId: row.id, token };
+      .returning();
+    return { invitationId: row!.id, token };
   }
 
   return {
@@ -70,23 +71,24 @@ export async function makeWorld(options: { rateLimits?: Record<string, RateLimit
     otherBook,
     clients,
     ids,
-    makeClub({ visibility = 'private', schedule = true } = {}) {
+    async makeClub({ visibility = 'private', schedule = true } = {}) {
       counter += 1;
-      const club = createClubRow(testApp, { ownerId: ids.owner, visibility, name: `Club A${counter}` });
-      addMemberRow(testApp, club.id, ids.moderator, 'moderator');
-      addMemberRow(testApp, club.id, ids.member);
-      addMemberRow(testApp, club.id, ids.extra);
-      const reading = startReadingRow(testApp, club.id, book.editionId);
-      if (schedule) scheduleChapterRow(testApp, reading.id, book.chapters[2]!.id, testApp.clock.now + DAY);
-      const rivalClub = createClubRow(testApp, { ownerId: ids.rival, visibility, name: `Club B${counter}` });
-      addMemberRow(testApp, rivalClub.id, ids.bee);
-      const rivalReading = startReadingRow(testApp, rivalClub.id, otherBook.editionId);
-      const rivalInvitation = invitation(rivalClub.id, ids.rival);
+      const club = await createClubRow(testApp, { ownerId: ids.owner, visibility, name: `Club A${counter}` });
+      await addMemberRow(testApp, club.id, ids.moderator, 'moderator');
+      await addMemberRow(testApp, club.id, ids.member);
+      await addMemberRow(testApp, club.id, ids.extra);
+      const reading = await startReadingRow(testApp, club.id, book.editionId);
+      if (schedule) await scheduleChapterRow(testApp, reading.id, book.chapters[2]!.id, testApp.clock.now + DAY);
+      const rivalClub = await createClubRow(testApp, { ownerId: ids.rival, visibility, name: `Club B${counter}` });
+      await addMemberRow(testApp, rivalClub.id, ids.bee);
+      const rivalReading = await startReadingRow(testApp, rivalClub.id, otherBook.editionId);
+      const rivalInvitation = await invitation(rivalClub.id, ids.rival);
+      const own = await invitation(club.id, ids.owner);
       return {
         clubId: club.id,
         readingId: reading.id,
         chapterIds: book.chapters.map((chapter) => chapter.id),
-        ...invitation(club.id, ids.owner),
+        ...own,
         rival: { clubId: rivalClub.id, readingId: rivalReading.id, ...rivalInvitation },
       };
     },
@@ -95,18 +97,18 @@ export async function makeWorld(options: { rateLimits?: Record<string, RateLimit
 }
 
 /** A member's stored reading progress (0 when none). */
-export function storedProgress(world: Pick<ClubWorld, 'testApp'>, readingId: number, userId: number): number {
-  return (
-    world.testApp.db
+export async function storedProgress(world: Pick<ClubWorld, 'testApp'>, readingId: number, userId: number): Promise<number> {
+  const row = first(
+    await world.testApp.db
       .select({ position: readingProgress.position })
       .from(readingProgress)
-      .where(and(eq(readingProgress.readingId, readingId), eq(readingProgress.userId, userId)))
-      .get()?.position ?? 0
+      .where(and(eq(readingProgress.readingId, readingId), eq(readingProgress.userId, userId))),
   );
+  return row?.position ?? 0;
 }
 
-export function setTimeZone(testApp: TestApp, userId: number, timeZone: string | null) {
-  testApp.db.update(users).set({ timeZone }).where(eq(users.id, userId)).run();
+export async function setTimeZone(testApp: TestApp, userId: number, timeZone: string | null): Promise<void> {
+  await testApp.db.update(users).set({ timeZone }).where(eq(users.id, userId));
 }
 
 /** Text of a page with tags removed and whitespace collapsed, for readable assertions. */
@@ -122,10 +124,12 @@ export function textOf(html: string): string {
 }
 
 /** A member's role in a club, or undefined when they are not a member. */
-export function roleIn(world: ClubWorld, clubId: number, userId: number) {
-  return world.testApp.db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.clubId, clubId), eq(memberships.userId, userId)))
-    .get()?.role;
+export async function roleIn(world: ClubWorld, clubId: number, userId: number) {
+  const row = first(
+    await world.testApp.db
+      .select({ role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.clubId, clubId), eq(memberships.userId, userId))),
+  );
+  return row?.role;
 }

@@ -3,6 +3,9 @@
  * `npm run restore -- FILE` into a fresh data path that a fresh server then serves. Restore
  * refuses what it must not put in place: a damaged file, another version's schema, a file that
  * is not ours, and a target a server has open.
+ *
+ * SQLite's own behaviour (its online backup, its files and journals): these tests open the
+ * files with better-sqlite3 directly, and run on SQLite only.
  */
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';

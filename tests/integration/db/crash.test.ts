@@ -3,6 +3,9 @@
  * killed with SIGKILL in the middle of them, twice; each time it is started again on the same
  * file. Every post it answered with success must be there, exactly as posted, nothing may be
  * half-written, and `PRAGMA integrity_check` must say ok.
+ *
+ * SQLite's own durability (the WAL across kill -9): the file is checked with better-sqlite3
+ * directly, on SQLite only.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';

@@ -9,7 +9,7 @@ import { EXPORT_ACTIONS, exportCan } from '../../../src/exports/policy';
 import { accessFor } from '../../../src/clubs/access';
 import { createClubRow, importSampleBook, startReadingRow } from '../../helpers/fixtures';
 import { makeRoom, type AnnotationRoom } from '../annotations/room';
-import { createPoll } from '../polls/room';
+import { createPoll, optionIdsOf } from '../polls/room';
 import { postComment } from './world';
 
 let room: AnnotationRoom;
@@ -44,9 +44,9 @@ describe('the annotated edition over HTTP', () => {
 
   it('answers by role: owner and moderator have it, a member is refused, others and other clubs’ ids are 404', async () => {
     room = await makeRoom();
-    const otherOwnerClub = createClubRow(room.testApp, { ownerId: room.ids.outsider, name: 'Other' });
-    const otherBook = importSampleBook(room.testApp, { title: 'Other book' });
-    const otherReading = startReadingRow(room.testApp, otherOwnerClub.id, otherBook.editionId);
+    const otherOwnerClub = await createClubRow(room.testApp, { ownerId: room.ids.outsider, name: 'Other' });
+    const otherBook = await importSampleBook(room.testApp, { title: 'Other book' });
+    const otherReading = await startReadingRow(room.testApp, otherOwnerClub.id, otherBook.editionId);
     for (const rest of ['', '/print', '/download.md']) {
       expect((await room.owner.get(path(room.clubId, rest))).status, `owner ${rest}`).toBe(200);
       expect((await room.moderator.get(path(room.clubId, rest))).status, `moderator ${rest}`).toBe(200);
@@ -66,7 +66,7 @@ describe('the annotated edition over HTTP', () => {
 
   it('holds the visible discussion only, names or stable numbers, and poll results where visible', async () => {
     room = await makeRoom();
-    for (const who of ['alice', 'bob', 'owner', 'moderator'] as const) room.setProgress(who, 21);
+    for (const who of ['alice', 'bob', 'owner', 'moderator'] as const) await room.setProgress(who, 21);
     const aliceRoot = await postComment(room, room.alice, { chapter: 1, paragraph: 2, passage: '등불 하나가', body: 'Alice on the lamp, hi @' + room.usernames.bob });
     await postComment(room, room.bob, { chapter: 1, paragraph: 2, parentId: aliceRoot, body: 'Bob answers' });
     await postComment(room, room.alice, { chapter: 1, paragraph: 3, body: 'Alice private note', visibility: 'private' });
@@ -74,12 +74,12 @@ describe('the annotated edition over HTTP', () => {
     expect((await room.moderator.post(`/clubs/${room.clubId}/comments/${hidden}/moderate`, { action: 'hide', reason: 'off topic' })).status).toBe(303);
     await postComment(room, room.bob, { chapter: 2, paragraph: 2, body: 'Bob in chapter 2' });
 
-    const optionIds = (pollId: number) => (room.testApp.sqlite.prepare('select id from poll_options where poll_id = ? order by ordinal').all(pollId) as { id: number }[]).map((row) => row.id);
+    const optionIds = (pollId: number) => optionIdsOf({ app: room.testApp }, pollId);
     const openPoll = await createPoll(room.moderator, room.clubId, { target: `chapter:${room.chapters[0]!.id}`, question: 'Always visible?', resultsVisibility: 'always' });
     const closedPoll = await createPoll(room.moderator, room.clubId, { target: `chapter:${room.chapters[0]!.id}`, question: 'Hidden until close?', resultsVisibility: 'after_close' });
-    const [first] = optionIds(openPoll);
+    const [first] = await optionIds(openPoll);
     expect((await room.alice.post(`/clubs/${room.clubId}/polls/${openPoll}/vote`, { choice: first! })).status).toBe(303);
-    const [second] = optionIds(closedPoll);
+    const [second] = await optionIds(closedPoll);
     expect((await room.alice.post(`/clubs/${room.clubId}/polls/${closedPoll}/vote`, { choice: second! })).status).toBe(303);
 
     const named = await (await room.moderator.get(path(room.clubId, '/print', '?chapter=1&names=names'))).text();

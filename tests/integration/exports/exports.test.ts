@@ -31,8 +31,8 @@ function itemsOf(doc: Doc): Record<string, unknown>[] {
 describe('exporting my annotations', () => {
   it('writes JSON-LD whose every annotation passes the schema, with my private notes and none of anyone else', async () => {
     room = await makeRoom();
-    room.setProgress('alice', 21);
-    room.setProgress('bob', 21);
+    await room.setProgress('alice', 21);
+    await room.setProgress('bob', 21);
     const bobs = await postComment(room, room.bob, { chapter: 2, paragraph: 2, passage: '등불 하나가', body: 'Bob’s secret thought' });
     await postComment(room, room.bob, { chapter: 2, paragraph: 3, body: 'Bob private', visibility: 'private' });
     const passage = await postComment(room, room.alice, { chapter: 1, paragraph: 2, passage: '등불 하나가 바람에', body: '바람이 **좋아요**' });
@@ -66,8 +66,8 @@ describe('exporting my annotations', () => {
 
   it('quotes book text of a reply only while the gate lets me see its root', async () => {
     room = await makeRoom();
-    room.setProgress('alice', 7);
-    room.setProgress('bob', 21);
+    await room.setProgress('alice', 7);
+    await room.setProgress('bob', 21);
     const chapter3 = room.chapters[2]!;
     const bobs = await postComment(room, room.bob, { chapter: 3, paragraph: 4, passage: 'Nobody spoke', body: 'ending talk' });
     expect((await room.alice.post(`/clubs/${room.clubId}/reveal/${chapter3.id}`, {})).status).toBe(303);
@@ -89,7 +89,7 @@ describe('exporting my annotations', () => {
 
   it('Markdown is one file per book (a zip for several), CSV is formula-safe with a BOM, both in UTF-8', async () => {
     room = await makeRoom();
-    room.setProgress('alice', 21);
+    await room.setProgress('alice', 21);
     await postComment(room, room.alice, { chapter: 1, paragraph: 2, passage: '등불 하나가', body: '=HYPERLINK("http://evil.example","등불")' });
     await postComment(room, room.alice, { chapter: 2, paragraph: 5, body: '@SUM(A1:A9) 두 번째' });
     const md = await room.alice.get(`/account/annotations/export.md?club=${room.clubId}`);
@@ -109,11 +109,12 @@ describe('exporting my annotations', () => {
     expect(body).not.toMatch(/(^|,)[=+@-]/m);
 
     // A second club reading another book: "everything" becomes a zip with one file per book.
-    const other = createClubRow(room.testApp, { ownerId: room.ids.alice, name: '두 번째 모임', language: 'ko' });
+    const other = await createClubRow(room.testApp, { ownerId: room.ids.alice, name: '두 번째 모임', language: 'ko' });
     const { importSampleBook } = await import('../../helpers/fixtures');
-    const book = importSampleBook(room.testApp, { title: '소나기' });
-    startReadingRow(room.testApp, other.id, book.editionId);
-    const otherParagraph = room.testApp.db.select().from((await import('../../../db/schema')).paragraphs).where(eq((await import('../../../db/schema')).paragraphs.editionId, book.editionId)).all()[1]!;
+    const book = await importSampleBook(room.testApp, { title: '소나기' });
+    await startReadingRow(room.testApp, other.id, book.editionId);
+    const { paragraphs } = await import('../../../db/schema');
+    const otherParagraph = (await room.testApp.db.select().from(paragraphs).where(eq(paragraphs.editionId, book.editionId)).orderBy(paragraphs.position))[1]!;
     const posted = await room.alice.post(`/clubs/${other.id}/comments`, { paragraph_id: otherParagraph.id, body: '한국어 메모' });
     expect(posted.status).toBe(303);
     const zip = await room.alice.get('/account/annotations/export.md');
@@ -128,10 +129,9 @@ describe('exporting my annotations', () => {
   it('pages a large collection: page N by URL, prev/next, 404 past the end; every page valid', async () => {
     room = await makeRoom();
     const paragraph = room.paragraphs(1)[1]!;
-    const insert = room.testApp.db.insert(comments);
-    for (let i = 0; i < 150; i++) {
-      insert.values({ clubId: room.clubId, readingId: room.readingId, chapterId: room.chapters[0]!.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, authorId: room.ids.alice, body: `note ${i}`, visibility: 'private', createdAt: room.testApp.clock.now + i }).run();
-    }
+    await room.testApp.db.insert(comments).values(
+      Array.from({ length: 150 }, (_, i) => ({ clubId: room.clubId, readingId: room.readingId, chapterId: room.chapters[0]!.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, authorId: room.ids.alice, body: `note ${i}`, visibility: 'private' as const, createdAt: room.testApp.clock.now + i })),
+    );
     const { doc } = await jsonld(room.alice, `?club=${room.clubId}`);
     expect(doc).toMatchObject({ total: 150, last: `http://localhost:3000/account/annotations/export.jsonld?club=${room.clubId}&page=2` });
     expect(itemsOf(doc)).toHaveLength(100);
@@ -158,21 +158,21 @@ describe('exporting my annotations', () => {
 describe('importing a Web Annotation file', () => {
   it('round trip: my export imported onto the same book in another club re-anchors every note as a private note', async () => {
     room = await makeRoom();
-    room.setProgress('alice', 21);
+    await room.setProgress('alice', 21);
     await postComment(room, room.alice, { chapter: 1, paragraph: 2, passage: '등불 하나가 바람에', body: '첫 메모' });
     await postComment(room, room.alice, { chapter: 2, paragraph: 4, passage: 'Nobody spoke', body: 'second' });
     await postComment(room, room.alice, { chapter: 3, paragraph: 7, body: 'whole paragraph', visibility: 'private' });
     const { doc } = await jsonld(room.alice, `?club=${room.clubId}`);
 
-    const second = createClubRow(room.testApp, { ownerId: room.ids.owner, name: 'Second' });
-    addMemberRow(room.testApp, second.id, room.ids.alice);
-    const reading = startReadingRow(room.testApp, second.id, room.editionId);
+    const second = await createClubRow(room.testApp, { ownerId: room.ids.owner, name: 'Second' });
+    await addMemberRow(room.testApp, second.id, room.ids.alice);
+    const reading = await startReadingRow(room.testApp, second.id, room.editionId);
     const response = await uploadAnnotations(room.alice, reading.id, doc);
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('3 of 3 annotations became private notes');
-    const original = room.testApp.db.select().from(comments).where(eq(comments.readingId, room.readingId)).orderBy(comments.id).all();
-    const imported = room.testApp.db.select().from(comments).where(eq(comments.readingId, reading.id)).orderBy(comments.id).all();
+    const original = (await room.testApp.db.select().from(comments).where(eq(comments.readingId, room.readingId)).orderBy(comments.id));
+    const imported = (await room.testApp.db.select().from(comments).where(eq(comments.readingId, reading.id)).orderBy(comments.id));
     expect(imported.map((c) => [c.paragraphId, c.passageStart, c.passageEnd, c.passageExact, c.passagePrefix, c.passageSuffix, c.body, c.anchorPosition])).toEqual(
       original.map((c) => [c.paragraphId, c.passageStart, c.passageEnd, c.passageExact, c.passagePrefix, c.passageSuffix, c.body, c.anchorPosition]),
     );
@@ -182,7 +182,7 @@ describe('importing a Web Annotation file', () => {
     const again = await (await uploadAnnotations(room.alice, reading.id, doc)).text();
     expect(again).toContain('0 of 3 annotations');
     expect(again.match(/You already have this note there/g)).toHaveLength(3);
-    expect(room.testApp.db.select().from(comments).where(eq(comments.readingId, reading.id)).all()).toHaveLength(3);
+    expect((await room.testApp.db.select().from(comments).where(eq(comments.readingId, reading.id)))).toHaveLength(3);
   });
 
   it('lists what did not match, with the reason, and imports the rest in one go', async () => {
@@ -205,7 +205,7 @@ describe('importing a Web Annotation file', () => {
     expect(html).toContain('a sentence this book never had in it at all');
     expect(html).toContain('A reply to someone');
     expect(html).toContain('No quoted passage');
-    const rows = room.testApp.db.select().from(comments).where(eq(comments.authorId, room.ids.alice)).all();
+    const rows = (await room.testApp.db.select().from(comments).where(eq(comments.authorId, room.ids.alice)));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ paragraphId: room.paragraphs(1)[2]!.id, passageExact: 'the keepers climbed the hill at dusk, and 등불', visibility: 'private', body: 'found' });
   });
@@ -224,16 +224,16 @@ describe('importing a Web Annotation file', () => {
     // The outsider is no member: the club's reading is no choice of theirs.
     const outsider = await uploadAnnotations(room.outsider, room.readingId, []);
     expect(outsider.status).toBe(422);
-    expect(room.testApp.db.select().from(comments).all()).toHaveLength(0);
+    expect((await room.testApp.db.select().from(comments))).toHaveLength(0);
   });
 
   it('a member muted in the club imports nothing there (as when writing a note by hand)', async () => {
     room = await makeRoom();
-    room.testApp.db.insert(clubMutes).values({ clubId: room.clubId, userId: room.ids.alice, until: room.testApp.clock.now + 3_600_000, reason: 'cool off', createdAt: room.testApp.clock.now }).run();
+    await room.testApp.db.insert(clubMutes).values({ clubId: room.clubId, userId: room.ids.alice, until: room.testApp.clock.now + 3_600_000, reason: 'cool off', createdAt: room.testApp.clock.now });
     const doc = [{ type: 'Annotation', bodyValue: 'note', target: { source: 'x:y', selector: { type: 'TextQuoteSelector', exact: 'the keepers climbed the hill at dusk, and 등불', prefix: 'Paragraph 2 of chapter 1: ' } } }];
     const response = await uploadAnnotations(room.alice, room.readingId, doc);
     expect([403, 429]).toContain(response.status);
-    expect(room.testApp.db.select().from(comments).all()).toHaveLength(0);
+    expect((await room.testApp.db.select().from(comments))).toHaveLength(0);
     // The same by hand is refused the same way.
     const byHand = await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: room.paragraphs(1)[2]!.id, body: 'note', visibility: 'private' });
     expect(byHand.status).toBe(response.status);
@@ -242,15 +242,16 @@ describe('importing a Web Annotation file', () => {
   it('an RTL book and a Japanese book export and import in UTF-8 with their text intact', async () => {
     room = await makeRoom();
     const { importBook } = await import('../../../src/books/store');
-    const book = importBook(room.testApp, {
+    const book = await importBook(room.testApp, {
       bytes: new TextEncoder().encode(['---', 'title: 猫と月', 'lang: ja', '---', '', '# 第一章', '', '吾輩は猫である。名前はまだ無い。', '', 'שלום עולם, זה טקסט בעברית.', ''].join('\n')),
       filename: 'neko.md',
       now: room.testApp.clock.now,
     });
-    room.testApp.db.update(editions).set({ direction: 'rtl' }).where(eq(editions.id, book.editionId)).run();
-    const club = createClubRow(room.testApp, { ownerId: room.ids.alice, name: '猫クラブ', language: 'ja' });
-    const reading = startReadingRow(room.testApp, club.id, book.editionId);
-    const paragraphs = room.testApp.sqlite.prepare('select id, text from paragraphs where edition_id = ? order by position').all(book.editionId) as { id: number; text: string }[];
+    await room.testApp.db.update(editions).set({ direction: 'rtl' }).where(eq(editions.id, book.editionId));
+    const club = await createClubRow(room.testApp, { ownerId: room.ids.alice, name: '猫クラブ', language: 'ja' });
+    const reading = await startReadingRow(room.testApp, club.id, book.editionId);
+    const { paragraphs: paragraphTable } = await import('../../../db/schema');
+    const paragraphs = await room.testApp.db.select({ id: paragraphTable.id, text: paragraphTable.text }).from(paragraphTable).where(eq(paragraphTable.editionId, book.editionId)).orderBy(paragraphTable.position);
     const neko = paragraphs.find((p) => p.text.startsWith('吾輩'))!;
     const hebrew = paragraphs.find((p) => p.text.startsWith('שלום'))!;
     expect((await room.alice.post(`/clubs/${club.id}/comments`, { paragraph_id: neko.id, body: '名前のない猫', passage_start: 0, passage_end: 7, passage_exact: '吾輩は猫である' })).status).toBe(303);
@@ -263,8 +264,8 @@ describe('importing a Web Annotation file', () => {
     expect(md).toContain('> 吾輩は猫である');
     expect(md).toContain('> שלום עולם, זה טקסט בעברית.');
 
-    const again = createClubRow(room.testApp, { ownerId: room.ids.alice, name: 'again' });
-    const second = startReadingRow(room.testApp, again.id, book.editionId);
+    const again = await createClubRow(room.testApp, { ownerId: room.ids.alice, name: 'again' });
+    const second = await startReadingRow(room.testApp, again.id, book.editionId);
     const imported = await (await uploadAnnotations(room.alice, second.id, doc)).text();
     expect(imported).toContain('2 of 2 annotations');
     void reading;

@@ -2,6 +2,8 @@
  * Helpers for the exports tests: posting comments as a reader would (through the form), and
  * reading a download.
  */
+import { sql } from 'drizzle-orm';
+import { comments } from '../../../db/schema';
 import { selectorFor } from '../../../src/annotations/selectors';
 import type { Client } from '../../helpers/app';
 import type { AnnotationRoom } from '../annotations/room';
@@ -26,8 +28,8 @@ export async function postComment(
   if (response.status !== 303) throw new Error(`comment failed with ${response.status}: ${await response.text()}`);
   const id = /#c-(\d+)$/.exec(response.headers.get('location') ?? '')?.[1];
   if (id) return Number(id);
-  const row = room.testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number };
-  return row.id;
+  const [row] = await room.testApp.db.select({ id: sql<number>`max(${comments.id})`.mapWith(Number) }).from(comments);
+  return row!.id;
 }
 
 /** Uploads a Web Annotation document to the import form. */

@@ -8,19 +8,21 @@ import { makeTestApp, signUp, type TestApp } from '../../helpers/app';
 import { addMemberRow, createClubRow, importSampleBook, paragraphsOf, setProgressRow, startReadingRow, userIdOf } from '../../helpers/fixtures';
 
 let testApp: TestApp;
-afterEach(() => testApp?.close());
+afterEach(async () => {
+  await testApp?.close();
+});
 
 async function room(staleMs: number) {
-  testApp = makeTestApp({ config: { pageCacheStaleMs: staleMs } });
+  testApp = await makeTestApp({ config: { pageCacheStaleMs: staleMs } });
   const alice = await signUp(testApp, 'alice');
   const bob = await signUp(testApp, 'bob');
-  const book = importSampleBook(testApp);
-  const club = createClubRow(testApp, { ownerId: userIdOf(testApp, 'alice') });
-  addMemberRow(testApp, club.id, userIdOf(testApp, 'bob'));
-  const reading = startReadingRow(testApp, club.id, book.editionId);
+  const book = await importSampleBook(testApp);
+  const club = await createClubRow(testApp, { ownerId: await userIdOf(testApp, 'alice') });
+  await addMemberRow(testApp, club.id, await userIdOf(testApp, 'bob'));
+  const reading = await startReadingRow(testApp, club.id, book.editionId);
   const chapter = book.chapters.find((c) => c.kind === 'body')!;
-  for (const name of ['alice', 'bob']) setProgressRow(testApp, reading.id, userIdOf(testApp, name), chapter.lastPosition);
-  const paragraph = paragraphsOf(testApp, chapter.id).find((p) => p.kind === 'text')!;
+  for (const name of ['alice', 'bob']) await setProgressRow(testApp, reading.id, await userIdOf(testApp, name), chapter.lastPosition);
+  const paragraph = (await paragraphsOf(testApp, chapter.id)).find((p) => p.kind === 'text')!;
   const url = `/clubs/${club.id}/chapters/${chapter.ordinal}`;
   const comment = (client: typeof alice, body: string) =>
     client.post(`/clubs/${club.id}/comments`, { reading_id: reading.id, paragraph_id: paragraph.id, body, visibility: 'club' });
@@ -74,7 +76,7 @@ describe('the cached chapter page', () => {
   it('never serves a cached page to someone who lost access: removal is checked first', async () => {
     const { alice, bob, club, url } = await room(60_000);
     expect((await bob.get(url)).status).toBe(200);
-    expect((await alice.post(`/clubs/${club.id}/members/${userIdOf(testApp, 'bob')}/remove`)).status).toBe(303);
+    expect((await alice.post(`/clubs/${club.id}/members/${await userIdOf(testApp, 'bob')}/remove`)).status).toBe(303);
     expect((await bob.get(url)).status).toBe(404);
   });
 });

@@ -4,15 +4,21 @@
  */
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { count } from 'drizzle-orm';
+import { closeDatabase } from '../../../db/connection';
+import { users } from '../../../db/schema';
 import { Client, DEFAULT_PASSWORD, makeTestApp, ORIGIN, signIn, signUp, type TestApp } from '../../helpers/app';
 
 let testApp: TestApp;
-beforeEach(() => {
-  testApp = makeTestApp();
+beforeEach(async () => {
+  testApp = await makeTestApp();
 });
-afterEach(() => testApp.close());
+afterEach(async () => {
+  await testApp.close();
+});
 
-const userCount = () => (testApp.sqlite.prepare('select count(*) as n from users').get() as { n: number }).n;
+const usersIn = async (app: TestApp) => (await app.db.select({ n: count() }).from(users))[0]!.n;
+const userCount = () => usersIn(testApp);
 
 const REGISTRATION = { username: 'mallory', displayName: 'Mallory', password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD };
 
@@ -44,29 +50,29 @@ describe('same-origin check on state changes (CSRF)', () => {
       const response = await post(make, { 'sec-fetch-site': 'cross-site' });
       expect(response.status).toBe(403);
       expect(await response.text()).toContain('did not come from Marginalia itself');
-      expect(userCount()).toBe(0);
+      expect(await userCount()).toBe(0);
     });
 
     it('refuses Sec-Fetch-Site: same-site (a sibling subdomain) with 403', async () => {
       expect((await post(make, { 'sec-fetch-site': 'same-site', origin: 'http://evil.localhost:3000' })).status).toBe(403);
-      expect(userCount()).toBe(0);
+      expect(await userCount()).toBe(0);
     });
 
     it('refuses a foreign Origin without Sec-Fetch-Site with 403', async () => {
       expect((await post(make, { origin: 'https://evil.example' })).status).toBe(403);
       expect((await post(make, { origin: 'null' })).status).toBe(403);
       expect((await post(make, { origin: 'http://localhost:3001' })).status).toBe(403);
-      expect(userCount()).toBe(0);
+      expect(await userCount()).toBe(0);
     });
 
     it('refuses a request with neither header with 403', async () => {
       expect((await post(make, {})).status).toBe(403);
-      expect(userCount()).toBe(0);
+      expect(await userCount()).toBe(0);
     });
 
     it('refuses a cross-site request even when it claims our Origin', async () => {
       expect((await post(make, { 'sec-fetch-site': 'cross-site', origin: ORIGIN })).status).toBe(403);
-      expect(userCount()).toBe(0);
+      expect(await userCount()).toBe(0);
     });
 
     it('allows our own Origin without Sec-Fetch-Site, and Sec-Fetch-Site: same-origin', async () => {
@@ -84,7 +90,7 @@ describe('same-origin check on state changes (CSRF)', () => {
     const form = body as FormData;
     form.set('username', 'mallory2');
     expect((await testApp.app.request('/register', { method: 'POST', body: form, headers: { ...headers, 'sec-fetch-site': 'same-origin' } })).status).toBe(303);
-    expect(userCount()).toBe(2);
+    expect(await userCount()).toBe(2);
   });
 
   it('applies to sign-out, the language switch and every other method', async () => {
@@ -190,12 +196,12 @@ describe('rate limits', () => {
     const refused = await new Client(testApp, { ip }).post('/register', { ...REGISTRATION, username: 'reader6' });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(userCount()).toBe(5);
+    expect(await userCount()).toBe(5);
     await signUp(testApp, 'elsewhere', { ip: '203.0.113.51' });
 
     testApp.clock.advance(60 * 60_000);
     await signUp(testApp, 'reader6', { ip });
-    expect(userCount()).toBe(7);
+    expect(await userCount()).toBe(7);
   });
 
   it('answers 429 in the reader’s language', async () => {
@@ -300,11 +306,11 @@ describe('request body limit', () => {
     expect(html).toContain('lang="ko"');
     expect(html).toContain('너무 커요');
     expect(html).toContain('64 KB');
-    expect(userCount()).toBe(0);
+    expect(await userCount()).toBe(0);
   });
 
   it('refuses on the declared Content-Length alone, and for multipart bodies', async () => {
-    const small = makeTestApp({ config: { maxBodyBytes: 1024 } });
+    const small = await makeTestApp({ config: { maxBodyBytes: 1024 } });
     try {
       const declared = await small.app.request('/register', {
         method: 'POST',
@@ -319,13 +325,13 @@ describe('request body limit', () => {
       form.append('padding', 'y'.repeat(2048));
       const multipart = await small.app.request('/register', { method: 'POST', body: form, headers: { 'sec-fetch-site': 'same-origin' } });
       expect(multipart.status).toBe(413);
-      expect((small.sqlite.prepare('select count(*) as n from users').get() as { n: number }).n).toBe(0);
+      expect(await usersIn(small)).toBe(0);
 
       // Just under the limit is fine.
       const fits = await new Client(small).post('/register', REGISTRATION);
       expect(fits.status).toBe(303);
     } finally {
-      small.close();
+      await small.close();
     }
   });
 });
@@ -355,7 +361,7 @@ describe('error pages', () => {
 
   it('a 500 page is still rendered when the database is gone', async () => {
     const client = await signUp(testApp, 'minji');
-    testApp.sqlite.close();
+    await closeDatabase(testApp.db);
     const response = await client.get('/', { 'accept-language': 'ko' });
     expect(response.status).toBe(500);
     const html = await response.text();
@@ -365,9 +371,15 @@ describe('error pages', () => {
 
     const health = await testApp.app.request('/healthz');
     expect(health.status).toBe(503);
-    // Already closed: afterEach only removes the folder.
-    const dir = testApp.dir;
-    testApp = { ...testApp, close: () => rmSync(dir, { recursive: true, force: true }) };
+    // Already closed: afterEach has the folder left to remove (and, on PostgreSQL, the database to drop).
+    const { close, dir } = testApp;
+    testApp = {
+      ...testApp,
+      close: async () => {
+        await close().catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   });
 
   it('403 and 404 pages are translated', async () => {

@@ -1,6 +1,9 @@
 /**
  * The real entry point, as `npm start` runs it: creates the database folder, migrates, serves,
  * starts a second time on the same database, and exits cleanly on SIGTERM.
+ *
+ * On an SQLite file, under either suite (`spawnServer` never hands a `DATABASE_URL` on), since
+ * what it checks is the file: the folder made, WAL mode, the migrations applied once.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

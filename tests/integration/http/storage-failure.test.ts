@@ -5,14 +5,15 @@
  *
  * A full disk is SQLite's own page limit (`PRAGMA max_page_count` on the app's connection): it
  * answers SQLITE_FULL exactly as a full file system does. A read-only database is the same file
- * opened by a second app through a read-only connection (SQLITE_READONLY), as when the file or
- * its file system turned read-only under a running server.
+ * opened by a second app through a connection that refuses writes (`PRAGMA query_only`, which
+ * answers SQLITE_READONLY), as when the file or its file system turned read-only under a running
+ * server. Both are SQLite's own behaviour: these tests use the app's SQLite connection
+ * (`testApp.sqlite!`); the counts are read through the builder.
  */
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheStatements } from '../../../db/connection';
-import * as schema from '../../../db/schema';
+import { openDatabase } from '../../../db/connection';
+import { comments } from '../../../db/schema';
 import { createApp } from '../../../src/app';
 import { createRateLimiters } from '../../../src/http/rate-limit';
 import { storageFailure, writeIfPossible } from '../../../src/http/storage-errors';
@@ -24,21 +25,23 @@ const DAY = 24 * 60 * 60 * 1000;
 let room: AnnotationRoom;
 beforeEach(async () => {
   room = await makeRoom({ rateLimits: { postingPerUser: { limit: 100_000, windowMs: 60_000 } } });
-  room.setProgress('alice', 100);
-  room.setProgress('bob', 100);
+  await room.setProgress('alice', 100);
+  await room.setProgress('bob', 100);
 });
-afterEach(() => room.testApp.close());
+afterEach(async () => {
+  await room.testApp.close();
+});
 
-const commentCount = () => (room.testApp.sqlite.prepare('select count(*) as n from comments').get() as { n: number }).n;
-const commentsWithBody = (body: string) => (room.testApp.sqlite.prepare('select count(*) as n from comments where body = ?').get(body) as { n: number }).n;
+const commentCount = async () => (await room.testApp.db.select({ n: count() }).from(comments))[0]!.n;
+const commentsWithBody = async (body: string) => (await room.testApp.db.select({ n: count() }).from(comments).where(eq(comments.body, body)))[0]!.n;
 
-function post(client: Client, body: string, paragraph = 2) {
-  return client.post(`/clubs/${room.clubId}/comments`, { reading_id: room.readingId, paragraph_id: room.paragraphs(1)[paragraph]!.id, body });
+async function post(client: Client, body: string, paragraph = 2) {
+  return client.post(`/clubs/${room.clubId}/comments`, { reading_id: room.readingId, paragraph_id: (await room.paragraphs(1))[paragraph]!.id, body });
 }
 
 /** The pages a reader reads, each expected to answer 200. */
 async function expectReadsWork(client: Client) {
-  const paths = ['/', '/clubs', `/clubs/${room.clubId}`, `/clubs/${room.clubId}/chapters/1`, `/clubs/${room.clubId}/paragraphs/${room.paragraphs(1)[2]!.id}/comments`, '/library', '/account'];
+  const paths = ['/', '/clubs', `/clubs/${room.clubId}`, `/clubs/${room.clubId}/chapters/1`, `/clubs/${room.clubId}/paragraphs/${(await room.paragraphs(1))[2]!.id}/comments`, '/library', '/account'];
   for (const path of paths) expect((await client.get(path)).status, path).toBe(200);
 }
 
@@ -47,8 +50,9 @@ describe('a full disk', () => {
     room.alice.acceptLanguage = 'ko';
     room.bob.acceptLanguage = 'en';
     // Room for what is there now and not a page more.
-    const pages = room.testApp.sqlite.pragma('page_count', { simple: true }) as number;
-    room.testApp.sqlite.pragma(`max_page_count = ${pages}`);
+    const sqlite = room.testApp.sqlite!; // SQLite's page limit: see the file comment
+    const pages = sqlite.pragma('page_count', { simple: true }) as number;
+    sqlite.pragma(`max_page_count = ${pages}`);
 
     let saved = 0;
     let refused: Response | undefined;
@@ -68,25 +72,25 @@ describe('a full disk', () => {
     expect(page).toContain('<html lang="ko">');
     expect(page).toContain('지금은 저장할 수 없어요');
     expect(page).toContain('아무것도 저장되지 않았어요');
-    expect(commentsWithBody(refusedBody)).toBe(0);
-    expect(commentCount()).toBe(saved);
+    expect(await commentsWithBody(refusedBody)).toBe(0);
+    expect(await commentCount()).toBe(saved);
 
     // The same refusal in English, and as an htmx fragment.
     const english = await post(room.bob, 'x'.repeat(9000));
     expect(english.status).toBe(503);
     expect(await english.text()).toContain('We could not save that right now');
-    const fragment = await room.bob.htmx(`/clubs/${room.clubId}/comments`, { method: 'POST', fields: { reading_id: room.readingId, paragraph_id: room.paragraphs(1)[3]!.id, body: 'y'.repeat(9000) } });
+    const fragment = await room.bob.htmx(`/clubs/${room.clubId}/comments`, { method: 'POST', fields: { reading_id: room.readingId, paragraph_id: (await room.paragraphs(1))[3]!.id, body: 'y'.repeat(9000) } });
     expect(fragment.status).toBe(503);
     expect(await fragment.text()).toMatch(/^<p class="flash flash-error" role="alert">We could not save that right now.*Nothing was saved/);
 
     await expectReadsWork(room.alice);
     await expectReadsWork(room.bob);
-    expect(integrityCheck(room.testApp.sqlite)).toEqual(['ok']);
+    expect(integrityCheck(sqlite)).toEqual(['ok']);
     const logged = room.testApp.logs.filter((line) => String(line.message).startsWith('storage full'));
     expect(logged.length).toBeGreaterThanOrEqual(3);
 
     // When space comes back, posting works again.
-    room.testApp.sqlite.pragma('max_page_count = 1073741823');
+    sqlite.pragma('max_page_count = 1073741823');
     expect((await post(room.alice, 'space again')).status).toBe(303);
   });
 });
@@ -94,12 +98,22 @@ describe('a full disk', () => {
 describe('a read-only database', () => {
   let readOnly: TestApp;
   beforeEach(() => {
-    const sqlite = new Database(room.testApp.config.databasePath, { readonly: true, fileMustExist: true });
-    cacheStatements(sqlite);
-    const app = createApp({ db: drizzle(sqlite, { schema }), sqlite, config: room.testApp.config, clock: () => room.testApp.clock.now, rateLimiters: createRateLimiters(), log: (line) => room.testApp.logs.push(line) });
-    readOnly = { ...room.testApp, app, sqlite, close: () => sqlite.close() };
+    const { db, sqlite } = openDatabase(room.testApp.config.databasePath, { migrate: false });
+    sqlite.pragma('query_only = ON'); // every write now fails with SQLITE_READONLY
+    const app = createApp({ db, config: room.testApp.config, clock: () => room.testApp.clock.now, rateLimiters: createRateLimiters(), log: (line) => room.testApp.logs.push(line) });
+    readOnly = {
+      ...room.testApp,
+      app,
+      db,
+      sqlite,
+      close: async () => {
+        sqlite.close();
+      },
+    };
   });
-  afterEach(() => readOnly.close());
+  afterEach(async () => {
+    await readOnly.close();
+  });
 
   /** `client`'s cookies, sent to the read-only app. */
   const through = (client: Client, acceptLanguage?: string) => {
@@ -109,7 +123,7 @@ describe('a read-only database', () => {
   };
 
   it('refuses every kind of write with the 503 page and keeps every read working, sessions due for renewal included', async () => {
-    const before = commentCount();
+    const before = await commentCount();
     const alice = through(room.alice, 'ko');
     const refused = await post(alice, '읽기 전용일 때 쓴 댓글');
     expect(refused.status).toBe(503);
@@ -124,7 +138,7 @@ describe('a read-only database', () => {
       expect(response.status, path).toBe(503);
       expect(await response.text()).toContain('Nothing was saved');
     }
-    expect(commentCount()).toBe(before);
+    expect(await commentCount()).toBe(before);
 
     // A day later every session is due for renewal, which is a write: reading still works.
     room.testApp.clock.advance(2 * DAY);
@@ -143,29 +157,43 @@ describe('a read-only database', () => {
 });
 
 describe('storageFailure', () => {
-  it('names the SQLite errors that mean storage refused a write, through Drizzle’s wrapping, and nothing else', () => {
-    const sqliteError = (code: string) => Object.assign(new Error(code), { code });
-    expect(storageFailure(sqliteError('SQLITE_FULL'))).toBe('full');
-    expect(storageFailure(sqliteError('SQLITE_READONLY'))).toBe('read-only');
-    expect(storageFailure(sqliteError('SQLITE_READONLY_DBMOVED'))).toBe('read-only');
-    expect(storageFailure(sqliteError('SQLITE_IOERR_WRITE'))).toBe('io');
-    expect(storageFailure(sqliteError('SQLITE_IOERR_FSYNC'))).toBe('io');
-    expect(storageFailure(sqliteError('SQLITE_BUSY'))).toBe('busy');
-    expect(storageFailure(sqliteError('SQLITE_BUSY_SNAPSHOT'))).toBe('busy');
-    expect(storageFailure(new Error('Failed query: insert …', { cause: sqliteError('SQLITE_FULL') }))).toBe('full');
-    for (const other of [sqliteError('SQLITE_CONSTRAINT_UNIQUE'), sqliteError('SQLITE_FULLY_MADE_UP'), new Error('plain'), null, undefined, 'SQLITE_FULL']) {
+  it('names the errors that mean storage refused a write, through Drizzle’s wrapping, and nothing else', async () => {
+    const errorWithCode = (code: string) => Object.assign(new Error(code), { code });
+    expect(storageFailure(errorWithCode('SQLITE_FULL'))).toBe('full');
+    expect(storageFailure(errorWithCode('SQLITE_READONLY'))).toBe('read-only');
+    expect(storageFailure(errorWithCode('SQLITE_READONLY_DBMOVED'))).toBe('read-only');
+    expect(storageFailure(errorWithCode('SQLITE_IOERR_WRITE'))).toBe('io');
+    expect(storageFailure(errorWithCode('SQLITE_IOERR_FSYNC'))).toBe('io');
+    expect(storageFailure(errorWithCode('SQLITE_BUSY'))).toBe('busy');
+    expect(storageFailure(errorWithCode('SQLITE_BUSY_SNAPSHOT'))).toBe('busy');
+    expect(storageFailure(new Error('Failed query: insert …', { cause: errorWithCode('SQLITE_FULL') }))).toBe('full');
+    for (const other of [errorWithCode('SQLITE_CONSTRAINT_UNIQUE'), errorWithCode('SQLITE_FULLY_MADE_UP'), new Error('plain'), null, undefined, 'SQLITE_FULL']) {
       expect(storageFailure(other)).toBeNull();
     }
-    expect(writeIfPossible(() => undefined)).toBe(true);
+    // PostgreSQL's SQLSTATE codes (and node's, when it cannot be reached), through the same wrapping.
+    expect(storageFailure(errorWithCode('53100'))).toBe('full'); // disk_full
+    expect(storageFailure(new Error('Failed query: insert …', { cause: errorWithCode('25006') }))).toBe('read-only'); // read_only_sql_transaction
+    expect(storageFailure(errorWithCode('58030'))).toBe('io'); // io_error
+    expect(storageFailure(errorWithCode('55P03'))).toBe('busy'); // lock_not_available
+    expect(storageFailure(errorWithCode('ECONNREFUSED'))).toBe('busy');
+    for (const other of [errorWithCode('23505'), errorWithCode('40001'), errorWithCode('42P01')]) expect(storageFailure(other)).toBeNull(); // unique, serialization, undefined table
+    expect(await writeIfPossible(async () => undefined)).toBe(true);
     expect(
-      writeIfPossible(() => {
-        throw sqliteError('SQLITE_READONLY');
+      await writeIfPossible(() => {
+        throw errorWithCode('SQLITE_READONLY');
       }),
     ).toBe(false);
-    expect(() =>
-      writeIfPossible(() => {
-        throw sqliteError('SQLITE_CONSTRAINT');
+    // A write that fails after an await (as every database write now does) is refused the same way.
+    expect(
+      await writeIfPossible(async () => {
+        await Promise.resolve();
+        throw errorWithCode('SQLITE_READONLY');
       }),
-    ).toThrow('SQLITE_CONSTRAINT');
+    ).toBe(false);
+    await expect(
+      writeIfPossible(async () => {
+        throw errorWithCode('SQLITE_CONSTRAINT');
+      }),
+    ).rejects.toThrow('SQLITE_CONSTRAINT');
   });
 });

@@ -2,14 +2,18 @@
  * Which language a reader gets: their account setting, then the language switch's cookie, then
  * Accept-Language, then English. Pages carry `lang` and every string comes from the catalogue.
  */
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { users } from '../../../db/schema';
 import { Client, makeTestApp, signUp, type TestApp } from '../../helpers/app';
 
 let testApp: TestApp;
-beforeEach(() => {
-  testApp = makeTestApp();
+beforeEach(async () => {
+  testApp = await makeTestApp();
 });
-afterEach(() => testApp.close());
+afterEach(async () => {
+  await testApp.close();
+});
 
 const KOREAN_INTRO = '한 권의 책을 장마다 함께 읽고';
 const ENGLISH_INTRO = 'Read one book together, chapter by chapter';
@@ -19,8 +23,7 @@ async function home(client: Client) {
   return { response, html: await response.text() };
 }
 
-const localeOf = (username: string) =>
-  (testApp.sqlite.prepare('select locale from users where username_key = ?').get(username) as { locale: string | null }).locale;
+const localeOf = async (username: string) => (await testApp.db.select({ locale: users.locale }).from(users).where(eq(users.usernameKey, username)))[0]?.locale;
 
 describe('choosing the language', () => {
   it.each([
@@ -83,7 +86,7 @@ describe('choosing the language', () => {
   it('the switch, signed in, saves the choice on the account for every device', async () => {
     const client = await signUp(testApp, 'minji', { acceptLanguage: 'en-US' });
     await client.post('/locale', { locale: 'ko', next: '/' });
-    expect(localeOf('minji')).toBe('ko');
+    expect(await localeOf('minji')).toBe('ko');
 
     const otherDevice = new Client(testApp, { acceptLanguage: 'en-US' });
     await otherDevice.post('/login', { username: 'minji', password: 'correct horse battery' });

@@ -7,7 +7,10 @@
  * Room (the sample book: chapters of a heading + 6 paragraphs; chapter 2 = positions 8–14):
  * Bob and the moderator have read everything, the owner and Alice only up to position 9.
  */
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/connection';
+import { meetingSessions, memberships } from '../../../db/schema';
 import type { Client } from '../../helpers/app';
 import { makeRoom, type AnnotationRoom } from '../annotations/room';
 import { createPoll, optionIdsOf } from '../polls/room';
@@ -19,15 +22,15 @@ let base: string;
 const chapter2 = () => room.chapters[1]!;
 const para = (ordinalInChapter: number) => room.paragraphs(2)[ordinalInChapter]!; // [0] is the heading
 const club = (path = '') => `/clubs/${room.clubId}${path}`;
-const running = () => room.testApp.sqlite.prepare('select * from meeting_sessions where club_id = ? and ended_at is null').get(room.clubId) as { id: number } | undefined;
+const running = async () => (await room.testApp.db.select().from(meetingSessions).where(and(eq(meetingSessions.clubId, room.clubId), isNull(meetingSessions.endedAt))))[0];
 
 beforeAll(async () => {
   room = await makeRoom();
   other = await makeRoom({ testApp: room.testApp });
-  room.setProgress('bob', 21);
-  room.setProgress('moderator', 21);
-  room.setProgress('owner', 21);
-  room.setProgress('alice', 9);
+  await room.setProgress('bob', 21);
+  await room.setProgress('moderator', 21);
+  await room.setProgress('owner', 21);
+  await room.setProgress('alice', 9);
   ({ base } = await listen(room.testApp));
 });
 
@@ -40,13 +43,13 @@ describe('who may run a meeting', () => {
     expect((await start(room.alice)).status).toBe(403);
     expect((await start(room.outsider)).status).toBe(404);
     expect((await start(room.visitor)).status).toBe(404);
-    expect(running()).toBeUndefined();
+    expect(await running()).toBeUndefined();
   });
 
   it("another club's reading or chapter is 404, exactly as a missing one", async () => {
     expect((await start(room.moderator, room.clubId, other.readingId)).status).toBe(404);
     expect((await start(room.moderator, room.clubId, 999_999)).status).toBe(404);
-    expect(running()).toBeUndefined();
+    expect(await running()).toBeUndefined();
   });
 
   it('a moderator starts one meeting; a second is refused (422) until it ends', async () => {
@@ -59,13 +62,13 @@ describe('who may run a meeting', () => {
   });
 
   it("spotlight and end: members 403, a meeting id of another club 404, a target outside the chapter 422", async () => {
-    const meeting = running()!;
+    const meeting = (await running())!;
     expect((await room.alice.post(club(`/meeting-mode/${meeting.id}/spotlight`), { paragraph_id: para(2).id })).status).toBe(403);
     expect((await room.alice.post(club(`/meeting-mode/${meeting.id}/end`), {})).status).toBe(403);
     expect((await room.outsider.post(club(`/meeting-mode/${meeting.id}/end`), {})).status).toBe(404);
     // The other club's meeting, through this club's path (and this club's meeting through the other's).
     expect((await other.moderator.post(`/clubs/${other.clubId}/meeting-mode`, { reading_id: other.readingId, chapter_id: other.chapters[1]!.id })).status).toBe(303);
-    const theirs = (room.testApp.sqlite.prepare('select id from meeting_sessions where club_id = ?').get(other.clubId) as { id: number }).id;
+    const theirs = (await room.testApp.db.select({ id: meetingSessions.id }).from(meetingSessions).where(eq(meetingSessions.clubId, other.clubId)))[0]!.id;
     expect((await room.moderator.post(club(`/meeting-mode/${theirs}/spotlight`), { paragraph_id: para(2).id })).status).toBe(404);
     expect((await room.moderator.post(club(`/meeting-mode/${theirs}/end`), {})).status).toBe(404);
     expect((await other.moderator.post(`/clubs/${other.clubId}/meeting-mode/${meeting.id}/end`, {})).status).toBe(404);
@@ -98,7 +101,7 @@ describe('the banner follows each reader', () => {
     alice = await openStream(base, path, room.alice);
     for (const reader of [bob, alice]) await reader.waitFor((m) => m.event === 'live:open');
     const counts = [bob.messages.length, alice.messages.length];
-    const meeting = running()!;
+    const meeting = (await running())!;
     // Paragraph 5 of chapter 2 = position 12: Bob has read it, Alice (9) has not.
     expect((await room.moderator.post(club(`/meeting-mode/${meeting.id}/spotlight`), { paragraph_id: para(5).id })).status).toBe(303);
     const forBob = await bob.waitFor((m) => bob.messages.indexOf(m) >= counts[0]! && partialFor(m, '#meeting-banner') !== null);
@@ -117,9 +120,9 @@ describe('the banner follows each reader', () => {
   it("a thread spotlight never carries the thread's text, and stays ahead for the reader behind", async () => {
     const posted = await room.bob.post(club('/comments'), { reading_id: room.readingId, paragraph_id: para(5).id, body: 'THREAD-SECRET about the lamp' });
     expect(posted.status).toBe(303);
-    const rootId = (room.testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number }).id;
+    const rootId = (await rows<{ id: number }>(room.testApp.db, sql`select max(id) as id from comments`))[0]!.id;
     const counts = [bob.messages.length, alice.messages.length];
-    const meeting = running()!;
+    const meeting = (await running())!;
     expect((await room.moderator.post(club(`/meeting-mode/${meeting.id}/spotlight`), { comment_id: rootId })).status).toBe(303);
     const forBob = await bob.waitFor((m) => bob.messages.indexOf(m) >= counts[0]! && partialFor(m, '#meeting-banner') !== null);
     const forAlice = await alice.waitFor((m) => alice.messages.indexOf(m) >= counts[1]! && partialFor(m, '#meeting-banner') !== null);
@@ -131,11 +134,11 @@ describe('the banner follows each reader', () => {
 
   it('a poll opened and voted in during the meeting updates live and is part of the record; ending leaves the record on the club home', async () => {
     const pollId = await createPoll(room.moderator, room.clubId, { target: `chapter:${chapter2().id}`, resultsVisibility: 'always', option_1: 'Lamp', option_2: 'Moon' });
-    const [lamp] = optionIdsOf({ app: room.testApp } as never, pollId);
+    const [lamp] = await optionIdsOf({ app: room.testApp } as never, pollId);
     const count = bob.messages.length;
     expect((await room.alice.post(club(`/polls/${pollId}/vote`), { choice: lamp! })).status).toBeLessThan(400);
     await bob.waitFor((m) => bob.messages.indexOf(m) >= count && (partialFor(m, '#chapter-polls') ?? '').includes('poll-bars'));
-    const meeting = running()!;
+    const meeting = (await running())!;
     const before = bob.messages.length;
     expect((await room.moderator.post(club(`/meeting-mode/${meeting.id}/end`), {})).status).toBe(303);
     const ended = await bob.waitFor((m) => bob.messages.indexOf(m) >= before && partialFor(m, '#meeting-banner') !== null);
@@ -151,11 +154,11 @@ describe('the banner follows each reader', () => {
     expect(record).toContain(room.usernames.bob); // display names default to the username in the room
     expect(record).toContain(room.usernames.alice);
     // A member who hides their progress is counted, not named (as on the presence line).
-    room.testApp.sqlite.prepare('update memberships set progress_hidden = 1 where club_id = ? and user_id = ?').run(room.clubId, room.ids.alice);
+    await room.testApp.db.update(memberships).set({ progressHidden: true }).where(and(eq(memberships.clubId, room.clubId), eq(memberships.userId, room.ids.alice)));
     const hidden = /<li class="meeting-record"[\s\S]*?<\/li>/.exec(await (await room.owner.get(club())).text())![0];
     expect(hidden).not.toContain(room.usernames.alice);
     expect(hidden).toContain('and 1 other');
-    room.testApp.sqlite.prepare('update memberships set progress_hidden = 0 where club_id = ? and user_id = ?').run(room.clubId, room.ids.alice);
+    await room.testApp.db.update(memberships).set({ progressHidden: false }).where(and(eq(memberships.clubId, room.clubId), eq(memberships.userId, room.ids.alice)));
     expect(record).not.toContain('THREAD-SECRET');
     expect(home).not.toContain('id="meeting-banner"');
   });

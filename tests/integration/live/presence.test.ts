@@ -3,7 +3,9 @@
  * count once), named only when they have not hidden their progress, updated as streams come
  * and go.
  */
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { memberships } from '../../../db/schema';
 import { makeRoom, type AnnotationRoom } from '../annotations/room';
 import { listen, openStream, partialFor, type SseReader } from './sse';
 
@@ -13,8 +15,8 @@ const path = () => `/clubs/${room.clubId}/live/${room.readingId}/${room.chapters
 
 beforeAll(async () => {
   room = await makeRoom();
-  for (const who of ['owner', 'alice', 'bob'] as const) room.setProgress(who, 21);
-  room.testApp.sqlite.prepare('update memberships set progress_hidden = 1 where club_id = ? and user_id = ?').run(room.clubId, room.ids.alice);
+  for (const who of ['owner', 'alice', 'bob'] as const) await room.setProgress(who, 21);
+  await room.testApp.db.update(memberships).set({ progressHidden: true }).where(and(eq(memberships.clubId, room.clubId), eq(memberships.userId, room.ids.alice)));
   ({ base } = await listen(room.testApp));
 });
 

@@ -14,8 +14,11 @@ describe('shutdown with open streams', () => {
     // A public club, read signed out: sessions made under the test clock may be expired in real time.
     const room = await makeRoom({ visibility: 'public' });
     const databasePath = room.testApp.config.databasePath;
-    room.testApp.sqlite.close();
-    const server = await workspace.start(databasePath, { LIVE_UPDATES: 'true' });
+    // The server opens the same database: the test's own connection lets go of it first (SQLite's
+    // file; under PostgreSQL the server is pointed at the test's database by its URL).
+    room.testApp.sqlite?.close();
+    const databaseUrl = room.testApp.databaseUrl;
+    const server = await workspace.start(databasePath, { LIVE_UPDATES: 'true', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
     const path = `/clubs/${room.clubId}/live/${room.readingId}/${room.chapters[0]!.id}`;
     const streams = await Promise.all([openStream(server.url, path, null), openStream(server.url, path, null)]);
     expect(streams.map((s) => s.status)).toEqual([200, 200]);

@@ -7,7 +7,9 @@
  * Alice writes; Bob has read everything; the owner has read only the first paragraph of
  * chapter 2 (behind); the moderator has read everything.
  */
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/connection';
 import { makeTestApp, type Client } from '../../helpers/app';
 import { createClubRow, scheduleChapterRow, userIdOf } from '../../helpers/fixtures';
 import { makeRoom, type AnnotationRoom } from '../annotations/room';
@@ -23,10 +25,10 @@ const url = (path: string) => `/clubs/${room.clubId}${path}`;
 
 beforeAll(async () => {
   room = await makeRoom();
-  room.setProgress('bob', 21);
-  room.setProgress('moderator', 21);
-  room.setProgress('owner', 9);
-  room.setProgress('alice', 9);
+  await room.setProgress('bob', 21);
+  await room.setProgress('moderator', 21);
+  await room.setProgress('owner', 9);
+  await room.setProgress('alice', 9);
   ({ base } = await listen(room.testApp));
 });
 
@@ -38,12 +40,12 @@ async function open(client: Client | null, headers: Record<string, string> = {})
 }
 
 const withId = (m: SseMessage) => m.id !== null && m.event === '';
-const lastCommentId = () => (room.testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number }).id;
+const lastCommentId = async () => (await rows<{ id: number }>(room.testApp.db, sql`select max(id) as id from comments`))[0]!.id;
 
 async function post(client: Client, fields: Record<string, string | number>) {
   const response = await client.post(url('/comments'), { reading_id: room.readingId, ...fields });
   expect(response.status, await response.clone().text()).toBe(303);
-  return lastCommentId();
+  return await lastCommentId();
 }
 
 /** The next message with an id that each reader gets after `action`. */
@@ -61,10 +63,10 @@ describe('who may open a stream', () => {
     expect((await openStream(base, streamPath(), room.outsider)).status).toBe(404);
     expect((await openStream(base, streamPath(), null)).status).toBe(404);
     expect((await openStream(base, `/clubs/${room.clubId}/live/${room.readingId}/999999`, room.bob)).status).toBe(404);
-    const other = createClubRow(room.testApp, { ownerId: room.ids.bob, name: 'Elsewhere' });
+    const other = await createClubRow(room.testApp, { ownerId: room.ids.bob, name: 'Elsewhere' });
     expect((await openStream(base, `/clubs/${other.id}/live/${room.readingId}/${chapter2().id}`, room.bob)).status).toBe(404);
     const chapter3 = room.chapters[2]!;
-    scheduleChapterRow(room.testApp, room.readingId, chapter3.id, room.testApp.clock.now + 86_400_000);
+    await scheduleChapterRow(room.testApp, room.readingId, chapter3.id, room.testApp.clock.now + 86_400_000);
     expect((await openStream(base, `/clubs/${room.clubId}/live/${room.readingId}/${chapter3.id}`, room.bob)).status).toBe(404);
     const stream = await openStream(base, streamPath(), room.bob);
     expect(stream.status).toBe(200);
@@ -100,11 +102,11 @@ describe('each reader gets what they may see', () => {
   });
 
   it('a reply, an edit, a reaction, a moderator hide and a deletion follow the same gate', async () => {
-    const rootId = lastCommentId();
+    const rootId = await lastCommentId();
     let step: { got: SseMessage[] } = await nextFor([bob, owner], () => post(room.bob, { parent_id: rootId, body: "REPLY-SECRET yes" }));
     expect(step.got[0]!.data).toContain('REPLY-SECRET');
     expect(step.got[1]!.data).not.toContain('REPLY-SECRET');
-    const replyId = lastCommentId();
+    const replyId = await lastCommentId();
 
     step = await nextFor([bob, owner], () => room.alice.post(url(`/comments/${rootId}/edit`), { body: 'EDITED-SECRET the real ending' }));
     expect(step.got[0]!.data).toContain('EDITED-SECRET');
@@ -114,9 +116,9 @@ describe('each reader gets what they may see', () => {
     expect(step.got[0]!.data).toContain('EDITED-SECRET');
     expect(step.got[1]!.data).not.toContain('EDITED-SECRET');
 
-    room.setProgress('alice', 21);
+    await room.setProgress('alice', 21);
     step = await nextFor([bob, alice], () => room.moderator.post(url(`/comments/${replyId}/moderate`), { action: 'hide', reason: 'Please be kind' }));
-    room.setProgress('alice', 9);
+    await room.setProgress('alice', 9);
     expect(step.got[0]!.data).toContain('REPLY-SECRET'); // Bob wrote it: the author still sees a hidden comment
     expect(step.got[1]!.data).not.toContain('REPLY-SECRET');
     expect(step.got[1]!.data).toContain('Hidden by a moderator');
@@ -130,11 +132,11 @@ describe('each reader gets what they may see', () => {
     expect(got[0]!.data).toContain('EDITED-SECRET');
     expect(partialFor(got[0]!, `#margin-summary-${para12().id}`)).toContain('comment-count');
     expect(bob.messages.filter(withId).at(-1)!.data).not.toContain('margin-summary-' + room.paragraphs(2)[1]!.id); // not Bob's event
-    room.setProgress('owner', 9);
+    await room.setProgress('owner', 9);
   });
 
   it("a reader's own progress redraws only the paragraphs it passes, not the whole page", async () => {
-    room.setProgress('alice', 9);
+    await room.setProgress('alice', 9);
     const own = await open(room.alice);
     const { got } = await nextFor([own], () => room.alice.post(`/clubs/${room.clubId}/readings/${room.readingId}/progress`, { position: 11 }));
     const [, p9, p10, p11, p12] = room.paragraphs(2);
@@ -145,14 +147,14 @@ describe('each reader gets what they may see', () => {
     expect(got[0]!.data).not.toContain('#discussion');
     expect(got[0]!.data).not.toContain('#chapter-polls');
     own.close();
-    room.setProgress('alice', 9);
+    await room.setProgress('alice', 9);
   });
 
   it('poll results reach nobody before the poll says so, through the stream or the page', async () => {
     const counts = [bob, owner].map((r) => r.messages.length);
     const pollId = await createPoll(room.moderator, room.clubId, { target: `chapter:${chapter2().id}`, resultsVisibility: 'after_close', option_1: 'Lamp', option_2: 'Moon' });
     await bob.waitFor((m) => bob.messages.indexOf(m) >= counts[0]! && m.data.includes(`poll-${pollId}`));
-    const [lamp] = optionIdsOf({ app: room.testApp } as never, pollId);
+    const [lamp] = await optionIdsOf({ app: room.testApp } as never, pollId);
     // (The voter's own streams are not sent their own vote: their page swapped it from the answer.)
     const voted = await nextFor([owner, alice], () => room.bob.post(url(`/polls/${pollId}/vote`), { choice: lamp! }));
     for (const m of voted.got) {
@@ -167,7 +169,7 @@ describe('each reader gets what they may see', () => {
 
   it('after_vote: only the reader who voted gets the results', async () => {
     const pollId = await createPoll(room.moderator, room.clubId, { target: `chapter:${chapter2().id}`, resultsVisibility: 'after_vote', option_1: 'Sea', option_2: 'Hill' });
-    const [sea] = optionIdsOf({ app: room.testApp } as never, pollId);
+    const [sea] = await optionIdsOf({ app: room.testApp } as never, pollId);
     await bob.waitFor((m) => m.data.includes(`poll-${pollId}`)); // the poll opening, first
     const before = bob.messages.length;
     const { got } = await nextFor([owner], () => room.bob.post(url(`/polls/${pollId}/vote`), { choice: sea! }));
@@ -209,6 +211,38 @@ describe('one render per class of readers', () => {
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(response.headers.get('x-hono-already-sent')).toBeNull();
     abort.abort();
+  });
+});
+
+describe('order', () => {
+  it('events close together reach each stream in their order, each once, also while another stream opens', async () => {
+    const watcher = await open(room.bob);
+    const before = watcher.messages.length;
+    const bodies = ['ORDER-ONE', 'ORDER-TWO', 'ORDER-THREE', 'ORDER-FOUR'];
+    const first = await nextFor([watcher], () => post(room.alice, { chapter_id: chapter2().id, body: bodies[0]! }));
+    const seenId = first.got[0]!.id!;
+    // A stream opening meanwhile, from what a page had seen: its replay takes its turn among the club's drawings.
+    const opening = open(room.moderator, { 'last-event-id': seenId });
+    for (const body of bodies.slice(1)) await post(room.alice, { chapter_id: chapter2().id, body });
+    const late = await opening;
+    for (const [reader, from] of [
+      [watcher, before],
+      [late, 0],
+    ] as const) {
+      await reader.waitFor((m) => reader.messages.indexOf(m) >= from && withId(m) && m.data.includes('ORDER-FOUR'));
+      const drawn = reader.since(from).filter(withId);
+      const seqs = drawn.map((m) => Number(m.id!.split('-')[1]));
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      // The last drawing of the discussion is the newest: no older drawing arrived after it.
+      const last = drawn.filter((m) => m.data.includes('ORDER-')).at(-1)!;
+      for (const body of bodies) expect(last.data).toContain(body);
+    }
+    // The late stream was sent nothing its page had already seen.
+    const seenSeq = Number(seenId.split('-')[1]);
+    expect(late.messages.filter(withId).every((m) => Number(m.id!.split('-')[1]) > seenSeq)).toBe(true);
+    watcher.close();
+    late.close();
   });
 });
 
@@ -264,7 +298,7 @@ describe('reconnecting', () => {
 
 describe('caps', () => {
   it('refuses a sixth stream of one reader (429) and streams beyond the process maximum (503)', async () => {
-    const testApp = makeTestApp({ config: { liveStreamsPerMember: 2, liveStreamsMax: 3 } });
+    const testApp = await makeTestApp({ config: { liveStreamsPerMember: 2, liveStreamsMax: 3 } });
     const small = await makeRoom({ testApp, names: 'cap' });
     const { base: capBase } = await listen(testApp);
     const path = `/clubs/${small.clubId}/live/${small.readingId}/${small.chapters[0]!.id}`;
@@ -279,6 +313,6 @@ describe('caps', () => {
     await a[0]!.ended;
     await new Promise((r) => setTimeout(r, 100));
     expect((await openStream(capBase, path, small.owner)).status).toBe(200);
-    expect(userIdOf(testApp, 'alicecap')).toBeGreaterThan(0);
+    expect(await userIdOf(testApp, 'alicecap')).toBeGreaterThan(0);
   });
 });

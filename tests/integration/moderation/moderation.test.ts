@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { comments, moderationLog } from '../../../db/schema';
+import { books as booksTable, comments, moderationLog, readings } from '../../../db/schema';
 import { makeRoom, type AnnotationRoom } from '../annotations/room';
-import type { Client } from '../../helpers/app';
+import { makeTestApp, type Client } from '../../helpers/app';
 
 let room: AnnotationRoom;
 afterEach(() => room?.testApp.close());
@@ -11,15 +11,17 @@ async function post(client: Client, r: AnnotationRoom, body: string, paragraphOr
   const paragraph = r.paragraphs(1)[paragraphOrdinal - 1]!;
   const res = await client.post(`/clubs/${r.clubId}/comments`, { paragraph_id: paragraph.id, body });
   expect(res.status).toBe(303);
-  return r.testApp.db.select({ id: comments.id }).from(comments).where(eq(comments.body, body)).get()!.id;
+  const [row] = await r.testApp.db.select({ id: comments.id }).from(comments).where(eq(comments.body, body));
+  return row!.id;
 }
 
 const flag = (client: Client, r: AnnotationRoom, id: number, reason = 'rude', note = '') => client.post(`/clubs/${r.clubId}/comments/${id}/flag`, { reason, note });
-const log = (r: AnnotationRoom) => r.testApp.db.select().from(moderationLog).all();
+const log = (r: AnnotationRoom) => r.testApp.db.select().from(moderationLog).orderBy(moderationLog.id);
+const moderationOf = async (r: AnnotationRoom, id: number) => (await r.testApp.db.select({ moderation: comments.moderation }).from(comments).where(eq(comments.id, id)))[0]!.moderation;
 
 async function setup() {
   room = await makeRoom({ visibility: 'public' });
-  for (const who of ['owner', 'moderator', 'alice', 'bob'] as const) room.setProgress(who, 21);
+  for (const who of ['owner', 'moderator', 'alice', 'bob'] as const) await room.setProgress(who, 21);
   return room;
 }
 
@@ -33,9 +35,9 @@ describe('flags and the threshold', () => {
     expect((await flag(r.outsider, r, id)).status).toBe(404); // not a member: has read nothing, so the comment is not there for them
     expect((await flag(r.owner, r, id, 'other', '')).status).toBe(422); // "other" needs words
     await flag(r.owner, r, id, 'spam');
-    expect(r.testApp.db.select().from(comments).where(eq(comments.id, id)).get()!.moderation).toBeNull();
+    expect(await moderationOf(r, id)).toBeNull();
     await flag(r.moderator, r, id, 'off_topic');
-    expect(r.testApp.db.select().from(comments).where(eq(comments.id, id)).get()!.moderation).toBe('hidden');
+    expect(await moderationOf(r, id)).toBe('hidden');
 
     const paragraph = r.paragraphs(1)[1]!;
     const outputs = [
@@ -49,7 +51,7 @@ describe('flags and the threshold', () => {
       expect(res.status).toBe(200);
       expect(await res.text()).not.toContain('SECRETWORD');
     }
-    expect(log(r).filter((e) => e.action === 'flag_hidden')).toHaveLength(1);
+    expect((await log(r)).filter((e) => e.action === 'flag_hidden')).toHaveLength(1);
 
     // The queue shows it with the flags; the author is never told who flagged.
     const queue = await (await r.moderator.get(`/clubs/${r.clubId}/moderation?order=most`)).text();
@@ -60,7 +62,7 @@ describe('flags and the threshold', () => {
 
     const kept = await r.moderator.post(`/clubs/${r.clubId}/moderation/comments/${id}`, { decision: 'keep' });
     expect(kept.status).toBe(303);
-    expect(r.testApp.db.select().from(comments).where(eq(comments.id, id)).get()!.moderation).toBeNull();
+    expect(await moderationOf(r, id)).toBeNull();
     expect(await (await r.bob.get(`/clubs/${r.clubId}/paragraphs/${paragraph.id}/comments`)).text()).toContain('SECRETWORD');
     expect(await (await r.moderator.get(`/clubs/${r.clubId}/moderation`)).text()).not.toContain('SECRETWORD');
   });
@@ -71,7 +73,7 @@ describe('flags and the threshold', () => {
     expect((await r.moderator.post(`/clubs/${r.clubId}/moderation/settings`, { slow_mode_seconds: '0', flag_threshold: '99' })).status).toBe(422);
     const id = await post(r.alice, r, 'one flag is enough');
     await flag(r.bob, r, id, 'spoiler');
-    expect(r.testApp.db.select().from(comments).where(eq(comments.id, id)).get()!.moderation).toBe('hidden');
+    expect(await moderationOf(r, id)).toBe('hidden');
   });
 });
 
@@ -84,7 +86,7 @@ describe('queue decisions and the audit log', () => {
     await r.moderator.post(`/clubs/${r.clubId}/moderation/comments/${id}`, { decision: 'restore', reason: 'calmer now' });
     await r.moderator.post(`/clubs/${r.clubId}/moderation/comments/${id}`, { decision: 'warn', reason: 'be kind' });
     await r.moderator.post(`/clubs/${r.clubId}/moderation/comments/${id}`, { decision: 'delete', reason: 'spam after all' });
-    const entries = log(r);
+    const entries = await log(r);
     expect(entries.map((e) => e.action)).toEqual(['hidden', 'restored', 'warned', 'removed']);
     expect(entries.every((e) => e.actorId === r.ids.moderator && e.targetUserId === r.ids.alice)).toBe(true);
     expect(entries[0]!.reason).toBe('too heated');
@@ -101,9 +103,9 @@ describe('queue decisions and the audit log', () => {
     await r.owner.post(`/clubs/${r.clubId}/members/${r.ids.alice}/role`, { role: 'moderator' });
     await r.owner.post(`/clubs/${r.clubId}/members/${r.ids.bob}/remove`);
     await r.moderator.post(`/clubs/${r.clubId}/comments/${await post(r.alice, r, 'to hide in place')}/moderate`, { action: 'hide', reason: 'in place' });
-    const actions = log(r).map((e) => e.action);
+    const actions = (await log(r)).map((e) => e.action);
     expect(actions).toEqual(['role_changed', 'removed_member', 'hidden']);
-    expect(log(r)[0]!.detail).toEqual({ role: 'moderator' });
+    expect((await log(r))[0]!.detail).toEqual({ role: 'moderator' });
   });
 
   it('members cannot reach the queue or decide; signed-out readers are sent to sign in', async () => {
@@ -115,7 +117,7 @@ describe('queue decisions and the audit log', () => {
       expect((await client.post(`/clubs/${r.clubId}/moderation/settings`, { slow_mode_seconds: '5', flag_threshold: '3' })).status).toBe(403);
     }
     expect((await r.visitor.get(`/clubs/${r.clubId}/moderation`)).status).toBe(303);
-    expect(log(r)).toHaveLength(0);
+    expect(await log(r)).toHaveLength(0);
   });
 });
 
@@ -133,7 +135,7 @@ describe('mute, ban, slow mode', () => {
     // Moderators cannot mute the owner; only the owner mutes a moderator.
     expect((await r.moderator.post(`/clubs/${r.clubId}/moderation/restrictions`, { action: 'mute', user_id: r.ids.owner, hours: '2', reason: 'x' })).status).toBe(403);
     expect((await r.alice.post(`/clubs/${r.clubId}/moderation/restrictions`, { action: 'mute', user_id: r.ids.bob, hours: '2', reason: 'x' })).status).toBe(403);
-    expect(log(r).filter((e) => e.action === 'muted')).toHaveLength(1);
+    expect((await log(r)).filter((e) => e.action === 'muted')).toHaveLength(1);
   });
 
   it('a banned member is removed and cannot rejoin a public club or use an invitation', async () => {
@@ -146,7 +148,7 @@ describe('mute, ban, slow mode', () => {
     expect((await r.bob.get(`/invite/${token}`)).status).toBe(403);
     expect((await r.bob.post(`/invite/${token}`)).status).toBe(403);
     expect((await r.outsider.post(`/invite/${token}`)).status).toBe(303);
-    expect(log(r).map((e) => e.action)).toEqual(['banned']);
+    expect((await log(r)).map((e) => e.action)).toEqual(['banned']);
     await r.moderator.post(`/clubs/${r.clubId}/moderation/restrictions`, { action: 'unban', user_id: r.ids.bob });
     expect((await r.bob.post(`/clubs/${r.clubId}/join`)).status).toBe(303);
   });
@@ -161,6 +163,28 @@ describe('mute, ban, slow mode', () => {
     expect(second.headers.get('retry-after')).toBe('60');
     r.testApp.clock.advance(61_000);
     await post(r.alice, r, 'third');
+  });
+
+  it('slow mode holds for simultaneous comments: one is written, the others wait', async () => {
+    const r = await setup();
+    await r.moderator.post(`/clubs/${r.clubId}/moderation/settings`, { slow_mode_seconds: '60', flag_threshold: '3' });
+    const paragraph = r.paragraphs(1)[1]!;
+    const responses = await Promise.all([1, 2, 3].map((n) => r.alice.post(`/clubs/${r.clubId}/comments`, { paragraph_id: paragraph.id, body: `all at once ${n}` })));
+    expect(responses.map((res) => res.status).sort()).toEqual([303, 429, 429]);
+    expect(await r.testApp.db.select({ id: comments.id }).from(comments).where(eq(comments.authorId, r.ids.alice))).toHaveLength(1);
+  });
+
+  it('the young-account limit holds for simultaneous comments', async () => {
+    room = await makeRoom({ visibility: 'public', testApp: await makeTestApp({ config: { youngAccountComments: 2 } }) });
+    const r = room;
+    await r.setProgress('alice', 21);
+    const paragraph = r.paragraphs(1)[1]!;
+    const responses = await Promise.all([1, 2, 3, 4].map((n) => r.alice.post(`/clubs/${r.clubId}/comments`, { paragraph_id: paragraph.id, body: `young and fast ${n}` })));
+    expect(responses.map((res) => res.status).sort()).toEqual([303, 303, 429, 429]);
+    expect(await r.testApp.db.select({ id: comments.id }).from(comments).where(eq(comments.authorId, r.ids.alice))).toHaveLength(2);
+    // Ten minutes later the window has moved on.
+    r.testApp.clock.advance(10 * 60_000 + 1000);
+    await post(r.alice, r, 'later, calmly');
   });
 });
 
@@ -184,16 +208,16 @@ describe('site administration', () => {
     const login = await r.bob.post('/login', { username: r.usernames.bob, password: 'correct horse battery' });
     expect(login.status).toBe(403);
     expect(await login.text()).toContain('suspended');
-    expect(log(r).map((e) => e.action)).toEqual(['suspended']);
+    expect((await log(r)).map((e) => e.action)).toEqual(['suspended']);
   });
 
   it('a book is removed only when no club reads it, else the clubs are named', async () => {
     const r = await setup();
-    const books = r.testApp.sqlite.prepare('select id from books').all() as { id: number }[];
+    const books = await r.testApp.db.select({ id: booksTable.id }).from(booksTable).orderBy(booksTable.id);
     const refused = await r.owner.post(`/admin/books/${books[0]!.id}/remove`);
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain(`Club`);
-    r.testApp.sqlite.prepare('delete from readings').run();
+    await r.testApp.db.delete(readings);
     expect((await r.owner.post(`/admin/books/${books[0]!.id}/remove`)).status).toBe(303);
     expect((await r.alice.post(`/admin/books/${books[0]!.id}/remove`)).status).toBe(403);
   });

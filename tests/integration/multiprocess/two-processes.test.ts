@@ -1,10 +1,14 @@
 /**
- * Two real app servers (child processes running src/server.ts, on free ports) on ONE SQLite
- * file in WAL mode, as an operator runs them behind a reverse proxy (docs/operations.md): what
- * one process does, the other sees and counts. The world (a club reading a book, its members
- * signed in) is written first through an app in this process on the same file.
+ * Two real app servers (child processes running src/server.ts, on free ports) on ONE database,
+ * as an operator runs them behind a reverse proxy (docs/operations.md): one SQLite file in WAL
+ * mode, or under `npm run test:pg` one PostgreSQL database (the test app's, passed to both as
+ * `DATABASE_URL`). What one process does, the other sees and counts. The world (a club reading a
+ * book, its members signed in) is written first through an app in this process on the same
+ * database, and the counts are read through it too, with SQL both engines read alike.
  */
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/connection';
 import { notificationState } from '../../../db/schema';
 import { startServer, type RunningServer } from '../../e2e/harness';
 import { Client, makeTestApp, type TestApp } from '../../helpers/app';
@@ -13,6 +17,12 @@ import { makeReadingRoom, type AnnotationRoom } from '../annotations/room';
 import { createPoll } from '../polls/room';
 
 const ORIGIN = 'http://localhost:3000';
+
+/** A `count(*) as n` read through the test app's database. */
+async function countOf(query: SQL): Promise<number> {
+  const [row] = await rows<{ n: number }>(testApp.db, query);
+  return row!.n;
+}
 
 /** Speaks to a real server with a test client's cookies and address (the proxy's X-Forwarded-For). */
 function through(server: RunningServer, client: Client) {
@@ -36,21 +46,19 @@ let members: number;
 
 beforeAll(async () => {
   // Real time: the servers' sessions and windows run on the wall clock.
-  testApp = makeTestApp({ now: Date.now() });
+  testApp = await makeTestApp({ now: Date.now() });
   room = await makeReadingRoom({ testApp });
   pollId = await createPoll(room.owner, room.clubId);
-  optionIds = testApp.sqlite
-    .prepare('select id from poll_options where poll_id = ? order by ordinal')
-    .all(pollId)
-    .map((row) => (row as { id: number }).id);
-  members = (testApp.sqlite.prepare('select count(*) as n from memberships where club_id = ?').get(room.clubId) as { n: number }).n;
+  optionIds = (await rows<{ id: number }>(testApp.db, sql`select id from poll_options where poll_id = ${pollId} order by ordinal`)).map((row) => row.id);
+  members = await countOf(sql`select count(*) as n from memberships where club_id = ${room.clubId}`);
   // A chapter opened a minute ago, after the opening job's last run: both servers, starting
   // together, find that tick due; one of them must announce it.
-  scheduleChapterRow(testApp, room.readingId, room.chapters[2]!.id, Date.now() - 60_000);
-  testApp.db.insert(notificationState).values({ key: 'job:chapter-openings:last_run', value: String(Date.now() - 10 * 60_000) }).run();
+  await scheduleChapterRow(testApp, room.readingId, room.chapters[2]!.id, Date.now() - 60_000);
+  await testApp.db.insert(notificationState).values({ key: 'job:chapter-openings:last_run', value: String(Date.now() - 10 * 60_000) });
 
   const env = {
-    DATABASE_PATH: testApp.config.databasePath,
+    // The test app's own database: its PostgreSQL database when there is one, else its SQLite file.
+    ...(testApp.databaseUrl ? { DATABASE_URL: testApp.databaseUrl } : { DATABASE_PATH: testApp.config.databasePath }),
     ORIGIN,
     TRUST_PROXY: 'true',
     PAGE_CACHE_STALE_MS: '0',
@@ -62,14 +70,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.stop()));
-  testApp?.close();
+  await testApp?.close();
 });
 
 describe('two app processes on one database', () => {
   it('a comment posted through one appears on the chapter page the other draws, within a second', async () => {
     const [a, b] = servers as [RunningServer, RunningServer];
     const chapter = `/clubs/${room.clubId}/chapters/1`;
-    const paragraphId = room.paragraphs(1)[1]!.id;
+    const paragraphId = (await room.paragraphs(1))[1]!.id;
     /** What the chapter page says in the paragraph's margin (the count of its comments, when it has any). */
     const margin = (html: string) => new RegExp(`id="margin-summary-${paragraphId}">(.*?)</div>`).exec(html)?.[1] ?? '';
     // Bob reads the chapter on the second process twice: the page is drawn, then kept in its cache.
@@ -104,20 +112,17 @@ describe('two app processes on one database', () => {
   it('forty simultaneous votes from one member, spread over both, leave one ballot and count against one posting limit', async () => {
     const votes = Array.from({ length: 40 }, (_, i) => through(servers[i % 2]!, room.moderator).post(`/clubs/${room.clubId}/polls/${pollId}/vote`, { choice: optionIds[i % optionIds.length]! }));
     const statuses = (await Promise.all(votes)).map((response) => response.status);
-    expect(statuses.filter((status) => status === 303)).toHaveLength(30);
+    expect(statuses.filter((status) => status === 303), `statuses: ${statuses.join(" ")}`).toHaveLength(30);
     expect(statuses.filter((status) => status === 429)).toHaveLength(10);
-    const ballots = testApp.sqlite.prepare('select count(*) as n from poll_votes where poll_id = ? and user_id = ?').get(pollId, room.ids.moderator) as { n: number };
-    expect(ballots.n).toBe(1);
+    expect(await countOf(sql`select count(*) as n from poll_votes where poll_id = ${pollId} and user_id = ${room.ids.moderator}`)).toBe(1);
   });
 
   it('a scheduled job due when both start runs once: every member hears of the chapter once', async () => {
-    const count = () =>
-      (testApp.sqlite.prepare("select count(*) as n from notifications where kind = 'chapter_opened' and club_id = ?").get(room.clubId) as { n: number }).n;
+    const count = () => countOf(sql`select count(*) as n from notifications where kind = 'chapter_opened' and club_id = ${room.clubId}`);
     // Each process ran its scheduler as it started; wait until one of them has announced it.
     const deadline = Date.now() + 10_000;
-    while (count() < members && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(count()).toBe(members);
-    const claims = testApp.sqlite.prepare("select count(*) as n from job_claims where job = 'chapter-openings' and done_at is not null").get() as { n: number };
-    expect(claims.n).toBe(1);
+    while ((await count()) < members && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await count()).toBe(members);
+    expect(await countOf(sql`select count(*) as n from job_claims where job = 'chapter-openings' and done_at is not null`)).toBe(1);
   });
 });

@@ -10,7 +10,7 @@
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { memberships, notifications, scheduleEntries, spoilerReveals } from '../../../db/schema';
-import { listText, makeNotifyRoom, notificationsOf, startInbox, type Inbox, type NotifyRoom } from './world';
+import { listText, makeNotifyRoom, notificationsOf, settled, startInbox, type Inbox, type NotifyRoom } from './world';
 
 let room: NotifyRoom;
 let inbox: Inbox;
@@ -37,36 +37,37 @@ const VIEWERS: { name: string; progress: number; reveal?: number; scheduledShut?
 beforeAll(async () => {
   inbox = await startInbox();
   room = await makeNotifyRoom({ inbox });
-  room.setProgress('alice', 21);
+  await room.setProgress('alice', 21);
   for (const comment of COMMENTS) {
-    const place = comment.ordinal === null ? { chapter_id: room.chapters[comment.chapter - 1]!.id } : { paragraph_id: room.paragraphs(comment.chapter)[comment.ordinal - 1]!.id };
+    const place = comment.ordinal === null ? { chapter_id: room.chapters[comment.chapter - 1]!.id } : { paragraph_id: (await room.paragraphs(comment.chapter))[comment.ordinal - 1]!.id };
     const res = await room.alice.post(`/clubs/${room.clubId}/comments`, { ...place, body: `@${room.usernames.bob} SECRET-${comment.key}` });
     expect(res.status).toBe(303);
   }
-  expect(notificationsOf(room, room.ids.bob)).toHaveLength(COMMENTS.length);
+  expect(await notificationsOf(room, room.ids.bob)).toHaveLength(COMMENTS.length);
 });
 afterAll(async () => {
-  room.testApp.close();
+  await room.notifications.service.stop();
+  await room.testApp.close();
   await inbox.close();
 });
 
-function setViewer(viewer: (typeof VIEWERS)[number]) {
+async function setViewer(viewer: (typeof VIEWERS)[number]) {
   const { db } = room.testApp;
-  room.setProgress('bob', viewer.progress);
-  db.delete(spoilerReveals).run();
-  db.delete(scheduleEntries).run();
-  if (viewer.reveal) db.insert(spoilerReveals).values({ readingId: room.readingId, userId: room.ids.bob, chapterId: room.chapters[viewer.reveal - 1]!.id, createdAt: room.testApp.clock.now }).run();
-  if (viewer.scheduledShut) db.insert(scheduleEntries).values({ readingId: room.readingId, chapterId: room.chapters[viewer.scheduledShut - 1]!.id, opensAt: room.testApp.clock.now + 86_400_000 }).run();
-  const isMember = db.select().from(memberships).where(and(eq(memberships.clubId, room.clubId), eq(memberships.userId, room.ids.bob))).get();
-  if (viewer.left && isMember) db.delete(memberships).where(and(eq(memberships.clubId, room.clubId), eq(memberships.userId, room.ids.bob))).run();
-  if (!viewer.left && !isMember) db.insert(memberships).values({ clubId: room.clubId, userId: room.ids.bob, role: 'member', joinedAt: room.testApp.clock.now }).run();
+  await room.setProgress('bob', viewer.progress);
+  await db.delete(spoilerReveals);
+  await db.delete(scheduleEntries);
+  if (viewer.reveal) await db.insert(spoilerReveals).values({ readingId: room.readingId, userId: room.ids.bob, chapterId: room.chapters[viewer.reveal - 1]!.id, createdAt: room.testApp.clock.now });
+  if (viewer.scheduledShut) await db.insert(scheduleEntries).values({ readingId: room.readingId, chapterId: room.chapters[viewer.scheduledShut - 1]!.id, opensAt: room.testApp.clock.now + 86_400_000 });
+  const [isMember] = await db.select().from(memberships).where(and(eq(memberships.clubId, room.clubId), eq(memberships.userId, room.ids.bob)));
+  if (viewer.left && isMember) await db.delete(memberships).where(and(eq(memberships.clubId, room.clubId), eq(memberships.userId, room.ids.bob)));
+  if (!viewer.left && !isMember) await db.insert(memberships).values({ clubId: room.clubId, userId: room.ids.bob, role: 'member', joinedAt: room.testApp.clock.now });
 }
 
 describe('a mention, as the mentioned reader sees it', () => {
   for (const viewer of VIEWERS) {
     it(`${viewer.name}: reads ${viewer.sees.length ? viewer.sees.join(', ') : 'none'}, and the rest only by chapter`, async () => {
-      setViewer(viewer);
-      const text = await listText(room.bob);
+      await setViewer(viewer);
+      const text = await listText(room, room.bob);
       for (const comment of COMMENTS) {
         const secret = `SECRET-${comment.key}`;
         if (viewer.sees.includes(comment.key)) expect(text).toContain(secret);
@@ -80,12 +81,13 @@ describe('a mention, as the mentioned reader sees it', () => {
 
 describe('a mail says only what the list says', () => {
   it('an instant mail about a comment ahead of the reader carries its chapter, never its text', async () => {
-    setViewer(VIEWERS[2]!);
-    room.testApp.db.update(notifications).set({ mailStatus: 'instant' }).where(eq(notifications.recipientId, room.ids.bob)).run();
+    await setViewer(VIEWERS[2]!);
+    await room.testApp.db.update(notifications).set({ mailStatus: 'instant' }).where(eq(notifications.recipientId, room.ids.bob));
     await room.bob.post('/notifications/preferences', { address: 'bob@example.org', inapp_0: '1', email_0: 'instant' });
     // A new mention in chapter 3 while Bob is at the end of chapter 1.
-    const res = await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: room.paragraphs(3)[4]!.id, body: `@${room.usernames.bob} SECRET-mail-text` });
+    const res = await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: (await room.paragraphs(3))[4]!.id, body: `@${room.usernames.bob} SECRET-mail-text` });
     expect(res.status).toBe(303);
+    await settled(room);
     await room.notifications.service.deliver();
     expect(inbox.mails).toHaveLength(1);
     const mail = inbox.mails[0]!;
@@ -95,11 +97,11 @@ describe('a mail says only what the list says', () => {
   });
 
   it('a comment a moderator hid is no longer quoted, even to a reader who has read past it: the notification says it is gone', async () => {
-    setViewer(VIEWERS[7]!);
-    const [first] = notificationsOf(room, room.ids.bob);
+    await setViewer(VIEWERS[7]!);
+    const [first] = await notificationsOf(room, room.ids.bob);
     const commentId = first!.facts.commentId as number;
     expect((await room.moderator.post(`/clubs/${room.clubId}/moderation/comments/${commentId}`, { decision: 'hide', reason: 'spoiler' })).status).toBe(303);
-    const text = await listText(room.bob);
+    const text = await listText(room, room.bob);
     expect(text).not.toContain('SECRET-c1p3');
     expect(text).toContain('A comment you were told about is no longer there.');
   });

@@ -1,6 +1,6 @@
 /**
  * The mail thread (src/notifications/mail-thread.ts): the server sends mail and builds digests
- * in a worker thread with its own SQLite connection. The same outbox, the same rendering at
+ * in a worker thread with its own database connection. The same outbox, the same rendering at
  * send time, so the same guarantees: a reply's mail is sent once in the reader's language, a
  * digest gathers the day once, and a second round sends nothing more.
  */
@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await room?.notifications.service.stop();
-  room?.testApp.close();
+  await room?.testApp.close();
   room = undefined;
   await inbox.close();
 });
@@ -26,7 +26,7 @@ describe('the mail thread', () => {
     const service = room.notifications.service;
     expect(service.thread).not.toBeNull();
     expect(service.worker).toBeNull(); // nothing is sent from the app's own thread
-    for (const who of ['alice', 'bob'] as const) room.setProgress(who, 21);
+    for (const who of ['alice', 'bob'] as const) await room.setProgress(who, 21);
     await room.alice.post('/locale', { locale: 'ko', next: '/' });
     for (const [who, email] of [['alice', 'instant'], ['bob', 'daily']] as const) {
       expect((await room[who].post('/notifications/preferences', { address: `${who}@example.org`, inapp_0: '1', email_0: email })).status).toBe(303);
@@ -50,7 +50,7 @@ describe('the mail thread', () => {
 
     expect((await service.deliver())?.sent).toBe(0);
     expect(inbox.mails).toHaveLength(2);
-    const states = room.testApp.db.select({ state: notificationMails.state }).from(notificationMails).all();
+    const states = await room.testApp.db.select({ state: notificationMails.state }).from(notificationMails).orderBy(notificationMails.id);
     expect(states.map((s) => s.state)).toEqual(['sent', 'sent']);
   });
 });

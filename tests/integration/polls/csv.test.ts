@@ -46,7 +46,7 @@ function parse(bytes: Uint8Array): string[][] {
 describe('CSV export', () => {
   it('anonymous single choice: counts only, UTF-8 with BOM, as an attachment', async () => {
     const id = await createPoll(room.moderator, room.clubId, { option_1: '한강의 소설', option_2: 'Pachinko, again', option_3: 'Say "yes"' });
-    const [a, b] = optionIdsOf(room, id);
+    const [a, b] = await optionIdsOf(room, id);
     await room.members[0].post(`/clubs/${room.clubId}/polls/${id}/vote`, { choice: a! });
     await room.members[1].post(`/clubs/${room.clubId}/polls/${id}/vote`, { choice: a! });
     await room.members[2].post(`/clubs/${room.clubId}/polls/${id}/vote`, { choice: b! });
@@ -70,7 +70,7 @@ describe('CSV export', () => {
 
   it('public polls list each voter’s display name and choices', async () => {
     const id = await createPoll(room.moderator, room.clubId, { voters: 'public', kind: 'ranked' });
-    const [a, b, c] = optionIdsOf(room, id);
+    const [a, b, c] = await optionIdsOf(room, id);
     await room.members[0].post(`/clubs/${room.clubId}/polls/${id}/vote`, { [`rank_${b}`]: '1', [`rank_${a}`]: '2' });
     await room.members[1].post(`/clubs/${room.clubId}/polls/${id}/vote`, { [`rank_${c}`]: '1' });
     const rows = parse(await bytesOf(await room.members[0].get(csvPath(id))));
@@ -84,7 +84,7 @@ describe('CSV export', () => {
 
   it('anonymous ranked polls export the rounds with eliminations and exhausted ballots', async () => {
     const id = await createPoll(room.moderator, room.clubId, { kind: 'ranked' });
-    const [a, b, c] = optionIdsOf(room, id);
+    const [a, b, c] = await optionIdsOf(room, id);
     await room.members[0].post(`/clubs/${room.clubId}/polls/${id}/vote`, { [`rank_${a}`]: '1' });
     await room.members[1].post(`/clubs/${room.clubId}/polls/${id}/vote`, { [`rank_${b}`]: '1', [`rank_${a}`]: '2' });
     await room.members[2].post(`/clubs/${room.clubId}/polls/${id}/vote`, { [`rank_${c}`]: '1' });
@@ -104,9 +104,9 @@ describe('CSV export', () => {
 
   it('neutralises spreadsheet formulas in option labels and display names', async () => {
     const evil = await signUp(room.app, 'evil', { displayName: '=HYPERLINK("http://x")' });
-    addMemberRow(room.app, room.clubId, userIdOf(room.app, 'evil'));
+    await addMemberRow(room.app, room.clubId, await userIdOf(room.app, 'evil'));
     const id = await createPoll(room.moderator, room.clubId, { voters: 'public', option_1: '=1+1', option_2: '+SUM(A1)', option_3: '-2', option_4: '@cmd' });
-    const [a, b] = optionIdsOf(room, id);
+    const [a, b] = await optionIdsOf(room, id);
     await evil.post(`/clubs/${room.clubId}/polls/${id}/vote`, { choice: a! });
     await room.members[0].post(`/clubs/${room.clubId}/polls/${id}/vote`, { choice: b! });
     const raw = new TextDecoder().decode(await bytesOf(await room.moderator.get(csvPath(id))));
@@ -130,7 +130,7 @@ describe('CSV export', () => {
 
   it('is refused while results are hidden from the reader, even to moderators', async () => {
     const id = await createPoll(room.moderator, room.clubId, { resultsVisibility: 'after_close', voters: 'public' });
-    const [a] = optionIdsOf(room, id);
+    const [a] = await optionIdsOf(room, id);
     await room.members[0].post(`/clubs/${room.clubId}/polls/${id}/vote`, { choice: a! });
     for (const client of [room.members[0], room.members[1], room.moderator, room.owner]) {
       const response = await client.get(csvPath(id));

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { users } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 import { scheduleChapterRow } from '../../helpers/fixtures';
-import { createPoll, HOUR, localValue, makeRoom, optionIdsOf, pollCount, pollFields, pollRow, roomIn, voteCount, type PollRoom } from './room';
+import { createPoll, HOUR, localValue, makeRoom, optionIdsOf, optionLabelsOf, pollCount, pollFields, pollRow, roomIn, voteCount, type PollRoom } from './room';
 
 let room: PollRoom;
 beforeEach(async () => {
@@ -28,9 +28,9 @@ describe('creating a poll', () => {
     const response = await room.moderator.post(base(), pollFields({ question: '  다음 책은  무엇으로 할까요? ', option_1: ' 소년이 온다 ', option_2: 'Pachinko' }));
     expect(response.status).toBe(303);
     const id = Number(/\/polls\/(\d+)$/.exec(response.headers.get('location')!)![1]);
-    const poll = pollRow(room, id)!;
+    const poll = await pollRow(room, id)!;
     expect(poll).toMatchObject({ question: '다음 책은 무엇으로 할까요?', kind: 'single', chapterId: null, readingId: null, createdBy: room.ids.moderator, opensAt: null, closesAt: null });
-    const labels = room.app.sqlite.prepare('select label from poll_options where poll_id = ? order by ordinal').all(id).map((r) => (r as { label: string }).label);
+    const labels = await optionLabelsOf(room, id);
     expect(labels).toEqual(['소년이 온다', 'Pachinko', 'The third evening']);
     const page = await (await room.members[0].get(`${base()}/${id}`)).text();
     expect(page).toContain('다음 책은 무엇으로 할까요?');
@@ -39,23 +39,23 @@ describe('creating a poll', () => {
   it('creates a chapter poll on a chapter of the current reading', async () => {
     const chapter = room.chapters[1]!;
     const id = await createPoll(room.moderator, room.clubId, { target: `chapter:${chapter.id}`, resultsVisibility: 'after_chapter' });
-    expect(pollRow(room, id)).toMatchObject({ chapterId: chapter.id, readingId: room.readingId, resultsVisibility: 'after_chapter' });
+    expect(await pollRow(room, id)).toMatchObject({ chapterId: chapter.id, readingId: room.readingId, resultsVisibility: 'after_chapter' });
   });
 
   it('stores multiple-choice picks and ranked limits', async () => {
     const multiple = await createPoll(room.moderator, room.clubId, { kind: 'multiple', minChoices: '2', maxChoices: '3' });
-    expect(pollRow(room, multiple)).toMatchObject({ kind: 'multiple', minChoices: 2, maxChoices: 3 });
+    expect(await pollRow(room, multiple)).toMatchObject({ kind: 'multiple', minChoices: 2, maxChoices: 3 });
     const defaults = await createPoll(room.moderator, room.clubId, { kind: 'multiple', minChoices: '', maxChoices: '' });
-    expect(pollRow(room, defaults)).toMatchObject({ minChoices: 1, maxChoices: 3 });
+    expect(await pollRow(room, defaults)).toMatchObject({ minChoices: 1, maxChoices: 3 });
     const ranked = await createPoll(room.moderator, room.clubId, { kind: 'ranked' });
-    expect(pollRow(room, ranked)).toMatchObject({ kind: 'ranked', minChoices: 1, maxChoices: 3 });
+    expect(await pollRow(room, ranked)).toMatchObject({ kind: 'ranked', minChoices: 1, maxChoices: 3 });
   });
 
   it('reads dates in the reader’s time zone', async () => {
-    room.app.db.update(users).set({ timeZone: 'Asia/Seoul' }).where(eq(users.id, room.ids.moderator)).run();
+    await room.app.db.update(users).set({ timeZone: 'Asia/Seoul' }).where(eq(users.id, room.ids.moderator));
     // The test clock is 2026-11-01 09:00 UTC = 18:00 in Seoul.
     const id = await createPoll(room.moderator, room.clubId, { opensAt: '2026-11-02T20:00', closesAt: '2026-11-09T20:00' });
-    expect(pollRow(room, id)).toMatchObject({ opensAt: Date.UTC(2026, 10, 2, 11, 0), closesAt: Date.UTC(2026, 10, 9, 11, 0) });
+    expect(await pollRow(room, id)).toMatchObject({ opensAt: Date.UTC(2026, 10, 2, 11, 0), closesAt: Date.UTC(2026, 10, 9, 11, 0) });
     const form = await (await room.moderator.get(`${base()}/${id}/edit`)).text();
     expect(form).toContain('value="2026-11-09T20:00"');
     expect(form).toContain('Asia/Seoul');
@@ -67,7 +67,7 @@ describe('creating a poll', () => {
     const html = await response.text();
     expect(html).toContain('name="option_5"');
     expect(html).toContain('value="Fourth"');
-    expect(pollCount(room)).toBe(0);
+    expect(await pollCount(room)).toBe(0);
   });
 
   const refusals: [string, Record<string, string>, string][] = [
@@ -103,7 +103,7 @@ describe('creating a poll', () => {
       expect(html).toContain(message);
       if (!('question' in overrides)) expect(html).toContain('Kept question 그대로');
       if (!('option_1' in overrides)) expect(html).toContain('value="The first evening"');
-      expect(pollCount(room)).toBe(0);
+      expect(await pollCount(room)).toBe(0);
     });
   }
 
@@ -118,7 +118,7 @@ describe('creating a poll', () => {
     const other = await roomIn(room.app, { prefix: 'x' });
     const response = await room.moderator.post(base(), pollFields({ target: `chapter:${other.chapters[0]!.id}` }));
     expect(response.status).toBe(422);
-    expect(pollCount(room)).toBe(0);
+    expect(await pollCount(room)).toBe(0);
   });
 
   it('refuses members, outsiders and signed-out readers', async () => {
@@ -127,7 +127,7 @@ describe('creating a poll', () => {
     expect((await room.outsider.post(base(), pollFields())).status).toBe(404);
     const signedOut = await room.anonymous.post(base(), pollFields());
     expect(signedOut.status).toBe(404); // a private club does not exist for them
-    expect(pollCount(room)).toBe(0);
+    expect(await pollCount(room)).toBe(0);
   });
 });
 
@@ -136,8 +136,8 @@ describe('editing a poll', () => {
     const id = await createPoll(room.moderator, room.clubId);
     const response = await room.moderator.post(`${base()}/${id}/edit`, pollFields({ question: 'Edited?', option_1: 'Yes', option_2: 'No', option_3: '', kind: 'multiple', minChoices: '1', maxChoices: '2', voters: 'public' }));
     expect(response.status).toBe(303);
-    expect(pollRow(room, id)).toMatchObject({ question: 'Edited?', kind: 'multiple', maxChoices: 2, voters: 'public' });
-    expect(room.app.sqlite.prepare('select label from poll_options where poll_id = ? order by ordinal').all(id)).toEqual([{ label: 'Yes' }, { label: 'No' }]);
+    expect(await pollRow(room, id)).toMatchObject({ question: 'Edited?', kind: 'multiple', maxChoices: 2, voters: 'public' });
+    expect(await optionLabelsOf(room, id)).toEqual(['Yes', 'No']);
   });
 
   it('refuses a bad edit and keeps what was typed', async () => {
@@ -147,12 +147,12 @@ describe('editing a poll', () => {
     const html = await response.text();
     expect(html).toContain('Typed but wrong');
     expect(html).toContain('Two options are the same');
-    expect(pollRow(room, id)!.question).toBe('Which chapter should we discuss first?');
+    expect((await pollRow(room, id))!.question).toBe('Which chapter should we discuss first?');
   });
 
   it('after the first vote only the closing time may change', async () => {
     const id = await createPoll(room.moderator, room.clubId);
-    const [first] = optionIdsOf(room, id);
+    const [first] = await optionIdsOf(room, id);
     expect((await room.members[0].post(`${base()}/${id}/vote`, { choice: first! })).status).toBe(303);
 
     const form = await (await room.moderator.get(`${base()}/${id}/edit`)).text();
@@ -162,7 +162,7 @@ describe('editing a poll', () => {
     const changed = await room.moderator.post(`${base()}/${id}/edit`, pollFields({ question: 'Sneaky change', closesAt: localValue(room.app.clock.now + 2 * HOUR) }));
     expect(changed.status).toBe(422);
     expect(await changed.text()).toContain('Members have already voted, so only the closing time can change.');
-    expect(pollRow(room, id)).toMatchObject({ question: 'Which chapter should we discuss first?', closesAt: null });
+    expect(await pollRow(room, id)).toMatchObject({ question: 'Which chapter should we discuss first?', closesAt: null });
 
     const options = await room.moderator.post(`${base()}/${id}/edit`, { option_1: 'Other', option_2: 'Options', closesAt: '' });
     expect(options.status).toBe(422);
@@ -170,12 +170,12 @@ describe('editing a poll', () => {
     const closing = localValue(room.app.clock.now + 2 * HOUR);
     const ok = await room.moderator.post(`${base()}/${id}/edit`, { closesAt: closing });
     expect(ok.status).toBe(303);
-    expect(pollRow(room, id)!.closesAt).toBe(Math.floor((room.app.clock.now + 2 * HOUR) / 60_000) * 60_000);
+    expect((await pollRow(room, id))!.closesAt).toBe(Math.floor((room.app.clock.now + 2 * HOUR) / 60_000) * 60_000);
 
     const past = await room.moderator.post(`${base()}/${id}/edit`, { closesAt: localValue(room.app.clock.now - HOUR) });
     expect(past.status).toBe(422);
     expect(await past.text()).toContain('The closing time must be in the future.');
-    expect(voteCount(room, id)).toBe(1);
+    expect(await voteCount(room, id)).toBe(1);
   });
 
   it('is refused to members (403) and for a poll of another club (404)', async () => {
@@ -187,37 +187,37 @@ describe('editing a poll', () => {
     // Our moderator, their poll id, our club in the path: as if it did not exist.
     expect((await room.moderator.get(`${base()}/${foreign}/edit`)).status).toBe(404);
     expect((await room.moderator.post(`${base()}/${foreign}/edit`, pollFields({ question: 'Hijack' }))).status).toBe(404);
-    expect(pollRow(room, foreign)!.question).toBe('Which chapter should we discuss first?');
-    expect(pollRow(room, id)!.question).toBe('Which chapter should we discuss first?');
+    expect((await pollRow(room, foreign))!.question).toBe('Which chapter should we discuss first?');
+    expect((await pollRow(room, id))!.question).toBe('Which chapter should we discuss first?');
   });
 });
 
 describe('closing, reopening, deleting', () => {
   it('closes by hand, refuses votes, and reopens', async () => {
     const id = await createPoll(room.moderator, room.clubId);
-    const [first] = optionIdsOf(room, id);
+    const [first] = await optionIdsOf(room, id);
     const closed = await room.moderator.post(`${base()}/${id}/close`, { next: `${base()}/${id}` });
     expect(closed.status).toBe(303);
-    expect(pollRow(room, id)!.closedAt).toBe(room.app.clock.now);
+    expect((await pollRow(room, id))!.closedAt).toBe(room.app.clock.now);
 
     const vote = await room.members[0].post(`${base()}/${id}/vote`, { choice: first! });
     expect(vote.status).toBe(422);
     expect(await vote.text()).toContain('This poll is closed');
-    expect(voteCount(room, id)).toBe(0);
+    expect(await voteCount(room, id)).toBe(0);
 
     expect((await room.moderator.post(`${base()}/${id}/reopen`, {})).status).toBe(303);
-    expect(pollRow(room, id)!.closedAt).toBeNull();
+    expect((await pollRow(room, id))!.closedAt).toBeNull();
     expect((await room.members[0].post(`${base()}/${id}/vote`, { choice: first! })).status).toBe(303);
-    expect(voteCount(room, id)).toBe(1);
+    expect(await voteCount(room, id)).toBe(1);
   });
 
   it('closes at its date with nobody visiting, and reopens with a later date', async () => {
     const id = await createPoll(room.moderator, room.clubId, { closesAt: localValue(room.app.clock.now + HOUR) });
-    const [first] = optionIdsOf(room, id);
+    const [first] = await optionIdsOf(room, id);
     room.app.clock.advance(HOUR);
     const vote = await room.members[0].post(`${base()}/${id}/vote`, { choice: first! });
     expect(vote.status).toBe(422);
-    expect(pollRow(room, id)!.closedAt).toBeNull(); // nothing was written to close it
+    expect((await pollRow(room, id))!.closedAt).toBeNull(); // nothing was written to close it
 
     const tooEarly = await room.moderator.post(`${base()}/${id}/reopen`, { closesAt: localValue(room.app.clock.now - HOUR) });
     expect(tooEarly.status).toBe(422);
@@ -225,7 +225,7 @@ describe('closing, reopening, deleting', () => {
 
     const later = room.app.clock.now + 3 * HOUR;
     expect((await room.moderator.post(`${base()}/${id}/reopen`, { closesAt: localValue(later) })).status).toBe(303);
-    expect(pollRow(room, id)!.closesAt).toBe(Math.floor(later / 60_000) * 60_000);
+    expect((await pollRow(room, id))!.closesAt).toBe(Math.floor(later / 60_000) * 60_000);
     expect((await room.members[0].post(`${base()}/${id}/vote`, { choice: first! })).status).toBe(303);
   });
 
@@ -233,7 +233,7 @@ describe('closing, reopening, deleting', () => {
     const id = await createPoll(room.moderator, room.clubId, { closesAt: localValue(room.app.clock.now + HOUR) });
     room.app.clock.advance(2 * HOUR);
     expect((await room.moderator.post(`${base()}/${id}/reopen`, { closesAt: '' })).status).toBe(303);
-    expect(pollRow(room, id)).toMatchObject({ closesAt: null, closedAt: null });
+    expect(await pollRow(room, id)).toMatchObject({ closesAt: null, closedAt: null });
   });
 
   it('a closing date can also be moved later through the edit form', async () => {
@@ -257,13 +257,13 @@ describe('closing, reopening, deleting', () => {
 
   it('deletes a poll and its votes', async () => {
     const id = await createPoll(room.moderator, room.clubId);
-    const [first] = optionIdsOf(room, id);
+    const [first] = await optionIdsOf(room, id);
     await room.members[0].post(`${base()}/${id}/vote`, { choice: first! });
     const response = await room.owner.post(`${base()}/${id}/delete`, { next: `${base()}/${id}` });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(base());
-    expect(pollRow(room, id)).toBeUndefined();
-    expect(voteCount(room, id)).toBe(0);
+    expect(await pollRow(room, id)).toBeUndefined();
+    expect(await voteCount(room, id)).toBe(0);
     expect((await room.members[0].get(`${base()}/${id}`)).status).toBe(404);
   });
 
@@ -278,15 +278,15 @@ describe('closing, reopening, deleting', () => {
     for (const action of ['close', 'reopen', 'delete']) {
       expect((await room.moderator.post(`${base()}/${foreign}/${action}`, {})).status).toBe(404);
     }
-    expect(pollRow(room, foreign)).toMatchObject({ closedAt: null });
-    expect(pollRow(room, id)).toMatchObject({ closedAt: null });
+    expect(await pollRow(room, foreign)).toMatchObject({ closedAt: null });
+    expect(await pollRow(room, id)).toMatchObject({ closedAt: null });
   });
 });
 
 describe('listing', () => {
   it('groups polls and hides chapter polls whose chapter has not opened for the reader', async () => {
     const chapter3 = room.chapters[2]!;
-    scheduleChapterRow(room.app, room.readingId, chapter3.id, room.app.clock.now + 24 * HOUR);
+    await scheduleChapterRow(room.app, room.readingId, chapter3.id, room.app.clock.now + 24 * HOUR);
     await createPoll(room.moderator, room.clubId, { question: 'Open club poll' });
     await createPoll(room.moderator, room.clubId, { question: 'Hidden chapter poll', target: `chapter:${chapter3.id}` });
     await createPoll(room.moderator, room.clubId, { question: 'Upcoming poll', opensAt: localValue(room.app.clock.now + HOUR) });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../../helpers/app';
-import { createPoll, makeRoom, optionIdsOf, pollCount, pollFields, pollRow, roomIn, type PollRoom } from './room';
+import { createPoll, makeRoom, optionIdsOf, pollCount, pollFields, pollRow, roomIn, voteCount, type PollRoom } from './room';
 
 type Role = 'owner' | 'moderator' | 'member' | 'non-member' | 'signed-out';
 const ROLES: Role[] = ['owner', 'moderator', 'member', 'non-member', 'signed-out'];
@@ -40,7 +40,7 @@ function clientOf(room: PollRoom, role: Role): Client {
 
 async function perform(room: PollRoom, client: Client, action: Action, pollId: number): Promise<Response> {
   const base = `/clubs/${room.clubId}/polls`;
-  const [a] = optionIdsOf(room, pollId);
+  const [a] = await optionIdsOf(room, pollId);
   switch (action) {
     case 'view':
       return client.get(`${base}/${pollId}`);
@@ -70,16 +70,16 @@ describe.each(['private', 'public'] as const)('%s club', (visibility) => {
       const room = rooms[visibility]!;
       const pollId = await createPoll(room.moderator, room.clubId, { resultsVisibility: 'always' });
       if (action === 'withdraw' && (role === 'member' || role === 'owner' || role === 'moderator')) {
-        await clientOf(room, role).post(`/clubs/${room.clubId}/polls/${pollId}/vote`, { choice: optionIdsOf(room, pollId)[0]! });
+        await clientOf(room, role).post(`/clubs/${room.clubId}/polls/${pollId}/vote`, { choice: (await optionIdsOf(room, pollId))[0]! });
       }
-      const before = pollCount(room);
+      const before = await pollCount(room);
       const response = await perform(room, clientOf(room, role), action, pollId);
       const outcome = outcomeOf(response);
       expect(outcome).toBe(expected(role, visibility, action));
       if (outcome !== 'ok') {
         // A refusal writes nothing.
-        expect(pollCount(room)).toBe(before);
-        expect(pollRow(room, pollId)).toMatchObject({ question: 'Which chapter should we discuss first?', closedAt: null });
+        expect(await pollCount(room)).toBe(before);
+        expect(await pollRow(room, pollId)).toMatchObject({ question: 'Which chapter should we discuss first?', closedAt: null });
       }
     });
   });
@@ -90,8 +90,7 @@ describe('ids from another club', () => {
     const room = rooms.public!;
     const response = await perform(room, room.owner, action, foreign.pollId);
     expect(response.status).toBe(404);
-    const row = room.app.sqlite.prepare('select question, closed_at as closedAt from polls where id = ?').get(foreign.pollId);
-    expect(row).toEqual({ question: 'Which chapter should we discuss first?', closedAt: null });
-    expect(room.app.sqlite.prepare('select count(*) as n from poll_votes where poll_id = ?').get(foreign.pollId)).toEqual({ n: 0 });
+    expect(await pollRow(room, foreign.pollId)).toMatchObject({ question: 'Which chapter should we discuss first?', closedAt: null });
+    expect(await voteCount(room, foreign.pollId)).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ const pollPage = async (pollId: number) => (await room.members[0].get(`/clubs/${
 describe('results on the page', () => {
   it('single choice: bars with counts, percentages and width classes, no inline styles', async () => {
     const id = await createPoll(room.moderator, room.clubId);
-    const [a, b] = optionIdsOf(room, id);
+    const [a, b] = await optionIdsOf(room, id);
     await vote(room.members[0], id, { choice: a! });
     await vote(room.members[1], id, { choice: a! });
     await vote(room.members[2], id, { choice: b! });
@@ -28,9 +28,9 @@ describe('results on the page', () => {
 
   it('ranked: the runoff table shows each round, who was eliminated and exhausted ballots', async () => {
     const extra = await Promise.all(['dana', 'eun', 'farid', 'gyu'].map((name) => signUp(room.app, name)));
-    for (const name of ['dana', 'eun', 'farid', 'gyu']) addMemberRow(room.app, room.clubId, userIdOf(room.app, name));
+    for (const name of ['dana', 'eun', 'farid', 'gyu']) await addMemberRow(room.app, room.clubId, await userIdOf(room.app, name));
     const id = await createPoll(room.moderator, room.clubId, { kind: 'ranked', option_1: 'Alpha', option_2: 'Bravo', option_3: 'Charlie', option_4: 'Delta' });
-    const [A, B, C, D] = optionIdsOf(room, id);
+    const [A, B, C, D] = await optionIdsOf(room, id);
     const ballots: [PollRoom['owner'], number[]][] = [
       [room.members[0], [A!]],
       [room.members[1], [A!]],
@@ -64,13 +64,13 @@ describe('results on the page', () => {
     const pub = await createPoll(room.moderator, room.clubId, { voters: 'public', resultsVisibility: 'after_vote' });
     const anon = await createPoll(room.moderator, room.clubId, { voters: 'anonymous', resultsVisibility: 'always' });
     for (const id of [pub, anon]) {
-      const [a] = optionIdsOf(room, id);
+      const [a] = await optionIdsOf(room, id);
       await vote(room.members[0], id, { choice: a! });
     }
     const before = await (await room.members[1].get(`/clubs/${room.clubId}/polls/${pub}`)).text();
     expect(before).toContain('Votes are public');
     expect(before).not.toContain('Who voted for what');
-    await vote(room.members[1], pub, { choice: optionIdsOf(room, pub)[1]! });
+    await vote(room.members[1], pub, { choice: (await optionIdsOf(room, pub))[1]! });
     const after = await (await room.members[1].get(`/clubs/${room.clubId}/polls/${pub}`)).text();
     expect(after).toContain('Who voted for what');
     expect(after).toMatch(/<span class="poll-voter-name">Minji 민지<\/span>: The first evening/);
@@ -82,7 +82,7 @@ describe('results on the page', () => {
   it('renders in Korean', async () => {
     room.members[0].acceptLanguage = 'ko';
     const id = await createPoll(room.moderator, room.clubId, { kind: 'ranked' });
-    const [a] = optionIdsOf(room, id);
+    const [a] = await optionIdsOf(room, id);
     await vote(room.members[0], id, { [`rank_${a}`]: '1' });
     const html = await pollPage(id);
     expect(html).toContain('<html lang="ko">');
@@ -94,7 +94,7 @@ describe('results on the page', () => {
 describe('the club pages', () => {
   it('the chapter page shows its polls only once the chapter is open to the member', async () => {
     const chapter = room.chapters[2]!;
-    scheduleChapterRow(room.app, room.readingId, chapter.id, room.app.clock.now + 24 * HOUR);
+    await scheduleChapterRow(room.app, room.readingId, chapter.id, room.app.clock.now + 24 * HOUR);
     await createPoll(room.moderator, room.clubId, { question: 'About chapter three', target: `chapter:${chapter.id}` });
     await createPoll(room.moderator, room.clubId, { question: 'About chapter one', target: `chapter:${room.chapters[0]!.id}` });
 
@@ -119,7 +119,7 @@ describe('the club pages', () => {
 
   it('a vote from the chapter page comes back to the chapter page', async () => {
     const id = await createPoll(room.moderator, room.clubId, { target: `chapter:${room.chapters[0]!.id}` });
-    const [a] = optionIdsOf(room, id);
+    const [a] = await optionIdsOf(room, id);
     const response = await vote(room.members[0], id, { choice: a!, next: `/clubs/${room.clubId}/chapters/1` });
     expect(response.headers.get('location')).toBe(`/clubs/${room.clubId}/chapters/1#poll-${id}`);
     const open = await vote(room.members[0], id, { choice: a!, next: 'https://evil.example/' });

@@ -2,8 +2,8 @@
  * A ready room for the polls integration tests: a book, a club reading it, an owner, a
  * moderator, three members and an outsider, each signed in as a client.
  */
-import { eq } from 'drizzle-orm';
-import { pollVotes, polls } from '../../../db/schema';
+import { asc, eq } from 'drizzle-orm';
+import { pollOptions, pollVotes, polls } from '../../../db/schema';
 import { makeTestApp, signUp, type Client, type FormFields, type TestApp } from '../../helpers/app';
 import { addMemberRow, createClubRow, importSampleBook, startReadingRow, userIdOf } from '../../helpers/fixtures';
 
@@ -11,7 +11,7 @@ export interface PollRoom {
   app: TestApp;
   clubId: number;
   readingId: number;
-  chapters: ReturnType<typeof importSampleBook>['chapters'];
+  chapters: Awaited<ReturnType<typeof importSampleBook>>['chapters'];
   owner: Client;
   moderator: Client;
   members: [Client, Client, Client];
@@ -21,7 +21,7 @@ export interface PollRoom {
 }
 
 export async function makeRoom(options: { visibility?: 'private' | 'public'; rateLimits?: NonNullable<Parameters<typeof makeTestApp>[0]>['rateLimits']; prefix?: string } = {}): Promise<PollRoom> {
-  const app = makeTestApp({ rateLimits: options.rateLimits ?? { postingPerUser: { limit: 10_000, windowMs: 60_000 } } });
+  const app = await makeTestApp({ rateLimits: options.rateLimits ?? { postingPerUser: { limit: 10_000, windowMs: 60_000 } } });
   return roomIn(app, options);
 }
 
@@ -35,20 +35,20 @@ export async function roomIn(app: TestApp, options: { visibility?: 'private' | '
   const m3 = await signUp(app, `${p}arthur`, { displayName: `${p}Arthur` });
   const outsider = await signUp(app, `${p}outsider`, { displayName: `${p}Outsider` });
   const ids = {
-    owner: userIdOf(app, `${p}owner`),
-    moderator: userIdOf(app, `${p}moddy`),
-    member1: userIdOf(app, `${p}minji`),
-    member2: userIdOf(app, `${p}jisoo`),
-    member3: userIdOf(app, `${p}arthur`),
-    outsider: userIdOf(app, `${p}outsider`),
+    owner: await userIdOf(app, `${p}owner`),
+    moderator: await userIdOf(app, `${p}moddy`),
+    member1: await userIdOf(app, `${p}minji`),
+    member2: await userIdOf(app, `${p}jisoo`),
+    member3: await userIdOf(app, `${p}arthur`),
+    outsider: await userIdOf(app, `${p}outsider`),
   };
-  const book = importSampleBook(app, { title: `${p}Lantern Keepers` });
-  const club = createClubRow(app, { ownerId: ids.owner, visibility: options.visibility ?? 'private', name: `${p}Lantern Club` });
-  addMemberRow(app, club.id, ids.moderator, 'moderator');
-  addMemberRow(app, club.id, ids.member1);
-  addMemberRow(app, club.id, ids.member2);
-  addMemberRow(app, club.id, ids.member3);
-  const reading = startReadingRow(app, club.id, book.editionId);
+  const book = await importSampleBook(app, { title: `${p}Lantern Keepers` });
+  const club = await createClubRow(app, { ownerId: ids.owner, visibility: options.visibility ?? 'private', name: `${p}Lantern Club` });
+  await addMemberRow(app, club.id, ids.moderator, 'moderator');
+  await addMemberRow(app, club.id, ids.member1);
+  await addMemberRow(app, club.id, ids.member2);
+  await addMemberRow(app, club.id, ids.member3);
+  const reading = await startReadingRow(app, club.id, book.editionId);
   const { Client: ClientClass } = await import('../../helpers/app');
   return {
     app,
@@ -92,23 +92,28 @@ export async function createPoll(client: Client, clubId: number, overrides: Form
   return Number(match[1]);
 }
 
-export function optionIdsOf(room: PollRoom, pollId: number): number[] {
-  return room.app.sqlite
-    .prepare('select id from poll_options where poll_id = ? order by ordinal')
-    .all(pollId)
-    .map((row) => (row as { id: number }).id);
+/** The poll's option ids in their order. */
+export async function optionIdsOf(room: Pick<PollRoom, 'app'>, pollId: number): Promise<number[]> {
+  const rows = await room.app.db.select({ id: pollOptions.id }).from(pollOptions).where(eq(pollOptions.pollId, pollId)).orderBy(asc(pollOptions.ordinal));
+  return rows.map((row) => row.id);
 }
 
-export function voteCount(room: PollRoom, pollId: number): number {
-  return room.app.db.select().from(pollVotes).where(eq(pollVotes.pollId, pollId)).all().length;
+/** The poll's option labels in their order. */
+export async function optionLabelsOf(room: Pick<PollRoom, 'app'>, pollId: number): Promise<string[]> {
+  const rows = await room.app.db.select({ label: pollOptions.label }).from(pollOptions).where(eq(pollOptions.pollId, pollId)).orderBy(asc(pollOptions.ordinal));
+  return rows.map((row) => row.label);
 }
 
-export function pollRow(room: PollRoom, pollId: number) {
-  return room.app.db.select().from(polls).where(eq(polls.id, pollId)).get();
+export async function voteCount(room: Pick<PollRoom, 'app'>, pollId: number): Promise<number> {
+  return (await room.app.db.select().from(pollVotes).where(eq(pollVotes.pollId, pollId))).length;
 }
 
-export function pollCount(room: PollRoom): number {
-  return room.app.db.select().from(polls).all().length;
+export async function pollRow(room: Pick<PollRoom, 'app'>, pollId: number) {
+  return (await room.app.db.select().from(polls).where(eq(polls.id, pollId)).limit(1))[0];
+}
+
+export async function pollCount(room: Pick<PollRoom, 'app'>): Promise<number> {
+  return (await room.app.db.select().from(polls)).length;
 }
 
 /** `datetime-local` value in UTC (the test server's readers have no zone set; see `tz`). */

@@ -61,7 +61,7 @@ beforeAll(async () => {
     signed_out: room.anonymous,
   };
   const chapter = room.chapters[0]!;
-  setProgressRow(room.app, room.readingId, room.ids.member1, chapter.lastPosition);
+  await setProgressRow(room.app, room.readingId, room.ids.member1, chapter.lastPosition);
   const t0 = room.app.clock.now;
 
   for (const setting of SETTINGS) {
@@ -75,7 +75,7 @@ beforeAll(async () => {
       });
       polls.set(`${setting}/${state}`, id);
       if (state !== 'scheduled') {
-        const [a, b] = optionIdsOf(room, id);
+        const [a, b] = await optionIdsOf(room, id);
         expect((await room.members[0].post(`/clubs/${room.clubId}/polls/${id}/vote`, { choice: a! })).status).toBe(303);
         expect((await room.members[2].post(`/clubs/${room.clubId}/polls/${id}/vote`, { choice: b! })).status).toBe(303);
       }
@@ -144,7 +144,7 @@ describe('the results of a private club', () => {
         expect((await client.get(`/clubs/${priv.clubId}/polls/${id}/results.csv`)).status).toBe(404);
       }
     } finally {
-      priv.app.close();
+      await priv.app.close();
     }
   });
 });
@@ -154,10 +154,10 @@ describe('after_chapter follows the reader’s progress', () => {
     const id = polls.get('after_chapter/open')!;
     const chapter = room.chapters[0]!;
     const base = `/clubs/${room.clubId}/polls/${id}`;
-    setProgressRow(room.app, room.readingId, room.ids.member2, chapter.lastPosition - 1);
+    await setProgressRow(room.app, room.readingId, room.ids.member2, chapter.lastPosition - 1);
     expect(showsResults(await (await room.members[1].get(base)).text())).toBe(false);
-    setProgressRow(room.app, room.readingId, room.ids.member2, chapter.lastPosition);
+    await setProgressRow(room.app, room.readingId, room.ids.member2, chapter.lastPosition);
     expect(showsResults(await (await room.members[1].get(base)).text())).toBe(true);
-    setProgressRow(room.app, room.readingId, room.ids.member2, 0);
+    await setProgressRow(room.app, room.readingId, room.ids.member2, 0);
   });
 });

@@ -1,12 +1,15 @@
 /**
- * Search through real HTTP on a real SQLite file: the spoiler matrix (viewer × item), the
- * book text ahead of a reader, hostile queries, htmx fragments and whole pages, the index
- * following edits, deletes and moderation, and the site admin's library search.
+ * Search through real HTTP on a real database (SQLite; PostgreSQL under `npm run test:pg`): the
+ * spoiler matrix (viewer × item), the book text ahead of a reader, hostile queries, htmx
+ * fragments and whole pages, the index following edits, deletes and moderation, and the site
+ * admin's library search.
  *
  * Positions in the sample book: chapter 1 is 1–7, chapter 2 is 8–14, chapter 3 is 15–21. Every
  * paragraph says "등불 하나가 바람에 흔들렸다 (c.p)".
  */
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/connection';
 import type { Client } from '../../helpers/app';
 import { HOSTILE_STRINGS } from '../../fixtures/hostile-strings';
 import { randomQueries } from '../../fixtures/random-queries';
@@ -21,39 +24,41 @@ const html = async (client: Client, q: string, extra = '') => {
   expect(response.status).toBe(200);
   return response.text();
 };
-const para = (chapter: number, n = 2) => room.paragraphs(chapter)[n]!;
+const para = async (chapter: number, n = 2) => (await room.paragraphs(chapter))[n]!;
 
 async function post(client: Client, fields: Record<string, string | number>, target = room): Promise<number> {
   const response = await client.post(`/clubs/${target.clubId}/comments`, fields);
   expect(response.status).toBe(303);
-  const row = target.testApp.sqlite.prepare('select max(id) as id from comments').get() as { id: number };
-  return row.id;
+  const [row] = await rows<{ id: number }>(target.testApp.db, sql`select max(id) as id from comments`);
+  return row!.id;
 }
 
 let ids: Record<string, number>;
 
 beforeEach(async () => {
   room = await makeRoom({ names: `s${Math.random().toString(36).slice(2, 7)}` });
-  room.setProgress('owner', 21);
-  room.setProgress('moderator', 21);
-  room.setProgress('alice', 21);
+  await room.setProgress('owner', 21);
+  await room.setProgress('moderator', 21);
+  await room.setProgress('alice', 21);
   // Alice writes everything first, then Bob is put back to chapter 1 (you can only post where you have read).
-  room.setProgress('bob', 21);
+  await room.setProgress('bob', 21);
   ids = {
-    aliceEarly: await post(room.alice, { paragraph_id: para(1).id, body: '정책 이야기 alphaword' }),
-    aliceLate: await post(room.alice, { paragraph_id: para(3).id, body: '정책 결말 gammaword' }),
-    alicePrivate: await post(room.alice, { paragraph_id: para(1).id, body: '정책 메모 privateword', visibility: 'private' }),
-    aliceHidden: await post(room.alice, { paragraph_id: para(1).id, body: '정책 hiddenword' }),
-    bobLate: await post(room.bob, { paragraph_id: para(3, 3).id, body: '정책 bobsownword' }),
+    aliceEarly: await post(room.alice, { paragraph_id: (await para(1)).id, body: '정책 이야기 alphaword' }),
+    aliceLate: await post(room.alice, { paragraph_id: (await para(3)).id, body: '정책 결말 gammaword' }),
+    alicePrivate: await post(room.alice, { paragraph_id: (await para(1)).id, body: '정책 메모 privateword', visibility: 'private' }),
+    aliceHidden: await post(room.alice, { paragraph_id: (await para(1)).id, body: '정책 hiddenword' }),
+    bobLate: await post(room.bob, { paragraph_id: (await para(3, 3)).id, body: '정책 bobsownword' }),
     chapterThread: await post(room.moderator, { chapter_id: room.chapters[2]!.id, body: '정책 threadword' }),
   };
   expect((await room.moderator.post(`/clubs/${room.clubId}/comments/${ids.aliceHidden}/moderate`, { action: 'hide', reason: 'off topic' })).status).toBe(303);
-  room.setProgress('bob', 7);
+  await room.setProgress('bob', 7);
   other = await makeRoom({ testApp: room.testApp, names: `o${Math.random().toString(36).slice(2, 7)}` });
-  other.setProgress('alice', 21);
-  await post(other.alice, { paragraph_id: other.paragraphs(1)[2]!.id, body: '정책 otherclubword' }, other);
+  await other.setProgress('alice', 21);
+  await post(other.alice, { paragraph_id: (await other.paragraphs(1))[2]!.id, body: '정책 otherclubword' }, other);
 });
-afterEach(() => room.testApp.close());
+afterEach(async () => {
+  await room.testApp.close();
+});
 
 const WORDS = ['alphaword', 'gammaword', 'privateword', 'hiddenword', 'bobsownword', 'threadword', 'otherclubword'] as const;
 
@@ -93,8 +98,8 @@ describe('the spoiler matrix: who finds which comment', () => {
 
   it('in a public club, a non-member finds no comments (progress 0) but their count, and the book only as ahead', async () => {
     const pub = await makeRoom({ testApp: room.testApp, visibility: 'public', names: `p${Math.random().toString(36).slice(2, 7)}` });
-    pub.setProgress('alice', 21);
-    await post(pub.alice, { paragraph_id: pub.paragraphs(1)[2]!.id, body: '정책 publicword' }, pub);
+    await pub.setProgress('alice', 21);
+    await post(pub.alice, { paragraph_id: (await pub.paragraphs(1))[2]!.id, body: '정책 publicword' }, pub);
     for (const client of [pub.outsider, pub.visitor]) {
       const response = await client.get(`/clubs/${pub.clubId}/search?q=${encodeURIComponent('정책')}`);
       expect(response.status).toBe(200);
@@ -158,7 +163,7 @@ describe('any input', () => {
   it('fuzz: random and hostile queries, over random and hostile comments, through HTTP (htmx and page), never fail nor echo markup', async () => {
     for (const body of [...randomQueries(20, 3), ...HOSTILE_STRINGS.slice(0, 20)]) {
       if (body.trim() === '' || body.length > 2000) continue;
-      await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: para(1).id, body: `정책 ${body}` });
+      await room.alice.post(`/clubs/${room.clubId}/comments`, { paragraph_id: (await para(1)).id, body: `정책 ${body}` });
     }
     const inputs = [...randomQueries(150, 11), ...HOSTILE_STRINGS];
     for (const [i, q] of inputs.entries()) {
@@ -200,12 +205,12 @@ describe('the index follows the discussion', () => {
     expect(await html(room.alice, 'omegaword')).toContain('Nothing found');
     expect((await room.moderator.post(`/clubs/${room.clubId}/comments/${ids.aliceLate}/moderate`, { action: 'remove', reason: 'spoiler' })).status).toBe(303);
     expect(await html(room.moderator, 'gammaword')).toContain('Nothing found');
-    const outbox = room.testApp.sqlite.prepare('select count(*) as n from search_comment_outbox').get() as { n: number };
-    expect(outbox.n).toBe(0);
+    const [outbox] = await rows<{ n: number }>(room.testApp.db, sql`select count(*) as n from search_comment_outbox`);
+    expect(Number(outbox!.n)).toBe(0);
   });
 
   it('quotes a comment as the words a reader sees, not its Markdown', async () => {
-    await post(room.alice, { paragraph_id: para(2).id, body: '이 **책을 고르는 기준**이 [좋았어요](https://example.org/a) `markword`' });
+    await post(room.alice, { paragraph_id: (await para(2)).id, body: '이 **책을 고르는 기준**이 [좋았어요](https://example.org/a) `markword`' });
     const page = await html(room.alice, '기준');
     expect(page).toContain('책을 고르는 <mark>기준</mark>이 좋았어요 markword');
     expect(page).not.toContain('**');
@@ -214,7 +219,7 @@ describe('the index follows the discussion', () => {
 
   it('links land on the thread, opened on the comment', async () => {
     const page = await html(room.alice, 'alphaword');
-    expect(page).toContain(`/clubs/${room.clubId}/paragraphs/${para(1).id}/comments#c-${ids.aliceEarly}`);
+    expect(page).toContain(`/clubs/${room.clubId}/paragraphs/${(await para(1)).id}/comments#c-${ids.aliceEarly}`);
     const thread = await html(room.moderator, 'threadword');
     expect(thread).toContain(`/clubs/${room.clubId}/discussion/${room.chapters[2]!.id}#c-${ids.chapterThread}`);
   });

@@ -10,6 +10,9 @@ describe('nominationKey', () => {
     expect(k('Émile', '')).toBe(k('E\u0301mile', ''));
     expect(k('Dune', 'Frank Herbert')).not.toBe(k('Dune', 'Someone Else'));
     expect(normaliseForKey('\u00a0A\u3000B ')).toBe('a b');
+    // Storable on both engines (PostgreSQL's text holds no NUL), and title and author cannot run together.
+    expect(k('Der Process', 'Kafka')).not.toContain('\u0000');
+    expect(k('a\u001fb', 'c')).not.toBe(k('a', 'b\u001fc'));
   });
   it('a library book is itself, whatever its title', () => {
     expect(nominationKey({ bookId: 3, title: 'X', author: '' })).toBe(nominationKey({ bookId: 3, title: 'Y', author: 'Z' }));

@@ -59,6 +59,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(false);
   });
 
+  it('runs on the SQLite file unless DATABASE_URL names a PostgreSQL database, and refuses any other URL', () => {
+    expect(loadConfig({}).databaseUrl).toBeNull();
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeNull();
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db.internal:5432/marginalia' }).databaseUrl).toBe('postgres://app@db.internal:5432/marginalia');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/marginalia' }).databaseUrl).toBe('postgresql://localhost/marginalia');
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://secret:pw@localhost/marginalia' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
+    // The refusal names the scheme, never the credentials.
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://secret:pw@localhost/marginalia' })).not.toThrow(/secret|pw@/);
+  });
+
   it('documents limits that fit each other', () => {
     expect(DEFAULT_MAX_BODY_BYTES).toBe(64 * 1024);
     expect(DEFAULT_MAX_UPLOAD_BYTES).toBeGreaterThan(DEFAULT_MAX_BODY_BYTES);
@@ -69,5 +79,6 @@ describe('testConfig', () => {
   it('is explicit and takes overrides', () => {
     expect(testConfig().origin).toBe('http://localhost:3000');
     expect(testConfig({ maxBodyBytes: 10 }).maxBodyBytes).toBe(10);
+    expect(testConfig().databaseUrl).toBeNull();
   });
 });

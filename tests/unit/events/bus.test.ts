@@ -6,28 +6,28 @@ const joined: DomainEvent = { type: 'member.joined', actorId: 7, clubId: 3, user
 const voted: DomainEvent = { type: 'poll.voted', actorId: 8, clubId: 3, pollId: 1, withdrawn: false };
 
 describe('the in-process event bus', () => {
-  it('delivers an event to the listeners of its type and of every type, in subscription order', () => {
+  it('delivers an event to the listeners of its type and of every type, in subscription order', async () => {
     const bus = new InProcessEventBus();
     const heard: string[] = [];
-    bus.subscribe('*', (event) => heard.push(`all:${event.type}`), 'every-process');
-    bus.subscribe('member.joined', (event) => heard.push(`joined:${event.userId}`), 'once');
-    bus.subscribe('poll.voted', (event) => heard.push(`voted:${event.pollId}`), 'every-process');
-    bus.publish(joined);
-    bus.publish(voted);
+    bus.subscribe('*', (event) => void heard.push(`all:${event.type}`), 'every-process');
+    bus.subscribe('member.joined', (event) => void heard.push(`joined:${event.userId}`), 'once');
+    bus.subscribe('poll.voted', (event) => void heard.push(`voted:${event.pollId}`), 'every-process');
+    await bus.publish(joined);
+    await bus.publish(voted);
     expect(heard).toEqual(['joined:7', 'all:member.joined', 'voted:1', 'all:poll.voted']);
   });
 
-  it('stops delivering after unsubscribe', () => {
+  it('stops delivering after unsubscribe', async () => {
     const bus = new InProcessEventBus();
     let count = 0;
-    const off = bus.subscribe('member.joined', () => (count += 1), 'once');
-    bus.publish(joined);
+    const off = bus.subscribe('member.joined', () => void (count += 1), 'once');
+    await bus.publish(joined);
     off();
-    bus.publish(joined);
+    await bus.publish(joined);
     expect(count).toBe(1);
   });
 
-  it('a listener that throws is reported and the others still hear the event', () => {
+  it('a listener that throws (or rejects) is reported and the others still hear the event', async () => {
     const errors: string[] = [];
     const bus = new InProcessEventBus((error, event) => errors.push(`${event.type}: ${(error as Error).message}`));
     let heard = 0;
@@ -38,10 +38,36 @@ describe('the in-process event bus', () => {
       },
       'once',
     );
-    bus.subscribe('member.joined', () => (heard += 1), 'every-process');
-    expect(() => bus.publish(joined)).not.toThrow();
+    bus.subscribe(
+      'member.joined',
+      async () => {
+        await Promise.resolve();
+        throw new Error('async boom');
+      },
+      'once',
+    );
+    bus.subscribe('member.joined', () => void (heard += 1), 'every-process');
+    await expect(bus.publish(joined)).resolves.toBeUndefined();
     expect(heard).toBe(1);
-    expect(errors).toEqual(['member.joined: boom']);
+    expect(errors).toEqual(['member.joined: boom', 'member.joined: async boom']);
+  });
+
+  it('awaits each listener before the next, and publish resolves once all have finished', async () => {
+    const bus = new InProcessEventBus();
+    const heard: string[] = [];
+    bus.subscribe(
+      'member.joined',
+      async () => {
+        heard.push('slow:start');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        heard.push('slow:end');
+      },
+      'once',
+    );
+    bus.subscribe('member.joined', () => void heard.push('next'), 'every-process');
+    bus.subscribe('*', async () => void heard.push('all'), 'every-process');
+    await bus.publish(joined);
+    expect(heard).toEqual(['slow:start', 'slow:end', 'next', 'all']);
   });
 
   it('events carry ids and facts only, so they survive a trip through JSON (another process)', () => {
@@ -75,17 +101,17 @@ describe('the page cache as a listener', () => {
     return { bus, cache };
   }
 
-  it("retires the actor's pages at once and the club's pages for everyone", () => {
+  it("retires the actor's pages at once and the club's pages for everyone", async () => {
     const { bus, cache } = listeningCache();
-    bus.publish(joined);
+    await bus.publish(joined);
     expect(cache.get('mine', { userId: 7, clubId: 3 }, 1)).toBeUndefined();
     expect(cache.get('theirs', { userId: 8, clubId: 3 }, 1)).toBeUndefined();
     expect(cache.get('elsewhere', { userId: 8, clubId: 4 }, 1)).toBeDefined();
   });
 
-  it("a reader's own settings retire only their pages", () => {
+  it("a reader's own settings retire only their pages", async () => {
     const { bus, cache } = listeningCache();
-    bus.publish({ type: 'reader.settings_changed', actorId: 7, clubId: null, userId: 7, what: 'font' });
+    await bus.publish({ type: 'reader.settings_changed', actorId: 7, clubId: null, userId: 7, what: 'font' });
     expect(cache.get('mine', { userId: 7, clubId: 3 }, 1)).toBeUndefined();
     expect(cache.get('theirs', { userId: 8, clubId: 3 }, 1)).toBeDefined();
   });

@@ -39,9 +39,9 @@ afterEach(() => {
 });
 
 async function service() {
-  const testApp = makeTestApp();
+  const testApp = await makeTestApp();
   const hooks: (() => void)[] = [];
-  const deps = { db: testApp.db, sqlite: testApp.sqlite, config: { ...testApp.config, liveStreamsPerMember: 5, liveStreamsMax: 10 }, clock: () => testApp.clock.now, events: new InProcessEventBus(), onShutdown: (hook: () => void) => hooks.push(hook) } as unknown as AreaDeps;
+  const deps = { db: testApp.db, config: { ...testApp.config, liveStreamsPerMember: 5, liveStreamsMax: 10 }, clock: () => testApp.clock.now, events: new InProcessEventBus(), onShutdown: (hook: () => void) => hooks.push(hook) } as unknown as AreaDeps;
   return { live: new LiveService(deps), shutdown: () => hooks.forEach((hook) => hook()) };
 }
 

@@ -1,7 +1,8 @@
 /**
- * The query builder and the index tokens, tested directly: what each input becomes, and that
- * no input — hostile, huge, or not text at all — throws or produces an expression FTS5
- * refuses (each is run against a real FTS5 table built like the migration's).
+ * The query builder and the index tokens, tested directly: what each input becomes (the FTS5
+ * expression, and the tsquery text of PostgreSQL), and that no input — hostile, huge, or not
+ * text at all — throws or produces an expression FTS5 refuses (each is run against a real FTS5
+ * table built like the migration's; tests/pg/search-queries.test.ts runs the tsqueries).
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -58,10 +59,30 @@ describe('buildSearchQuery', () => {
     it(`${JSON.stringify(input)} → ${match}`, () => expect(buildSearchQuery(input).match).toBe(match));
   }
 
+  // The same terms as PostgreSQL's to_tsquery text (tests/pg/search-queries.test.ts runs them).
+  const tsqueries: [string, string | null][] = [
+    ['정책', "'정책'"],
+    ['정', "'정':*"],
+    ['정책을', "('정책' <-> '책을')"],
+    ['투자 정책', "'투자' & '정책'"],
+    ['"정책 기업"', `('정책' <-> '책${E}' <-> '기업')`],
+    ['Loopt', "'Loopt':*"],
+    ['Loopt ', "'Loopt'"],
+    ['Loopt의', "('Loopt' <-> '의':*)"],
+    ['"the hill at dusk"', "('the' <-> 'hill' <-> 'at' <-> 'dusk')"],
+    ['a & !b | c <-> d', "'a' & 'b' & 'c' & 'd':*"],
+    ["it's", "('it' <-> 's':*)"],
+    ['***', null],
+  ];
+  for (const [input, tsquery] of tsqueries) {
+    it(`${JSON.stringify(input)} → tsquery ${tsquery}`, () => expect(buildSearchQuery(input).tsquery).toBe(tsquery));
+  }
+
   it('reads at most QUERY_MAX_CHARS characters and QUERY_MAX_TERMS terms', () => {
     expect([...buildSearchQuery('가'.repeat(1000)).text]).toHaveLength(QUERY_MAX_CHARS);
     const many = buildSearchQuery(Array.from({ length: 50 }, (_, i) => `w${i}`).join(' '));
     expect(many.match!.split('" "')).toHaveLength(QUERY_MAX_TERMS);
+    expect(many.tsquery!.split(' & ')).toHaveLength(QUERY_MAX_TERMS);
   });
 
   it('takes anything without throwing', () => {
