@@ -18,6 +18,13 @@
  *   npm run bench -- --curve      the cost curves instead (bench/curve.ts), about 8 minutes
  *   npm run bench -- --results=DIR   where results go (default bench/results/, a temporary folder for --tiny)
  *   npm run bench -- --chart      only redraw latest.svg from the JSON results already there
+ *   npm run bench -- --engine pg  the same cases with the server on PostgreSQL: a throwaway
+ *                                 cluster with production durability (fsync and synchronous
+ *                                 commit on), the same seeded data copied in by migrate-to-pg's
+ *                                 copy (db/copy-to-pg.ts); results in latest-pg.json
+ *
+ * Case 13 runs on either engine: posting comments through one server process (8 connections),
+ * then through two processes on the one database at once (4 connections each).
  *
  * Every case reports the server's CPU time per request (from /proc, see bench/lib.ts) and the
  * load average beside req/s and latency. Results are written as JSON with a chart (SVG, drawn
@@ -30,7 +37,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openDatabase } from '../db/connection';
+import { closeDatabase, openDatabase } from '../db/connection';
+import { openPostgresEngine } from '../db/connection-pg';
+import { copySqliteToPostgres } from '../db/copy-to-pg';
+import { rebuildSearchIndexes } from '../src/search';
+import { startCluster, type Cluster } from '../tests/pg/cluster';
 import { contentHash, parseBook } from '../src/books/import';
 import { storeParsedBook } from '../src/books/store';
 import { generateKoreanBook } from '../tests/fixtures/books/korean-book';
@@ -47,6 +58,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
 const asJson = args.has('--json');
 const resultsArg = process.argv.slice(2).find((arg) => arg.startsWith('--results='))?.slice('--results='.length);
+const engineArg = process.argv.includes('--engine') ? process.argv[process.argv.indexOf('--engine') + 1] : 'sqlite';
+if (engineArg !== 'sqlite' && engineArg !== 'pg') throw new Error(`--engine must be sqlite or pg, got ${engineArg}`);
+const engine: 'sqlite' | 'pg' = engineArg;
 const mode = args.has('--tiny') ? 'tiny' : args.has('--quick') ? 'quick' : 'full';
 const TIMING = { full: { warmup: 2, duration: 10 }, quick: { warmup: 1, duration: 3 }, tiny: { warmup: 0.2, duration: 0.5 } }[mode];
 const STREAMS = mode === 'tiny' ? 20 : 1000;
@@ -62,25 +76,50 @@ let serverPid: number | undefined;
 const measure = (name: string, base: string, options: CannonOptions) => measureCase(name, base, options, TIMING, serverPid, progress);
 
 
-async function importTimings(): Promise<Record<string, number>> {
+async function importTimings(cluster: Cluster | null): Promise<Record<string, number>> {
   const timings: Record<string, number> = {};
   const dir = mkdtempSync(join(tmpdir(), 'marginalia-bench-import-'));
-  const { db, sqlite } = openDatabase(join(dir, 'import.db'));
-  const time = (name: string, bytes: Uint8Array, filename: string) => {
+  const db = cluster ? (await openPostgresEngine(await createDatabase(cluster, 'bench_import'))).db : openDatabase(join(dir, 'import.db')).db;
+  const time = async (name: string, bytes: Uint8Array, filename: string) => {
     const started = performance.now();
     const book = parseBook({ bytes, filename });
-    storeParsedBook({ db, sqlite }, book, { hash: contentHash(bytes), filename, userId: null, now: Date.now() });
+    await storeParsedBook({ db }, book, { hash: contentHash(bytes), filename, userId: null, now: Date.now() });
     timings[name] = Math.round((performance.now() - started) * 10) / 10;
   };
   const korean = new TextEncoder().encode(generateKoreanBook({ targetBytes: mode === 'tiny' ? 40_000 : 550_000 }).text);
-  time(`generated-korean-${Math.round(korean.length / 1024)}KB.txt`, korean, 'generated-korean.txt');
+  await time(`generated-korean-${Math.round(korean.length / 1024)}KB.txt`, korean, 'generated-korean.txt');
   const corpus = resolve(ROOT, '../shared/corpus');
   if (mode !== 'tiny' && existsSync(corpus)) {
-    for (const name of readdirSync(corpus).filter((n) => n.endsWith('.epub')).sort()) time(name, readFileSync(join(corpus, name)), name);
+    for (const name of readdirSync(corpus).filter((n) => n.endsWith('.epub')).sort()) await time(name, readFileSync(join(corpus, name)), name);
   }
-  sqlite.close();
+  await closeDatabase(db);
   rmSync(dir, { recursive: true, force: true });
   return timings;
+}
+
+/** A new, empty database on the bench's cluster; its URL. */
+async function createDatabase(cluster: Cluster, name: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: cluster.adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return cluster.url.replace(/\/[^/]+$/, `/${name}`);
+}
+
+/**
+ * `--engine pg`: a durable throwaway cluster, the seeded SQLite file copied in (every table,
+ * ids kept, counts checked) and the search index built there; the server's DATABASE_URL.
+ */
+async function onPostgres(databasePath: string): Promise<{ cluster: Cluster; url: string; copy_ms: number; index_ms: number }> {
+  progress('starting PostgreSQL and copying the seeded database into it');
+  const cluster = await startCluster({ database: 'bench', durable: true });
+  const copied = await copySqliteToPostgres(databasePath, cluster.url);
+  const started = performance.now();
+  const { db } = await openPostgresEngine(cluster.url);
+  await rebuildSearchIndexes(db, Date.now());
+  await closeDatabase(db);
+  return { cluster, url: cluster.url, copy_ms: copied.ms, index_ms: Math.round(performance.now() - started) };
 }
 
 async function main() {
@@ -90,11 +129,15 @@ async function main() {
   const filesDir = join(dir, 'files');
   const databasePath = join(dir, 'bench.db');
   const children: ChildProcess[] = [];
+  let postgres: Awaited<ReturnType<typeof onPostgres>> | null = null;
   try {
-    progress(`seeding (${mode})`);
+    progress(`seeding (${mode}${engine === 'pg' ? ', then copied to PostgreSQL' : ''})`);
     const data: BenchData = await seedBenchDatabase(databasePath, SIZES);
     progress(`seeding the search club (${SEARCH_SIZES.comments} comments) and building its indexes`);
-    const searchData: SearchBenchData = seedSearchClub(databasePath, SEARCH_SIZES);
+    const searchData: SearchBenchData = await seedSearchClub(databasePath, SEARCH_SIZES);
+    if (engine === 'pg') postgres = await onPostgres(databasePath);
+    /** The server's database: the seeded file, or PostgreSQL with the same rows. */
+    const databaseEnv: Record<string, string> = postgres ? { DATABASE_URL: postgres.url } : {};
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -103,6 +146,7 @@ async function main() {
       // The streams case opens many streams per member (as many tabs); the default is 5.
       LIVE_STREAMS_PER_MEMBER: '100000',
       LIVE_UPDATES: 'true',
+      ...databaseEnv,
     }));
     children.push(server.child);
     await waitFor(`${base}/healthz`, server.child, server.output);
@@ -220,14 +264,40 @@ async function main() {
       browser = await browserCase({ base, path: chapterPath, cookie: { name: 'marginalia_session', value: data.tokens[data.tokens.length - 1]! }, paragraphs: SIZES.paragraphs });
     }
 
+    // 13: a second server process on the same database; comments posted through both at once.
+    progress('13 two processes on one database, posting through both');
+    const secondPort = await freePort();
+    const second = startProcess(['--import', 'tsx', 'src/server.ts'], serverEnv(secondPort, databasePath, filesDir, { LIVE_UPDATES: 'true', ...databaseEnv }));
+    children.push(second.child);
+    const secondBase = `http://127.0.0.1:${secondPort}`;
+    await waitFor(`${secondBase}/healthz`, second.child, second.output);
+    const oneProcess = await measure('13 posting, one process (8 connections)', base, { path: '/', connections: 8, requests: postComment as never, redirectIsSuccess: true });
+    cases.push(oneProcess);
+    const twoProcesses = await Promise.all(
+      [
+        [base, server.child.pid],
+        [secondBase, second.child.pid],
+      ].map(([at, pid], i) => measureCase(`13 posting, process ${i + 1} of 2`, at as string, { path: '/', connections: 4, requests: postComment as never, redirectIsSuccess: true }, TIMING, pid as number, progress)),
+    );
+    cases.push(...twoProcesses);
+    const two_processes = {
+      rps: twoProcesses.reduce((sum, c) => sum + c.rps, 0),
+      p95_ms: Math.max(...twoProcesses.map((c) => c.p95_ms)),
+      one_process_rps: oneProcess.rps,
+    };
+    await stop(second.child);
+
     const rss = rssMb(server.child.pid!);
-    const import_ms = await importTimings();
+    const import_ms = await importTimings(postgres?.cluster ?? null);
     const find = (prefix: string) => cases.find((c) => c.name.startsWith(prefix))!;
     const ratio = (a: string, b: string) => Math.round((find(a).rps / Math.max(1, find(b).rps)) * 100) / 100;
     /** CPU per request of case a over case b: what a costs the server against b (budget: chapter ≤ 1.5 × static). */
     const cpuRatio = (a: string, b: string) => Math.round(((find(a).cpu_ms_per_req ?? 0) / Math.max(0.001, find(b).cpu_ms_per_req ?? 0)) * 100) / 100;
     const result = {
       mode,
+      engine,
+      postgres: postgres ? { copy_ms: postgres.copy_ms, search_index_ms: postgres.index_ms } : undefined,
+      two_processes,
       machine: machine(),
       timing: TIMING,
       sizes: SIZES,
@@ -251,11 +321,11 @@ async function main() {
     };
 
     const resultsAt = resultsDir();
-    const written = await writeResults(resultsAt, 'latest', result, chartInput(resultsAt, result.cases));
+    const written = await writeResults(resultsAt, engine === 'pg' ? 'latest-pg' : 'latest', result, chartInput(resultsAt, result.cases));
     if (asJson) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
-      say(`Marginalia benchmark (${mode}: ${TIMING.warmup}s warm-up, ${TIMING.duration}s per case; ${SIZES.members} members, ${SIZES.paragraphs}-paragraph chapter, ${SIZES.comments} comments, ${SIZES.polls} polls)`);
+      say(`Marginalia benchmark on ${engine === 'pg' ? 'PostgreSQL' : 'SQLite'} (${mode}: ${TIMING.warmup}s warm-up, ${TIMING.duration}s per case; ${SIZES.members} members, ${SIZES.paragraphs}-paragraph chapter, ${SIZES.comments} comments, ${SIZES.polls} polls)`);
       say();
       say(`machine: ${result.machine.cpus} cores, load average ${result.machine.load_average.join(' ')} at the end (per case: the load column)`);
       say();
@@ -273,6 +343,8 @@ async function main() {
       const page = (r: CaseResult | null) => (r ? `${r.rps} req/s, p50 ${r.p50_ms} ms, p95 ${r.p95_ms} ms, ${r.cpu_ms_per_req} ms CPU/req (load ${r.load1})` : 'not measured');
       say(`11 live streams: server CPU ${streams.server_cpu_ms_per_post} ms per post (all streams; ${streams.batches_per_stream} drawn messages per stream for ${streams.posts} posts), bench client ${streams.client_cpu_ms_per_post} ms per post; load ${streams.load1}`);
       say(`11 chapter page without streams: ${page(streams.chapter_without_streams)}; with ${streams.streams} open: ${page(streams.chapter_with_streams)}`);
+      say(`13 two processes on one database: posting ${two_processes.rps} req/s through both (worst p95 ${two_processes.p95_ms} ms), against ${two_processes.one_process_rps} req/s through one (8 connections either way)`);
+      if (postgres) say(`PostgreSQL: the seeded database copied in ${postgres.copy_ms} ms, its search index built in ${postgres.index_ms} ms`);
       say(`server memory after the run: ${rss} MB resident`);
       say(`search (8–10): ${searchData.comments} comments and ${searchData.paragraphs} paragraphs (${Math.round(searchData.book_bytes / 1024)} KB book); indexes built in ${searchData.build_ms} ms; ${Math.round(searchData.index_bytes.comments / 1024)} KB for comments, ${Math.round(searchData.index_bytes.paragraphs / 1024)} KB for the book`);
       say(`search matches: ${Object.entries(searchMatches).map(([q, summary]) => `${q}: ${summary}`).join(' | ')}`);
@@ -282,6 +354,7 @@ async function main() {
     }
   } finally {
     for (const child of children) await stop(child);
+    postgres?.cluster.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

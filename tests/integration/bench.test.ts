@@ -1,6 +1,8 @@
 /**
  * The benchmark harness runs end to end on tiny data and prints the one JSON object tooling
- * reads. Figures are not asserted: speed lives in `npm run bench`, not in tests.
+ * reads, on the suite's engine (`--engine pg` under `npm run test:pg`: its own durable cluster,
+ * the seeded data copied in; the cost curves are SQLite's). Figures are not asserted: speed lives in `npm run bench`, not in
+ * tests.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_ENGINE } from '../helpers/engine';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -19,11 +22,15 @@ describe('npm run bench', () => {
   afterAll(() => rmSync(results, { recursive: true, force: true }));
 
   it('runs every case on a tiny size and prints one JSON object', async () => {
-    const { stdout } = await bench();
+    const { stdout } = await bench('--engine', TEST_ENGINE);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0]!);
-    expect(result.cases.map((c: { name: string }) => c.name.split(' ')[0])).toEqual(['1', '2', '3', '4', '5', '6', '6b', '7', '8', '9', '10']);
+    expect(result.cases.map((c: { name: string }) => c.name.split(' ')[0])).toEqual(['1', '2', '3', '4', '5', '6', '6b', '7', '8', '9', '10', '13', '13', '13']);
+    expect(result.engine).toBe(TEST_ENGINE);
+    // Case 13: two processes on one database, posting through both.
+    expect(result.two_processes.rps).toBeGreaterThan(0);
+    expect(result.two_processes.one_process_rps).toBeGreaterThan(0);
     for (const c of result.cases) {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(CASE_KEYS));
       // The server's own CPU time per request, for every case measured against a server process.
@@ -46,8 +53,9 @@ describe('npm run bench', () => {
       expect(result.browser.cpu_throttling).toBe(4);
     }
     // Written to disk as well, with the chart.
-    expect(JSON.parse(readFileSync(join(results, 'latest.json'), 'utf8')).cases).toHaveLength(result.cases.length);
-    expect(readFileSync(join(results, 'latest.svg'), 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*Server CPU per request[\s\S]*<\/svg>$/);
+    const written = TEST_ENGINE === 'pg' ? 'latest-pg' : 'latest';
+    expect(JSON.parse(readFileSync(join(results, `${written}.json`), 'utf8')).cases).toHaveLength(result.cases.length);
+    expect(readFileSync(join(results, `${written}.svg`), 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*Server CPU per request[\s\S]*<\/svg>$/);
     expect(result.chapter_bytes.raw).toBeGreaterThan(result.chapter_bytes.gzip);
     expect(result.chapter_bytes.served_compressed).toBe(true);
     expect(Object.keys(result.import_ms).length).toBeGreaterThan(0);
