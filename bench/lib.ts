@@ -169,6 +169,8 @@ export function serverEnv(port: number, databasePath: string, filesDir: string, 
     HOST: '127.0.0.1',
     ORIGIN: base,
     DATABASE_PATH: databasePath,
+    // The seeded SQLite file unless the case names a PostgreSQL database (never one from the shell).
+    DATABASE_URL: '',
     IMPORT_CONTENT: 'false',
     LOG_REQUESTS: 'false',
     POSTING_RATE_LIMIT: '100000000',

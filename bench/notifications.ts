@@ -172,7 +172,7 @@ export async function notificationsBench(options: { members?: number; idleSecond
   const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...serverArgs, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, DATABASE_PATH: dbPath, IMPORT_CONTENT: 'false', LOG_REQUESTS: 'false', SMTP_URL: `smtp://127.0.0.1:${smtpPort}/?pool=true&maxConnections=8`, MAIL_FROM: 'Marginalia <bench@example.org>' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, DATABASE_PATH: dbPath, DATABASE_URL: '', IMPORT_CONTENT: 'false', LOG_REQUESTS: 'false', SMTP_URL: `smtp://127.0.0.1:${smtpPort}/?pool=true&maxConnections=8`, MAIL_FROM: 'Marginalia <bench@example.org>' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (c) => output.push(String(c)));

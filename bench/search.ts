@@ -97,6 +97,7 @@ export async function runSearchBench(mode: SearchBenchMode, options: { json?: bo
       HOST: '127.0.0.1',
       ORIGIN: base,
       DATABASE_PATH: databasePath,
+      DATABASE_URL: '',
       IMPORT_CONTENT: 'false',
       LOG_REQUESTS: 'false',
       NODE_ENV: 'production',

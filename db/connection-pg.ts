@@ -144,6 +144,10 @@ class PostgresRuntime implements EngineRuntime {
   readonly kind = 'pg';
   private stamps = 0;
 
+  get outer(): Db {
+    return this.db;
+  }
+
   constructor(
     private readonly db: Db,
     private readonly pool: pg.Pool,

@@ -65,6 +65,8 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
 /** What each engine does its own way; found from any handle (outer or a transaction's) by {@link runtimeOf}. */
 export interface EngineRuntime {
   kind: EngineKind;
+  /** The outer handle (not a transaction's). */
+  readonly outer: Db;
   /** PostgreSQL: the URL the pool was opened with. */
   url?: string;
   transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T>;
@@ -88,6 +90,11 @@ export function runtimeOf(db: Db): EngineRuntime {
   const runtime = runtimes.get(db);
   if (!runtime) throw new Error('This database handle was not opened by openDatabase or openPostgres');
   return runtime;
+}
+
+/** Whether `db` is a transaction's handle: what it writes may still be rolled back (and on PostgreSQL, its work run again). */
+export function isTransactionHandle(db: Db): boolean {
+  return runtimeOf(db).outer !== db;
 }
 
 /** Which engine runs `db`: for the few statements written per engine. */
@@ -167,6 +174,9 @@ export function openDatabase(path: string, options: { migrate?: boolean; synchro
 class SqliteRuntime implements EngineRuntime {
   readonly kind = 'sqlite';
   readonly db: Db;
+  get outer(): Db {
+    return this.db;
+  }
   private readonly tx: Db;
   private readonly dialect = new SQLiteAsyncDialect();
   /** Settles when the open transaction ends; null when none is open. */

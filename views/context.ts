@@ -9,6 +9,6 @@ export interface PageContext {
   currentPath: string;
   /** Resolves a static asset name to its versioned URL. */
   asset: (name: string) => string;
-  /** Unread notifications of the signed-in reader (the bell); undefined when not known. */
-  unreadNotifications?: number | Promise<number>;
+  /** Counts the signed-in reader's unread notifications (the bell asks while it is drawn); undefined when not known. */
+  unreadNotifications?: () => Promise<number>;
 }

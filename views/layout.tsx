@@ -39,7 +39,7 @@ export const LanguageSwitch: FC<{ page: PageContext }> = ({ page }) => (
 
 /** The bell: a link to the notifications page with the unread count (from PageContext, counted while the page is drawn). */
 export const NotificationBell: FC<{ page: PageContext }> = async ({ page }) => {
-  const unread = (await page.unreadNotifications) ?? 0;
+  const unread = (await page.unreadNotifications?.()) ?? 0;
   return (
     <a href="/notifications" class={unread > 0 ? 'nav-bell nav-bell-unread' : 'nav-bell'}>
       {page.t('notifications.bell')}

@@ -162,9 +162,20 @@ export async function otherEditionsOfBook(db: Db, editionId: number) {
  */
 export type EditionMoveStep = (db: Db, move: { clubId: number; readingId: number; chapterMap: ReadonlyMap<number, number> }) => void | Promise<void>;
 
-/** Apply a plan in one transaction (with every other area's `steps`) and say so on the bus. */
-export async function applyEditionMove(deps: { db: Db; events: EventBus }, plan: EditionMovePlan, actorId: number, now: number, steps: readonly EditionMoveStep[] = []): Promise<void> {
-  await transaction(deps.db, async (tx) => {
+/**
+ * Apply a plan in one transaction (with every other area's `steps`) and say so on the bus.
+ * Given the planning instead of a plan, it plans inside that transaction, so a comment posted
+ * while the plan is made cannot be left behind on the old edition.
+ */
+export async function applyEditionMove(
+  deps: { db: Db; events: EventBus },
+  planned: EditionMovePlan | ((tx: Db) => Promise<EditionMovePlan>),
+  actorId: number,
+  now: number,
+  steps: readonly EditionMoveStep[] = [],
+): Promise<void> {
+  const plan = await transaction(deps.db, async (tx) => {
+    const plan = typeof planned === 'function' ? await planned(tx) : planned;
     for (const move of plan.moves) {
       const common = { reanchorScore: move.score, reanchorMethod: move.method, previousAnchor: move.previous };
       if (move.to === null) {
@@ -182,6 +193,7 @@ export async function applyEditionMove(deps: { db: Db; events: EventBus }, plan:
     }
     await moveReadingToEditionRows(tx, plan.readingId, plan.editionId, { mapPosition: plan.mapPosition, chapterMap: plan.chapterMap }, now);
     for (const step of steps) await step(tx, { clubId: plan.clubId, readingId: plan.readingId, chapterMap: plan.chapterMap });
+    return plan;
   });
   await deps.events.publish({
     type: 'reading.edition_changed',
@@ -289,51 +301,56 @@ export async function resolveQueueItem(
   resolution: QueueResolution,
   scope: QueueScope,
 ): Promise<ResolveResult> {
-  const { db } = deps;
-  const comment = first(
-    await db
-      .select()
-      .from(comments)
-      .where(and(eq(comments.id, input.commentId), eq(comments.clubId, input.clubId), eq(comments.readingId, input.readingId), scopeCondition(scope)))
-      .limit(1),
-  );
-  if (!comment || !waiting(comment) || !scope.may(comment)) return 'not_found';
-  const thread = eq(comments.rootId, comment.id);
-  let how: 'confirmed' | 'manual' | 'left_on_chapter';
-  if (resolution.action === 'confirm') {
-    if (comment.orphaned) return 'not_applicable';
-    await db.update(comments).set({ reanchorMethod: 'confirmed' }).where(thread);
-    how = 'confirmed';
-  } else if (resolution.action === 'leave') {
-    const newChapters = await db.select().from(chapters).where(eq(chapters.editionId, input.editionId)).orderBy(asc(chapters.ordinal));
-    const old = first(await db.select().from(chapters).where(eq(chapters.id, comment.chapterId)).limit(1));
-    const target = (old ? matchChapter(old, newChapters) : null) ?? newChapters[0];
-    if (!target) return 'not_applicable';
-    await transaction(db, async (tx) => {
-      await tx.update(comments).set({ chapterId: target.id, paragraphId: null, anchorPosition: target.lastPosition, orphaned: false, reanchorMethod: 'left_on_chapter' }).where(thread);
-      await tx.update(comments).set({ passageStart: null, passageEnd: null, passageExact: null, passagePrefix: null, passageSuffix: null }).where(eq(comments.id, comment.id));
-    });
-    how = 'left_on_chapter';
-  } else {
-    const chapter = first(await db.select().from(chapters).where(and(eq(chapters.editionId, input.editionId), eq(chapters.ordinal, resolution.chapterOrdinal))).limit(1));
-    const paragraph = chapter && first(await db.select().from(paragraphs).where(and(eq(paragraphs.chapterId, chapter.id), eq(paragraphs.ordinal, resolution.paragraphOrdinal))).limit(1));
-    if (!chapter || !paragraph) return 'no_paragraph';
-    let passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null = null;
-    if (resolution.exact !== '') {
-      const found = locatePassage(paragraph.text, { exact: resolution.exact, start: comment.previousAnchor?.selector?.start });
-      const checked = found && validateSelector(paragraph.text, found.selector);
-      if (!checked || !checked.ok) return 'no_passage';
-      passage = checked.selector;
-    }
-    await transaction(db, async (tx) => {
-      await tx.update(comments).set({ chapterId: chapter.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, orphaned: false, reanchorMethod: 'manual', reanchorScore: 1 }).where(thread);
+  // Read, checked and written in one transaction: of two moderators settling the same comment at
+  // once, the second finds it settled (and nothing is told twice).
+  const settled = await transaction(deps.db, async (tx) => {
+    const comment = first(
       await tx
-        .update(comments)
-        .set({ passageStart: passage?.start ?? null, passageEnd: passage?.end ?? null, passageExact: passage?.exact ?? null, passagePrefix: passage?.prefix ?? null, passageSuffix: passage?.suffix ?? null })
-        .where(eq(comments.id, comment.id));
-    });
-    how = 'manual';
-  }
-  await deps.events.publish({ type: 'comment.reanchored', actorId: input.actorId, clubId: input.clubId, readingId: input.readingId, commentId: comment.id, how });
+        .select()
+        .from(comments)
+        .where(and(eq(comments.id, input.commentId), eq(comments.clubId, input.clubId), eq(comments.readingId, input.readingId), scopeCondition(scope)))
+        .limit(1),
+    );
+    if (!comment || !waiting(comment) || !scope.may(comment)) return { result: 'not_found' as const };
+    const thread = eq(comments.rootId, comment.id);
+    let how: 'confirmed' | 'manual' | 'left_on_chapter';
+    if (resolution.action === 'confirm') {
+      if (comment.orphaned) return { result: 'not_applicable' as const };
+      await tx.update(comments).set({ reanchorMethod: 'confirmed' }).where(thread);
+      how = 'confirmed';
+    } else if (resolution.action === 'leave') {
+      const newChapters = await tx.select().from(chapters).where(eq(chapters.editionId, input.editionId)).orderBy(asc(chapters.ordinal));
+      const old = first(await tx.select().from(chapters).where(eq(chapters.id, comment.chapterId)).limit(1));
+      const target = (old ? matchChapter(old, newChapters) : null) ?? newChapters[0];
+      if (!target) return { result: 'not_applicable' as const };
+      await transaction(tx, async (tx) => {
+        await tx.update(comments).set({ chapterId: target.id, paragraphId: null, anchorPosition: target.lastPosition, orphaned: false, reanchorMethod: 'left_on_chapter' }).where(thread);
+        await tx.update(comments).set({ passageStart: null, passageEnd: null, passageExact: null, passagePrefix: null, passageSuffix: null }).where(eq(comments.id, comment.id));
+      });
+      how = 'left_on_chapter';
+    } else {
+      const chapter = first(await tx.select().from(chapters).where(and(eq(chapters.editionId, input.editionId), eq(chapters.ordinal, resolution.chapterOrdinal))).limit(1));
+      const paragraph = chapter && first(await tx.select().from(paragraphs).where(and(eq(paragraphs.chapterId, chapter.id), eq(paragraphs.ordinal, resolution.paragraphOrdinal))).limit(1));
+      if (!chapter || !paragraph) return { result: 'no_paragraph' as const };
+      let passage: { start: number; end: number; exact: string; prefix: string; suffix: string } | null = null;
+      if (resolution.exact !== '') {
+        const found = locatePassage(paragraph.text, { exact: resolution.exact, start: comment.previousAnchor?.selector?.start });
+        const checked = found && validateSelector(paragraph.text, found.selector);
+        if (!checked || !checked.ok) return { result: 'no_passage' as const };
+        passage = checked.selector;
+      }
+      await transaction(tx, async (tx) => {
+        await tx.update(comments).set({ chapterId: chapter.id, paragraphId: paragraph.id, anchorPosition: paragraph.position, orphaned: false, reanchorMethod: 'manual', reanchorScore: 1 }).where(thread);
+        await tx
+          .update(comments)
+          .set({ passageStart: passage?.start ?? null, passageEnd: passage?.end ?? null, passageExact: passage?.exact ?? null, passagePrefix: passage?.prefix ?? null, passageSuffix: passage?.suffix ?? null })
+          .where(eq(comments.id, comment.id));
+      });
+      how = 'manual';
+    }
+    return { result: 'ok' as const, how, commentId: comment.id };
+  });
+  if (settled.result !== 'ok') return settled.result;
+  await deps.events.publish({ type: 'comment.reanchored', actorId: input.actorId, clubId: input.clubId, readingId: input.readingId, commentId: settled.commentId, how: settled.how });
   return 'ok';
 }

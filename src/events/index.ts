@@ -9,8 +9,8 @@
  * system) and `clubId` when it happened in a club.
  *
  * Areas publish right after their write has committed (`await transaction(…)` has returned),
- * and await the publishing: {@link InProcessEventBus} runs the listeners one after another, in
- * subscription order, each awaited, so the request answers once the page cache, the search
+ * and await the publishing: {@link InProcessEventBus} runs the listeners one after another, each
+ * awaited (those that keep memory current first, then those that write), so the request answers once the page cache, the search
  * index and the live streams have heard it, and two events reach a listener in the order they
  * were published. A listener that throws (or rejects) is reported and does not undo the change
  * or stop the other listeners. {@link CrossProcessEventBus}
@@ -149,7 +149,7 @@ interface Subscription {
   scope: ListenerScope;
 }
 
-/** Delivery inside this process, in subscription order, each listener awaited before the next. */
+/** Delivery inside this process, each listener awaited before the next (order: {@link InProcessEventBus.deliver}). */
 export class InProcessEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<Subscription>>();
 
@@ -176,14 +176,22 @@ export class InProcessEventBus implements EventBus {
     return () => set.delete(subscription);
   }
 
+  /**
+   * The `'every-process'` listeners first (memory: the page cache, the chapters' comment rows,
+   * the live streams), then the `'once'` ones (database writes: the search index, the audit
+   * log, notifications), each kind in subscription order. Memory is current before anything
+   * waits on a write, so a page drawn meanwhile is never kept from before the change.
+   */
   private async deliver(event: DomainEvent, fromElsewhere: boolean): Promise<void> {
-    for (const key of [event.type, '*']) {
-      for (const { listener, scope } of this.listeners.get(key) ?? []) {
-        if (fromElsewhere && scope === 'once') continue;
-        try {
-          await listener(event);
-        } catch (error) {
-          this.onListenerError(error, event);
+    for (const scope of fromElsewhere ? (['every-process'] as const) : (['every-process', 'once'] as const)) {
+      for (const key of [event.type, '*']) {
+        for (const subscription of this.listeners.get(key) ?? []) {
+          if (subscription.scope !== scope) continue;
+          try {
+            await subscription.listener(event);
+          } catch (error) {
+            this.onListenerError(error, event);
+          }
         }
       }
     }

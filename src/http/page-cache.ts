@@ -60,6 +60,12 @@ export const DEFAULT_PAGE_CACHE_OPTIONS: PageCacheOptions = { maxEntries: 2000, 
 /** What one kept page is counted as: its gzipped bytes, its key, and the entry's own bookkeeping. */
 const entryBytes = (key: string, gzip: Uint8Array) => gzip.byteLength + key.length * 2 + 120;
 
+/** The change counters of a reader and a club, as a kept page records them. */
+export interface PageVersions {
+  userVersion: number;
+  clubVersion: number;
+}
+
 export class PersonalPageCache {
   /** Least recently used first, bounded by `maxEntries` and by `maxBytes` (src/lib's LruCache). */
   private readonly entries: LruCache<string, Entry>;
@@ -109,15 +115,23 @@ export class PersonalPageCache {
     return entry;
   }
 
-  /** Keeps the page (unless it alone is larger than the whole budget: then it is only sent). */
-  set(key: string, scope: PageScope, html: string, now: number): { gzip: Uint8Array<ArrayBuffer> } {
+  /**
+   * The versions a page drawn now is drawn at: read them *before* reading what the page shows
+   * and hand them to {@link set}, so a change that lands while the page is drawn (its reads
+   * await the database) leaves the kept page already stale.
+   */
+  versionsOf(scope: PageScope): PageVersions {
+    return { userVersion: this.userVersions.get(scope.userId) ?? 0, clubVersion: this.clubVersions.get(scope.clubId) ?? 0 };
+  }
+
+  /** Keeps the page (unless it alone is larger than the whole budget: then it is only sent), as of `versions`. */
+  set(key: string, scope: PageScope, html: string, now: number, versions: PageVersions = this.versionsOf(scope)): { gzip: Uint8Array<ArrayBuffer> } {
     const gzip = gzipHtml(html, 6);
     return this.entries.set(key, {
       gzip,
       bytes: entryBytes(key, gzip),
       createdAt: now,
-      userVersion: this.userVersions.get(scope.userId) ?? 0,
-      clubVersion: this.clubVersions.get(scope.clubId) ?? 0,
+      ...versions,
       clubId: scope.clubId,
     });
   }

@@ -20,9 +20,17 @@ export function pageContext(c: Context<AppEnv>): PageContext {
       ? { id: user.id, username: user.username, displayName: user.displayName, isAdmin: user.isAdmin, fontStep: user.fontStep }
       : null,
     currentPath: returnPath(c, url),
-    unreadNotifications: user ? c.get('unreadFor')?.(user.id) : undefined,
+    unreadNotifications: user ? unreadOnce(c, user.id) : undefined,
     asset: assetUrl,
   };
+}
+
+/** The bell's count, asked only when a page draws the bell (fragments never do), once per request. */
+function unreadOnce(c: Context<AppEnv>, userId: number): (() => Promise<number>) | undefined {
+  const unreadFor = c.get('unreadFor');
+  if (!unreadFor) return undefined;
+  let count: Promise<number> | undefined;
+  return () => (count ??= unreadFor(userId));
 }
 
 /**
@@ -119,7 +127,11 @@ export async function sendPersonalPage(c: Context<AppEnv>, cache: PersonalPageCa
   const key = `${scope.userId}|${c.get('locale')}|${c.req.path}${variant ? `|${variant}` : ''}`;
   // The live page (src/live) asks for a fragment again because it just changed: answer it fresh.
   const fresh = c.req.header('X-Live-Refresh') !== undefined;
-  const page = (fresh ? undefined : cache.get(key, scope, now)) ?? cache.set(key, scope, await render(), now);
+  let page = fresh ? undefined : cache.get(key, scope, now);
+  if (!page) {
+    const versions = cache.versionsOf(scope); // before the reads: a change meanwhile leaves it stale
+    page = cache.set(key, scope, await render(), now, versions);
+  }
   c.header('Cache-Control', 'no-store');
   c.header('Vary', 'Accept-Encoding, Accept-Language, Cookie');
   c.header('Content-Type', 'text/html; charset=UTF-8');

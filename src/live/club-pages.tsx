@@ -25,14 +25,17 @@ export function streamPath(clubId: number, readingId: number, chapterId: number)
  */
 export function liveOnChapter(hub: LiveHub, streaming: boolean) {
   return async (ctx: ClubChapterContext): Promise<ChapterSlots> => {
+    // Events after this id are news to the page being drawn: the stream replays them. Read
+    // before this (and every other) contribution awaits its reads — the chapter page starts them
+    // all at once — so an event heard while the page reads is never counted as already drawn.
+    const since = hub.currentId(ctx.now);
     const meeting = await runningMeeting(ctx.deps.db, ctx.access.club.id);
     if (meeting && ctx.access.isMember && ctx.access.userId !== null && meeting.readingId === ctx.reading.id && meeting.chapterId === ctx.chapter.id) {
       await addAttendee(ctx.deps.db, meeting.id, ctx.access.userId, ctx.now);
     }
     const banner = <MeetingBanner t={ctx.t} view={await meetingBannerFor(ctx.deps, ctx, { readingId: ctx.reading.id, chapterId: ctx.chapter.id })} />;
     if (!streaming) return { beforeText: banner };
-    // Events after this id are news to the page being drawn: the stream replays them.
-    const url = `${streamPath(ctx.access.club.id, ctx.reading.id, ctx.chapter.id)}?since=${hub.currentId(ctx.now)}`;
+    const url = `${streamPath(ctx.access.club.id, ctx.reading.id, ctx.chapter.id)}?since=${since}`;
     return {
       beforeText: banner,
       panels: <LiveConnector t={ctx.t} url={url} />,

@@ -44,6 +44,11 @@ export async function openFlagCount(db: Db, commentId: number): Promise<number> 
   return first(await db.select({ n: count() }).from(commentFlags).where(and(eq(commentFlags.commentId, commentId), isNull(commentFlags.resolvedAt))))?.n ?? 0;
 }
 
+/** A comment's moderation as it stands (null: shown). */
+export async function commentModeration(db: Db, commentId: number): Promise<'hidden' | 'removed' | null> {
+  return first(await db.select({ moderation: comments.moderation }).from(comments).where(eq(comments.id, commentId)).limit(1))?.moderation ?? null;
+}
+
 export async function resolveFlags(db: Db, commentId: number, now: number): Promise<void> {
   await db.update(commentFlags).set({ resolvedAt: now }).where(and(eq(commentFlags.commentId, commentId), isNull(commentFlags.resolvedAt)));
 }

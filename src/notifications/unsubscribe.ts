@@ -9,7 +9,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
-import { runtimeOf, type Db, type EngineRuntime } from '../../db/connection';
+import { isTransactionHandle, runtimeOf, type Db, type EngineRuntime } from '../../db/connection';
 import { setStateValueIfAbsent, stateValue } from './queries';
 
 const KEY = 'unsubscribe_key';
@@ -17,15 +17,24 @@ const TOKEN = /^(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 /** Per database (its engine, shared by the outer handle and every transaction's). */
 const keys = new WeakMap<EngineRuntime, Uint8Array>();
 
+/**
+ * The key, kept in memory once it is known to be committed: read or made through a
+ * transaction's handle, it may still be rolled back with it (and another key made by someone
+ * else), so it is kept only when read on the outer handle ({@link readyUnsubscribeKey}).
+ */
 async function signingKey(db: Db): Promise<Uint8Array> {
   const runtime = runtimeOf(db);
-  let key = keys.get(runtime);
-  if (!key) {
-    await setStateValueIfAbsent(db, KEY, randomBytes(32).toString('hex'));
-    key = new Uint8Array(Buffer.from((await stateValue(db, KEY))!, 'hex'));
-    keys.set(runtime, key);
-  }
+  const kept = keys.get(runtime);
+  if (kept) return kept;
+  await setStateValueIfAbsent(db, KEY, randomBytes(32).toString('hex'));
+  const key = new Uint8Array(Buffer.from((await stateValue(db, KEY))!, 'hex'));
+  if (!isTransactionHandle(db)) keys.set(runtime, key);
   return key;
+}
+
+/** Reads (or makes) the signing key on the outer handle, so mails composed in transactions find it kept. */
+export async function readyUnsubscribeKey(db: Db): Promise<void> {
+  await signingKey(runtimeOf(db).outer);
 }
 
 async function signature(db: Db, userId: number, clubId: number): Promise<Uint8Array> {

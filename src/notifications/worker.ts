@@ -25,6 +25,7 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { first, prepared, transaction, type Db } from '../../db/connection';
 import { notificationMails, type NotificationMailRow } from '../../db/schema';
 import type { OutgoingMail } from './types';
+import { readyUnsubscribeKey } from './unsubscribe';
 
 export interface MailTransport {
   /** Resolves once the server accepted the mail; rejects when it did not. */
@@ -109,6 +110,7 @@ export class MailWorker {
    */
   async deliverDue(): Promise<DeliveryReport> {
     const report = noDeliveries();
+    await readyUnsubscribeKey(this.options.db);
     await this.recoverExpired(report);
     const queue: Claimed[] = [];
     const inFlight = new Set<Promise<void>>();

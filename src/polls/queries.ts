@@ -3,7 +3,7 @@
  * from another club is simply not found. Writes that belong together run in one transaction.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { first, transaction, type Db } from '../../db/connection';
+import { first, prepared, transaction, type Db } from '../../db/connection';
 import { pollOptions, pollVoteChoices, pollVotes, polls, users, type Poll } from '../../db/schema';
 
 export type PollOption = typeof pollOptions.$inferSelect;
@@ -45,6 +45,16 @@ export async function optionsOf(db: Db, pollIds: number[]): Promise<Map<number, 
   const rows = await db.select().from(pollOptions).where(inArray(pollOptions.pollId, pollIds)).orderBy(asc(pollOptions.pollId), asc(pollOptions.ordinal));
   for (const row of rows) byPoll.get(row.pollId)?.push(row);
   return byPoll;
+}
+
+/** What a ballot is checked against: the poll's row and its option ids, as they stand in `db` (two prepared reads: the voting path asks them twice). */
+export async function ballotTerms(db: Db, pollId: number): Promise<{ poll: Poll | undefined; optionIds: number[] }> {
+  const poll = prepared(db, 'poll-by-id', (db) => db.select().from(polls).where(eq(polls.id, sql.placeholder('pollId'))).limit(1).prepare());
+  const options = prepared(db, 'poll-option-ids', (db) =>
+    db.select({ id: pollOptions.id }).from(pollOptions).where(eq(pollOptions.pollId, sql.placeholder('pollId'))).orderBy(asc(pollOptions.ordinal)).prepare(),
+  );
+  const [row, ids] = await Promise.all([poll.execute({ pollId }), options.execute({ pollId })]);
+  return { poll: first(row), optionIds: ids.map((option) => option.id) };
 }
 
 export interface StoredBallot {
@@ -164,9 +174,13 @@ export async function deletePoll(db: Db, pollId: number): Promise<void> {
  * make one of them fail and be tried again, and a burst of them (a double click, twenty times
  * over) would outlast the tries. Across processes such races are rare and the tries absorb them.
  */
-export function upsertBallot(db: Db, pollId: number, userId: number, choices: number[], now: number): Promise<void> {
+export function upsertBallot<Refusal>(db: Db, pollId: number, userId: number, choices: number[], now: number, recheck: (tx: Db) => Promise<Refusal | null>): Promise<Refusal | null> {
   return oneBallotWriteAtATime(db, pollId, userId, () =>
     transaction(db, async (tx) => {
+      // What was checked before may have changed since (the poll closed, its options rewritten):
+      // checked again in the transaction that writes, so the ballot is written against what is.
+      const refusal = await recheck(tx);
+      if (refusal) return refusal;
       const [vote] = await tx
         .insert(pollVotes)
         .values({ pollId, userId, createdAt: now, updatedAt: now })
@@ -174,6 +188,7 @@ export function upsertBallot(db: Db, pollId: number, userId: number, choices: nu
         .returning({ id: pollVotes.id });
       await tx.delete(pollVoteChoices).where(eq(pollVoteChoices.voteId, vote!.id));
       await tx.insert(pollVoteChoices).values(choices.map((optionId, index) => ({ voteId: vote!.id, optionId, rank: index + 1 })));
+      return null;
     }),
   );
 }

@@ -15,7 +15,7 @@ import type { PostingRefusal } from '../http/guards';
 import type { AreaDeps } from '../http/types';
 import { pollCan, pollRefusal, type PollAction, type PollRefusal } from './policy';
 import { pollCard, pollPath, pollSituation, type PollSituation } from './present';
-import { deleteBallot, findPoll, listClubPolls, optionsOf, upsertBallot } from './queries';
+import { ballotTerms, deleteBallot, findPoll, listClubPolls, optionsOf, upsertBallot } from './queries';
 import type { PollCardView } from './types';
 import { ballotProblem, type BallotProblem, type BallotSubmission } from './validation';
 
@@ -58,18 +58,30 @@ export type BallotOutcome = { kind: 'refused'; reason: PollRefusal } | { kind: '
 /**
  * Casts (or changes) `userId`'s ballot: the policy, then the ballot against the poll, then the
  * posting limit (`consume` counts one post and returns the refusal past the limit), then the
- * write and `poll.voted`.
+ * write — with the policy and the ballot checked again inside its transaction — and `poll.voted`.
  */
 export async function castBallot(deps: AreaDeps, access: ClubAccess, poll: Poll, submission: BallotSubmission, consume: ConsumePost): Promise<BallotOutcome> {
   const { db, clock } = deps;
-  const refusal = pollRefusal(access, 'vote', (await pollSituation(db, access, poll, clock())).facts);
-  if (refusal) return { kind: 'refused', reason: refusal };
-  const options = (await optionsOf(db, [poll.id])).get(poll.id) ?? [];
-  const problem = ballotProblem(submission, { kind: poll.kind, minChoices: poll.minChoices, maxChoices: poll.maxChoices, optionIds: options.map((o) => o.id) });
-  if (problem) return { kind: 'invalid', problem };
+  /** The policy and the ballot against `current` (the poll as it stands) and its options: null when the ballot may be written. */
+  const check = async (db: Db, current: Poll | undefined, optionIds: number[]): Promise<BallotOutcome | null> => {
+    if (!current || current.clubId !== access.club.id) return { kind: 'refused', reason: 'not_found' };
+    const refusal = pollRefusal(access, 'vote', (await pollSituation(db, access, current, clock())).facts);
+    if (refusal) return { kind: 'refused', reason: refusal };
+    const problem = ballotProblem(submission, { kind: current.kind, minChoices: current.minChoices, maxChoices: current.maxChoices, optionIds });
+    return problem ? { kind: 'invalid', problem } : null;
+  };
+  const terms = await ballotTerms(db, poll.id);
+  const before = await check(db, terms.poll, terms.optionIds);
+  if (before) return before;
   const limited = await consume();
   if (limited) return { kind: 'limited', seconds: limited.seconds };
-  await upsertBallot(db, poll.id, access.userId!, submission.choices, clock());
+  // Checked again in the transaction that writes: a moderator may have closed the poll or
+  // rewritten its options meanwhile. Unchanged terms (the rule) need no second full check.
+  const after = await upsertBallot(db, poll.id, access.userId!, submission.choices, clock(), async (tx) => {
+    const now = await ballotTerms(tx, poll.id);
+    return sameTerms(now, terms) ? null : check(tx, now.poll, now.optionIds);
+  });
+  if (after) return after;
   await deps.events.publish({ type: 'poll.voted', actorId: access.userId, clubId: access.club.id, pollId: poll.id, withdrawn: false });
   return { kind: 'done' };
 }
@@ -83,4 +95,10 @@ export async function withdrawBallot(deps: AreaDeps, access: ClubAccess, poll: P
   if (limited) return { kind: 'limited', seconds: limited.seconds };
   if (await deleteBallot(db, poll.id, access.userId!)) await deps.events.publish({ type: 'poll.voted', actorId: access.userId, clubId: access.club.id, pollId: poll.id, withdrawn: true });
   return { kind: 'done' };
+}
+
+/** Whether what a ballot is checked against is as it was: the poll's state and rules, and its options. */
+function sameTerms(a: Awaited<ReturnType<typeof ballotTerms>>, b: Awaited<ReturnType<typeof ballotTerms>>): boolean {
+  const keys = ['opensAt', 'closesAt', 'closedAt', 'kind', 'minChoices', 'maxChoices', 'readingId', 'chapterId', 'resultsVisibility'] as const;
+  return !!a.poll && !!b.poll && keys.every((key) => a.poll![key] === b.poll![key]) && a.optionIds.length === b.optionIds.length && a.optionIds.every((id, i) => id === b.optionIds[i]);
 }

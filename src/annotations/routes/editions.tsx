@@ -63,8 +63,8 @@ export function editionRoutes(deps: AreaDeps, kit: AnnotationKit, steps: readonl
     const editionId = parseId(typeof form.edition_id === 'string' ? form.edition_id : null);
     const target = (await otherEditionsOfBook(db, reading.editionId)).find((e) => e.id === editionId);
     if (!target) throw notFound();
-    const plan = await planEditionMove(db, { clubId: access.club.id, readingId: reading.id, fromEditionId: reading.editionId, editionId: target.id });
-    await applyEditionMove(deps, plan, c.get('user')!.id, clock(), steps);
+    const move = { clubId: access.club.id, readingId: reading.id, fromEditionId: reading.editionId, editionId: target.id };
+    await applyEditionMove(deps, (tx) => planEditionMove(tx, move), c.get('user')!.id, clock(), steps);
     return seeOther(c, `/clubs/${access.club.id}/orphans`);
   });
 

@@ -9,6 +9,7 @@
  * else: it is never stored, redirected through or cached, so reloading does not show it again.
  */
 import { Hono } from 'hono';
+import { transaction } from '../../../db/connection';
 import { TokensPage } from '../../../views/api/tokens';
 import { notFound } from '../../http/errors';
 import { parseId, readForm, validateForm, type FieldErrors } from '../../http/forms';
@@ -66,7 +67,13 @@ export function tokenPageRoutes(deps: AreaDeps): Hono<AppEnv> {
     const now = clock();
     const { token, tokenHash, prefix } = newApiToken();
     const { name, scope, expiry } = parsed.data;
-    await insertApiToken(db, { userId: user.id, name, tokenHash, prefix, scope, createdAt: now, expiresAt: expiry === null ? null : now + expiry * DAY_MS });
+    // Counted again where it is written: two forms sent together cannot pass the limit together.
+    const created = await transaction(db, async (tx) => {
+      if (!mayCreateToken(user, await countActiveTokens(tx, user.id))) return false;
+      await insertApiToken(tx, { userId: user.id, name, tokenHash, prefix, scope, createdAt: now, expiresAt: expiry === null ? null : now + expiry * DAY_MS });
+      return true;
+    });
+    if (!created) return render(c, { values, errors: { _form: c.get('t')('api.tokens.error.too_many', { max: MAX_ACTIVE_TOKENS }) } }, 422);
     return render(c, { created: { name, token } });
   });
 

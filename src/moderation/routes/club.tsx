@@ -15,6 +15,7 @@
 import { Hono } from 'hono';
 import { FlagPage, LogPage, QueuePage } from '../../../views/moderation/pages';
 import { FLAG_REASONS } from '../../../db/schema';
+import { transaction } from '../../../db/connection';
 import { commentEventFacts, commentOfClub, commentSeenBy, setCommentModeration } from '../../annotations';
 import { clubAccessOr404, type ClubAccess } from '../../clubs';
 import { notFound } from '../../http/errors';
@@ -92,16 +93,19 @@ export function clubModerationRoutes(deps: AreaDeps): Hono<AppEnv> {
     const flag = checkFlag(form);
     if (!flag.ok) return flagPage(c, access, comment, form, flag.error, 422);
     const now = clock();
-    if (!(await q.addFlag(db, { clubId: access.club.id, commentId: comment.id, flaggerId: access.userId!, ...flag.value, createdAt: now }))) {
-      return flagPage(c, access, comment, form, 'moderation.error.flagged_already', 409);
-    }
-    const flagCount = await q.openFlagCount(db, comment.id);
+    // The flag, the count and the hiding in one transaction: of two flags landing together past
+    // the threshold, only the first hides the comment (and is told to the author).
+    const outcome = await transaction(db, async (tx) => {
+      if (!(await q.addFlag(tx, { clubId: access.club.id, commentId: comment.id, flaggerId: access.userId!, ...flag.value, createdAt: now }))) return null;
+      const flagCount = await q.openFlagCount(tx, comment.id);
+      const hide = reachesThreshold(flagCount, (await q.settingsOf(tx, access.club.id)).flagThreshold) && (await q.commentModeration(tx, comment.id)) === null;
+      if (hide) await setCommentModeration(tx, comment.id, 'hidden', '', null);
+      return { flagCount, hidden: hide };
+    });
+    if (!outcome) return flagPage(c, access, comment, form, 'moderation.error.flagged_already', 409);
     const facts = commentEventFacts(comment);
-    await events.publish({ type: 'comment.flagged', actorId: access.userId, ...facts, flagCount });
-    if (reachesThreshold(flagCount, (await q.settingsOf(db, access.club.id)).flagThreshold)) {
-      await setCommentModeration(db, comment.id, 'hidden', '', null);
-      await events.publish({ type: 'comment.flag_hidden', actorId: null, ...facts, flagCount });
-    }
+    await events.publish({ type: 'comment.flagged', actorId: access.userId, ...facts, flagCount: outcome.flagCount });
+    if (outcome.hidden) await events.publish({ type: 'comment.flag_hidden', actorId: null, ...facts, flagCount: outcome.flagCount });
     const back = safeNextPath(form.return, `/clubs/${access.club.id}`);
     return seeOther(c, `/clubs/${access.club.id}/comments/${comment.id}/flag?done=1&return=${encodeURIComponent(back)}`);
   });

@@ -6,15 +6,17 @@ const joined: DomainEvent = { type: 'member.joined', actorId: 7, clubId: 3, user
 const voted: DomainEvent = { type: 'poll.voted', actorId: 8, clubId: 3, pollId: 1, withdrawn: false };
 
 describe('the in-process event bus', () => {
-  it('delivers an event to the listeners of its type and of every type, in subscription order', async () => {
+  it('delivers an event to the listeners of its type and of every type: those that keep memory first, then those that write, each in subscription order', async () => {
     const bus = new InProcessEventBus();
     const heard: string[] = [];
     bus.subscribe('*', (event) => void heard.push(`all:${event.type}`), 'every-process');
     bus.subscribe('member.joined', (event) => void heard.push(`joined:${event.userId}`), 'once');
     bus.subscribe('poll.voted', (event) => void heard.push(`voted:${event.pollId}`), 'every-process');
+    bus.subscribe('*', (event) => void heard.push(`audit:${event.type}`), 'once');
+    bus.subscribe('member.joined', (event) => void heard.push(`cache:${event.userId}`), 'every-process');
     await bus.publish(joined);
     await bus.publish(voted);
-    expect(heard).toEqual(['joined:7', 'all:member.joined', 'voted:1', 'all:poll.voted']);
+    expect(heard).toEqual(['cache:7', 'all:member.joined', 'joined:7', 'audit:member.joined', 'voted:1', 'all:poll.voted', 'audit:poll.voted']);
   });
 
   it('stops delivering after unsubscribe', async () => {
@@ -64,8 +66,8 @@ describe('the in-process event bus', () => {
       },
       'once',
     );
-    bus.subscribe('member.joined', () => void heard.push('next'), 'every-process');
-    bus.subscribe('*', async () => void heard.push('all'), 'every-process');
+    bus.subscribe('member.joined', () => void heard.push('next'), 'once');
+    bus.subscribe('*', async () => void heard.push('all'), 'once');
     await bus.publish(joined);
     expect(heard).toEqual(['slow:start', 'slow:end', 'next', 'all']);
   });
