@@ -401,8 +401,13 @@ async function curve() {
   const dir = resultsDir();
   mkdirSync(dir, { recursive: true });
   const written = await writeResults(dir, 'curve', result, chartInput(dir, undefined, points));
-  // The main run's chart is redrawn from both when it is there.
-  if (existsSync(join(dir, 'latest.json'))) await writeResults(dir, 'latest', JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')), chartInput(dir, undefined, points));
+  // The main runs' charts (either engine's) are redrawn with the curves when they are there.
+  for (const name of ['latest', 'latest-pg']) {
+    const path = join(dir, `${name}.json`);
+    if (!existsSync(path)) continue;
+    const main = JSON.parse(readFileSync(path, 'utf8')) as { cases?: CaseResult[] };
+    await writeResults(dir, name, main, chartInput(dir, main.cases, points));
+  }
   if (asJson) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;

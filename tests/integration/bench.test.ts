@@ -113,7 +113,7 @@ describe('npm run bench', () => {
     }
     expect(result.points[1].sizes.comments).toBeGreaterThan(result.points[0].sizes.comments);
     // The chart now has the curves beside the ratio bars of the run above.
-    const svg = readFileSync(join(results, 'latest.svg'), 'utf8');
+    const svg = readFileSync(join(results, TEST_ENGINE === 'pg' ? 'latest-pg.svg' : 'latest.svg'), 'utf8');
     expect(svg).toContain('Cost curve: server CPU per request');
     expect(svg).toContain('Server CPU per request');
   }, 240_000);
