@@ -73,6 +73,10 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server ends (a restart, an administrator, a dropped database) is
+  // reported on the pool; unheard, Node would treat it as uncaught and stop the process. The
+  // pool drops that connection and opens another on the next query.
+  pool.on('error', () => {});
   try {
     const db = drizzle(pool, { schema });
     if (options.migrate !== false) await migratePostgres(db, pool);
