@@ -42,13 +42,14 @@
 import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
-import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
+import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzleSync } from 'drizzle-orm/better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
+import { directDatabase, StatementCache } from './sqlite-session';
 
 /**
  * The database handle of every query, on either engine: Drizzle's asynchronous SQLite API over
@@ -179,30 +180,22 @@ class SqliteRuntime implements EngineRuntime {
   }
   private readonly tx: Db;
   private readonly dialect = new SQLiteAsyncDialect();
-  /** Settles when the open transaction ends; null when none is open. */
-  private open: Promise<void> | null = null;
+  private readonly statements: StatementCache;
+  /** Settles when the open transaction ends; null when none is open (read by the session's gate). */
+  open: Promise<void> | null = null;
   private depth = 0;
   private readonly stampOf: () => string;
 
   constructor(private readonly sqlite: Sqlite) {
     this.stampOf = sqliteChangeStamp(sqlite);
-    this.db = drizzle((sql, params, method) => this.query(true, sql, params, method), { schema });
-    this.tx = drizzle((sql, params, method) => this.query(false, sql, params, method), { schema });
+    this.statements = new StatementCache(sqlite);
+    // The session's Drizzle database is the async SQLite API Db names (sqlite-proxy's is the same class).
+    this.db = directDatabase(sqlite, this.statements, this, true, schema) as unknown as Db;
+    this.tx = directDatabase(sqlite, this.statements, this, false, schema) as unknown as Db;
     registerRuntime(this.db, this);
     registerRuntime(this.tx, this);
     sqliteOf.set(this.db, sqlite);
     sqliteOf.set(this.tx, sqlite);
-  }
-
-  private async query(gated: boolean, source: string, params: unknown[], method: 'run' | 'all' | 'values' | 'get') {
-    if (gated) while (this.open) await this.open;
-    const statement = this.sqlite.prepare(source);
-    if (method === 'run' || !statement.reader) {
-      statement.run(...params);
-      return { rows: [] };
-    }
-    statement.raw(true);
-    return { rows: method === 'get' ? (statement.get(...params) as unknown[]) : (statement.all(...params) as unknown[][]) };
   }
 
   private async waitForGate(db: Db): Promise<void> {
@@ -254,21 +247,33 @@ class SqliteRuntime implements EngineRuntime {
     }
   }
 
-  async rows<T>(db: Db, query: SQL): Promise<T[]> {
-    await this.waitForGate(db);
-    const { sql, params } = this.dialect.sqlToQuery(query);
-    const statement = this.sqlite.prepare(sql);
-    if (!statement.reader) {
-      statement.run(...params);
-      return [];
-    }
-    return statement.all(...params) as T[];
+  rows<T>(db: Db, query: SQL): Promise<T[]> {
+    return this.whenOpen(db, () => {
+      const { sql, params } = this.dialect.sqlToQuery(query);
+      const statement = this.statements.objectRows(sql);
+      if (!statement.reader) {
+        statement.run(...params);
+        return [];
+      }
+      return statement.all(...params) as T[];
+    });
   }
 
-  async execute(db: Db, query: SQL): Promise<number> {
-    await this.waitForGate(db);
-    const { sql, params } = this.dialect.sqlToQuery(query);
-    return this.sqlite.prepare(sql).run(...params).changes;
+  execute(db: Db, query: SQL): Promise<number> {
+    return this.whenOpen(db, () => {
+      const { sql, params } = this.dialect.sqlToQuery(query);
+      return this.statements.objectRows(sql).run(...params).changes;
+    });
+  }
+
+  /** Runs `work` at once, or on the outer handle once the open transaction has ended: one settled promise. */
+  private whenOpen<T>(db: Db, work: () => T): Promise<T> {
+    if (db !== this.tx && this.open) return this.waitForGate(db).then(work);
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   stamp(): string {

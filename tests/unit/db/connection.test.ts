@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { DrizzleQueryError, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   changeStamp,
@@ -222,6 +223,67 @@ describe('rows and execute', () => {
     expect(await db.delete(sharedSecrets).where(eq(sharedSecrets.name, 'nobody')).returning({ name: sharedSecrets.name })).toEqual([]);
     expect(first(await db.select().from(sharedSecrets).limit(1))).toEqual({ ...secret('a'), value: 'b' });
     expect(first(await db.select().from(sharedSecrets).where(eq(sharedSecrets.name, 'nobody')).limit(1))).toBeUndefined();
+  });
+});
+
+describe('the session under the handles (db/sqlite-session.ts)', () => {
+  it('maps joined rows as Drizzle does: a left join that found nothing gives null for the joined table', async () => {
+    const [{ db }] = onFile() as [OpenedDatabase];
+    await db.insert(sharedSecrets).values([secret('a'), secret('b')]);
+    const other = alias(sharedSecrets, 'other');
+    const joined = await db
+      .select({ name: sharedSecrets.name, other })
+      .from(sharedSecrets)
+      .leftJoin(other, eq(other.value, sql`'value of ' || ${sharedSecrets.name} || ${'-missing'}`))
+      .orderBy(sharedSecrets.name);
+    expect(joined).toEqual([
+      { name: 'a', other: null },
+      { name: 'b', other: null },
+    ]);
+    const found = await db.select({ name: sharedSecrets.name, other }).from(sharedSecrets).innerJoin(other, eq(other.name, sharedSecrets.name)).where(eq(sharedSecrets.name, 'b'));
+    expect(found).toEqual([{ name: 'b', other: secret('b') }]);
+    expect(await db.$count(sharedSecrets)).toBe(2);
+  });
+
+  it('gives raw SQL objects keyed by column and the builder its mapped rows, for the same SQL text, in any order', async () => {
+    const [{ db }] = onFile() as [OpenedDatabase];
+    await db.insert(sharedSecrets).values(secret('a'));
+    const builder = () => db.select().from(sharedSecrets);
+    const text = builder().toSQL().sql;
+    for (let round = 0; round < 2; round++) {
+      expect(await rows(db, sql.raw(text))).toEqual([{ name: 'a', value: 'value of a', created_at: T0 }]);
+      expect(await builder()).toEqual([secret('a')]);
+    }
+  });
+
+  it('keeps a prepared query answering after its statement has left the statement cache', async () => {
+    const [{ db }] = onFile() as [OpenedDatabase];
+    await db.insert(sharedSecrets).values(secret('a'));
+    const byName = db.select({ value: sharedSecrets.value }).from(sharedSecrets).where(eq(sharedSecrets.name, sql.placeholder('name'))).prepare();
+    // More distinct statements than the cache keeps (500 per row shape).
+    for (let n = 0; n < 510; n++) await db.select({ n: sql<number>`${sql.raw(String(n))}` }).from(sharedSecrets);
+    expect(await byName.execute({ name: 'a' })).toEqual([{ value: 'value of a' }]);
+  });
+
+  it('rejects (never throws) a failed statement, with SQLite\'s error as the cause', async () => {
+    const [{ db }] = onFile() as [OpenedDatabase];
+    await db.insert(sharedSecrets).values(secret('a'));
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = db.insert(sharedSecrets).values(secret('a')).then(
+        () => 'written',
+        (error: unknown) => error,
+      );
+    }).not.toThrow();
+    const error = (await pending) as DrizzleQueryError;
+    expect(error).toBeInstanceOf(DrizzleQueryError);
+    expect((error.cause as { code?: string }).code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
+    await expect(rows(db, sql`select * from no_such_table`)).rejects.toThrow(/no such table/);
+  });
+
+  it("refuses Drizzle's own transaction: every transaction goes through transaction()", async () => {
+    const [{ db }] = onFile() as [OpenedDatabase];
+    expect(() => db.transaction(async () => {})).toThrow(/transaction\(\) from db\/connection/);
   });
 });
 
