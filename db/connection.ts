@@ -14,8 +14,8 @@
  * - Several statements that must land together go in {@link transaction}, and every query in
  *   its body uses the `tx` handle it is given (and passes it on to the functions it calls).
  *
- * **SQLite** is better-sqlite3 (synchronous) under Drizzle's async SQLite driver (`sqlite-proxy`),
- * so awaiting costs a microtask, not a thread hop. A transaction spans awaits, so while one is
+ * **SQLite** is better-sqlite3 (synchronous) under Drizzle's async SQLite API, on our own session
+ * (db/sqlite-session.ts), so awaiting costs a microtask, not a thread hop. A transaction spans awaits, so while one is
  * open every query on the outer handle waits for it to end (the connection's gate): another
  * request's write can never land inside someone else's transaction, nor be rolled back with it.
  *
@@ -41,7 +41,7 @@
  */
 import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
-import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
+import type { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzleSync } from 'drizzle-orm/better-sqlite3';
@@ -49,7 +49,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
-import { directDatabase, StatementCache } from './sqlite-session';
+import { directDatabases, whenOpen, type StatementCache } from './sqlite-session';
 
 /**
  * The database handle of every query, on either engine: Drizzle's asynchronous SQLite API over
@@ -162,7 +162,6 @@ export function openDatabase(path: string, options: { migrate?: boolean; synchro
   sqlite.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  cacheStatements(sqlite);
   if (options.migrate !== false) migrateAlongsideOthers(sqlite);
   return { db: new SqliteRuntime(sqlite).db, sqlite };
 }
@@ -179,7 +178,7 @@ class SqliteRuntime implements EngineRuntime {
     return this.db;
   }
   private readonly tx: Db;
-  private readonly dialect = new SQLiteAsyncDialect();
+  private readonly dialect: SQLiteAsyncDialect;
   private readonly statements: StatementCache;
   /** Settles when the open transaction ends; null when none is open (read by the session's gate). */
   open: Promise<void> | null = null;
@@ -188,19 +187,16 @@ class SqliteRuntime implements EngineRuntime {
 
   constructor(private readonly sqlite: Sqlite) {
     this.stampOf = sqliteChangeStamp(sqlite);
-    this.statements = new StatementCache(sqlite);
-    // The session's Drizzle database is the async SQLite API Db names (sqlite-proxy's is the same class).
-    this.db = directDatabase(sqlite, this.statements, this, true, schema) as unknown as Db;
-    this.tx = directDatabase(sqlite, this.statements, this, false, schema) as unknown as Db;
+    const handles = directDatabases(sqlite, this, schema);
+    // Drizzle's async SQLite database, the class Db names (sqlite-proxy's database is the same one).
+    this.db = handles.outer as unknown as Db;
+    this.tx = handles.tx as unknown as Db;
+    this.dialect = handles.dialect;
+    this.statements = handles.statements;
     registerRuntime(this.db, this);
     registerRuntime(this.tx, this);
     sqliteOf.set(this.db, sqlite);
     sqliteOf.set(this.tx, sqlite);
-  }
-
-  private async waitForGate(db: Db): Promise<void> {
-    if (db === this.tx) return;
-    while (this.open) await this.open;
   }
 
   async transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
@@ -247,8 +243,13 @@ class SqliteRuntime implements EngineRuntime {
     }
   }
 
+  /** The gate a query on `db` waits at: the transaction's own handle never waits. */
+  private gateOf(db: Db): this | null {
+    return db === this.tx ? null : this;
+  }
+
   rows<T>(db: Db, query: SQL): Promise<T[]> {
-    return this.whenOpen(db, () => {
+    return whenOpen(this.gateOf(db), () => {
       const { sql, params } = this.dialect.sqlToQuery(query);
       const statement = this.statements.objectRows(sql);
       if (!statement.reader) {
@@ -260,20 +261,10 @@ class SqliteRuntime implements EngineRuntime {
   }
 
   execute(db: Db, query: SQL): Promise<number> {
-    return this.whenOpen(db, () => {
+    return whenOpen(this.gateOf(db), () => {
       const { sql, params } = this.dialect.sqlToQuery(query);
       return this.statements.objectRows(sql).run(...params).changes;
     });
-  }
-
-  /** Runs `work` at once, or on the outer handle once the open transaction has ended: one settled promise. */
-  private whenOpen<T>(db: Db, work: () => T): Promise<T> {
-    if (db !== this.tx && this.open) return this.waitForGate(db).then(work);
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(error);
-    }
   }
 
   stamp(): string {
@@ -353,29 +344,6 @@ function migrateAlongsideOthers(sqlite: Sqlite, attempts = 5): void {
   }
 }
 
-/**
- * Keeps prepared statements by their SQL text. Drizzle prepares a new statement for every query
- * it runs; compiling the same SQL again on every request was the largest single cost of a
- * comment post (measured: about a third of it). Statements are reset to plain object rows on
- * reuse, since Drizzle switches some to array rows (`raw()`). At most `limit` are kept.
- */
-export function cacheStatements(sqlite: Sqlite, limit = 500): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  const statements = new Map<string, Database.Statement>();
-  sqlite.prepare = ((source: string) => {
-    let statement = statements.get(source);
-    if (statement) {
-      statements.delete(source);
-      if (statement.reader) statement.raw(false).pluck(false).expand(false);
-    } else {
-      statement = prepare(source);
-      if (statements.size >= limit) statements.delete(statements.keys().next().value!);
-    }
-    statements.set(source, statement);
-    return statement;
-  }) as typeof sqlite.prepare;
-}
-
 const preparedQueries = new WeakMap<Db, Map<string, unknown>>();
 
 /**
@@ -422,9 +390,8 @@ export function changeStamp(db: Db): () => string {
 function sqliteChangeStamp(sqlite: Sqlite): () => string {
   let stamp = stamps.get(sqlite);
   if (!stamp) {
-    // Prepared past the statement cache (cacheStatements), which would hand the same statement
-    // to anyone preparing the same text and switch `pluck` off; plucked, the two cost ~0.3 µs.
-    const prepare = (source: string) => Database.prototype.prepare.call(sqlite, source).pluck();
+    // Plucked, the two cost ~0.3 µs.
+    const prepare = (source: string) => sqlite.prepare(source).pluck();
     const changes = prepare('select total_changes()');
     const version = prepare('pragma data_version');
     stamp = () => `${changes.get() as number}.${version.get() as number}`;

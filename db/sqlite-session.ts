@@ -33,7 +33,29 @@ export interface SessionConnection {
   readonly open: Promise<void> | null;
 }
 
-/** Statements by SQL text, each in one row shape for good; at most `limit` per shape. */
+/**
+ * Runs `work` at once, or, while `gate` is closed (a transaction is open), once it opens again:
+ * one settled promise either way. A null gate (a transaction's own handle) never waits.
+ */
+export function whenOpen<T>(gate: SessionConnection | null, work: () => T): Promise<T> {
+  if (gate?.open) return afterGate(gate, work);
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+async function afterGate<T>(gate: SessionConnection, work: () => T): Promise<T> {
+  while (gate.open) await gate.open;
+  return work();
+}
+
+/**
+ * Statements by SQL text, each in one row shape for good; at most `limit` per shape. Drizzle
+ * would prepare every query anew, and compiling the same SQL again on every request was the
+ * largest single cost of a comment post (measured: about a third of it).
+ */
 export class StatementCache {
   private readonly arrays = new Map<string, Statement>();
   private readonly objects = new Map<string, Statement>();
@@ -56,9 +78,7 @@ export class StatementCache {
   private take(statements: Map<string, Statement>, source: string, raw: boolean): Statement {
     let statement = statements.get(source);
     if (statement) return statement;
-    // Past the connection's own prepare (cacheStatements, db/connection.ts), whose statements
-    // others may switch to another shape.
-    statement = (Object.getPrototypeOf(this.sqlite) as Database.Database).prepare.call(this.sqlite, source) as Statement;
+    statement = this.sqlite.prepare(source) as Statement;
     if (raw && statement.reader) statement.raw(true);
     // Oldest first out: a Map keeps insertion order.
     if (statements.size >= this.limit) statements.delete(statements.keys().next().value!);
@@ -67,19 +87,27 @@ export class StatementCache {
   }
 }
 
-/**
- * A Drizzle database handle on `sqlite`. `gated`: the outer handle (its queries wait while
- * `connection.open`); a transaction's handle is not.
- */
-export function directDatabase<TSchema extends Record<string, unknown>>(sqlite: Database.Database, statements: StatementCache, connection: SessionConnection, gated: boolean, schema: TSchema) {
-  const dialect = new SQLiteAsyncDialect();
-  const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
-  const relational = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
-  const session = new DirectSession<TSchema>(dialect, statements, gated ? connection : null);
-  return new BaseSQLiteDatabase('async', dialect, session, relational);
+/** The Drizzle handles on one connection, and what raw SQL on it needs. */
+export interface DirectDatabases {
+  /** The outer handle (a `BaseSQLiteDatabase`, typed by the caller's schema): its queries wait while `connection.open`. */
+  outer: object;
+  /** The open transaction's handle: its queries go straight through. */
+  tx: object;
+  dialect: SQLiteAsyncDialect;
+  statements: StatementCache;
 }
 
-class DirectSession<TFullSchema extends Record<string, unknown>> extends SQLiteSession<'async', Database.RunResult, TFullSchema, ExtractTablesWithRelations<TFullSchema>> {
+/** Drizzle's async API over `sqlite` and the tables of `schema`, gated by `connection`. */
+export function directDatabases(sqlite: Database.Database, connection: SessionConnection, schema: Record<string, unknown>): DirectDatabases {
+  const dialect = new SQLiteAsyncDialect();
+  const statements = new StatementCache(sqlite);
+  const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+  const relational = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+  const handle = (gate: SessionConnection | null) => new BaseSQLiteDatabase('async', dialect, new DirectSession(dialect, statements, gate), relational);
+  return { outer: handle(connection), tx: handle(null), dialect, statements };
+}
+
+class DirectSession extends SQLiteSession<'async', Database.RunResult, Record<string, unknown>, ExtractTablesWithRelations<Record<string, unknown>>> {
   static override readonly [entityKind]: string = 'MarginaliaDirectSession';
 
   constructor(
@@ -128,23 +156,15 @@ class DirectPreparedQuery<T extends PreparedQueryConfig> extends SQLitePreparedQ
     return (this as unknown as { joinsNotNullableMap?: Record<string, boolean> }).joinsNotNullableMap;
   }
 
-  /** Runs `work` now (or once the open transaction ends, on the outer handle): one settled promise. */
+  /** Runs `work` now (or once the open transaction ends, on the outer handle); a failure as Drizzle reports one. */
   private now<R>(params: unknown[], work: (params: unknown[]) => R): Promise<R> {
-    if (this.gate?.open) return this.afterGate(params, work);
-    try {
-      return Promise.resolve(work(params));
-    } catch (error) {
-      return Promise.reject(new DrizzleQueryError(this.query.sql, params, error as Error));
-    }
-  }
-
-  private async afterGate<R>(params: unknown[], work: (params: unknown[]) => R): Promise<R> {
-    while (this.gate!.open) await this.gate!.open;
-    try {
-      return work(params);
-    } catch (error) {
-      throw new DrizzleQueryError(this.query.sql, params, error as Error);
-    }
+    return whenOpen(this.gate, () => {
+      try {
+        return work(params);
+      } catch (error) {
+        throw new DrizzleQueryError(this.query.sql, params, error as Error);
+      }
+    });
   }
 
   private params(placeholderValues: Record<string, unknown> | undefined): unknown[] {
