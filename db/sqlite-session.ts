@@ -4,8 +4,9 @@
  *
  * Drizzle's own async SQLite drivers (`sqlite-proxy`, libsql) hand each query to a callback and
  * await it through four or five `async` functions; on a synchronous driver those promises are
- * the whole cost of being asynchronous, and each costs more here than it looks, because a
- * render by `hono/jsx` turns on Node 20's promise hooks (`AsyncLocalStorage`) for the process.
+ * the whole cost of being asynchronous (and more than it looks wherever something in the process
+ * has turned on Node 20's promise hooks, as `hono/jsx`'s AsyncLocalStorage did before
+ * patches/hono+4.13.19.patch).
  * This session runs the statement at once, when the query is awaited, and answers with one
  * settled promise. A query on the outer handle while a transaction is open waits for it to end
  * (the connection's gate), as before.
