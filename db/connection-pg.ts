@@ -16,7 +16,7 @@
  * // … use db (Drizzle) or pool (node-postgres) …
  * await pool.end();
  */
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgTransaction } from 'drizzle-orm/pg-core';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
@@ -184,6 +184,10 @@ class PostgresRuntime implements EngineRuntime {
   async execute(db: Db, query: SQL): Promise<number> {
     const result = await (db as unknown as NodePgDatabase).execute(query);
     return result.rowCount ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.rows(this.db, sql`select 1`);
   }
 
   /** Other processes' commits cannot be seen without asking, so the stamp never repeats. */

@@ -40,7 +40,7 @@
  * sqlite.close();
  */
 import Database from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -73,6 +73,8 @@ export interface EngineRuntime {
   transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T>;
   rows<T>(db: Db, query: SQL): Promise<T[]>;
   execute(db: Db, query: SQL): Promise<number>;
+  /** See {@link ping}. */
+  ping(): Promise<void>;
   /** See {@link changeStamp}. */
   stamp(): string;
   /** See {@link lightWriter}. */
@@ -132,9 +134,28 @@ export function rows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T
   return runtimeOf(db).rows<T>(db, query);
 }
 
+/**
+ * A list of ids as ONE parameter, a JSON array, for `id in (${idsParameter(db, …)})`: the SQL
+ * text is the same whatever the list's length, so its statement is prepared once, and building
+ * the query handles one parameter instead of one per id. SQLite reads it with `json_each`,
+ * PostgreSQL with `json_array_elements_text`. `ids` is the JSON text (`JSON.stringify(ids)`), or
+ * a placeholder for it in a prepared query.
+ */
+export function idsParameter(db: Db, ids: string | Placeholder): SQL {
+  return engineOf(db) === 'pg' ? sql`(select value::bigint from json_array_elements_text(${ids}::json))` : sql`(select value from json_each(${ids}))`;
+}
+
 /** Runs a raw SQL statement; the number of rows it changed. */
 export function execute(db: Db, query: SQL): Promise<number> {
   return runtimeOf(db).execute(db, query);
+}
+
+/**
+ * Settles once the database under `db` has answered a `select 1`; rejects when it cannot (the
+ * health check, asked constantly by load balancers: on SQLite one kept statement, run at once).
+ */
+export function ping(db: Db): Promise<void> {
+  return runtimeOf(db).ping();
 }
 
 /** Closes the database under `db` (the SQLite connection, or the PostgreSQL pool). */
@@ -264,6 +285,15 @@ class SqliteRuntime implements EngineRuntime {
     return whenOpen(this.gateOf(db), () => {
       const { sql, params } = this.dialect.sqlToQuery(query);
       return this.statements.objectRows(sql).run(...params).changes;
+    });
+  }
+
+  private pingStatement: Database.Statement | undefined;
+
+  // No gate: a read answers as well while a transaction is open on this connection.
+  ping(): Promise<void> {
+    return whenOpen(null, () => {
+      (this.pingStatement ??= this.sqlite.prepare('select 1')).get();
     });
   }
 

@@ -37,8 +37,7 @@ import { storageFailure, storageUnavailable } from './http/storage-errors';
 import { staticRoutes } from './http/static';
 import type { AppDeps, AppEnv, AreaDeps } from './http/types';
 import { warmAnswers } from './http/warm-answers';
-import { sql } from 'drizzle-orm';
-import { changeStamp, lightWriter, rows } from '../db/connection';
+import { changeStamp, lightWriter, ping } from '../db/connection';
 
 /** Paths that accept a book upload and so take the larger upload limit. */
 export const UPLOAD_PATH = /\/upload$/;
@@ -91,14 +90,11 @@ export function createApp(appDeps: AppDeps & AppOptions): Hono<AppEnv> {
   // Health check and static files come first: they need no session or language, and answering
   // them with one prebuilt header object keeps them on the server's fast path.
   const plainText = { ...headerSet, 'Content-Type': 'text/plain; charset=UTF-8', 'Cache-Control': 'no-store' };
-  const health = async () => {
-    try {
-      await rows(deps.db, sql`select 1`);
-      return new Response('ok', { headers: plainText });
-    } catch {
-      return new Response('database unavailable', { status: 503, headers: plainText });
-    }
-  };
+  const health = () =>
+    ping(deps.db).then(
+      () => new Response('ok', { headers: plainText }),
+      () => new Response('database unavailable', { status: 503, headers: plainText }),
+    );
   app.get('/healthz', health);
   app.route('/', staticRoutes(headerSet, deps.config.filesDir));
 

@@ -1,6 +1,6 @@
 /** SQL of the notifications area: one query per scope, no decisions. */
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { engineOf, first, prepared, type Db } from '../../db/connection';
+import { first, idsParameter, prepared, type Db } from '../../db/connection';
 import {
   clubs,
   comments,
@@ -119,12 +119,8 @@ export async function logEntry(db: Db, logId: number) {
 
 export type UserBasics = { id: number; username: string; displayName: string; locale: string | null; timeZone: string | null };
 
-/**
- * A list of ids as ONE parameter (a JSON array), so the statement is prepared once whatever the
- * list's length: SQLite reads it with `json_each`, PostgreSQL with `json_array_elements_text`.
- */
-const idList = (db: Db, name: string) =>
-  engineOf(db) === 'pg' ? sql`(select value::bigint from json_array_elements_text(${p(name)}::json))` : sql`(select value from json_each(${p(name)}))`;
+/** A list of ids as one JSON parameter named `name` (see idsParameter). */
+const idList = (db: Db, name: string) => idsParameter(db, p(name));
 
 export async function userBasics(db: Db, userIds: number[]): Promise<Map<number, UserBasics>> {
   if (userIds.length === 0) return new Map();

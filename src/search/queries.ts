@@ -9,7 +9,7 @@
  * indexes themselves are each engine's own (FTS5, tsvector): `text-index.ts`.
  */
 import { sql } from 'drizzle-orm';
-import { execute, rows, transaction, type Db } from '../../db/connection';
+import { execute, idsParameter, rows, transaction, type Db } from '../../db/connection';
 import { commentPlainText } from '../annotations';
 import type { SearchExpression } from './query';
 import { idList, textIndexOf, type CommentMatchFacts, type LibraryMatch, type ParagraphMatch } from './text-index';
@@ -240,7 +240,7 @@ export async function commentsShown(db: Db, ids: readonly number[]): Promise<Com
         from comments
         join users on users.id = comments.author_id
         left join paragraphs on paragraphs.id = comments.paragraph_id
-        where comments.id in (${idList(ids)}) and comments.deleted_at is null and comments.moderation is null`,
+        where comments.id in ${idsParameter(db, JSON.stringify(ids))} and comments.deleted_at is null and comments.moderation is null`,
   );
   const byId = new Map(found.map((row) => [row.id, row]));
   return ids.flatMap((id) => byId.get(id) ?? []);
