@@ -135,10 +135,11 @@ export function rows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T
 }
 
 /**
- * A list of ids as ONE parameter, a JSON array, for `id in (${idsParameter(db, …)})`: the SQL
- * text is the same whatever the list's length, so its statement is prepared once, and building
- * the query handles one parameter instead of one per id. SQLite reads it with `json_each`,
- * PostgreSQL with `json_array_elements_text`. `ids` is the JSON text (`JSON.stringify(ids)`), or
+ * A list of ids as ONE parameter, a JSON array, for `id in ${idsParameter(db, …)}` or Drizzle's
+ * `inArray` (it brings its own parentheses). The SQL text is the same whatever the list's
+ * length, so its statement is prepared once, and building the query handles one parameter
+ * instead of one per id. SQLite reads it with `json_each`, PostgreSQL with
+ * `json_array_elements_text`. `ids` is the JSON text (`JSON.stringify(ids)`), or
  * a placeholder for it in a prepared query.
  */
 export function idsParameter(db: Db, ids: string | Placeholder): SQL {
