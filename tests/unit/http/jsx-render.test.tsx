@@ -2,7 +2,7 @@
  * hono/jsx renders without AsyncLocalStorage here (patches/hono+4.13.19.patch, applied by
  * `npm install` through patch-package). On Node 20 an AsyncLocalStorage turns on promise hooks
  * for the whole process at the first render, and every promise after that pays for them: a
- * tenth of a thread fragment's CPU (README, "Both engines side by side").
+ * fifth of a thread fragment's CPU (README, "Both engines side by side").
  *
  * Without it, hono keeps a render's context store for its synchronous stretch and hands it on
  * when an async component resumes; a component that read a JSX context *after its own await*
