@@ -289,12 +289,10 @@ class SqliteRuntime implements EngineRuntime {
     });
   }
 
-  private pingStatement: Database.Statement | undefined;
-
   // No gate: a read answers as well while a transaction is open on this connection.
   ping(): Promise<void> {
     return whenOpen(null, () => {
-      (this.pingStatement ??= this.sqlite.prepare('select 1')).get();
+      this.statements.objectRows('select 1').get();
     });
   }
 
